@@ -1,0 +1,30 @@
+#pragma once
+// Three tiers of errors (see docs/ and ARCHITECTURE.md):
+//  1. a broken internal invariant  -> TRIBE_CHECK aborts with file and line;
+//  2. bad user input                -> InputError (names the key, the value, what is allowed);
+//  3. a fault of the environment    -> EnvironmentError (names the path and the problem).
+// The CLI turns 2 and 3 into one clear line on stderr and a non-zero exit.
+#include <stdexcept>
+#include <string>
+
+namespace tribe {
+
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class EnvironmentError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void check_failed(const char* expr, const char* file, int line, const std::string& msg);
+
+}  // namespace tribe
+
+#define TRIBE_CHECK(cond, msg)                                           \
+  do {                                                                   \
+    if (!(cond)) [[unlikely]]                                            \
+      ::tribe::check_failed(#cond, __FILE__, __LINE__, (msg));           \
+  } while (0)

@@ -1,0 +1,55 @@
+#pragma once
+// An experiment: an immutable, validated description read from a TOML file.
+//
+//   [experiment]  name, description, model, seed, organizations_per_cell, output,
+//                 common_random_numbers
+//   [parameters]  fixed values of model parameters (model defaults otherwise)
+//   [factors]     model parameters varied in a full-factorial design (lists of levels)
+//
+// Every key is checked against the model's parameter schema before any work starts;
+// errors name the key, the value and what is allowed.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tribe/model/model.hpp"
+
+namespace tribe::design {
+
+/// A model parameter varied over levels (values encoded as in ParameterValues).
+struct Factor {
+  std::string name;
+  std::size_t parameter = 0;  // index into model.parameters()
+  std::vector<double> levels;
+};
+
+struct Experiment {
+  std::string name;
+  std::string description;
+  std::string source_path;  // where the text came from (for messages and provenance)
+  std::string source_text;  // the full experiment file, stored in every output
+  const model::Model* model = nullptr;
+  std::uint64_t seed = 0;
+  std::uint64_t organizations_per_cell = 0;
+  std::string output;  // default output path (the CLI's -o overrides it)
+  bool common_random_numbers = true;
+  model::ParameterValues fixed;  // every parameter: model default, overridden by [parameters]
+  std::vector<Factor> factors;   // in the order of the file's [factors] table (sorted by name)
+
+  /// Number of cells of the full-factorial design (1 with no factors).
+  std::uint64_t cell_count() const;
+};
+
+inline constexpr std::uint64_t kMaxOrganizationsPerCell = 1'000'000'000'000ULL;
+inline constexpr std::uint64_t kMaxCells = 1'000'000;
+
+/// Parses and validates an experiment. `source_path` is used in messages only.
+/// Throws InputError with one clear line.
+Experiment parse_experiment(std::string_view text, std::string source_path);
+
+/// Reads a file and parses it; a missing or unreadable file is an InputError naming the path.
+Experiment load_experiment(const std::filesystem::path& path);
+
+}  // namespace tribe::design

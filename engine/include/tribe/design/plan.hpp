@@ -1,0 +1,67 @@
+#pragma once
+// A run plan: the cells of an experiment's design, each bound to the model, and
+// the fixed partition of every cell's organizations into blocks.
+//
+// Organizations are ordered cell-major (all of cell 0, then cell 1, ...). A block
+// is a run of consecutive organizations of one cell; blocks are the unit of
+// parallel work, of ordered reduction and of streaming output. The partition
+// depends only on the plan, never on threads, backend or ranks.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tribe/design/experiment.hpp"
+#include "tribe/model/model.hpp"
+
+namespace tribe::design {
+
+struct Cell {
+  std::uint64_t index = 0;
+  std::vector<std::uint32_t> levels;  // level index of each factor
+  model::ParameterValues values;      // every parameter of the model for this cell
+  std::unique_ptr<const model::CellModel> bound;
+
+  /// "structure=flat control=0.8" (factors only).
+  std::string label(const Experiment& x) const;
+};
+
+struct Block {
+  std::uint64_t cell = 0;
+  std::uint64_t first = 0;   // index of its first organization within the cell
+  std::uint64_t count = 0;   // organizations in the block
+  std::uint64_t global = 0;  // index of its first organization in the whole run
+};
+
+class RunPlan {
+ public:
+  static constexpr std::uint64_t kDefaultBlockSize = 256;
+
+  /// Builds every cell (validating each with the model) for `orgs_per_cell` organizations.
+  RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
+          std::uint64_t block_size = kDefaultBlockSize);
+
+  const Experiment& experiment() const { return *experiment_; }
+  const std::vector<Cell>& cells() const { return cells_; }
+  std::uint64_t organizations_per_cell() const { return orgs_per_cell_; }
+  std::uint64_t total_organizations() const { return orgs_per_cell_ * cells_.size(); }
+  std::uint64_t block_size() const { return block_size_; }
+  std::uint64_t blocks_per_cell() const { return blocks_per_cell_; }
+  std::uint64_t block_count() const { return blocks_per_cell_ * cells_.size(); }
+  Block block(std::uint64_t b) const;
+
+  /// The random-number domain of a cell: 0 when organizations are shared across
+  /// cells (common random numbers), else a distinct value per cell.
+  std::uint64_t domain(std::uint64_t cell) const {
+    return experiment_->common_random_numbers ? 0 : cell + 1;
+  }
+
+ private:
+  const Experiment* experiment_;
+  std::vector<Cell> cells_;
+  std::uint64_t orgs_per_cell_;
+  std::uint64_t block_size_;
+  std::uint64_t blocks_per_cell_;
+};
+
+}  // namespace tribe::design

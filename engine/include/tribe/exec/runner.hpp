@@ -1,0 +1,76 @@
+#pragma once
+// Runs a plan on a parallel backend and streams results, in block order, to a sink.
+//
+// Work is cut into blocks of organizations (fixed by the plan). Blocks are computed
+// in windows; while the workers compute window w+1, a writer thread hands window w,
+// in block order, to the sink and merges its per-block accumulators into the cell
+// statistics. Memory is bounded by two windows whatever the number of organizations,
+// and every result (rows and statistics) is independent of backend and thread count.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tribe/design/plan.hpp"
+#include "tribe/stats/accumulator.hpp"
+
+namespace tribe::exec {
+
+enum class Backend { Serial, OpenMP, TBB };
+std::string_view to_string(Backend b);
+/// Parses "serial", "openmp" or "tbb"; throws InputError otherwise.
+Backend parse_backend(std::string_view name);
+
+/// The rows of one block: count x columns values, row-major.
+struct BlockRows {
+  design::Block block;
+  std::size_t columns = 0;
+  std::span<const double> values;
+};
+
+/// Receives blocks in increasing block order, always from one thread at a time.
+class BlockSink {
+ public:
+  virtual ~BlockSink() = default;
+  virtual void consume(const BlockRows& rows) = 0;
+};
+
+/// Statistics of every column over the organizations of one cell.
+struct CellStatistics {
+  std::vector<stats::Accumulator> columns;
+};
+
+struct Progress {
+  std::uint64_t done = 0;
+  std::uint64_t total = 0;
+  double elapsed_seconds = 0.0;
+};
+
+struct RunOptions {
+  Backend backend = Backend::OpenMP;
+  unsigned threads = 0;                  // 0: every hardware thread
+  std::uint64_t window_blocks = 0;       // 0: chosen from the thread count
+  std::uint64_t first_block = 0;         // the range of blocks to run (all by default)
+  std::uint64_t end_block = UINT64_MAX;
+  std::function<void(const Progress&)> on_progress;  // called from the calling thread
+  const std::atomic<bool>* stop = nullptr;           // set asynchronously to stop early
+};
+
+struct RunResult {
+  std::vector<CellStatistics> cells;  // one per cell of the plan
+  std::uint64_t organizations = 0;    // organizations computed
+  double wall_seconds = 0.0;
+  unsigned threads = 0;  // threads actually used
+  bool stopped = false;  // the stop flag ended the run early
+};
+
+/// Number of hardware threads.
+unsigned hardware_threads();
+
+RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink& sink);
+
+}  // namespace tribe::exec

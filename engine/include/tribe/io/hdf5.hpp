@@ -1,0 +1,88 @@
+#pragma once
+// Thin RAII layer over the HDF5 C API: every handle is closed exactly once, and
+// every failure becomes an EnvironmentError naming the file and what failed.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tribe::io::h5 {
+
+/// Silences HDF5's own error printing (we report errors ourselves). Idempotent.
+void quiet_errors();
+
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)), closer_(o.closer_) {}
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = std::exchange(o.id_, H5I_INVALID_HID);
+      closer_ = o.closer_;
+    }
+    return *this;
+  }
+  ~Handle() { reset(); }
+  hid_t get() const { return id_; }
+  explicit operator bool() const { return id_ >= 0; }
+  void reset() {
+    if (id_ >= 0 && closer_) closer_(id_);
+    id_ = H5I_INVALID_HID;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+/// Throws EnvironmentError("<context>: <what>") when id < 0; returns the handle otherwise.
+Handle checked(hid_t id, Handle::Closer closer, const std::string& context, std::string_view what);
+void check(herr_t status, const std::string& context, std::string_view what);
+
+Handle create_group(hid_t parent, const std::string& name, const std::string& ctx);
+Handle open_group(hid_t parent, const std::string& name, const std::string& ctx);
+bool exists(hid_t parent, const std::string& path);
+
+// Attributes.
+void write_attribute(hid_t obj, const std::string& name, std::string_view value, const std::string& ctx);
+void write_attribute(hid_t obj, const std::string& name, std::uint64_t value, const std::string& ctx);
+void write_attribute(hid_t obj, const std::string& name, double value, const std::string& ctx);
+void write_attribute(hid_t obj, const std::string& name, const std::vector<std::uint32_t>& value,
+                     const std::string& ctx);
+void write_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& value,
+                     const std::string& ctx);
+bool has_attribute(hid_t obj, const std::string& name);
+std::string read_string_attribute(hid_t obj, const std::string& name, const std::string& ctx);
+std::vector<std::string> read_strings_attribute(hid_t obj, const std::string& name, const std::string& ctx);
+std::uint64_t read_u64_attribute(hid_t obj, const std::string& name, const std::string& ctx);
+double read_double_attribute(hid_t obj, const std::string& name, const std::string& ctx);
+std::vector<std::uint32_t> read_u32s_attribute(hid_t obj, const std::string& name, const std::string& ctx);
+
+// One-dimensional datasets.
+/// Writes a whole 1-D dataset of `mem_type` values stored as `file_type` (compressed if large).
+void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
+                   const void* data, std::uint64_t n, const std::string& ctx);
+void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values,
+                   const std::string& ctx);
+/// Creates an extendible, chunked, shuffled and deflated 1-D dataset of length 0.
+Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type,
+                         std::uint64_t chunk, const std::string& ctx);
+/// Appends n values (of `mem_type`) to an extendible dataset holding `current` values.
+void append(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t current, std::uint64_t n,
+            const std::string& ctx);
+std::uint64_t length(hid_t dataset, const std::string& ctx);
+/// Reads a whole 1-D numeric dataset converted to double.
+std::vector<double> read_doubles(hid_t parent, const std::string& name, const std::string& ctx);
+std::vector<std::string> read_strings(hid_t parent, const std::string& name, const std::string& ctx);
+/// Names of the links in a group, in creation order where tracked (else by name).
+std::vector<std::string> list(hid_t group, const std::string& ctx);
+
+}  // namespace tribe::io::h5

@@ -1,0 +1,86 @@
+#pragma once
+// The tribe result file (HDF5), format version in tribe/core/version.hpp and
+// documented in docs/hdf5-format.md.
+//
+// ResultWriter streams organizations into a temporary file beside the target
+// (`OUT.h5.partial`), writes the cell table at the end, marks the file complete
+// and only then renames it to its final name. A run that fails or is interrupted
+// never leaves a file under the final name.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tribe/design/plan.hpp"
+#include "tribe/exec/runner.hpp"
+#include "tribe/io/hdf5.hpp"
+
+namespace tribe::io {
+
+/// Provenance of one run, stored as root attributes.
+struct RunInfo {
+  std::string command_line;
+  std::string backend;
+  unsigned threads = 0;
+  double wall_seconds = 0.0;
+};
+
+/// Confidence level of every interval in the cell table.
+inline constexpr double kConfidence = 0.95;
+
+class ResultWriter final : public exec::BlockSink {
+ public:
+  /// Checks the target (directory exists and is writable; no existing file unless
+  /// `overwrite`) and creates the temporary file. Throws EnvironmentError naming the path.
+  ResultWriter(std::filesystem::path target, const design::RunPlan& plan, bool overwrite);
+  ~ResultWriter() override;  // removes the temporary file unless finish() succeeded
+
+  void consume(const exec::BlockRows& rows) override;
+
+  /// Writes the cell table and run provenance, marks the file complete, renames it.
+  void finish(const exec::RunResult& result, const RunInfo& info);
+
+  const std::filesystem::path& target() const { return target_; }
+  const std::filesystem::path& temporary() const { return temp_; }
+
+ private:
+  void flush_rows();
+  void write_cells(const exec::RunResult& result);
+
+  std::filesystem::path target_, temp_;
+  const design::RunPlan& plan_;
+  std::string ctx_;
+  h5::Handle file_;
+  h5::Handle org_group_;
+  std::vector<h5::Handle> datasets_;          // cell, organization, then one per model column
+  std::vector<std::vector<double>> buffers_;  // same order, rows not yet written
+  std::uint64_t written_ = 0;
+  bool finished_ = false;
+};
+
+/// Read access to a result file, checked on open: HDF5 signature, filetype,
+/// major format version, and completeness (unless `allow_incomplete`).
+class ResultReader {
+ public:
+  explicit ResultReader(const std::filesystem::path& path, bool allow_incomplete = false);
+
+  bool complete() const { return complete_; }
+  std::string attribute(const std::string& name) const;      // string attribute of the root
+  std::uint64_t attribute_u64(const std::string& name) const;
+  bool has_attribute(const std::string& name) const;
+  std::vector<std::uint32_t> format_version() const;
+
+  /// A whole 1-D numeric dataset ("organizations/solve_rate", "cells/stats/x/mean").
+  std::vector<double> column(const std::string& path) const;
+  std::vector<std::string> strings(const std::string& path) const;
+  std::vector<std::string> list(const std::string& group) const;
+  bool exists(const std::string& path) const;
+  std::vector<std::string> group_strings_attribute(const std::string& group, const std::string& name) const;
+
+ private:
+  std::string ctx_;
+  h5::Handle file_;
+  bool complete_ = false;
+};
+
+}  // namespace tribe::io

@@ -1,0 +1,63 @@
+#pragma once
+// The model plug-in interface. A model turns (cell parameters, organization
+// index, seed) into one row of outputs; it is a pure function of those, so any
+// runner may compute any organization anywhere and get the same row.
+//
+//   Model            describes parameters and columns; validates; binds a cell
+//   CellModel        a model bound to one cell's parameters (immutable, shared by threads)
+//   Workspace        per-thread scratch memory, reused across organizations (no allocation
+//                    in the hot loop once it has grown to the largest organization)
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "tribe/model/parameters.hpp"
+
+namespace tribe::model {
+
+/// Scratch memory owned by one worker thread. It holds no state that outlives
+/// one organization, so which thread uses which workspace never changes results.
+class Workspace {
+ public:
+  virtual ~Workspace() = default;
+};
+
+/// Everything that identifies the random numbers of one organization.
+struct OrgContext {
+  std::uint64_t seed = 0;          // master seed of the experiment
+  std::uint64_t organization = 0;  // index of the organization within its cell
+  std::uint64_t domain = 0;        // 0 with common random numbers across cells, else cell + 1
+};
+
+class CellModel {
+ public:
+  virtual ~CellModel() = default;
+  /// Simulates one organization and writes one value per column into `row`.
+  virtual void simulate(const OrgContext& ctx, Workspace& ws, std::span<double> row) const = 0;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  virtual std::string_view name() const = 0;
+  /// Version of the model's mechanisms; bumped when results change.
+  virtual std::string_view version() const = 0;
+  virtual std::string_view description() const = 0;
+
+  virtual std::span<const ParameterSpec> parameters() const = 0;
+  virtual std::span<const ColumnSpec> columns() const = 0;
+
+  /// Checks that go across parameters (each value is already within its own
+  /// range). Throws InputError naming the keys, the values and what is allowed.
+  virtual void validate(const ParameterValues& values) const = 0;
+
+  /// Binds the model to one cell's (validated) parameter values.
+  virtual std::unique_ptr<const CellModel> bind(const ParameterValues& values) const = 0;
+
+  /// A fresh workspace for one worker thread.
+  virtual std::unique_ptr<Workspace> make_workspace() const = 0;
+};
+
+}  // namespace tribe::model

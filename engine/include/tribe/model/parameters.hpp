@@ -1,0 +1,65 @@
+#pragma once
+// The vocabulary a model uses to describe its inputs and outputs to the engine.
+// The engine (design, runners, statistics, HDF5) works only through these
+// descriptions, never through a model's own types.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tribe::model {
+
+enum class ParamType { Real, Integer, Boolean, Choice };
+
+/// One input of a model. Values are carried as doubles: integers exactly,
+/// booleans as 0/1, choices as the index into `choices`.
+struct ParameterSpec {
+  std::string name;
+  ParamType type = ParamType::Real;
+  double min = 0.0;  // inclusive bounds (Real, Integer)
+  double max = 0.0;
+  double default_value = 0.0;
+  std::vector<std::string> choices;  // Choice only
+  std::string description;
+};
+
+/// Parameter values of one cell (or one organization), indexed like Model::parameters().
+using ParameterValues = std::vector<double>;
+
+enum class ColumnKind : std::uint8_t {
+  Binary,  // 0/1; cells report a rate with a Wilson interval
+  Count,   // non-negative integer
+  Real,    // continuous; may be NaN where undefined (excluded from statistics)
+};
+
+enum class ColumnRole : std::uint8_t {
+  Drawn,    // a property drawn for the organization (realized structure, mean qualities, ...)
+  Outcome,  // a measured result of the simulation
+};
+
+/// One per-organization output column.
+struct ColumnSpec {
+  std::string name;
+  ColumnKind kind = ColumnKind::Real;
+  ColumnRole role = ColumnRole::Outcome;
+  std::string description;
+};
+
+std::string_view to_string(ParamType t);
+std::string_view to_string(ColumnKind k);
+std::string_view to_string(ColumnRole r);
+
+/// Index of a parameter or column by name, or npos.
+inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+std::size_t find_parameter(std::span<const ParameterSpec> specs, std::string_view name);
+std::size_t find_column(std::span<const ColumnSpec> specs, std::string_view name);
+
+/// Human-readable value of a parameter ("hierarchy", "0.25", "true", "100").
+std::string format_value(const ParameterSpec& spec, double value);
+
+/// Default values of every parameter.
+ParameterValues defaults(std::span<const ParameterSpec> specs);
+
+}  // namespace tribe::model

@@ -1,0 +1,268 @@
+#include "tribe/io/hdf5.hpp"
+
+#include <cstring>
+#include <mutex>
+
+#include "tribe/core/error.hpp"
+
+namespace tribe::io::h5 {
+
+void quiet_errors() {
+  static std::once_flag once;
+  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+}
+
+Handle checked(hid_t id, Handle::Closer closer, const std::string& context, std::string_view what) {
+  if (id < 0) throw EnvironmentError(context + ": " + std::string(what));
+  return Handle(id, closer);
+}
+
+void check(herr_t status, const std::string& context, std::string_view what) {
+  if (status < 0) throw EnvironmentError(context + ": " + std::string(what));
+}
+
+Handle create_group(hid_t parent, const std::string& name, const std::string& ctx) {
+  Handle gcpl = checked(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, ctx, "cannot create property list");
+  // Track creation order so readers list datasets in the order they were written.
+  H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+  return checked(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose,
+                 ctx, "cannot create group " + name);
+}
+
+Handle open_group(hid_t parent, const std::string& name, const std::string& ctx) {
+  return checked(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, ctx,
+                 "missing group " + name + " (not a complete tribe result file?)");
+}
+
+bool exists(hid_t parent, const std::string& path) {
+  return H5Lexists(parent, path.c_str(), H5P_DEFAULT) > 0;
+}
+
+namespace {
+
+void write_scalar_attribute(hid_t obj, const std::string& name, hid_t file_type, hid_t mem_type,
+                            const void* value, const std::string& ctx) {
+  if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
+  Handle space = checked(H5Screate(H5S_SCALAR), H5Sclose, ctx, "cannot create dataspace");
+  Handle attr = checked(H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                        H5Aclose, ctx, "cannot create attribute " + name);
+  check(H5Awrite(attr.get(), mem_type, value), ctx, "cannot write attribute " + name);
+}
+
+Handle utf8_string_type(const std::string& ctx) {
+  Handle t = checked(H5Tcopy(H5T_C_S1), H5Tclose, ctx, "cannot create string type");
+  H5Tset_size(t.get(), H5T_VARIABLE);
+  H5Tset_cset(t.get(), H5T_CSET_UTF8);
+  return t;
+}
+
+Handle open_attribute(hid_t obj, const std::string& name, const std::string& ctx) {
+  return checked(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, ctx,
+                 "missing attribute " + name);
+}
+
+}  // namespace
+
+void write_attribute(hid_t obj, const std::string& name, std::string_view value, const std::string& ctx) {
+  Handle t = utf8_string_type(ctx);
+  std::string copy(value);
+  const char* p = copy.c_str();
+  write_scalar_attribute(obj, name, t.get(), t.get(), &p, ctx);
+}
+
+void write_attribute(hid_t obj, const std::string& name, std::uint64_t value, const std::string& ctx) {
+  write_scalar_attribute(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value, ctx);
+}
+
+void write_attribute(hid_t obj, const std::string& name, double value, const std::string& ctx) {
+  write_scalar_attribute(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, ctx);
+}
+
+void write_attribute(hid_t obj, const std::string& name, const std::vector<std::uint32_t>& value,
+                     const std::string& ctx) {
+  if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
+  const hsize_t n = value.size();
+  Handle space = checked(H5Screate_simple(1, &n, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  Handle attr = checked(H5Acreate2(obj, name.c_str(), H5T_STD_U32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                        H5Aclose, ctx, "cannot create attribute " + name);
+  check(H5Awrite(attr.get(), H5T_NATIVE_UINT32, value.data()), ctx, "cannot write attribute " + name);
+}
+
+void write_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& value,
+                     const std::string& ctx) {
+  if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
+  Handle t = utf8_string_type(ctx);
+  const hsize_t n = value.size();
+  Handle space = checked(H5Screate_simple(1, &n, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  Handle attr = checked(H5Acreate2(obj, name.c_str(), t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                        H5Aclose, ctx, "cannot create attribute " + name);
+  std::vector<const char*> ptrs;
+  for (const auto& s : value) ptrs.push_back(s.c_str());
+  check(H5Awrite(attr.get(), t.get(), ptrs.data()), ctx, "cannot write attribute " + name);
+}
+
+bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+
+std::string read_string_attribute(hid_t obj, const std::string& name, const std::string& ctx) {
+  auto v = read_strings_attribute(obj, name, ctx);
+  if (v.size() != 1) throw EnvironmentError(ctx + ": attribute " + name + " is not a single string");
+  return v[0];
+}
+
+std::vector<std::string> read_strings_attribute(hid_t obj, const std::string& name,
+                                                const std::string& ctx) {
+  Handle attr = open_attribute(obj, name, ctx);
+  Handle ftype = checked(H5Aget_type(attr.get()), H5Tclose, ctx, "cannot read type of " + name);
+  if (H5Tget_class(ftype.get()) != H5T_STRING)
+    throw EnvironmentError(ctx + ": attribute " + name + " is not a string");
+  Handle space = checked(H5Aget_space(attr.get()), H5Sclose, ctx, "cannot read attribute " + name);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  std::vector<std::string> out;
+  if (H5Tis_variable_str(ftype.get()) > 0) {
+    Handle t = utf8_string_type(ctx);
+    std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+    check(H5Aread(attr.get(), t.get(), ptrs.data()), ctx, "cannot read attribute " + name);
+    for (char* p : ptrs) out.emplace_back(p ? p : "");
+    H5Dvlen_reclaim(t.get(), space.get(), H5P_DEFAULT, ptrs.data());
+  } else {
+    const std::size_t size = H5Tget_size(ftype.get());
+    std::vector<char> buf(size * static_cast<std::size_t>(n) + 1, '\0');
+    check(H5Aread(attr.get(), ftype.get(), buf.data()), ctx, "cannot read attribute " + name);
+    for (hssize_t i = 0; i < n; ++i) {
+      const char* p = buf.data() + static_cast<std::size_t>(i) * size;
+      out.emplace_back(p, strnlen(p, size));
+    }
+  }
+  return out;
+}
+
+std::uint64_t read_u64_attribute(hid_t obj, const std::string& name, const std::string& ctx) {
+  Handle attr = open_attribute(obj, name, ctx);
+  std::uint64_t v = 0;
+  check(H5Aread(attr.get(), H5T_NATIVE_UINT64, &v), ctx, "cannot read attribute " + name);
+  return v;
+}
+
+double read_double_attribute(hid_t obj, const std::string& name, const std::string& ctx) {
+  Handle attr = open_attribute(obj, name, ctx);
+  double v = 0;
+  check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v), ctx, "cannot read attribute " + name);
+  return v;
+}
+
+std::vector<std::uint32_t> read_u32s_attribute(hid_t obj, const std::string& name,
+                                               const std::string& ctx) {
+  Handle attr = open_attribute(obj, name, ctx);
+  Handle space = checked(H5Aget_space(attr.get()), H5Sclose, ctx, "cannot read attribute " + name);
+  std::vector<std::uint32_t> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  check(H5Aread(attr.get(), H5T_NATIVE_UINT32, v.data()), ctx, "cannot read attribute " + name);
+  return v;
+}
+
+void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
+                   const void* data, std::uint64_t n, const std::string& ctx) {
+  const hsize_t dims = n;
+  Handle space = checked(H5Screate_simple(1, &dims, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  Handle dcpl = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
+  if (n >= 4096) {
+    const hsize_t chunk = std::min<hsize_t>(n, 65536);
+    H5Pset_chunk(dcpl.get(), 1, &chunk);
+    H5Pset_shuffle(dcpl.get());
+    H5Pset_deflate(dcpl.get(), 1);
+  }
+  Handle ds = checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
+                                 H5P_DEFAULT),
+                      H5Dclose, ctx, "cannot create dataset " + name);
+  if (n > 0)
+    check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), ctx,
+          "cannot write dataset " + name + " (disk full?)");
+}
+
+void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values,
+                   const std::string& ctx) {
+  Handle t = utf8_string_type(ctx);
+  std::vector<const char*> ptrs;
+  for (const auto& s : values) ptrs.push_back(s.c_str());
+  write_dataset(parent, name, t.get(), t.get(), ptrs.data(), values.size(), ctx);
+}
+
+Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type, std::uint64_t chunk,
+                         const std::string& ctx) {
+  const hsize_t zero = 0, unlimited = H5S_UNLIMITED, c = chunk;
+  Handle space = checked(H5Screate_simple(1, &zero, &unlimited), H5Sclose, ctx, "cannot create dataspace");
+  Handle dcpl = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
+  H5Pset_chunk(dcpl.get(), 1, &c);
+  H5Pset_shuffle(dcpl.get());
+  H5Pset_deflate(dcpl.get(), 1);
+  return checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
+                            H5P_DEFAULT),
+                 H5Dclose, ctx, "cannot create dataset " + name);
+}
+
+void append(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t current, std::uint64_t n,
+            const std::string& ctx) {
+  if (n == 0) return;
+  const hsize_t new_size = current + n, start = current, count = n;
+  check(H5Dset_extent(dataset, &new_size), ctx, "cannot extend dataset (disk full?)");
+  Handle fspace = checked(H5Dget_space(dataset), H5Sclose, ctx, "cannot get dataspace");
+  check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), ctx,
+        "cannot select rows");
+  Handle mspace = checked(H5Screate_simple(1, &count, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  check(H5Dwrite(dataset, mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, data), ctx,
+        "cannot write rows (disk full?)");
+}
+
+std::uint64_t length(hid_t dataset, const std::string& ctx) {
+  Handle space = checked(H5Dget_space(dataset), H5Sclose, ctx, "cannot get dataspace");
+  if (H5Sget_simple_extent_ndims(space.get()) != 1)
+    throw EnvironmentError(ctx + ": dataset is not one-dimensional");
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+  return n;
+}
+
+std::vector<double> read_doubles(hid_t parent, const std::string& name, const std::string& ctx) {
+  Handle ds = checked(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, ctx,
+                      "missing dataset " + name);
+  std::vector<double> v(length(ds.get(), ctx + "/" + name));
+  if (!v.empty())
+    check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), ctx,
+          "cannot read dataset " + name + " (corrupt file?)");
+  return v;
+}
+
+std::vector<std::string> read_strings(hid_t parent, const std::string& name, const std::string& ctx) {
+  Handle ds = checked(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, ctx,
+                      "missing dataset " + name);
+  Handle t = utf8_string_type(ctx);
+  Handle space = checked(H5Dget_space(ds.get()), H5Sclose, ctx, "cannot get dataspace");
+  std::vector<char*> ptrs(length(ds.get(), ctx), nullptr);
+  std::vector<std::string> out;
+  if (ptrs.empty()) return out;
+  check(H5Dread(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), ctx,
+        "cannot read dataset " + name);
+  for (char* p : ptrs) out.emplace_back(p ? p : "");
+  H5Dvlen_reclaim(t.get(), space.get(), H5P_DEFAULT, ptrs.data());
+  return out;
+}
+
+std::vector<std::string> list(hid_t group, const std::string& ctx) {
+  H5G_info_t info;
+  check(H5Gget_info(group, &info), ctx, "cannot list group");
+  std::vector<std::string> names;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    H5_index_t index = H5_INDEX_CRT_ORDER;
+    ssize_t len = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (len < 0) {
+      index = H5_INDEX_NAME;
+      len = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    }
+    if (len < 0) throw EnvironmentError(ctx + ": cannot list group");
+    std::string name(static_cast<std::size_t>(len), '\0');
+    H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
+    names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace tribe::io::h5

@@ -1,0 +1,89 @@
+#include "tribe/io/summary.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "tribe/core/error.hpp"
+
+namespace tribe::io {
+namespace {
+
+std::string num(double v) {
+  if (std::isnan(v)) return "n/a";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+}  // namespace
+
+void print_summary(const ResultReader& f, std::ostream& out, const SummaryOptions& options) {
+  const auto version = f.format_version();
+  out << "tribe result file (format " << version.at(0) << "." << version.at(1) << ")"
+      << (f.complete() ? "" : "  ** INCOMPLETE: the run did not finish **") << "\n";
+  for (const char* a : {"experiment_name", "experiment_path", "model", "model_version", "engine_version",
+                        "git_sha1", "created", "hostname", "rng_scheme", "backend", "command_line"}) {
+    if (f.has_attribute(a)) out << "  " << a << ": " << f.attribute(a) << "\n";
+  }
+  for (const char* a : {"seed", "organizations_per_cell", "cells", "organizations", "threads"}) {
+    if (f.has_attribute(a)) out << "  " << a << ": " << f.attribute_u64(a) << "\n";
+  }
+  if (options.show_experiment) out << "\n--- experiment file ---\n" << f.attribute("experiment") << "\n---\n";
+  if (!f.exists("cells")) {
+    out << "\n(no cell table: the run did not finish)\n";
+    return;
+  }
+
+  const auto labels = f.strings("cells/label");
+  const auto orgs = f.column("cells/organizations");
+  const auto factors = f.group_strings_attribute("cells", "factors");
+  out << "\ndesign: " << labels.size() << " cells";
+  if (!factors.empty()) {
+    out << " over";
+    for (const auto& x : factors) out << " " << x;
+  }
+  out << "\n";
+
+  std::vector<std::string> columns = options.columns;
+  std::vector<std::string> all = f.list("cells/stats");
+  if (columns.empty()) {
+    for (const auto& c : all) columns.push_back(c);
+  } else {
+    for (const auto& c : columns) {
+      bool found = false;
+      for (const auto& a : all) found = found || a == c;
+      if (!found) {
+        std::string list;
+        for (const auto& a : all) list += (list.empty() ? "" : ", ") + a;
+        throw InputError("--columns: no column named " + c + " (columns: " + list + ")");
+      }
+    }
+  }
+
+  struct Stat {
+    std::string name;
+    bool binary;
+    std::vector<double> est, lo, hi;
+  };
+  std::vector<Stat> stats;
+  for (const auto& c : columns) {
+    const std::string g = "cells/stats/" + c + "/";
+    const bool binary = f.exists(g + "rate");
+    stats.push_back({c, binary, f.column(g + (binary ? "rate" : "mean")),
+                     f.column(g + (binary ? "rate_low" : "ci_low")),
+                     f.column(g + (binary ? "rate_high" : "ci_high"))});
+  }
+  for (std::size_t cell = 0; cell < labels.size(); ++cell) {
+    out << "\ncell " << cell << ": " << labels[cell] << "  (" << static_cast<std::uint64_t>(orgs[cell])
+        << " organizations)\n";
+    for (const auto& s : stats) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "  %-28s %-5s %-9s [%s, %s]\n", s.name.c_str(),
+                    s.binary ? "rate" : "mean", num(s.est[cell]).c_str(), num(s.lo[cell]).c_str(),
+                    num(s.hi[cell]).c_str());
+      out << buf;
+    }
+  }
+}
+
+}  // namespace tribe::io

@@ -1,0 +1,72 @@
+#include "tribe/model/parameters.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace tribe::model {
+
+std::string_view to_string(ParamType t) {
+  switch (t) {
+    case ParamType::Real: return "real";
+    case ParamType::Integer: return "integer";
+    case ParamType::Boolean: return "boolean";
+    case ParamType::Choice: return "choice";
+  }
+  return "?";
+}
+
+std::string_view to_string(ColumnKind k) {
+  switch (k) {
+    case ColumnKind::Binary: return "binary";
+    case ColumnKind::Count: return "count";
+    case ColumnKind::Real: return "real";
+  }
+  return "?";
+}
+
+std::string_view to_string(ColumnRole r) {
+  switch (r) {
+    case ColumnRole::Drawn: return "drawn";
+    case ColumnRole::Outcome: return "outcome";
+  }
+  return "?";
+}
+
+std::size_t find_parameter(std::span<const ParameterSpec> specs, std::string_view name) {
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    if (specs[i].name == name) return i;
+  return npos;
+}
+
+std::size_t find_column(std::span<const ColumnSpec> specs, std::string_view name) {
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    if (specs[i].name == name) return i;
+  return npos;
+}
+
+std::string format_value(const ParameterSpec& spec, double value) {
+  switch (spec.type) {
+    case ParamType::Boolean: return value != 0.0 ? "true" : "false";
+    case ParamType::Choice: {
+      const auto i = static_cast<std::size_t>(value);
+      return i < spec.choices.size() ? spec.choices[i] : "?";
+    }
+    case ParamType::Integer: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.0f", value);
+      return buf;
+    }
+    case ParamType::Real: break;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", value);
+  return buf;
+}
+
+ParameterValues defaults(std::span<const ParameterSpec> specs) {
+  ParameterValues v(specs.size());
+  for (std::size_t i = 0; i < specs.size(); ++i) v[i] = specs[i].default_value;
+  return v;
+}
+
+}  // namespace tribe::model

@@ -1,0 +1,33 @@
+#include "tribe/model/registry.hpp"
+
+#include <array>
+#include <string>
+
+#include "tribe/core/error.hpp"
+#include "tribe/models/leadership/leadership_model.hpp"
+
+namespace tribe::model {
+namespace {
+
+// Every model plug-in of this build. Adding a model = adding one line here.
+using Factory = const Model& (*)();
+constexpr std::array<Factory, 1> kModels = {&models::leadership::model};
+
+}  // namespace
+
+const Model& find_model(std::string_view name) {
+  for (Factory f : kModels)
+    if (f().name() == name) return f();
+  std::string known;
+  for (const auto& n : model_names()) known += (known.empty() ? "" : ", ") + n;
+  throw InputError("model = \"" + std::string(name) + "\" is not a known model (known: " + known +
+                   ")");
+}
+
+std::vector<std::string> model_names() {
+  std::vector<std::string> names;
+  for (Factory f : kModels) names.emplace_back(f().name());
+  return names;
+}
+
+}  // namespace tribe::model
