@@ -53,7 +53,7 @@ int run_command(const RunArgs& a, const std::string& command_line) {
   }
   if (a.orgs_per_cell) x.organizations_per_cell = *a.orgs_per_cell;
   const exec::Backend backend = exec::parse_backend(a.backend);
-  const std::filesystem::path out = a.output.empty() ? std::filesystem::path(x.output) : a.output;
+  const std::filesystem::path out = a.output.empty() ? std::filesystem::path(x.output) : std::filesystem::path(a.output);
 
   const design::RunPlan plan(x, x.organizations_per_cell);
   io::ResultWriter writer(out, plan, a.overwrite);

@@ -118,6 +118,8 @@ ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool ov
   }
   buffers_.resize(datasets_.size());
   for (auto& b : buffers_) b.reserve(kChunkRows);
+  // The header and the "complete = 0" mark reach the disk before any work starts.
+  h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL), ctx_, "cannot write file (disk full?)");
 }
 
 ResultWriter::~ResultWriter() {
@@ -242,11 +244,13 @@ void ResultWriter::write_cells(const exec::RunResult& result) {
       hi[c] = ci.high;
       mn[c] = a.n ? a.min : NAN;
       mx[c] = a.n ? a.max : NAN;
-      successes[c] = static_cast<std::uint64_t>(a.sum);
-      const auto w = stats::wilson(successes[c], a.n, kConfidence);
-      rate[c] = w.estimate;
-      rlo[c] = w.low;
-      rhi[c] = w.high;
+      if (columns[col].kind == ColumnKind::Binary) {
+        successes[c] = static_cast<std::uint64_t>(a.sum);
+        const auto w = stats::wilson(successes[c], a.n, kConfidence);
+        rate[c] = w.estimate;
+        rlo[c] = w.low;
+        rhi[c] = w.high;
+      }
     }
     auto u64 = [&](const char* name, const std::vector<std::uint64_t>& v) {
       h5::write_dataset(g.get(), name, H5T_STD_U64LE, H5T_NATIVE_UINT64, v.data(), n, ctx);
@@ -285,8 +289,7 @@ void ResultWriter::finish(const exec::RunResult& result, const RunInfo& info) {
   datasets_.clear();
   org_group_.reset();
   h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL), ctx_, "cannot flush file (disk full?)");
-  const hid_t id = file_.get();
-  file_ = h5::Handle();
+  const hid_t id = file_.release();
   h5::check(H5Fclose(id), ctx_, "cannot close file (disk full?)");
   std::error_code ec;
   fs::rename(temp_, target_, ec);

@@ -32,6 +32,8 @@ class Handle {
   }
   ~Handle() { reset(); }
   hid_t get() const { return id_; }
+  /// Gives up ownership (the caller closes the id and checks the result).
+  hid_t release() { return std::exchange(id_, H5I_INVALID_HID); }
   explicit operator bool() const { return id_ >= 0; }
   void reset() {
     if (id_ >= 0 && closer_) closer_(id_);

@@ -1,0 +1,130 @@
+#pragma once
+// The dynamics of one organization of the leadership model (docs/model.md).
+// `Config` is one cell's parameters, `Scratch` the per-thread memory, and
+// `simulate_organization` the pure function (config, context) -> result.
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "tribe/model/model.hpp"
+#include "tribe/models/leadership/metrics.hpp"
+#include "tribe/models/leadership/structure.hpp"
+
+namespace tribe::models::leadership {
+
+/// Purposes of the random streams: each mechanism has its own, so changing one
+/// mechanism never shifts the random numbers of another.
+enum class StreamPurpose : std::uint64_t {
+  structure = 1,     // the reporting tree
+  qualities = 2,     // agent qualities (substream 0: aligned, 1: proactive, 2: collaborative)
+  arrivals = 3,      // challenge arrival times, places, difficulties, deadlines
+  interactions = 4,  // one Philox block per attempt on a challenge, substream (challenge << 32 | attempt):
+                     // initiative, lateral-or-up, partner, routing, conflict, insight, mission draws
+  ties = 5,          // lateral ties
+  heroes = 6,        // which managers are hero-like (hero_managers)
+};
+
+/// One cell's parameters, already validated.
+struct Config {
+  std::int32_t agents = 100;
+  std::int32_t steps = 200;
+  StructureKind structure = StructureKind::hierarchy;
+  std::int32_t span = 5;
+  double span_spread = 0.5;
+  double tie_within = 0.3;
+  double tie_across = 0.01;
+  double control = 0.2;
+  double aligned = 0.5, proactive = 0.5, collaborative = 0.5;
+  double concentration = 10.0;
+  std::int32_t capacity = 2;
+  bool hero = false;
+  double hero_capacity = 5.0;
+  double hero_boost = 0.5;
+  double hero_quality = 0.9;
+  double hero_deference = 0.0;
+  std::int32_t hero_managers = 0;
+  double arrival_rate = 0.01;
+  double front_line_share = 0.8;
+  double difficulty_mean = 0.5;
+  double difficulty_concentration = 4.0;
+  double deadline_mean = 10.0;
+  double insight_bias = 0.0;
+  double insight_alignment = 4.0;
+  double insight_collaboration = 4.0;
+  double insight_difficulty = 4.0;
+  double conflict_scale = 1.0;
+  DistributedThresholds thresholds{};
+};
+
+/// Counters of one run of the dynamics (one organization, with or without its heroes).
+struct RunCounts {
+  std::uint64_t challenges = 0;  // arisen in [0, T)
+  std::uint64_t eligible = 0;    // whose deadline falls inside the horizon (resolved by T)
+  // Of eligible challenges:
+  std::uint64_t solved = 0, solved_aligned = 0, misdirected = 0, failed = 0;
+  std::uint64_t blame = 0, conflicts = 0;
+  double time_to_solve_sum = 0.0;
+  // Of everything that happened in [0, T):
+  std::uint64_t decisions = 0;    // initiative decisions of holders that have a manager
+  std::uint64_t escalations = 0;  // of which escalated
+  std::uint64_t interactions = 0;
+  std::uint64_t interactions_with_leader = 0;  // a manager joined, or the holder leads others
+  std::uint64_t lateral = 0, routed = 0, upward = 0, root_pulls = 0;
+  std::uint64_t all_conflicts = 0;
+  std::uint64_t insights = 0, insights_with_top = 0, insights_with_hero = 0;
+  std::uint64_t solutions = 0, solutions_at_origin = 0;
+  std::uint64_t leader_items = 0;  // queue items at leaders
+  double leader_ahead_sum = 0.0;   // items waiting ahead of them
+  std::uint64_t leader_ahead_max = 0;
+};
+
+/// The full result of one organization.
+struct OrgResult {
+  // Drawn
+  std::int32_t depth = 0, max_span = 0;
+  std::int64_t lateral_ties = 0;
+  bool hero_present = false;
+  double mean_aligned = 0, mean_proactive = 0, mean_collaborative = 0;
+  // Run with the organization as drawn, and (if it has heroes) without them
+  RunCounts run{}, counterfactual{};
+  // Leadership metrics of `run`
+  double breadth = 0, evenness = 0, leader_share = 0;
+};
+
+/// Per-thread memory: every vector grows to the largest organization seen and is
+/// reused (cleared) for the next one.
+struct Scratch {
+  Tree tree;
+  Ties ties;
+  std::vector<std::int32_t> tmp_i32;
+  std::vector<double> aligned, proactive, collaborative;
+  std::vector<std::uint8_t> is_hero;
+  // challenges
+  std::vector<std::int32_t> origin, holder, holders, arrival, last, attempts;
+  std::vector<double> difficulty;
+  std::vector<std::uint8_t> eligible;
+  std::vector<std::uint64_t> pending;  // interaction words of a challenge waiting for its manager
+  // per agent dynamic state
+  std::vector<std::int64_t> busy_step;
+  std::vector<std::int32_t> busy_count, capacity;
+  std::vector<std::uint32_t> events;
+  std::vector<std::uint32_t> sorted;
+  struct Event {
+    std::int32_t challenge;
+    std::int32_t agent;    // whose queue processes it
+    std::int32_t partner;  // lateral partner of a joined interaction, or -1
+    std::int32_t kind;     // 0: the holder decides, 1: an interaction joined by `agent`
+    std::int32_t next;     // next event of the same step (or free list), -1 at the end
+  };
+  std::vector<Event> events_pool;
+  std::vector<std::int32_t> bucket_head, bucket_tail;  // per step
+};
+
+/// Simulates one organization; a pure function of (config, ctx).
+void simulate_organization(const Config& config, const model::OrgContext& ctx, Scratch& ws,
+                           OrgResult& out);
+
+/// Drawn and outcome columns, in the order of the model's columns().
+void write_row(const Config& config, const OrgResult& r, double* row);
+
+}  // namespace tribe::models::leadership

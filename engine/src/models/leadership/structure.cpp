@@ -1,0 +1,162 @@
+#include "tribe/models/leadership/structure.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "tribe/rng/samplers.hpp"
+
+namespace tribe::models::leadership {
+
+void generate_parents(StructureKind kind, std::int32_t n, std::int32_t span, double spread,
+                      rng::Stream& stream, std::vector<std::int32_t>& parent,
+                      std::vector<std::int32_t>& scratch) {
+  parent.resize(static_cast<std::size_t>(n));
+  parent[0] = -1;
+  if (span < 1) span = 1;
+  switch (kind) {
+    case StructureKind::flat:
+      for (std::int32_t i = 1; i < n; ++i) parent[i] = 0;
+      break;
+    case StructureKind::hierarchy:
+      // Breadth-first numbering of a complete span-ary tree: the reports of
+      // manager m are m*s + 1 .. m*s + s.
+      for (std::int32_t i = 1; i < n; ++i) parent[i] = (i - 1) / span;
+      break;
+    case StructureKind::random_hierarchy: {
+      const auto lo = std::max<std::int64_t>(1, std::llround(span * (1.0 - spread)));
+      const auto hi = std::max<std::int64_t>(lo, std::llround(span * (1.0 + spread)));
+      const auto width = static_cast<std::uint64_t>(hi - lo + 1);
+      std::int32_t next = 1;
+      for (std::int32_t m = 0; next < n; ++m) {  // m < next always: every span >= 1
+        const auto k = lo + static_cast<std::int64_t>(rng::uniform_index(stream, width));
+        for (std::int64_t j = 0; j < k && next < n; ++j) parent[next++] = m;
+      }
+      break;
+    }
+    case StructureKind::random_tree:
+      for (std::int32_t i = 1; i < n; ++i)
+        parent[i] = static_cast<std::int32_t>(rng::uniform_index(stream, static_cast<std::uint64_t>(i)));
+      break;
+    case StructureKind::preferential: {
+      // Urn holding every agent once plus once per report: a newcomer picks
+      // its manager with probability proportional to 1 + (number of reports).
+      scratch.resize(2 * static_cast<std::size_t>(n));
+      std::size_t urn = 0;
+      scratch[urn++] = 0;
+      for (std::int32_t i = 1; i < n; ++i) {
+        const auto p = scratch[rng::uniform_index(stream, urn)];
+        parent[i] = p;
+        scratch[urn++] = p;
+        scratch[urn++] = i;
+      }
+      break;
+    }
+  }
+}
+
+void finish_tree(Tree& tree, std::vector<std::int32_t>& count) {
+  const std::int32_t n = tree.size();
+  const auto un = static_cast<std::size_t>(n);
+  tree.child_start.assign(un + 1, 0);
+  tree.children.resize(un > 0 ? un - 1 : 0);
+  tree.depth.resize(un);
+  tree.leaves.clear();
+  for (std::int32_t i = 1; i < n; ++i) ++tree.child_start[tree.parent[i] + 1];
+  tree.max_span = 0;
+  for (std::int32_t i = 0; i < n; ++i) {
+    tree.max_span = std::max(tree.max_span, tree.child_start[i + 1]);
+    tree.child_start[i + 1] += tree.child_start[i];
+  }
+  count.assign(tree.child_start.begin(), tree.child_start.begin() + n);
+  tree.depth[0] = 0;
+  tree.max_depth = 0;
+  for (std::int32_t i = 1; i < n; ++i) {
+    const auto p = tree.parent[i];
+    tree.children[count[p]++] = i;  // children in increasing order
+    tree.depth[i] = tree.depth[p] + 1;
+    tree.max_depth = std::max(tree.max_depth, tree.depth[i]);
+  }
+  for (std::int32_t i = 0; i < n; ++i)
+    if (tree.reports(i) == 0) tree.leaves.push_back(i);
+}
+
+namespace {
+
+// All pairs (v, w), 0 <= w < v < k, each with probability p, in the order of
+// Batagelj & Brandes (2005), algorithm G(n, p) with geometric skips.
+template <class Emit>
+void skip_pairs(std::int64_t k, double p, rng::Stream& stream, Emit&& emit) {
+  if (p <= 0.0 || k < 2) return;
+  std::int64_t v = 1, w = -1;
+  while (v < k) {
+    const std::uint64_t skip = rng::geometric(stream, p);
+    if (skip >= static_cast<std::uint64_t>(k) * static_cast<std::uint64_t>(k)) return;
+    w += 1 + static_cast<std::int64_t>(skip);
+    while (w >= v && v < k) {
+      w -= v;
+      ++v;
+    }
+    if (v < k) emit(v, w);
+  }
+}
+
+}  // namespace
+
+void generate_ties(const Tree& tree, double tie_within, double tie_across, rng::Stream& stream,
+                   Ties& ties) {
+  const std::int32_t n = tree.size();
+  ties.edge_a.clear();
+  ties.edge_b.clear();
+  // Siblings: pairs within each manager's group of reports.
+  if (tie_within > 0.0) {
+    for (std::int32_t m = 0; m < n; ++m) {
+      const std::int32_t* g = tree.children.data() + tree.child_start[m];
+      skip_pairs(tree.reports(m), tie_within, stream, [&](std::int64_t v, std::int64_t w) {
+        ties.edge_a.push_back(g[v]);  // children are increasing, so g[v] > g[w]
+        ties.edge_b.push_back(g[w]);
+      });
+    }
+  }
+  // Across units: every pair that is neither siblings nor a manager-report pair.
+  // Since parent[v] < v, (v, w) with w < v is a manager-report pair iff parent[v] == w.
+  if (tie_across > 0.0) {
+    skip_pairs(n, tie_across, stream, [&](std::int64_t v, std::int64_t w) {
+      const auto a = static_cast<std::int32_t>(v), b = static_cast<std::int32_t>(w);
+      if (tree.parent[a] == b || tree.parent[a] == tree.parent[b]) return;
+      ties.edge_a.push_back(a);
+      ties.edge_b.push_back(b);
+    });
+  }
+  const auto un = static_cast<std::size_t>(n);
+  ties.start.assign(un + 1, 0);
+  for (std::size_t e = 0; e < ties.edge_a.size(); ++e) {
+    ++ties.start[ties.edge_a[e] + 1];
+    ++ties.start[ties.edge_b[e] + 1];
+  }
+  for (std::size_t i = 0; i < un; ++i) ties.start[i + 1] += ties.start[i];
+  ties.adj.resize(2 * ties.edge_a.size());
+  // Fill using start[i] as a cursor, then shift back.
+  for (std::size_t e = 0; e < ties.edge_a.size(); ++e) {
+    ties.adj[ties.start[ties.edge_a[e]]++] = ties.edge_b[e];
+    ties.adj[ties.start[ties.edge_b[e]]++] = ties.edge_a[e];
+  }
+  for (std::size_t i = un; i > 0; --i) ties.start[i] = ties.start[i - 1];
+  ties.start[0] = 0;
+}
+
+bool is_valid_tree(std::span<const std::int32_t> parent) {
+  const auto n = static_cast<std::int64_t>(parent.size());
+  if (n == 0 || parent[0] != -1) return false;
+  for (std::int64_t i = 1; i < n; ++i) {
+    // Walk up at most n steps: a cycle or an out-of-range manager fails.
+    std::int64_t v = i, steps = 0;
+    while (v != 0) {
+      const std::int64_t p = parent[static_cast<std::size_t>(v)];
+      if (p < 0 || p >= n || p == v || ++steps > n) return false;
+      v = p;
+    }
+  }
+  return true;
+}
+
+}  // namespace tribe::models::leadership

@@ -1,0 +1,104 @@
+// The `tribe` program end to end: runs, reproducibility of whole files, and the
+// promise for bad input: one clear line, a non-zero exit, no output file.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "../support/test_support.hpp"
+
+namespace {
+
+using tribe::test::all_datasets;
+using tribe::test::run_tribe;
+using tribe::test::TempDir;
+using tribe::test::write_file;
+
+std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+TEST(Cli, RunThenInspect) {
+  TempDir dir;
+  write_file(dir / "x.toml", tribe::test::small_experiment());
+  const auto r = run_tribe("run " + (dir / "x.toml").string() + " -o " + (dir / "x.h5").string() + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto i = run_tribe("inspect " + (dir / "x.h5").string());
+  ASSERT_EQ(i.exit_code, 0) << i.output;
+  for (const char* s : {"git_sha1", "seed: 7", "cell 3: control=0.9 structure=hierarchy", "distributed", "rate"})
+    EXPECT_NE(i.output.find(s), std::string::npos) << s << "\n" << i.output;
+}
+
+TEST(Cli, SameExperimentTwiceGivesIdenticalDatasets) {
+  TempDir dir;
+  write_file(dir / "x.toml", tribe::test::small_experiment());
+  for (const char* out : {"a.h5", "b.h5"})
+    ASSERT_EQ(run_tribe("run " + (dir / "x.toml").string() + " -q -o " + (dir / out).string()).exit_code, 0);
+  const auto a = all_datasets(dir / "a.h5");
+  EXPECT_GT(a.size(), 20u);
+  EXPECT_TRUE(a == all_datasets(dir / "b.h5"));
+
+  ASSERT_EQ(run_tribe("run " + (dir / "x.toml").string() + " -q --seed 8 -o " + (dir / "c.h5").string()).exit_code, 0);
+  const auto c = all_datasets(dir / "c.h5");
+  EXPECT_FALSE(a.at("organizations/solve_rate") == c.at("organizations/solve_rate"));
+}
+
+// The acceptance test of the parallel backends: serial, OpenMP and TBB with 1, 2 and 8
+// (oversubscribed) threads write files whose every dataset is byte-identical.
+TEST(Cli, BackendsAndThreadCountsWriteByteIdenticalDatasets) {
+  TempDir dir;
+  write_file(dir / "x.toml", tribe::test::small_experiment("", 500));
+  ASSERT_EQ(run_tribe("run " + (dir / "x.toml").string() + " -q --backend serial -o " + (dir / "ref.h5").string()).exit_code, 0);
+  const auto reference = all_datasets(dir / "ref.h5");
+  for (const char* backend : {"serial", "openmp", "tbb"}) {
+    for (const char* threads : {"1", "2", "8"}) {
+      SCOPED_TRACE(std::string(backend) + " x " + threads);
+      const auto out = dir / (std::string(backend) + threads + ".h5");
+      const auto r = run_tribe("run " + (dir / "x.toml").string() + " -q --backend " + backend +
+                               " --threads " + threads + " -o " + out.string());
+      ASSERT_EQ(r.exit_code, 0) << r.output;
+      EXPECT_TRUE(all_datasets(out) == reference);
+    }
+  }
+}
+
+TEST(Cli, BadInputGivesOneLineNonZeroExitAndNoFile) {
+  TempDir dir;
+  write_file(dir / "malformed.toml", "[experiment\nname = ");
+  write_file(dir / "unknown.toml", tribe::test::small_experiment("colour = 3\n"));
+  write_file(dir / "range.toml", tribe::test::small_experiment("control = 7\n"));
+  write_file(dir / "good.toml", tribe::test::small_experiment());
+  struct Case {
+    std::string args, expect;
+  };
+  const std::string out = (dir / "out.h5").string();
+  const std::vector<Case> cases = {
+      {"run " + (dir / "malformed.toml").string() + " -o " + out, "malformed TOML"},
+      {"run " + (dir / "unknown.toml").string() + " -o " + out, "unknown key parameters.colour"},
+      {"run " + (dir / "range.toml").string() + " -o " + out, "parameters.control = 7"},
+      {"run " + (dir / "missing.toml").string() + " -o " + out, "cannot open experiment file"},
+      {"run " + (dir / "good.toml").string() + " -o " + (dir / "no" / "such" / "dir.h5").string(),
+       "does not exist"},
+      {"run " + (dir / "good.toml").string() + " -o /proc/forbidden.h5", "not writable"},
+      {"inspect " + (dir / "good.toml").string(), "not an HDF5 file"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.args);
+    const auto r = run_tribe(c.args);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(lines(r.output), 1u) << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(out));
+    EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
+  }
+}
+
+TEST(Cli, RefusesToOverwriteUnlessAsked) {
+  TempDir dir;
+  write_file(dir / "x.toml", tribe::test::small_experiment());
+  const std::string run = "run " + (dir / "x.toml").string() + " -q -o " + (dir / "x.h5").string();
+  ASSERT_EQ(run_tribe(run).exit_code, 0);
+  const auto again = run_tribe(run);
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.output.find("--overwrite"), std::string::npos);
+  EXPECT_EQ(run_tribe(run + " --overwrite").exit_code, 0);
+}
+
+}  // namespace

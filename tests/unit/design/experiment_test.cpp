@@ -1,0 +1,113 @@
+// The experiment file: parsing, defaults, the full-factorial plan, and rejection of bad input.
+#include <gtest/gtest.h>
+
+#include "../support/test_support.hpp"
+#include "tribe/core/error.hpp"
+#include "tribe/design/experiment.hpp"
+#include "tribe/design/plan.hpp"
+
+namespace {
+
+using tribe::InputError;
+using tribe::design::parse_experiment;
+
+TEST(DesignExperiment, ParsesKeysDefaultsAndFactors) {
+  const auto x = parse_experiment(tribe::test::small_experiment(), "small.toml");
+  EXPECT_EQ(x.name, "small");
+  EXPECT_EQ(x.model->name(), "leadership");
+  EXPECT_EQ(x.seed, 7u);
+  EXPECT_EQ(x.organizations_per_cell, 40u);
+  EXPECT_EQ(x.output, "results/small.h5");
+  EXPECT_TRUE(x.common_random_numbers);
+  ASSERT_EQ(x.factors.size(), 2u);
+  EXPECT_EQ(x.cell_count(), 4u);
+  const auto specs = x.model->parameters();
+  const auto agents = tribe::model::find_parameter(specs, "agents");
+  EXPECT_EQ(x.fixed[agents], 12.0);
+  // A parameter not mentioned keeps the model default.
+  const auto hero = tribe::model::find_parameter(specs, "hero");
+  EXPECT_EQ(x.fixed[hero], specs[hero].default_value);
+  EXPECT_EQ(x.source_text, tribe::test::small_experiment());
+}
+
+TEST(DesignPlan, FullFactorialLastFactorFastestAndBlocksCoverEveryOrganization) {
+  const auto x = parse_experiment(tribe::test::small_experiment("", 300), "small.toml");
+  const tribe::design::RunPlan plan(x, x.organizations_per_cell, 128);
+  ASSERT_EQ(plan.cells().size(), 4u);
+  // factors are sorted by name: control, then structure (fastest)
+  EXPECT_EQ(plan.cells()[0].label(x), "control=0.1 structure=flat");
+  EXPECT_EQ(plan.cells()[1].label(x), "control=0.1 structure=hierarchy");
+  EXPECT_EQ(plan.cells()[2].label(x), "control=0.9 structure=flat");
+  EXPECT_EQ(plan.blocks_per_cell(), 3u);
+  std::uint64_t covered = 0;
+  for (std::uint64_t b = 0; b < plan.block_count(); ++b) {
+    const auto blk = plan.block(b);
+    EXPECT_EQ(blk.global, blk.cell * 300 + blk.first);
+    covered += blk.count;
+  }
+  EXPECT_EQ(covered, plan.total_organizations());
+  EXPECT_EQ(plan.block(2).count, 300u - 256u);
+}
+
+// Every kind of bad input is rejected before any work, with a message that names
+// the key and what is allowed.
+struct BadCase {
+  const char* what;
+  std::string text;
+  std::vector<std::string> message_contains;
+};
+
+std::string with(const std::string& exp_extra, const std::string& params, const std::string& factors) {
+  return "[experiment]\nname = \"x\"\nmodel = \"leadership\"\nseed = 1\norganizations_per_cell = 10\n" +
+         exp_extra + "\n[parameters]\n" + params + "\n[factors]\n" + factors;
+}
+
+TEST(DesignExperiment, RejectsBadInputWithAClearMessage) {
+  const std::vector<BadCase> cases = {
+      {"malformed TOML", "[experiment\nname = 1", {"malformed TOML", "line 1"}},
+      {"unknown top-level table", with("", "", "") + "\n[paramters]\nagents = 3\n", {"unknown key paramters"}},
+      {"unknown experiment key", with("sede = 3\n", "", ""), {"experiment.sede", "allowed keys"}},
+      {"unknown parameter", with("", "agentz = 3\n", ""), {"parameters.agentz", "allowed keys"}},
+      {"unknown factor", with("", "", "contrl = [0.1]\n"), {"factors.contrl"}},
+      {"unknown model", "[experiment]\nname=\"x\"\nmodel=\"nope\"\nseed=1\norganizations_per_cell=1\n",
+       {"model = \"nope\"", "known"}},
+      {"missing seed", "[experiment]\nname=\"x\"\nmodel=\"leadership\"\norganizations_per_cell=1\n",
+       {"experiment.seed"}},
+      {"seed not an integer", with("", "", "").replace(with("", "", "").find("seed = 1"), 8, "seed = 1.5"),
+       {"experiment.seed = 1.5", "integer"}},
+      {"negative seed", with("", "", "").replace(with("", "", "").find("seed = 1"), 8, "seed = -4"),
+       {"experiment.seed = -4"}},
+      {"zero organizations",
+       with("", "", "").replace(with("", "", "").find("organizations_per_cell = 10"), 27,
+                                "organizations_per_cell = 0"),
+       {"experiment.organizations_per_cell = 0", "[1,"}},
+      {"wrong type", with("", "agents = \"many\"\n", ""), {"parameters.agents = \"many\"", "integer"}},
+      {"integer as float", with("", "agents = 10.5\n", ""), {"parameters.agents = 10.5", "integer"}},
+      {"out of range threshold", with("", "dl_breadth = 1.5\n", ""), {"parameters.dl_breadth = 1.5", "[0, 1]"}},
+      {"negative control", with("", "control = -0.1\n", ""), {"parameters.control = -0.1"}},
+      {"zero steps", with("", "steps = 0\n", ""), {"parameters.steps = 0"}},
+      {"bad choice", with("", "structure = \"matrix\"\n", ""), {"parameters.structure = \"matrix\"", "\"flat\""}},
+      {"empty factor", with("", "", "control = []\n"), {"factors.control", "non-empty"}},
+      {"factor not a list", with("", "", "control = 0.5\n"), {"factors.control = 0.5", "list"}},
+      {"factor level out of range", with("", "", "control = [0.1, 2.0]\n"), {"factors.control = 2.0"}},
+      {"duplicate level", with("", "", "control = [0.1, 0.1]\n"), {"factors.control", "distinct"}},
+      {"fixed and varied", with("", "control = 0.2\n", "control = [0.1, 0.5]\n"),
+       {"factors.control contradicts parameters.control"}},
+      {"span larger than N", with("", "agents = 10\nspan = 20\n", ""), {"span", "20", "agents"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    try {
+      const auto x = parse_experiment(c.text, "bad.toml");
+      // Cross-parameter checks run when the plan binds each cell.
+      const tribe::design::RunPlan plan(x, x.organizations_per_cell);
+      ADD_FAILURE() << "accepted: " << c.text;
+    } catch (const InputError& e) {
+      const std::string msg = e.what();
+      EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
+      for (const auto& part : c.message_contains) EXPECT_NE(msg.find(part), std::string::npos) << msg;
+    }
+  }
+}
+
+}  // namespace
