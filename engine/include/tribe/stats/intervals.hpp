@@ -38,16 +38,22 @@ double normal_cdf(double x);
 double normal_quantile(double p);
 
 /// Student t CDF with df > 0 degrees of freedom (df may be non-integer or +inf).
-/// Via the regularized incomplete beta function, P(T > |t|) = I_x(df/2, 1/2) / 2 with
-/// x = df / (df + t^2), evaluated by its continued fraction (modified Lentz) with the
-/// log-beta prefactor computed by an asymptotic series for large df, so it stays accurate
-/// (~1e-14 relative, tails included) for df up to 1e10 and beyond. df <= 0 or NaN -> NaN.
+/// For df <= 2e4: P(T > |t|) = I_x(df/2, 1/2) / 2 with x = df / (df + t^2), the regularized
+/// incomplete beta function by its continued fraction (modified Lentz), with a log-beta
+/// prefactor from an asymptotic series for large df. For df > 2e4 (where that continued
+/// fraction starts to lose digits to cancellation): the Cornish-Fisher expansion to order
+/// df^-4 inverted by Newton, then the normal tail. df = +inf: the normal CDF. Checked
+/// against mpmath for df from 0.3 to 1e7 and |t| up to 1e30: relative error < 3e-14,
+/// tails included. df <= 0 or NaN -> NaN.
 double student_t_cdf(double t, double df);
 
-/// Student t quantile, relative accuracy ~1e-13 or better: Hill (1970), Algorithm 396, as the
-/// starting value, refined by safeguarded Newton steps on the CDF above; exact closed forms
-/// for df = 1 and df = 2; the Cornish-Fisher expansion to order df^-4 for df > 1e7 (error
-/// < 1e-20 there); the normal quantile for df = +inf. p = 0 -> -inf, p = 1 -> +inf.
+/// Student t quantile: Hill (1970), Algorithm 396, as the starting value, refined by
+/// safeguarded Newton steps (bisection fallback) on the CDF above; exact closed forms for
+/// df = 1 and df = 2; the Cornish-Fisher expansion to order df^-4 for df > 2e4; the normal
+/// quantile for df = +inf. Relative accuracy < 1e-12 (checked against mpmath for df from 0.3
+/// to 1e7, p from 1e-300 to 1 - 1e-6), except within ~1e-3 of p = 0.5, where the result is
+/// accurate to ~1e-16 absolute (t is ~0 there). p = 0 -> -inf, p = 1 -> +inf, and +-inf
+/// also when |t| exceeds the double range (tiny df, far tail).
 double student_t_quantile(double p, double df);
 
 // ---------------------------------------------------------------------------
