@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "tribe/design/plan.hpp"
 #include "tribe/exec/progress.hpp"
 #include "tribe/exec/runner.hpp"
+#include "tribe/io/claims_file.hpp"
 #include "tribe/io/result_file.hpp"
 #include "tribe/io/summary.hpp"
 
@@ -89,6 +91,34 @@ int run_command(const RunArgs& a, const std::string& command_line) {
   return 0;
 }
 
+struct ReportArgs {
+  std::string file;
+  std::string format = "text";
+  std::string output;
+};
+
+int report_command(const ReportArgs& a) {
+  tribe::io::ResultReader f(a.file);
+  const auto format = a.format == "markdown" ? tribe::io::ReportFormat::Markdown : tribe::io::ReportFormat::Text;
+  if (a.output.empty()) {
+    tribe::io::print_report(f, std::cout, format);
+    return 0;
+  }
+  std::ostringstream text;
+  tribe::io::print_report(f, text, format);
+  const std::string tmp = a.output + ".partial";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text.str();
+    if (!out) {
+      std::filesystem::remove(tmp);
+      throw tribe::EnvironmentError(a.output + ": cannot write report");
+    }
+  }
+  std::filesystem::rename(tmp, a.output);
+  return 0;
+}
+
 int inspect_command(const InspectArgs& a) {
   tribe::io::ResultReader f(a.file, a.allow_incomplete);
   tribe::io::print_summary(f, std::cout, {a.columns, a.show_experiment});
@@ -129,6 +159,12 @@ int main(int argc, char** argv) {
                         "Show what an incomplete file holds instead of refusing it");
   inspect_cmd->add_flag("--experiment", inspect.show_experiment, "Also print the stored experiment file");
 
+  ReportArgs report;
+  auto* report_cmd = app.add_subcommand("report", "Print the claims of a result file: estimates, intervals, verdicts, robustness");
+  report_cmd->add_option("file", report.file, "Result file (HDF5)")->required();
+  report_cmd->add_option("--format", report.format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
+  report_cmd->add_option("-o,--output", report.output, "Write the report to this file instead of stdout");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -138,6 +174,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return run_command(run, command_line);
     if (*inspect_cmd) return inspect_command(inspect);
+    if (*report_cmd) return report_command(report);
   } catch (const tribe::InputError& e) {
     std::fprintf(stderr, "tribe: error: %s\n", e.what());
     return 2;

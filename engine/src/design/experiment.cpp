@@ -1,5 +1,6 @@
 #include "tribe/design/experiment.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -150,9 +151,242 @@ std::string require_string(const toml::table& t, const std::string& key, bool re
   return s->get();
 }
 
+double number(const std::string& key, const toml::node& n, const std::string& allowed) {
+  if (auto i = n.as_integer()) return static_cast<double>(i->get());
+  if (auto f = n.as_floating_point()) {
+    if (std::isfinite(f->get())) return f->get();
+  }
+  fail(key, n, allowed);
+}
+
+void parse_design(const toml::table& root, Experiment& x, const toml::table& params,
+                  const toml::table& factors) {
+  const toml::table& d = require_table(root, "design", false);
+  reject_unknown_keys(d, "design.", {"sampling", "points", "ranges"});
+  if (const toml::node* n = d.get("sampling")) {
+    const auto* str = n->as_string();
+    const std::string allowed = "expected \"factorial\", \"random\" or \"lhs\"";
+    if (!str) fail("design.sampling", *n, allowed);
+    if (str->get() == "factorial") x.sampling = Sampling::Factorial;
+    else if (str->get() == "random") x.sampling = Sampling::Random;
+    else if (str->get() == "lhs") x.sampling = Sampling::LatinHypercube;
+    else fail("design.sampling", *n, allowed);
+  }
+  const bool sampled = x.sampling != Sampling::Factorial;
+  if (const toml::node* n = d.get("points")) {
+    if (!sampled) fail("design.points", *n, "only with design.sampling = \"random\" or \"lhs\"");
+    auto i = n->as_integer();
+    const std::string allowed = "expected an integer in [1, " + std::to_string(kMaxPoints) + "]";
+    if (!i || i->get() < 1 || static_cast<std::uint64_t>(i->get()) > kMaxPoints) fail("design.points", *n, allowed);
+    x.points = static_cast<std::uint64_t>(i->get());
+  } else if (sampled) {
+    throw InputError("missing key design.points (expected the number of sampled points, an integer >= 1)");
+  }
+  const toml::node* rn = d.get("ranges");
+  if (!rn) {
+    if (sampled) throw InputError("missing table [design.ranges]: a sampled design needs at least one range");
+    return;
+  }
+  if (!sampled) fail("design.ranges", *rn, "only with design.sampling = \"random\" or \"lhs\"");
+  if (!rn->is_table()) fail("design.ranges", *rn, "expected a table of parameter = [low, high]");
+  const auto specs = x.model->parameters();
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name);
+  reject_unknown_keys(*rn->as_table(), "design.ranges.", names);
+  for (const auto& [k, v] : *rn->as_table()) {
+    const std::string key(k.str());
+    const std::string full = "design.ranges." + key;
+    const std::size_t p = model::find_parameter(specs, key);
+    const auto& spec = specs[p];
+    if (spec.type != ParamType::Real && spec.type != ParamType::Integer)
+      fail(full, v, "only real or integer parameters can be sampled over a range; vary " +
+                        spec.name + " in [factors]");
+    if (params.contains(key) || factors.contains(key))
+      throw InputError(full + " contradicts " + (params.contains(key) ? "parameters." : "factors.") + key +
+                       ": a parameter is fixed, varied over levels, or sampled over a range, not two of these");
+    const auto* arr = v.as_array();
+    if (!arr || arr->size() != 2) fail(full, v, "expected [low, high]");
+    const std::string allowed = allowed_range(spec);
+    Range r{key, p, parameter_value(full, spec, *arr->get(0)), parameter_value(full, spec, *arr->get(1))};
+    if (!(r.low < r.high)) fail(full, v, "expected low < high");
+    x.ranges.push_back(r);
+  }
+  if (x.ranges.empty()) throw InputError("design.ranges is empty: a sampled design needs at least one range");
+}
+
+void parse_report(const toml::table& root, Experiment& x) {
+  const toml::table& r = require_table(root, "report", false);
+  reject_unknown_keys(r, "report.", {"confidence", "robustness_offsets"});
+  if (const toml::node* n = r.get("confidence")) {
+    const double c = number("report.confidence", *n, "expected a number in (0.5, 1)");
+    if (!(c > 0.5 && c < 1.0)) fail("report.confidence", *n, "expected a number in (0.5, 1)");
+    x.report.confidence = c;
+  }
+  if (const toml::node* n = r.get("robustness_offsets")) {
+    const auto* arr = n->as_array();
+    const std::string allowed = "expected a non-empty list of numbers in [-1, 1] that includes 0";
+    if (!arr || arr->empty()) fail("report.robustness_offsets", *n, allowed);
+    x.report.robustness_offsets.clear();
+    bool zero = false;
+    for (const auto& e : *arr) {
+      const double o = number("report.robustness_offsets", e, allowed);
+      if (o < -1 || o > 1) fail("report.robustness_offsets", e, allowed);
+      zero = zero || o == 0.0;
+      x.report.robustness_offsets.push_back(o);
+    }
+    if (!zero) fail("report.robustness_offsets", *n, allowed);
+  }
+}
+
+claims::Selection parse_selection(const std::string& key, const toml::node& n, const Experiment& x) {
+  claims::Selection sel;
+  const auto* t = n.as_table();
+  if (!t) fail(key, n, "expected a table of factor = level (or [levels]), e.g. { structure = \"flat\" }");
+  const auto specs = x.model->parameters();
+  std::vector<std::string> names;
+  for (const auto& f : x.factors) names.push_back(f.name);
+  if (names.empty() && !t->empty())
+    throw InputError(key + " selects by factor, but the experiment has no [factors]");
+  reject_unknown_keys(*t, key + ".", names);
+  for (const auto& [k, v] : *t) {
+    const std::string fname(k.str());
+    std::size_t f = 0;
+    while (x.factors[f].name != fname) ++f;
+    claims::Selection::Condition cond{f, {}};
+    const auto& spec = specs[x.factors[f].parameter];
+    auto add = [&](const toml::node& level) {
+      const double value = parameter_value(key + "." + fname, spec, level);
+      const auto& levels = x.factors[f].levels;
+      if (std::find(levels.begin(), levels.end(), value) == levels.end())
+        fail(key + "." + fname, level, "expected one of the levels of factors." + fname);
+      cond.levels.push_back(value);
+    };
+    if (const auto* arr = v.as_array()) {
+      if (arr->empty()) fail(key + "." + fname, v, "expected a level or a non-empty list of levels");
+      for (const auto& level : *arr) add(level);
+    } else {
+      add(v);
+    }
+    if (!sel.text.empty()) sel.text += ' ';
+    sel.text += fname + "=";
+    for (std::size_t i = 0; i < cond.levels.size(); ++i)
+      sel.text += (i ? "|" : "") + model::format_value(spec, cond.levels[i]);
+    sel.conditions.push_back(std::move(cond));
+  }
+  if (sel.text.empty()) sel.text = "all cells";
+  return sel;
+}
+
+std::vector<std::string> parse_factor_group(const std::string& key, const toml::node& n, const Experiment& x) {
+  const auto* arr = n.as_array();
+  const std::string allowed = "expected a non-empty list of factor or range names";
+  if (!arr || arr->empty()) fail(key, n, allowed);
+  std::vector<std::string> out;
+  for (const auto& e : *arr) {
+    const auto* s = e.as_string();
+    if (!s) fail(key, e, allowed);
+    bool known = false;
+    for (const auto& f : x.factors) known = known || f.name == s->get();
+    for (const auto& r : x.ranges) known = known || r.name == s->get();
+    if (!known) fail(key, e, "expected the name of a factor or range of this experiment");
+    out.push_back(s->get());
+  }
+  return out;
+}
+
+void parse_claims(const toml::table& root, Experiment& x) {
+  const toml::node* n = root.get("claims");
+  if (!n) return;
+  const auto* arr = n->as_array();
+  if (!arr || !arr->is_array_of_tables()) fail("claims", *n, "expected [[claims]] tables");
+  const auto columns = x.model->columns();
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const toml::table& t = *arr->get(i)->as_table();
+    const std::string where = "claims[" + std::to_string(i) + "]";
+    reject_unknown_keys(t, where + ".", {"id", "statement", "test", "column", "a", "b", "value", "paired",
+                                         "factors_a", "factors_b"});
+    claims::ClaimSpec c;
+    auto str = [&](const char* key, bool required) -> std::string {
+      const toml::node* v = t.get(key);
+      if (!v) {
+        if (required) throw InputError("missing key " + where + "." + key);
+        return "";
+      }
+      if (!v->is_string() || v->as_string()->get().empty()) fail(where + "." + key, *v, "expected a non-empty string");
+      return v->as_string()->get();
+    };
+    c.id = str("id", true);
+    const std::string at = "claims." + c.id;
+    if (!ids.insert(c.id).second) throw InputError(where + ".id = \"" + c.id + "\" is used twice: ids must be unique");
+    c.statement = str("statement", true);
+    const std::string test = str("test", true);
+    bool found = false;
+    for (std::size_t k = 0; k < std::size(claims::kTestNames); ++k) {
+      if (claims::kTestNames[k] == test) {
+        c.test = static_cast<claims::Test>(k);
+        found = true;
+      }
+    }
+    if (!found) {
+      std::string list;
+      for (auto name : claims::kTestNames) list += (list.empty() ? "" : ", ") + std::string(name);
+      fail(at + ".test", *t.get("test"), "expected one of " + list);
+    }
+    c.column = str("column", true);
+    if (model::find_column(columns, c.column) == model::npos) {
+      std::string list;
+      for (const auto& col : columns) list += (list.empty() ? "" : ", ") + col.name;
+      fail(at + ".column", *t.get("column"), "expected a column of model " + std::string(x.model->name()) + ": " + list);
+    }
+    const toml::node* value = t.get("value");
+    if (!value) throw InputError("missing key " + at + ".value (the threshold or margin of the claim)");
+    c.value = number(at + ".value", *value, "expected a number");
+    if (c.test == claims::Test::Equivalent && !(c.value > 0))
+      fail(at + ".value", *value, "an equivalence margin must be > 0");
+    if (const toml::node* p = t.get("paired")) {
+      if (!p->is_boolean()) fail(at + ".paired", *p, "expected true or false");
+      c.paired = p->as_boolean()->get();
+    }
+    if (c.is_variance_share()) {
+      for (const char* k : {"a", "b", "paired"})
+        if (t.contains(k)) fail(at + "." + k, *t.get(k), "not used by variance-share tests (use factors_a, factors_b)");
+      if (!t.contains("factors_a")) throw InputError("missing key " + at + ".factors_a (the factor group whose variance share is tested)");
+      c.factors_a = parse_factor_group(at + ".factors_a", *t.get("factors_a"), x);
+      if (t.contains("factors_b")) c.factors_b = parse_factor_group(at + ".factors_b", *t.get("factors_b"), x);
+    } else {
+      for (const char* k : {"factors_a", "factors_b"})
+        if (t.contains(k)) fail(at + "." + k, *t.get(k), "only used by variance-share tests");
+      static const toml::table all;
+      c.a = parse_selection(at + ".a", t.contains("a") ? *t.get("a") : static_cast<const toml::node&>(all), x);
+      if (c.is_two_sample()) {
+        if (!t.contains("b")) throw InputError("missing key " + at + ".b (the cells compared with a)");
+        c.b = parse_selection(at + ".b", *t.get("b"), x);
+      } else if (t.contains("b")) {
+        fail(at + ".b", *t.get("b"), "only used by difference and equivalence tests");
+      }
+      if (c.paired && !c.is_two_sample())
+        fail(at + ".paired", *t.get("paired"), "pairing needs two selections (a difference or equivalence test)");
+      if (c.paired && !x.common_random_numbers)
+        fail(at + ".paired", *t.get("paired"),
+             "pairing needs experiment.common_random_numbers = true (organization k of each cell shares its random numbers)");
+    }
+    x.claims.push_back(std::move(c));
+  }
+}
+
 }  // namespace
 
-std::uint64_t Experiment::cell_count() const {
+std::string_view to_string(Sampling s) {
+  switch (s) {
+    case Sampling::Factorial: return "factorial";
+    case Sampling::Random: return "random";
+    case Sampling::LatinHypercube: return "lhs";
+  }
+  return "?";
+}
+
+std::uint64_t Experiment::factorial_count() const {
   std::uint64_t c = 1;
   for (const auto& f : factors) c *= f.levels.size();
   return c;
@@ -167,7 +401,7 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
     throw InputError("malformed TOML at line " + std::to_string(b.line) + ", column " +
                      std::to_string(b.column) + ": " + std::string(e.description()));
   }
-  reject_unknown_keys(root, "", {"experiment", "parameters", "factors"});
+  reject_unknown_keys(root, "", {"experiment", "parameters", "factors", "design", "report", "claims"});
 
   Experiment x;
   x.source_path = std::move(source_path);
@@ -228,9 +462,13 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
     x.factors.push_back(std::move(f));
   }
 
-  if (x.cell_count() > kMaxCells)
-    throw InputError("factors give " + std::to_string(x.cell_count()) +
-                     " cells; at most " + std::to_string(kMaxCells) + " are allowed");
+  parse_design(root, x, params, factors);
+  if (x.factorial_count() > kMaxCells || x.cell_count() > kMaxCells)
+    throw InputError("the design has " + std::to_string(x.factorial_count()) + " factor combinations x " +
+                     std::to_string(x.points) + " points; at most " + std::to_string(kMaxCells) +
+                     " cells are allowed");
+  parse_report(root, x);
+  parse_claims(root, x);
   return x;
 }
 

@@ -1,6 +1,10 @@
 #include "tribe/design/plan.hpp"
 
+#include <cmath>
+#include <numeric>
+
 #include "tribe/core/error.hpp"
+#include "tribe/rng/samplers.hpp"
 
 namespace tribe::design {
 
@@ -12,7 +16,52 @@ std::string Cell::label(const Experiment& x) const {
     if (!s.empty()) s += ' ';
     s += factor.name + "=" + model::format_value(specs[factor.parameter], values[factor.parameter]);
   }
+  for (const auto& range : x.ranges) {
+    if (!s.empty()) s += ' ';
+    s += range.name + "=" + model::format_value(specs[range.parameter], values[range.parameter]);
+  }
   return s.empty() ? "(single cell)" : s;
+}
+
+namespace {
+// The random-stream purpose of design sampling; model purposes are small integers.
+constexpr std::uint64_t kDesignPurpose = 0x7472696265'4453ULL;  // "tribeDS"
+
+double to_parameter(const model::ParameterSpec& spec, const Range& r, double u) {
+  if (spec.type == model::ParamType::Integer) {
+    // Equal probability for each integer in [low, high].
+    const double v = std::floor(r.low + (r.high - r.low + 1.0) * u);
+    return std::min(v, r.high);
+  }
+  return r.low + (r.high - r.low) * u;
+}
+}  // namespace
+
+std::vector<std::vector<double>> sample_points(const Experiment& x) {
+  const auto specs = x.model->parameters();
+  const std::size_t d = x.ranges.size();
+  std::vector<std::vector<double>> u(x.points, std::vector<double>(d));
+  if (x.sampling == Sampling::LatinHypercube) {
+    // McKay, Beckman & Conover (1979): each range is cut into `points` equal strata,
+    // each stratum used once, strata paired across ranges by independent permutations.
+    for (std::size_t r = 0; r < d; ++r) {
+      rng::Stream s(x.seed, kDesignPurpose, r, 1);
+      std::vector<std::uint64_t> perm(x.points);
+      std::iota(perm.begin(), perm.end(), 0);
+      for (std::uint64_t i = x.points; i > 1; --i) std::swap(perm[i - 1], perm[rng::uniform_index(s, i)]);
+      for (std::uint64_t p = 0; p < x.points; ++p)
+        u[p][r] = (static_cast<double>(perm[p]) + rng::uniform(s)) / static_cast<double>(x.points);
+    }
+  } else {
+    for (std::uint64_t p = 0; p < x.points; ++p) {
+      rng::Stream s(x.seed, kDesignPurpose, p, 0);
+      for (std::size_t r = 0; r < d; ++r) u[p][r] = rng::uniform(s);
+    }
+  }
+  std::vector<std::vector<double>> values(x.points, std::vector<double>(d));
+  for (std::uint64_t p = 0; p < x.points; ++p)
+    for (std::size_t r = 0; r < d; ++r) values[p][r] = to_parameter(specs[x.ranges[r].parameter], x.ranges[r], u[p][r]);
+  return values;
 }
 
 RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
@@ -28,13 +77,30 @@ RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
 
   const std::uint64_t n = experiment.cell_count();
   cells_.resize(n);
-  // Mixed-radix enumeration of the full factorial; the last factor varies fastest.
+  const auto points = sample_points(experiment);
+  // Strata of each range: the rank of the point's value cut into kStrata equal groups
+  // (for a Latin hypercube these are unions of its own strata).
+  std::vector<std::vector<std::uint32_t>> strata(experiment.points,
+                                                 std::vector<std::uint32_t>(experiment.ranges.size()));
+  for (std::size_t r = 0; r < experiment.ranges.size(); ++r) {
+    std::vector<std::uint64_t> order(experiment.points);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](auto a, auto b) { return points[a][r] < points[b][r]; });
+    for (std::uint64_t rank = 0; rank < experiment.points; ++rank)
+      strata[order[rank]][r] = static_cast<std::uint32_t>(rank * Cell::kStrata / experiment.points);
+  }
+  // Cells: factor combinations (mixed radix, the last factor fastest) x sampled points.
   for (std::uint64_t c = 0; c < n; ++c) {
     Cell& cell = cells_[c];
     cell.index = c;
     cell.values = experiment.fixed;
+    cell.point = c % experiment.points;
+    for (std::size_t r = 0; r < experiment.ranges.size(); ++r)
+      cell.values[experiment.ranges[r].parameter] = points[cell.point][r];
+    cell.strata = strata[cell.point];
     cell.levels.assign(experiment.factors.size(), 0);
-    std::uint64_t rest = c;
+    std::uint64_t rest = c / experiment.points;
     for (std::size_t f = experiment.factors.size(); f-- > 0;) {
       const auto& factor = experiment.factors[f];
       const auto level = rest % factor.levels.size();

@@ -1,5 +1,7 @@
 #include "tribe/io/result_file.hpp"
 
+#include "tribe/io/claims_file.hpp"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -279,6 +281,11 @@ void ResultWriter::finish(const exec::RunResult& result, const RunInfo& info) {
   TRIBE_CHECK(!finished_, "finish() called twice");
   flush_rows();
   write_cells(result);
+  if (!plan_.experiment().claims.empty() && !result.stopped) {
+    // Claims are evaluated on the rows just written, read back cell by cell.
+    const FileCellData data(file_.get(), plan_.organizations_per_cell(), ctx_);
+    write_report(file_.get(), plan_, claims::build_report(plan_, data), ctx_);
+  }
   const hid_t root = file_.get();
   h5::write_attribute(root, "organizations", written_, ctx_);
   h5::write_attribute(root, "command_line", info.command_line, ctx_);
@@ -354,4 +361,11 @@ std::vector<std::string> ResultReader::group_strings_attribute(const std::string
   return h5::read_strings_attribute(g.get(), name, ctx_);
 }
 
+}  // namespace tribe::io
+
+namespace tribe::io {
+double ResultReader::column_attribute_double(const std::string& group, const std::string& name) const {
+  h5::Handle g = h5::open_group(file_.get(), group, ctx_);
+  return h5::read_double_attribute(g.get(), name, ctx_);
+}
 }  // namespace tribe::io

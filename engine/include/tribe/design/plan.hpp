@@ -19,10 +19,15 @@ namespace tribe::design {
 struct Cell {
   std::uint64_t index = 0;
   std::vector<std::uint32_t> levels;  // level index of each factor
+  std::uint64_t point = 0;            // sampled point (random / lhs designs)
+  std::vector<std::uint32_t> strata;  // per range: stratum of the point's value (kStrata equal bins)
   model::ParameterValues values;      // every parameter of the model for this cell
   std::unique_ptr<const model::CellModel> bound;
 
-  /// "structure=flat control=0.8" (factors only).
+  /// Strata per sampled range used when sampled values enter a variance decomposition.
+  static constexpr std::uint32_t kStrata = 5;
+
+  /// "structure=flat control=0.8" (factors, then sampled values).
   std::string label(const Experiment& x) const;
 };
 
@@ -32,6 +37,10 @@ struct Block {
   std::uint64_t count = 0;   // organizations in the block
   std::uint64_t global = 0;  // index of its first organization in the whole run
 };
+
+/// The sampled values of every point of a random or Latin-hypercube design:
+/// values[point][range]. Deterministic for a given seed (its own random stream).
+std::vector<std::vector<double>> sample_points(const Experiment& x);
 
 class RunPlan {
  public:

@@ -76,6 +76,7 @@ class ResultReader {
   std::vector<std::string> list(const std::string& group) const;
   bool exists(const std::string& path) const;
   std::vector<std::string> group_strings_attribute(const std::string& group, const std::string& name) const;
+  double column_attribute_double(const std::string& group, const std::string& name) const;
 
  private:
   std::string ctx_;

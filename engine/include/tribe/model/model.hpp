@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "tribe/model/parameters.hpp"
 
@@ -28,6 +30,12 @@ struct OrgContext {
   std::uint64_t seed = 0;          // master seed of the experiment
   std::uint64_t organization = 0;  // index of the organization within its cell
   std::uint64_t domain = 0;        // 0 with common random numbers across cells, else cell + 1
+};
+
+struct DerivedColumn {
+  std::string column;                   // the derived column (one of columns())
+  std::vector<std::string> inputs;      // columns it is computed from
+  std::vector<std::string> thresholds;  // parameters it depends on (and nothing else)
 };
 
 class CellModel {
@@ -58,6 +66,17 @@ class Model {
 
   /// A fresh workspace for one worker thread.
   virtual std::unique_ptr<Workspace> make_workspace() const = 0;
+
+  /// Columns that are pure functions of other columns and of parameters that
+  /// change no simulation (classification thresholds). The engine re-derives them
+  /// under other thresholds to check that conclusions are robust to the thresholds.
+  virtual std::span<const DerivedColumn> derived_columns() const { return {}; }
+  /// Value of derived column `d` (index into derived_columns()) from its inputs (in the
+  /// order of DerivedColumn::inputs) and parameter values.
+  virtual double derive(std::size_t /*d*/, std::span<const double> /*inputs*/,
+                        const ParameterValues& /*values*/) const {
+    return 0.0;
+  }
 };
 
 }  // namespace tribe::model

@@ -1,0 +1,72 @@
+#pragma once
+// Claims as data: a researcher states in the experiment file which cells are
+// compared, with which statistic, against which threshold; the engine evaluates
+// each claim and gives a verdict (supported / not supported / inconclusive).
+// Nothing in the engine or the models knows what any claim says.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tribe::claims {
+
+enum class Test {
+  Above,               // statistic(a) > value
+  Below,               // statistic(a) < value
+  DifferenceAbove,     // statistic(a) - statistic(b) > value
+  DifferenceBelow,     // statistic(a) - statistic(b) < value
+  Equivalent,          // |statistic(a) - statistic(b)| < value
+  VarianceShareAbove,  // eta²(factors_a) - eta²(factors_b) > value  (eta²(factors_b) = 0 if none)
+  VarianceShareBelow,  // eta²(factors_a) - eta²(factors_b) < value
+};
+std::string_view to_string(Test t);
+/// Names accepted in experiment files, in the order of the enum.
+inline constexpr std::string_view kTestNames[] = {"above",           "below",
+                                                  "difference_above", "difference_below",
+                                                  "equivalent",      "variance_share_above",
+                                                  "variance_share_below"};
+
+/// Cells whose factor levels are among the given ones, for every factor named
+/// (factors not named are unrestricted: their cells are pooled).
+struct Selection {
+  struct Condition {
+    std::size_t factor = 0;      // index into Experiment::factors
+    std::vector<double> levels;  // encoded values
+  };
+  std::vector<Condition> conditions;
+  std::string text;  // as written, for reports ("structure=flat control=0.8")
+};
+
+struct ClaimSpec {
+  std::string id;
+  std::string statement;  // the claim in words
+  Test test = Test::Above;
+  std::string column;     // model column; binary -> rate, otherwise mean
+  Selection a, b;
+  double value = 0.0;     // threshold (above/below) or margin
+  bool paired = false;    // compare organization k of a with organization k of b (common random numbers)
+  std::vector<std::string> factors_a, factors_b;  // variance-share tests: factor groups
+
+  bool is_variance_share() const { return test == Test::VarianceShareAbove || test == Test::VarianceShareBelow; }
+  bool is_two_sample() const {
+    return test == Test::DifferenceAbove || test == Test::DifferenceBelow || test == Test::Equivalent;
+  }
+};
+
+enum class Verdict { Supported, NotSupported, Inconclusive };
+std::string_view to_string(Verdict v);
+
+struct ClaimResult {
+  double estimate = 0.0;
+  double low = 0.0, high = 0.0;      // two-sided interval at the report's confidence
+  double p_claim = 1.0;              // one-sided p-value of the claim against its negation
+  double p_opposite = 1.0;           // one-sided p-value of the opposite of the claim
+  double p_claim_holm = 1.0;         // Holm-adjusted over every test of the report
+  double p_opposite_holm = 1.0;
+  Verdict verdict = Verdict::Inconclusive;
+  std::uint64_t n_a = 0, n_b = 0;    // organizations (or pairs, or batches) used
+  std::string method;                // "Wilson", "Newcombe hybrid score", "paired t", ...
+};
+
+}  // namespace tribe::claims

@@ -1,0 +1,53 @@
+#pragma once
+// Evaluation of an experiment's claims on its results, with verdicts controlled
+// for multiple comparisons (Holm) and a robustness check over the thresholds of
+// derived outcomes. Works from per-organization data read cell by cell, so it runs
+// the same on a finished run, a merged set of shards or a file read back later.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tribe/claims/claim.hpp"
+#include "tribe/design/plan.hpp"
+
+namespace tribe::claims {
+
+/// Per-organization values of one column in one cell, in organization order.
+class CellData {
+ public:
+  virtual ~CellData() = default;
+  virtual std::vector<double> read(const std::string& column, std::uint64_t cell) const = 0;
+};
+
+struct VarianceShares {
+  std::string column;
+  std::vector<std::string> names;  // factors, then sampled ranges (by strata)
+  std::vector<double> eta_squared;
+  double unexplained = 0.0;
+};
+
+struct Robustness {
+  std::vector<std::string> thresholds;            // threshold parameters varied
+  std::vector<std::vector<double>> offsets;       // per grid point: offset of each threshold
+  std::vector<std::vector<Verdict>> verdicts;     // per grid point: verdict of each claim
+  std::vector<double> share;                      // per claim: share of grid points with the base verdict (NaN: threshold-independent)
+};
+
+struct Report {
+  double confidence = 0.95;
+  std::vector<ClaimResult> results;  // one per claim, in the experiment's order
+  std::vector<VarianceShares> variance;  // one per column used by a variance-share claim
+  Robustness robustness;
+};
+
+/// Evaluates every claim of the experiment at its report confidence.
+std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const CellData& data);
+
+/// Variance shares (eta², first-order Sobol on a balanced design) of `column` over
+/// every factor and sampled range of the design, from all organizations.
+VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data, const std::string& column);
+
+/// Everything a report holds: claims, variance decompositions, robustness.
+Report build_report(const design::RunPlan& plan, const CellData& data);
+
+}  // namespace tribe::claims

@@ -1,0 +1,34 @@
+#pragma once
+// Claims in the result file: per-organization data read back cell by cell for the
+// evaluation, and the evaluated report written to /claims (docs/hdf5-format.md).
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "tribe/claims/evaluate.hpp"
+#include "tribe/io/hdf5.hpp"
+#include "tribe/io/result_file.hpp"
+
+namespace tribe::io {
+
+/// Reads one cell's slice of an /organizations column from an open file (cell-major rows).
+class FileCellData final : public claims::CellData {
+ public:
+  FileCellData(hid_t file, std::uint64_t orgs_per_cell, std::string context);
+  std::vector<double> read(const std::string& column, std::uint64_t cell) const override;
+
+ private:
+  hid_t file_;
+  std::uint64_t per_cell_;
+  std::string ctx_;
+};
+
+/// Writes /claims (and /claims/robustness, /variance) into an open result file.
+void write_report(hid_t file, const design::RunPlan& plan, const claims::Report& report, const std::string& ctx);
+
+enum class ReportFormat { Text, Markdown };
+
+/// Prints the claims report stored in a result file.
+void print_report(const ResultReader& file, std::ostream& out, ReportFormat format);
+
+}  // namespace tribe::io

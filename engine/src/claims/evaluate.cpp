@@ -1,0 +1,437 @@
+#include "tribe/claims/evaluate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <map>
+
+#include "tribe/core/error.hpp"
+#include "tribe/stats/intervals.hpp"
+#include "tribe/stats/variance.hpp"
+
+namespace tribe::claims {
+
+std::string_view to_string(Test t) { return kTestNames[static_cast<std::size_t>(t)]; }
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::Supported: return "supported";
+    case Verdict::NotSupported: return "not supported";
+    case Verdict::Inconclusive: return "inconclusive";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using IntervalAt = std::function<stats::Interval(double)>;
+
+/// p-value of "theta > margin" and of "theta < margin" from an interval family.
+double p_greater(const IntervalAt& f, double margin) { return stats::one_sided_p_value_from_interval(f, margin); }
+double p_less(const IntervalAt& f, double margin) {
+  return stats::one_sided_p_value_from_interval(
+      [&](double c) {
+        const auto i = f(c);
+        return stats::Interval{-i.estimate, -i.high, -i.low};
+      },
+      -margin);
+}
+
+std::vector<std::uint64_t> select_cells(const design::RunPlan& plan, const Selection& sel) {
+  std::vector<std::uint64_t> out;
+  const auto& x = plan.experiment();
+  for (const auto& cell : plan.cells()) {
+    bool match = true;
+    for (const auto& cond : sel.conditions) {
+      const double v = cell.values[x.factors[cond.factor].parameter];
+      match = match && std::find(cond.levels.begin(), cond.levels.end(), v) != cond.levels.end();
+    }
+    if (match) out.push_back(cell.index);
+  }
+  return out;
+}
+
+struct Pooled {
+  std::uint64_t n = 0;
+  double successes = 0;  // binary columns
+  double mean = 0, m2 = 0;
+  void add(double v) {
+    if (std::isnan(v)) return;
+    ++n;
+    successes += v;
+    const double d = v - mean;
+    mean += d / static_cast<double>(n);
+    m2 += d * (v - mean);
+  }
+  double sd() const { return n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN; }
+};
+
+Pooled pool(const CellData& data, const std::string& column, const std::vector<std::uint64_t>& cells) {
+  Pooled p;
+  for (auto c : cells)
+    for (double v : data.read(column, c)) p.add(v);
+  return p;
+}
+
+/// Welch interval for mean(a) - mean(b).
+stats::Interval welch(const Pooled& a, const Pooled& b, double confidence) {
+  const double va = a.sd() * a.sd() / static_cast<double>(a.n), vb = b.sd() * b.sd() / static_cast<double>(b.n);
+  const double se = std::sqrt(va + vb);
+  const double df = (va + vb) * (va + vb) /
+                    (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
+  const double d = a.mean - b.mean;
+  if (!(se > 0) || !std::isfinite(df)) return {d, kNaN, kNaN};
+  const double t = stats::student_t_quantile(0.5 + confidence / 2, df);
+  return {d, d - t * se, d + t * se};
+}
+
+/// Fills estimate, interval and the two one-sided p-values of a claim whose statistic
+/// has the interval family `f`: the claim is "theta > v" (greater) or "theta < v".
+void one_sided(ClaimResult& r, const IntervalAt& f, double v, bool greater, double confidence) {
+  const auto i = f(confidence);
+  r.estimate = i.estimate;
+  r.low = i.low;
+  r.high = i.high;
+  r.p_claim = greater ? p_greater(f, v) : p_less(f, v);
+  r.p_opposite = greater ? p_less(f, v) : p_greater(f, v);
+}
+
+/// |theta| < v by two one-sided tests (Schuirmann 1987); the opposite, |theta| > v, by the
+/// better of the two outer one-sided tests with a Bonferroni factor of 2.
+void equivalence(ClaimResult& r, const IntervalAt& f, double v, double confidence) {
+  const auto i = f(confidence);
+  r.estimate = i.estimate;
+  r.low = i.low;
+  r.high = i.high;
+  r.p_claim = std::max(p_greater(f, -v), p_less(f, v));
+  r.p_opposite = std::min(1.0, 2.0 * std::min(p_greater(f, v), p_less(f, -v)));
+}
+
+bool is_binary(const design::RunPlan& plan, const std::string& column) {
+  const auto cols = plan.experiment().model->columns();
+  return cols[model::find_column(cols, column)].kind == model::ColumnKind::Binary;
+}
+
+ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
+                            double confidence) {
+  ClaimResult r;
+  const bool binary = is_binary(plan, c.column);
+  const auto cells_a = select_cells(plan, c.a);
+  if (cells_a.empty()) throw InputError("claims." + c.id + ".a (" + c.a.text + ") selects no cells");
+
+  if (!c.is_two_sample()) {
+    const Pooled a = pool(data, c.column, cells_a);
+    r.n_a = a.n;
+    IntervalAt f;
+    if (binary) {
+      const auto k = static_cast<std::uint64_t>(a.successes);
+      f = [k, n = a.n](double conf) { return stats::wilson(k, n, conf); };
+      r.method = "Wilson score interval";
+    } else {
+      f = [a](double conf) { return stats::mean_interval(a.mean, a.sd(), a.n, conf); };
+      r.method = "t interval of the mean";
+    }
+    one_sided(r, f, c.value, c.test == Test::Above, confidence);
+    return r;
+  }
+
+  const auto cells_b = select_cells(plan, c.b);
+  if (cells_b.empty()) throw InputError("claims." + c.id + ".b (" + c.b.text + ") selects no cells");
+  IntervalAt f;
+  if (c.paired) {
+    if (cells_a.size() != cells_b.size())
+      throw InputError("claims." + c.id + ": a paired comparison needs a and b to select as many cells (" +
+                       std::to_string(cells_a.size()) + " vs " + std::to_string(cells_b.size()) + ")");
+    std::vector<double> va, vb;
+    for (std::size_t i = 0; i < cells_a.size(); ++i) {
+      const auto xa = data.read(c.column, cells_a[i]);
+      const auto xb = data.read(c.column, cells_b[i]);
+      va.insert(va.end(), xa.begin(), xa.end());
+      vb.insert(vb.end(), xb.begin(), xb.end());
+    }
+    if (binary) {
+      const auto counts = stats::count_pairs(va, vb);
+      r.n_a = r.n_b = counts.n();
+      f = [counts](double conf) { return stats::paired_proportion_difference(counts, conf); };
+      r.method = "paired difference of proportions (Newcombe 1998b, method 10)";
+    } else {
+      std::uint64_t pairs = 0;
+      for (std::size_t i = 0; i < va.size(); ++i) pairs += !std::isnan(va[i]) && !std::isnan(vb[i]);
+      r.n_a = r.n_b = pairs;
+      f = [va = std::move(va), vb = std::move(vb)](double conf) { return stats::paired_mean_difference(va, vb, conf); };
+      r.method = "paired t interval of the mean difference";
+    }
+  } else {
+    const Pooled a = pool(data, c.column, cells_a), b = pool(data, c.column, cells_b);
+    r.n_a = a.n;
+    r.n_b = b.n;
+    if (binary) {
+      const auto ka = static_cast<std::uint64_t>(a.successes), kb = static_cast<std::uint64_t>(b.successes);
+      f = [=](double conf) { return stats::newcombe_difference(ka, a.n, kb, b.n, conf); };
+      r.method = "difference of proportions (Newcombe 1998, hybrid score)";
+    } else {
+      f = [a, b](double conf) { return welch(a, b, conf); };
+      r.method = "Welch t interval of the difference of means";
+    }
+  }
+  if (c.test == Test::Equivalent)
+    equivalence(r, f, c.value, confidence);
+  else
+    one_sided(r, f, c.value, c.test == Test::DifferenceAbove, confidence);
+  return r;
+}
+
+/// Per organization: the level index of every factor and the stratum of every range.
+struct DesignColumns {
+  std::vector<std::string> names;
+  std::vector<std::vector<std::uint32_t>> levels;
+};
+
+DesignColumns design_columns(const design::RunPlan& plan) {
+  const auto& x = plan.experiment();
+  DesignColumns d;
+  for (const auto& f : x.factors) d.names.push_back(f.name);
+  for (const auto& r : x.ranges) d.names.push_back(r.name);
+  d.levels.resize(d.names.size());
+  const std::uint64_t n = plan.organizations_per_cell();
+  for (const auto& cell : plan.cells()) {
+    for (std::size_t f = 0; f < x.factors.size(); ++f) d.levels[f].insert(d.levels[f].end(), n, cell.levels[f]);
+    for (std::size_t r = 0; r < x.ranges.size(); ++r)
+      d.levels[x.factors.size() + r].insert(d.levels[x.factors.size() + r].end(), n, cell.strata[r]);
+  }
+  return d;
+}
+
+std::vector<double> whole_column(const design::RunPlan& plan, const CellData& data, const std::string& column) {
+  std::vector<double> v;
+  v.reserve(plan.total_organizations());
+  for (const auto& cell : plan.cells()) {
+    const auto part = data.read(column, cell.index);
+    v.insert(v.end(), part.begin(), part.end());
+  }
+  return v;
+}
+
+double group_share(const stats::VarianceDecomposition& vd, const DesignColumns& d,
+                   const std::vector<std::string>& group) {
+  double s = 0;
+  for (const auto& name : group)
+    for (std::size_t i = 0; i < d.names.size(); ++i)
+      if (d.names[i] == name) s += vd.eta_squared[i];
+  return s;
+}
+
+stats::VarianceDecomposition decompose(const DesignColumns& d, const std::vector<double>& values,
+                                       const std::vector<std::size_t>& rows) {
+  std::vector<std::vector<std::uint32_t>> lv(d.levels.size());
+  std::vector<double> y;
+  y.reserve(rows.size());
+  for (auto i : rows) y.push_back(values[i]);
+  for (std::size_t f = 0; f < d.levels.size(); ++f) {
+    lv[f].reserve(rows.size());
+    for (auto i : rows) lv[f].push_back(d.levels[f][i]);
+  }
+  std::vector<std::span<const std::uint32_t>> spans(lv.begin(), lv.end());
+  return stats::decompose_variance(spans, y);
+}
+
+/// Variance-share claims: the point estimate from every organization; its uncertainty from
+/// the spread of the same estimate over B disjoint batches of organizations (batch means).
+ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
+                              double confidence) {
+  ClaimResult r;
+  r.method = "eta squared (first-order Sobol) difference, batch-means t interval over 10 batches";
+  const DesignColumns d = design_columns(plan);
+  const std::vector<double> values = whole_column(plan, data, c.column);
+  std::vector<std::size_t> all(values.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  const auto full = decompose(d, values, all);
+  const double estimate = group_share(full, d, c.factors_a) - group_share(full, d, c.factors_b);
+
+  // Batches: organization index modulo B when cells have enough organizations (each batch
+  // is then a replicate of the whole design), else the sampled point modulo B.
+  const std::uint64_t per_cell = plan.organizations_per_cell();
+  const std::uint64_t B = per_cell >= 10 ? 10 : std::min<std::uint64_t>(10, plan.experiment().points);
+  std::vector<double> batch_estimates;
+  if (B >= 2) {
+    std::vector<std::vector<std::size_t>> rows(B);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const std::uint64_t cell = i / per_cell, j = i % per_cell;
+      rows[per_cell >= 10 ? j % B : plan.cells()[cell].point % B].push_back(i);
+    }
+    for (const auto& rb : rows) {
+      const auto vd = decompose(d, values, rb);
+      batch_estimates.push_back(group_share(vd, d, c.factors_a) - group_share(vd, d, c.factors_b));
+    }
+  }
+  double m = 0, m2 = 0;
+  for (std::size_t i = 0; i < batch_estimates.size(); ++i) {
+    const double delta = batch_estimates[i] - m;
+    m += delta / static_cast<double>(i + 1);
+    m2 += delta * (batch_estimates[i] - m);
+  }
+  const double sd = batch_estimates.size() > 1 ? std::sqrt(m2 / static_cast<double>(batch_estimates.size() - 1)) : kNaN;
+  r.n_a = full.n_used;
+  r.n_b = batch_estimates.size();
+  const IntervalAt f = [estimate, sd, B](double conf) { return stats::mean_interval(estimate, sd, B, conf); };
+  one_sided(r, f, c.value, c.test == Test::VarianceShareAbove, confidence);
+  if (std::isnan(r.p_claim)) r.p_claim = 1.0;
+  if (std::isnan(r.p_opposite)) r.p_opposite = 1.0;
+  return r;
+}
+
+void decide(std::vector<ClaimResult>& results, double confidence) {
+  // One family of 2 one-sided tests per claim (the claim, and its opposite), Holm-adjusted.
+  std::vector<double> p;
+  for (const auto& r : results) {
+    p.push_back(r.p_claim);
+    p.push_back(r.p_opposite);
+  }
+  const auto adj = stats::holm_adjust(p);
+  const double alpha = 1.0 - confidence;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    auto& r = results[i];
+    r.p_claim_holm = adj[2 * i];
+    r.p_opposite_holm = adj[2 * i + 1];
+    r.verdict = r.p_claim_holm < alpha     ? Verdict::Supported
+                : r.p_opposite_holm < alpha ? Verdict::NotSupported
+                                            : Verdict::Inconclusive;
+  }
+}
+
+/// Reads through to another CellData, except for derived columns, which are recomputed
+/// from their (cached) inputs under other parameter values.
+class RederivedData final : public CellData {
+ public:
+  RederivedData(const design::RunPlan& plan, const CellData& base) : plan_(plan), base_(base) {}
+
+  void set_values(std::vector<model::ParameterValues> per_cell) { values_ = std::move(per_cell); }
+
+  std::vector<double> read(const std::string& column, std::uint64_t cell) const override {
+    const auto& model = *plan_.experiment().model;
+    const auto derived = model.derived_columns();
+    for (std::size_t d = 0; d < derived.size(); ++d) {
+      if (derived[d].column != column) continue;
+      std::vector<std::vector<double>> inputs;
+      for (const auto& in : derived[d].inputs) inputs.push_back(cached(in, cell));
+      std::vector<double> out(inputs.empty() ? 0 : inputs[0].size());
+      std::vector<double> row(inputs.size());
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        for (std::size_t k = 0; k < inputs.size(); ++k) row[k] = inputs[k][i];
+        out[i] = model.derive(d, row, values_[cell]);
+      }
+      return out;
+    }
+    return cached(column, cell);
+  }
+
+ private:
+  const std::vector<double>& cached(const std::string& column, std::uint64_t cell) const {
+    auto key = std::make_pair(column, cell);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) it = cache_.emplace(key, base_.read(column, cell)).first;
+    return it->second;
+  }
+
+  const design::RunPlan& plan_;
+  const CellData& base_;
+  std::vector<model::ParameterValues> values_;
+  mutable std::map<std::pair<std::string, std::uint64_t>, std::vector<double>> cache_;
+};
+
+bool depends_on_thresholds(const design::RunPlan& plan, const ClaimSpec& c) {
+  for (const auto& d : plan.experiment().model->derived_columns())
+    if (d.column == c.column) return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const CellData& data) {
+  const auto& x = plan.experiment();
+  const double confidence = x.report.confidence;
+  std::vector<ClaimResult> results;
+  for (const auto& c : x.claims)
+    results.push_back(c.is_variance_share() ? evaluate_variance(plan, data, c, confidence)
+                                            : evaluate_sample(plan, data, c, confidence));
+  decide(results, confidence);
+  return results;
+}
+
+VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data, const std::string& column) {
+  const DesignColumns d = design_columns(plan);
+  const auto values = whole_column(plan, data, column);
+  std::vector<std::size_t> all(values.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  const auto vd = decompose(d, values, all);
+  return {column, d.names, vd.eta_squared, vd.unexplained_share};
+}
+
+Report build_report(const design::RunPlan& plan, const CellData& data) {
+  const auto& x = plan.experiment();
+  Report report;
+  report.confidence = x.report.confidence;
+  report.results = evaluate(plan, data);
+  for (const auto& c : x.claims) {
+    if (!c.is_variance_share()) continue;
+    bool seen = false;
+    for (const auto& v : report.variance) seen = seen || v.column == c.column;
+    if (!seen) report.variance.push_back(variance_shares(plan, data, c.column));
+  }
+
+  // Robustness: every combination of offsets of the threshold parameters the claims'
+  // columns depend on; each claim re-evaluated (the whole Holm family at once).
+  Robustness& rob = report.robustness;
+  const auto specs = x.model->parameters();
+  bool any = false;
+  for (const auto& c : x.claims) any = any || depends_on_thresholds(plan, c);
+  for (const auto& d : x.model->derived_columns()) {
+    bool used = false;
+    for (const auto& c : x.claims) used = used || c.column == d.column;
+    if (!used) continue;
+    for (const auto& t : d.thresholds)
+      if (std::find(rob.thresholds.begin(), rob.thresholds.end(), t) == rob.thresholds.end()) rob.thresholds.push_back(t);
+  }
+  rob.share.assign(x.claims.size(), kNaN);
+  if (!any || rob.thresholds.empty()) return report;
+
+  const auto& offsets = x.report.robustness_offsets;
+  std::size_t combos = 1;
+  for (std::size_t i = 0; i < rob.thresholds.size(); ++i) combos *= offsets.size();
+  RederivedData rederived(plan, data);
+  std::vector<std::size_t> agree(x.claims.size(), 0);
+  for (std::size_t k = 0; k < combos; ++k) {
+    std::vector<double> offset(rob.thresholds.size());
+    std::size_t rest = k;
+    for (std::size_t t = rob.thresholds.size(); t-- > 0;) {
+      offset[t] = offsets[rest % offsets.size()];
+      rest /= offsets.size();
+    }
+    std::vector<model::ParameterValues> values;
+    for (const auto& cell : plan.cells()) {
+      auto v = cell.values;
+      for (std::size_t t = 0; t < rob.thresholds.size(); ++t) {
+        const auto p = model::find_parameter(specs, rob.thresholds[t]);
+        v[p] = std::clamp(v[p] + offset[t], specs[p].min, specs[p].max);
+      }
+      values.push_back(std::move(v));
+    }
+    rederived.set_values(std::move(values));
+    auto results = evaluate(plan, rederived);
+    std::vector<Verdict> verdicts;
+    for (std::size_t c = 0; c < results.size(); ++c) {
+      verdicts.push_back(results[c].verdict);
+      agree[c] += results[c].verdict == report.results[c].verdict;
+    }
+    rob.offsets.push_back(offset);
+    rob.verdicts.push_back(std::move(verdicts));
+  }
+  for (std::size_t c = 0; c < x.claims.size(); ++c)
+    if (depends_on_thresholds(plan, x.claims[c]))
+      rob.share[c] = static_cast<double>(agree[c]) / static_cast<double>(combos);
+  return report;
+}
+
+}  // namespace tribe::claims

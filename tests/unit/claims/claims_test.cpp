@@ -1,0 +1,255 @@
+// Claims as data: parsing, evaluation and verdicts on synthetic per-organization data,
+// including claims that must come out "not supported" and "inconclusive".
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+
+#include "tribe/claims/evaluate.hpp"
+#include "tribe/core/error.hpp"
+#include "tribe/design/experiment.hpp"
+#include "tribe/design/plan.hpp"
+#include "tribe/stats/intervals.hpp"
+
+namespace {
+
+using namespace tribe;
+using claims::Verdict;
+
+/// Per-organization data given by a function of (column, cell, organization).
+class SyntheticData : public claims::CellData {
+ public:
+  SyntheticData(std::uint64_t per_cell, std::function<double(const std::string&, std::uint64_t, std::uint64_t)> f)
+      : per_cell_(per_cell), f_(std::move(f)) {}
+  std::vector<double> read(const std::string& column, std::uint64_t cell) const override {
+    std::vector<double> v(per_cell_);
+    for (std::uint64_t j = 0; j < per_cell_; ++j) v[j] = f_(column, cell, j);
+    return v;
+  }
+
+ private:
+  std::uint64_t per_cell_;
+  std::function<double(const std::string&, std::uint64_t, std::uint64_t)> f_;
+};
+
+std::string experiment(const std::string& claims, std::uint64_t per_cell = 1000) {
+  return "[experiment]\nname = \"c\"\nmodel = \"leadership\"\nseed = 3\norganizations_per_cell = " +
+         std::to_string(per_cell) +
+         "\n[parameters]\nagents = 10\nspan = 3\n[factors]\nstructure = [\"flat\", \"hierarchy\"]\n"
+         "control = [0.1, 0.9]\n" + claims;
+}
+
+// Cells (control, structure): 0 = (0.1, flat), 1 = (0.1, hierarchy), 2 = (0.9, flat), 3 = (0.9, hierarchy).
+// "distributed" holds with rates 0.60, 0.58, 0.10, 0.30: a deterministic pattern with exactly
+// that share of ones in every cell.
+double rate_of(std::uint64_t cell) { return std::array<double, 4>{0.60, 0.58, 0.10, 0.30}[cell]; }
+double pattern(const std::string& column, std::uint64_t cell, std::uint64_t j) {
+  if (column == "distributed") return (j % 100) < static_cast<std::uint64_t>(std::llround(rate_of(cell) * 100)) ? 1.0 : 0.0;
+  if (column == "solve_rate") return 0.5 + 0.1 * static_cast<double>(cell) + 0.01 * static_cast<double>(j % 7);
+  return 0.0;
+}
+
+TEST(ClaimsEvaluate, VerdictsSupportedNotSupportedAndInconclusive) {
+  const auto x = design::parse_experiment(experiment(R"T(
+[[claims]]
+id = "flat-controlled-low"
+statement = "flat with high control rarely distributes"
+test = "below"
+column = "distributed"
+a = { structure = "flat", control = 0.9 }
+value = 0.5
+
+[[claims]]
+id = "fails"
+statement = "flat with low control rarely distributes (false in this data)"
+test = "below"
+column = "distributed"
+a = { structure = "flat", control = 0.1 }
+value = 0.5
+
+[[claims]]
+id = "close-call"
+statement = "hierarchy with low control distributes more than 58% of the time (exactly 58%: undecidable)"
+test = "above"
+column = "distributed"
+a = { structure = "hierarchy", control = 0.1 }
+value = 0.58
+
+[[claims]]
+id = "control-lowers"
+statement = "control lowers the rate in flat organizations"
+test = "difference_above"
+column = "distributed"
+a = { structure = "flat", control = 0.1 }
+b = { structure = "flat", control = 0.9 }
+value = 0.2
+
+[[claims]]
+id = "near"
+statement = "hierarchy is near flat at low control"
+test = "equivalent"
+column = "distributed"
+a = { structure = "hierarchy", control = 0.1 }
+b = { structure = "flat", control = 0.1 }
+value = 0.1
+paired = true
+
+[[claims]]
+id = "means"
+statement = "solve rate higher in hierarchies (all cells pooled)"
+test = "difference_above"
+column = "solve_rate"
+a = { structure = "hierarchy" }
+b = { structure = "flat" }
+value = 0.0
+)T"),
+                                          "c.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  const SyntheticData data(1000, pattern);
+  const auto r = claims::evaluate(plan, data);
+  ASSERT_EQ(r.size(), 6u);
+  EXPECT_EQ(r[0].verdict, Verdict::Supported);
+  EXPECT_DOUBLE_EQ(r[0].estimate, 0.10);
+  const auto w = stats::wilson(100, 1000, 0.95);
+  EXPECT_DOUBLE_EQ(r[0].low, w.low);
+  EXPECT_DOUBLE_EQ(r[0].high, w.high);
+  EXPECT_EQ(r[1].verdict, Verdict::NotSupported);
+  EXPECT_EQ(r[2].verdict, Verdict::Inconclusive);
+  EXPECT_NEAR(r[2].p_claim, 0.5, 1e-6);
+  EXPECT_EQ(r[3].verdict, Verdict::Supported);
+  EXPECT_DOUBLE_EQ(r[3].estimate, 0.5);
+  const auto nd = stats::newcombe_difference(600, 1000, 100, 1000, 0.95);
+  EXPECT_DOUBLE_EQ(r[3].low, nd.low);
+  EXPECT_EQ(r[4].verdict, Verdict::Supported);
+  EXPECT_NEAR(r[4].estimate, -0.02, 1e-12);
+  EXPECT_EQ(r[4].n_a, 1000u);
+  EXPECT_EQ(r[5].verdict, Verdict::Supported);
+  EXPECT_NEAR(r[5].estimate, 0.1, 1e-9);
+  // Holm: adjusted p-values are never below the raw ones.
+  for (const auto& c : r) {
+    EXPECT_GE(c.p_claim_holm, c.p_claim);
+    EXPECT_GE(c.p_opposite_holm, c.p_opposite);
+  }
+}
+
+TEST(ClaimsEvaluate, VarianceShareSeparatesFactorsFromNoise) {
+  // solve_rate depends strongly on control and weakly on structure.
+  const auto x = design::parse_experiment(experiment(R"T(
+[[claims]]
+id = "structure-smaller"
+statement = "structure explains less variance than control"
+test = "variance_share_below"
+column = "solve_rate"
+factors_a = ["structure"]
+factors_b = ["control"]
+value = 0.0
+
+[[claims]]
+id = "structure-dominates"
+statement = "structure explains more variance than control (false here)"
+test = "variance_share_above"
+column = "solve_rate"
+factors_a = ["structure"]
+factors_b = ["control"]
+value = 0.0
+)T", 200),
+                                          "c.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  const SyntheticData data(200, [](const std::string&, std::uint64_t cell, std::uint64_t j) {
+    const double control = cell >= 2 ? 1.0 : 0.0, hierarchy = cell % 2;
+    return 0.5 * control + 0.05 * hierarchy + 0.1 * std::sin(static_cast<double>(j) * 12.9898);
+  });
+  const auto r = claims::evaluate(plan, data);
+  EXPECT_EQ(r[0].verdict, Verdict::Supported);
+  EXPECT_EQ(r[1].verdict, Verdict::NotSupported);
+  EXPECT_LT(r[0].estimate, -0.5);
+  const auto shares = claims::variance_shares(plan, data, "solve_rate");
+  ASSERT_EQ(shares.names, (std::vector<std::string>{"control", "structure"}));
+  EXPECT_GT(shares.eta_squared[0], 0.8);
+  EXPECT_LT(shares.eta_squared[1], 0.05);
+}
+
+TEST(ClaimsParse, RejectsBadClaims) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"bigger\"\ncolumn=\"distributed\"\nvalue=0.5\n", "claims.x.test"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"nope\"\nvalue=0.5\n", "claims.x.column"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\n", "claims.x.value"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\na={ structure=\"matrix\" }\n",
+       "claims.x.a.structure"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\na={ colour=1 }\n",
+       "claims.x.a.colour"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"difference_above\"\ncolumn=\"distributed\"\nvalue=0.5\n", "claims.x.b"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"equivalent\"\ncolumn=\"distributed\"\nvalue=0\nb={}\n", "margin"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\nsize=3\n", "unknown key claims[0].size"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\n"
+       "[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\n", "used twice"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"variance_share_above\"\ncolumn=\"distributed\"\nvalue=0\nfactors_a=[\"span\"]\n",
+       "claims.x.factors_a"},
+  };
+  for (const auto& [text, expect] : cases) {
+    SCOPED_TRACE(text);
+    try {
+      design::parse_experiment(experiment(text), "c.toml");
+      ADD_FAILURE() << "accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(DesignSampling, LatinHypercubeStratifiesEveryRangeAndIsDeterministic) {
+  const std::string text =
+      "[experiment]\nname = \"s\"\nmodel = \"leadership\"\nseed = 5\norganizations_per_cell = 1\n"
+      "[factors]\nstructure = [\"flat\", \"hierarchy\"]\n"
+      "[design]\nsampling = \"lhs\"\npoints = 50\n[design.ranges]\ncontrol = [0.0, 1.0]\nspan = [2, 10]\n";
+  const auto x = design::parse_experiment(text, "s.toml");
+  EXPECT_EQ(x.cell_count(), 100u);
+  const auto pts = design::sample_points(x);
+  ASSERT_EQ(pts.size(), 50u);
+  std::vector<int> strata(50, 0);
+  for (const auto& p : pts) {
+    ASSERT_GE(p[0], 0.0);
+    ASSERT_LT(p[0], 1.0);
+    ++strata[static_cast<std::size_t>(p[0] * 50)];
+    EXPECT_EQ(p[1], std::floor(p[1]));
+    EXPECT_GE(p[1], 2.0);
+    EXPECT_LE(p[1], 10.0);
+  }
+  for (int s : strata) EXPECT_EQ(s, 1);  // one point in each of the 50 strata
+  EXPECT_EQ(design::sample_points(x), pts);
+  const design::RunPlan plan(x, 1);
+  // Points are crossed with the factor levels: the same point in both structures.
+  EXPECT_EQ(plan.cells()[0].values, [&] {
+    auto v = plan.cells()[50].values;
+    v[model::find_parameter(x.model->parameters(), "structure")] = 0;
+    return v;
+  }());
+  auto other = x;
+  other.seed = 6;
+  EXPECT_NE(design::sample_points(other), pts);
+}
+
+TEST(DesignSampling, RejectsBadDesigns) {
+  const std::string head = "[experiment]\nname = \"s\"\nmodel = \"leadership\"\nseed = 5\norganizations_per_cell = 1\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[design]\nsampling = \"sobol\"\n", "design.sampling"},
+      {"[design]\nsampling = \"lhs\"\n", "design.points"},
+      {"[design]\nsampling = \"lhs\"\npoints = 5\n", "design.ranges"},
+      {"[design]\nsampling = \"lhs\"\npoints = 5\n[design.ranges]\ncontrol = [0.5, 0.2]\n", "low < high"},
+      {"[design]\nsampling = \"lhs\"\npoints = 5\n[design.ranges]\nstructure = [0, 1]\n", "only real or integer"},
+      {"[parameters]\ncontrol = 0.3\n[design]\nsampling = \"lhs\"\npoints = 5\n[design.ranges]\ncontrol = [0.1, 0.2]\n",
+       "contradicts"},
+      {"[design]\npoints = 5\n", "only with design.sampling"},
+  };
+  for (const auto& [text, expect] : cases) {
+    SCOPED_TRACE(text);
+    try {
+      design::parse_experiment(head + text, "s.toml");
+      ADD_FAILURE() << "accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
+    }
+  }
+}
+
+}  // namespace
