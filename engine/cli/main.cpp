@@ -36,6 +36,8 @@ struct RunArgs {
   unsigned threads = 0;
   bool quiet = false;
   bool overwrite = false;
+  std::optional<double> ci_width;
+  std::uint64_t max_orgs_per_cell = 10'000'000;
 };
 
 struct InspectArgs {
@@ -73,8 +75,19 @@ int run_command(const RunArgs& a, const std::string& command_line) {
     std::fprintf(stderr, "[tribe] %s: %zu cells x %llu organizations = %llu, backend %s\n", x.name.c_str(),
                  plan.cells().size(), static_cast<unsigned long long>(plan.organizations_per_cell()),
                  static_cast<unsigned long long>(plan.total_organizations()), a.backend.c_str());
-  const exec::RunResult result = exec::run(plan, opts, writer);
-  progress.finish({result.organizations, plan.total_organizations(), result.wall_seconds});
+  exec::RunResult result;
+  if (a.ci_width) {
+    if (a.max_orgs_per_cell < plan.organizations_per_cell())
+      throw InputError("--max-orgs-per-cell " + std::to_string(a.max_orgs_per_cell) +
+                       " is below the organizations per cell of the first round (" +
+                       std::to_string(plan.organizations_per_cell()) + ")");
+    result = exec::run_to_precision(plan, opts, writer,
+                                    {*a.ci_width, a.max_orgs_per_cell, x.report.confidence});
+  } else {
+    result = exec::run(plan, opts, writer);
+  }
+  progress.finish({result.organizations, std::max(result.organizations, plan.total_organizations()),
+                   result.wall_seconds});
   if (result.stopped) {
     std::fprintf(stderr, "tribe: interrupted after %llu of %llu organizations; no result file written\n",
                  static_cast<unsigned long long>(result.organizations),
@@ -149,6 +162,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 4096u));
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress output");
+  run_cmd->add_option("--ci-width", run.ci_width,
+                      "Precision target: add organizations to each cell until every binary outcome's "
+                      "interval half-width is at most this (or --max-orgs-per-cell is reached)")
+      ->check(CLI::Range(1e-6, 0.5));
+  run_cmd->add_option("--max-orgs-per-cell", run.max_orgs_per_cell, "Cap of the precision target (default 10,000,000)")
+      ->check(CLI::Range(std::uint64_t{1}, tribe::design::kMaxOrganizationsPerCell));
   run_cmd->add_flag("--overwrite", run.overwrite, "Replace an existing result file");
 
   InspectArgs inspect;

@@ -146,10 +146,13 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
                        std::to_string(cells_a.size()) + " vs " + std::to_string(cells_b.size()) + ")");
     std::vector<double> va, vb;
     for (std::size_t i = 0; i < cells_a.size(); ++i) {
+      // Organization k of one cell pairs with organization k of the other (the cells may
+      // hold different numbers under a precision target: the common prefix is paired).
       const auto xa = data.read(c.column, cells_a[i]);
       const auto xb = data.read(c.column, cells_b[i]);
-      va.insert(va.end(), xa.begin(), xa.end());
-      vb.insert(vb.end(), xb.begin(), xb.end());
+      const std::size_t m = std::min(xa.size(), xb.size());
+      va.insert(va.end(), xa.begin(), xa.begin() + static_cast<std::ptrdiff_t>(m));
+      vb.insert(vb.end(), xb.begin(), xb.begin() + static_cast<std::ptrdiff_t>(m));
     }
     if (binary) {
       const auto counts = stats::count_pairs(va, vb);
@@ -183,20 +186,27 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
   return r;
 }
 
-/// Per organization: the level index of every factor and the stratum of every range.
-struct DesignColumns {
+/// Every organization of the design: its value of one column, its cell and index, and the
+/// level index of every factor and stratum of every range.
+struct Gathered {
   std::vector<std::string> names;
   std::vector<std::vector<std::uint32_t>> levels;
+  std::vector<double> values;
+  std::vector<std::uint64_t> cell, org;
 };
 
-DesignColumns design_columns(const design::RunPlan& plan) {
+Gathered gather(const design::RunPlan& plan, const CellData& data, const std::string& column) {
   const auto& x = plan.experiment();
-  DesignColumns d;
+  Gathered d;
   for (const auto& f : x.factors) d.names.push_back(f.name);
   for (const auto& r : x.ranges) d.names.push_back(r.name);
   d.levels.resize(d.names.size());
-  const std::uint64_t n = plan.organizations_per_cell();
   for (const auto& cell : plan.cells()) {
+    const auto part = data.read(column, cell.index);
+    const std::uint64_t n = part.size();
+    d.values.insert(d.values.end(), part.begin(), part.end());
+    d.cell.insert(d.cell.end(), n, cell.index);
+    for (std::uint64_t j = 0; j < n; ++j) d.org.push_back(j);
     for (std::size_t f = 0; f < x.factors.size(); ++f) d.levels[f].insert(d.levels[f].end(), n, cell.levels[f]);
     for (std::size_t r = 0; r < x.ranges.size(); ++r)
       d.levels[x.factors.size() + r].insert(d.levels[x.factors.size() + r].end(), n, cell.strata[r]);
@@ -204,17 +214,7 @@ DesignColumns design_columns(const design::RunPlan& plan) {
   return d;
 }
 
-std::vector<double> whole_column(const design::RunPlan& plan, const CellData& data, const std::string& column) {
-  std::vector<double> v;
-  v.reserve(plan.total_organizations());
-  for (const auto& cell : plan.cells()) {
-    const auto part = data.read(column, cell.index);
-    v.insert(v.end(), part.begin(), part.end());
-  }
-  return v;
-}
-
-double group_share(const stats::VarianceDecomposition& vd, const DesignColumns& d,
+double group_share(const stats::VarianceDecomposition& vd, const Gathered& d,
                    const std::vector<std::string>& group) {
   double s = 0;
   for (const auto& name : group)
@@ -223,8 +223,8 @@ double group_share(const stats::VarianceDecomposition& vd, const DesignColumns& 
   return s;
 }
 
-stats::VarianceDecomposition decompose(const DesignColumns& d, const std::vector<double>& values,
-                                       const std::vector<std::size_t>& rows) {
+stats::VarianceDecomposition decompose(const Gathered& d, const std::vector<std::size_t>& rows) {
+  const auto& values = d.values;
   std::vector<std::vector<std::uint32_t>> lv(d.levels.size());
   std::vector<double> y;
   y.reserve(rows.size());
@@ -243,26 +243,24 @@ ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data,
                               double confidence) {
   ClaimResult r;
   r.method = "eta squared (first-order Sobol) difference, batch-means t interval over 10 batches";
-  const DesignColumns d = design_columns(plan);
-  const std::vector<double> values = whole_column(plan, data, c.column);
-  std::vector<std::size_t> all(values.size());
+  const Gathered d = gather(plan, data, c.column);
+  std::vector<std::size_t> all(d.values.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  const auto full = decompose(d, values, all);
+  const auto full = decompose(d, all);
   const double estimate = group_share(full, d, c.factors_a) - group_share(full, d, c.factors_b);
 
   // Batches: organization index modulo B when cells have enough organizations (each batch
   // is then a replicate of the whole design), else the sampled point modulo B.
   const std::uint64_t per_cell = plan.organizations_per_cell();
-  const std::uint64_t B = per_cell >= 10 ? 10 : std::min<std::uint64_t>(10, plan.experiment().points);
+  const bool by_org = per_cell >= 10;
+  const std::uint64_t B = by_org ? 10 : std::min<std::uint64_t>(10, plan.experiment().points);
   std::vector<double> batch_estimates;
   if (B >= 2) {
     std::vector<std::vector<std::size_t>> rows(B);
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      const std::uint64_t cell = i / per_cell, j = i % per_cell;
-      rows[per_cell >= 10 ? j % B : plan.cells()[cell].point % B].push_back(i);
-    }
+    for (std::size_t i = 0; i < d.values.size(); ++i)
+      rows[by_org ? d.org[i] % B : plan.cells()[d.cell[i]].point % B].push_back(i);
     for (const auto& rb : rows) {
-      const auto vd = decompose(d, values, rb);
+      const auto vd = decompose(d, rb);
       batch_estimates.push_back(group_share(vd, d, c.factors_a) - group_share(vd, d, c.factors_b));
     }
   }
@@ -361,11 +359,10 @@ std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const CellData& d
 }
 
 VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data, const std::string& column) {
-  const DesignColumns d = design_columns(plan);
-  const auto values = whole_column(plan, data, column);
-  std::vector<std::size_t> all(values.size());
+  const Gathered d = gather(plan, data, column);
+  std::vector<std::size_t> all(d.values.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  const auto vd = decompose(d, values, all);
+  const auto vd = decompose(d, all);
   return {column, d.names, vd.eta_squared, vd.unexplained_share};
 }
 

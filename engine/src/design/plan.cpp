@@ -1,5 +1,6 @@
 #include "tribe/design/plan.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -67,16 +68,15 @@ std::vector<std::vector<double>> sample_points(const Experiment& x) {
 RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
                  std::uint64_t block_size)
     : experiment_(&experiment), orgs_per_cell_(orgs_per_cell), block_size_(block_size) {
+  auto cells = std::make_shared<std::vector<Cell>>();
   TRIBE_CHECK(experiment.model != nullptr, "experiment without a model");
   TRIBE_CHECK(block_size > 0, "block size must be positive");
   if (orgs_per_cell == 0 || orgs_per_cell > kMaxOrganizationsPerCell)
     throw InputError("organizations per cell = " + std::to_string(orgs_per_cell) +
                      " is not allowed: expected an integer in [1, " +
                      std::to_string(kMaxOrganizationsPerCell) + "]");
-  blocks_per_cell_ = (orgs_per_cell + block_size - 1) / block_size;
-
   const std::uint64_t n = experiment.cell_count();
-  cells_.resize(n);
+  cells->resize(n);
   const auto points = sample_points(experiment);
   // Strata of each range: the rank of the point's value cut into kStrata equal groups
   // (for a Latin hypercube these are unions of its own strata).
@@ -92,7 +92,7 @@ RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
   }
   // Cells: factor combinations (mixed radix, the last factor fastest) x sampled points.
   for (std::uint64_t c = 0; c < n; ++c) {
-    Cell& cell = cells_[c];
+    Cell& cell = (*cells)[c];
     cell.index = c;
     cell.values = experiment.fixed;
     cell.point = c % experiment.points;
@@ -115,15 +115,43 @@ RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
     }
     cell.bound = experiment.model->bind(cell.values);
   }
+  cells_ = std::move(cells);
+  for (std::uint64_t c = 0; c < n; ++c) segments_.push_back({c, 0, orgs_per_cell});
+  index_segments();
+}
+
+RunPlan::RunPlan(const RunPlan& base, std::vector<Segment> segments)
+    : experiment_(base.experiment_), cells_(base.cells_), orgs_per_cell_(base.orgs_per_cell_),
+      block_size_(base.block_size_), segments_(std::move(segments)) {
+  for (const auto& s : segments_) TRIBE_CHECK(s.cell < cells_->size(), "segment of an unknown cell");
+  index_segments();
+}
+
+RunPlan RunPlan::with_segments(std::vector<Segment> segments) const { return RunPlan(*this, std::move(segments)); }
+
+void RunPlan::index_segments() {
+  block_start_.assign(1, 0);
+  row_start_.clear();
+  total_ = 0;
+  for (const auto& s : segments_) {
+    row_start_.push_back(total_);
+    total_ += s.count;
+    block_start_.push_back(block_start_.back() + (s.count + block_size_ - 1) / block_size_);
+  }
 }
 
 Block RunPlan::block(std::uint64_t b) const {
   TRIBE_CHECK(b < block_count(), "block index out of range");
+  // The segment holding block b: the last whose first block is <= b.
+  const auto it = std::upper_bound(block_start_.begin(), block_start_.end(), b);
+  const auto s = static_cast<std::size_t>(it - block_start_.begin()) - 1;
+  const Segment& seg = segments_[s];
+  const std::uint64_t offset = (b - block_start_[s]) * block_size_;
   Block blk;
-  blk.cell = b / blocks_per_cell_;
-  blk.first = (b % blocks_per_cell_) * block_size_;
-  blk.count = std::min(block_size_, orgs_per_cell_ - blk.first);
-  blk.global = blk.cell * orgs_per_cell_ + blk.first;
+  blk.cell = seg.cell;
+  blk.first = seg.first + offset;
+  blk.count = std::min(block_size_, seg.count - offset);
+  blk.global = row_start_[s] + offset;
   return blk;
 }
 

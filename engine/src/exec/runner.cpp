@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "tribe/core/error.hpp"
+#include "tribe/stats/intervals.hpp"
 
 namespace tribe::exec {
 
@@ -238,6 +239,7 @@ RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink&
   }
 
   Workers workers(plan, options.backend, threads);
+  std::uint64_t done = first;  // blocks computed and written
   {
     Writer writer(plan, sink, result.cells);
     std::uint64_t next = first;
@@ -260,9 +262,57 @@ RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink&
       }
     }
     writer.drain();
+    done = next;
   }
   result.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  // The segments actually covered, in row order (a block range may cut segments).
+  for (std::uint64_t b = first; b < done; ++b) {
+    const design::Block blk = plan.block(b);
+    auto& segs = result.segments;
+    if (!segs.empty() && segs.back().cell == blk.cell && segs.back().first + segs.back().count == blk.first)
+      segs.back().count += blk.count;
+    else
+      segs.push_back({blk.cell, blk.first, blk.count});
+  }
   return result;
+}
+
+std::vector<std::uint64_t> organizations_per_cell(const RunResult& result) {
+  std::vector<std::uint64_t> n;
+  for (const auto& c : result.cells) n.push_back(c.columns.empty() ? 0 : c.columns[0].n + c.columns[0].missing);
+  return n;
+}
+
+RunResult run_to_precision(const design::RunPlan& plan, const RunOptions& options, BlockSink& sink,
+                           const PrecisionTarget& target) {
+  const auto columns = plan.experiment().model->columns();
+  RunResult total = run(plan, options, sink);
+  design::RunPlan current = plan.with_segments(plan.segments());
+  while (!total.stopped) {
+    const auto n = organizations_per_cell(total);
+    std::vector<design::Segment> more;
+    for (std::size_t c = 0; c < total.cells.size(); ++c) {
+      if (n[c] >= target.max_per_cell) continue;
+      bool precise = true;
+      for (std::size_t k = 0; k < columns.size(); ++k) {
+        if (columns[k].kind != model::ColumnKind::Binary || columns[k].role != model::ColumnRole::Outcome) continue;
+        const auto& a = total.cells[c].columns[k];
+        const auto w = stats::wilson(static_cast<std::uint64_t>(a.sum), a.n, target.confidence);
+        precise = precise && (w.high - w.low) / 2 <= target.half_width;
+      }
+      if (!precise) more.push_back({c, n[c], std::min(n[c], target.max_per_cell - n[c])});
+    }
+    if (more.empty()) break;
+    current = plan.with_segments(std::move(more));
+    RunResult round = run(current, options, sink);
+    for (std::size_t c = 0; c < total.cells.size(); ++c)
+      for (std::size_t k = 0; k < columns.size(); ++k) total.cells[c].columns[k].merge(round.cells[c].columns[k]);
+    total.organizations += round.organizations;
+    total.wall_seconds += round.wall_seconds;
+    total.stopped = round.stopped;
+    total.segments.insert(total.segments.end(), round.segments.begin(), round.segments.end());
+  }
+  return total;
 }
 
 }  // namespace tribe::exec

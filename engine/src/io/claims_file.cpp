@@ -1,5 +1,6 @@
 #include "tribe/io/claims_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -7,23 +8,48 @@
 
 namespace tribe::io {
 
-FileCellData::FileCellData(hid_t file, std::uint64_t orgs_per_cell, std::string context)
-    : file_(file), per_cell_(orgs_per_cell), ctx_(std::move(context)) {}
+FileCellData::FileCellData(hid_t file, const std::vector<design::Segment>& segments, std::string context)
+    : file_(file), ctx_(std::move(context)) {
+  std::uint64_t row = 0;
+  for (const auto& s : segments) {
+    if (pieces_.size() <= s.cell) pieces_.resize(s.cell + 1);
+    pieces_[s.cell].push_back({s.first, s.count, row});
+    row += s.count;
+  }
+  for (auto& p : pieces_)
+    std::sort(p.begin(), p.end(), [](const Piece& a, const Piece& b) { return a.first < b.first; });
+}
 
 std::vector<double> FileCellData::read(const std::string& column, std::uint64_t cell) const {
   h5::Handle ds = h5::checked(H5Dopen2(file_, ("organizations/" + column).c_str(), H5P_DEFAULT), H5Dclose,
                               ctx_, "missing dataset /organizations/" + column);
-  const hsize_t start = cell * per_cell_, count = per_cell_;
-  if (h5::length(ds.get(), ctx_) < start + count)
-    throw EnvironmentError(ctx_ + ": /organizations/" + column + " is shorter than the design (truncated file?)");
-  std::vector<double> v(count);
-  h5::Handle fspace = h5::checked(H5Dget_space(ds.get()), H5Sclose, ctx_, "cannot get dataspace");
-  h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), ctx_,
-            "cannot select rows");
-  h5::Handle mspace = h5::checked(H5Screate_simple(1, &count, nullptr), H5Sclose, ctx_, "cannot create dataspace");
-  h5::check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, v.data()), ctx_,
-            "cannot read /organizations/" + column + " (corrupt file?)");
+  std::vector<double> v;
+  if (cell >= pieces_.size()) return v;
+  const std::uint64_t rows = h5::length(ds.get(), ctx_);
+  for (const auto& p : pieces_[cell]) {
+    const hsize_t start = p.row, count = p.count;
+    if (rows < start + count)
+      throw EnvironmentError(ctx_ + ": /organizations/" + column + " is shorter than its segments (truncated file?)");
+    const std::size_t at = v.size();
+    v.resize(at + count);
+    h5::Handle fspace = h5::checked(H5Dget_space(ds.get()), H5Sclose, ctx_, "cannot get dataspace");
+    h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), ctx_,
+              "cannot select rows");
+    h5::Handle mspace = h5::checked(H5Screate_simple(1, &count, nullptr), H5Sclose, ctx_, "cannot create dataspace");
+    h5::check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, v.data() + at), ctx_,
+              "cannot read /organizations/" + column + " (corrupt file?)");
+  }
   return v;
+}
+
+std::vector<design::Segment> read_segments(const ResultReader& f) {
+  const auto cell = f.column("cells/segments/cell"), first = f.column("cells/segments/first"),
+             count = f.column("cells/segments/count");
+  std::vector<design::Segment> s;
+  for (std::size_t i = 0; i < cell.size(); ++i)
+    s.push_back({static_cast<std::uint64_t>(cell[i]), static_cast<std::uint64_t>(first[i]),
+                 static_cast<std::uint64_t>(count[i])});
+  return s;
 }
 
 namespace {
@@ -42,15 +68,16 @@ std::string pvalue(double p) {
   return buf;
 }
 
-std::string describe(const std::string& test, const std::string& column, const std::string& a,
+std::string describe(const std::string& test, const std::string& column, bool binary, const std::string& a,
                      const std::string& b, double value, bool paired, const std::string& fa,
                      const std::string& fb) {
   char v[32];
   std::snprintf(v, sizeof v, "%g", value);
-  const std::string s = "stat(" + column + " | " + a + ")";
+  const std::string stat = binary ? "rate" : "mean";
+  const std::string s = stat + "(" + column + " | " + a + ")";
   if (test == "above") return s + " > " + v;
   if (test == "below") return s + " < " + v;
-  const std::string d = s + " - stat(" + column + " | " + b + ")" + (paired ? " [paired]" : "");
+  const std::string d = s + " - " + stat + "(" + column + " | " + b + ")" + (paired ? " [paired]" : "");
   if (test == "difference_above") return d + " > " + v;
   if (test == "difference_below") return d + " < " + v;
   if (test == "equivalent") return "|" + d + "| < " + v;
@@ -91,7 +118,10 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
     b.push_back(c.is_two_sample() ? c.b.text : "");
     fa.push_back(join(c.factors_a, ","));
     fb.push_back(join(c.factors_b, ","));
-    description.push_back(describe(test.back(), c.column, a.back(), b.back(), c.value, c.paired, fa.back(), fb.back()));
+    const auto cols = x.model->columns();
+    const bool binary = cols[model::find_column(cols, c.column)].kind == model::ColumnKind::Binary;
+    description.push_back(
+        describe(test.back(), c.column, binary, a.back(), b.back(), c.value, c.paired, fa.back(), fb.back()));
     method.push_back(r.method);
     verdict.push_back(std::string(claims::to_string(r.verdict)));
     value.push_back(c.value);
@@ -114,7 +144,7 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
     h5::write_strings(g.get(), name, *v, ctx);
   for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<double>*>>{
            {"value", &value}, {"estimate", &est}, {"ci_low", &lo}, {"ci_high", &hi}, {"p_claim", &pc},
-           {"p_opposite", &po}, {"p_claim_holm", &pch}, {"p_opposite_holm", &poh}, {"robustness", &rob}})
+           {"p_opposite", &po}, {"p_claim_holm", &pch}, {"p_opposite_holm", &poh}, {"robustness_share", &rob}})
     h5::write_dataset(g.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v->data(), n, ctx);
   for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<std::uint64_t>*>>{
            {"n_a", &na}, {"n_b", &nb}, {"paired", &paired}})
@@ -168,7 +198,7 @@ void print_report(const ResultReader& f, std::ostream& out, ReportFormat format)
   const auto verdict = f.strings("claims/verdict");
   const auto est = f.column("claims/estimate"), lo = f.column("claims/ci_low"), hi = f.column("claims/ci_high");
   const auto pc = f.column("claims/p_claim_holm"), po = f.column("claims/p_opposite_holm");
-  const auto rob = f.column("claims/robustness");
+  const auto rob = f.column("claims/robustness_share");
   const auto na = f.column("claims/n_a"), nb = f.column("claims/n_b");
   const auto thresholds = f.group_strings_attribute("claims/robustness", "thresholds");
   const std::string name = f.attribute("experiment_name");
@@ -185,12 +215,17 @@ void print_report(const ResultReader& f, std::ostream& out, ReportFormat format)
     out << "Engine " << f.attribute("engine_version") << " (" << f.attribute("git_sha1") << "), seed "
         << f.attribute_u64("seed") << ", " << f.attribute_u64("organizations") << " organizations. "
         << "Intervals are two-sided " << conf << "%; verdicts use Holm-adjusted one-sided p-values over all claims. "
-        << "Robustness: share of threshold settings (" << join(thresholds, ", ") << " each shifted by the "
-        << "configured offsets) under which the verdict is the same.\n\n";
+        << "Robustness: share of threshold settings ("
+        << (thresholds.empty() ? std::string("none used") : join(thresholds, ", ") + ", each shifted by the configured offsets")
+        << ") under which the verdict is the same.\n\n";
     out << "| claim | statement | test | estimate [" << conf << "% CI] | p (claim, Holm) | p (opposite, Holm) | verdict | robustness |\n";
     out << "|---|---|---|---|---|---|---|---|\n";
+    auto cell = [](std::string text) {  // a Markdown table cell: escape the column separator
+      for (std::size_t p = 0; (p = text.find('|', p)) != std::string::npos; p += 2) text.replace(p, 1, "\\|");
+      return text;
+    };
     for (std::size_t i = 0; i < id.size(); ++i)
-      out << "| " << id[i] << " | " << statement[i] << " | `" << description[i] << "` | "
+      out << "| " << id[i] << " | " << cell(statement[i]) << " | `" << cell(description[i]) << "` | "
           << interval_text(est[i], lo[i], hi[i]) << " | " << pvalue(pc[i]) << " | " << pvalue(po[i]) << " | **"
           << verdict[i] << "** | " << robustness(i) << " |\n";
     out << "\nMethods: ";

@@ -96,6 +96,7 @@ void write_attribute(hid_t obj, const std::string& name, const std::vector<std::
   Handle space = checked(H5Screate_simple(1, &n, nullptr), H5Sclose, ctx, "cannot create dataspace");
   Handle attr = checked(H5Acreate2(obj, name.c_str(), t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
                         H5Aclose, ctx, "cannot create attribute " + name);
+  if (value.empty()) return;  // an empty list: nothing to write
   std::vector<const char*> ptrs;
   for (const auto& s : value) ptrs.push_back(s.c_str());
   check(H5Awrite(attr.get(), t.get(), ptrs.data()), ctx, "cannot write attribute " + name);
@@ -118,6 +119,7 @@ std::vector<std::string> read_strings_attribute(hid_t obj, const std::string& na
   Handle space = checked(H5Aget_space(attr.get()), H5Sclose, ctx, "cannot read attribute " + name);
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
   std::vector<std::string> out;
+  if (n <= 0) return out;
   if (H5Tis_variable_str(ftype.get()) > 0) {
     Handle t = utf8_string_type(ctx);
     std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);

@@ -210,6 +210,22 @@ void ResultWriter::write_cells(const exec::RunResult& result) {
   }
   h5::write_strings(group.get(), "label", labels, ctx);
   h5::write_dataset(group.get(), "organizations", H5T_STD_U64LE, H5T_NATIVE_UINT64, orgs.data(), n, ctx);
+  {  // which organizations of which cell each run of rows holds, in row order
+    h5::Handle sg = h5::create_group(group.get(), "segments", ctx);
+    h5::write_attribute(sg.get(), "description",
+                        "rows of /organizations come in segments: organizations [first, first + count) of cell, "
+                        "in this order",
+                        ctx);
+    std::vector<std::uint64_t> sc, sf, sn;
+    for (const auto& s : result.segments) {
+      sc.push_back(s.cell);
+      sf.push_back(s.first);
+      sn.push_back(s.count);
+    }
+    h5::write_dataset(sg.get(), "cell", H5T_STD_U64LE, H5T_NATIVE_UINT64, sc.data(), sc.size(), ctx);
+    h5::write_dataset(sg.get(), "first", H5T_STD_U64LE, H5T_NATIVE_UINT64, sf.data(), sf.size(), ctx);
+    h5::write_dataset(sg.get(), "count", H5T_STD_U64LE, H5T_NATIVE_UINT64, sn.data(), sn.size(), ctx);
+  }
 
   {  // every parameter of every cell: the full specification of what was simulated
     h5::Handle params = h5::create_group(group.get(), "parameters", ctx);
@@ -283,7 +299,7 @@ void ResultWriter::finish(const exec::RunResult& result, const RunInfo& info) {
   write_cells(result);
   if (!plan_.experiment().claims.empty() && !result.stopped) {
     // Claims are evaluated on the rows just written, read back cell by cell.
-    const FileCellData data(file_.get(), plan_.organizations_per_cell(), ctx_);
+    const FileCellData data(file_.get(), result.segments, ctx_);
     write_report(file_.get(), plan_, claims::build_report(plan_, data), ctx_);
   }
   const hid_t root = file_.get();

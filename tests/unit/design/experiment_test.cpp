@@ -38,7 +38,7 @@ TEST(DesignPlan, FullFactorialLastFactorFastestAndBlocksCoverEveryOrganization) 
   EXPECT_EQ(plan.cells()[0].label(x), "control=0.1 structure=flat");
   EXPECT_EQ(plan.cells()[1].label(x), "control=0.1 structure=hierarchy");
   EXPECT_EQ(plan.cells()[2].label(x), "control=0.9 structure=flat");
-  EXPECT_EQ(plan.blocks_per_cell(), 3u);
+  EXPECT_EQ(plan.block_count(), 12u);
   std::uint64_t covered = 0;
   for (std::uint64_t b = 0; b < plan.block_count(); ++b) {
     const auto blk = plan.block(b);
@@ -47,6 +47,17 @@ TEST(DesignPlan, FullFactorialLastFactorFastestAndBlocksCoverEveryOrganization) 
   }
   EXPECT_EQ(covered, plan.total_organizations());
   EXPECT_EQ(plan.block(2).count, 300u - 256u);
+
+  // More organizations for two cells: blocks follow the segments, rows continue.
+  const auto more = plan.with_segments({{3, 300, 200}, {1, 300, 10}});
+  EXPECT_EQ(more.total_organizations(), 210u);
+  EXPECT_EQ(more.block_count(), 3u);
+  EXPECT_EQ(more.block(1).cell, 3u);
+  EXPECT_EQ(more.block(1).first, 428u);
+  EXPECT_EQ(more.block(1).count, 72u);
+  EXPECT_EQ(more.block(2).cell, 1u);
+  EXPECT_EQ(more.block(2).global, 200u);
+  EXPECT_EQ(&more.cells(), &plan.cells());
 }
 
 // Every kind of bad input is rejected before any work, with a message that names

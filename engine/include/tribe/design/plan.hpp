@@ -35,7 +35,14 @@ struct Block {
   std::uint64_t cell = 0;
   std::uint64_t first = 0;   // index of its first organization within the cell
   std::uint64_t count = 0;   // organizations in the block
-  std::uint64_t global = 0;  // index of its first organization in the whole run
+  std::uint64_t global = 0;  // row of its first organization in this plan's output
+};
+
+/// Organizations [first, first + count) of one cell.
+struct Segment {
+  std::uint64_t cell = 0;
+  std::uint64_t first = 0;
+  std::uint64_t count = 0;
 };
 
 /// The sampled values of every point of a random or Latin-hypercube design:
@@ -46,17 +53,23 @@ class RunPlan {
  public:
   static constexpr std::uint64_t kDefaultBlockSize = 256;
 
-  /// Builds every cell (validating each with the model) for `orgs_per_cell` organizations.
+  /// Builds every cell (validating each with the model) and one segment per cell,
+  /// organizations [0, orgs_per_cell), cell-major.
   RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
           std::uint64_t block_size = kDefaultBlockSize);
 
+  /// The same cells with other work: used to add organizations to some cells
+  /// (precision targets). Segments run in the given order.
+  RunPlan with_segments(std::vector<Segment> segments) const;
+
   const Experiment& experiment() const { return *experiment_; }
-  const std::vector<Cell>& cells() const { return cells_; }
+  const std::vector<Cell>& cells() const { return *cells_; }
+  const std::vector<Segment>& segments() const { return segments_; }
+  /// Organizations per cell of the initial, uniform plan.
   std::uint64_t organizations_per_cell() const { return orgs_per_cell_; }
-  std::uint64_t total_organizations() const { return orgs_per_cell_ * cells_.size(); }
+  std::uint64_t total_organizations() const { return total_; }
   std::uint64_t block_size() const { return block_size_; }
-  std::uint64_t blocks_per_cell() const { return blocks_per_cell_; }
-  std::uint64_t block_count() const { return blocks_per_cell_ * cells_.size(); }
+  std::uint64_t block_count() const { return block_start_.back(); }
   Block block(std::uint64_t b) const;
 
   /// The random-number domain of a cell: 0 when organizations are shared across
@@ -66,11 +79,17 @@ class RunPlan {
   }
 
  private:
+  RunPlan(const RunPlan& base, std::vector<Segment> segments);
+  void index_segments();
+
   const Experiment* experiment_;
-  std::vector<Cell> cells_;
+  std::shared_ptr<const std::vector<Cell>> cells_;
   std::uint64_t orgs_per_cell_;
   std::uint64_t block_size_;
-  std::uint64_t blocks_per_cell_;
+  std::vector<Segment> segments_;
+  std::vector<std::uint64_t> block_start_;  // first block of each segment, then the total
+  std::vector<std::uint64_t> row_start_;    // first output row of each segment
+  std::uint64_t total_ = 0;
 };
 
 }  // namespace tribe::design

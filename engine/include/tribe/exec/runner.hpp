@@ -62,6 +62,7 @@ struct RunOptions {
 
 struct RunResult {
   std::vector<CellStatistics> cells;  // one per cell of the plan
+  std::vector<design::Segment> segments;  // the work done, in output row order
   std::uint64_t organizations = 0;    // organizations computed
   double wall_seconds = 0.0;
   unsigned threads = 0;  // threads actually used
@@ -72,5 +73,22 @@ struct RunResult {
 unsigned hardware_threads();
 
 RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink& sink);
+
+/// A precision target: organizations are added to a cell until the interval of every
+/// binary outcome's rate has a half-width <= half_width, or the cell has max_per_cell.
+struct PrecisionTarget {
+  double half_width = 0.01;
+  std::uint64_t max_per_cell = 10'000'000;
+  double confidence = 0.95;
+};
+
+/// Runs `plan`, then rounds that double the organizations of every cell short of the
+/// target (in cell order, organization indices continuing), until none is. Decisions
+/// depend only on results, so the run is as reproducible as a fixed one.
+RunResult run_to_precision(const design::RunPlan& plan, const RunOptions& options, BlockSink& sink,
+                           const PrecisionTarget& target);
+
+/// Organizations simulated per cell (from the statistics of a result).
+std::vector<std::uint64_t> organizations_per_cell(const RunResult& result);
 
 }  // namespace tribe::exec

@@ -11,17 +11,24 @@
 
 namespace tribe::io {
 
-/// Reads one cell's slice of an /organizations column from an open file (cell-major rows).
+/// Reads one cell's organizations of an /organizations column from an open file,
+/// given the segments in row order (see /cells/segments).
 class FileCellData final : public claims::CellData {
  public:
-  FileCellData(hid_t file, std::uint64_t orgs_per_cell, std::string context);
+  FileCellData(hid_t file, const std::vector<design::Segment>& segments, std::string context);
   std::vector<double> read(const std::string& column, std::uint64_t cell) const override;
 
  private:
+  struct Piece {
+    std::uint64_t first, count, row;
+  };
   hid_t file_;
-  std::uint64_t per_cell_;
+  std::vector<std::vector<Piece>> pieces_;  // per cell, in organization order
   std::string ctx_;
 };
+
+/// The segments of a result file (/cells/segments), in row order.
+std::vector<design::Segment> read_segments(const ResultReader& file);
 
 /// Writes /claims (and /claims/robustness, /variance) into an open result file.
 void write_report(hid_t file, const design::RunPlan& plan, const claims::Report& report, const std::string& ctx);

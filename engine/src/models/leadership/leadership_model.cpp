@@ -87,7 +87,7 @@ std::vector<ParameterSpec> make_parameters() {
                    "conflict probability = conflict_scale * mean P * (1 - mean C) of the participants"));
   p.push_back(real("dl_breadth", 0, 1, 0.5, "distributed: minimum leadership breadth"));
   p.push_back(real("dl_evenness", 0, 1, 0.5, "distributed: minimum leadership evenness (1 - Gini)"));
-  p.push_back(real("dl_leader_share", 0, 1, 0.2, "distributed: maximum share of insights involving the top leader"));
+  p.push_back(real("dl_leader_share", 0, 1, 0.5, "distributed: maximum share of insights involving the top leader"));
   p.push_back(real("dl_solve", 0, 1, 0.5, "distributed: minimum mission-aligned solve rate"));
   return p;
 }

@@ -71,7 +71,10 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
   const double rate = cfg.arrival_rate * cfg.agents;
   if (rate <= 0.0) return;
   auto s = stream(ctx, StreamPurpose::arrivals);
+  // Extra workable steps G ~ Geometric(1 / deadline_mean) by inversion, as in
+  // rng::geometric, with log(1 - p) computed once.
   const double p_deadline = 1.0 / cfg.deadline_mean;
+  const double inv_log_q = p_deadline < 1.0 ? 1.0 / std::log1p(-p_deadline) : 0.0;
   const auto& leaves = ws.tree.leaves;
   double t = 0.0;
   for (;;) {
@@ -86,7 +89,8 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
     else
       where = static_cast<std::int32_t>(rng::u01(u_place) * cfg.agents);
     const double d = beta_mean(s, cfg.difficulty_mean, cfg.difficulty_concentration);
-    const auto extra = rng::geometric(s, p_deadline);
+    const double g = p_deadline < 1.0 ? std::floor(std::log(rng::u01_open_low(s.next_u64())) * inv_log_q) : 0.0;
+    const auto extra = g >= 1.0e9 ? std::uint64_t{1} << 30 : static_cast<std::uint64_t>(g);
     const std::int64_t last =
         static_cast<std::int64_t>(step) + static_cast<std::int64_t>(std::min<std::uint64_t>(extra, 1u << 30));
     ws.origin.push_back(where);
@@ -135,10 +139,21 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
   ws.bucket_tail.assign(static_cast<std::size_t>(T), -1);
   std::int32_t free_list = -1;
 
-  const auto hero_at = [&](std::int32_t i) { return any_hero && ws.is_hero[static_cast<std::size_t>(i)] != 0; };
-  const auto A = [&](std::int32_t i) { return hero_at(i) ? cfg.hero_quality : ws.aligned[static_cast<std::size_t>(i)]; };
-  const auto P = [&](std::int32_t i) { return hero_at(i) ? cfg.hero_quality : ws.proactive[static_cast<std::size_t>(i)]; };
-  const auto C = [&](std::int32_t i) { return hero_at(i) ? cfg.hero_quality : ws.collaborative[static_cast<std::size_t>(i)]; };
+  // Qualities in effect in this run (heroes' own qualities replace the drawn ones).
+  ws.eff_a.assign(ws.aligned.begin(), ws.aligned.begin() + n);
+  ws.eff_p.assign(ws.proactive.begin(), ws.proactive.begin() + n);
+  ws.eff_c.assign(ws.collaborative.begin(), ws.collaborative.begin() + n);
+  if (any_hero)
+    for (std::size_t i = 0; i < un; ++i)
+      if (ws.is_hero[i]) ws.eff_a[i] = ws.eff_p[i] = ws.eff_c[i] = cfg.hero_quality;
+  const double* const qa = ws.eff_a.data();
+  const double* const qp = ws.eff_p.data();
+  const double* const qc = ws.eff_c.data();
+  const std::uint8_t* const heroes = ws.is_hero.data();
+  const auto hero_at = [&](std::int32_t i) { return any_hero && heroes[i] != 0; };
+  const auto A = [&](std::int32_t i) { return qa[i]; };
+  const auto P = [&](std::int32_t i) { return qp[i]; };
+  const auto C = [&](std::int32_t i) { return qc[i]; };
 
   // FIFO queue with `capacity` items per step, kept as (last busy step, items at it):
   // items reach an agent in non-decreasing ready order, so an item is served at

@@ -87,10 +87,14 @@ namespace {
 template <class Emit>
 void skip_pairs(std::int64_t k, double p, rng::Stream& stream, Emit&& emit) {
   if (p <= 0.0 || k < 2) return;
+  // Skips are geometric (failures before a success), by inversion as in
+  // rng::geometric, with log(1 - p) computed once.
+  const double inv_log_q = p < 1.0 ? 1.0 / std::log1p(-p) : 0.0;
+  const double limit = static_cast<double>(k) * static_cast<double>(k);
   std::int64_t v = 1, w = -1;
   while (v < k) {
-    const std::uint64_t skip = rng::geometric(stream, p);
-    if (skip >= static_cast<std::uint64_t>(k) * static_cast<std::uint64_t>(k)) return;
+    const double skip = p < 1.0 ? std::floor(std::log(rng::u01_open_low(stream.next_u64())) * inv_log_q) : 0.0;
+    if (skip >= limit) return;
     w += 1 + static_cast<std::int64_t>(skip);
     while (w >= v && v < k) {
       w -= v;

@@ -27,7 +27,7 @@ double leader_share(std::uint64_t insights_with_top, std::uint64_t insights);
 struct DistributedThresholds {
   double breadth = 0.5;       // minimum leadership breadth
   double evenness = 0.5;      // minimum leadership evenness
-  double leader_share = 0.2;  // maximum leader share
+  double leader_share = 0.5;  // maximum leader share
   double solve = 0.5;         // minimum mission-aligned solve rate
 };
 

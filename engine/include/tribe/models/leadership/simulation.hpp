@@ -98,6 +98,7 @@ struct Scratch {
   Ties ties;
   std::vector<std::int32_t> tmp_i32;
   std::vector<double> aligned, proactive, collaborative;
+  std::vector<double> eff_a, eff_p, eff_c;  // in effect in one run (heroes applied)
   std::vector<std::uint8_t> is_hero;
   // challenges
   std::vector<std::int32_t> origin, holder, holders, arrival, last, attempts;
