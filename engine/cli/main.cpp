@@ -18,6 +18,7 @@
 #include "tribe/exec/progress.hpp"
 #include "tribe/exec/runner.hpp"
 #include "tribe/io/claims_file.hpp"
+#include "tribe/job/job.hpp"
 #include "tribe/io/result_file.hpp"
 #include "tribe/io/summary.hpp"
 
@@ -38,6 +39,15 @@ struct RunArgs {
   bool overwrite = false;
   std::optional<double> ci_width;
   std::uint64_t max_orgs_per_cell = 10'000'000;
+  bool resume = false;
+  std::optional<std::string> shard;
+  std::uint64_t rows_per_part = 65536;
+};
+
+struct MergeArgs {
+  std::vector<std::string> shards;
+  std::string output;
+  bool overwrite = false;
 };
 
 struct InspectArgs {
@@ -46,6 +56,17 @@ struct InspectArgs {
   bool allow_incomplete = false;
   bool show_experiment = false;
 };
+
+void install_signal_handlers() {
+  // The first SIGINT/SIGTERM asks for a graceful stop (finished blocks are saved);
+  // a second one ends the process at once (SA_RESETHAND restores the default).
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
 
 int run_command(const RunArgs& a, const std::string& command_line) {
   using namespace tribe;
@@ -56,50 +77,46 @@ int run_command(const RunArgs& a, const std::string& command_line) {
     x.seed = *a.seed;
   }
   if (a.orgs_per_cell) x.organizations_per_cell = *a.orgs_per_cell;
-  const exec::Backend backend = exec::parse_backend(a.backend);
-  const std::filesystem::path out = a.output.empty() ? std::filesystem::path(x.output) : std::filesystem::path(a.output);
 
-  const design::RunPlan plan(x, x.organizations_per_cell);
-  io::ResultWriter writer(out, plan, a.overwrite);
-
-  exec::ProgressReporter progress(exec::ProgressReporter::detect(a.quiet));
-  exec::RunOptions opts;
-  opts.backend = backend;
-  opts.threads = a.threads;
-  opts.on_progress = [&](const exec::Progress& p) { progress.update(p); };
-  opts.stop = &g_stop;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-
-  if (!a.quiet)
-    std::fprintf(stderr, "[tribe] %s: %zu cells x %llu organizations = %llu, backend %s\n", x.name.c_str(),
-                 plan.cells().size(), static_cast<unsigned long long>(plan.organizations_per_cell()),
-                 static_cast<unsigned long long>(plan.total_organizations()), a.backend.c_str());
-  exec::RunResult result;
+  job::JobOptions o;
+  o.output = a.output.empty() ? std::filesystem::path(x.output) : std::filesystem::path(a.output);
+  o.overwrite = a.overwrite;
+  o.resume = a.resume;
+  o.rows_per_part = a.rows_per_part;
+  o.command_line = command_line;
+  o.run.backend = exec::parse_backend(a.backend);
+  o.run.threads = a.threads;
+  o.run.stop = &g_stop;
+  if (a.shard) o.shard = job::parse_shard(*a.shard);
   if (a.ci_width) {
-    if (a.max_orgs_per_cell < plan.organizations_per_cell())
+    if (a.max_orgs_per_cell < x.organizations_per_cell)
       throw InputError("--max-orgs-per-cell " + std::to_string(a.max_orgs_per_cell) +
                        " is below the organizations per cell of the first round (" +
-                       std::to_string(plan.organizations_per_cell()) + ")");
-    result = exec::run_to_precision(plan, opts, writer,
-                                    {*a.ci_width, a.max_orgs_per_cell, x.report.confidence});
-  } else {
-    result = exec::run(plan, opts, writer);
+                       std::to_string(x.organizations_per_cell) + ")");
+    o.precision = exec::PrecisionTarget{*a.ci_width, a.max_orgs_per_cell, x.report.confidence};
   }
-  progress.finish({result.organizations, std::max(result.organizations, plan.total_organizations()),
-                   result.wall_seconds});
-  if (result.stopped) {
-    std::fprintf(stderr, "tribe: interrupted after %llu of %llu organizations; no result file written\n",
-                 static_cast<unsigned long long>(result.organizations),
-                 static_cast<unsigned long long>(plan.total_organizations()));
+  exec::ProgressReporter progress(exec::ProgressReporter::detect(a.quiet));
+  std::uint64_t offset = 0, total = 0;
+  o.run.on_progress = [&](const exec::Progress& p) { progress.update({offset + p.done, std::max(total, offset + p.total), p.elapsed_seconds}); };
+  o.note = [&](const std::string& s) {
+    if (!a.quiet) std::fprintf(stderr, "[tribe] %s\n", s.c_str());
+  };
+  install_signal_handlers();
+
+  const job::JobResult r = job::run_job(x, o);
+  progress.finish({r.resumed_from + r.computed, std::max(r.total, r.resumed_from + r.computed), r.seconds});
+  if (r.stopped) {
+    std::fprintf(stderr,
+                 "tribe: interrupted: %llu of %llu organizations are saved in %s; rerun the same command (or add "
+                 "--resume) to continue\n",
+                 static_cast<unsigned long long>(r.resumed_from + r.computed), static_cast<unsigned long long>(r.total),
+                 r.parts.c_str());
     return 130;
   }
-  writer.finish(result, io::RunInfo{command_line, a.backend, result.threads, result.wall_seconds});
   if (!a.quiet) {
-    const double rate = result.organizations / result.wall_seconds;
-    std::fprintf(stderr, "[tribe] wrote %s: %llu organizations in %.2f s (%.0f orgs/s, %u threads)\n",
-                 out.c_str(), static_cast<unsigned long long>(result.organizations), result.wall_seconds,
-                 rate, result.threads);
+    const double rate = r.seconds > 0 ? static_cast<double>(r.computed) / r.seconds : 0.0;
+    std::fprintf(stderr, "[tribe] wrote %s: %llu organizations computed in %.2f s (%.0f orgs/s, %u threads)\n",
+                 o.output.c_str(), static_cast<unsigned long long>(r.computed), r.seconds, rate, r.threads);
   }
   return 0;
 }
@@ -168,7 +185,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1e-6, 0.5));
   run_cmd->add_option("--max-orgs-per-cell", run.max_orgs_per_cell, "Cap of the precision target (default 10,000,000)")
       ->check(CLI::Range(std::uint64_t{1}, tribe::design::kMaxOrganizationsPerCell));
-  run_cmd->add_flag("--overwrite", run.overwrite, "Replace an existing result file");
+  run_cmd->add_flag("--overwrite", run.overwrite,
+                    "Replace an existing result file (and discard the parts of an interrupted run)");
+  run_cmd->add_flag("--resume", run.resume,
+                    "Continue an interrupted run from its parts (OUT.h5.parts); rerunning the same command does "
+                    "the same, --resume also insists that there is something to resume");
+  run_cmd->add_option("--rows-per-part", run.rows_per_part,
+                      "Organizations per part file: how much work a crash can lose at most (default 65536)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  run_cmd->add_option("--shard", run.shard,
+                      "Run only slice i of n (0-based, i/n) and write it as a shard file; combine the shards with "
+                      "`tribe merge`");
 
   InspectArgs inspect;
   auto* inspect_cmd = app.add_subcommand("inspect", "Summarize a result file: provenance, cells, rates");
@@ -184,6 +211,12 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--format", report.format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
   report_cmd->add_option("-o,--output", report.output, "Write the report to this file instead of stdout");
 
+  MergeArgs merge;
+  auto* merge_cmd = app.add_subcommand("merge", "Combine the shard files of a job array into one result file");
+  merge_cmd->add_option("shards", merge.shards, "Shard files written by `tribe run --shard i/n`")->required();
+  merge_cmd->add_option("-o,--output", merge.output, "Result file")->required();
+  merge_cmd->add_flag("--overwrite", merge.overwrite, "Replace an existing result file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -194,6 +227,12 @@ int main(int argc, char** argv) {
     if (*run_cmd) return run_command(run, command_line);
     if (*inspect_cmd) return inspect_command(inspect);
     if (*report_cmd) return report_command(report);
+    if (*merge_cmd) {
+      std::vector<std::filesystem::path> shards(merge.shards.begin(), merge.shards.end());
+      tribe::job::merge_shards(shards, merge.output, merge.overwrite, command_line);
+      std::fprintf(stderr, "[tribe] merged %zu shards into %s\n", shards.size(), merge.output.c_str());
+      return 0;
+    }
   } catch (const tribe::InputError& e) {
     std::fprintf(stderr, "tribe: error: %s\n", e.what());
     return 2;

@@ -194,7 +194,8 @@ class Writer {
       const stats::Accumulator* acc = w.accumulators.data() + i * columns;
       for (std::size_t c = 0; c < columns; ++c) cell[c].merge(acc[c]);
       const double* rows = w.rows.data() + i * plan_.block_size() * columns;
-      sink_.consume(BlockRows{blk, columns, std::span<const double>(rows, blk.count * columns)});
+      sink_.consume(BlockRows{blk, columns, std::span<const double>(rows, blk.count * columns),
+                              w.first_block + i, std::span<const stats::Accumulator>(acc, columns)});
     }
   }
 
@@ -284,11 +285,11 @@ std::vector<std::uint64_t> organizations_per_cell(const RunResult& result) {
 }
 
 RunResult run_to_precision(const design::RunPlan& plan, const RunOptions& options, BlockSink& sink,
-                           const PrecisionTarget& target) {
+                           const PrecisionTarget& target, const std::function<void(std::uint64_t)>& before_round) {
   const auto columns = plan.experiment().model->columns();
   RunResult total = run(plan, options, sink);
   design::RunPlan current = plan.with_segments(plan.segments());
-  while (!total.stopped) {
+  for (std::uint64_t r = 1; !total.stopped; ++r) {
     const auto n = organizations_per_cell(total);
     std::vector<design::Segment> more;
     for (std::size_t c = 0; c < total.cells.size(); ++c) {
@@ -304,6 +305,7 @@ RunResult run_to_precision(const design::RunPlan& plan, const RunOptions& option
     }
     if (more.empty()) break;
     current = plan.with_segments(std::move(more));
+    if (before_round) before_round(r);
     RunResult round = run(current, options, sink);
     for (std::size_t c = 0; c < total.cells.size(); ++c)
       for (std::size_t k = 0; k < columns.size(); ++k) total.cells[c].columns[k].merge(round.cells[c].columns[k]);

@@ -2,6 +2,7 @@
 
 #include "tribe/io/claims_file.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -48,8 +49,9 @@ hid_t file_type(ColumnKind k) {
   return H5T_IEEE_F64LE;
 }
 
-/// Checks the place a result file will go, before any work starts.
-void check_target(const fs::path& target, bool overwrite) {
+}  // namespace
+
+void check_output_target(const fs::path& target, bool overwrite) {
   const std::string p = target.string();
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
@@ -57,9 +59,17 @@ void check_target(const fs::path& target, bool overwrite) {
     throw EnvironmentError(p + ": output directory " + dir.string() + " does not exist");
   if (!fs::is_directory(dir, ec))
     throw EnvironmentError(p + ": " + dir.string() + " is not a directory");
-  if (::access(dir.c_str(), W_OK) != 0)
-    throw EnvironmentError(p + ": output directory " + dir.string() +
-                           " is not writable (" + std::strerror(errno) + ")");
+  {
+    // Probe by creating a file: access(2) says yes to root even on read-only or
+    // pseudo file systems.
+    const fs::path probe = dir / (".tribe-probe-" + std::to_string(::getpid()));
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0)
+      throw EnvironmentError(p + ": output directory " + dir.string() + " is not writable (" +
+                             std::strerror(errno) + ")");
+    ::close(fd);
+    ::unlink(probe.c_str());
+  }
   if (fs::exists(target, ec)) {
     if (fs::is_directory(target, ec)) throw EnvironmentError(p + ": is a directory");
     if (!overwrite)
@@ -67,12 +77,35 @@ void check_target(const fs::path& target, bool overwrite) {
   }
 }
 
+namespace {
 }  // namespace
+
+void write_typed_column(hid_t group, const std::string& name, ColumnKind kind, std::span<const double> values,
+                        const std::string& ctx) {
+  const std::uint64_t n = values.size();
+  switch (kind) {
+    case ColumnKind::Binary: {
+      std::vector<std::uint8_t> v(n);
+      for (std::uint64_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>(values[i]);
+      h5::write_dataset(group, name, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), n, ctx);
+      return;
+    }
+    case ColumnKind::Count: {
+      std::vector<std::uint32_t> v(n);
+      for (std::uint64_t i = 0; i < n; ++i) v[i] = static_cast<std::uint32_t>(values[i]);
+      h5::write_dataset(group, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, v.data(), n, ctx);
+      return;
+    }
+    case ColumnKind::Real:
+      h5::write_dataset(group, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), n, ctx);
+      return;
+  }
+}
 
 ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool overwrite)
     : target_(std::move(target)), plan_(plan), ctx_(target_.string()) {
   h5::quiet_errors();
-  check_target(target_, overwrite);
+  check_output_target(target_, overwrite);
   temp_ = target_;
   temp_ += ".partial";
   file_ = h5::checked(H5Fcreate(temp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,

@@ -25,11 +25,14 @@ std::string_view to_string(Backend b);
 /// Parses "serial", "openmp" or "tbb"; throws InputError otherwise.
 Backend parse_backend(std::string_view name);
 
-/// The rows of one block: count x columns values, row-major.
+/// The rows of one block: count x columns values, row-major, and the block's own
+/// accumulator of every column (merged in block order, they give the cell statistics).
 struct BlockRows {
   design::Block block;
   std::size_t columns = 0;
   std::span<const double> values;
+  std::uint64_t index = 0;                          // block index in its plan
+  std::span<const stats::Accumulator> accumulators;  // one per column (may be empty)
 };
 
 /// Receives blocks in increasing block order, always from one thread at a time.
@@ -85,8 +88,10 @@ struct PrecisionTarget {
 /// Runs `plan`, then rounds that double the organizations of every cell short of the
 /// target (in cell order, organization indices continuing), until none is. Decisions
 /// depend only on results, so the run is as reproducible as a fixed one.
+/// `before_round(r)` is called before each added round r = 1, 2, ... (to label its output).
 RunResult run_to_precision(const design::RunPlan& plan, const RunOptions& options, BlockSink& sink,
-                           const PrecisionTarget& target);
+                           const PrecisionTarget& target,
+                           const std::function<void(std::uint64_t round)>& before_round = {});
 
 /// Organizations simulated per cell (from the statistics of a result).
 std::vector<std::uint64_t> organizations_per_cell(const RunResult& result);

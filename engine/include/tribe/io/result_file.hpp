@@ -25,8 +25,17 @@ struct RunInfo {
   double wall_seconds = 0.0;
 };
 
+/// Writes a whole column of per-organization values in the storage type of its kind
+/// (uint8 for binary, uint32 for counts, float64 for reals), compressed.
+void write_typed_column(hid_t group, const std::string& name, model::ColumnKind kind,
+                        std::span<const double> values, const std::string& ctx);
+
 /// Confidence level of every interval in the cell table.
 inline constexpr double kConfidence = 0.95;
+
+/// Checks the place a result file will go (directory exists and is writable; no existing
+/// file unless `overwrite`). Throws EnvironmentError naming the path and the problem.
+void check_output_target(const std::filesystem::path& target, bool overwrite);
 
 class ResultWriter final : public exec::BlockSink {
  public:

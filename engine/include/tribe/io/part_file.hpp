@@ -1,0 +1,101 @@
+#pragma once
+// Part files: the durable pieces of a run, and the unit of crash safety, resume,
+// sharding (job arrays) and multi-rank (MPI) runs.
+//
+// While a run goes on, finished blocks are written, in block order, into part files
+// of at least `rows_per_part` organizations: `OUT.h5.parts/part-R-FFFFFFFFFFFF-EEEEEEEEEEEE.h5`
+// (round R, blocks [F, E)). Each part is written to a temporary name, closed, synced
+// and renamed, so after `kill -9` at any moment every part present is complete. A part
+// holds its organizations' rows and each block's accumulators, so assembling the parts
+// in block order gives the same result file, byte for byte in its datasets, however
+// the blocks were split between parts, processes, ranks or attempts.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tribe/design/plan.hpp"
+#include "tribe/exec/runner.hpp"
+#include "tribe/io/hdf5.hpp"
+#include "tribe/io/result_file.hpp"
+
+namespace tribe::io {
+
+inline constexpr std::string_view kPartFiletype = "tribe-part";
+
+/// What a part file says about itself (its header).
+struct PartInfo {
+  std::filesystem::path path;
+  std::uint64_t round = 0;
+  std::uint64_t first_block = 0, end_block = 0;  // blocks [first, end) of its round's plan
+  std::uint64_t rows = 0;
+  std::string experiment;  // the full experiment text of the run
+  std::uint64_t seed = 0, organizations_per_cell = 0, block_size = 0, cells = 0;
+  std::string engine_version, model, model_version;
+};
+
+/// Writes the blocks it receives (in block order) into part files.
+class PartWriter final : public exec::BlockSink {
+ public:
+  /// Parts of at least `rows_per_part` rows into `directory` (created if missing).
+  PartWriter(std::filesystem::path directory, const design::RunPlan& plan, std::uint64_t round,
+             std::uint64_t rows_per_part = 65536);
+  ~PartWriter() override;
+
+  void consume(const exec::BlockRows& rows) override;
+  /// Writes what is buffered as a part (at the end of a run, or when it is interrupted).
+  void flush();
+  /// Writes everything buffered as one part file at `path` (for a shard's single output).
+  void flush_to(const std::filesystem::path& path);
+  /// Flushes, then labels the following blocks as round `round` (precision targets).
+  void start_round(std::uint64_t round) {
+    flush();
+    round_ = round;
+  }
+
+  std::uint64_t rows_written() const { return rows_written_; }
+
+ private:
+  struct Buffered {
+    design::Block block;
+    std::uint64_t index;
+  };
+  std::filesystem::path directory_;
+  const design::RunPlan& plan_;
+  std::uint64_t round_, rows_per_part_;
+  std::vector<Buffered> blocks_;
+  std::vector<double> rows_;                 // row-major
+  std::vector<stats::Accumulator> acc_;      // blocks x columns
+  std::uint64_t rows_written_ = 0;
+};
+
+/// Reads and checks the header of a part file (filetype, format version).
+PartInfo read_part_info(const std::filesystem::path& path);
+
+/// The parts of a run directory, sorted by (round, first block); leftover temporary
+/// files of an interrupted write are removed. A missing directory gives no parts.
+std::vector<PartInfo> list_parts(const std::filesystem::path& directory);
+
+/// Throws InputError naming the part and the field when a part does not belong to
+/// the run of `plan` (another experiment, seed, size, engine or model version).
+void check_belongs(const PartInfo& part, const design::RunPlan& plan);
+
+/// Checks that round-0 parts cover blocks [0, plan.block_count()) exactly once:
+/// a missing range or an overlap is an InputError naming the blocks and the files.
+void check_coverage(const std::vector<PartInfo>& parts, const design::RunPlan& plan);
+
+/// Calls `f` for every block of a part, in order, with its rows and accumulators.
+void for_each_block(const PartInfo& part, std::size_t columns,
+                    const std::function<void(const exec::BlockRows&)>& f);
+
+/// The number of leading blocks of round 0 that the parts hold contiguously from `first`
+/// (the point where a resumed run continues).
+std::uint64_t completed_prefix(const std::vector<PartInfo>& parts, std::uint64_t first);
+
+/// Assembles parts (in the given order) into the final result file: rows in block
+/// order, cell statistics merged block by block, claims evaluated, marked complete.
+void assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan,
+              const std::filesystem::path& target, bool overwrite, const RunInfo& info);
+
+}  // namespace tribe::io

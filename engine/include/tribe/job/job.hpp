@@ -1,0 +1,64 @@
+#pragma once
+// A job: one experiment run end to end, as `tribe run` does it — crash-safe parts,
+// resume, shards of a job array, precision targets, assembly of the final file.
+//
+//   OUT.h5.parts/   part files written while the run goes on (see io/part_file.hpp)
+//   OUT.h5          assembled from the parts once every block is done; then the
+//                   parts are removed
+// Rerunning the same command (or --resume) after a crash or an interruption
+// continues after the last complete part; the result is byte-identical in its
+// datasets to an uninterrupted run.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tribe/design/experiment.hpp"
+#include "tribe/exec/runner.hpp"
+
+namespace tribe::job {
+
+struct Shard {
+  std::uint64_t index = 0;  // 0-based
+  std::uint64_t count = 1;
+};
+/// Parses "i/n" (1 <= i <= n, 1-based as in job arrays... see docs) into a 0-based Shard.
+Shard parse_shard(const std::string& text);
+
+struct JobOptions {
+  std::filesystem::path output;
+  bool overwrite = false;  // replace an existing result and discard existing parts
+  bool resume = false;     // require existing parts to continue from
+  exec::RunOptions run;
+  std::optional<exec::PrecisionTarget> precision;
+  std::optional<Shard> shard;
+  std::uint64_t rows_per_part = 65536;
+  std::string command_line;
+  std::function<void(const std::string&)> note;  // progress notes for the user
+};
+
+struct JobResult {
+  bool complete = false;       // the output file was written
+  bool stopped = false;        // interrupted: parts are kept for a resume
+  std::uint64_t resumed_from = 0;   // organizations found done in existing parts
+  std::uint64_t computed = 0;       // organizations computed by this attempt
+  std::uint64_t total = 0;          // organizations of the whole run (or shard)
+  double seconds = 0.0;
+  unsigned threads = 0;
+  std::filesystem::path parts;
+};
+
+/// The directory of part files of an output.
+std::filesystem::path parts_directory(const std::filesystem::path& output);
+
+JobResult run_job(const design::Experiment& experiment, const JobOptions& options);
+
+/// `tribe merge`: checks that shard files belong to one run (experiment, seed, engine
+/// and model versions), that none is missing, duplicated or overlapping, and writes
+/// the result file a single run would have written.
+void merge_shards(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& output,
+                  bool overwrite, const std::string& command_line);
+
+}  // namespace tribe::job

@@ -1,0 +1,197 @@
+// Crash safety, resume, shards and merge, end to end through the `tribe` program:
+// whatever happens to a run, the final file's datasets are byte-identical to an
+// uninterrupted single run, and nothing incomplete looks complete.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "../support/test_support.hpp"
+
+extern char** environ;
+
+namespace {
+
+using tribe::test::all_datasets;
+using tribe::test::run_tribe;
+using tribe::test::TempDir;
+using tribe::test::write_file;
+
+std::string experiment() {
+  return "[experiment]\nname = \"k\"\nmodel = \"leadership\"\nseed = 11\norganizations_per_cell = 6000\n"
+         "[parameters]\nagents = 40\nsteps = 100\n"
+         "[factors]\nstructure = [\"flat\", \"hierarchy\"]\ncontrol = [0.1, 0.9]\n";
+}
+
+/// Starts `tribe ARGS...` in the background; returns its pid.
+pid_t spawn_tribe(const std::vector<std::string>& args) {
+  std::vector<std::string> all = {TRIBE_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  EXPECT_EQ(posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+/// Waits until the parts directory of `out` holds at least `n` complete parts (or 10 s).
+std::size_t wait_for_parts(const std::string& out, std::size_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::size_t found = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    found = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(out + ".parts", ec))
+      found += e.path().extension() == ".h5";
+    if (found >= n || std::filesystem::exists(out)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return found;
+}
+
+class JobTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    write_file(dir / "k.toml", experiment());
+    const auto r = run_tribe("run " + (dir / "k.toml").string() + " -q -o " + (dir / "ref.h5").string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    reference = all_datasets(dir / "ref.h5");
+  }
+  TempDir dir;
+  std::map<std::string, std::vector<unsigned char>> reference;
+};
+
+// The acceptance test of crash safety: kill -9 at several random moments, rerun the same
+// command each time, and the final datasets equal those of an uninterrupted run.
+TEST_F(JobTest, KillNineAtRandomPointsThenResumeGivesIdenticalDatasets) {
+  // Kill points: after the k-th new part of an attempt appears, plus a random delay
+  // (the timing is the test's own randomness; it never enters the results).
+  std::mt19937 gen(20261126);
+  std::uniform_int_distribution<int> delay_us(0, 30000);
+  const std::string out = (dir / "out.h5").string();
+  const std::vector<std::string> args = {"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "2",
+                                         "--rows-per-part", "300"};
+  int interrupted = 0;
+  for (std::size_t attempt = 1; attempt <= 5 && !std::filesystem::exists(out); ++attempt) {
+    const std::size_t before = wait_for_parts(out, 0);
+    const pid_t pid = spawn_tribe(args);
+    wait_for_parts(out, before + 1 + gen() % 3);
+    std::this_thread::sleep_for(std::chrono::microseconds(delay_us(gen)));
+    kill(pid, SIGKILL);
+    interrupted += wait_exit(pid) == 128 + SIGKILL;
+    // Never a file that looks complete unless it is.
+    if (std::filesystem::exists(out)) EXPECT_TRUE(all_datasets(out) == reference);
+  }
+  EXPECT_GE(interrupted, 3) << "the runs were too fast to be interrupted";
+  if (!std::filesystem::exists(out)) {
+    const auto r = run_tribe("run " + (dir / "k.toml").string() + " -o " + out + " --rows-per-part 300");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("resuming"), std::string::npos) << r.output;
+  }
+  ASSERT_TRUE(std::filesystem::exists(out));
+  EXPECT_TRUE(all_datasets(out) == reference);
+  EXPECT_FALSE(std::filesystem::exists(out + ".parts"));
+}
+
+TEST_F(JobTest, SigintStopsGracefullyAndTheRunResumes) {
+  const std::string out = (dir / "out.h5").string();
+  const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
+                                 "--rows-per-part", "200"});
+  wait_for_parts(out, 1);
+  kill(pid, SIGINT);
+  const int code = wait_exit(pid);
+  if (code == 0) GTEST_SKIP() << "the run finished before the signal";
+  EXPECT_EQ(code, 130);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_TRUE(std::filesystem::exists(out + ".parts"));
+  const auto again = run_tribe("run " + (dir / "k.toml").string() + " -o " + out + " --resume --rows-per-part 200");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("resuming"), std::string::npos) << again.output;
+  EXPECT_TRUE(all_datasets(out) == reference);
+}
+
+TEST_F(JobTest, ShardsMergedInAnyOrderEqualASingleRun) {
+  std::vector<std::string> shards;
+  for (int i = 0; i < 3; ++i) {
+    shards.push_back((dir / ("part_" + std::to_string(i) + ".h5")).string());
+    const auto r = run_tribe("run " + (dir / "k.toml").string() + " -q --shard " + std::to_string(i) + "/3 -o " +
+                             shards.back());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  const auto m1 = run_tribe("merge " + shards[2] + " " + shards[0] + " " + shards[1] + " -o " + (dir / "m1.h5").string());
+  ASSERT_EQ(m1.exit_code, 0) << m1.output;
+  EXPECT_TRUE(all_datasets(dir / "m1.h5") == reference);
+  const auto m2 = run_tribe("merge " + shards[0] + " " + shards[1] + " " + shards[2] + " -o " + (dir / "m2.h5").string());
+  ASSERT_EQ(m2.exit_code, 0) << m2.output;
+  EXPECT_TRUE(all_datasets(dir / "m2.h5") == reference);
+  // A result file whose inspection works like any other.
+  EXPECT_EQ(run_tribe("inspect " + (dir / "m1.h5").string()).exit_code, 0);
+}
+
+TEST_F(JobTest, MergeRefusesMissingDuplicatedAndForeignShards) {
+  std::vector<std::string> shards;
+  for (int i = 0; i < 3; ++i) {
+    shards.push_back((dir / ("part_" + std::to_string(i) + ".h5")).string());
+    ASSERT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --shard " + std::to_string(i) + "/3 -o " + shards.back())
+                  .exit_code,
+              0);
+  }
+  const std::string out = (dir / "m.h5").string();
+  const auto missing = run_tribe("merge " + shards[0] + " " + shards[2] + " -o " + out);
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.output.find("missing part"), std::string::npos) << missing.output;
+  const auto dup = run_tribe("merge " + shards[0] + " " + shards[1] + " " + shards[1] + " " + shards[2] + " -o " + out);
+  EXPECT_NE(dup.exit_code, 0);
+  EXPECT_NE(dup.output.find("twice"), std::string::npos) << dup.output;
+  const auto foreign_path = (dir / "foreign.h5").string();
+  ASSERT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --seed 12 --shard 1/3 -o " + foreign_path).exit_code, 0);
+  const auto foreign = run_tribe("merge " + shards[0] + " " + foreign_path + " " + shards[2] + " -o " + out);
+  EXPECT_NE(foreign.exit_code, 0);
+  EXPECT_NE(foreign.output.find("does not belong"), std::string::npos) << foreign.output;
+  const auto overlap_path = (dir / "half.h5").string();
+  ASSERT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --shard 0/2 -o " + overlap_path).exit_code, 0);
+  const auto overlap = run_tribe("merge " + overlap_path + " " + shards[1] + " " + shards[2] + " -o " + out);
+  EXPECT_NE(overlap.exit_code, 0);
+  EXPECT_NE(overlap.output.find("overlapping"), std::string::npos) << overlap.output;
+  const auto not_shard = run_tribe("merge " + (dir / "ref.h5").string() + " -o " + out);
+  EXPECT_NE(not_shard.exit_code, 0);
+  EXPECT_NE(not_shard.output.find("not a tribe part or shard file"), std::string::npos) << not_shard.output;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  for (const auto* r : {&missing, &dup, &foreign, &overlap, &not_shard})
+    EXPECT_EQ(std::count(r->output.begin(), r->output.end(), '\n'), 1) << r->output;
+}
+
+TEST_F(JobTest, PartsOfAnotherRunAreNotMixedIn) {
+  const std::string out = (dir / "out.h5").string();
+  const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
+                                 "--rows-per-part", "200"});
+  wait_for_parts(out, 1);
+  kill(pid, SIGKILL);
+  wait_exit(pid);
+  if (std::filesystem::exists(out)) GTEST_SKIP() << "the run finished before the kill";
+  const auto other = run_tribe("run " + (dir / "k.toml").string() + " -q --seed 99 -o " + out);
+  EXPECT_NE(other.exit_code, 0);
+  EXPECT_NE(other.output.find("holds parts of another run"), std::string::npos) << other.output;
+  EXPECT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --seed 99 --overwrite -o " + out).exit_code, 0);
+}
+
+}  // namespace
