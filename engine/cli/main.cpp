@@ -18,6 +18,7 @@
 #include "tribe/exec/progress.hpp"
 #include "tribe/exec/runner.hpp"
 #include "tribe/io/claims_file.hpp"
+#include "tribe/job/collective.hpp"
 #include "tribe/job/job.hpp"
 #include "tribe/io/result_file.hpp"
 #include "tribe/io/summary.hpp"
@@ -68,7 +69,7 @@ void install_signal_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-int run_command(const RunArgs& a, const std::string& command_line) {
+int run_command(const RunArgs& a, const std::string& command_line, tribe::job::Collective* ranks) {
   using namespace tribe;
   design::Experiment x = design::load_experiment(a.experiment);
   if (a.seed) {
@@ -83,6 +84,8 @@ int run_command(const RunArgs& a, const std::string& command_line) {
   o.overwrite = a.overwrite;
   o.resume = a.resume;
   o.rows_per_part = a.rows_per_part;
+  o.ranks = ranks;
+  const bool leader = !ranks || ranks->rank() == 0;
   o.command_line = command_line;
   o.run.backend = exec::parse_backend(a.backend);
   o.run.threads = a.threads;
@@ -95,17 +98,18 @@ int run_command(const RunArgs& a, const std::string& command_line) {
                        std::to_string(x.organizations_per_cell) + ")");
     o.precision = exec::PrecisionTarget{*a.ci_width, a.max_orgs_per_cell, x.report.confidence};
   }
-  exec::ProgressReporter progress(exec::ProgressReporter::detect(a.quiet));
+  exec::ProgressReporter progress(exec::ProgressReporter::detect(a.quiet || !leader));
   std::uint64_t offset = 0, total = 0;
   o.run.on_progress = [&](const exec::Progress& p) { progress.update({offset + p.done, std::max(total, offset + p.total), p.elapsed_seconds}); };
   o.note = [&](const std::string& s) {
-    if (!a.quiet) std::fprintf(stderr, "[tribe] %s\n", s.c_str());
+    if (!a.quiet && leader) std::fprintf(stderr, "[tribe] %s\n", s.c_str());
   };
   install_signal_handlers();
 
   const job::JobResult r = job::run_job(x, o);
   progress.finish({r.resumed_from + r.computed, std::max(r.total, r.resumed_from + r.computed), r.seconds});
   if (r.stopped) {
+    if (!leader) return 130;
     std::fprintf(stderr,
                  "tribe: interrupted: %llu of %llu organizations are saved in %s; rerun the same command (or add "
                  "--resume) to continue\n",
@@ -113,7 +117,7 @@ int run_command(const RunArgs& a, const std::string& command_line) {
                  r.parts.c_str());
     return 130;
   }
-  if (!a.quiet) {
+  if (!a.quiet && leader) {
     const double rate = r.seconds > 0 ? static_cast<double>(r.computed) / r.seconds : 0.0;
     std::fprintf(stderr, "[tribe] wrote %s: %llu organizations computed in %.2f s (%.0f orgs/s, %u threads)\n",
                  o.output.c_str(), static_cast<unsigned long long>(r.computed), r.seconds, rate, r.threads);
@@ -158,6 +162,8 @@ int inspect_command(const InspectArgs& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under mpirun/srun (and in a build with MPI) every rank runs this program.
+  std::unique_ptr<tribe::job::Collective> ranks = tribe::job::world(argc, argv);
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
 
@@ -224,7 +230,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*run_cmd) return run_command(run, command_line);
+    if (*run_cmd) return run_command(run, command_line, ranks.get());
     if (*inspect_cmd) return inspect_command(inspect);
     if (*report_cmd) return report_command(report);
     if (*merge_cmd) {
@@ -234,7 +240,9 @@ int main(int argc, char** argv) {
       return 0;
     }
   } catch (const tribe::InputError& e) {
-    std::fprintf(stderr, "tribe: error: %s\n", e.what());
+    if (ranks && ranks->rank() != 0 && std::string(e.what()).empty()) return 2;
+    std::fprintf(stderr, "tribe: error: %s%s\n",
+                 ranks ? ("rank " + std::to_string(ranks->rank()) + ": ").c_str() : "", e.what());
     return 2;
   } catch (const tribe::EnvironmentError& e) {
     std::fprintf(stderr, "tribe: error: %s\n", e.what());

@@ -181,14 +181,14 @@ PartInfo read_part_info(const fs::path& path) {
   return p;
 }
 
-std::vector<PartInfo> list_parts(const fs::path& directory) {
+std::vector<PartInfo> list_parts(const fs::path& directory, bool remove_temporaries) {
   std::vector<PartInfo> parts;
   std::error_code ec;
   if (!fs::is_directory(directory, ec)) return parts;
   for (const auto& e : fs::directory_iterator(directory)) {
     const auto name = e.path().filename().string();
     if (name.ends_with(".tmp")) {
-      fs::remove(e.path(), ec);  // an interrupted write: its blocks are simply recomputed
+      if (remove_temporaries) fs::remove(e.path(), ec);  // an interrupted write: its blocks are recomputed
       continue;
     }
     if (name.starts_with("part-") && name.ends_with(".h5")) parts.push_back(read_part_info(e.path()));

@@ -45,19 +45,92 @@ std::string count(std::uint64_t v) { return std::to_string(v); }
 
 }  // namespace
 
+namespace {
+
+JobResult run_job_local(const design::Experiment& x, const JobOptions& o);
+
+}  // namespace
+
 JobResult run_job(const design::Experiment& x, const JobOptions& o) {
+  if (!o.ranks || o.ranks->size() == 1) return run_job_local(x, o);
+  // Several ranks: every rank checks and computes its slice (a shard without its own
+  // output), all agree that every slice is done, then rank 0 assembles from the parts.
+  Collective& world = *o.ranks;
+  if (o.shard) throw InputError("--shard cannot be combined with an MPI run (the ranks are the shards)");
+  if (o.precision) throw InputError("--ci-width is not supported in an MPI run; run it on one node");
+  JobOptions mine = o;
+  mine.shard = Shard{static_cast<std::uint64_t>(world.rank()), static_cast<std::uint64_t>(world.size())};
+  mine.assemble = false;
+  if (world.rank() != 0) mine.note = {};
+  // Rank 0 prepares (and with --overwrite clears) the target; the others wait for it.
+  bool ready = true;
+  std::string setup_error;
+  if (world.rank() == 0) {
+    try {
+      io::check_output_target(o.output, o.overwrite);
+      std::error_code ec;
+      if (o.overwrite) fs::remove_all(parts_directory(o.output), ec);
+      io::list_parts(parts_directory(o.output), true);  // clears temporaries of a crashed attempt
+    } catch (const std::exception& e) {
+      ready = false;
+      setup_error = e.what();
+    }
+  }
+  if (!world.all(ready)) {
+    if (!ready) throw EnvironmentError(setup_error);
+    JobResult failed;
+    failed.stopped = true;
+    return failed;
+  }
+  mine.overwrite = false;
+  mine.check_target = false;
+  JobResult r;
+  bool ok = true;
+  std::string error;
+  try {
+    r = run_job_local(x, mine);
+  } catch (const std::exception& e) {
+    ok = false;
+    error = e.what();
+  }
+  const bool everyone = world.all(ok && !r.stopped);
+  if (!ok) throw InputError(error);
+  if (!everyone) {
+    r.stopped = true;  // another rank failed or was interrupted: parts are kept
+    return r;
+  }
+  if (world.rank() == 0) {
+    const design::RunPlan plan(x, x.organizations_per_cell);
+    auto all = io::list_parts(parts_directory(o.output));
+    io::check_coverage(all, plan);
+    io::assemble(all, plan, o.output, o.overwrite,
+                 io::RunInfo{o.command_line, std::string(exec::to_string(o.run.backend)) + " x " +
+                                                 std::to_string(world.size()) + " MPI ranks",
+                             r.threads, r.seconds});
+    std::error_code ec;
+    fs::remove_all(parts_directory(o.output), ec);
+    r.complete = true;
+  }
+  world.barrier();
+  r.complete = true;
+  return r;
+}
+
+namespace {
+
+JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
   const design::RunPlan plan(x, x.organizations_per_cell);
   const fs::path parts_dir = parts_directory(o.output);
   JobResult r;
   r.parts = parts_dir;
 
   // Everything about the target is checked before any work starts.
-  io::check_output_target(o.output, o.overwrite);
+  if (o.check_target) io::check_output_target(o.output, o.overwrite);
   if (o.shard && o.precision)
     throw InputError("--shard and --ci-width cannot be combined: a precision target decides over all cells at once");
   std::error_code ec;
   if (o.overwrite) fs::remove_all(parts_dir, ec);
-  auto existing = io::list_parts(parts_dir);
+  auto existing = io::list_parts(parts_dir, o.assemble);
   for (const auto& p : existing) {
     try {
       io::check_belongs(p, plan);
@@ -108,6 +181,7 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
     return r;
   }
 
+  if (!o.assemble) return r;  // a rank of a multi-process run: rank 0 assembles
   // Assemble: a shard into its one part file, a whole run into the result file.
   auto all = io::list_parts(parts_dir);
   io::RunInfo info{o.command_line, std::string(exec::to_string(o.run.backend)), r.threads, r.seconds};
@@ -129,6 +203,8 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
   r.complete = true;
   return r;
 }
+
+}  // namespace
 
 void merge_shards(const std::vector<fs::path>& shards, const fs::path& output, bool overwrite,
                   const std::string& command_line) {

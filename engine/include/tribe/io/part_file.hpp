@@ -73,9 +73,10 @@ class PartWriter final : public exec::BlockSink {
 /// Reads and checks the header of a part file (filetype, format version).
 PartInfo read_part_info(const std::filesystem::path& path);
 
-/// The parts of a run directory, sorted by (round, first block); leftover temporary
-/// files of an interrupted write are removed. A missing directory gives no parts.
-std::vector<PartInfo> list_parts(const std::filesystem::path& directory);
+/// The parts of a run directory, sorted by (round, first block). Leftover temporary
+/// files of an interrupted write are removed when `remove_temporaries` (never while
+/// other processes may be writing into the directory). A missing directory gives no parts.
+std::vector<PartInfo> list_parts(const std::filesystem::path& directory, bool remove_temporaries = true);
 
 /// Throws InputError naming the part and the field when a part does not belong to
 /// the run of `plan` (another experiment, seed, size, engine or model version).

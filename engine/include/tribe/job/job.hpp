@@ -17,6 +17,7 @@
 
 #include "tribe/design/experiment.hpp"
 #include "tribe/exec/runner.hpp"
+#include "tribe/job/collective.hpp"
 
 namespace tribe::job {
 
@@ -37,6 +38,11 @@ struct JobOptions {
   std::uint64_t rows_per_part = 65536;
   std::string command_line;
   std::function<void(const std::string&)> note;  // progress notes for the user
+  /// Ranks of a multi-process run: each computes its slice of the blocks into the
+  /// shared parts directory; rank 0 assembles. Null for a single process.
+  Collective* ranks = nullptr;
+  bool assemble = true;      // internal: false for the ranks of a multi-process run
+  bool check_target = true;  // internal: rank 0 checks the target once for all ranks
 };
 
 struct JobResult {

@@ -13,7 +13,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-rng::Stream stream(const model::OrgContext& ctx, StreamPurpose purpose, std::uint64_t substream = 0) {
+rng::Stream stream(const model::OrgContext& ctx, StreamPurpose purpose,
+                   std::uint64_t substream = 0) {
   return rng::Stream(ctx.seed, static_cast<std::uint64_t>(purpose), ctx.organization, substream,
                      ctx.domain);
 }
@@ -23,10 +24,16 @@ std::uint64_t attempt_key(std::int32_t challenge, std::int32_t attempt) {
 }
 
 // Two uniforms on [0, 1) with 32 random bits each from one 64-bit word.
-inline double hi32(std::uint64_t x) { return static_cast<double>(x >> 32) * 0x1.0p-32; }
-inline double lo32(std::uint64_t x) { return static_cast<double>(x & 0xffffffffu) * 0x1.0p-32; }
+inline double hi32(std::uint64_t x) {
+  return static_cast<double>(x >> 32) * 0x1.0p-32;
+}
+inline double lo32(std::uint64_t x) {
+  return static_cast<double>(x & 0xffffffffu) * 0x1.0p-32;
+}
 
-double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double logistic(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
 
 // Draws the agents' qualities (independent Beta(mean, concentration) per quality).
 void draw_qualities(const Config& cfg, const model::OrgContext& ctx, Scratch& ws) {
@@ -36,8 +43,7 @@ void draw_qualities(const Config& cfg, const model::OrgContext& ctx, Scratch& ws
   for (int q = 0; q < 3; ++q) {
     auto s = stream(ctx, StreamPurpose::qualities, static_cast<std::uint64_t>(q));
     dest[q]->resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      (*dest[q])[i] = beta_mean(s, means[q], cfg.concentration);
+    for (std::size_t i = 0; i < n; ++i) (*dest[q])[i] = beta_mean(s, means[q], cfg.concentration);
   }
 }
 
@@ -85,14 +91,16 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
     const auto u_place = s.next_u64();
     std::int32_t where;
     if (u_front < cfg.front_line_share)
-      where = leaves[static_cast<std::size_t>(rng::u01(u_place) * static_cast<double>(leaves.size()))];
+      where =
+          leaves[static_cast<std::size_t>(rng::u01(u_place) * static_cast<double>(leaves.size()))];
     else
       where = static_cast<std::int32_t>(rng::u01(u_place) * cfg.agents);
     const double d = beta_mean(s, cfg.difficulty_mean, cfg.difficulty_concentration);
-    const double g = p_deadline < 1.0 ? std::floor(std::log(rng::u01_open_low(s.next_u64())) * inv_log_q) : 0.0;
+    const double g =
+        p_deadline < 1.0 ? std::floor(std::log(rng::u01_open_low(s.next_u64())) * inv_log_q) : 0.0;
     const auto extra = g >= 1.0e9 ? std::uint64_t{1} << 30 : static_cast<std::uint64_t>(g);
-    const std::int64_t last =
-        static_cast<std::int64_t>(step) + static_cast<std::int64_t>(std::min<std::uint64_t>(extra, 1u << 30));
+    const std::int64_t last = static_cast<std::int64_t>(step) +
+                              static_cast<std::int64_t>(std::min<std::uint64_t>(extra, 1u << 30));
     ws.origin.push_back(where);
     ws.arrival.push_back(step);
     ws.last.push_back(static_cast<std::int32_t>(last));
@@ -178,10 +186,12 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
     if (tree.reports(a) > 0 && ready < T) {
       ++rc.leader_items;
       rc.leader_ahead_sum += static_cast<double>(ahead);
-      rc.leader_ahead_max = std::max<std::uint64_t>(rc.leader_ahead_max, static_cast<std::uint64_t>(ahead));
+      rc.leader_ahead_max =
+          std::max<std::uint64_t>(rc.leader_ahead_max, static_cast<std::uint64_t>(ahead));
     }
     // A challenge whose deadline passes while it waits fails at last + 1.
-    const std::int64_t at = std::min<std::int64_t>(ws.busy_step[ua], ws.last[static_cast<std::size_t>(c)] + 1);
+    const std::int64_t at =
+        std::min<std::int64_t>(ws.busy_step[ua], ws.last[static_cast<std::size_t>(c)] + 1);
     if (at >= T) return;
     std::int32_t id;
     if (free_list >= 0) {
@@ -245,7 +255,10 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
         if (h == ws.origin[uc]) ++rc.solutions_at_origin;
         if (elig) {
           ++rc.solved;
-          if (mission) ++rc.solved_aligned; else ++rc.misdirected;
+          if (mission)
+            ++rc.solved_aligned;
+          else
+            ++rc.misdirected;
           rc.time_to_solve_sum += static_cast<double>(s - ws.arrival[uc]);
         }
       }
@@ -260,7 +273,8 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
     const std::int32_t attempt = ws.attempts[uc]++;
     // One Philox block per attempt: words 0-1 for the decision, 2-3 for the interaction.
     auto st = stream(ctx, StreamPurpose::interactions, attempt_key(c, attempt));
-    const std::uint64_t w0 = st.next_u64(), w1 = st.next_u64(), w2 = st.next_u64(), w3 = st.next_u64();
+    const std::uint64_t w0 = st.next_u64(), w1 = st.next_u64(), w2 = st.next_u64(),
+                        w3 = st.next_u64();
     const double u_act = hi32(w0), u_lateral = lo32(w0), u_partner = hi32(w1), u_route = lo32(w1);
     const std::int32_t m = tree.parent[static_cast<std::size_t>(h)];
     if (m >= 0) {
@@ -339,11 +353,13 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
 
 }  // namespace
 
-void simulate_organization(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, OrgResult& out) {
+void simulate_organization(const Config& cfg, const model::OrgContext& ctx, Scratch& ws,
+                           OrgResult& out) {
   out = OrgResult{};
   {
     auto s = stream(ctx, StreamPurpose::structure);
-    generate_parents(cfg.structure, cfg.agents, cfg.span, cfg.span_spread, s, ws.tree.parent, ws.tmp_i32);
+    generate_parents(cfg.structure, cfg.agents, cfg.span, cfg.span_spread, s, ws.tree.parent,
+                     ws.tmp_i32);
     finish_tree(ws.tree, ws.tmp_i32);
   }
   {
@@ -380,8 +396,12 @@ void simulate_organization(const Config& cfg, const model::OrgContext& ctx, Scra
 }
 
 namespace {
-double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
-double solve_rate(const RunCounts& r) { return ratio(static_cast<double>(r.solved), static_cast<double>(r.eligible)); }
+double ratio(double num, double den) {
+  return den > 0 ? num / den : kNaN;
+}
+double solve_rate(const RunCounts& r) {
+  return ratio(static_cast<double>(r.solved), static_cast<double>(r.eligible));
+}
 }  // namespace
 
 void write_row(const Config& cfg, const OrgResult& r, double* row) {
@@ -415,7 +435,9 @@ void write_row(const Config& cfg, const OrgResult& r, double* row) {
   row[k++] = r.evenness;
   row[k++] = r.leader_share;
   row[k++] = r.hero_present ? solve_rate(c) - solve_rate(r.counterfactual) : kNaN;
-  row[k++] = is_distributed(cfg.thresholds, r.breadth, r.evenness, r.leader_share, aligned_rate) ? 1.0 : 0.0;
+  row[k++] = is_distributed(cfg.thresholds, r.breadth, r.evenness, r.leader_share, aligned_rate)
+                 ? 1.0
+                 : 0.0;
 }
 
 }  // namespace tribe::models::leadership

@@ -35,7 +35,8 @@ void generate_parents(StructureKind kind, std::int32_t n, std::int32_t span, dou
     }
     case StructureKind::random_tree:
       for (std::int32_t i = 1; i < n; ++i)
-        parent[i] = static_cast<std::int32_t>(rng::uniform_index(stream, static_cast<std::uint64_t>(i)));
+        parent[i] =
+            static_cast<std::int32_t>(rng::uniform_index(stream, static_cast<std::uint64_t>(i)));
       break;
     case StructureKind::preferential: {
       // Urn holding every agent once plus once per report: a newcomer picks
@@ -93,7 +94,8 @@ void skip_pairs(std::int64_t k, double p, rng::Stream& stream, Emit&& emit) {
   const double limit = static_cast<double>(k) * static_cast<double>(k);
   std::int64_t v = 1, w = -1;
   while (v < k) {
-    const double skip = p < 1.0 ? std::floor(std::log(rng::u01_open_low(stream.next_u64())) * inv_log_q) : 0.0;
+    const double skip =
+        p < 1.0 ? std::floor(std::log(rng::u01_open_low(stream.next_u64())) * inv_log_q) : 0.0;
     if (skip >= limit) return;
     w += 1 + static_cast<std::int64_t>(skip);
     while (w >= v && v < k) {

@@ -15,13 +15,14 @@ namespace tribe::models::leadership {
 /// Purposes of the random streams: each mechanism has its own, so changing one
 /// mechanism never shifts the random numbers of another.
 enum class StreamPurpose : std::uint64_t {
-  structure = 1,     // the reporting tree
-  qualities = 2,     // agent qualities (substream 0: aligned, 1: proactive, 2: collaborative)
-  arrivals = 3,      // challenge arrival times, places, difficulties, deadlines
-  interactions = 4,  // one Philox block per attempt on a challenge, substream (challenge << 32 | attempt):
-                     // initiative, lateral-or-up, partner, routing, conflict, insight, mission draws
-  ties = 5,          // lateral ties
-  heroes = 6,        // which managers are hero-like (hero_managers)
+  structure = 1,  // the reporting tree
+  qualities = 2,  // agent qualities (substream 0: aligned, 1: proactive, 2: collaborative)
+  arrivals = 3,   // challenge arrival times, places, difficulties, deadlines
+  interactions =
+      4,     // one Philox block per attempt on a challenge, substream (challenge << 32 | attempt):
+             // initiative, lateral-or-up, partner, routing, conflict, insight, mission draws
+  ties = 5,  // lateral ties
+  heroes = 6,  // which managers are hero-like (hero_managers)
 };
 
 /// One cell's parameters, already validated.

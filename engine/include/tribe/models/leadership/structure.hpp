@@ -28,16 +28,19 @@ inline constexpr std::string_view kStructureNames[] = {"flat", "hierarchy", "ran
 
 /// The reporting tree in compressed form.
 struct Tree {
-  std::vector<std::int32_t> parent;       // n, parent[0] = -1
-  std::vector<std::int32_t> child_start;  // n + 1, reports of i are children[child_start[i] .. child_start[i+1])
-  std::vector<std::int32_t> children;     // n - 1
-  std::vector<std::int32_t> depth;        // n, depth[0] = 0
-  std::vector<std::int32_t> leaves;       // agents without reports (the front line)
+  std::vector<std::int32_t> parent;  // n, parent[0] = -1
+  std::vector<std::int32_t>
+      child_start;  // n + 1, reports of i are children[child_start[i] .. child_start[i+1])
+  std::vector<std::int32_t> children;  // n - 1
+  std::vector<std::int32_t> depth;     // n, depth[0] = 0
+  std::vector<std::int32_t> leaves;    // agents without reports (the front line)
   std::int32_t max_depth = 0;
   std::int32_t max_span = 0;
 
   std::int32_t size() const noexcept { return static_cast<std::int32_t>(parent.size()); }
-  std::int32_t reports(std::int32_t i) const noexcept { return child_start[i + 1] - child_start[i]; }
+  std::int32_t reports(std::int32_t i) const noexcept {
+    return child_start[i + 1] - child_start[i];
+  }
 };
 
 /// Lateral (peer) ties in compressed adjacency form.

@@ -1,0 +1,645 @@
+// Tests of the leadership model: structure generators, samplers, metrics, the
+// model interface (determinism, validation) and mechanism checks at extremes.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tribe/core/error.hpp"
+#include "tribe/models/leadership/leadership_model.hpp"
+#include "tribe/models/leadership/metrics.hpp"
+#include "tribe/models/leadership/sampling.hpp"
+#include "tribe/models/leadership/simulation.hpp"
+#include "tribe/models/leadership/structure.hpp"
+
+namespace lm = tribe::models::leadership;
+using tribe::model::OrgContext;
+
+namespace {
+
+lm::Tree make_tree(lm::StructureKind kind, int n, int span, double spread = 0.5,
+                   std::uint64_t org = 0) {
+  lm::Tree t;
+  std::vector<std::int32_t> scratch;
+  tribe::rng::Stream s(7, 1, org);
+  lm::generate_parents(kind, n, span, spread, s, t.parent, scratch);
+  lm::finish_tree(t, scratch);
+  return t;
+}
+
+void expect_consistent_tree(const lm::Tree& t) {
+  const int n = t.size();
+  ASSERT_TRUE(lm::is_valid_tree(t.parent));
+  EXPECT_EQ(t.parent[0], -1);
+  int reports = 0;
+  for (int i = 0; i < n; ++i) {
+    if (i > 0) {
+      EXPECT_LT(t.parent[i], i);
+      EXPECT_EQ(t.depth[i], t.depth[t.parent[i]] + 1);
+    }
+    for (int k = t.child_start[i]; k < t.child_start[i + 1]; ++k)
+      EXPECT_EQ(t.parent[t.children[k]], i);
+    reports += t.reports(i);
+  }
+  EXPECT_EQ(reports, n - 1);  // every agent but the root has exactly one manager
+}
+
+std::size_t column(std::string_view name) {
+  const auto cols = lm::model().columns();
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    if (cols[i].name == name) return i;
+  ADD_FAILURE() << "no column " << name;
+  return 0;
+}
+
+std::size_t parameter(std::string_view name) {
+  const auto ps = lm::model().parameters();
+  for (std::size_t i = 0; i < ps.size(); ++i)
+    if (ps[i].name == name) return i;
+  ADD_FAILURE() << "no parameter " << name;
+  return 0;
+}
+
+std::vector<double> defaults() {
+  std::vector<double> v;
+  for (const auto& p : lm::model().parameters()) v.push_back(p.default_value);
+  return v;
+}
+
+std::vector<double> run_row(const std::vector<double>& values, OrgContext ctx,
+                            tribe::model::Workspace* ws = nullptr) {
+  const auto& m = lm::model();
+  m.validate(values);
+  const auto cell = m.bind(values);
+  std::unique_ptr<tribe::model::Workspace> own;
+  if (!ws) {
+    own = m.make_workspace();
+    ws = own.get();
+  }
+  std::vector<double> row(m.columns().size(), -12345.0);
+  cell->simulate(ctx, *ws, row);
+  return row;
+}
+
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::isnan(a[i]) && std::isnan(b[i])) continue;
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// Aggregated counters over many organizations of a config.
+lm::RunCounts total(const lm::Config& c, int orgs, std::uint64_t seed = 11) {
+  lm::Scratch ws;
+  lm::OrgResult r;
+  lm::RunCounts sum;
+  for (int o = 0; o < orgs; ++o) {
+    lm::simulate_organization(c, OrgContext{seed, static_cast<std::uint64_t>(o), 0}, ws, r);
+    const auto& x = r.run;
+    sum.challenges += x.challenges;
+    sum.eligible += x.eligible;
+    sum.solved += x.solved;
+    sum.solved_aligned += x.solved_aligned;
+    sum.misdirected += x.misdirected;
+    sum.failed += x.failed;
+    sum.conflicts += x.conflicts;
+    sum.all_conflicts += x.all_conflicts;
+    sum.decisions += x.decisions;
+    sum.escalations += x.escalations;
+    sum.interactions += x.interactions;
+    sum.interactions_with_leader += x.interactions_with_leader;
+    sum.lateral += x.lateral;
+    sum.routed += x.routed;
+    sum.insights += x.insights;
+    sum.insights_with_top += x.insights_with_top;
+  }
+  return sum;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- structure
+
+TEST(LeadershipStructure, FlatHasDepthOneAndSpanNMinusOne) {
+  const auto t = make_tree(lm::StructureKind::flat, 100, 5);
+  expect_consistent_tree(t);
+  EXPECT_EQ(t.max_depth, 1);
+  EXPECT_EQ(t.max_span, 99);
+  EXPECT_EQ(t.leaves.size(), 99u);
+}
+
+TEST(LeadershipStructure, BalancedHierarchyHasRequestedSpanAndDepth) {
+  // 1 + 5 + 25 = 31 agents fill exactly two levels below the top.
+  auto t = make_tree(lm::StructureKind::hierarchy, 31, 5);
+  expect_consistent_tree(t);
+  EXPECT_EQ(t.max_depth, 2);
+  EXPECT_EQ(t.max_span, 5);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(t.reports(i), 5);
+  // 100 agents, span 5: depth ceil(log5 100) = 3.
+  t = make_tree(lm::StructureKind::hierarchy, 100, 5);
+  expect_consistent_tree(t);
+  EXPECT_EQ(t.max_depth, 3);
+  EXPECT_EQ(t.max_span, 5);
+  // span 1 is a chain.
+  t = make_tree(lm::StructureKind::hierarchy, 10, 1);
+  expect_consistent_tree(t);
+  EXPECT_EQ(t.max_depth, 9);
+  // span 3, 40 agents: levels 1, 3, 9, 27 -> depth 3.
+  t = make_tree(lm::StructureKind::hierarchy, 40, 3);
+  EXPECT_EQ(t.max_depth, 3);
+  EXPECT_EQ(t.max_span, 3);
+}
+
+TEST(LeadershipStructure, RandomGeneratorsGiveValidTrees) {
+  for (const auto kind : {lm::StructureKind::random_hierarchy, lm::StructureKind::random_tree,
+                          lm::StructureKind::preferential}) {
+    for (std::uint64_t org = 0; org < 20; ++org) {
+      const auto t = make_tree(kind, 2 + static_cast<int>(org) * 37, 4, 0.5, org);
+      expect_consistent_tree(t);
+    }
+  }
+}
+
+TEST(LeadershipStructure, RandomHierarchySpansStayInRange) {
+  // span 6, spread 0.5: spans in [3, 9]; only the last manager may be cut short.
+  const auto t = make_tree(lm::StructureKind::random_hierarchy, 2000, 6, 0.5);
+  expect_consistent_tree(t);
+  int managers = 0, short_ones = 0;
+  for (int i = 0; i < t.size(); ++i) {
+    if (t.reports(i) == 0) continue;
+    ++managers;
+    EXPECT_LE(t.reports(i), 9);
+    if (t.reports(i) < 3) ++short_ones;
+  }
+  EXPECT_LE(short_ones, 1);
+  EXPECT_GT(managers, 2000 / 9);
+  // spread 0 is the balanced hierarchy.
+  const auto b = make_tree(lm::StructureKind::random_hierarchy, 200, 6, 0.0);
+  const auto h = make_tree(lm::StructureKind::hierarchy, 200, 6);
+  EXPECT_EQ(b.parent, h.parent);
+}
+
+TEST(LeadershipStructure, PreferentialConcentratesReports) {
+  // Preferential attachment gives a larger largest span than uniform attachment (on average).
+  double pref = 0, unif = 0;
+  for (std::uint64_t org = 0; org < 30; ++org) {
+    pref += make_tree(lm::StructureKind::preferential, 1000, 1, 0, org).max_span;
+    unif += make_tree(lm::StructureKind::random_tree, 1000, 1, 0, org).max_span;
+  }
+  EXPECT_GT(pref, 1.5 * unif);
+}
+
+TEST(LeadershipStructure, IsValidTreeRejectsBrokenParents) {
+  EXPECT_TRUE(lm::is_valid_tree(std::vector<std::int32_t>{-1, 0, 0, 1}));
+  EXPECT_FALSE(lm::is_valid_tree(std::vector<std::int32_t>{0, 0, 0}));    // root has a manager
+  EXPECT_FALSE(lm::is_valid_tree(std::vector<std::int32_t>{-1, 2, 1}));   // cycle
+  EXPECT_FALSE(lm::is_valid_tree(std::vector<std::int32_t>{-1, 5}));      // out of range
+  EXPECT_FALSE(lm::is_valid_tree(std::vector<std::int32_t>{-1, -1, 0}));  // two roots
+}
+
+TEST(LeadershipTies, NoTiesWhenBothProbabilitiesAreZero) {
+  const auto t = make_tree(lm::StructureKind::random_tree, 300, 1);
+  lm::Ties ties;
+  tribe::rng::Stream s(1, 5, 0);
+  lm::generate_ties(t, 0.0, 0.0, s, ties);
+  EXPECT_EQ(ties.count(), 0);
+  EXPECT_EQ(ties.start.back(), 0);
+}
+
+TEST(LeadershipTies, OnlySiblingsWhenTieAcrossIsZero) {
+  for (const auto kind :
+       {lm::StructureKind::hierarchy, lm::StructureKind::random_tree, lm::StructureKind::flat}) {
+    const auto t = make_tree(kind, 200, 4);
+    lm::Ties ties;
+    tribe::rng::Stream s(1, 5, 0);
+    lm::generate_ties(t, 0.4, 0.0, s, ties);
+    EXPECT_GT(ties.count(), 0);
+    for (std::int64_t e = 0; e < ties.count(); ++e)
+      EXPECT_EQ(t.parent[ties.edge_a[e]], t.parent[ties.edge_b[e]]);
+  }
+}
+
+TEST(LeadershipTies, AllSiblingPairsAtProbabilityOne) {
+  const auto t = make_tree(lm::StructureKind::random_hierarchy, 150, 5);
+  lm::Ties ties;
+  tribe::rng::Stream s(1, 5, 0);
+  lm::generate_ties(t, 1.0, 0.0, s, ties);
+  std::int64_t pairs = 0;
+  for (int i = 0; i < t.size(); ++i)
+    pairs += static_cast<std::int64_t>(t.reports(i)) * (t.reports(i) - 1) / 2;
+  EXPECT_EQ(ties.count(), pairs);
+  std::set<std::pair<int, int>> seen;
+  for (std::int64_t e = 0; e < ties.count(); ++e)
+    EXPECT_TRUE(seen.insert({ties.edge_a[e], ties.edge_b[e]}).second);
+}
+
+TEST(LeadershipTies, AcrossTiesAreNeverSiblingsNorManagerReport) {
+  const auto t = make_tree(lm::StructureKind::hierarchy, 120, 3);
+  lm::Ties ties;
+  tribe::rng::Stream s(3, 5, 0);
+  lm::generate_ties(t, 0.0, 1.0, s, ties);
+  // At probability 1 every allowed pair is a tie: all pairs minus manager-report pairs minus
+  // sibling pairs.
+  std::int64_t siblings = 0;
+  for (int i = 0; i < t.size(); ++i)
+    siblings += static_cast<std::int64_t>(t.reports(i)) * (t.reports(i) - 1) / 2;
+  const std::int64_t n = t.size();
+  EXPECT_EQ(ties.count(), n * (n - 1) / 2 - (n - 1) - siblings);
+  for (std::int64_t e = 0; e < ties.count(); ++e) {
+    const int a = ties.edge_a[e], b = ties.edge_b[e];
+    EXPECT_NE(t.parent[a], b);
+    EXPECT_NE(t.parent[b], a);
+    EXPECT_NE(t.parent[a], t.parent[b]);
+  }
+}
+
+TEST(LeadershipTies, AdjacencyMatchesEdgesAndDensity) {
+  const auto t = make_tree(lm::StructureKind::hierarchy, 400, 5);
+  lm::Ties ties;
+  tribe::rng::Stream s(9, 5, 0);
+  lm::generate_ties(t, 0.5, 0.02, s, ties);
+  std::int64_t degree_sum = 0;
+  for (int i = 0; i < t.size(); ++i) degree_sum += ties.degree(i);
+  EXPECT_EQ(degree_sum, 2 * ties.count());
+  for (std::int64_t e = 0; e < ties.count(); ++e) {
+    const int a = ties.edge_a[e], b = ties.edge_b[e];
+    bool found = false;
+    for (int k = ties.start[a]; k < ties.start[a + 1]; ++k) found = found || ties.adj[k] == b;
+    EXPECT_TRUE(found);
+  }
+  // Across density: allowed pairs ~ 400*399/2 - 399 - 80*10 = 78,601; expected ties 1,572 (sd ~
+  // 39).
+  std::int64_t across = 0;
+  for (std::int64_t e = 0; e < ties.count(); ++e)
+    across += t.parent[ties.edge_a[e]] != t.parent[ties.edge_b[e]];
+  EXPECT_NEAR(static_cast<double>(across), 0.02 * 78601, 200);
+}
+
+// ---------------------------------------------------------------- sampling
+
+TEST(LeadershipSampling, BetaHasRequestedMeanAndVariance) {
+  for (const auto& [m, phi] : std::vector<std::pair<double, double>>{
+           {0.5, 10}, {0.3, 10}, {0.8, 2}, {0.1, 4}, {0.5, 0.8}}) {
+    tribe::rng::Stream s(5, 2, 0);
+    const int n = 200000;
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; ++i) {
+      const double x = lm::beta_mean(s, m, phi);
+      ASSERT_GE(x, 0.0);
+      ASSERT_LE(x, 1.0);
+      sum += x;
+      sum2 += x * x;
+    }
+    const double mean = sum / n, var = sum2 / n - mean * mean;
+    EXPECT_NEAR(mean, m, 0.005) << m << " " << phi;
+    EXPECT_NEAR(var, m * (1 - m) / (phi + 1), 0.05 * m * (1 - m) / (phi + 1) + 1e-4)
+        << m << " " << phi;
+  }
+  tribe::rng::Stream s(5, 2, 0);
+  EXPECT_EQ(lm::beta_mean(s, 0.0, 10), 0.0);
+  EXPECT_EQ(lm::beta_mean(s, 1.0, 10), 1.0);
+}
+
+TEST(LeadershipQualities, DrawnMeansMatchTheProfile) {
+  lm::Config c;
+  c.agents = 20000;
+  c.steps = 1;
+  c.arrival_rate = 0.0;
+  c.aligned = 0.3;
+  c.proactive = 0.8;
+  c.collaborative = 0.55;
+  lm::Scratch ws;
+  lm::OrgResult r;
+  lm::simulate_organization(c, OrgContext{1, 0, 0}, ws, r);
+  EXPECT_NEAR(r.mean_aligned, 0.3, 0.005);
+  EXPECT_NEAR(r.mean_proactive, 0.8, 0.005);
+  EXPECT_NEAR(r.mean_collaborative, 0.55, 0.005);
+  // Changing one quality's mean leaves the others' draws unchanged (own substreams).
+  const auto a = ws.aligned;
+  c.proactive = 0.2;
+  lm::simulate_organization(c, OrgContext{1, 0, 0}, ws, r);
+  EXPECT_EQ(a, ws.aligned);
+}
+
+// ---------------------------------------------------------------- metrics
+
+TEST(LeadershipMetrics, GiniOnHandComputedInputs) {
+  using V = std::vector<std::uint32_t>;
+  EXPECT_DOUBLE_EQ(lm::gini(V{1, 1, 1, 1}), 0.0);
+  EXPECT_DOUBLE_EQ(lm::gini(V{0, 0, 0, 4}), 0.75);  // (n - 1) / n
+  EXPECT_DOUBLE_EQ(lm::gini(V{4, 3, 2, 1}), 0.25);  // mean |xi - xj| = 1.25 over 2 * mean 2.5
+  EXPECT_DOUBLE_EQ(lm::gini(V{0, 2}), 0.5);
+  EXPECT_TRUE(std::isnan(lm::gini(V{0, 0, 0})));
+  EXPECT_TRUE(std::isnan(lm::gini(V{})));
+  std::vector<std::uint32_t> scratch;
+  EXPECT_DOUBLE_EQ(lm::evenness(V{4, 3, 2, 1}, scratch), 0.75);
+}
+
+TEST(LeadershipMetrics, BreadthLeaderShareAndClassification) {
+  using V = std::vector<std::uint32_t>;
+  EXPECT_DOUBLE_EQ(lm::breadth(V{0, 1, 0, 3}), 0.5);
+  EXPECT_DOUBLE_EQ(lm::breadth(V{0, 0}), 0.0);
+  EXPECT_TRUE(std::isnan(lm::breadth(V{})));
+  EXPECT_DOUBLE_EQ(lm::leader_share(3, 4), 0.75);
+  EXPECT_TRUE(std::isnan(lm::leader_share(0, 0)));
+
+  const lm::DistributedThresholds t{0.6, 0.5, 0.3, 0.4};
+  EXPECT_TRUE(lm::is_distributed(t, 0.6, 0.5, 0.3, 0.4));  // thresholds are inclusive
+  EXPECT_FALSE(lm::is_distributed(t, 0.59, 0.5, 0.3, 0.4));
+  EXPECT_FALSE(lm::is_distributed(t, 0.6, 0.49, 0.3, 0.4));
+  EXPECT_FALSE(lm::is_distributed(t, 0.6, 0.5, 0.31, 0.4));
+  EXPECT_FALSE(lm::is_distributed(t, 0.6, 0.5, 0.3, 0.39));
+  EXPECT_FALSE(lm::is_distributed(t, 0.9, std::nan(""), 0.1, 0.9));
+  EXPECT_FALSE(lm::is_distributed(t, 0.9, 0.9, 0.1, std::nan("")));
+}
+
+// ---------------------------------------------------------------- model interface
+
+TEST(LeadershipModel, DescribesItsParametersAndColumns) {
+  const auto& m = lm::model();
+  EXPECT_EQ(m.name(), "leadership");
+  for (const char* p :
+       {"agents",          "steps",         "structure",      "span",         "span_spread",
+        "tie_within",      "tie_across",    "control",        "aligned",      "proactive",
+        "collaborative",   "concentration", "capacity",       "hero",         "hero_capacity",
+        "hero_boost",      "hero_quality",  "hero_deference", "arrival_rate", "front_line_share",
+        "difficulty_mean", "deadline_mean", "dl_breadth",     "dl_evenness",  "dl_leader_share",
+        "dl_solve"})
+    parameter(p);
+  for (const auto& p : m.parameters()) {
+    EXPECT_LE(p.min, p.default_value) << p.name;
+    EXPECT_GE(p.max, p.default_value) << p.name;
+    EXPECT_FALSE(p.description.empty()) << p.name;
+  }
+  for (const char* c : {"depth",
+                        "max_span",
+                        "lateral_ties",
+                        "hero_present",
+                        "mean_aligned",
+                        "mean_proactive",
+                        "mean_collaborative",
+                        "challenges",
+                        "solve_rate",
+                        "aligned_solve_rate",
+                        "mean_time_to_solve",
+                        "front_line_initiative",
+                        "escalation_rate",
+                        "queue_mean",
+                        "queue_max",
+                        "conflicts_per_challenge",
+                        "misdirected_per_challenge",
+                        "failures_per_challenge",
+                        "blame_per_challenge",
+                        "leadership_breadth",
+                        "leadership_evenness",
+                        "leader_share",
+                        "hero_dependence",
+                        "distributed"})
+    column(c);
+  EXPECT_EQ(m.parameters()[parameter("structure")].choices.size(), 5u);
+}
+
+TEST(LeadershipModel, EveryColumnIsWritten) {
+  const auto row = run_row(defaults(), OrgContext{1, 0, 0});
+  for (std::size_t i = 0; i < row.size(); ++i)
+    EXPECT_NE(row[i], -12345.0) << lm::model().columns()[i].name;
+  EXPECT_TRUE(std::isnan(row[column("hero_dependence")]));
+  EXPECT_EQ(row[column("depth")], 3.0);
+  EXPECT_EQ(row[column("max_span")], 5.0);
+}
+
+TEST(LeadershipModel, ValidationNamesTheKeys) {
+  auto v = defaults();
+  v[parameter("agents")] = 100;
+  v[parameter("span")] = 150;
+  try {
+    lm::model().validate(v);
+    FAIL() << "span > agents - 1 accepted";
+  } catch (const tribe::InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("span = 150"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("agents - 1 = 99"), std::string::npos) << msg;
+  }
+  v[parameter("span")] = 99;
+  EXPECT_NO_THROW(lm::model().validate(v));
+  v[parameter("hero_managers")] = 100;
+  EXPECT_THROW(lm::model().validate(v), tribe::InputError);
+  EXPECT_THROW(lm::model().bind(v), tribe::InputError);
+}
+
+TEST(LeadershipModel, SameContextGivesIdenticalRow) {
+  auto v = defaults();
+  v[parameter("hero")] = 1;
+  for (const char* s : {"flat", "hierarchy", "random_hierarchy", "random_tree", "preferential"}) {
+    const auto& choices = lm::model().parameters()[parameter("structure")].choices;
+    v[parameter("structure")] =
+        static_cast<double>(std::find(choices.begin(), choices.end(), s) - choices.begin());
+    const auto a = run_row(v, OrgContext{42, 7, 3});
+    const auto b = run_row(v, OrgContext{42, 7, 3});
+    EXPECT_TRUE(same_bits(a, b)) << s;
+    EXPECT_FALSE(same_bits(a, run_row(v, OrgContext{43, 7, 3}))) << s;  // another seed
+    EXPECT_FALSE(same_bits(a, run_row(v, OrgContext{42, 8, 3}))) << s;  // another organization
+    EXPECT_FALSE(same_bits(a, run_row(v, OrgContext{42, 7, 4}))) << s;  // another domain
+  }
+}
+
+TEST(LeadershipModel, ReusedWorkspaceGivesIdenticalRow) {
+  const auto& m = lm::model();
+  auto v = defaults();
+  const auto fresh = run_row(v, OrgContext{5, 2, 0});
+  auto ws = m.make_workspace();
+  auto big = v;
+  big[parameter("agents")] = 3000;
+  big[parameter("arrival_rate")] = 0.05;
+  big[parameter("structure")] = 0;  // flat: many sibling ties
+  run_row(big, OrgContext{5, 9, 0}, ws.get());
+  EXPECT_TRUE(same_bits(fresh, run_row(v, OrgContext{5, 2, 0}, ws.get())));
+  // and after another, different organization in the same workspace
+  run_row(v, OrgContext{5, 3, 0}, ws.get());
+  EXPECT_TRUE(same_bits(fresh, run_row(v, OrgContext{5, 2, 0}, ws.get())));
+}
+
+TEST(LeadershipModel, WorkspaceDoesNotReallocateOnceGrown) {
+  lm::Config big;
+  big.arrival_rate = 0.03;  // more challenges than the default
+  lm::Config c;
+  lm::Scratch ws;
+  lm::OrgResult r;
+  lm::simulate_organization(big, OrgContext{1, 0, 0}, ws, r);
+  const auto* pool = ws.events_pool.data();
+  const auto* origin = ws.origin.data();
+  const auto* adj = ws.ties.adj.data();
+  const auto* events = ws.events.data();
+  for (std::uint64_t o = 0; o < 20; ++o) {
+    lm::simulate_organization(c, OrgContext{1, o, 0}, ws, r);
+    EXPECT_EQ(pool, ws.events_pool.data());
+    EXPECT_EQ(origin, ws.origin.data());
+    EXPECT_EQ(events, ws.events.data());
+  }
+  (void)adj;
+}
+
+// ---------------------------------------------------------------- mechanisms at extremes
+
+TEST(LeadershipMechanism, NoProactivityMeansEveryDecisionEscalates) {
+  auto v = defaults();
+  v[parameter("proactive")] = 0;
+  const auto row = run_row(v, OrgContext{1, 0, 0});
+  EXPECT_EQ(row[column("escalation_rate")], 1.0);
+  // Only the top leader acts, so only challenges that arose at the top are solved where they arose.
+  EXPECT_LT(row[column("front_line_initiative")], 0.05);
+  EXPECT_EQ(row[column("leader_share")], 1.0);
+  v[parameter("front_line_share")] = 1;  // every challenge arises at the front line
+  EXPECT_EQ(run_row(v, OrgContext{1, 0, 0})[column("front_line_initiative")], 0.0);
+}
+
+TEST(LeadershipMechanism, FullProactivityMeansNoEscalation) {
+  auto v = defaults();
+  v[parameter("proactive")] = 1;
+  EXPECT_EQ(run_row(v, OrgContext{1, 0, 0})[column("escalation_rate")], 0.0);
+}
+
+TEST(LeadershipMechanism, FullControlRoutesEveryInteractionThroughALeader) {
+  lm::Config c;
+  c.control = 1.0;
+  const auto s = total(c, 20);
+  EXPECT_GT(s.lateral, 0u);
+  EXPECT_EQ(s.interactions_with_leader, s.interactions);
+  EXPECT_EQ(s.routed + (s.lateral - s.routed), s.lateral);
+  c.control = 0.0;
+  const auto z = total(c, 20);
+  EXPECT_EQ(z.routed, 0u);
+  EXPECT_LT(z.interactions_with_leader, z.interactions);
+}
+
+TEST(LeadershipMechanism, ProactiveWithoutCollaborationFightsEveryTime) {
+  lm::Config c;
+  c.proactive = 1.0;
+  c.collaborative = 0.0;  // conflict probability = 1 * 1 * (1 - 0)
+  const auto s = total(c, 5);
+  EXPECT_GT(s.interactions, 0u);
+  EXPECT_EQ(s.all_conflicts, s.interactions);
+  EXPECT_EQ(s.solved, 0u);
+  // with collaboration, no conflict at all
+  c.collaborative = 1.0;
+  EXPECT_EQ(total(c, 5).all_conflicts, 0u);
+}
+
+TEST(LeadershipMechanism, NoAlignmentMeansNoAlignedSolutions) {
+  auto v = defaults();
+  v[parameter("aligned")] = 0;
+  const auto row = run_row(v, OrgContext{1, 0, 0});
+  EXPECT_EQ(row[column("aligned_solve_rate")], 0.0);
+  EXPECT_GT(row[column("misdirected_per_challenge")], 0.0);
+  EXPECT_EQ(row[column("distributed")], 0.0);
+  v[parameter("aligned")] = 1;
+  const auto full = run_row(v, OrgContext{1, 0, 0});
+  EXPECT_EQ(full[column("misdirected_per_challenge")], 0.0);
+  EXPECT_EQ(full[column("aligned_solve_rate")], full[column("solve_rate")]);
+}
+
+TEST(LeadershipMechanism, LowCapacityFlatUnderControlQueuesAtTheTop) {
+  auto v = defaults();
+  v[parameter("structure")] = 0;  // flat
+  v[parameter("control")] = 1;
+  v[parameter("capacity")] = 1;
+  double flat_q = 0, hier_q = 0;
+  for (std::uint64_t o = 0; o < 10; ++o)
+    flat_q += run_row(v, OrgContext{1, o, 0})[column("queue_mean")];
+  v[parameter("structure")] = 1;
+  for (std::uint64_t o = 0; o < 10; ++o)
+    hier_q += run_row(v, OrgContext{1, o, 0})[column("queue_mean")];
+  // A mechanism check (one server vs many), not a claim: more load per leader, longer queues.
+  EXPECT_GT(flat_q, hier_q);
+}
+
+TEST(LeadershipMechanism, RatesAreConsistent) {
+  lm::Config c;
+  lm::Scratch ws;
+  lm::OrgResult r;
+  for (std::uint64_t o = 0; o < 10; ++o) {
+    lm::simulate_organization(c, OrgContext{2, o, 0}, ws, r);
+    EXPECT_EQ(r.run.solved + r.run.failed,
+              r.run.eligible);  // every resolvable challenge is resolved
+    EXPECT_EQ(r.run.solved_aligned + r.run.misdirected, r.run.solved);
+    EXPECT_GE(r.run.blame, r.run.failed);
+    EXPECT_LE(r.run.solutions_at_origin, r.run.solutions);
+    std::uint64_t events = 0;
+    for (int i = 0; i < c.agents; ++i) events += ws.events[i];
+    EXPECT_GE(events, 2 * r.run.insights);  // every insight credits at least two participants
+    EXPECT_LE(events, 3 * r.run.insights);
+  }
+}
+
+TEST(LeadershipMechanism, NoArrivalsGiveUndefinedRates) {
+  auto v = defaults();
+  v[parameter("arrival_rate")] = 0;
+  const auto row = run_row(v, OrgContext{1, 0, 0});
+  EXPECT_EQ(row[column("challenges")], 0.0);
+  EXPECT_TRUE(std::isnan(row[column("solve_rate")]));
+  EXPECT_TRUE(std::isnan(row[column("leadership_evenness")]));
+  EXPECT_EQ(row[column("leadership_breadth")], 0.0);
+  EXPECT_EQ(row[column("distributed")], 0.0);
+}
+
+TEST(LeadershipHero, AHeroIdenticalToAnOrdinaryAgentChangesNothing) {
+  // Qualities fixed at the means (huge concentration), hero with ordinary
+  // capacity, no boost and the mean quality: common random numbers make the
+  // two runs identical, so hero dependence is exactly 0.
+  auto v = defaults();
+  v[parameter("concentration")] = 10000;
+  v[parameter("aligned")] = v[parameter("proactive")] = v[parameter("collaborative")] = 0.5;
+  v[parameter("hero")] = 1;
+  v[parameter("hero_capacity")] = 1;
+  v[parameter("hero_boost")] = 0;
+  v[parameter("hero_quality")] = 0.5;
+  for (std::uint64_t o = 0; o < 5; ++o) {
+    lm::Config c;
+    c.concentration = 1e9;  // exact means
+    c.hero = true;
+    c.hero_capacity = 1;
+    c.hero_boost = 0;
+    c.hero_quality = 0.5;
+    lm::Scratch ws;
+    lm::OrgResult r;
+    lm::simulate_organization(c, OrgContext{3, o, 0}, ws, r);
+    EXPECT_TRUE(r.hero_present);
+    EXPECT_EQ(r.run.solved, r.counterfactual.solved);
+    EXPECT_EQ(r.run.insights, r.counterfactual.insights);
+  }
+  const auto row = run_row(v, OrgContext{3, 0, 0});
+  EXPECT_EQ(row[column("hero_present")], 1.0);
+  EXPECT_FALSE(std::isnan(row[column("hero_dependence")]));
+}
+
+TEST(LeadershipHero, AStrongHeroIsInvolvedAndMissedWhenQualitiesAreLow) {
+  lm::Config c;
+  c.aligned = c.proactive = c.collaborative = 0.3;
+  c.hero = true;
+  c.hero_boost = 1.0;  // every interaction the hero joins succeeds
+  lm::Scratch ws;
+  lm::OrgResult r;
+  double dependence = 0;
+  for (std::uint64_t o = 0; o < 10; ++o) {
+    lm::simulate_organization(c, OrgContext{4, o, 0}, ws, r);
+    EXPECT_EQ(r.run.insights_with_hero, r.run.insights_with_top);
+    dependence += static_cast<double>(r.run.solved) / r.run.eligible -
+                  static_cast<double>(r.counterfactual.solved) / r.counterfactual.eligible;
+  }
+  EXPECT_GT(dependence, 0.0);
+}
+
+TEST(LeadershipHero, DeferenceLowersOthersInitiativeOnlyWithAHero) {
+  lm::Config c;
+  c.hero_deference = 1.0;                                     // no initiative at all below a hero
+  EXPECT_LT(total(c, 5).escalations, total(c, 5).decisions);  // no hero: deference has no effect
+  c.hero = true;
+  const auto s = total(c, 5);
+  EXPECT_EQ(s.escalations, s.decisions);
+}
