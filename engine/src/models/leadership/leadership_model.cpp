@@ -306,9 +306,22 @@ class LeadershipModel final : public model::Model {
     return std::make_unique<LeadershipWorkspace>();
   }
 
+  // "distributed" is a classification of four other outcomes by four thresholds that
+  // change nothing in the simulation: the engine re-derives it under other thresholds.
+  std::span<const model::DerivedColumn> derived_columns() const override { return derived_; }
+  double derive(std::size_t d, std::span<const double> in, const model::ParameterValues& v) const override {
+    TRIBE_CHECK(d == 0 && in.size() == 4, "leadership derives one column from four inputs");
+    const DistributedThresholds t{v[kDlBreadth], v[kDlEvenness], v[kDlLeaderShare], v[kDlSolve]};
+    return is_distributed(t, in[0], in[1], in[2], in[3]) ? 1.0 : 0.0;
+  }
+
  private:
   std::vector<ParameterSpec> parameters_;
   std::vector<ColumnSpec> columns_;
+  std::vector<model::DerivedColumn> derived_ = {
+      {"distributed",
+       {"leadership_breadth", "leadership_evenness", "leader_share", "aligned_solve_rate"},
+       {"dl_breadth", "dl_evenness", "dl_leader_share", "dl_solve"}}};
 };
 
 }  // namespace
