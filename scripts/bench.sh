@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs tribe's micro-benchmarks with repetitions and writes Google Benchmark JSON to
+# results/bench/, then prints the floor ratio and the complexity fit.
+#
+#   scripts/bench.sh [extra tribe_bench options, e.g. --benchmark_filter=BM_Rng]
+#
+# Environment:
+#   BUILD_DIR    build tree (default build/release; configured and built if missing)
+#   REPS         repetitions of each benchmark (default 5; medians are reported)
+#   MIN_TIME     --benchmark_min_time per repetition, seconds (default 0.2)
+#   OUT          output JSON (default results/bench/bench-<UTC date>-<git short sha>.json);
+#                results/bench/latest.json is always a copy of the last run
+#
+# Compare two runs (regression guard; exit 1 on a slow-down beyond threshold and noise):
+#   scripts/bench_compare.py results/bench/OLD.json results/bench/latest.json
+# See docs/performance.md.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+
+build="${BUILD_DIR:-build/release}"
+reps="${REPS:-5}"
+min_time="${MIN_TIME:-0.2}"
+if [[ ! -f "$build/CMakeCache.txt" ]]; then
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >&2
+fi
+cmake --build "$build" -j "$(nproc)" --target tribe_bench >&2
+
+mkdir -p results/bench
+sha="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+out="${OUT:-results/bench/bench-$(date -u +%Y%m%dT%H%M%SZ)-$sha.json}"
+
+echo "bench: $build/bin/tribe_bench x $reps repetitions -> $out" >&2
+"$build/bin/tribe_bench" \
+  --benchmark_repetitions="$reps" \
+  --benchmark_min_time="$min_time" \
+  --benchmark_out="$out" --benchmark_out_format=json \
+  "$@"
+cp "$out" results/bench/latest.json
+
+/usr/bin/python3 scripts/fit_complexity.py "$out"
+echo "bench: wrote $out (and results/bench/latest.json)" >&2

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the scaling study (strong and weak scaling, OpenMP and TBB, threads 1 .. every core)
+# and plots it.
+#
+#   scripts/scaling.sh [extra tribe_scaling options, e.g. --orgs 16384 --repeats 9]
+#
+# Environment:
+#   BUILD_DIR    build tree (default build/release; configured and built if missing)
+#   EXPERIMENT   experiment file (default experiments/claims.toml)
+#   OUT          output JSON (default results/scaling/scaling-<UTC date>-<git short sha>.json);
+#                the plot is written next to it (.png, .pdf)
+#   ORGS         organizations for strong scaling (default 8192; weak: ORGS/cores per thread)
+#   REPEATS      timed repeats of each configuration (default 7; medians are reported)
+#   FIGURE       also copy the plot to this path without extension (e.g. docs/figures/scaling)
+# See docs/performance.md.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+
+build="${BUILD_DIR:-build/release}"
+if [[ ! -f "$build/CMakeCache.txt" ]]; then
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >&2
+fi
+cmake --build "$build" -j "$(nproc)" --target tribe_scaling >&2
+
+mkdir -p results/scaling
+sha="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+out="${OUT:-results/scaling/scaling-$(date -u +%Y%m%dT%H%M%SZ)-$sha.json}"
+
+"$build/bin/tribe_scaling" "${EXPERIMENT:-experiments/claims.toml}" \
+  --orgs "${ORGS:-8192}" --repeats "${REPEATS:-7}" --backends openmp,tbb --mode both -o "$out" "$@"
+/usr/bin/python3 scripts/plot_scaling.py "$out"
+if [[ -n "${FIGURE:-}" ]]; then
+  /usr/bin/python3 scripts/plot_scaling.py "$out" -o "$FIGURE"
+fi
+echo "scaling: wrote $out and ${out%.json}.png/.pdf" >&2
