@@ -246,7 +246,11 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const tribe::EnvironmentError& e) {
     std::fprintf(stderr, "tribe: error: %s\n", e.what());
-    return 3;
+    // After a failed write (a full disk) the HDF5 library may still hold a file it
+    // cannot close; its exit handler would then crash. Leave without running it: the
+    // temporary files are removed by the next run.
+    std::fflush(nullptr);
+    std::_Exit(3);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tribe: error: %s\n", e.what());
     return 1;

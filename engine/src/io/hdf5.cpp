@@ -17,6 +17,21 @@ Handle checked(hid_t id, Handle::Closer closer, const std::string& context, std:
   return Handle(id, closer);
 }
 
+void close_checked(Handle& h, const std::string& context, std::string_view what) {
+  const H5I_type_t type = H5Iget_type(h.get());
+  const hid_t id = h.release();
+  if (id < 0) return;
+  herr_t status = 0;
+  switch (type) {
+    case H5I_FILE: status = H5Fclose(id); break;
+    case H5I_DATASET: status = H5Dclose(id); break;
+    case H5I_GROUP: status = H5Gclose(id); break;
+    case H5I_ATTR: status = H5Aclose(id); break;
+    default: status = H5Oclose(id); break;
+  }
+  if (status < 0) throw EnvironmentError(context + ": " + std::string(what));
+}
+
 void check(herr_t status, const std::string& context, std::string_view what) {
   if (status < 0) throw EnvironmentError(context + ": " + std::string(what));
 }
@@ -178,6 +193,7 @@ void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t
   if (n > 0)
     check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), ctx,
           "cannot write dataset " + name + " (disk full?)");
+  close_checked(ds, ctx, "cannot write dataset " + name + " (disk full?)");
 }
 
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values,

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <system_error>
 
 #include "tribe/core/error.hpp"
@@ -17,13 +19,30 @@ namespace {
 
 constexpr const char* kAccFields[] = {"n", "missing", "mean", "m2", "sum", "min", "max"};
 
+}  // namespace
+
 void sync_path(const fs::path& p) {
   const int fd = ::open(p.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
+  if (fd < 0) return;
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  // Directories may refuse fsync on some file systems (EINVAL): only data errors count.
+  if (rc != 0 && (err == EIO || err == ENOSPC || err == EDQUOT || err == EFBIG))
+    throw EnvironmentError(p.string() + ": cannot write to disk (" + std::strerror(err) + ")");
 }
+
+void close_file_checked(h5::Handle& file, const fs::path& path, const std::string& ctx) {
+  h5::check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), ctx, "cannot write file (disk full?)");
+  h5::close_checked(file, ctx, "cannot write file (disk full?)");
+  // Some write failures are not reported by close: read the file back before trusting it.
+  h5::Handle check = h5::checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, ctx,
+                                 "the file just written cannot be read back (disk full?)");
+  if (!h5::has_attribute(check.get(), "filetype"))
+    throw EnvironmentError(ctx + ": the file just written cannot be read back (disk full?)");
+}
+
+namespace {
 
 std::string part_name(std::uint64_t round, std::uint64_t first, std::uint64_t end) {
   char buf[80];
@@ -134,8 +153,18 @@ void PartWriter::flush_to(const fs::path& path) {
         h5::write_dataset(g.get(), kAccFields[f], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, field.data(), nb, ctx);
       }
     }
-    const hid_t id = file.release();
-    h5::check(H5Fclose(id), ctx, "cannot write part file (disk full?)");
+    orgs.reset();
+    blocks.reset();
+    acc.reset();
+    close_file_checked(file, tmp, ctx);
+    // Every column must read back whole.
+    h5::Handle back = h5::checked(H5Fopen(tmp.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, ctx,
+                                  "the part just written cannot be read back (disk full?)");
+    h5::Handle g = h5::open_group(back.get(), "organizations", ctx);
+    for (const auto& name : h5::list(g.get(), ctx)) {
+      const auto v = h5::read_doubles(g.get(), name, ctx);
+      if (v.size() != nrows) throw EnvironmentError(ctx + ": the part just written is short (disk full?)");
+    }
   }
   // Durable before it becomes visible under its final name.
   sync_path(tmp);

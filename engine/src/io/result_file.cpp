@@ -1,6 +1,7 @@
 #include "tribe/io/result_file.hpp"
 
 #include "tribe/io/claims_file.hpp"
+#include "tribe/io/part_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -342,11 +343,11 @@ void ResultWriter::finish(const exec::RunResult& result, const RunInfo& info) {
   h5::write_attribute(root, "threads", std::uint64_t{info.threads}, ctx_);
   h5::write_attribute(root, "wall_seconds", info.wall_seconds, ctx_);
   h5::write_attribute(root, "complete", std::uint64_t{1}, ctx_);
+  for (auto& d : datasets_) h5::close_checked(d, ctx_, "cannot write /organizations (disk full?)");
   datasets_.clear();
-  org_group_.reset();
-  h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL), ctx_, "cannot flush file (disk full?)");
-  const hid_t id = file_.release();
-  h5::check(H5Fclose(id), ctx_, "cannot close file (disk full?)");
+  h5::close_checked(org_group_, ctx_, "cannot write /organizations (disk full?)");
+  close_file_checked(file_, temp_, ctx_);
+  sync_path(temp_);
   std::error_code ec;
   fs::rename(temp_, target_, ec);
   if (ec) throw EnvironmentError(ctx_ + ": cannot rename " + temp_.string() + ": " + ec.message());

@@ -5,13 +5,19 @@
 
 #include "tribe/core/error.hpp"
 #include "tribe/models/leadership/leadership_model.hpp"
+#include "tribe/models/march/march_model.hpp"
+#include "tribe/models/nk/nk_model.hpp"
 
 namespace tribe::model {
 namespace {
 
 // Every model plug-in of this build. Adding a model = adding one line here.
 using Factory = const Model& (*)();
-constexpr std::array<Factory, 1> kModels = {&models::leadership::model};
+constexpr std::array<Factory, 3> kModels = {
+    &models::leadership::model,
+    &models::march::model,
+    &models::nk::model,
+};
 
 }  // namespace
 

@@ -2,7 +2,11 @@
 // promise for bad input: one clear line, a non-zero exit, no output file.
 #include <gtest/gtest.h>
 
+#include <hdf5.h>
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <cstdio>
 
 #include "../support/test_support.hpp"
 
@@ -99,6 +103,89 @@ TEST(Cli, RefusesToOverwriteUnlessAsked) {
   EXPECT_NE(again.exit_code, 0);
   EXPECT_NE(again.output.find("--overwrite"), std::string::npos);
   EXPECT_EQ(run_tribe(run + " --overwrite").exit_code, 0);
+}
+
+}  // namespace
+
+namespace {
+
+/// Runs a shell command line, returning exit code and output.
+tribe::test::CommandResult shell(const std::string& cmd) {
+  tribe::test::CommandResult r;
+  FILE* pipe = ::popen((cmd + " 2>&1").c_str(), "r");
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe)) r.output += buf;
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// A full disk, simulated by a file-size limit (SIGXFSZ ignored, so writes fail with EFBIG).
+TEST(CliFaults, DiskFullGivesOneClearErrorAndNoCompleteFile) {
+  TempDir dir;
+  write_file(dir / "x.toml", tribe::test::small_experiment("", 3000));
+  const std::string out = (dir / "x.h5").string();
+  const auto r = shell("bash -c \"ulimit -f 40; trap '' XFSZ; exec " + std::string(TRIBE_BINARY) + " run " +
+                       (dir / "x.toml").string() + " -q -o " + out + "\"");
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_EQ(lines(r.output), 1u) << r.output;
+  EXPECT_NE(r.output.find("tribe: error: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("disk full"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
+}
+
+TEST(CliFaults, TruncatedForeignAndFutureFilesAreRefused) {
+  TempDir dir;
+  write_file(dir / "x.toml", tribe::test::small_experiment());
+  const std::string good = (dir / "x.h5").string();
+  ASSERT_EQ(run_tribe("run " + (dir / "x.toml").string() + " -q -o " + good).exit_code, 0);
+  // Truncated: the first half of a real result file.
+  const auto size = std::filesystem::file_size(good);
+  std::filesystem::copy_file(good, dir / "cut.h5");
+  std::filesystem::resize_file(dir / "cut.h5", size / 2);
+  // Another major format version.
+  std::filesystem::copy_file(good, dir / "v2.h5");
+  {
+    const hid_t f = H5Fopen((dir / "v2.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    const hid_t a = H5Aopen(f, "format_version", H5P_DEFAULT);
+    const unsigned v[2] = {2, 0};
+    H5Awrite(a, H5T_NATIVE_UINT, v);
+    H5Aclose(a);
+    H5Fclose(f);
+  }
+  for (const char* cmd : {"inspect", "report"}) {
+    SCOPED_TRACE(cmd);
+    const auto cut = run_tribe(std::string(cmd) + " " + (dir / "cut.h5").string());
+    EXPECT_NE(cut.exit_code, 0);
+    EXPECT_EQ(lines(cut.output), 1u) << cut.output;
+    EXPECT_NE(cut.output.find("cut.h5"), std::string::npos) << cut.output;
+    const auto v2 = run_tribe(std::string(cmd) + " " + (dir / "v2.h5").string());
+    EXPECT_NE(v2.exit_code, 0);
+    EXPECT_NE(v2.output.find("format version 2.x is not supported"), std::string::npos) << v2.output;
+  }
+  const auto merge = run_tribe("merge " + (dir / "cut.h5").string() + " -o " + (dir / "m.h5").string());
+  EXPECT_NE(merge.exit_code, 0);
+  EXPECT_EQ(lines(merge.output), 1u) << merge.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "m.h5"));
+}
+
+// A claim that the model does not bear out comes out "not supported", end to end.
+TEST(CliClaims, AClaimTheResultsContradictIsNotSupported) {
+  TempDir dir;
+  write_file(dir / "x.toml", tribe::test::small_experiment(
+                                 "aligned = 0.2\nproactive = 0.2\ncollaborative = 0.2\n", 200) +
+                                 "[[claims]]\nid = \"low-quality-hierarchy-distributes\"\n"
+                                 "statement = \"a hierarchy of people low on all three qualities distributes leadership\"\n"
+                                 "test = \"above\"\ncolumn = \"distributed\"\na = { structure = \"hierarchy\" }\nvalue = 0.5\n");
+  const std::string out = (dir / "x.h5").string();
+  ASSERT_EQ(run_tribe("run " + (dir / "x.toml").string() + " -q -o " + out).exit_code, 0);
+  const auto r = run_tribe("report " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("verdict:    not supported"), std::string::npos) << r.output;
+  const auto md = run_tribe("report " + out + " --format markdown -o " + (dir / "r.md").string());
+  ASSERT_EQ(md.exit_code, 0) << md.output;
+  EXPECT_TRUE(std::filesystem::file_size(dir / "r.md") > 100);
 }
 
 }  // namespace

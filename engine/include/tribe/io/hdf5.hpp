@@ -45,6 +45,10 @@ class Handle {
   Closer closer_ = nullptr;
 };
 
+/// Closes a handle and throws EnvironmentError when closing fails: closing flushes
+/// buffered data, so this is where a full disk shows up.
+void close_checked(Handle& h, const std::string& context, std::string_view what);
+
 /// Throws EnvironmentError("<context>: <what>") when id < 0; returns the handle otherwise.
 Handle checked(hid_t id, Handle::Closer closer, const std::string& context, std::string_view what);
 void check(herr_t status, const std::string& context, std::string_view what);

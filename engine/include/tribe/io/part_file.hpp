@@ -70,6 +70,12 @@ class PartWriter final : public exec::BlockSink {
   std::uint64_t rows_written_ = 0;
 };
 
+/// Flushes and closes a file being written at `path`, and checks that everything HDF5
+/// wrote reached it (a full disk is not always reported by H5Fclose).
+void close_file_checked(h5::Handle& file, const std::filesystem::path& path, const std::string& ctx);
+/// fsync; throws EnvironmentError on a data error (EIO, ENOSPC, ...).
+void sync_path(const std::filesystem::path& p);
+
 /// Reads and checks the header of a part file (filetype, format version).
 PartInfo read_part_info(const std::filesystem::path& path);
 

@@ -23,12 +23,23 @@ std::uint64_t attempt_key(std::int32_t challenge, std::int32_t attempt) {
   return (static_cast<std::uint64_t>(challenge) << 32) | static_cast<std::uint32_t>(attempt);
 }
 
-// Two uniforms on [0, 1) with 32 random bits each from one 64-bit word.
-inline double hi32(std::uint64_t x) {
-  return static_cast<double>(x >> 32) * 0x1.0p-32;
+// A 32-bit uniform u = k 2^-32 (k the high or low half of a word) compared with a
+// probability p: u < p  <=>  k < p 2^32  <=>  k < ceil(p 2^32) for the integer k,
+// so the integer threshold ceil(p 2^32) in [0, 2^32] gives exactly the decision
+// of the floating-point comparison (p 2^32 is exact: a power-of-two scaling).
+inline std::uint64_t threshold32(double p) {
+  if (!(p > 0.0)) return 0;
+  if (p >= 1.0) return std::uint64_t{1} << 32;
+  return static_cast<std::uint64_t>(std::ceil(p * 0x1.0p32));
 }
-inline double lo32(std::uint64_t x) {
-  return static_cast<double>(x & 0xffffffffu) * 0x1.0p-32;
+inline std::uint64_t hi32(std::uint64_t x) { return x >> 32; }
+inline std::uint64_t lo32(std::uint64_t x) { return x & 0xffffffffu; }
+inline double u32(std::uint64_t k) { return static_cast<double>(k) * 0x1.0p-32; }
+// floor(u n) for u = k 2^-32 and 0 <= n < 2^31: k n < 2^63 and k n / 2^32 is exact
+// in double (at most 53 significant bits for n < 2^21; for larger n the integer form is
+// the exact floor of the real product, which is what the index must be).
+inline std::int32_t scaled32(std::uint64_t k, std::int32_t n) {
+  return static_cast<std::int32_t>((k * static_cast<std::uint64_t>(n)) >> 32);
 }
 
 double logistic(double x) {
@@ -42,8 +53,10 @@ void draw_qualities(const Config& cfg, const model::OrgContext& ctx, Scratch& ws
   std::vector<double>* dest[3] = {&ws.aligned, &ws.proactive, &ws.collaborative};
   for (int q = 0; q < 3; ++q) {
     auto s = stream(ctx, StreamPurpose::qualities, static_cast<std::uint64_t>(q));
+    const BetaMean draw(means[q], cfg.concentration);
     dest[q]->resize(n);
-    for (std::size_t i = 0; i < n; ++i) (*dest[q])[i] = beta_mean(s, means[q], cfg.concentration);
+    double* const out = dest[q]->data();
+    for (std::size_t i = 0; i < n; ++i) out[i] = draw(s);
   }
 }
 
@@ -69,11 +82,7 @@ void choose_heroes(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
 
 // Poisson arrivals over the whole organization (rate arrival_rate * N per step).
 void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws) {
-  ws.origin.clear();
-  ws.arrival.clear();
-  ws.last.clear();
-  ws.difficulty.clear();
-  ws.eligible.clear();
+  ws.challenges.clear();
   const double rate = cfg.arrival_rate * cfg.agents;
   if (rate <= 0.0) return;
   auto s = stream(ctx, StreamPurpose::arrivals);
@@ -81,6 +90,7 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
   // rng::geometric, with log(1 - p) computed once.
   const double p_deadline = 1.0 / cfg.deadline_mean;
   const double inv_log_q = p_deadline < 1.0 ? 1.0 / std::log1p(-p_deadline) : 0.0;
+  const BetaMean difficulty(cfg.difficulty_mean, cfg.difficulty_concentration);
   const auto& leaves = ws.tree.leaves;
   double t = 0.0;
   for (;;) {
@@ -95,30 +105,27 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
           leaves[static_cast<std::size_t>(rng::u01(u_place) * static_cast<double>(leaves.size()))];
     else
       where = static_cast<std::int32_t>(rng::u01(u_place) * cfg.agents);
-    const double d = beta_mean(s, cfg.difficulty_mean, cfg.difficulty_concentration);
+    const double d = difficulty(s);
     const double g =
         p_deadline < 1.0 ? std::floor(std::log(rng::u01_open_low(s.next_u64())) * inv_log_q) : 0.0;
     const auto extra = g >= 1.0e9 ? std::uint64_t{1} << 30 : static_cast<std::uint64_t>(g);
     const std::int64_t last = static_cast<std::int64_t>(step) +
                               static_cast<std::int64_t>(std::min<std::uint64_t>(extra, 1u << 30));
-    ws.origin.push_back(where);
-    ws.arrival.push_back(step);
-    ws.last.push_back(static_cast<std::int32_t>(last));
-    ws.difficulty.push_back(d);
-    ws.eligible.push_back(last + 1 < cfg.steps ? 1 : 0);
+    ws.challenges.push_back(Scratch::Challenge{where, step, static_cast<std::int32_t>(last),
+                                               last + 1 < cfg.steps ? 1 : 0, d});
   }
 }
 
 // One run of the dynamics. `heroes_on` false: the same organization with its
 // heroes replaced by the ordinary agents drawn for their places.
 void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, bool heroes_on,
-                  RunCounts& rc) {
-  rc = RunCounts{};
+                  RunCounts& out) {
+  RunCounts rc{};  // local: the counters stay out of reach of the stores below
   const Tree& tree = ws.tree;
   const Ties& ties = ws.ties;
   const std::int32_t n = cfg.agents;
   const auto un = static_cast<std::size_t>(n);
-  const auto K = static_cast<std::int32_t>(ws.origin.size());
+  const auto K = static_cast<std::int32_t>(ws.challenges.size());
   const auto uK = static_cast<std::size_t>(K);
   const std::int64_t T = cfg.steps;
 
@@ -129,61 +136,70 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
       std::max(1.0, std::floor(static_cast<double>(cfg.capacity) * cfg.hero_capacity)));
   const double deference = any_hero ? 1.0 - cfg.hero_deference : 1.0;
 
-  ws.busy_step.assign(un, -1);
-  ws.busy_count.assign(un, 0);
-  ws.capacity.assign(un, cfg.capacity);
+  // Agents as seen by this run: qualities in effect (heroes' own qualities replace
+  // the drawn ones), capacities, decision thresholds, queue state, structure.
+  ws.agents.resize(un);
+  Scratch::Agent* const ag = ws.agents.data();
+  for (std::size_t i = 0; i < un; ++i) {
+    Scratch::Agent& x = ag[i];
+    const bool hero = any_hero && ws.is_hero[i] != 0;
+    x.a = hero ? cfg.hero_quality : ws.aligned[i];
+    x.p = hero ? cfg.hero_quality : ws.proactive[i];
+    x.c = hero ? cfg.hero_quality : ws.collaborative[i];
+    x.busy_step = -1;
+    x.busy_count = 0;
+    x.capacity = hero ? hero_cap : cfg.capacity;
+    x.parent = tree.parent[i];
+    x.child_start = tree.child_start[i];
+    x.reports = tree.child_start[i + 1] - tree.child_start[i];
+    x.tie_start = ties.start[i];
+    x.degree = ties.start[i + 1] - ties.start[i];
+    x.hero = hero ? 1 : 0;
+    x.leader = x.reports > 0 ? 1 : 0;
+    x.t_act = threshold32(x.p * (hero ? 1.0 : deference));
+    x.t_lat = x.degree > 0 ? threshold32(x.c) : 0;
+  }
+  const std::uint64_t t_route = threshold32(cfg.control);
   ws.events.assign(un, 0);
-  if (any_hero)
-    for (std::size_t i = 0; i < un; ++i)
-      if (ws.is_hero[i]) ws.capacity[i] = hero_cap;
-  ws.holder.assign(ws.origin.begin(), ws.origin.end());
-  ws.holders.assign(uK, 1);
-  ws.attempts.assign(uK, 0);
-  ws.pending.resize(2 * uK);
+  std::uint32_t* const events = ws.events.data();
+  const Scratch::Challenge* const ch = ws.challenges.data();
+  ws.open.resize(uK);
+  Scratch::Open* const open = ws.open.data();
+  for (std::size_t c = 0; c < uK; ++c) open[c] = Scratch::Open{ch[c].origin, 1, 0, 0, 0, 0};
+  const std::int32_t* const adj = ties.adj.data();
+  const std::int32_t* const children = tree.children.data();
   // Calendar of events: one FIFO list per step (events at or after T are censored
   // and never stored). Within a step, events run in the order they were created.
   ws.events_pool.clear();
   ws.bucket_head.assign(static_cast<std::size_t>(T), -1);
   ws.bucket_tail.assign(static_cast<std::size_t>(T), -1);
+  std::int32_t* const head = ws.bucket_head.data();
+  std::int32_t* const tail = ws.bucket_tail.data();
   std::int32_t free_list = -1;
-
-  // Qualities in effect in this run (heroes' own qualities replace the drawn ones).
-  ws.eff_a.assign(ws.aligned.begin(), ws.aligned.begin() + n);
-  ws.eff_p.assign(ws.proactive.begin(), ws.proactive.begin() + n);
-  ws.eff_c.assign(ws.collaborative.begin(), ws.collaborative.begin() + n);
-  if (any_hero)
-    for (std::size_t i = 0; i < un; ++i)
-      if (ws.is_hero[i]) ws.eff_a[i] = ws.eff_p[i] = ws.eff_c[i] = cfg.hero_quality;
-  const double* const qa = ws.eff_a.data();
-  const double* const qp = ws.eff_p.data();
-  const double* const qc = ws.eff_c.data();
-  const std::uint8_t* const heroes = ws.is_hero.data();
-  const auto hero_at = [&](std::int32_t i) { return any_hero && heroes[i] != 0; };
-  const auto A = [&](std::int32_t i) { return qa[i]; };
-  const auto P = [&](std::int32_t i) { return qp[i]; };
-  const auto C = [&](std::int32_t i) { return qc[i]; };
+  const rng::Stream::Engine::key_type key{
+      {ctx.seed, static_cast<std::uint64_t>(StreamPurpose::interactions)}};
 
   // FIFO queue with `capacity` items per step, kept as (last busy step, items at it):
   // items reach an agent in non-decreasing ready order, so an item is served at
   // the first step >= ready with a free slot.
   const auto enqueue = [&](std::int32_t a, std::int64_t ready, std::int32_t c, std::int32_t kind,
                            std::int32_t partner) {
-    const auto ua = static_cast<std::size_t>(a);
-    const std::int32_t cap = ws.capacity[ua];
+    Scratch::Agent& x = ag[a];
+    const std::int32_t cap = x.capacity;
     std::int64_t ahead = 0;
-    if (ws.busy_step[ua] < ready) {
-      ws.busy_step[ua] = ready;
-      ws.busy_count[ua] = 1;
+    if (x.busy_step < ready) {
+      x.busy_step = ready;
+      x.busy_count = 1;
     } else {
-      ahead = (ws.busy_step[ua] - ready) * cap + ws.busy_count[ua];
-      if (ws.busy_count[ua] < cap) {
-        ++ws.busy_count[ua];
+      ahead = (x.busy_step - ready) * cap + x.busy_count;
+      if (x.busy_count < cap) {
+        ++x.busy_count;
       } else {
-        ++ws.busy_step[ua];
-        ws.busy_count[ua] = 1;
+        ++x.busy_step;
+        x.busy_count = 1;
       }
     }
-    if (tree.reports(a) > 0 && ready < T) {
+    if (x.leader && ready < T) {
       ++rc.leader_items;
       rc.leader_ahead_sum += static_cast<double>(ahead);
       rc.leader_ahead_max =
@@ -191,7 +207,7 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
     }
     // A challenge whose deadline passes while it waits fails at last + 1.
     const std::int64_t at =
-        std::min<std::int64_t>(ws.busy_step[ua], ws.last[static_cast<std::size_t>(c)] + 1);
+        std::min<std::int64_t>(x.busy_step, static_cast<std::int64_t>(ch[c].last) + 1);
     if (at >= T) return;
     std::int32_t id;
     if (free_list >= 0) {
@@ -201,103 +217,109 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
       id = static_cast<std::int32_t>(ws.events_pool.size());
       ws.events_pool.emplace_back();
     }
-    ws.events_pool[static_cast<std::size_t>(id)] = Scratch::Event{c, a, partner, kind, -1};
-    const auto ub = static_cast<std::size_t>(at);
-    if (ws.bucket_tail[ub] < 0)
-      ws.bucket_head[ub] = id;
+    Scratch::Event* const pool = ws.events_pool.data();
+    pool[id] = Scratch::Event{c, a, partner, kind, -1};
+    if (tail[at] < 0)
+      head[at] = id;
     else
-      ws.events_pool[static_cast<std::size_t>(ws.bucket_tail[ub])].next = id;
-    ws.bucket_tail[ub] = id;
+      pool[tail[at]].next = id;
+    tail[at] = id;
   };
 
   // An interaction of holder h with partner p (or -1) and joining manager m (or -1).
   const auto interact = [&](std::int32_t c, std::int64_t s, std::int32_t h, std::int32_t p,
                             std::int32_t m, std::uint64_t w2, std::uint64_t w3) {
-    const auto uc = static_cast<std::size_t>(c);
-    const bool elig = ws.eligible[uc] != 0;
-    const double u_conflict = hi32(w2), u_insight = lo32(w2), u_mission = hi32(w3);
-    std::int32_t who[3];
-    int k = 0;
-    who[k++] = h;
-    if (p >= 0) who[k++] = p;
-    if (m >= 0) who[k++] = m;
-    double a = 0, pr = 0, co = 0;
-    bool hero_in = false, top_in = false;
-    for (int j = 0; j < k; ++j) {
-      a += A(who[j]);
-      pr += P(who[j]);
-      co += C(who[j]);
-      hero_in = hero_in || hero_at(who[j]);
-      top_in = top_in || who[j] == 0;
+    const Scratch::Challenge& cc = ch[c];
+    const double u_conflict = u32(hi32(w2)), u_insight = u32(lo32(w2)),
+                 u_mission = u32(hi32(w3));
+    const Scratch::Agent& xh = ag[h];
+    double a = xh.a, pr = xh.p, co = xh.c;
+    bool hero_in = xh.hero != 0, top_in = h == 0;
+    int k = 1;
+    if (p >= 0) {
+      const Scratch::Agent& xp = ag[p];
+      a += xp.a;
+      pr += xp.p;
+      co += xp.c;
+      hero_in = hero_in || xp.hero != 0;
+      top_in = top_in || p == 0;
+      ++k;
+    }
+    if (m >= 0) {
+      const Scratch::Agent& xm = ag[m];
+      a += xm.a;
+      pr += xm.p;
+      co += xm.c;
+      hero_in = hero_in || xm.hero != 0;
+      top_in = top_in || m == 0;
+      ++k;
     }
     a /= k;
     pr /= k;
     co /= k;
     ++rc.interactions;
-    if (m >= 0 || tree.parent[static_cast<std::size_t>(h)] < 0) ++rc.interactions_with_leader;
-    bool solved = false;
+    rc.interactions_with_leader += (m >= 0 || xh.parent < 0) ? 1 : 0;
     if (u_conflict < cfg.conflict_scale * pr * (1.0 - co)) {
       ++rc.all_conflicts;
-      if (elig) ++rc.conflicts;
+      rc.conflicts += static_cast<std::uint64_t>(cc.eligible);
     } else {
       double pi = logistic(cfg.insight_bias + cfg.insight_alignment * (a - 0.5) +
                            cfg.insight_collaboration * (co - 0.5) -
-                           cfg.insight_difficulty * (ws.difficulty[uc] - 0.5));
+                           cfg.insight_difficulty * (cc.difficulty - 0.5));
       if (hero_in) pi += cfg.hero_boost * (1.0 - pi);
       if (u_insight < pi) {
-        solved = true;
         const bool mission = u_mission < a;
         ++rc.insights;
-        if (top_in) ++rc.insights_with_top;
-        if (hero_in) ++rc.insights_with_hero;
-        for (int j = 0; j < k; ++j) ++ws.events[static_cast<std::size_t>(who[j])];
+        rc.insights_with_top += top_in ? 1 : 0;
+        rc.insights_with_hero += hero_in ? 1 : 0;
+        ++events[h];
+        if (p >= 0) ++events[p];
+        if (m >= 0) ++events[m];
         ++rc.solutions;
-        if (h == ws.origin[uc]) ++rc.solutions_at_origin;
-        if (elig) {
+        rc.solutions_at_origin += h == cc.origin ? 1 : 0;
+        if (cc.eligible) {
           ++rc.solved;
-          if (mission)
-            ++rc.solved_aligned;
-          else
-            ++rc.misdirected;
-          rc.time_to_solve_sum += static_cast<double>(s - ws.arrival[uc]);
+          rc.solved_aligned += mission ? 1 : 0;
+          rc.misdirected += mission ? 0 : 1;
+          rc.time_to_solve_sum += static_cast<double>(s - cc.arrival);
         }
+        return;
       }
     }
-    if (!solved) enqueue(h, s + 1, c, 0, -1);  // the challenge stays; the holder decides again
+    enqueue(h, s + 1, c, 0, -1);  // the challenge stays; the holder decides again
   };
 
   // The holder of challenge c decides at step s.
   const auto decide = [&](std::int32_t c, std::int64_t s) {
-    const auto uc = static_cast<std::size_t>(c);
-    const std::int32_t h = ws.holder[uc];
-    const std::int32_t attempt = ws.attempts[uc]++;
-    // One Philox block per attempt: words 0-1 for the decision, 2-3 for the interaction.
-    auto st = stream(ctx, StreamPurpose::interactions, attempt_key(c, attempt));
-    const std::uint64_t w0 = st.next_u64(), w1 = st.next_u64(), w2 = st.next_u64(),
-                        w3 = st.next_u64();
-    const double u_act = hi32(w0), u_lateral = lo32(w0), u_partner = hi32(w1), u_route = lo32(w1);
-    const std::int32_t m = tree.parent[static_cast<std::size_t>(h)];
+    Scratch::Open& oc = open[c];
+    const std::int32_t h = oc.holder;
+    const std::int32_t attempt = oc.attempts++;
+    // One Philox block per attempt: words 0-1 for the decision, 2-3 for the interaction
+    // (the first block of the stream (seed, interactions, organization, attempt key, domain)).
+    const auto blk = rng::Stream::Engine{}(
+        rng::Stream::Engine::ctr_type{{ctx.organization, 0, attempt_key(c, attempt), ctx.domain}},
+        key);
+    ++rng::tls_philox_calls;
+    const std::uint64_t w0 = blk.v[0], w1 = blk.v[1], w2 = blk.v[2], w3 = blk.v[3];
+    const Scratch::Agent& xh = ag[h];
+    const std::int32_t m = xh.parent;
     if (m >= 0) {
       ++rc.decisions;
-      const double p_act = P(h) * (hero_at(h) ? 1.0 : deference);
-      if (!(u_act < p_act)) {  // look up the chart
+      if (hi32(w0) >= xh.t_act) {  // look up the chart
         ++rc.escalations;
-        ws.holder[uc] = m;
-        ++ws.holders[uc];
+        oc.holder = m;
+        ++oc.holders;
         enqueue(m, s + 1, c, 0, -1);
         return;
       }
     }
-    const std::int32_t degree = ties.degree(h);
-    if (degree > 0 && u_lateral < C(h)) {
-      const std::int32_t p = ties.adj[static_cast<std::size_t>(
-          ties.start[static_cast<std::size_t>(h)] +
-          static_cast<std::int32_t>(u_partner * static_cast<double>(degree)))];
+    if (lo32(w0) < xh.t_lat) {  // a lateral partner (t_lat is 0 without ties)
+      const std::int32_t p = adj[xh.tie_start + scaled32(hi32(w1), xh.degree)];
       ++rc.lateral;
-      if (m >= 0 && u_route < cfg.control) {  // must go through (and be joined by) the manager
+      if (m >= 0 && lo32(w1) < t_route) {  // must go through (and be joined by) the manager
         ++rc.routed;
-        ws.pending[2 * uc] = w2;
-        ws.pending[2 * uc + 1] = w3;
+        oc.w2 = w2;
+        oc.w3 = w3;
         enqueue(m, s + 1, c, 1, p);
       } else {
         interact(c, s, h, p, -1, w2, w3);
@@ -306,15 +328,13 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
     }
     if (m >= 0) {  // upward: the manager joins when it processes the request
       ++rc.upward;
-      ws.pending[2 * uc] = w2;
-      ws.pending[2 * uc + 1] = w3;
+      oc.w2 = w2;
+      oc.w3 = w3;
       enqueue(m, s + 1, c, 1, -1);
       return;
     }
     // The top leader without a lateral partner pulls in one of its reports.
-    const std::int32_t r = tree.reports(h);
-    const std::int32_t p = tree.children[static_cast<std::size_t>(
-        tree.child_start[static_cast<std::size_t>(h)] + static_cast<std::int32_t>(u_partner * r))];
+    const std::int32_t p = children[xh.child_start + scaled32(hi32(w1), xh.reports)];
     ++rc.root_pulls;
     interact(c, s, h, p, -1, w2, w3);
   };
@@ -322,33 +342,34 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
   std::int32_t next = 0;
   for (std::int64_t t = 0; t < T; ++t) {
     // Challenges arising at step t join their holders' queues first.
-    while (next < K && ws.arrival[static_cast<std::size_t>(next)] == t) {
+    while (next < K && ch[next].arrival == t) {
       const std::int32_t c = next++;
       ++rc.challenges;
-      if (ws.eligible[static_cast<std::size_t>(c)]) ++rc.eligible;
-      enqueue(ws.origin[static_cast<std::size_t>(c)], t, c, 0, -1);
+      rc.eligible += static_cast<std::uint64_t>(ch[c].eligible);
+      enqueue(ch[c].origin, t, c, 0, -1);
     }
     // Then the items due at step t, in the order they were scheduled (items
     // scheduled while processing step t are due at t + 1 or later).
-    std::int32_t id = ws.bucket_head[static_cast<std::size_t>(t)];
+    std::int32_t id = head[t];
     while (id >= 0) {
-      const Scratch::Event ev = ws.events_pool[static_cast<std::size_t>(id)];
-      ws.events_pool[static_cast<std::size_t>(id)].next = free_list;
+      Scratch::Event* const pool = ws.events_pool.data();
+      const Scratch::Event ev = pool[id];
+      pool[id].next = free_list;
       free_list = id;
       id = ev.next;
-      const auto uc = static_cast<std::size_t>(ev.challenge);
-      if (t > ws.last[uc]) {  // past its deadline: crash and burn
-        ++rc.failed;          // (last + 1 < T here, so the challenge is eligible)
-        rc.blame += static_cast<std::uint64_t>(ws.holders[uc]);
+      const std::int32_t c = ev.challenge;
+      if (t > ch[c].last) {  // past its deadline: crash and burn
+        ++rc.failed;         // (last + 1 < T here, so the challenge is eligible)
+        rc.blame += static_cast<std::uint64_t>(open[c].holders);
         continue;
       }
       if (ev.kind == 0)
-        decide(ev.challenge, t);
+        decide(c, t);
       else
-        interact(ev.challenge, t, ws.holder[uc], ev.partner, ev.agent, ws.pending[2 * uc],
-                 ws.pending[2 * uc + 1]);
+        interact(c, t, open[c].holder, ev.partner, ev.agent, open[c].w2, open[c].w3);
     }
   }
+  out = rc;
 }
 
 }  // namespace

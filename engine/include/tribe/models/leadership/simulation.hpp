@@ -98,19 +98,35 @@ struct Scratch {
   Tree tree;
   Ties ties;
   std::vector<std::int32_t> tmp_i32;
-  std::vector<double> aligned, proactive, collaborative;
-  std::vector<double> eff_a, eff_p, eff_c;  // in effect in one run (heroes applied)
+  std::vector<double> aligned, proactive, collaborative;  // as drawn
   std::vector<std::uint8_t> is_hero;
-  // challenges
-  std::vector<std::int32_t> origin, holder, holders, arrival, last, attempts;
-  std::vector<double> difficulty;
-  std::vector<std::uint8_t> eligible;
-  std::vector<std::uint64_t> pending;  // interaction words of a challenge waiting for its manager
-  // per agent dynamic state
-  std::vector<std::int64_t> busy_step;
-  std::vector<std::int32_t> busy_count, capacity;
-  std::vector<std::uint32_t> events;
-  std::vector<std::uint32_t> sorted;
+  /// A challenge as drawn (arrival order = index order).
+  struct Challenge {
+    std::int32_t origin;   // agent where it arises (its first holder)
+    std::int32_t arrival;  // step it arises
+    std::int32_t last;     // last workable step
+    std::int32_t eligible; // 1 if last + 1 < T (resolved inside the horizon)
+    double difficulty;     // d in [0, 1]
+  };
+  std::vector<Challenge> challenges;
+  /// A challenge's state in one run of the dynamics.
+  struct Open {
+    std::int32_t holder, holders, attempts, unused_;
+    std::uint64_t w2, w3;  // interaction words of an interaction waiting for the manager
+  };
+  std::vector<Open> open;
+  /// An agent's data in one run (qualities and capacities with heroes applied).
+  struct Agent {
+    double a, p, c;              // qualities in effect
+    std::uint64_t t_act, t_lat;  // 32-bit thresholds: u < P_eff and (has ties and u < C)
+    std::int64_t busy_step;      // queue: last busy step and items at it
+    std::int32_t busy_count, capacity;
+    std::int32_t parent, tie_start, degree, child_start, reports;
+    std::uint8_t hero, leader;
+  };
+  std::vector<Agent> agents;
+  std::vector<std::uint32_t> events;  // leadership events per agent (of the last run)
+  std::vector<std::uint32_t> sorted;  // metrics scratch
   struct Event {
     std::int32_t challenge;
     std::int32_t agent;    // whose queue processes it

@@ -1,0 +1,404 @@
+// March (1991) mutual-learning model: rules, simulation and the model plug-in.
+// See engine/include/tribe/models/march/march_model.hpp and docs/docking-march.md.
+#include "tribe/models/march/march_model.hpp"
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <string>
+
+#include "tribe/core/error.hpp"
+#include "tribe/rng/samplers.hpp"
+
+namespace tribe::models::march {
+
+// ---- rules ------------------------------------------------------------------------------------
+
+namespace {
+
+/// Fair coin flips, 64 per Philox word (bit b of word w is flip 64 w + b).
+class Coins {
+ public:
+  explicit Coins(rng::Stream& s) : s_(s) {}
+  std::int8_t sign() noexcept {
+    if (left_ == 0) {
+      word_ = s_.next_u64();
+      left_ = 64;
+    }
+    const auto bit = static_cast<std::int8_t>(word_ & 1u);
+    word_ >>= 1;
+    --left_;
+    return static_cast<std::int8_t>(2 * bit - 1);
+  }
+
+ private:
+  rng::Stream& s_;
+  std::uint64_t word_ = 0;
+  int left_ = 0;
+};
+
+rng::Stream stream(const model::OrgContext& ctx, StreamPurpose p, std::uint64_t substream = 0) {
+  return rng::Stream(ctx.seed, static_cast<std::uint64_t>(p), ctx.organization, substream,
+                     ctx.domain);
+}
+
+void fresh_beliefs(State& s, std::int32_t i, rng::Stream& draws) {
+  std::int8_t* b = &s.beliefs[static_cast<std::size_t>(i) * s.m];
+  for (std::int32_t j = 0; j < s.m; ++j)
+    b[j] = static_cast<std::int8_t>(static_cast<int>(rng::uniform_index(draws, 3)) - 1);
+}
+
+}  // namespace
+
+std::int32_t Config::fast_count() const noexcept {
+  const double k = std::floor(fast_share * individuals + 0.5);
+  return static_cast<std::int32_t>(k < 0 ? 0 : (k > individuals ? individuals : k));
+}
+
+void State::resize(std::int32_t dims, std::int32_t people) {
+  m = dims;
+  n = people;
+  const auto nm = static_cast<std::size_t>(dims) * static_cast<std::size_t>(people);
+  reality.assign(static_cast<std::size_t>(dims), 0);
+  code.assign(static_cast<std::size_t>(dims), 0);
+  beliefs.assign(nm, 0);
+  actions.assign(nm, 0);
+  scores.assign(static_cast<std::size_t>(people), 0);
+  p1.assign(static_cast<std::size_t>(people), 0.0);
+}
+
+void fill_adoption_table(double p2, std::int32_t n, std::vector<double>& adopt) {
+  adopt.assign(static_cast<std::size_t>(n) + 1, 0.0);
+  double keep = 1.0;  // (1 - p2)^k
+  for (std::int32_t k = 0; k <= n; ++k) {
+    adopt[static_cast<std::size_t>(k)] = 1.0 - keep;
+    keep *= 1.0 - p2;
+  }
+}
+
+std::int32_t code_score(const State& s) {
+  std::int32_t score = 0;
+  for (std::int32_t j = 0; j < s.m; ++j) score += s.code[j] * s.reality[j];
+  return score;
+}
+
+double code_knowledge(const State& s) { return static_cast<double>(code_score(s)) / s.m; }
+
+double individual_knowledge(const State& s) {
+  std::int64_t total = 0;
+  for (std::int32_t i = 0; i < s.n; ++i)
+    for (std::int32_t j = 0; j < s.m; ++j) total += s.belief(i, j) * s.reality[j];
+  return static_cast<double>(total) / (static_cast<double>(s.m) * s.n);
+}
+
+void act(State& s, rng::Stream& coin_stream) {
+  Coins coins(coin_stream);
+  for (std::int32_t i = 0; i < s.n; ++i) {
+    const std::size_t row = static_cast<std::size_t>(i) * s.m;
+    std::int32_t score = 0;
+    for (std::int32_t j = 0; j < s.m; ++j) {
+      const std::int8_t b = s.beliefs[row + j];
+      const std::int8_t a = b != 0 ? b : coins.sign();
+      s.actions[row + j] = a;
+      score += a * s.reality[j];
+    }
+    s.scores[i] = score;
+  }
+}
+
+std::int32_t socialize(State& s, rng::Stream& draws) {
+  std::int32_t changed = 0;
+  for (std::int32_t i = 0; i < s.n; ++i) {
+    const double p = s.p1[i];
+    std::int8_t* b = &s.beliefs[static_cast<std::size_t>(i) * s.m];
+    for (std::int32_t j = 0; j < s.m; ++j) {
+      const std::int8_t c = s.code[j];
+      if (c == 0 || b[j] == c) continue;
+      if (rng::bernoulli(draws, p)) {
+        b[j] = static_cast<std::int8_t>(b[j] + c);  // -c -> 0, 0 -> c: one step toward the code
+        ++changed;
+      }
+    }
+  }
+  return changed;
+}
+
+std::int32_t superior_count(const State& s) {
+  const std::int32_t threshold = code_score(s);
+  std::int32_t count = 0;
+  for (std::int32_t i = 0; i < s.n; ++i) count += s.scores[i] > threshold ? 1 : 0;
+  return count;
+}
+
+std::int32_t learn_code(State& s, rng::Stream& draws) {
+  const std::int32_t threshold = code_score(s);
+  // Per dimension: sum of the superior group's actions = majority - minority (signed).
+  std::int32_t changed = 0;
+  bool any = false;
+  for (std::int32_t i = 0; i < s.n && !any; ++i) any = s.scores[i] > threshold;
+  if (!any) return 0;
+  for (std::int32_t j = 0; j < s.m; ++j) {
+    std::int32_t sum = 0;
+    for (std::int32_t i = 0; i < s.n; ++i)
+      if (s.scores[i] > threshold) sum += s.actions[static_cast<std::size_t>(i) * s.m + j];
+    if (sum == 0) continue;  // a tie changes nothing
+    const std::int8_t majority = sum > 0 ? 1 : -1;
+    if (majority == s.code[j]) continue;
+    const auto k = static_cast<std::size_t>(sum > 0 ? sum : -sum);
+    if (rng::uniform(draws) < s.adopt[k]) {
+      s.code[j] = majority;
+      ++changed;
+    }
+  }
+  return changed;
+}
+
+bool at_equilibrium(const State& s) {
+  for (std::int32_t j = 0; j < s.m; ++j)
+    if (s.code[j] == 0) return false;
+  for (std::int32_t i = 0; i < s.n; ++i) {
+    const std::int8_t* b = &s.beliefs[static_cast<std::size_t>(i) * s.m];
+    for (std::int32_t j = 0; j < s.m; ++j)
+      if (b[j] != s.code[j]) return false;
+  }
+  return true;
+}
+
+void simulate_organization(const Config& c, const model::OrgContext& ctx, State& s, Result& r) {
+  s.resize(c.dimensions, c.individuals);
+  for (std::int32_t i = 0; i < s.n; ++i) s.p1[i] = c.p1_of(i);
+  if (s.adopt.size() != static_cast<std::size_t>(s.n) + 1 || s.adopt_p2 != c.p2) {
+    fill_adoption_table(c.p2, s.n, s.adopt);
+    s.adopt_p2 = c.p2;
+  }
+
+  {
+    auto rs = stream(ctx, StreamPurpose::reality);
+    Coins coins(rs);
+    for (std::int32_t j = 0; j < s.m; ++j) s.reality[j] = coins.sign();
+    auto bs = stream(ctx, StreamPurpose::beliefs);
+    for (std::int32_t i = 0; i < s.n; ++i) fresh_beliefs(s, i, bs);
+  }
+  r = Result{};
+  r.initial_knowledge_individuals = individual_knowledge(s);
+  const bool closed = c.p3 == 0.0 && c.p4 == 0.0;
+  bool observed = false;
+  auto observe = [&] {
+    r.knowledge_code_at_period = code_knowledge(s);
+    r.knowledge_individuals_at_period = individual_knowledge(s);
+    observed = true;
+  };
+  if (c.observe_period == 0) observe();
+
+  std::int32_t t = 0;
+  while (t < c.max_periods) {
+    ++t;
+    const auto period = static_cast<std::uint64_t>(t);
+    if (c.p3 > 0.0) {  // 1. turnover
+      auto ts = stream(ctx, StreamPurpose::turnover, period);
+      for (std::int32_t i = 0; i < s.n; ++i)
+        if (rng::bernoulli(ts, c.p3)) fresh_beliefs(s, i, ts);
+    }
+    if (c.p4 > 0.0) {  // 2. turbulence
+      auto ts = stream(ctx, StreamPurpose::turbulence, period);
+      for (std::int32_t j = 0; j < s.m; ++j)
+        if (rng::bernoulli(ts, c.p4)) s.reality[j] = static_cast<std::int8_t>(-s.reality[j]);
+    }
+    auto as = stream(ctx, StreamPurpose::actions, period);
+    act(s, as);  // 3. actions and scores from the beliefs at the start of the step
+    auto ss = stream(ctx, StreamPurpose::socialization, period);
+    socialize(s, ss);  // 4. uses the code at the start of the step
+    auto cs = stream(ctx, StreamPurpose::code, period);
+    learn_code(s, cs);  // 5. uses the actions of step 3 (beliefs at the start of the step)
+    if (t == c.observe_period) observe();
+    if (closed && at_equilibrium(s)) {
+      r.reached_equilibrium = true;
+      break;
+    }
+  }
+  r.periods = t;
+  r.knowledge_code_final = code_knowledge(s);
+  r.knowledge_individuals_final = individual_knowledge(s);
+  // An equilibrium is absorbing: a later observation period sees the same state.
+  if (!observed) observe();
+}
+
+// ---- the model plug-in ------------------------------------------------------------------------
+
+namespace {
+
+using model::ColumnKind;
+using model::ColumnRole;
+using model::ColumnSpec;
+using model::ParameterSpec;
+using model::ParamType;
+
+enum P : std::size_t {
+  kDimensions,
+  kIndividuals,
+  kP1,
+  kP2,
+  kP3,
+  kP4,
+  kFastShare,
+  kP1Fast,
+  kMaxPeriods,
+  kObservePeriod,
+  kParameterCount
+};
+
+ParameterSpec real(std::string name, double lo, double hi, double def, std::string desc) {
+  return ParameterSpec{std::move(name), ParamType::Real, lo, hi, def, {}, std::move(desc)};
+}
+ParameterSpec integer(std::string name, double lo, double hi, double def, std::string desc) {
+  return ParameterSpec{std::move(name), ParamType::Integer, lo, hi, def, {}, std::move(desc)};
+}
+
+std::vector<ParameterSpec> make_parameters() {
+  return {
+      integer("dimensions", 1, 100000, 30, "m: dimensions of reality (each +1 or -1)"),
+      integer("individuals", 1, 100000, 50, "n: individuals in the organization"),
+      real("p1", 0, 1, 0.1,
+           "socialization rate: per period and dimension, probability that a belief differing "
+           "from a non-zero code moves one step toward it"),
+      real("p2", 0, 1, 0.5,
+           "code learning rate: the code adopts the superior group's majority on a dimension "
+           "with probability 1 - (1 - p2)^k, k = majority - minority"),
+      real("p3", 0, 1, 0, "turnover: per period, probability an individual is replaced"),
+      real("p4", 0, 1, 0, "turbulence: per period, probability a dimension of reality flips"),
+      real("fast_share", 0, 1, 0,
+           "share of individuals (round(fast_share * n)) socialized at p1_fast instead of p1"),
+      real("p1_fast", 0, 1, 0.9, "socialization rate of the fast learners"),
+      integer("max_periods", 1, 10000000, 5000,
+              "periods simulated at most (all of them when p3 or p4 > 0)"),
+      integer("observe_period", 0, 10000000, 20,
+              "period after which the *_at_period columns are recorded (0: initial state)"),
+  };
+}
+
+ColumnSpec col(std::string name, ColumnKind kind, ColumnRole role, std::string desc) {
+  return ColumnSpec{std::move(name), kind, role, std::move(desc)};
+}
+
+std::vector<ColumnSpec> make_columns() {
+  const auto D = ColumnRole::Drawn;
+  const auto O = ColumnRole::Outcome;
+  const auto R = ColumnKind::Real;
+  return {
+      col("initial_knowledge_individuals", R, D,
+          "mean over individuals of beliefs x reality / m as drawn (0 beliefs count 0)"),
+      col("knowledge_code_equilibrium", R, O,
+          "code x reality / m at equilibrium (else after max_periods)"),
+      col("knowledge_individuals_equilibrium", R, O,
+          "mean individual beliefs x reality / m at equilibrium (else after max_periods)"),
+      col("equilibrium_period", R, O,
+          "periods until equilibrium (every belief equals a code without 0s); NaN if not reached"),
+      col("reached_equilibrium", ColumnKind::Binary, O,
+          "the equilibrium was reached within max_periods (never when p3 or p4 > 0)"),
+      col("periods", ColumnKind::Count, O, "periods simulated"),
+      col("knowledge_code_at_period", R, O, "code x reality / m after observe_period periods"),
+      col("knowledge_individuals_at_period", R, O,
+          "mean individual beliefs x reality / m after observe_period periods"),
+  };
+}
+constexpr std::size_t kColumnCount = 8;
+
+std::string num(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+Config to_config(const model::ParameterValues& v) {
+  Config c;
+  c.dimensions = static_cast<std::int32_t>(v[kDimensions]);
+  c.individuals = static_cast<std::int32_t>(v[kIndividuals]);
+  c.p1 = v[kP1];
+  c.p2 = v[kP2];
+  c.p3 = v[kP3];
+  c.p4 = v[kP4];
+  c.fast_share = v[kFastShare];
+  c.p1_fast = v[kP1Fast];
+  c.max_periods = static_cast<std::int32_t>(v[kMaxPeriods]);
+  c.observe_period = static_cast<std::int32_t>(v[kObservePeriod]);
+  return c;
+}
+
+class MarchWorkspace final : public model::Workspace {
+ public:
+  State state;
+  Result result;
+};
+
+class MarchCell final : public model::CellModel {
+ public:
+  explicit MarchCell(Config c) : config_(c) {}
+  void simulate(const model::OrgContext& ctx, model::Workspace& ws,
+                std::span<double> row) const override {
+    auto& w = static_cast<MarchWorkspace&>(ws);
+    TRIBE_CHECK(row.size() == kColumnCount, "march: row size differs from the column count");
+    simulate_organization(config_, ctx, w.state, w.result);
+    const Result& r = w.result;
+    row[0] = r.initial_knowledge_individuals;
+    row[1] = r.knowledge_code_final;
+    row[2] = r.knowledge_individuals_final;
+    row[3] = r.reached_equilibrium ? static_cast<double>(r.periods)
+                                   : std::numeric_limits<double>::quiet_NaN();
+    row[4] = r.reached_equilibrium ? 1.0 : 0.0;
+    row[5] = static_cast<double>(r.periods);
+    row[6] = r.knowledge_code_at_period;
+    row[7] = r.knowledge_individuals_at_period;
+  }
+
+ private:
+  Config config_;
+};
+
+class MarchModel final : public model::Model {
+ public:
+  MarchModel() : parameters_(make_parameters()), columns_(make_columns()) {}
+  std::string_view name() const override { return "march"; }
+  std::string_view version() const override { return "1.0.0"; }
+  std::string_view description() const override {
+    return "March (1991) mutual learning: individuals socialize into an organizational code "
+           "(p1) while the code learns from the individuals who outperform it (p2), with "
+           "turnover (p3) and turbulence (p4); knowledge = agreement with an m-dimensional "
+           "reality.";
+  }
+  std::span<const ParameterSpec> parameters() const override { return parameters_; }
+  std::span<const ColumnSpec> columns() const override { return columns_; }
+
+  void validate(const model::ParameterValues& v) const override {
+    if (v.size() != kParameterCount)
+      throw InputError("march: expected " + std::to_string(kParameterCount) +
+                       " parameter values, got " + std::to_string(v.size()));
+    if (v[kObservePeriod] > v[kMaxPeriods])
+      throw InputError("observe_period = " + num(v[kObservePeriod]) +
+                       " must be at most max_periods = " + num(v[kMaxPeriods]));
+    if (v[kDimensions] * v[kIndividuals] > 1.0e8)
+      throw InputError("dimensions * individuals = " + num(v[kDimensions] * v[kIndividuals]) +
+                       " must be at most 1e8");
+  }
+
+  std::unique_ptr<const model::CellModel> bind(const model::ParameterValues& v) const override {
+    validate(v);
+    return std::make_unique<MarchCell>(to_config(v));
+  }
+
+  std::unique_ptr<model::Workspace> make_workspace() const override {
+    return std::make_unique<MarchWorkspace>();
+  }
+
+ private:
+  std::vector<ParameterSpec> parameters_;
+  std::vector<ColumnSpec> columns_;
+};
+
+}  // namespace
+
+const model::Model& model() {
+  static const MarchModel instance;
+  return instance;
+}
+
+}  // namespace tribe::models::march

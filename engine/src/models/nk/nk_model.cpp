@@ -1,0 +1,207 @@
+#include "tribe/models/nk/nk_model.hpp"
+
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tribe/core/error.hpp"
+#include "tribe/models/nk/simulation.hpp"
+
+namespace tribe::models::nk {
+
+namespace {
+
+using model::ColumnKind;
+using model::ColumnRole;
+using model::ColumnSpec;
+using model::ParameterSpec;
+using model::ParamType;
+
+// Parameter indices (the order of parameters()).
+enum P : std::size_t {
+  kBits,
+  kK,
+  kAgents,
+  kRounds,
+  kNetwork,
+  kDensity,
+  kRewired,
+  kExponent,
+  kParameterCount
+};
+
+constexpr int kMaxAgents = 2000;
+
+std::vector<ParameterSpec> make_parameters() {
+  std::vector<ParameterSpec> p;
+  p.push_back({"bits", ParamType::Integer, 1, kMaxBits, 20, {},
+               "N: bits of a solution (the global maximum is found by exhaustive search of the "
+               "2^N solutions)"});
+  p.push_back({"k", ParamType::Integer, 0, kMaxK, 5, {},
+               "K: random interaction partners per bit (at most bits - 1); each bit's "
+               "contribution depends on itself and its K partners"});
+  p.push_back({"agents", ParamType::Integer, 2, kMaxAgents, 100, {}, "number of agents"});
+  p.push_back({"rounds", ParamType::Integer, 0, 100000, 100, {},
+               "synchronous rounds simulated (scores are recorded for t = 0 ... 100)"});
+  p.push_back({"network",
+               ParamType::Choice,
+               0,
+               3,
+               0,
+               {"linear", "full", "random", "small_world"},
+               "communication network: linear (a chain), full (totally connected), random "
+               "(each pair linked with probability density, components then joined), "
+               "small_world (ring lattice of degree 4 with `rewired` links rewired, kept "
+               "connected)"});
+  p.push_back({"density", ParamType::Real, 0, 1, 0.1, {},
+               "random network: probability that a pair of agents is linked"});
+  p.push_back({"rewired", ParamType::Integer, 0, 2 * kMaxAgents, 0, {},
+               "small_world network: number of lattice links rewired (at most 2 * agents)"});
+  p.push_back({"exponent", ParamType::Real, 0, 64, 8, {},
+               "score = (fitness / global maximum)^exponent"});
+  return p;
+}
+
+std::string score_column(int t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "mean_score_t%03d", t);
+  return buf;
+}
+
+std::vector<ColumnSpec> make_columns() {
+  const auto D = ColumnRole::Drawn;
+  const auto O = ColumnRole::Outcome;
+  const auto N = ColumnKind::Count;
+  const auto R = ColumnKind::Real;
+  std::vector<ColumnSpec> c;
+  c.push_back({"global_max_fitness", R, D,
+               "fitness of the landscape's global maximum (exhaustive search)"});
+  c.push_back({"edges", N, D, "links of the realized network"});
+  c.push_back({"network_adjustments", N, D,
+               "random: links added to join components; small_world: rewirings undone "
+               "because they would disconnect the network"});
+  for (int t = 0; t <= kRecordedRounds; ++t)
+    c.push_back({score_column(t), R, O,
+                 "mean score of the agents after round " + std::to_string(t) +
+                     " (t = 0: the random starts); NaN beyond rounds"});
+  c.push_back({"final_mean_score", R, O, "mean score of the agents after the last round"});
+  c.push_back({"final_best_score", R, O, "best score of an agent after the last round"});
+  c.push_back({"rounds_to_equilibrium", R, O,
+               "first round after which all agents share one locally optimal solution "
+               "(nothing can change any more); NaN if not reached within rounds"});
+  c.push_back({"share_at_global_max", R, O,
+               "share of agents whose final solution is the global maximum"});
+  c.push_back({"unique_solutions_final", N, O, "distinct solutions among the agents at the end"});
+  return c;
+}
+
+constexpr std::size_t kColumnCount = 3 + (kRecordedRounds + 1) + 5;
+
+std::string num(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+Config to_config(const model::ParameterValues& v) {
+  Config c;
+  c.bits = static_cast<int>(v[kBits]);
+  c.k = static_cast<int>(v[kK]);
+  c.agents = static_cast<int>(v[kAgents]);
+  c.rounds = static_cast<int>(v[kRounds]);
+  c.network = static_cast<NetworkKind>(static_cast<int>(v[kNetwork]));
+  c.density = v[kDensity];
+  c.rewired = static_cast<int>(v[kRewired]);
+  c.exponent = v[kExponent];
+  return c;
+}
+
+class NkWorkspace final : public model::Workspace {
+ public:
+  Scratch scratch;
+  OrgResult result;
+};
+
+class NkCell final : public model::CellModel {
+ public:
+  explicit NkCell(Config c) : config_(c) {}
+  void simulate(const model::OrgContext& ctx, model::Workspace& ws,
+                std::span<double> row) const override {
+    auto& w = static_cast<NkWorkspace&>(ws);
+    TRIBE_CHECK(row.size() == kColumnCount, "lazer_friedman: row size differs from the column count");
+    simulate_organization(config_, ctx, w.scratch, w.result);
+    const OrgResult& r = w.result;
+    double* out = row.data();
+    *out++ = r.global_max_fitness;
+    *out++ = r.edges;
+    *out++ = r.joined;
+    for (int t = 0; t <= kRecordedRounds; ++t) *out++ = r.mean_score[t];
+    *out++ = r.final_mean_score;
+    *out++ = r.final_best_score;
+    *out++ = r.rounds_to_equilibrium;
+    *out++ = r.share_at_global_max;
+    *out++ = r.unique_solutions_final;
+  }
+
+ private:
+  Config config_;
+};
+
+class NkModel final : public model::Model {
+ public:
+  NkModel() : parameters_(make_parameters()), columns_(make_columns()) {
+    TRIBE_CHECK(columns_.size() == kColumnCount, "lazer_friedman: column count");
+  }
+  std::string_view name() const override { return "lazer_friedman"; }
+  std::string_view version() const override { return "1.0.0"; }
+  std::string_view description() const override {
+    return "Lazer & Friedman (2007): agents on a network (linear, full, random, small world) "
+           "search an NK landscape (N bits, K interactions); each round an agent copies its "
+           "best neighbour if that one scores higher, else tries one random bit flip and keeps "
+           "it if it improves. Score = (fitness / global maximum)^exponent.";
+  }
+  std::span<const ParameterSpec> parameters() const override { return parameters_; }
+  std::span<const ColumnSpec> columns() const override { return columns_; }
+
+  void validate(const model::ParameterValues& v) const override {
+    if (v.size() != kParameterCount)
+      throw InputError("lazer_friedman: expected " + std::to_string(kParameterCount) +
+                       " parameter values, got " + std::to_string(v.size()));
+    if (v[kK] > v[kBits] - 1)
+      throw InputError("k = " + num(v[kK]) + " must be at most bits - 1 = " + num(v[kBits] - 1));
+    const auto network = static_cast<NetworkKind>(static_cast<int>(v[kNetwork]));
+    if (network == NetworkKind::small_world) {
+      if (v[kAgents] < 5)
+        throw InputError("agents = " + num(v[kAgents]) +
+                         " must be at least 5 for network = \"small_world\" (ring lattice of "
+                         "degree 4)");
+      if (v[kRewired] > 2 * v[kAgents])
+        throw InputError("rewired = " + num(v[kRewired]) +
+                         " must be at most 2 * agents = " + num(2 * v[kAgents]) +
+                         " (the links of the ring lattice)");
+    }
+  }
+
+  std::unique_ptr<const model::CellModel> bind(const model::ParameterValues& v) const override {
+    validate(v);
+    return std::make_unique<NkCell>(to_config(v));
+  }
+
+  std::unique_ptr<model::Workspace> make_workspace() const override {
+    return std::make_unique<NkWorkspace>();
+  }
+
+ private:
+  std::vector<ParameterSpec> parameters_;
+  std::vector<ColumnSpec> columns_;
+};
+
+}  // namespace
+
+const model::Model& model() {
+  static const NkModel instance;
+  return instance;
+}
+
+}  // namespace tribe::models::nk

@@ -1,0 +1,310 @@
+#include "tribe/models/nk/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "tribe/core/error.hpp"
+#include "tribe/rng/samplers.hpp"
+
+namespace tribe::models::nk {
+
+namespace {
+
+rng::Stream stream(const model::OrgContext& ctx, StreamPurpose purpose, std::uint64_t sub = 0) {
+  return rng::Stream(ctx.seed, static_cast<std::uint64_t>(purpose), ctx.organization, sub,
+                     ctx.domain);
+}
+
+void from_matrix(int n, const std::vector<std::uint8_t>& m, Network& net) {
+  net.n = n;
+  net.offset.assign(static_cast<std::size_t>(n) + 1, 0);
+  net.adj.clear();
+  for (int a = 0; a < n; ++a) {
+    const std::uint8_t* row = m.data() + static_cast<std::size_t>(a) * n;
+    for (int b = 0; b < n; ++b)
+      if (row[b]) net.adj.push_back(b);
+    net.offset[a + 1] = static_cast<std::int32_t>(net.adj.size());
+  }
+}
+
+/// Labels the connected components of the graph in `m` (component[a] = label, labels
+/// 0, 1, ... in order of their smallest agent); returns how many there are.
+int components(int n, const std::vector<std::uint8_t>& m, NetworkScratch& w) {
+  w.component.assign(static_cast<std::size_t>(n), -1);
+  int label = 0;
+  for (int start = 0; start < n; ++start) {
+    if (w.component[start] >= 0) continue;
+    w.stack.clear();
+    w.stack.push_back(start);
+    w.component[start] = label;
+    while (!w.stack.empty()) {
+      const int a = w.stack.back();
+      w.stack.pop_back();
+      const std::uint8_t* row = m.data() + static_cast<std::size_t>(a) * n;
+      for (int b = 0; b < n; ++b)
+        if (row[b] && w.component[b] < 0) {
+          w.component[b] = label;
+          w.stack.push_back(b);
+        }
+    }
+    ++label;
+  }
+  return label;
+}
+
+void link(std::vector<std::uint8_t>& m, int n, int a, int b, std::uint8_t v) {
+  m[static_cast<std::size_t>(a) * n + b] = v;
+  m[static_cast<std::size_t>(b) * n + a] = v;
+}
+
+}  // namespace
+
+int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stream& s,
+                 Network& net, NetworkScratch& w) {
+  net.n = n;
+  int adjusted = 0;
+  switch (kind) {
+    case NetworkKind::linear:
+      net.offset.resize(static_cast<std::size_t>(n) + 1);
+      net.adj.clear();
+      net.offset[0] = 0;
+      for (int a = 0; a < n; ++a) {
+        if (a > 0) net.adj.push_back(a - 1);
+        if (a + 1 < n) net.adj.push_back(a + 1);
+        net.offset[a + 1] = static_cast<std::int32_t>(net.adj.size());
+      }
+      return 0;
+    case NetworkKind::full:
+      net.offset.resize(static_cast<std::size_t>(n) + 1);
+      net.adj.clear();
+      net.offset[0] = 0;
+      for (int a = 0; a < n; ++a) {
+        for (int b = 0; b < n; ++b)
+          if (b != a) net.adj.push_back(b);
+        net.offset[a + 1] = static_cast<std::int32_t>(net.adj.size());
+      }
+      return 0;
+    case NetworkKind::random: {
+      w.matrix.assign(static_cast<std::size_t>(n) * n, 0);
+      for (int a = 0; a < n; ++a)
+        for (int b = a + 1; b < n; ++b)
+          if (rng::bernoulli(s, density)) link(w.matrix, n, a, b, 1);
+      const int count = components(n, w.matrix, w);
+      if (count > 1) {
+        // Join every other component to that of agent 0 (label 0): one drawn member
+        // of each to one drawn member of component 0.
+        w.pairs.clear();  // members of component 0
+        for (int a = 0; a < n; ++a)
+          if (w.component[a] == 0) w.pairs.push_back(a);
+        for (int label = 1; label < count; ++label) {
+          w.stack.clear();
+          for (int a = 0; a < n; ++a)
+            if (w.component[a] == label) w.stack.push_back(a);
+          const int u = w.stack[rng::uniform_index(s, w.stack.size())];
+          const int v = w.pairs[rng::uniform_index(s, w.pairs.size())];
+          link(w.matrix, n, u, v, 1);
+          ++adjusted;
+        }
+      }
+      from_matrix(n, w.matrix, net);
+      return adjusted;
+    }
+    case NetworkKind::small_world: {
+      w.matrix.assign(static_cast<std::size_t>(n) * n, 0);
+      for (int a = 0; a < n; ++a) {
+        link(w.matrix, n, a, (a + 1) % n, 1);
+        link(w.matrix, n, a, (a + 2) % n, 1);
+      }
+      const int links = 2 * n;  // link id < n: (id, id + 1); else (id - n, id - n + 2)
+      w.pairs.resize(static_cast<std::size_t>(links));
+      for (int i = 0; i < links; ++i) w.pairs[i] = i;
+      int done = 0;
+      for (int tried = 0; tried < links && done < rewired; ++tried) {
+        const auto r = tried + static_cast<int>(rng::uniform_index(s, static_cast<std::uint64_t>(links - tried)));
+        std::swap(w.pairs[tried], w.pairs[r]);
+        const int id = w.pairs[tried];
+        const int u = id < n ? id : id - n;
+        const int v = id < n ? (u + 1) % n : (u + 2) % n;
+        const std::uint8_t* row = w.matrix.data() + static_cast<std::size_t>(u) * n;
+        int candidates = 0;
+        for (int b = 0; b < n; ++b) candidates += (b != u && !row[b]) ? 1 : 0;
+        if (candidates == 0) {
+          ++adjusted;
+          continue;
+        }
+        auto pick = static_cast<int>(rng::uniform_index(s, static_cast<std::uint64_t>(candidates)));
+        int x = -1;
+        for (int b = 0; b < n; ++b)
+          if (b != u && !row[b] && pick-- == 0) {
+            x = b;
+            break;
+          }
+        link(w.matrix, n, u, v, 0);
+        link(w.matrix, n, u, x, 1);
+        if (components(n, w.matrix, w) > 1) {  // undo: the rewiring would split the network
+          link(w.matrix, n, u, x, 0);
+          link(w.matrix, n, u, v, 1);
+          ++adjusted;
+          continue;
+        }
+        ++done;
+      }
+      from_matrix(n, w.matrix, net);
+      return adjusted;
+    }
+  }
+  TRIBE_CHECK(false, "nk: unknown network kind");
+  return 0;
+}
+
+bool is_connected(const Network& net, NetworkScratch& w) {
+  const int n = net.n;
+  if (n == 0) return true;
+  w.component.assign(static_cast<std::size_t>(n), -1);
+  w.stack.clear();
+  w.stack.push_back(0);
+  w.component[0] = 0;
+  int seen = 1;
+  while (!w.stack.empty()) {
+    const int a = w.stack.back();
+    w.stack.pop_back();
+    for (int c = net.offset[a]; c < net.offset[a + 1]; ++c) {
+      const int b = net.adj[c];
+      if (w.component[b] < 0) {
+        w.component[b] = 0;
+        ++seen;
+        w.stack.push_back(b);
+      }
+    }
+  }
+  return seen == n;
+}
+
+int search_round(const Landscape& land, const Network& net, Agents& ag, rng::Stream& s) {
+  const int n = net.n;
+  int changed = 0;
+  for (int a = 0; a < n; ++a) {
+    const double own = ag.fitness[a];
+    int best = -1;
+    double best_f = own;
+    for (int c = net.offset[a]; c < net.offset[a + 1]; ++c) {
+      const int b = net.adj[c];
+      if (ag.fitness[b] > best_f) {
+        best_f = ag.fitness[b];
+        best = b;
+      }
+    }
+    std::uint32_t x = ag.solution[a];
+    double f = own;
+    if (best >= 0) {  // a neighbour scores strictly higher: copy the best one
+      x = ag.solution[best];
+      f = best_f;
+    } else {  // explore: one random bit, kept only if it improves
+      const auto bit = static_cast<int>(rng::uniform_index(s, static_cast<std::uint64_t>(land.n)));
+      const std::uint32_t y = x ^ (1u << bit);
+      const double fy = land.fitness(y);
+      if (fy > f) {
+        x = y;
+        f = fy;
+      }
+    }
+    changed += (x != ag.solution[a]) ? 1 : 0;
+    ag.next[a] = x;
+    ag.next_fitness[a] = f;
+  }
+  ag.solution.swap(ag.next);
+  ag.fitness.swap(ag.next_fitness);
+  return changed;
+}
+
+namespace {
+
+struct Scores {
+  double mean = 0.0;
+  double best = 0.0;
+};
+
+Scores scores(const Agents& ag, double gmax, double exponent) {
+  Scores r;
+  const auto n = ag.fitness.size();
+  double sum = 0.0;
+  for (std::size_t a = 0; a < n; ++a) {
+    const double sc = std::pow(ag.fitness[a] / gmax, exponent);
+    sum += sc;
+    r.best = std::max(r.best, sc);
+  }
+  r.mean = sum / static_cast<double>(n);
+  return r;
+}
+
+/// All agents share one solution and it is a local optimum: nothing can change any more.
+bool absorbed(const Landscape& land, const Agents& ag) {
+  const std::uint32_t x = ag.solution[0];
+  for (std::uint32_t y : ag.solution)
+    if (y != x) return false;
+  return is_local_optimum(land, x);
+}
+
+}  // namespace
+
+void simulate_organization(const Config& c, const model::OrgContext& ctx, Scratch& w,
+                           OrgResult& out) {
+  {
+    auto s = stream(ctx, StreamPurpose::landscape);
+    generate(w.land, c.bits, c.k, s, w.partners);
+  }
+  const GlobalMax g = global_max(w.land, w.search);
+  {
+    auto s = stream(ctx, StreamPurpose::network);
+    out.joined = make_network(c.network, c.agents, c.density, c.rewired, s, w.net, w.net_scratch);
+  }
+  out.edges = static_cast<double>(w.net.edges());
+  out.global_max_fitness = g.fitness;
+
+  auto& ag = w.agents;
+  const auto n = static_cast<std::size_t>(c.agents);
+  ag.solution.resize(n);
+  ag.next.resize(n);
+  ag.fitness.resize(n);
+  ag.next_fitness.resize(n);
+  {
+    auto s = stream(ctx, StreamPurpose::starts);
+    for (std::size_t a = 0; a < n; ++a) {
+      ag.solution[a] = static_cast<std::uint32_t>(s.next_u64() >> (64 - c.bits));
+      ag.fitness[a] = w.land.fitness(ag.solution[a]);
+    }
+  }
+
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  for (double& v : out.mean_score) v = nan;
+  Scores sc = scores(ag, g.fitness, c.exponent);
+  out.mean_score[0] = sc.mean;
+  out.rounds_to_equilibrium = nan;
+  bool done = absorbed(w.land, ag);
+  if (done) out.rounds_to_equilibrium = 0.0;
+  for (int t = 1; t <= c.rounds; ++t) {
+    if (!done) {
+      auto s = stream(ctx, StreamPurpose::search, static_cast<std::uint64_t>(t));
+      const int changed = search_round(w.land, w.net, ag, s);
+      if (changed > 0) sc = scores(ag, g.fitness, c.exponent);
+      if (absorbed(w.land, ag)) {  // absorbing: every later round repeats this one
+        done = true;
+        out.rounds_to_equilibrium = t;
+      }
+    }
+    if (t <= kRecordedRounds) out.mean_score[t] = sc.mean;
+  }
+  out.final_mean_score = sc.mean;
+  out.final_best_score = sc.best;
+
+  std::size_t at_max = 0;
+  for (std::uint32_t x : ag.solution) at_max += (x == g.argmax) ? 1 : 0;
+  out.share_at_global_max = static_cast<double>(at_max) / static_cast<double>(n);
+  w.sorted.assign(ag.solution.begin(), ag.solution.end());
+  std::sort(w.sorted.begin(), w.sorted.end());
+  out.unique_solutions_final =
+      static_cast<double>(std::unique(w.sorted.begin(), w.sorted.end()) - w.sorted.begin());
+}
+
+}  // namespace tribe::models::nk

@@ -1,0 +1,157 @@
+#!/usr/bin/python3
+"""Plots the March (1991) reproductions next to the reference curves.
+
+Usage: /usr/bin/python3 scripts/plot_march.py RESULT.h5 [RESULT.h5 ...] [-o OUTDIR]
+
+Each file is recognised by its experiment name (march_fig1 or march_fig3). Every point is
+the cell mean with its 95% interval (/cells/stats/<column>/mean, ci_low, ci_high), drawn
+against the cell's parameters (/cells/parameters/<p>). Reference curves are drawn dashed
+and labelled with their source (see REFERENCE below and docs/docking-march.md).
+Writes <OUTDIR>/<experiment>.png and .pdf (default OUTDIR: results/figures).
+"""
+import argparse
+import os
+import sys
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+# Okabe-Ito palette.
+OI = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+}
+P2_COLOURS = {0.1: OI["orange"], 0.5: OI["blue"], 0.9: OI["green"]}
+
+P1_LEVELS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+
+# Reference curve for Figure 1. The published figure itself could not be digitized in
+# the session that wrote this script (no copy of the paper's figure was available), so
+# the reference is the independent re-implementation of March's original algorithm by
+# M. Workiewicz (github.com/Mac13kW/March_1991_Original, file
+# Output/March_1991_p1_0.1-0.9_p2_0.1-0.9_p3_0_p4_0_t_limit_100_i_10000.csv: 10,000 runs
+# per point, same rules and the same knowledge measure sum(code x reality) / m), whose
+# author reports that it reproduces March's Figure 1. Replace or add the values read from
+# the paper's figure in PUBLISHED_FIG1 when a copy is at hand (docs/docking-march.md).
+REFERENCE_FIG1_LABEL = "Workiewicz re-implementation (10,000 runs), not read from the paper"
+REFERENCE_FIG1 = {
+    0.1: [0.8633, 0.8171, 0.8051, 0.8021, 0.7994, 0.8032, 0.8060, 0.8090, 0.8132],
+    0.5: [0.9543, 0.9088, 0.8691, 0.8371, 0.8106, 0.7867, 0.7679, 0.7540, 0.7421],
+    0.9: [0.9724, 0.9404, 0.9081, 0.8737, 0.8401, 0.8067, 0.7796, 0.7561, 0.7284],
+}
+# Points read from March (1991) Figure 1: {p2: [knowledge at p1 = 0.1 ... 0.9]}; empty
+# until digitized from the paper (see docs/docking-march.md).
+PUBLISHED_FIG1 = {}
+
+
+def cell_table(f, columns):
+    params = {k: f["cells/parameters"][k][()] for k in f["cells/parameters"].keys()}
+    stats = {}
+    for c in columns:
+        g = f["cells/stats"][c]
+        stats[c] = tuple(g[k][()] for k in ("mean", "ci_low", "ci_high"))
+    return params, stats
+
+
+def errorbars(ax, x, mean, lo, hi, **kw):
+    yerr = np.vstack([mean - lo, hi - mean])
+    ax.errorbar(x, mean, yerr=yerr, capsize=2.5, marker="o", markersize=4, linewidth=1.5, **kw)
+
+
+def plot_fig1(f, out):
+    params, stats = cell_table(f, ["knowledge_code_equilibrium"])
+    mean, lo, hi = stats["knowledge_code_equilibrium"]
+    p1, p2 = params["p1"], params["p2"]
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    for level in sorted(set(np.round(p2, 6))):
+        sel = np.isclose(p2, level)
+        order = np.argsort(p1[sel])
+        colour = P2_COLOURS.get(level, OI["purple"])
+        errorbars(ax, p1[sel][order], mean[sel][order], lo[sel][order], hi[sel][order],
+                  color=colour, label=f"tribe, p2 = {level:g} (95% CI)")
+        if level in REFERENCE_FIG1:
+            ax.plot(P1_LEVELS, REFERENCE_FIG1[level], linestyle="--", color=colour, linewidth=1,
+                    alpha=0.8, label=f"reference, p2 = {level:g}")
+        if level in PUBLISHED_FIG1:
+            ax.plot(P1_LEVELS, PUBLISHED_FIG1[level], linestyle=":", marker="x", color=colour,
+                    label=f"March 1991 Fig. 1 (read from figure), p2 = {level:g}")
+    n = f["cells/organizations"][()] if "cells/organizations" in f else None
+    ax.set_xlabel("socialization rate p1")
+    ax.set_ylabel("equilibrium knowledge of the code")
+    title = "March (1991) Figure 1: m = 30, n = 50, p3 = p4 = 0"
+    ax.set_title(title, fontsize=10)
+    ax.text(0.01, 0.01, "dashed: " + REFERENCE_FIG1_LABEL, transform=ax.transAxes, fontsize=7,
+            color="0.3")
+    ax.legend(fontsize=7, ncol=2, loc="upper right")
+    ax.grid(alpha=0.3)
+    save(fig, out, "march_fig1")
+
+
+def plot_fig3(f, out):
+    cols = ["knowledge_code_at_period", "knowledge_individuals_at_period"]
+    params, stats = cell_table(f, cols)
+    share = params["fast_share"]
+    order = np.argsort(share)
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    labels = {"knowledge_code_at_period": ("code", OI["blue"]),
+              "knowledge_individuals_at_period": ("average individual", OI["vermillion"])}
+    for c in cols:
+        mean, lo, hi = stats[c]
+        name, colour = labels[c]
+        errorbars(ax, share[order] * 50, mean[order], lo[order], hi[order], color=colour,
+                  label=f"tribe, {name} (95% CI)")
+    ax.set_xlabel("number of fast learners (p1 = 0.9) among n = 50; the others p1 = 0.1")
+    ax.set_ylabel("knowledge at period 20")
+    ax.set_title("March (1991) Figure 3: p2 = 0.5, m = 30, period 20", fontsize=10)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    save(fig, out, "march_fig3")
+
+
+def save(fig, out, stem):
+    os.makedirs(out, exist_ok=True)
+    fig.tight_layout()
+    for ext in ("png", "pdf"):
+        path = os.path.join(out, f"{stem}.{ext}")
+        fig.savefig(path, dpi=150)
+        print(path)
+    plt.close(fig)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="+")
+    ap.add_argument("-o", "--outdir", default="results/figures")
+    args = ap.parse_args()
+    status = 0
+    for path in args.files:
+        with h5py.File(path, "r") as f:
+            if int(f.attrs.get("complete", 0)) != 1:
+                print(f"{path}: incomplete result file", file=sys.stderr)
+                status = 1
+                continue
+            name = f.attrs["experiment_name"]
+            name = name.decode() if isinstance(name, bytes) else str(name)
+            if "cells/parameters/p1" in f and "cells/parameters/p2" in f and \
+                    len(set(f["cells/parameters/p1"][()])) > 1:
+                plot_fig1(f, args.outdir)
+            elif "cells/parameters/fast_share" in f:
+                plot_fig3(f, args.outdir)
+            else:
+                print(f"{path}: not a March Figure 1 or 3 experiment ({name})", file=sys.stderr)
+                status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
