@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # The main job: set up everything (Debian packages, release build), run the claims
-# experiment (1,000,000 organizations) and summarize the result file.
+# experiment (1,000,000 organizations), print its report and make its figures.
 #   scripts/run-claims.sh [extra `tribe run` options, e.g. --threads 2]
+# Rerunning after an interruption resumes the run where it stopped.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 mkdir -p results
-build/release/bin/tribe run experiments/claims.toml -o results/claims.h5 --overwrite "$@"
-build/release/bin/tribe inspect results/claims.h5 --columns distributed,solve_rate,leadership_breadth,leadership_evenness,leader_share,queue_mean
+tribe=build/release/bin/tribe
+out=results/claims.h5
+# A finished result from an earlier run is replaced; an interrupted one is resumed.
+if [[ -e "$out" ]]; then rm -f "$out"; fi
+"$tribe" run experiments/claims.toml -o "$out" "$@"
+"$tribe" inspect "$out" --columns distributed,solve_rate,leadership_breadth,leadership_evenness,leader_share,queue_mean
+echo
+"$tribe" report "$out"
+"$tribe" report "$out" --format markdown -o results/claims-report.md
+/usr/bin/python3 scripts/figures.py "$out" -o results/figures
+echo "report: results/claims-report.md, figures: results/figures/" >&2
