@@ -35,14 +35,29 @@ constexpr int kMaxAgents = 2000;
 
 std::vector<ParameterSpec> make_parameters() {
   std::vector<ParameterSpec> p;
-  p.push_back({"bits", ParamType::Integer, 1, kMaxBits, 20, {},
+  p.push_back({"bits",
+               ParamType::Integer,
+               1,
+               kMaxBits,
+               20,
+               {},
                "N: bits of a solution (the global maximum is found by exhaustive search of the "
                "2^N solutions)"});
-  p.push_back({"k", ParamType::Integer, 0, kMaxK, 5, {},
+  p.push_back({"k",
+               ParamType::Integer,
+               0,
+               kMaxK,
+               5,
+               {},
                "K: random interaction partners per bit (at most bits - 1); each bit's "
                "contribution depends on itself and its K partners"});
   p.push_back({"agents", ParamType::Integer, 2, kMaxAgents, 100, {}, "number of agents"});
-  p.push_back({"rounds", ParamType::Integer, 0, 100000, 100, {},
+  p.push_back({"rounds",
+               ParamType::Integer,
+               0,
+               100000,
+               100,
+               {},
                "synchronous rounds simulated (scores are recorded for t = 0 ... 100)"});
   p.push_back({"network",
                ParamType::Choice,
@@ -54,12 +69,22 @@ std::vector<ParameterSpec> make_parameters() {
                "(each pair linked with probability density, components then joined), "
                "small_world (ring lattice of degree 4 with `rewired` links rewired, kept "
                "connected)"});
-  p.push_back({"density", ParamType::Real, 0, 1, 0.1, {},
+  p.push_back({"density",
+               ParamType::Real,
+               0,
+               1,
+               0.1,
+               {},
                "random network: probability that a pair of agents is linked"});
-  p.push_back({"rewired", ParamType::Integer, 0, 2 * kMaxAgents, 0, {},
+  p.push_back({"rewired",
+               ParamType::Integer,
+               0,
+               2 * kMaxAgents,
+               0,
+               {},
                "small_world network: number of lattice links rewired (at most 2 * agents)"});
-  p.push_back({"exponent", ParamType::Real, 0, 64, 8, {},
-               "score = (fitness / global maximum)^exponent"});
+  p.push_back(
+      {"exponent", ParamType::Real, 0, 64, 8, {}, "score = (fitness / global maximum)^exponent"});
   return p;
 }
 
@@ -90,8 +115,8 @@ std::vector<ColumnSpec> make_columns() {
   c.push_back({"rounds_to_equilibrium", R, O,
                "first round after which all agents share one locally optimal solution "
                "(nothing can change any more); NaN if not reached within rounds"});
-  c.push_back({"share_at_global_max", R, O,
-               "share of agents whose final solution is the global maximum"});
+  c.push_back(
+      {"share_at_global_max", R, O, "share of agents whose final solution is the global maximum"});
   c.push_back({"unique_solutions_final", N, O, "distinct solutions among the agents at the end"});
   return c;
 }
@@ -129,7 +154,8 @@ class NkCell final : public model::CellModel {
   void simulate(const model::OrgContext& ctx, model::Workspace& ws,
                 std::span<double> row) const override {
     auto& w = static_cast<NkWorkspace&>(ws);
-    TRIBE_CHECK(row.size() == kColumnCount, "lazer_friedman: row size differs from the column count");
+    TRIBE_CHECK(row.size() == kColumnCount,
+                "lazer_friedman: row size differs from the column count");
     simulate_organization(config_, ctx, w.scratch, w.result);
     const OrgResult& r = w.result;
     double* out = row.data();
@@ -177,9 +203,8 @@ class NkModel final : public model::Model {
                          " must be at least 5 for network = \"small_world\" (ring lattice of "
                          "degree 4)");
       if (v[kRewired] > 2 * v[kAgents])
-        throw InputError("rewired = " + num(v[kRewired]) +
-                         " must be at most 2 * agents = " + num(2 * v[kAgents]) +
-                         " (the links of the ring lattice)");
+        throw InputError("rewired = " + num(v[kRewired]) + " must be at most 2 * agents = " +
+                         num(2 * v[kAgents]) + " (the links of the ring lattice)");
     }
   }
 

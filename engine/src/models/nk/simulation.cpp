@@ -60,8 +60,8 @@ void link(std::vector<std::uint8_t>& m, int n, int a, int b, std::uint8_t v) {
 
 }  // namespace
 
-int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stream& s,
-                 Network& net, NetworkScratch& w) {
+int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stream& s, Network& net,
+                 NetworkScratch& w) {
   net.n = n;
   int adjusted = 0;
   switch (kind) {
@@ -121,7 +121,8 @@ int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stre
       for (int i = 0; i < links; ++i) w.pairs[i] = i;
       int done = 0;
       for (int tried = 0; tried < links && done < rewired; ++tried) {
-        const auto r = tried + static_cast<int>(rng::uniform_index(s, static_cast<std::uint64_t>(links - tried)));
+        const auto r = tried + static_cast<int>(rng::uniform_index(
+                                   s, static_cast<std::uint64_t>(links - tried)));
         std::swap(w.pairs[tried], w.pairs[r]);
         const int id = w.pairs[tried];
         const int u = id < n ? id : id - n;

@@ -7,6 +7,7 @@
 #include <bit>
 #include <cmath>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "tribe/core/error.hpp"
@@ -55,10 +56,12 @@ nk::Landscape counting_landscape(int n) {
 TEST(NkLandscape, FitnessOfAHandComputedTinyLandscape) {
   const auto land = tiny_landscape();
   // x = 0b101: bit0 = 1, bit1 = 0, bit2 = 1.
-  //   bit 0: x0 | x1 << 1 = 1 -> 0.20;  bit 1: x1 | x2 << 1 = 2 -> 0.70;  bit 2: x2 | x0 << 1 = 3 -> 0.35
+  //   bit 0: x0 | x1 << 1 = 1 -> 0.20;  bit 1: x1 | x2 << 1 = 2 -> 0.70;  bit 2: x2 | x0 << 1 = 3
+  //   -> 0.35
   EXPECT_DOUBLE_EQ(land.fitness(0b101), (0.20 + 0.70 + 0.35) / 3);
   EXPECT_DOUBLE_EQ(land.fitness(0b000), (0.10 + 0.50 + 0.05) / 3);
-  // x = 0b110: bit 0: 0 | 1 << 1 = 2 -> 0.30; bit 1: 1 | 1 << 1 = 3 -> 0.80; bit 2: 1 | 0 = 1 -> 0.15
+  // x = 0b110: bit 0: 0 | 1 << 1 = 2 -> 0.30; bit 1: 1 | 1 << 1 = 3 -> 0.80; bit 2: 1 | 0 = 1 ->
+  // 0.15
   EXPECT_DOUBLE_EQ(land.fitness(0b110), (0.30 + 0.80 + 0.15) / 3);
   // x = 0b111: 0.40 + 0.80 + 0.35 is the best of all eight.
   nk::SearchScratch scratch;
@@ -142,6 +145,7 @@ TEST(NkLandscape, KZeroHasOneOptimumOfExpectedFitnessTwoThirds) {
   }
   const double mean = sum / kLandscapes;
   const double se = std::sqrt(1.0 / 18.0 / 10.0 / kLandscapes);  // ~0.0037
+  RecordProperty("mean_max_fitness", std::to_string(mean));
   EXPECT_NEAR(mean, 2.0 / 3.0, 4 * se);
 }
 
@@ -152,15 +156,16 @@ TEST(NkLandscape, KMaximalHasTwoToTheNOverNPlusOneLocalOptima) {
   constexpr int kLandscapes = 200;
   double sum = 0.0, sum2 = 0.0;
   for (std::uint64_t org = 0; org < kLandscapes; ++org) {
-    const auto c = static_cast<double>(nk::count_local_optima(random_landscape(kN, kN - 1, org, 5)));
+    const auto c =
+        static_cast<double>(nk::count_local_optima(random_landscape(kN, kN - 1, org, 5)));
     sum += c;
     sum2 += c * c;
   }
   const double mean = sum / kLandscapes;
   const double sd = std::sqrt((sum2 - sum * sum / kLandscapes) / (kLandscapes - 1));
   const double expected = 1024.0 / 11.0;  // 93.09
-  EXPECT_NEAR(mean, expected, 4 * sd / std::sqrt(kLandscapes) + 0.5)
-      << "sd " << sd;
+  RecordProperty("mean_local_optima", std::to_string(mean));
+  EXPECT_NEAR(mean, expected, 4 * sd / std::sqrt(kLandscapes) + 0.5) << "sd " << sd;
   EXPECT_NEAR(mean, expected, 0.04 * expected);
 }
 
@@ -248,7 +253,9 @@ TEST(NkSearch, AgentsCopyTheBestBetterNeighbourElseExplore) {
 
 namespace {
 
-const tribe::model::Model& lf() { return tribe::model::find_model("lazer_friedman"); }
+const tribe::model::Model& lf() {
+  return tribe::model::find_model("lazer_friedman");
+}
 
 std::vector<double> params(std::initializer_list<std::pair<const char*, double>> set) {
   auto v = tribe::model::defaults(lf().parameters());

@@ -25,8 +25,8 @@ inline constexpr int kMaxBits = 24;
 inline constexpr int kMaxK = 15;
 
 struct Landscape {
-  int n = 0;  // N: bits
-  int k = 0;  // K: partners per bit
+  int n = 0;                           // N: bits
+  int k = 0;                           // K: partners per bit
   std::vector<std::int32_t> partners;  // n * k: partners of bit i at [i * k, (i + 1) * k)
   std::vector<double> table;           // n * 2^(k+1): table of bit i at [i << (k+1), ...)
 
@@ -65,8 +65,8 @@ struct SearchScratch {
 };
 
 struct GlobalMax {
-  double fitness = 0.0;       // exact fitness(argmax) as Landscape::fitness computes it
-  std::uint32_t argmax = 0;   // the (first, in Gray-code order) best solution
+  double fitness = 0.0;      // exact fitness(argmax) as Landscape::fitness computes it
+  std::uint32_t argmax = 0;  // the (first, in Gray-code order) best solution
 };
 
 /// Exhaustive search of all 2^N solutions, incremental in Gray-code order.

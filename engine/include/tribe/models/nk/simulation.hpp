@@ -52,8 +52,8 @@ struct NetworkScratch {
 ///               and another link drawn (each link is tried at most once).
 /// The stream is used only by random and small_world. Returns the number of links added
 /// to join components (random) or of rewirings that were undone (small world).
-int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stream& s,
-                 Network& net, NetworkScratch& scratch);
+int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stream& s, Network& net,
+                 NetworkScratch& scratch);
 
 /// true when the network is connected.
 bool is_connected(const Network& net, NetworkScratch& scratch);
@@ -90,7 +90,8 @@ struct OrgResult {
   double mean_score[kRecordedRounds + 1];  // NaN beyond `rounds`
   double final_mean_score = 0.0;
   double final_best_score = 0.0;
-  double rounds_to_equilibrium = 0.0;  // first round from which nothing can change; NaN if not reached
+  double rounds_to_equilibrium =
+      0.0;  // first round from which nothing can change; NaN if not reached
   double share_at_global_max = 0.0;
   double unique_solutions_final = 0.0;
   double global_max_fitness = 0.0;

@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""Figures of the Lazer & Friedman (2007) docking (PNG at 300 dpi and PDF).
+
+    /usr/bin/python3 scripts/plot_lazer_friedman.py TIME.h5 [DENSITY.h5] [-o OUTDIR]
+
+TIME.h5     result of experiments/lazer_friedman_time.toml (network = linear, full):
+            the average score over rounds t = 0 ... 100 with 95% bands
+            (/cells/stats/mean_score_tXXX/{mean,ci_low,ci_high}), the paired difference
+            linear - full with its 95% band, and the crossing round.
+DENSITY.h5  result of experiments/lazer_friedman_density.toml (network = random, a
+            density factor): the long-run score (final_mean_score) and the scores at
+            t = 5, 10, 20, 50 against the density.
+
+Writes OUTDIR/lazer_friedman_time.{png,pdf} and OUTDIR/lazer_friedman_density.{png,pdf}
+(OUTDIR defaults to results/figures) and prints the numbers it draws. Colours: Okabe & Ito.
+Needs Debian's python3-h5py, python3-numpy and python3-matplotlib.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+try:
+    import h5py  # noqa: E402
+    import numpy as np  # noqa: E402
+except ImportError as e:  # pragma: no cover
+    print(f"plot_lazer_friedman: error: {e}; run with /usr/bin/python3 (python3-h5py, python3-numpy)",
+          file=sys.stderr)
+    sys.exit(2)
+
+OI = {"black": "#000000", "orange": "#E69F00", "skyblue": "#56B4E9", "green": "#009E73",
+      "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
+plt.rcParams.update({
+    "font.size": 8, "axes.titlesize": 9, "axes.titleweight": "bold", "axes.titlelocation": "left",
+    "legend.frameon": False, "axes.spines.top": False, "axes.spines.right": False,
+    "savefig.dpi": 300, "pdf.fonttype": 42, "lines.linewidth": 1.3,
+})
+T_MAX = 100
+T_CRIT = 1.959963984540054  # normal quantile; n >= 500 per cell
+
+
+def fail(msg: str) -> None:
+    print(f"plot_lazer_friedman: error: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def open_result(path: str) -> h5py.File:
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        fail(f"{path}: cannot open ({e})")
+    if f.attrs.get("filetype") != "tribe-result" or int(f.attrs.get("complete", 0)) != 1:
+        fail(f"{path}: not a complete tribe result file")
+    if f.attrs.get("model") != "lazer_friedman":
+        fail(f"{path}: model is {f.attrs.get('model')!r}, not 'lazer_friedman'")
+    return f
+
+
+def param(f: h5py.File, name: str) -> np.ndarray:
+    d = f[f"cells/parameters/{name}"][()]
+    return d.astype(str) if d.dtype.kind in "SO" else d
+
+
+def stat(f: h5py.File, column: str, field: str) -> np.ndarray:
+    return f[f"cells/stats/{column}/{field}"][()]
+
+
+def save(fig, outdir: str, name: str) -> None:
+    os.makedirs(outdir, exist_ok=True)
+    for ext in ("png", "pdf"):
+        fig.savefig(os.path.join(outdir, f"{name}.{ext}"))
+    plt.close(fig)
+    print(f"wrote {os.path.join(outdir, name)}.{{png,pdf}}")
+
+
+def time_figure(path: str, outdir: str) -> None:
+    f = open_result(path)
+    networks = list(param(f, "network"))
+    if "linear" not in networks or "full" not in networks:
+        fail(f"{path}: needs cells with network = linear and network = full (has {networks})")
+    ts = np.arange(T_MAX + 1)
+    cols = [f"mean_score_t{t:03d}" for t in ts]
+    mean = {n: np.array([stat(f, c, "mean")[networks.index(n)] for c in cols]) for n in ("linear", "full")}
+    lo = {n: np.array([stat(f, c, "ci_low")[networks.index(n)] for c in cols]) for n in ("linear", "full")}
+    hi = {n: np.array([stat(f, c, "ci_high")[networks.index(n)] for c in cols]) for n in ("linear", "full")}
+
+    # Paired difference linear - full, organization by organization (common random numbers).
+    cell = f["organizations/cell"][()].astype(int)
+    org = f["organizations/organization"][()].astype(int)
+    il, ifull = networks.index("linear"), networks.index("full")
+    ol, of = np.argsort(org[cell == il]), np.argsort(org[cell == ifull])
+    paired = bool(f.attrs.get("common_random_numbers", 0)) and np.array_equal(
+        org[cell == il][ol], org[cell == ifull][of])
+    diff_m = diff_lo = diff_hi = None
+    if paired:
+        d = np.stack([f[f"organizations/{c}"][()][cell == il][ol] - f[f"organizations/{c}"][()][cell == ifull][of]
+                      for c in cols])
+        diff_m = d.mean(axis=1)
+        se = d.std(axis=1, ddof=1) / np.sqrt(d.shape[1])
+        diff_lo, diff_hi = diff_m - T_CRIT * se, diff_m + T_CRIT * se
+
+    delta = mean["linear"] - mean["full"]
+    ahead = delta > 0
+    crossing = next((t for t in ts if ahead[t:].all()), None)
+    sig = next((t for t in ts if diff_lo is not None and (diff_lo[t:] > 0).all()), None)
+    print(f"{path}: {int(f.attrs['organizations_per_cell'])} landscapes per network, paired = {paired}")
+    for t in (0, 1, 5, 10, 15, 20, 25, 30, 50, 75, 100):
+        line = f"  t = {t:3d}: linear {mean['linear'][t]:.4f}  full {mean['full'][t]:.4f}"
+        if diff_m is not None:
+            line += f"  linear - full {diff_m[t]:+.4f} [{diff_lo[t]:+.4f}, {diff_hi[t]:+.4f}]"
+        print(line)
+    print(f"  crossing round (linear above full from then on): {crossing}")
+    print(f"  first round from which linear - full > 0 at 95% (paired): {sig}")
+
+    fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.9), constrained_layout=True)
+    ax = axes[0]
+    for n, colour, ls, label in (("full", OI["vermillion"], "--", "totally connected"),
+                                 ("linear", OI["blue"], "-", "linear")):
+        ax.fill_between(ts, lo[n], hi[n], color=colour, alpha=0.25, lw=0)
+        ax.plot(ts, mean[n], color=colour, ls=ls, label=label)
+    if crossing is not None:
+        ax.axvline(crossing, color=OI["black"], lw=0.7, ls=":")
+        ax.annotate(f"linear ahead from t = {crossing}", (crossing, 0.93), xytext=(4, 0),
+                    textcoords="offset points", fontsize=7)
+    ax.set_xlabel("round t")
+    ax.set_ylabel("average score (fitness / max)$^8$")
+    ax.set_title("Average score over time (95% bands)")
+    ax.set_xlim(0, T_MAX)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.12))
+    ax = axes[1]
+    if diff_m is not None:
+        ax.fill_between(ts, diff_lo, diff_hi, color=OI["green"], alpha=0.3, lw=0)
+        ax.plot(ts, diff_m, color=OI["green"], label="linear − full (paired)")
+    else:
+        ax.plot(ts, delta, color=OI["green"], label="linear − full")
+    ax.axhline(0, color=OI["black"], lw=0.7)
+    ax.set_xlabel("round t")
+    ax.set_ylabel("difference of average scores")
+    ax.set_title("Linear minus totally connected")
+    ax.set_xlim(0, T_MAX)
+    ax.legend(loc="lower right")
+    save(fig, outdir, "lazer_friedman_time")
+
+
+def density_figure(path: str, outdir: str) -> None:
+    f = open_result(path)
+    density = param(f, "density").astype(float)
+    order = np.argsort(density)
+    density = density[order]
+    agents = param(f, "agents").astype(float)[order]
+    realized = stat(f, "edges", "mean")[order] / (agents * (agents - 1) / 2)
+    rounds = int(param(f, "rounds")[0])
+    print(f"{path}: {int(f.attrs['organizations_per_cell'])} landscapes per density, rounds = {rounds}")
+    series = [("final_mean_score", f"long run (t = {rounds})", OI["blue"], "-", "o"),
+              ("mean_score_t050", "t = 50", OI["green"], "-.", "^"),
+              ("mean_score_t020", "t = 20", OI["orange"], ":", "D"),
+              ("mean_score_t010", "t = 10", OI["purple"], (0, (5, 1)), "v"),
+              ("mean_score_t005", "t = 5", OI["vermillion"], "--", "s")]
+    fig, ax = plt.subplots(figsize=(4.2, 3.0), constrained_layout=True)
+    for col, label, colour, ls, marker in series:
+        m, lo, hi = (stat(f, col, k)[order] for k in ("mean", "ci_low", "ci_high"))
+        ax.errorbar(density, m, yerr=[m - lo, hi - m], color=colour, ls=ls, marker=marker, ms=4,
+                    capsize=2, label=label)
+        print(f"  {col}: " + "  ".join(f"{d:g}:{v:.4f}" for d, v in zip(density, m)))
+    print("  realized density: " + "  ".join(f"{d:g}:{r:.4f}" for d, r in zip(density, realized)))
+    eq = stat(f, "rounds_to_equilibrium", "mean")[order]
+    print("  mean rounds to equilibrium (settled runs): " + "  ".join(f"{d:g}:{v:.1f}" for d, v in zip(density, eq)))
+    ax.set_xscale("log")
+    ax.set_xlabel("density of the random network (probability of a link)")
+    ax.set_ylabel("average score")
+    ax.set_ylim(0, 1)
+    ax.set_title("Score against network density (95% CIs)")
+    ax.legend(loc="lower left", ncol=2)
+    save(fig, outdir, "lazer_friedman_density")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("time", help="result of experiments/lazer_friedman_time.toml")
+    ap.add_argument("density", nargs="?", help="result of experiments/lazer_friedman_density.toml")
+    ap.add_argument("-o", "--outdir", default="results/figures")
+    a = ap.parse_args()
+    time_figure(a.time, a.outdir)
+    if a.density:
+        density_figure(a.density, a.outdir)
+
+
+if __name__ == "__main__":
+    main()
