@@ -14,6 +14,12 @@ DENSITY.h5  result of experiments/lazer_friedman_density.toml (network = random,
 Writes OUTDIR/lazer_friedman_time.{png,pdf} and OUTDIR/lazer_friedman_density.{png,pdf}
 (OUTDIR defaults to results/figures) and prints the numbers it draws. Colours: Okabe & Ito.
 Needs Debian's python3-h5py, python3-numpy and python3-matplotlib.
+
+No published values are drawn: Lazer & Friedman (2007) report their results as figures, and
+the stored copies of the paper that could be searched gave only its abstract, so no number
+could be read from the paper (docs/docking-lazer-friedman.md, "Published results"). Values
+digitized from the paper's figures belong in PUBLISHED_TIME (labelled with their source);
+never fill it from memory.
 """
 from __future__ import annotations
 
@@ -33,6 +39,11 @@ except ImportError as e:  # pragma: no cover
     print(f"plot_lazer_friedman: error: {e}; run with /usr/bin/python3 (python3-h5py, python3-numpy)",
           file=sys.stderr)
     sys.exit(2)
+
+# Average score read from Lazer & Friedman (2007), Figure for linear vs totally connected:
+# {"linear": [(t, score), ...], "full": [...]}. Empty: not available (see the docstring).
+PUBLISHED_TIME: dict[str, list[tuple[float, float]]] = {}
+PUBLISHED_TIME_LABEL = "Lazer & Friedman 2007 (read from figure)"
 
 OI = {"black": "#000000", "orange": "#E69F00", "skyblue": "#56B4E9", "green": "#009E73",
       "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
@@ -124,6 +135,13 @@ def time_figure(path: str, outdir: str) -> None:
                                  ("linear", OI["blue"], "-", "linear")):
         ax.fill_between(ts, lo[n], hi[n], color=colour, alpha=0.25, lw=0)
         ax.plot(ts, mean[n], color=colour, ls=ls, label=label)
+        if PUBLISHED_TIME.get(n):
+            px, py = zip(*PUBLISHED_TIME[n])
+            ax.plot(px, py, ls="none", marker="x", color=colour,
+                    label=f"{label}, {PUBLISHED_TIME_LABEL}")
+    if not PUBLISHED_TIME:
+        ax.text(0.01, 0.01, "tribe only: no published values available", transform=ax.transAxes,
+                fontsize=6, color="0.3")
     if crossing is not None:
         ax.axvline(crossing, color=OI["black"], lw=0.7, ls=":")
         ax.annotate(f"linear ahead from t = {crossing}", (crossing, 0.93), xytext=(4, 0),

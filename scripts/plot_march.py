@@ -35,22 +35,25 @@ P2_COLOURS = {0.1: OI["orange"], 0.5: OI["blue"], 0.9: OI["green"]}
 
 P1_LEVELS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 
-# Reference curve for Figure 1. The published figure itself could not be digitized in
-# the session that wrote this script (no copy of the paper's figure was available), so
-# the reference is the independent re-implementation of March's original algorithm by
-# M. Workiewicz (github.com/Mac13kW/March_1991_Original, file
+# Reference curve for Figure 1. March (1991) gives Figure 1 only as a plot (80 runs per
+# point); no numbers are stated in the text. A search of stored copies of the paper (search
+# corpus "pages") returned only its abstract, so the figure could not be read and NO
+# published values are drawn. The dashed reference is the independent re-implementation of
+# March's original algorithm by M. Workiewicz (github.com/Mac13kW/March_1991_Original, file
 # Output/March_1991_p1_0.1-0.9_p2_0.1-0.9_p3_0_p4_0_t_limit_100_i_10000.csv: 10,000 runs
 # per point, same rules and the same knowledge measure sum(code x reality) / m), whose
-# author reports that it reproduces March's Figure 1. Replace or add the values read from
-# the paper's figure in PUBLISHED_FIG1 when a copy is at hand (docs/docking-march.md).
+# author reports that it reproduces March's Figure 1. It is NOT the published curve. Put
+# values digitized from the paper's figure into PUBLISHED_FIG1 (drawn dotted, labelled
+# "read from figure") when a copy is at hand (docs/docking-march.md, "Published results").
 REFERENCE_FIG1_LABEL = "Workiewicz re-implementation (10,000 runs), not read from the paper"
 REFERENCE_FIG1 = {
     0.1: [0.8633, 0.8171, 0.8051, 0.8021, 0.7994, 0.8032, 0.8060, 0.8090, 0.8132],
     0.5: [0.9543, 0.9088, 0.8691, 0.8371, 0.8106, 0.7867, 0.7679, 0.7540, 0.7421],
     0.9: [0.9724, 0.9404, 0.9081, 0.8737, 0.8401, 0.8067, 0.7796, 0.7561, 0.7284],
 }
-# Points read from March (1991) Figure 1: {p2: [knowledge at p1 = 0.1 ... 0.9]}; empty
-# until digitized from the paper (see docs/docking-march.md).
+# Points read from March (1991) Figure 1: {p2: [knowledge at p1 = 0.1 ... 0.9]}. Empty on
+# purpose: the paper states no numbers for Figure 1 in its text and its figure could not be
+# consulted; never fill this from memory or from a re-implementation.
 PUBLISHED_FIG1 = {}
 
 
@@ -113,6 +116,8 @@ def plot_fig3(f, out):
     ax.set_xlabel("number of fast learners (p1 = 0.9) among n = 50; the others p1 = 0.1")
     ax.set_ylabel("knowledge at period 20")
     ax.set_title("March (1991) Figure 3: p2 = 0.5, m = 30, period 20", fontsize=10)
+    ax.text(0.01, 0.01, "no published or reference values drawn (not available)",
+            transform=ax.transAxes, fontsize=7, color="0.3")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     save(fig, out, "march_fig3")
