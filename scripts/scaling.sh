@@ -10,8 +10,10 @@
 #   OUT          output JSON (default results/scaling/scaling-<UTC date>-<git short sha>.json);
 #                the plot is written next to it (.png, .pdf)
 #   ORGS         organizations for strong scaling (default 8192; weak: ORGS/cores per thread)
+#   BACKENDS     comma-separated backends (default openmp,tbb)
 #   REPEATS      timed repeats of each configuration (default 7; medians are reported)
-#   FIGURE       also copy the plot to this path without extension (e.g. docs/figures/scaling)
+#   FIGURE       also plot to this path without extension (e.g. docs/figures/scaling), with
+#                --best: the fastest repeat of each configuration (least disturbed by other work)
 # See docs/performance.md.
 set -euo pipefail
 
@@ -29,9 +31,9 @@ sha="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 out="${OUT:-results/scaling/scaling-$(date -u +%Y%m%dT%H%M%SZ)-$sha.json}"
 
 "$build/bin/tribe_scaling" "${EXPERIMENT:-experiments/claims.toml}" \
-  --orgs "${ORGS:-8192}" --repeats "${REPEATS:-7}" --backends openmp,tbb --mode both -o "$out" "$@"
+  --orgs "${ORGS:-8192}" --repeats "${REPEATS:-7}" --backends "${BACKENDS:-openmp,tbb}" --mode both -o "$out" "$@"
 /usr/bin/python3 scripts/plot_scaling.py "$out"
 if [[ -n "${FIGURE:-}" ]]; then
-  /usr/bin/python3 scripts/plot_scaling.py "$out" -o "$FIGURE"
+  /usr/bin/python3 scripts/plot_scaling.py "$out" --best -o "$FIGURE"
 fi
 echo "scaling: wrote $out and ${out%.json}.png/.pdf" >&2

@@ -189,3 +189,20 @@ TEST(CliClaims, AClaimTheResultsContradictIsNotSupported) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Cli, AnExperimentWithoutFactorsIsOneCell) {
+  TempDir dir;
+  write_file(dir / "x.toml",
+             "[experiment]\nname = \"one\"\nmodel = \"leadership\"\nseed = 1\norganizations_per_cell = 30\n"
+             "[parameters]\nagents = 20\n");
+  const auto r = run_tribe("run " + (dir / "x.toml").string() + " -q -o " + (dir / "x.h5").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto i = run_tribe("inspect " + (dir / "x.h5").string());
+  ASSERT_EQ(i.exit_code, 0) << i.output;
+  EXPECT_NE(i.output.find("design: 1 cells"), std::string::npos) << i.output;
+  EXPECT_NE(i.output.find("(single cell)"), std::string::npos) << i.output;
+}
+
+}  // namespace
