@@ -132,10 +132,14 @@ class BetaSampler {
       const double z = u1 * u1 * u2;
       const double r = gamma_ * v - kLog4;
       const double t0 = a_ + r - w;
-      if (t0 + 2.609438 >= 5.0 * z) break;  // squeeze: no further logarithm
+      // Cheng's three tests (accept if t0 + 2.609438 >= 5 z, else if t0 > log z, else
+      // if r + alpha log(alpha / (b + w)) >= log z), evaluated together: the same
+      // decision as the sequential form, but the two logarithms run in parallel and
+      // the only branch is the (well predicted) acceptance, which is faster than
+      // skipping them behind two unpredictable branches.
       const double t = std::log(z);
-      if (t0 > t) break;
-      if (r + alpha_ * std::log(alpha_ / (b_ + w)) >= t) break;
+      const double l = std::log(alpha_ / (b_ + w));
+      if ((t0 + 2.609438 >= 5.0 * z) | (t0 > t) | (r + alpha_ * l >= t)) break;
     }
     return swap_ ? b_ / (b_ + w) : w / (b_ + w);
   }

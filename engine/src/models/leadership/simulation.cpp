@@ -35,9 +35,9 @@ inline std::uint64_t threshold32(double p) {
 inline std::uint64_t hi32(std::uint64_t x) { return x >> 32; }
 inline std::uint64_t lo32(std::uint64_t x) { return x & 0xffffffffu; }
 inline double u32(std::uint64_t k) { return static_cast<double>(k) * 0x1.0p-32; }
-// floor(u n) for u = k 2^-32 and 0 <= n < 2^31: k n < 2^63 and k n / 2^32 is exact
-// in double (at most 53 significant bits for n < 2^21; for larger n the integer form is
-// the exact floor of the real product, which is what the index must be).
+// floor(u n) for u = k 2^-32 and 0 <= n < 2^31, in integers: k n < 2^63, so this is
+// the exact floor of the real product (the same as the previous floating-point
+// form, whose product k n 2^-32 is exact in double for n < 2^21).
 inline std::int32_t scaled32(std::uint64_t k, std::int32_t n) {
   return static_cast<std::int32_t>((k * static_cast<std::uint64_t>(n)) >> 32);
 }
@@ -80,6 +80,18 @@ void choose_heroes(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
   }
 }
 
+// Uniform integer in [0, n), 1 <= n < 2^32, from the 32-bit value x (Lemire 2019,
+// multiply-shift with rejection, on 32 bits): exactly uniform; a rejection (probability
+// below n / 2^32) draws a fresh 32-bit value from `s`.
+inline std::uint32_t index32(std::uint64_t x, std::uint64_t n, rng::Stream& s) {
+  std::uint64_t m = x * n;
+  if ((m & 0xffffffffu) < n) {
+    const std::uint64_t threshold = (std::uint64_t{1} << 32) % n;
+    while ((m & 0xffffffffu) < threshold) m = lo32(s.next_u64()) * n;
+  }
+  return static_cast<std::uint32_t>(m >> 32);
+}
+
 // Poisson arrivals over the whole organization (rate arrival_rate * N per step).
 void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws) {
   ws.challenges.clear();
@@ -91,20 +103,17 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
   const double p_deadline = 1.0 / cfg.deadline_mean;
   const double inv_log_q = p_deadline < 1.0 ? 1.0 / std::log1p(-p_deadline) : 0.0;
   const BetaMean difficulty(cfg.difficulty_mean, cfg.difficulty_concentration);
+  const std::uint64_t t_front = threshold32(cfg.front_line_share);
   const auto& leaves = ws.tree.leaves;
-  double t = 0.0;
-  for (;;) {
-    t += rng::exponential(s) / rate;
-    if (t >= cfg.steps) break;
-    const auto step = static_cast<std::int32_t>(t);
-    const double u_front = rng::uniform(s);
-    const auto u_place = s.next_u64();
-    std::int32_t where;
-    if (u_front < cfg.front_line_share)
-      where =
-          leaves[static_cast<std::size_t>(rng::u01(u_place) * static_cast<double>(leaves.size()))];
-    else
-      where = static_cast<std::int32_t>(rng::u01(u_place) * cfg.agents);
+  const auto n_leaves = static_cast<std::uint64_t>(leaves.size());
+  const auto n_agents = static_cast<std::uint64_t>(cfg.agents);
+  // One challenge arising at `step`: place (front line or anywhere: the two 32-bit
+  // halves of one word), difficulty, deadline.
+  const auto arise = [&](std::int32_t step) {
+    const std::uint64_t w = s.next_u64();
+    const std::int32_t where = hi32(w) < t_front
+                                   ? leaves[index32(lo32(w), n_leaves, s)]
+                                   : static_cast<std::int32_t>(index32(lo32(w), n_agents, s));
     const double d = difficulty(s);
     const double g =
         p_deadline < 1.0 ? std::floor(std::log(rng::u01_open_low(s.next_u64())) * inv_log_q) : 0.0;
@@ -113,6 +122,13 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
                               static_cast<std::int64_t>(std::min<std::uint64_t>(extra, 1u << 30));
     ws.challenges.push_back(Scratch::Challenge{where, step, static_cast<std::int32_t>(last),
                                                last + 1 < cfg.steps ? 1 : 0, d});
+  };
+  // Exponential gaps in continuous time; the arrival step is the integer part.
+  double t = 0.0;
+  for (;;) {
+    t += rng::exponential(s) / rate;
+    if (t >= cfg.steps) break;
+    arise(static_cast<std::int32_t>(t));
   }
 }
 
@@ -227,8 +243,10 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
   };
 
   // An interaction of holder h with partner p (or -1) and joining manager m (or -1).
+  // (decide and interact are forced inline into the step loop: measured ~8% faster.)
   const auto interact = [&](std::int32_t c, std::int64_t s, std::int32_t h, std::int32_t p,
-                            std::int32_t m, std::uint64_t w2, std::uint64_t w3) {
+                            std::int32_t m, std::uint64_t w2,
+                            std::uint64_t w3) __attribute__((always_inline)) {
     const Scratch::Challenge& cc = ch[c];
     const double u_conflict = u32(hi32(w2)), u_insight = u32(lo32(w2)),
                  u_mission = u32(hi32(w3));
@@ -290,7 +308,7 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
   };
 
   // The holder of challenge c decides at step s.
-  const auto decide = [&](std::int32_t c, std::int64_t s) {
+  const auto decide = [&](std::int32_t c, std::int64_t s) __attribute__((always_inline)) {
     Scratch::Open& oc = open[c];
     const std::int32_t h = oc.holder;
     const std::int32_t attempt = oc.attempts++;

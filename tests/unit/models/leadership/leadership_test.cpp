@@ -339,6 +339,18 @@ TEST(LeadershipMetrics, GiniOnHandComputedInputs) {
   EXPECT_TRUE(std::isnan(lm::gini(V{})));
   std::vector<std::uint32_t> scratch;
   EXPECT_DOUBLE_EQ(lm::evenness(V{4, 3, 2, 1}, scratch), 0.75);
+  // Small counts take the counting sort, large ones the comparison sort: both agree
+  // with the definition (mean absolute difference over all ordered pairs / 2 mean).
+  EXPECT_DOUBLE_EQ(lm::gini(V{0, 0, 0, 400}), 0.75);
+  for (const V& x : {V{3, 0, 7, 7, 1, 0, 2, 12, 5}, V{1000, 3, 0, 250, 7}, V{9, 9, 9, 8}}) {
+    double diff = 0, sum = 0;
+    for (const auto a : x) {
+      sum += a;
+      for (const auto b : x) diff += std::abs(static_cast<double>(a) - static_cast<double>(b));
+    }
+    const double n = static_cast<double>(x.size());
+    EXPECT_NEAR(lm::gini(x, scratch), diff / (2.0 * n * n * (sum / n)), 1e-12);
+  }
 }
 
 TEST(LeadershipMetrics, BreadthLeaderShareAndClassification) {

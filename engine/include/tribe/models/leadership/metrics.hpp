@@ -11,7 +11,8 @@ namespace tribe::models::leadership {
 /// G = 2 sum_i i x_(i) / (n sum x) - (n + 1) / n with x_(1) <= ... <= x_(n),
 /// i.e. the mean absolute difference over all ordered pairs divided by twice the
 /// mean. 0 for perfect equality, (n - 1) / n when one entry holds everything.
-/// NaN when n == 0 or all counts are 0. `scratch` receives a sorted copy.
+/// NaN when n == 0 or all counts are 0. `scratch` is working memory (a histogram
+/// of the counts when they are small, as events per agent are, else a sorted copy).
 double gini(std::span<const std::uint32_t> counts, std::vector<std::uint32_t>& scratch);
 double gini(std::span<const std::uint32_t> counts);  // convenience (allocates)
 
