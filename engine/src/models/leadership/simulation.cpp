@@ -133,7 +133,9 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
 }
 
 // One run of the dynamics. `heroes_on` false: the same organization with its
-// heroes replaced by the ordinary agents drawn for their places.
+// heroes absent — each replaced by the ordinary agent drawn for its place — while
+// the organization's heroic mindset (hero_deference) stays: it is a property of the
+// people ("we can't lead like Joe"), who still wait for a hero who is not involved.
 void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, bool heroes_on,
                   RunCounts& out) {
   RunCounts rc{};  // local: the counters stay out of reach of the stores below
@@ -145,12 +147,12 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
   const auto uK = static_cast<std::size_t>(K);
   const std::int64_t T = cfg.steps;
 
-  bool any_hero = false;
-  if (heroes_on)
-    for (std::size_t i = 0; i < un && !any_hero; ++i) any_hero = ws.is_hero[i] != 0;
+  bool has_heroes = false;
+  for (std::size_t i = 0; i < un && !has_heroes; ++i) has_heroes = ws.is_hero[i] != 0;
+  const bool any_hero = heroes_on && has_heroes;
   const auto hero_cap = static_cast<std::int32_t>(
       std::max(1.0, std::floor(static_cast<double>(cfg.capacity) * cfg.hero_capacity)));
-  const double deference = any_hero ? 1.0 - cfg.hero_deference : 1.0;
+  const double deference = has_heroes ? 1.0 - cfg.hero_deference : 1.0;
 
   // Agents as seen by this run: qualities in effect (heroes' own qualities replace
   // the drawn ones), capacities, decision thresholds, queue state, structure.
