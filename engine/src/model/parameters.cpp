@@ -63,6 +63,20 @@ std::string format_value(const ParameterSpec& spec, double value) {
   return buf;
 }
 
+ParameterSpec real_parameter(std::string name, double min, double max, double default_value,
+                             std::string description) {
+  return ParameterSpec{std::move(name), ParamType::Real, min, max, default_value, {}, std::move(description)};
+}
+
+ParameterSpec integer_parameter(std::string name, double min, double max, double default_value,
+                                std::string description) {
+  return ParameterSpec{std::move(name), ParamType::Integer, min, max, default_value, {}, std::move(description)};
+}
+
+ColumnSpec column(std::string name, ColumnKind kind, ColumnRole role, std::string description) {
+  return ColumnSpec{std::move(name), kind, role, std::move(description)};
+}
+
 ParameterValues defaults(std::span<const ParameterSpec> specs) {
   ParameterValues v(specs.size());
   for (std::size_t i = 0; i < specs.size(); ++i) v[i] = specs[i].default_value;

@@ -59,6 +59,13 @@ std::size_t find_column(std::span<const ColumnSpec> specs, std::string_view name
 /// Human-readable value of a parameter ("hierarchy", "0.25", "true", "100").
 std::string format_value(const ParameterSpec& spec, double value);
 
+/// Shorthands for model authors.
+ParameterSpec real_parameter(std::string name, double min, double max, double default_value,
+                             std::string description);
+ParameterSpec integer_parameter(std::string name, double min, double max, double default_value,
+                                std::string description);
+ColumnSpec column(std::string name, ColumnKind kind, ColumnRole role, std::string description);
+
 /// Default values of every parameter.
 ParameterValues defaults(std::span<const ParameterSpec> specs);
 

@@ -21,14 +21,17 @@ inline double uniform(Stream& s, double a, double b) noexcept { return a + (b - 
 /// true with probability p (p <= 0 never, p >= 1 always); one draw always.
 inline bool bernoulli(Stream& s, double p) noexcept { return uniform(s) < p; }
 
+// 128-bit products (a GCC/Clang extension; __extension__ keeps -Wpedantic quiet).
+__extension__ using uint128 = unsigned __int128;
+
 /// Uniform integer in [0, n), n >= 1, unbiased (Lemire 2019, multiply-shift with rejection).
 inline std::uint64_t uniform_index(Stream& s, std::uint64_t n) noexcept {
-  unsigned __int128 m = static_cast<unsigned __int128>(s.next_u64()) * n;
+  uint128 m = static_cast<uint128>(s.next_u64()) * n;
   auto low = static_cast<std::uint64_t>(m);
   if (low < n) {
     const std::uint64_t threshold = (0 - n) % n;
     while (low < threshold) {
-      m = static_cast<unsigned __int128>(s.next_u64()) * n;
+      m = static_cast<uint128>(s.next_u64()) * n;
       low = static_cast<std::uint64_t>(m);
     }
   }

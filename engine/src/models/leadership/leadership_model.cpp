@@ -57,17 +57,11 @@ enum P : std::size_t {
   kParameterCount
 };
 
-ParameterSpec real(std::string name, double lo, double hi, double def, std::string desc) {
-  return ParameterSpec{std::move(name), ParamType::Real, lo, hi, def, {}, std::move(desc)};
-}
-ParameterSpec integer(std::string name, double lo, double hi, double def, std::string desc) {
-  return ParameterSpec{std::move(name), ParamType::Integer, lo, hi, def, {}, std::move(desc)};
-}
 
 std::vector<ParameterSpec> make_parameters() {
   std::vector<ParameterSpec> p;
-  p.push_back(integer("agents", 2, 100000, 100, "number of agents N in the organization"));
-  p.push_back(integer("steps", 1, 100000, 200, "number of time steps T simulated"));
+  p.push_back(model::integer_parameter("agents", 2, 100000, 100, "number of agents N in the organization"));
+  p.push_back(model::integer_parameter("steps", 1, 100000, 200, "number of time steps T simulated"));
   p.push_back(ParameterSpec{
       "structure",
       ParamType::Choice,
@@ -78,75 +72,72 @@ std::vector<ParameterSpec> make_parameters() {
       "reporting tree: flat (one leader, everyone reports to it), hierarchy (balanced, "
       "span s, breadth-first fill), random_hierarchy (spans uniform around s), "
       "random_tree (uniform attachment), preferential (preferential attachment)"});
-  p.push_back(integer("span", 1, 100000, 5,
+  p.push_back(model::integer_parameter("span", 1, 100000, 5,
                       "span of control s of hierarchy and random_hierarchy (at most agents - 1)"));
-  p.push_back(real("span_spread", 0, 1, 0.5,
+  p.push_back(model::real_parameter("span_spread", 0, 1, 0.5,
                    "random_hierarchy: each manager's span is uniform in [round(s(1-spread)), "
                    "round(s(1+spread))], at least 1"));
-  p.push_back(real("tie_within", 0, 1, 0.3,
+  p.push_back(model::real_parameter("tie_within", 0, 1, 0.3,
                    "probability of a lateral tie between two siblings (same manager)"));
-  p.push_back(real("tie_across", 0, 1, 0.01,
+  p.push_back(model::real_parameter("tie_across", 0, 1, 0.01,
                    "probability of a lateral tie between two agents that are neither siblings nor "
                    "manager and report"));
-  p.push_back(real("control", 0, 1, 0.2,
+  p.push_back(model::real_parameter("control", 0, 1, 0.2,
                    "upstream control kappa: probability that a lateral interaction must route "
                    "through (wait for, be "
                    "approved and joined by) the holder's manager, using that manager's capacity"));
-  p.push_back(real("aligned", 0, 1, 0.5, "mean alignment A of the agents (Beta mean)"));
-  p.push_back(real("proactive", 0, 1, 0.5, "mean proactivity P of the agents (Beta mean)"));
-  p.push_back(real("collaborative", 0, 1, 0.5, "mean collaboration C of the agents (Beta mean)"));
-  p.push_back(real("concentration", 0.5, 10000, 10,
+  p.push_back(model::real_parameter("aligned", 0, 1, 0.5, "mean alignment A of the agents (Beta mean)"));
+  p.push_back(model::real_parameter("proactive", 0, 1, 0.5, "mean proactivity P of the agents (Beta mean)"));
+  p.push_back(model::real_parameter("collaborative", 0, 1, 0.5, "mean collaboration C of the agents (Beta mean)"));
+  p.push_back(model::real_parameter("concentration", 0.5, 10000, 10,
                    "Beta concentration phi of the agent qualities (variance m(1-m)/(phi+1)); "
                    "qualities independent"));
-  p.push_back(integer("capacity", 1, 1000, 2,
+  p.push_back(model::integer_parameter("capacity", 1, 1000, 2,
                       "queue items (decisions, joined interactions) an agent processes per step"));
   p.push_back(ParameterSpec{"hero", ParamType::Boolean, 0, 1, 0, {}, "the top leader is a hero"});
   p.push_back(
-      real("hero_capacity", 1, 1000, 5, "a hero's capacity is floor(capacity * hero_capacity)"));
-  p.push_back(real("hero_boost", 0, 1, 0.5,
+      model::real_parameter("hero_capacity", 1, 1000, 5, "a hero's capacity is floor(capacity * hero_capacity)"));
+  p.push_back(model::real_parameter("hero_boost", 0, 1, 0.5,
                    "an interaction a hero joins has insight probability p + hero_boost * (1 - p)"));
-  p.push_back(real("hero_quality", 0, 1, 0.9, "a hero's alignment, proactivity and collaboration"));
-  p.push_back(real("hero_deference", 0, 1, 0,
+  p.push_back(model::real_parameter("hero_quality", 0, 1, 0.9, "a hero's alignment, proactivity and collaboration"));
+  p.push_back(model::real_parameter("hero_deference", 0, 1, 0,
                    "heroic mindset: while a hero is present the others' initiative is P * (1 - "
                    "hero_deference)"));
-  p.push_back(integer(
+  p.push_back(model::integer_parameter(
       "hero_managers", 0, 100000, 0,
       "number of further hero-like managers, drawn uniformly among the leaders below the top "
       "(\"finding more Joes\"); at most agents - 1"));
-  p.push_back(real("arrival_rate", 0, 10, 0.01,
+  p.push_back(model::real_parameter("arrival_rate", 0, 10, 0.01,
                    "challenges per agent per step (Poisson over the organization)"));
-  p.push_back(real("front_line_share", 0, 1, 0.8,
+  p.push_back(model::real_parameter("front_line_share", 0, 1, 0.8,
                    "probability a challenge arises at a uniformly drawn front-line agent (no "
                    "reports) rather than a "
                    "uniformly drawn agent"));
-  p.push_back(real("difficulty_mean", 0, 1, 0.5, "mean difficulty of a challenge (Beta mean)"));
+  p.push_back(model::real_parameter("difficulty_mean", 0, 1, 0.5, "mean difficulty of a challenge (Beta mean)"));
   p.push_back(
-      real("difficulty_concentration", 0.5, 10000, 4, "Beta concentration of the difficulty"));
-  p.push_back(real(
+      model::real_parameter("difficulty_concentration", 0.5, 10000, 4, "Beta concentration of the difficulty"));
+  p.push_back(model::real_parameter(
       "deadline_mean", 1, 100000, 10,
       "mean number of steps a challenge may be worked on (1 + geometric with mean deadline_mean)"));
-  p.push_back(real("insight_bias", -20, 20, 0,
+  p.push_back(model::real_parameter("insight_bias", -20, 20, 0,
                    "insight log-odds of average participants (A = C = d = 0.5)"));
-  p.push_back(real("insight_alignment", 0, 50, 4,
+  p.push_back(model::real_parameter("insight_alignment", 0, 50, 4,
                    "insight log-odds per unit of the participants' mean alignment"));
-  p.push_back(real("insight_collaboration", 0, 50, 4,
+  p.push_back(model::real_parameter("insight_collaboration", 0, 50, 4,
                    "insight log-odds per unit of the participants' mean collaboration"));
-  p.push_back(real("insight_difficulty", 0, 50, 4, "insight log-odds lost per unit of difficulty"));
+  p.push_back(model::real_parameter("insight_difficulty", 0, 50, 4, "insight log-odds lost per unit of difficulty"));
   p.push_back(
-      real("conflict_scale", 0, 1, 1,
+      model::real_parameter("conflict_scale", 0, 1, 1,
            "conflict probability = conflict_scale * mean P * (1 - mean C) of the participants"));
-  p.push_back(real("dl_breadth", 0, 1, 0.5, "distributed: minimum leadership breadth"));
+  p.push_back(model::real_parameter("dl_breadth", 0, 1, 0.5, "distributed: minimum leadership breadth"));
   p.push_back(
-      real("dl_evenness", 0, 1, 0.5, "distributed: minimum leadership evenness (1 - Gini)"));
-  p.push_back(real("dl_leader_share", 0, 1, 0.5,
+      model::real_parameter("dl_evenness", 0, 1, 0.5, "distributed: minimum leadership evenness (1 - Gini)"));
+  p.push_back(model::real_parameter("dl_leader_share", 0, 1, 0.5,
                    "distributed: maximum share of insights involving the top leader"));
-  p.push_back(real("dl_solve", 0, 1, 0.5, "distributed: minimum mission-aligned solve rate"));
+  p.push_back(model::real_parameter("dl_solve", 0, 1, 0.5, "distributed: minimum mission-aligned solve rate"));
   return p;
 }
 
-ColumnSpec col(std::string name, ColumnKind kind, ColumnRole role, std::string desc) {
-  return ColumnSpec{std::move(name), kind, role, std::move(desc)};
-}
 
 std::vector<ColumnSpec> make_columns() {
   const auto D = ColumnRole::Drawn;
@@ -155,44 +146,44 @@ std::vector<ColumnSpec> make_columns() {
   const auto N = ColumnKind::Count;
   const auto R = ColumnKind::Real;
   return {
-      col("depth", N, D, "depth of the reporting tree (levels below the top leader)"),
-      col("max_span", N, D, "largest number of direct reports of one agent"),
-      col("lateral_ties", N, D, "number of lateral ties"),
-      col("hero_present", B, D, "the organization has a hero (top leader or hero-like manager)"),
-      col("mean_aligned", R, D, "mean alignment of the agents as drawn (heroes included)"),
-      col("mean_proactive", R, D, "mean proactivity of the agents as drawn (heroes included)"),
-      col("mean_collaborative", R, D,
+      model::column("depth", N, D, "depth of the reporting tree (levels below the top leader)"),
+      model::column("max_span", N, D, "largest number of direct reports of one agent"),
+      model::column("lateral_ties", N, D, "number of lateral ties"),
+      model::column("hero_present", B, D, "the organization has a hero (top leader or hero-like manager)"),
+      model::column("mean_aligned", R, D, "mean alignment of the agents as drawn (heroes included)"),
+      model::column("mean_proactive", R, D, "mean proactivity of the agents as drawn (heroes included)"),
+      model::column("mean_collaborative", R, D,
           "mean collaboration of the agents as drawn (heroes included)"),
-      col("challenges", N, O, "challenges that arose in the horizon"),
-      col("censored", N, O,
+      model::column("challenges", N, O, "challenges that arose in the horizon"),
+      model::column("censored", N, O,
           "challenges whose deadline lies beyond the horizon (excluded from per-challenge rates)"),
-      col("solve_rate", R, O, "solved / resolvable challenges (deadline inside the horizon)"),
-      col("aligned_solve_rate", R, O, "mission-aligned solutions / resolvable challenges"),
-      col("mean_time_to_solve", R, O,
+      model::column("solve_rate", R, O, "solved / resolvable challenges (deadline inside the horizon)"),
+      model::column("aligned_solve_rate", R, O, "mission-aligned solutions / resolvable challenges"),
+      model::column("mean_time_to_solve", R, O,
           "mean steps from arising to solution (resolvable challenges)"),
-      col("front_line_initiative", R, O,
+      model::column("front_line_initiative", R, O,
           "share of solutions found while the agent where the challenge arose held it"),
-      col("escalation_rate", R, O,
+      model::column("escalation_rate", R, O,
           "share of initiative decisions (holders with a manager) that escalated"),
-      col("queue_mean", R, O,
+      model::column("queue_mean", R, O,
           "mean number of items waiting ahead of an item joining a leader's queue"),
-      col("queue_max", N, O, "largest number of items waiting ahead of an item at any leader"),
-      col("conflicts_per_challenge", R, O, "conflict events per resolvable challenge"),
-      col("misdirected_per_challenge", R, O,
+      model::column("queue_max", N, O, "largest number of items waiting ahead of an item at any leader"),
+      model::column("conflicts_per_challenge", R, O, "conflict events per resolvable challenge"),
+      model::column("misdirected_per_challenge", R, O,
           "solutions not serving the mission per resolvable challenge"),
-      col("failures_per_challenge", R, O,
+      model::column("failures_per_challenge", R, O,
           "challenges failed at their deadline per resolvable challenge"),
-      col("blame_per_challenge", R, O,
+      model::column("blame_per_challenge", R, O,
           "blame events (one per agent that held a failed challenge) per resolvable challenge"),
-      col("leadership_breadth", R, O, "share of agents with at least one leadership event"),
-      col("leadership_evenness", R, O, "1 - Gini of leadership events over all agents"),
-      col("leader_share", R, O,
+      model::column("leadership_breadth", R, O, "share of agents with at least one leadership event"),
+      model::column("leadership_evenness", R, O, "1 - Gini of leadership events over all agents"),
+      model::column("leader_share", R, O,
           "share of insights (leadership moments) in which the top leader took part"),
-      col("hero_dependence", R, O,
+      model::column("hero_dependence", R, O,
           "solve rate minus that of the same organization (structure, qualities, arrivals, common "
           "random numbers) "
           "with its heroes replaced by ordinary agents; NaN without a hero"),
-      col("distributed", B, O,
+      model::column("distributed", B, O,
           "breadth >= dl_breadth and evenness >= dl_evenness and leader_share <= dl_leader_share "
           "and "
           "aligned_solve_rate >= dl_solve"),

@@ -247,57 +247,48 @@ enum P : std::size_t {
   kParameterCount
 };
 
-ParameterSpec real(std::string name, double lo, double hi, double def, std::string desc) {
-  return ParameterSpec{std::move(name), ParamType::Real, lo, hi, def, {}, std::move(desc)};
-}
-ParameterSpec integer(std::string name, double lo, double hi, double def, std::string desc) {
-  return ParameterSpec{std::move(name), ParamType::Integer, lo, hi, def, {}, std::move(desc)};
-}
 
 std::vector<ParameterSpec> make_parameters() {
   return {
-      integer("dimensions", 1, 100000, 30, "m: dimensions of reality (each +1 or -1)"),
-      integer("individuals", 1, 100000, 50, "n: individuals in the organization"),
-      real("p1", 0, 1, 0.1,
+      model::integer_parameter("dimensions", 1, 100000, 30, "m: dimensions of reality (each +1 or -1)"),
+      model::integer_parameter("individuals", 1, 100000, 50, "n: individuals in the organization"),
+      model::real_parameter("p1", 0, 1, 0.1,
            "socialization rate: per period and dimension, probability that a belief differing "
            "from a non-zero code moves one step toward it"),
-      real("p2", 0, 1, 0.5,
+      model::real_parameter("p2", 0, 1, 0.5,
            "code learning rate: the code adopts the superior group's majority on a dimension "
            "with probability 1 - (1 - p2)^k, k = majority - minority"),
-      real("p3", 0, 1, 0, "turnover: per period, probability an individual is replaced"),
-      real("p4", 0, 1, 0, "turbulence: per period, probability a dimension of reality flips"),
-      real("fast_share", 0, 1, 0,
+      model::real_parameter("p3", 0, 1, 0, "turnover: per period, probability an individual is replaced"),
+      model::real_parameter("p4", 0, 1, 0, "turbulence: per period, probability a dimension of reality flips"),
+      model::real_parameter("fast_share", 0, 1, 0,
            "share of individuals (round(fast_share * n)) socialized at p1_fast instead of p1"),
-      real("p1_fast", 0, 1, 0.9, "socialization rate of the fast learners"),
-      integer("max_periods", 1, 10000000, 5000,
+      model::real_parameter("p1_fast", 0, 1, 0.9, "socialization rate of the fast learners"),
+      model::integer_parameter("max_periods", 1, 10000000, 5000,
               "periods simulated at most (all of them when p3 or p4 > 0)"),
-      integer("observe_period", 0, 10000000, 20,
+      model::integer_parameter("observe_period", 0, 10000000, 20,
               "period after which the *_at_period columns are recorded (0: initial state)"),
   };
 }
 
-ColumnSpec col(std::string name, ColumnKind kind, ColumnRole role, std::string desc) {
-  return ColumnSpec{std::move(name), kind, role, std::move(desc)};
-}
 
 std::vector<ColumnSpec> make_columns() {
   const auto D = ColumnRole::Drawn;
   const auto O = ColumnRole::Outcome;
   const auto R = ColumnKind::Real;
   return {
-      col("initial_knowledge_individuals", R, D,
+      model::column("initial_knowledge_individuals", R, D,
           "mean over individuals of beliefs x reality / m as drawn (0 beliefs count 0)"),
-      col("knowledge_code_equilibrium", R, O,
+      model::column("knowledge_code_equilibrium", R, O,
           "code x reality / m at equilibrium (else after max_periods)"),
-      col("knowledge_individuals_equilibrium", R, O,
+      model::column("knowledge_individuals_equilibrium", R, O,
           "mean individual beliefs x reality / m at equilibrium (else after max_periods)"),
-      col("equilibrium_period", R, O,
+      model::column("equilibrium_period", R, O,
           "periods until equilibrium (every belief equals a code without 0s); NaN if not reached"),
-      col("reached_equilibrium", ColumnKind::Binary, O,
+      model::column("reached_equilibrium", ColumnKind::Binary, O,
           "the equilibrium was reached within max_periods (never when p3 or p4 > 0)"),
-      col("periods", ColumnKind::Count, O, "periods simulated"),
-      col("knowledge_code_at_period", R, O, "code x reality / m after observe_period periods"),
-      col("knowledge_individuals_at_period", R, O,
+      model::column("periods", ColumnKind::Count, O, "periods simulated"),
+      model::column("knowledge_code_at_period", R, O, "code x reality / m after observe_period periods"),
+      model::column("knowledge_individuals_at_period", R, O,
           "mean individual beliefs x reality / m after observe_period periods"),
   };
 }
