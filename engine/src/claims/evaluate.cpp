@@ -55,23 +55,36 @@ std::vector<std::uint64_t> select_cells(const design::RunPlan& plan, const Selec
 
 struct Pooled {
   std::uint64_t n = 0;
-  double successes = 0;  // binary columns
+  double successes = 0;  // sum of the values (binary columns: successes)
   double mean = 0, m2 = 0;
-  void add(double v) {
-    if (std::isnan(v)) return;
-    ++n;
-    successes += v;
-    const double d = v - mean;
-    mean += d / static_cast<double>(n);
-    m2 += d * (v - mean);
+  /// Adds one cell's values: two passes over the cell (no division per value), then
+  /// the pairwise merge of Chan et al. (1979) into the pooled figures.
+  void add_cell(const std::vector<double>& values) {
+    std::uint64_t k = 0;
+    double sum = 0;
+    for (double v : values)
+      if (!std::isnan(v)) {
+        ++k;
+        sum += v;
+      }
+    if (k == 0) return;
+    const double m = sum / static_cast<double>(k);
+    double sq = 0;
+    for (double v : values)
+      if (!std::isnan(v)) sq += (v - m) * (v - m);
+    const double na = static_cast<double>(n), nb = static_cast<double>(k), nt = na + nb;
+    const double delta = m - mean;
+    mean += delta * (nb / nt);
+    m2 += sq + delta * delta * (na * nb / nt);
+    n += k;
+    successes += sum;
   }
   double sd() const { return n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN; }
 };
 
 Pooled pool(const CellData& data, const std::string& column, const std::vector<std::uint64_t>& cells) {
   Pooled p;
-  for (auto c : cells)
-    for (double v : data.read(column, c)) p.add(v);
+  for (auto c : cells) p.add_cell(data.read(column, c));
   return p;
 }
 
@@ -305,21 +318,28 @@ class RederivedData final : public CellData {
  public:
   RederivedData(const design::RunPlan& plan, const CellData& base) : plan_(plan), base_(base) {}
 
-  void set_values(std::vector<model::ParameterValues> per_cell) { values_ = std::move(per_cell); }
+  void set_values(std::vector<model::ParameterValues> per_cell) {
+    values_ = std::move(per_cell);
+    derived_.clear();
+  }
 
   std::vector<double> read(const std::string& column, std::uint64_t cell) const override {
     const auto& model = *plan_.experiment().model;
     const auto derived = model.derived_columns();
     for (std::size_t d = 0; d < derived.size(); ++d) {
       if (derived[d].column != column) continue;
-      std::vector<std::vector<double>> inputs;
-      for (const auto& in : derived[d].inputs) inputs.push_back(cached(in, cell));
-      std::vector<double> out(inputs.empty() ? 0 : inputs[0].size());
+      // Several claims read the same cells under the same thresholds: derive once.
+      const auto key = std::make_pair(column, cell);
+      if (auto it = derived_.find(key); it != derived_.end()) return it->second;
+      std::vector<const std::vector<double>*> inputs;  // cached columns, not copies
+      for (const auto& in : derived[d].inputs) inputs.push_back(&cached(in, cell));
+      std::vector<double> out(inputs.empty() ? 0 : inputs[0]->size());
       std::vector<double> row(inputs.size());
       for (std::size_t i = 0; i < out.size(); ++i) {
-        for (std::size_t k = 0; k < inputs.size(); ++k) row[k] = inputs[k][i];
+        for (std::size_t k = 0; k < inputs.size(); ++k) row[k] = (*inputs[k])[i];
         out[i] = model.derive(d, row, values_[cell]);
       }
+      derived_.emplace(key, out);
       return out;
     }
     return cached(column, cell);
@@ -337,6 +357,7 @@ class RederivedData final : public CellData {
   const CellData& base_;
   std::vector<model::ParameterValues> values_;
   mutable std::map<std::pair<std::string, std::uint64_t>, std::vector<double>> cache_;
+  mutable std::map<std::pair<std::string, std::uint64_t>, std::vector<double>> derived_;  // this grid point
 };
 
 bool depends_on_thresholds(const design::RunPlan& plan, const ClaimSpec& c) {

@@ -177,11 +177,11 @@ std::vector<std::uint32_t> read_u32s_attribute(hid_t obj, const std::string& nam
 }
 
 void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
-                   const void* data, std::uint64_t n, const std::string& ctx) {
+                   const void* data, std::uint64_t n, const std::string& ctx, bool compress) {
   const hsize_t dims = n;
   Handle space = checked(H5Screate_simple(1, &dims, nullptr), H5Sclose, ctx, "cannot create dataspace");
   Handle dcpl = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
-  if (n >= 4096) {
+  if (compress && n >= 4096) {
     const hsize_t chunk = std::min<hsize_t>(n, 65536);
     H5Pset_chunk(dcpl.get(), 1, &chunk);
     H5Pset_shuffle(dcpl.get());

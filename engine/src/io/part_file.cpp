@@ -119,12 +119,16 @@ void PartWriter::flush_to(const fs::path& path) {
         cell_col.push_back(static_cast<double>(b.block.cell));
         org_col.push_back(static_cast<double>(b.block.first + i));
       }
-    write_typed_column(orgs.get(), "cell", model::ColumnKind::Count, cell_col, ctx);
+    // Parts of a running job are temporary: stored uncompressed (cheap for the writer
+    // thread, which shares the cores with the workers); a shard, which is kept, is compressed.
+    const bool compress = directory_.empty();
+    write_typed_column(orgs.get(), "cell", model::ColumnKind::Count, cell_col, ctx, compress);
     std::vector<std::uint64_t> org_u64(org_col.begin(), org_col.end());
-    h5::write_dataset(orgs.get(), "organization", H5T_STD_U64LE, H5T_NATIVE_UINT64, org_u64.data(), nrows, ctx);
+    h5::write_dataset(orgs.get(), "organization", H5T_STD_U64LE, H5T_NATIVE_UINT64, org_u64.data(), nrows, ctx,
+                      compress);
     for (std::size_t c = 0; c < ncol; ++c) {
       for (std::uint64_t r = 0; r < nrows; ++r) col[r] = rows_[r * ncol + c];
-      write_typed_column(orgs.get(), columns[c].name, columns[c].kind, col, ctx);
+      write_typed_column(orgs.get(), columns[c].name, columns[c].kind, col, ctx, compress);
     }
 
     h5::Handle blocks = h5::create_group(root, "blocks", ctx);
@@ -157,13 +161,16 @@ void PartWriter::flush_to(const fs::path& path) {
     blocks.reset();
     acc.reset();
     close_file_checked(file, tmp, ctx);
-    // Every column must read back whole.
+    // Every column must be there, whole (metadata only: the data itself was checked
+    // when each dataset was closed).
     h5::Handle back = h5::checked(H5Fopen(tmp.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, ctx,
                                   "the part just written cannot be read back (disk full?)");
     h5::Handle g = h5::open_group(back.get(), "organizations", ctx);
     for (const auto& name : h5::list(g.get(), ctx)) {
-      const auto v = h5::read_doubles(g.get(), name, ctx);
-      if (v.size() != nrows) throw EnvironmentError(ctx + ": the part just written is short (disk full?)");
+      h5::Handle ds = h5::checked(H5Dopen2(g.get(), name.c_str(), H5P_DEFAULT), H5Dclose, ctx,
+                                  "the part just written cannot be read back (disk full?)");
+      if (h5::length(ds.get(), ctx) != nrows)
+        throw EnvironmentError(ctx + ": the part just written is short (disk full?)");
     }
   }
   // Durable before it becomes visible under its final name.

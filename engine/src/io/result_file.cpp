@@ -82,23 +82,23 @@ namespace {
 }  // namespace
 
 void write_typed_column(hid_t group, const std::string& name, ColumnKind kind, std::span<const double> values,
-                        const std::string& ctx) {
+                        const std::string& ctx, bool compress) {
   const std::uint64_t n = values.size();
   switch (kind) {
     case ColumnKind::Binary: {
       std::vector<std::uint8_t> v(n);
       for (std::uint64_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>(values[i]);
-      h5::write_dataset(group, name, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), n, ctx);
+      h5::write_dataset(group, name, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), n, ctx, compress);
       return;
     }
     case ColumnKind::Count: {
       std::vector<std::uint32_t> v(n);
       for (std::uint64_t i = 0; i < n; ++i) v[i] = static_cast<std::uint32_t>(values[i]);
-      h5::write_dataset(group, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, v.data(), n, ctx);
+      h5::write_dataset(group, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, v.data(), n, ctx, compress);
       return;
     }
     case ColumnKind::Real:
-      h5::write_dataset(group, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), n, ctx);
+      h5::write_dataset(group, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), n, ctx, compress);
       return;
   }
 }

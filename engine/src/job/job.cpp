@@ -1,6 +1,8 @@
 #include "tribe/job/job.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <system_error>
 
 #include "tribe/core/error.hpp"
@@ -197,7 +199,13 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
     single.flush_to(o.output);
   } else {
     if (!o.precision) io::check_coverage(all, plan);
+    const auto start = std::chrono::steady_clock::now();
+    note(o, "assembling " + o.output.string() + " from " + count(all.size()) + " parts" +
+                (x.claims.empty() ? "" : " and evaluating " + count(x.claims.size()) + " claims"));
     io::assemble(all, plan, o.output, o.overwrite, info);
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    note(o, "assembled in " + std::string(took) + " s");
   }
   fs::remove_all(parts_dir, ec);
   r.complete = true;

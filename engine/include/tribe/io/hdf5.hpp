@@ -73,9 +73,10 @@ double read_double_attribute(hid_t obj, const std::string& name, const std::stri
 std::vector<std::uint32_t> read_u32s_attribute(hid_t obj, const std::string& name, const std::string& ctx);
 
 // One-dimensional datasets.
-/// Writes a whole 1-D dataset of `mem_type` values stored as `file_type` (compressed if large).
+/// Writes a whole 1-D dataset of `mem_type` values stored as `file_type` (compressed if
+/// large and `compress`).
 void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
-                   const void* data, std::uint64_t n, const std::string& ctx);
+                   const void* data, std::uint64_t n, const std::string& ctx, bool compress = true);
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values,
                    const std::string& ctx);
 /// Creates an extendible, chunked, shuffled and deflated 1-D dataset of length 0.

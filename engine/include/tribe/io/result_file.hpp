@@ -28,7 +28,7 @@ struct RunInfo {
 /// Writes a whole column of per-organization values in the storage type of its kind
 /// (uint8 for binary, uint32 for counts, float64 for reals), compressed.
 void write_typed_column(hid_t group, const std::string& name, model::ColumnKind kind,
-                        std::span<const double> values, const std::string& ctx);
+                        std::span<const double> values, const std::string& ctx, bool compress = true);
 
 /// Confidence level of every interval in the cell table.
 inline constexpr double kConfidence = 0.95;

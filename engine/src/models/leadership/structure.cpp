@@ -83,11 +83,37 @@ void finish_tree(Tree& tree, std::vector<std::int32_t>& count) {
 
 namespace {
 
+// Above this tie probability, pairs are drawn one by one (see skip_pairs).
+constexpr double kDensePairs = 0.1;
+
 // All pairs (v, w), 0 <= w < v < k, each with probability p, in the order of
 // Batagelj & Brandes (2005), algorithm G(n, p) with geometric skips.
 template <class Emit>
-void skip_pairs(std::int64_t k, double p, rng::Stream& stream, Emit&& emit) {
+void skip_pairs(std::int64_t k, double p, rng::Stream& stream, Emit& emit) {
   if (p <= 0.0 || k < 2) return;
+  if (p >= kDensePairs) {
+    // Dense ties: one Bernoulli per pair from 32-bit halves of the draws is cheaper
+    // than a logarithm per tie. P(u < ceil(p 2^32)) = p to within 2^-32, the model's
+    // resolution of every decision. Same pair order as the skipping below.
+    const double scaled = std::ceil(p * 4294967296.0);
+    const std::uint64_t t = scaled >= 4294967296.0 ? 4294967296ULL : static_cast<std::uint64_t>(scaled);
+    std::uint64_t word = 0;
+    bool have_half = false;
+    for (std::int64_t v = 1; v < k; ++v) {
+      for (std::int64_t w = 0; w < v; ++w) {
+        std::uint64_t u;
+        if (have_half) {
+          u = word >> 32;
+        } else {
+          word = stream.next_u64();
+          u = word & 0xffffffffULL;
+        }
+        have_half = !have_half;
+        emit.dense(v, w, u < t);
+      }
+    }
+    return;
+  }
   // Skips are geometric (failures before a success), by inversion as in
   // rng::geometric, with log(1 - p) computed once.
   const double inv_log_q = p < 1.0 ? 1.0 / std::log1p(-p) : 0.0;
@@ -106,33 +132,72 @@ void skip_pairs(std::int64_t k, double p, rng::Stream& stream, Emit&& emit) {
   }
 }
 
+/// Receives drawn ties; `dense` stores every candidate pair and keeps it only when
+/// `keep` (no unpredictable branch per pair: a third of the pairs are ties at 0.3).
+struct TieSink {
+  std::vector<std::int32_t>& a;
+  std::vector<std::int32_t>& b;
+  const std::int32_t* map;  // local index -> agent (null: identity)
+  std::size_t count;
+
+  std::int32_t agent(std::int64_t i) const { return map ? map[i] : static_cast<std::int32_t>(i); }
+  void operator()(std::int64_t v, std::int64_t w) {
+    reserve_one();
+    a[count] = agent(v);
+    b[count] = agent(w);
+    ++count;
+  }
+  void dense(std::int64_t v, std::int64_t w, bool keep) {
+    reserve_one();
+    a[count] = agent(v);
+    b[count] = agent(w);
+    count += keep ? 1 : 0;
+  }
+  void reserve_one() {
+    if (count == a.size()) {  // grow geometrically; the workspace keeps the capacity
+      a.resize(std::max<std::size_t>(64, 2 * a.size()));
+      b.resize(a.size());
+    }
+  }
+};
+
 }  // namespace
 
 void generate_ties(const Tree& tree, double tie_within, double tie_across, rng::Stream& stream,
                    Ties& ties) {
   const std::int32_t n = tree.size();
-  ties.edge_a.clear();
-  ties.edge_b.clear();
+  // Edges are written into the workspace's arrays (sized up front, never shrunk).
+  std::size_t count = 0;
   // Siblings: pairs within each manager's group of reports.
   if (tie_within > 0.0) {
     for (std::int32_t m = 0; m < n; ++m) {
-      const std::int32_t* g = tree.children.data() + tree.child_start[m];
-      skip_pairs(tree.reports(m), tie_within, stream, [&](std::int64_t v, std::int64_t w) {
-        ties.edge_a.push_back(g[v]);  // children are increasing, so g[v] > g[w]
-        ties.edge_b.push_back(g[w]);
-      });
+      // children are increasing, so g[v] > g[w] for v > w
+      TieSink sink{ties.edge_a, ties.edge_b, tree.children.data() + tree.child_start[m], count};
+      skip_pairs(tree.reports(m), tie_within, stream, sink);
+      count = sink.count;
     }
   }
   // Across units: every pair that is neither siblings nor a manager-report pair.
   // Since parent[v] < v, (v, w) with w < v is a manager-report pair iff parent[v] == w.
   if (tie_across > 0.0) {
-    skip_pairs(n, tie_across, stream, [&](std::int64_t v, std::int64_t w) {
-      const auto a = static_cast<std::int32_t>(v), b = static_cast<std::int32_t>(w);
-      if (tree.parent[a] == b || tree.parent[a] == tree.parent[b]) return;
-      ties.edge_a.push_back(a);
-      ties.edge_b.push_back(b);
-    });
+    TieSink all{ties.edge_a, ties.edge_b, nullptr, count};
+    struct Across {
+      TieSink& sink;
+      const Tree& tree;
+      bool allowed(std::int64_t v, std::int64_t w) const {
+        const auto a = static_cast<std::int32_t>(v), b = static_cast<std::int32_t>(w);
+        return tree.parent[a] != b && tree.parent[a] != tree.parent[b];
+      }
+      void operator()(std::int64_t v, std::int64_t w) {
+        if (allowed(v, w)) sink(v, w);
+      }
+      void dense(std::int64_t v, std::int64_t w, bool keep) { sink.dense(v, w, keep && allowed(v, w)); }
+    } across{all, tree};
+    skip_pairs(n, tie_across, stream, across);
+    count = all.count;
   }
+  ties.edge_a.resize(count);
+  ties.edge_b.resize(count);
   const auto un = static_cast<std::size_t>(n);
   ties.start.assign(un + 1, 0);
   for (std::size_t e = 0; e < ties.edge_a.size(); ++e) {
