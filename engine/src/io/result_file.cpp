@@ -78,8 +78,6 @@ void check_output_target(const fs::path& target, bool overwrite) {
   }
 }
 
-namespace {
-}  // namespace
 
 void write_typed_column(hid_t group, const std::string& name, ColumnKind kind, std::span<const double> values,
                         const std::string& ctx, bool compress) {

@@ -194,7 +194,6 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
       if (p.round == 0 && p.first_block >= first && p.end_block <= end) mine.push_back(p);
     const std::size_t columns = x.model->columns().size();
     for (const auto& p : mine) io::for_each_block(p, columns, [&](const exec::BlockRows& rows) { single.consume(rows); });
-    fs::path tmp = o.output;
     if (o.overwrite) fs::remove(o.output, ec);
     single.flush_to(o.output);
   } else {
