@@ -31,6 +31,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "tribe/core/provenance.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/experiment.hpp"
@@ -102,15 +103,6 @@ std::string first_line(const char* file) {
   std::string line;
   std::getline(in, line);
   return line;
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 struct Config {
@@ -236,7 +228,7 @@ int run_study(const Args& a, const std::string& command_line) {
     return {s, cpu, others / s};
   };
 
-  const std::string date = utc_now();
+  const std::string date = provenance::utc_now();
   const std::string load_before = first_line("/proc/loadavg");
   if (!a.quiet)
     std::fprintf(stderr, "[scaling] %s: %llu cells, %zu configurations x %u repeats (+%u warm-up)\n",

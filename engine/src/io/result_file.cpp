@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/provenance.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/stats/intervals.hpp"
 
@@ -25,21 +26,6 @@ using model::ParamType;
 namespace {
 
 constexpr std::uint64_t kChunkRows = 65536;
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string hostname() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return buf;
-}
 
 hid_t file_type(ColumnKind k) {
   switch (k) {
@@ -121,8 +107,8 @@ ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool ov
   h5::write_attribute(root, "git_sha1", version::git_sha1(), ctx_);
   h5::write_attribute(root, "compiler", version::compiler(), ctx_);
   h5::write_attribute(root, "build_flags", version::build_flags(), ctx_);
-  h5::write_attribute(root, "created", utc_now(), ctx_);
-  h5::write_attribute(root, "hostname", hostname(), ctx_);
+  h5::write_attribute(root, "created", provenance::utc_now(), ctx_);
+  h5::write_attribute(root, "hostname", provenance::hostname(), ctx_);
   h5::write_attribute(root, "seed", x.seed, ctx_);
   h5::write_attribute(root, "rng_scheme", version::kRngScheme, ctx_);
   h5::write_attribute(root, "common_random_numbers", std::uint64_t{x.common_random_numbers}, ctx_);
