@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Figures of the Lazer & Friedman (2007) docking (PNG at 300 dpi and PDF).
 
-    /usr/bin/python3 scripts/plot_lazer_friedman.py TIME.h5 [DENSITY.h5] [-o OUTDIR]
+    /usr/bin/python3 scripts/plot_lazer_friedman.py TIME.h5 [DENSITY.h5]
+        [--fragmented F.h5] [--small-world S.h5] [--k0 K.h5] [-o OUTDIR]
 
 TIME.h5     result of experiments/lazer_friedman_time.toml (network = linear, full):
             the average score over rounds t = 0 ... 100 with 95% bands
@@ -10,9 +11,17 @@ TIME.h5     result of experiments/lazer_friedman_time.toml (network = linear, fu
 DENSITY.h5  result of experiments/lazer_friedman_density.toml (network = random, a
             density factor): the long-run score (final_mean_score) and the scores at
             t = 5, 10, 20, 50 against the density.
+F.h5        result of experiments/lazer_friedman_fragmented.toml (density x
+            join_components): scores at t = 10 and in the long run against the density,
+            random networks searched as drawn and joined into one component.
+S.h5        result of experiments/lazer_friedman_small_world.toml (a rewired factor):
+            scores at t = 10 and t = 55 and the rounds to equilibrium against the number
+            of rewired links.
+K.h5        result of experiments/lazer_friedman_k0.toml (K = 0, linear vs full): drawn
+            like TIME.h5.
 
-Writes OUTDIR/lazer_friedman_time.{png,pdf} and OUTDIR/lazer_friedman_density.{png,pdf}
-(OUTDIR defaults to results/figures) and prints the numbers it draws. Colours: Okabe & Ito.
+Writes OUTDIR/lazer_friedman_{time,density,fragmented,small_world,k0}.{png,pdf} for the
+files given (OUTDIR defaults to results/figures) and prints the numbers it draws. Colours: Okabe & Ito.
 Needs Debian's python3-h5py, python3-numpy and python3-matplotlib.
 
 No published values are drawn: Lazer & Friedman (2007) report their results as figures, and
@@ -90,8 +99,9 @@ def save(fig, outdir: str, name: str) -> None:
     print(f"wrote {os.path.join(outdir, name)}.{{png,pdf}}")
 
 
-def time_figure(path: str, outdir: str) -> None:
+def time_figure(path: str, outdir: str, name: str = "lazer_friedman_time") -> None:
     f = open_result(path)
+    k = int(param(f, "k")[0])
     networks = list(param(f, "network"))
     if "linear" not in networks or "full" not in networks:
         fail(f"{path}: needs cells with network = linear and network = full (has {networks})")
@@ -148,7 +158,7 @@ def time_figure(path: str, outdir: str) -> None:
                     textcoords="offset points", fontsize=7)
     ax.set_xlabel("round t")
     ax.set_ylabel("average score (fitness / max)$^8$")
-    ax.set_title("Average score over time (95% bands)")
+    ax.set_title(f"Average score over time, K = {k} (95% bands)")
     ax.set_xlim(0, T_MAX)
     ax.set_ylim(0, 1)
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.12))
@@ -164,7 +174,7 @@ def time_figure(path: str, outdir: str) -> None:
     ax.set_title("Linear minus totally connected")
     ax.set_xlim(0, T_MAX)
     ax.legend(loc="lower right")
-    save(fig, outdir, "lazer_friedman_time")
+    save(fig, outdir, name)
 
 
 def density_figure(path: str, outdir: str) -> None:
@@ -199,15 +209,85 @@ def density_figure(path: str, outdir: str) -> None:
     save(fig, outdir, "lazer_friedman_density")
 
 
+def fragmented_figure(path: str, outdir: str) -> None:
+    f = open_result(path)
+    density = param(f, "density").astype(float)
+    joined = param(f, "join_components").astype(float) != 0
+    rounds = int(param(f, "rounds")[0])
+    levels = np.unique(density)
+    print(f"{path}: {int(f.attrs['organizations_per_cell'])} landscapes per cell, rounds = {rounds}")
+    fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.9), constrained_layout=True, sharey=True)
+    for ax, col, title in ((axes[0], "mean_score_t010", "Intermediate run, t = 10"),
+                           (axes[1], "final_mean_score", f"Long run, t = {rounds}")):
+        for is_joined, colour, ls, marker, label in ((False, OI["vermillion"], "-", "o", "as drawn (fragmented)"),
+                                                     (True, OI["blue"], "--", "s", "components joined")):
+            idx = [int(np.flatnonzero((density == d) & (joined == is_joined))[0]) for d in levels]
+            m, lo, hi = (stat(f, col, k)[idx] for k in ("mean", "ci_low", "ci_high"))
+            ax.errorbar(levels, m, yerr=[m - lo, hi - m], color=colour, ls=ls, marker=marker, ms=4,
+                        capsize=2, label=label)
+            comps = stat(f, "components", "mean")[idx]
+            print(f"  {col}, {label}: " + "  ".join(f"{d:g}:{v:.4f}" for d, v in zip(levels, m)))
+            if not is_joined and col == "final_mean_score":
+                print("  mean components as drawn: " + "  ".join(f"{d:g}:{c:.2f}" for d, c in zip(levels, comps)))
+        ax.set_xscale("log")
+        ax.set_xlabel("density of the random network")
+        ax.set_title(title)
+        ax.set_ylim(0, 1)
+    axes[0].set_ylabel("average score (95% CIs)")
+    axes[0].legend(loc="lower right")
+    save(fig, outdir, "lazer_friedman_fragmented")
+
+
+def small_world_figure(path: str, outdir: str) -> None:
+    f = open_result(path)
+    rewired = param(f, "rewired").astype(float)
+    order = np.argsort(rewired)
+    rewired = rewired[order]
+    print(f"{path}: {int(f.attrs['organizations_per_cell'])} landscapes per cell")
+    fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.9), constrained_layout=True)
+    ax = axes[0]
+    for col, label, colour, ls, marker in (("mean_score_t010", "t = 10", OI["purple"], "--", "v"),
+                                           ("mean_score_t055", "t = 55", OI["blue"], "-", "o")):
+        m, lo, hi = (stat(f, col, k)[order] for k in ("mean", "ci_low", "ci_high"))
+        ax.errorbar(rewired, m, yerr=[m - lo, hi - m], color=colour, ls=ls, marker=marker, ms=4,
+                    capsize=2, label=label)
+        print(f"  {col}: " + "  ".join(f"{r:g}:{v:.4f}" for r, v in zip(rewired, m)))
+    ax.set_xscale("symlog", linthresh=1)
+    ax.set_xlabel("rewired links (of 200)")
+    ax.set_ylabel("average score (95% CIs)")
+    ax.set_ylim(0, 1)
+    ax.set_title("Small world: score against shortcuts")
+    ax.legend(loc="lower right")
+    ax = axes[1]
+    m, lo, hi = (stat(f, "rounds_to_equilibrium", k)[order] for k in ("mean", "ci_low", "ci_high"))
+    ax.errorbar(rewired, m, yerr=[m - lo, hi - m], color=OI["green"], marker="o", ms=4, capsize=2)
+    print("  rounds_to_equilibrium: " + "  ".join(f"{r:g}:{v:.2f}" for r, v in zip(rewired, m)))
+    ax.set_xscale("symlog", linthresh=1)
+    ax.set_xlabel("rewired links (of 200)")
+    ax.set_ylabel("rounds until settled")
+    ax.set_ylim(bottom=0)
+    ax.set_title("Speed of convergence")
+    save(fig, outdir, "lazer_friedman_small_world")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("time", help="result of experiments/lazer_friedman_time.toml")
     ap.add_argument("density", nargs="?", help="result of experiments/lazer_friedman_density.toml")
+    ap.add_argument("--fragmented", help="result of experiments/lazer_friedman_fragmented.toml")
+    ap.add_argument("--small-world", help="result of experiments/lazer_friedman_small_world.toml")
+    ap.add_argument("--k0", help="result of experiments/lazer_friedman_k0.toml")
     ap.add_argument("-o", "--outdir", default="results/figures")
     a = ap.parse_args()
     time_figure(a.time, a.outdir)
     if a.density:
         density_figure(a.density, a.outdir)
+    if a.fragmented:
+        fragmented_figure(a.fragmented, a.outdir)
+    if a.small_world:
+        small_world_figure(a.small_world, a.outdir)
+    if a.k0:
+        time_figure(a.k0, a.outdir, "lazer_friedman_k0")
 
 
 if __name__ == "__main__":

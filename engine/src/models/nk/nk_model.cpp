@@ -27,6 +27,7 @@ enum P : std::size_t {
   kNetwork,
   kDensity,
   kRewired,
+  kJoinComponents,
   kExponent,
   kParameterCount
 };
@@ -66,7 +67,8 @@ std::vector<ParameterSpec> make_parameters() {
                0,
                {"linear", "full", "random", "small_world"},
                "communication network: linear (a chain), full (totally connected), random "
-               "(each pair linked with probability density, components then joined), "
+               "(each pair linked with probability density; components joined unless "
+               "join_components = false), "
                "small_world (ring lattice of degree 4 with `rewired` links rewired, kept "
                "connected)"});
   p.push_back({"density",
@@ -83,6 +85,15 @@ std::vector<ParameterSpec> make_parameters() {
                0,
                {},
                "small_world network: number of lattice links rewired (at most 2 * agents)"});
+  p.push_back({"join_components",
+               ParamType::Boolean,
+               0,
+               1,
+               1,
+               {},
+               "random network: join its components into one (true), or search it as drawn, "
+               "possibly fragmented, with agents of different components never in contact "
+               "(false)"});
   p.push_back(
       {"exponent", ParamType::Real, 0, 64, 8, {}, "score = (fitness / global maximum)^exponent"});
   return p;
@@ -106,6 +117,9 @@ std::vector<ColumnSpec> make_columns() {
   c.push_back({"network_adjustments", N, D,
                "random: links added to join components; small_world: rewirings undone "
                "because they would disconnect the network"});
+  c.push_back({"components", N, D,
+               "connected components of the network searched (1 unless a random network is "
+               "left fragmented with join_components = false)"});
   for (int t = 0; t <= kRecordedRounds; ++t)
     c.push_back({score_column(t), R, O,
                  "mean score of the agents after round " + std::to_string(t) +
@@ -121,7 +135,7 @@ std::vector<ColumnSpec> make_columns() {
   return c;
 }
 
-constexpr std::size_t kColumnCount = 3 + (kRecordedRounds + 1) + 5;
+constexpr std::size_t kColumnCount = 4 + (kRecordedRounds + 1) + 5;
 
 std::string num(double v) {
   std::ostringstream os;
@@ -138,6 +152,7 @@ Config to_config(const model::ParameterValues& v) {
   c.network = static_cast<NetworkKind>(static_cast<int>(v[kNetwork]));
   c.density = v[kDensity];
   c.rewired = static_cast<int>(v[kRewired]);
+  c.join_components = v[kJoinComponents] != 0.0;
   c.exponent = v[kExponent];
   return c;
 }
@@ -162,6 +177,7 @@ class NkCell final : public model::CellModel {
     *out++ = r.global_max_fitness;
     *out++ = r.edges;
     *out++ = r.joined;
+    *out++ = r.components;
     for (int t = 0; t <= kRecordedRounds; ++t) *out++ = r.mean_score[t];
     *out++ = r.final_mean_score;
     *out++ = r.final_best_score;
@@ -180,7 +196,7 @@ class NkModel final : public model::Model {
     TRIBE_CHECK(columns_.size() == kColumnCount, "lazer_friedman: column count");
   }
   std::string_view name() const override { return "lazer_friedman"; }
-  std::string_view version() const override { return "1.0.0"; }
+  std::string_view version() const override { return "1.1.0"; }
   std::string_view description() const override {
     return "Lazer & Friedman (2007): agents on a network (linear, full, random, small world) "
            "search an NK landscape (N bits, K interactions); each round an agent copies its "

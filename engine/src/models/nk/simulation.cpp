@@ -61,7 +61,7 @@ void link(std::vector<std::uint8_t>& m, int n, int a, int b, std::uint8_t v) {
 }  // namespace
 
 int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stream& s, Network& net,
-                 NetworkScratch& w) {
+                 NetworkScratch& w, bool join_components) {
   net.n = n;
   int adjusted = 0;
   switch (kind) {
@@ -90,7 +90,7 @@ int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stre
       for (int a = 0; a < n; ++a)
         for (int b = a + 1; b < n; ++b)
           if (rng::bernoulli(s, density)) link(w.matrix, n, a, b, 1);
-      const int count = components(n, w.matrix, w);
+      const int count = join_components ? components(n, w.matrix, w) : 1;
       if (count > 1) {
         // Join every other component to that of agent 0 (label 0): one drawn member
         // of each to one drawn member of component 0.
@@ -159,28 +159,32 @@ int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stre
   return 0;
 }
 
-bool is_connected(const Network& net, NetworkScratch& w) {
+int count_components(const Network& net, NetworkScratch& w) {
   const int n = net.n;
-  if (n == 0) return true;
   w.component.assign(static_cast<std::size_t>(n), -1);
-  w.stack.clear();
-  w.stack.push_back(0);
-  w.component[0] = 0;
-  int seen = 1;
-  while (!w.stack.empty()) {
-    const int a = w.stack.back();
-    w.stack.pop_back();
-    for (int c = net.offset[a]; c < net.offset[a + 1]; ++c) {
-      const int b = net.adj[c];
-      if (w.component[b] < 0) {
-        w.component[b] = 0;
-        ++seen;
-        w.stack.push_back(b);
+  int label = 0;
+  for (int start = 0; start < n; ++start) {
+    if (w.component[start] >= 0) continue;
+    w.stack.clear();
+    w.stack.push_back(start);
+    w.component[start] = label;
+    while (!w.stack.empty()) {
+      const int a = w.stack.back();
+      w.stack.pop_back();
+      for (int c = net.offset[a]; c < net.offset[a + 1]; ++c) {
+        const int b = net.adj[c];
+        if (w.component[b] < 0) {
+          w.component[b] = label;
+          w.stack.push_back(b);
+        }
       }
     }
+    ++label;
   }
-  return seen == n;
+  return label;
 }
+
+bool is_connected(const Network& net, NetworkScratch& w) { return count_components(net, w) <= 1; }
 
 int search_round(const Landscape& land, const Network& net, Agents& ag, rng::Stream& s) {
   const int n = net.n;
@@ -239,12 +243,19 @@ Scores scores(const Agents& ag, double gmax, double exponent) {
   return r;
 }
 
-/// All agents share one solution and it is a local optimum: nothing can change any more.
-bool absorbed(const Landscape& land, const Agents& ag) {
-  const std::uint32_t x = ag.solution[0];
-  for (std::uint32_t y : ag.solution)
-    if (y != x) return false;
-  return is_local_optimum(land, x);
+/// Every agent shares its neighbours' solution (on a connected network: all agents share
+/// one solution) and that solution is a local optimum: no agent sees a better neighbour
+/// and no single flip improves, so nothing can change any more.
+bool absorbed(const Landscape& land, const Network& net, const Agents& ag) {
+  for (int a = 0; a < net.n; ++a)
+    for (int c = net.offset[a]; c < net.offset[a + 1]; ++c)
+      if (ag.solution[net.adj[c]] != ag.solution[a]) return false;
+  for (int a = 0; a < net.n; ++a) {
+    // Agents of one component share a solution: test each distinct run of solutions once.
+    if (a > 0 && ag.solution[a] == ag.solution[a - 1]) continue;
+    if (!is_local_optimum(land, ag.solution[a])) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -258,8 +269,10 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, Scratc
   const GlobalMax g = global_max(w.land, w.search);
   {
     auto s = stream(ctx, StreamPurpose::network);
-    out.joined = make_network(c.network, c.agents, c.density, c.rewired, s, w.net, w.net_scratch);
+    out.joined = make_network(c.network, c.agents, c.density, c.rewired, s, w.net, w.net_scratch,
+                              c.join_components);
   }
+  out.components = count_components(w.net, w.net_scratch);
   out.edges = static_cast<double>(w.net.edges());
   out.global_max_fitness = g.fitness;
 
@@ -282,14 +295,14 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, Scratc
   Scores sc = scores(ag, g.fitness, c.exponent);
   out.mean_score[0] = sc.mean;
   out.rounds_to_equilibrium = nan;
-  bool done = absorbed(w.land, ag);
+  bool done = absorbed(w.land, w.net, ag);
   if (done) out.rounds_to_equilibrium = 0.0;
   for (int t = 1; t <= c.rounds; ++t) {
     if (!done) {
       auto s = stream(ctx, StreamPurpose::search, static_cast<std::uint64_t>(t));
       const int changed = search_round(w.land, w.net, ag, s);
       if (changed > 0) sc = scores(ag, g.fitness, c.exponent);
-      if (absorbed(w.land, ag)) {  // absorbing: every later round repeats this one
+      if (absorbed(w.land, w.net, ag)) {  // absorbing: every later round repeats this one
         done = true;
         out.rounds_to_equilibrium = t;
       }

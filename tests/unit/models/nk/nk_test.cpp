@@ -4,6 +4,7 @@
 // network, and the model interface (determinism, common random numbers, validation).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <set>
@@ -193,6 +194,25 @@ TEST(NkNetwork, ShapesOfTheFourNetworks) {
   const int joined = nk::make_network(nk::NetworkKind::random, 100, 0.005, 0, r, net, w);
   EXPECT_GT(joined, 0);
   EXPECT_TRUE(nk::is_connected(net, w));
+  // The same draw left as drawn: the very same links, without the joining ones, in
+  // several components.
+  tribe::rng::Stream r2(1, 103, 9);
+  nk::Network as_drawn;
+  EXPECT_EQ(nk::make_network(nk::NetworkKind::random, 100, 0.005, 0, r2, as_drawn, w, false), 0);
+  EXPECT_EQ(as_drawn.edges() + joined, net.edges());
+  EXPECT_EQ(nk::count_components(as_drawn, w), joined + 1);
+  EXPECT_FALSE(nk::is_connected(as_drawn, w));
+  for (int a = 0; a < 100; ++a)  // every drawn link is kept
+    for (int c = as_drawn.offset[a]; c < as_drawn.offset[a + 1]; ++c) {
+      const int b = as_drawn.adj[c];
+      EXPECT_TRUE(std::binary_search(net.adj.begin() + net.offset[a],
+                                     net.adj.begin() + net.offset[a + 1], b));
+    }
+  // Density 0 left as drawn: 100 isolated agents.
+  tribe::rng::Stream r3(1, 103, 10);
+  nk::make_network(nk::NetworkKind::random, 100, 0.0, 0, r3, as_drawn, w, false);
+  EXPECT_EQ(as_drawn.edges(), 0);
+  EXPECT_EQ(nk::count_components(as_drawn, w), 100);
   for (int rewired : {0, 5, 50, 200}) {
     tribe::rng::Stream q(1, 103, 4);
     const int undone = nk::make_network(nk::NetworkKind::small_world, 100, 0, rewired, q, net, w);
@@ -277,7 +297,7 @@ double column(const std::vector<double>& row, const char* name) {
 
 TEST(NkModel, DeterministicAndPairedAcrossNetworks) {
   const auto& m = lf();
-  EXPECT_EQ(m.columns().size(), 3u + 101u + 5u);
+  EXPECT_EQ(m.columns().size(), 4u + 101u + 5u);
   const auto linear = m.bind(params({{"bits", 12}, {"k", 3}, {"network", 0}}));
   const auto full = m.bind(params({{"bits", 12}, {"k", 3}, {"network", 1}}));
   auto ws1 = m.make_workspace();
@@ -340,4 +360,35 @@ TEST(NkModel, RejectsContradictoryParameters) {
   EXPECT_THROW(m.validate(params({{"network", 3}, {"agents", 4}})), tribe::InputError);
   EXPECT_NO_THROW(m.validate(params({{"network", 3}, {"agents", 100}, {"rewired", 200}})));
   EXPECT_NO_THROW(m.validate(params({})));
+}
+
+TEST(NkModel, FragmentedRandomNetworksSettleComponentByComponent) {
+  // Density 0 left as drawn: every agent is an independent hill climber. Each ends on a
+  // local optimum of its own, the run is detected as settled although the agents do
+  // not share one solution, and the network has one component per agent.
+  const auto& m = lf();
+  const auto alone = m.bind(params({{"bits", 12},
+                                    {"k", 3},
+                                    {"network", 2},
+                                    {"density", 0.0},
+                                    {"join_components", 0},
+                                    {"rounds", 400}}));
+  const auto joined = m.bind(params({{"bits", 12}, {"k", 3}, {"network", 2}, {"density", 0.0}}));
+  auto ws = m.make_workspace();
+  std::vector<double> row(m.columns().size()), other(row.size());
+  int several = 0;
+  for (std::uint64_t org = 0; org < 8; ++org) {
+    alone->simulate(OrgContext{9, org, 0}, *ws, row);
+    EXPECT_EQ(column(row, "components"), 100);
+    EXPECT_EQ(column(row, "edges"), 0);
+    EXPECT_EQ(column(row, "network_adjustments"), 0);
+    EXPECT_FALSE(std::isnan(column(row, "rounds_to_equilibrium")));
+    several += column(row, "unique_solutions_final") > 1 ? 1 : 0;
+    joined->simulate(OrgContext{9, org, 0}, *ws, other);
+    EXPECT_EQ(column(other, "components"), 1);
+    EXPECT_EQ(column(other, "edges"), 99);  // a random tree joining 100 singletons
+    EXPECT_EQ(column(other, "network_adjustments"), 99);
+    EXPECT_EQ(column(other, "mean_score_t000"), column(row, "mean_score_t000"));
+  }
+  EXPECT_EQ(several, 8) << "isolated hill climbers end on different local optima";
 }

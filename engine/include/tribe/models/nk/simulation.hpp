@@ -41,10 +41,12 @@ struct NetworkScratch {
 /// Builds the network of `n` agents:
 ///  linear       a chain 0 - 1 - ... - (n-1);
 ///  full         every pair linked;
-///  random       each pair linked with probability `density` (Erdos-Renyi); then, while
-///               the graph has several components, one uniformly drawn agent of each other
-///               component is linked to a uniformly drawn agent of the component of agent 0
-///               (so the realized density can exceed `density` slightly when it is low);
+///  random       each pair linked with probability `density` (Erdos-Renyi); then, if
+///               `join_components` and the graph has several components, one uniformly drawn
+///               agent of each other component is linked to a uniformly drawn agent of the
+///               component of agent 0 (so the realized density can exceed `density` slightly
+///               when it is low); without `join_components` the graph is left as drawn, and
+///               agents of different components never see each other's solutions;
 ///  small_world  a ring lattice where each agent is linked to the 2 nearest on each side
 ///               (degree 4), then `rewired` times: a uniformly drawn lattice link (u, v) that
 ///               has not been rewired yet is replaced by (u, w) with w uniform among the
@@ -53,7 +55,10 @@ struct NetworkScratch {
 /// The stream is used only by random and small_world. Returns the number of links added
 /// to join components (random) or of rewirings that were undone (small world).
 int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stream& s, Network& net,
-                 NetworkScratch& scratch);
+                 NetworkScratch& scratch, bool join_components = true);
+
+/// Number of connected components of the network (an isolated agent is one).
+int count_components(const Network& net, NetworkScratch& scratch);
 
 /// true when the network is connected.
 bool is_connected(const Network& net, NetworkScratch& scratch);
@@ -80,6 +85,7 @@ struct Config {
   NetworkKind network = NetworkKind::linear;
   double density = 0.1;
   int rewired = 0;
+  bool join_components = true;  // random network: join its components into one
   double exponent = 8.0;
 };
 
@@ -97,6 +103,7 @@ struct OrgResult {
   double global_max_fitness = 0.0;
   double edges = 0.0;
   double joined = 0.0;  // links added to join components / rewirings undone
+  double components = 1.0;  // connected components of the network searched
 };
 
 /// Per-thread memory: everything one organization needs, grown once and reused.
