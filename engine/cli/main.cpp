@@ -20,6 +20,8 @@
 #include "tribe/io/claims_file.hpp"
 #include "tribe/job/collective.hpp"
 #include "tribe/job/job.hpp"
+#include "tribe/model/catalog.hpp"
+#include "tribe/model/registry.hpp"
 #include "tribe/io/result_file.hpp"
 #include "tribe/io/summary.hpp"
 
@@ -49,6 +51,11 @@ struct MergeArgs {
   std::vector<std::string> shards;
   std::string output;
   bool overwrite = false;
+};
+
+struct ModelsArgs {
+  std::string name;
+  std::string format = "text";
 };
 
 struct InspectArgs {
@@ -223,6 +230,13 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("-o,--output", merge.output, "Result file")->required();
   merge_cmd->add_flag("--overwrite", merge.overwrite, "Replace an existing result file");
 
+  ModelsArgs models;
+  auto* models_cmd = app.add_subcommand(
+      "models", "List the models, or one model's parameters and output columns");
+  models_cmd->add_option("name", models.name, "A model (omit to list them all)");
+  models_cmd->add_option("--format", models.format, "text or markdown")
+      ->check(CLI::IsMember({"text", "markdown"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -233,6 +247,16 @@ int main(int argc, char** argv) {
     if (*run_cmd) return run_command(run, command_line, ranks.get());
     if (*inspect_cmd) return inspect_command(inspect);
     if (*report_cmd) return report_command(report);
+    if (*models_cmd) {
+      const auto format = models.format == "markdown" ? tribe::model::CatalogFormat::markdown
+                                                      : tribe::model::CatalogFormat::text;
+      std::fputs((models.name.empty()
+                      ? tribe::model::describe_models(format)
+                      : tribe::model::describe_model(tribe::model::find_model(models.name), format))
+                     .c_str(),
+                 stdout);
+      return 0;
+    }
     if (*merge_cmd) {
       std::vector<std::filesystem::path> shards(merge.shards.begin(), merge.shards.end());
       tribe::job::merge_shards(shards, merge.output, merge.overwrite, command_line);

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "../support/test_support.hpp"
+#include "tribe/model/registry.hpp"
 
 namespace {
 
@@ -28,6 +29,34 @@ TEST(Cli, RunThenInspect) {
   ASSERT_EQ(i.exit_code, 0) << i.output;
   for (const char* s : {"git_sha1", "seed: 7", "cell 3: control=0.9 structure=hierarchy", "distributed", "rate"})
     EXPECT_NE(i.output.find(s), std::string::npos) << s << "\n" << i.output;
+}
+
+TEST(Cli, ModelsDescribeTheirParametersAndColumnsFromTheirOwnTables) {
+  const auto all = run_tribe("models");
+  ASSERT_EQ(all.exit_code, 0) << all.output;
+  for (const auto& name : tribe::model::model_names()) {
+    EXPECT_NE(all.output.find(name + " "), std::string::npos) << name;
+    const tribe::model::Model& m = tribe::model::find_model(name);
+    for (const char* format : {"text", "markdown"}) {
+      const auto one = run_tribe("models " + name + " --format " + format);
+      ASSERT_EQ(one.exit_code, 0) << one.output;
+      for (const auto& p : m.parameters()) EXPECT_NE(one.output.find(p.name), std::string::npos) << name << ": " << p.name;
+      for (const auto& c : m.columns()) EXPECT_NE(one.output.find(c.name), std::string::npos) << name << ": " << c.name;
+    }
+  }
+  // Allowed values are written as an experiment file spells them.
+  const auto lf = run_tribe("models lazer_friedman");
+  EXPECT_NE(lf.output.find("network (choice: \"linear\", \"full\", \"random\", \"small_world\"; default \"linear\")"),
+            std::string::npos)
+      << lf.output;
+  EXPECT_NE(lf.output.find("join_components (boolean: true, false; default true)"), std::string::npos);
+  EXPECT_NE(lf.output.find("bits (integer: 1 .. 24; default 20)"), std::string::npos);
+  const auto md = run_tribe("models march --format markdown");
+  EXPECT_NE(md.output.find("| parameter | type | allowed | default | meaning |"), std::string::npos) << md.output;
+  const auto unknown = run_tribe("models nosuchmodel");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(lines(unknown.output), 1u) << unknown.output;
+  EXPECT_NE(unknown.output.find("known: leadership, march, lazer_friedman"), std::string::npos) << unknown.output;
 }
 
 TEST(Cli, SameExperimentTwiceGivesIdenticalDatasets) {
