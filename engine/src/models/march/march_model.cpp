@@ -91,14 +91,15 @@ double individual_knowledge(const State& s) {
   return static_cast<double>(total) / (static_cast<double>(s.m) * s.n);
 }
 
-void act(State& s, rng::Stream& coin_stream) {
+void act(State& s, rng::Stream& coin_stream, SuperiorBy by) {
   Coins coins(coin_stream);
+  const bool flip = by == SuperiorBy::actions;
   for (std::int32_t i = 0; i < s.n; ++i) {
     const std::size_t row = static_cast<std::size_t>(i) * s.m;
     std::int32_t score = 0;
     for (std::int32_t j = 0; j < s.m; ++j) {
       const std::int8_t b = s.beliefs[row + j];
-      const std::int8_t a = b != 0 ? b : coins.sign();
+      const std::int8_t a = (b != 0 || !flip) ? b : coins.sign();
       s.actions[row + j] = a;
       score += a * s.reality[j];
     }
@@ -130,7 +131,7 @@ std::int32_t superior_count(const State& s) {
   return count;
 }
 
-std::int32_t learn_code(State& s, rng::Stream& draws) {
+std::int32_t learn_code(State& s, rng::Stream& draws, CodeUpdate update) {
   const std::int32_t threshold = code_score(s);
   // Per dimension: sum of the superior group's actions = majority - minority (signed).
   std::int32_t changed = 0;
@@ -146,20 +147,39 @@ std::int32_t learn_code(State& s, rng::Stream& draws) {
     if (majority == s.code[j]) continue;
     const auto k = static_cast<std::size_t>(sum > 0 ? sum : -sum);
     if (rng::uniform(draws) < s.adopt[k]) {
-      s.code[j] = majority;
+      // step: -majority -> 0 -> majority; adopt: straight to the majority.
+      s.code[j] = update == CodeUpdate::step ? static_cast<std::int8_t>(s.code[j] + majority)
+                                              : majority;
       ++changed;
     }
   }
   return changed;
 }
 
-bool at_equilibrium(const State& s) {
-  for (std::int32_t j = 0; j < s.m; ++j)
-    if (s.code[j] == 0) return false;
+bool at_equilibrium(const State& s, SuperiorBy by) {
+  if (by == SuperiorBy::actions) {
+    for (std::int32_t j = 0; j < s.m; ++j)
+      if (s.code[j] == 0) return false;
+    for (std::int32_t i = 0; i < s.n; ++i) {
+      const std::int8_t* b = &s.beliefs[static_cast<std::size_t>(i) * s.m];
+      for (std::int32_t j = 0; j < s.m; ++j)
+        if (b[j] != s.code[j]) return false;
+    }
+    return true;
+  }
+  // Belief scores: nothing can change once every belief equals the code wherever the code
+  // is non-zero (socialization has nothing left to do) and no belief score beats the
+  // code's (the code has no one to learn from). Beliefs may still differ from the code
+  // where it stayed 0.
+  const std::int32_t threshold = code_score(s);
   for (std::int32_t i = 0; i < s.n; ++i) {
     const std::int8_t* b = &s.beliefs[static_cast<std::size_t>(i) * s.m];
-    for (std::int32_t j = 0; j < s.m; ++j)
-      if (b[j] != s.code[j]) return false;
+    std::int32_t score = 0;
+    for (std::int32_t j = 0; j < s.m; ++j) {
+      if (s.code[j] != 0 && b[j] != s.code[j]) return false;
+      score += b[j] * s.reality[j];
+    }
+    if (score > threshold) return false;
   }
   return true;
 }
@@ -205,13 +225,13 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, State&
         if (rng::bernoulli(ts, c.p4)) s.reality[j] = static_cast<std::int8_t>(-s.reality[j]);
     }
     auto as = stream(ctx, StreamPurpose::actions, period);
-    act(s, as);  // 3. actions and scores from the beliefs at the start of the step
+    act(s, as, c.superior_by);  // 3. actions and scores from the beliefs at the start of the step
     auto ss = stream(ctx, StreamPurpose::socialization, period);
     socialize(s, ss);  // 4. uses the code at the start of the step
     auto cs = stream(ctx, StreamPurpose::code, period);
-    learn_code(s, cs);  // 5. uses the actions of step 3 (beliefs at the start of the step)
+    learn_code(s, cs, c.code_update);  // 5. uses the actions of step 3 (beliefs at the start)
     if (t == c.observe_period) observe();
-    if (closed && at_equilibrium(s)) {
+    if (closed && at_equilibrium(s, c.superior_by)) {
       r.reached_equilibrium = true;
       break;
     }
@@ -244,6 +264,8 @@ enum P : std::size_t {
   kP1Fast,
   kMaxPeriods,
   kObservePeriod,
+  kSuperiorBy,
+  kCodeUpdate,
   kParameterCount
 };
 
@@ -267,6 +289,14 @@ std::vector<ParameterSpec> make_parameters() {
               "periods simulated at most (all of them when p3 or p4 > 0)"),
       model::integer_parameter("observe_period", 0, 10000000, 20,
               "period after which the *_at_period columns are recorded (0: initial state)"),
+      ParameterSpec{"superior_by", ParamType::Choice, 0, 1, 0, {"actions", "beliefs"},
+           "superior group and code learning: by action scores and actions (a 0 belief acts by "
+           "a fair coin; the specification followed by default) or by belief scores and "
+           "non-zero beliefs (March's BASIC program as translated by Watts 2014)"},
+      ParameterSpec{"code_update", ParamType::Choice, 0, 1, 0, {"adopt", "step"},
+           "a code that differs from the superior group's majority takes the majority's value "
+           "at once (adopt) or moves one step toward it, -1 -> 0 -> +1 (step, as in the BASIC "
+           "program)"},
   };
 }
 
@@ -283,7 +313,8 @@ std::vector<ColumnSpec> make_columns() {
       model::column("knowledge_individuals_equilibrium", R, O,
           "mean individual beliefs x reality / m at equilibrium (else after max_periods)"),
       model::column("equilibrium_period", R, O,
-          "periods until equilibrium (every belief equals a code without 0s); NaN if not reached"),
+          "periods until equilibrium (every belief equals the code, and no individual can beat "
+          "it any more); NaN if not reached"),
       model::column("reached_equilibrium", ColumnKind::Binary, O,
           "the equilibrium was reached within max_periods (never when p3 or p4 > 0)"),
       model::column("periods", ColumnKind::Count, O, "periods simulated"),
@@ -312,6 +343,8 @@ Config to_config(const model::ParameterValues& v) {
   c.p1_fast = v[kP1Fast];
   c.max_periods = static_cast<std::int32_t>(v[kMaxPeriods]);
   c.observe_period = static_cast<std::int32_t>(v[kObservePeriod]);
+  c.superior_by = static_cast<SuperiorBy>(static_cast<int>(v[kSuperiorBy]));
+  c.code_update = static_cast<CodeUpdate>(static_cast<int>(v[kCodeUpdate]));
   return c;
 }
 
@@ -349,7 +382,7 @@ class MarchModel final : public model::Model {
  public:
   MarchModel() : parameters_(make_parameters()), columns_(make_columns()) {}
   std::string_view name() const override { return "march"; }
-  std::string_view version() const override { return "1.0.0"; }
+  std::string_view version() const override { return "1.1.0"; }
   std::string_view description() const override {
     return "March (1991) mutual learning: individuals socialize into an organizational code "
            "(p1) while the code learns from the individuals who outperform it (p2), with "

@@ -239,6 +239,88 @@ TEST(MarchCodeLearning, TieAndEmptyGroupChangeNothing) {
   EXPECT_EQ(s.code, (std::vector<std::int8_t>{0, 1, 1, 1}));
 }
 
+// ---- the BASIC program's rules (superior_by = beliefs, code_update = step) ---------------------
+
+TEST(MarchBasicRules, BeliefScoresNoCoinsAndZeroBeliefsDoNotVote) {
+  // reality all +1, code (1, 0, 0): code score 1. Belief scores: 2, 1, 0 -- only the first
+  // is superior. With actions its 0 beliefs would flip coins and could score up to 3.
+  auto s = make_state({1, 1, 1}, {1, 0, 0}, {{1, 1, 0}, {1, 0, 0}, {0, 0, 0}}, 1.0, 1.0);
+  tribe::rng::Stream coins(5, 5, 5);
+  mm::act(s, coins, mm::SuperiorBy::beliefs);
+  EXPECT_EQ(coins.draws(), 0u) << "no coin is flipped";
+  EXPECT_EQ(s.scores, (std::vector<std::int32_t>{2, 1, 0}));
+  EXPECT_EQ(mm::superior_count(s), 1);
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) EXPECT_EQ(s.actions[static_cast<std::size_t>(i) * 3 + j], s.belief(i, j));
+  // The superior individual's 0 belief on dimension 2 is no vote: a tie, nothing changes;
+  // its +1 on dimension 1 moves the code (p2 = 1).
+  tribe::rng::Stream draws(1, 1, 1);
+  EXPECT_EQ(mm::learn_code(s, draws, mm::CodeUpdate::step), 1);
+  EXPECT_EQ(s.code, (std::vector<std::int8_t>{1, 1, 0}));
+}
+
+TEST(MarchBasicRules, CodeStepsThroughZero) {
+  // reality all +1; code (-1, -1, 0): score -2; two superior individuals all +1 (k = 2).
+  auto s = make_state({1, 1, 1}, {-1, -1, 0}, {{0, 0, 0}, {0, 0, 0}}, 1.0, 1.0);
+  set_actions(s, {{1, 1, 1}, {1, 1, 1}});
+  tribe::rng::Stream d1(1, 1, 1);
+  EXPECT_EQ(mm::learn_code(s, d1, mm::CodeUpdate::step), 3);
+  EXPECT_EQ(s.code, (std::vector<std::int8_t>{0, 0, 1})) << "-1 steps to 0, 0 steps to +1";
+  tribe::rng::Stream d2(1, 1, 2);
+  EXPECT_EQ(mm::learn_code(s, d2, mm::CodeUpdate::step), 2);
+  EXPECT_EQ(s.code, (std::vector<std::int8_t>{1, 1, 1}));
+  // The same start with adopt jumps straight to the majority.
+  s.code = {-1, -1, 0};
+  tribe::rng::Stream d3(1, 1, 3);
+  mm::learn_code(s, d3, mm::CodeUpdate::adopt);
+  EXPECT_EQ(s.code, (std::vector<std::int8_t>{1, 1, 1}));
+  // The probability of a step is still 1 - (1 - p2)^k: k = 2, p2 = 0.4 -> 0.64.
+  mm::fill_adoption_table(0.4, 2, s.adopt);
+  const int trials = 40000;
+  int stepped = 0;
+  for (int t = 0; t < trials; ++t) {
+    s.code = {-1, 1, 1};
+    tribe::rng::Stream d(21, 22, static_cast<std::uint64_t>(t));
+    mm::learn_code(s, d, mm::CodeUpdate::step);
+    ASSERT_TRUE(s.code[0] == -1 || s.code[0] == 0);
+    stepped += s.code[0] == 0;
+  }
+  EXPECT_NEAR(static_cast<double>(stepped) / trials, 0.64, 4 * std::sqrt(0.64 * 0.36 / trials));
+}
+
+TEST(MarchBasicRules, EquilibriumMayKeepZerosInTheCodeAndIsAbsorbing) {
+  // Everyone equals a code with a 0: with belief scores nobody can beat it.
+  auto s = make_state({1, -1}, {1, 0}, {{1, 0}, {1, 0}});
+  EXPECT_TRUE(mm::at_equilibrium(s, mm::SuperiorBy::beliefs));
+  EXPECT_FALSE(mm::at_equilibrium(s, mm::SuperiorBy::actions));
+  // Frozen: beliefs differ where the code is 0, but only by being wrong (score 0 < 1).
+  EXPECT_TRUE(mm::at_equilibrium(make_state({1, -1}, {1, 0}, {{1, 1}, {1, 0}}), mm::SuperiorBy::beliefs));
+  // Not frozen: a belief right where the code is 0 beats the code (score 2 > 1).
+  EXPECT_FALSE(mm::at_equilibrium(make_state({1, -1}, {1, 0}, {{1, -1}, {1, 0}}), mm::SuperiorBy::beliefs));
+  // Not frozen: a belief differs from a non-zero code (socialization still acts).
+  EXPECT_FALSE(mm::at_equilibrium(make_state({1, -1}, {1, 0}, {{0, 0}, {1, 0}}), mm::SuperiorBy::beliefs));
+  mm::Config c;
+  c.p1 = 0.5;
+  c.p2 = 0.5;
+  c.superior_by = mm::SuperiorBy::beliefs;
+  c.code_update = mm::CodeUpdate::step;
+  mm::Result r;
+  for (std::uint64_t k = 0; k < 20; ++k) {
+    mm::simulate_organization(c, {7, k, 0}, s, r);
+    ASSERT_TRUE(r.reached_equilibrium);
+    EXPECT_TRUE(mm::at_equilibrium(s, mm::SuperiorBy::beliefs));
+    tribe::rng::Stream a(1, 1, 1), b(1, 2, 1), d(1, 3, 1);
+    const auto code = s.code;
+    const auto beliefs = s.beliefs;
+    mm::act(s, a, mm::SuperiorBy::beliefs);
+    EXPECT_EQ(mm::superior_count(s), 0);
+    EXPECT_EQ(mm::socialize(s, b), 0);
+    EXPECT_EQ(mm::learn_code(s, d, mm::CodeUpdate::step), 0);
+    EXPECT_EQ(s.code, code);
+    EXPECT_EQ(s.beliefs, beliefs);
+  }
+}
+
 // ---- equilibrium -------------------------------------------------------------------------------
 
 TEST(MarchEquilibrium, Detection) {

@@ -38,6 +38,23 @@ enum class StreamPurpose : std::uint64_t {
   code = 0x4D41'5200'0007,           // substream t: one uniform per dimension that may change
 };
 
+/// Who forms the superior group, and what the code learns from on each dimension:
+///  actions  the individuals whose *action* score beats the code (a 0 belief acts by a
+///           fair coin), and the majority of their actions -- the issue's specification,
+///           after Christensen's (2015) account of March's program;
+///  beliefs  the individuals whose *belief* score beats the code (0 beliefs score 0),
+///           and the majority of their non-zero beliefs -- March's BASIC program as
+///           translated by Watts (2014) and the paper's text ("whose beliefs correspond
+///           with reality on more dimensions than does the code").
+enum class SuperiorBy : int { actions = 0, beliefs = 1 };
+
+/// How the code follows a majority that differs from it, with probability
+/// 1 - (1 - p2)^k:
+///  adopt  the code takes the majority's value at once (the issue's specification);
+///  step   the code moves one step toward it (-1 -> 0 -> +1), as March's BASIC program
+///         does in Watts's (2014) translation.
+enum class CodeUpdate : int { adopt = 0, step = 1 };
+
 /// One cell's parameters (validated).
 struct Config {
   std::int32_t dimensions = 30;   // m
@@ -50,6 +67,8 @@ struct Config {
   double p1_fast = 0.9;
   std::int32_t max_periods = 5000;
   std::int32_t observe_period = 20;
+  SuperiorBy superior_by = SuperiorBy::actions;
+  CodeUpdate code_update = CodeUpdate::adopt;
 
   /// Number of fast learners: round(fast_share * n); they are individuals 0 .. fast-1.
   std::int32_t fast_count() const noexcept;
@@ -89,23 +108,29 @@ double code_knowledge(const State& s);
 double individual_knowledge(const State& s);
 
 /// Step 3: actions (belief, or a fair coin -- one bit of `coins` -- where it is 0) and
-/// action scores sum_j action_ij * reality_j.
-void act(State& s, rng::Stream& coins);
+/// action scores sum_j action_ij * reality_j. With SuperiorBy::beliefs the code learns
+/// from beliefs, not actions: `actions` then holds the beliefs themselves (0 included,
+/// no coin is flipped) and the scores are belief scores.
+void act(State& s, rng::Stream& coins, SuperiorBy by = SuperiorBy::actions);
 /// Step 4: for every (i, j) where the code is non-zero and the belief differs from it,
 /// with probability p1[i] the belief moves one step toward the code (-1 -> 0 -> +1).
 /// Uses the code as it is (call before learn_code). Returns the number of beliefs changed.
 std::int32_t socialize(State& s, rng::Stream& draws);
 /// Step 5: the superior group is the individuals whose action score (from act()) exceeds
 /// the code's score; on each dimension the majority of their actions, if it differs
-/// from the code, is adopted with probability adopt[k], k = majority - minority; ties
-/// and an empty group change nothing. Returns the number of dimensions changed.
-std::int32_t learn_code(State& s, rng::Stream& draws);
+/// from the code, is adopted (CodeUpdate::adopt) or stepped toward (CodeUpdate::step)
+/// with probability adopt[k], k = majority - minority; ties and an empty group change
+/// nothing. Returns the number of dimensions changed.
+std::int32_t learn_code(State& s, rng::Stream& draws, CodeUpdate update = CodeUpdate::adopt);
 /// Number of individuals in the superior group of the current actions.
 std::int32_t superior_count(const State& s);
-/// Equilibrium without turnover and turbulence: every belief equals the code and no
-/// individual could still exceed the code's score, i.e. the code has no 0 dimension (an
-/// individual whose beliefs equal the code acts like the code except where it is 0).
-bool at_equilibrium(const State& s);
+/// Equilibrium without turnover and turbulence: a state nothing can change any more.
+/// With SuperiorBy::actions: every belief equals the code and the code has no 0
+/// dimension (an individual whose beliefs equal the code acts like the code except where
+/// it is 0, and may beat it by coin flips there). With SuperiorBy::beliefs: every belief
+/// equals the code wherever the code is non-zero, and no belief score beats the code's;
+/// where the code stayed 0, beliefs may still differ from it (and from each other).
+bool at_equilibrium(const State& s, SuperiorBy by = SuperiorBy::actions);
 
 /// Outcomes of one organization.
 struct Result {
