@@ -84,6 +84,12 @@ std::int32_t code_score(const State& s) {
 
 double code_knowledge(const State& s) { return static_cast<double>(code_score(s)) / s.m; }
 
+double code_share_correct(const State& s) {
+  std::int32_t correct = 0;
+  for (std::int32_t j = 0; j < s.m; ++j) correct += s.code[j] == s.reality[j] ? 1 : 0;
+  return static_cast<double>(correct) / s.m;
+}
+
 double individual_knowledge(const State& s) {
   std::int64_t total = 0;
   for (std::int32_t i = 0; i < s.n; ++i)
@@ -238,6 +244,7 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, State&
   }
   r.periods = t;
   r.knowledge_code_final = code_knowledge(s);
+  r.code_share_correct_final = code_share_correct(s);
   r.knowledge_individuals_final = individual_knowledge(s);
   // An equilibrium is absorbing: a later observation period sees the same state.
   if (!observed) observe();
@@ -321,9 +328,12 @@ std::vector<ColumnSpec> make_columns() {
       model::column("knowledge_code_at_period", R, O, "code x reality / m after observe_period periods"),
       model::column("knowledge_individuals_at_period", R, O,
           "mean individual beliefs x reality / m after observe_period periods"),
+      model::column("code_share_correct_equilibrium", R, O,
+          "share of dimensions on which the code equals reality (0 counts as wrong) at "
+          "equilibrium (else after max_periods): the knowledge measure of some replications"),
   };
 }
-constexpr std::size_t kColumnCount = 8;
+constexpr std::size_t kColumnCount = 9;
 
 std::string num(double v) {
   std::ostringstream os;
@@ -372,6 +382,7 @@ class MarchCell final : public model::CellModel {
     row[5] = static_cast<double>(r.periods);
     row[6] = r.knowledge_code_at_period;
     row[7] = r.knowledge_individuals_at_period;
+    row[8] = r.code_share_correct_final;
   }
 
  private:

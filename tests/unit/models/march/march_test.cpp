@@ -239,6 +239,14 @@ TEST(MarchCodeLearning, TieAndEmptyGroupChangeNothing) {
   EXPECT_EQ(s.code, (std::vector<std::int8_t>{0, 1, 1, 1}));
 }
 
+TEST(MarchKnowledge, ScoreAndShareCorrectOnAHandBuiltCode) {
+  // reality (+1,-1,+1,+1), code (+1,+1,0,+1): score 1 - 1 + 0 + 1 = 1 -> 1/4; two of
+  // four dimensions right (a 0 is never right) -> 0.5.
+  const auto s = make_state({1, -1, 1, 1}, {1, 1, 0, 1}, {{0, 0, 0, 0}});
+  EXPECT_DOUBLE_EQ(mm::code_knowledge(s), 0.25);
+  EXPECT_DOUBLE_EQ(mm::code_share_correct(s), 0.5);
+}
+
 // ---- the BASIC program's rules (superior_by = beliefs, code_update = step) ---------------------
 
 TEST(MarchBasicRules, BeliefScoresNoCoinsAndZeroBeliefsDoNotVote) {
@@ -344,6 +352,8 @@ TEST(MarchEquilibrium, RunStopsAtEquilibrium) {
     EXPECT_LT(r.periods, c.max_periods);
     EXPECT_EQ(r.knowledge_code_final, r.knowledge_individuals_final);  // everyone = code
     EXPECT_EQ(r.knowledge_code_final, mm::code_knowledge(s));
+    // No 0 left in the code: share correct = (1 + knowledge) / 2, exactly.
+    EXPECT_DOUBLE_EQ(r.code_share_correct_final, (1.0 + r.knowledge_code_final) / 2.0);
     EXPECT_GE(r.knowledge_code_final, -1.0);
     EXPECT_LE(r.knowledge_code_final, 1.0);
     // The state is absorbing: one more period changes nothing.
@@ -373,7 +383,7 @@ TEST(MarchEquilibrium, TurbulenceRunsToMaxPeriods) {
 TEST(MarchModel, RegisteredWithColumns) {
   const auto& m = tribe::model::find_model("march");
   EXPECT_EQ(m.name(), "march");
-  EXPECT_EQ(m.columns().size(), 8u);
+  EXPECT_EQ(m.columns().size(), 9u);
   (void)column("knowledge_code_equilibrium");
   (void)column("knowledge_individuals_at_period");
 }

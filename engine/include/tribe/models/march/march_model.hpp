@@ -104,6 +104,9 @@ void fill_adoption_table(double p2, std::int32_t n, std::vector<double>& adopt);
 std::int32_t code_score(const State& s);
 /// sum_j code_j * reality_j / m.
 double code_knowledge(const State& s);
+/// Share of dimensions on which the code equals reality (a 0 is never correct): the
+/// "knowledge" of Watts's (2014) and Workiewicz's (2017) replications.
+double code_share_correct(const State& s);
 /// Mean over individuals of sum_j belief_ij * reality_j / m (0 beliefs count 0).
 double individual_knowledge(const State& s);
 
@@ -136,6 +139,7 @@ bool at_equilibrium(const State& s, SuperiorBy by = SuperiorBy::actions);
 struct Result {
   double initial_knowledge_individuals = 0;
   double knowledge_code_final = 0;         // at equilibrium, else at max_periods
+  double code_share_correct_final = 0;     // the same time
   double knowledge_individuals_final = 0;
   bool reached_equilibrium = false;
   std::int32_t periods = 0;                // periods simulated
