@@ -22,6 +22,8 @@ K.h5        result of experiments/lazer_friedman_k0.toml (K = 0, linear vs full)
 
 Writes OUTDIR/lazer_friedman_{time,density,fragmented,small_world,k0}.{png,pdf} for the
 files given (OUTDIR defaults to results/figures) and prints the numbers it draws. Colours: Okabe & Ito.
+A file that is not a complete tribe result of the lazer_friedman model is refused with a
+one-line message and exit status 2, before anything is drawn.
 Needs Debian's python3-h5py, python3-numpy and python3-matplotlib.
 
 No published values are drawn: Lazer & Friedman (2007) report their results as figures, and
@@ -279,6 +281,9 @@ def main() -> None:
     ap.add_argument("--k0", help="result of experiments/lazer_friedman_k0.toml")
     ap.add_argument("-o", "--outdir", default="results/figures")
     a = ap.parse_args()
+    for path in (a.time, a.density, a.fragmented, a.small_world, a.k0):  # all checked before drawing
+        if path:
+            open_result(path).close()
     time_figure(a.time, a.outdir)
     if a.density:
         density_figure(a.density, a.outdir)

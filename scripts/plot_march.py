@@ -3,11 +3,13 @@
 
 Usage: /usr/bin/python3 scripts/plot_march.py RESULT.h5 [RESULT.h5 ...] [-o OUTDIR]
 
-Each file is recognised by its experiment name (march_fig1 or march_fig3). Every point is
-the cell mean with its 95% interval (/cells/stats/<column>/mean, ci_low, ci_high), drawn
-against the cell's parameters (/cells/parameters/<p>). Reference curves are drawn dashed
+Each file is recognised by its factors (p1 varies: Figure 1; otherwise Figure 3). Every
+point is the cell mean with its 95% interval (/cells/stats/<column>/mean, ci_low, ci_high),
+drawn against the cell's parameters (/cells/parameters/<p>). Reference curves are drawn dashed
 and labelled with their source (see REFERENCE below and docs/docking-march.md).
 Writes <OUTDIR>/<experiment>.png and .pdf (default OUTDIR: results/figures).
+A file that is not a complete tribe result of the march model, or not of Figure 1 or 3, is
+refused with a one-line message and exit status 2, before anything is drawn.
 """
 import argparse
 import os
@@ -133,29 +135,46 @@ def save(fig, out, stem):
     plt.close(fig)
 
 
+def fail(msg):
+    print(f"plot_march: error: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def open_result(path):
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        fail(f"{path}: cannot open ({e})")
+    if f.attrs.get("filetype") != "tribe-result" or int(f.attrs.get("complete", 0)) != 1:
+        fail(f"{path}: not a complete tribe result file")
+    if f.attrs.get("model") != "march":
+        fail(f"{path}: model is {f.attrs.get('model')!r}, not 'march'")
+    return f
+
+
+def figure_of(path, f):
+    if "cells/parameters/p1" in f and "cells/parameters/p2" in f and \
+            len(set(f["cells/parameters/p1"][()])) > 1:
+        return plot_fig1
+    if "cells/parameters/fast_share" in f:
+        return plot_fig3
+    fail(f"{path}: not a March Figure 1 or 3 experiment ({f.attrs.get('experiment_name')})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="+")
     ap.add_argument("-o", "--outdir", default="results/figures")
     args = ap.parse_args()
-    status = 0
+    # Every file is checked before anything is drawn.
+    plots = []
     for path in args.files:
-        with h5py.File(path, "r") as f:
-            if int(f.attrs.get("complete", 0)) != 1:
-                print(f"{path}: incomplete result file", file=sys.stderr)
-                status = 1
-                continue
-            name = f.attrs["experiment_name"]
-            name = name.decode() if isinstance(name, bytes) else str(name)
-            if "cells/parameters/p1" in f and "cells/parameters/p2" in f and \
-                    len(set(f["cells/parameters/p1"][()])) > 1:
-                plot_fig1(f, args.outdir)
-            elif "cells/parameters/fast_share" in f:
-                plot_fig3(f, args.outdir)
-            else:
-                print(f"{path}: not a March Figure 1 or 3 experiment ({name})", file=sys.stderr)
-                status = 1
-    return status
+        f = open_result(path)
+        plots.append((figure_of(path, f), f))
+    for plot, f in plots:
+        plot(f, args.outdir)
+        f.close()
+    return 0
 
 
 if __name__ == "__main__":

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+from figure_checks import (PYTHON, ROOT, check, check_drawn, check_outputs, check_refused, finish,
+                           foreign_files, incomplete_copy, run, run_experiment, tribe_from_args)
+
 FIGURES = os.path.join(ROOT, "scripts", "figures.py")
-PYTHON = sys.executable or "/usr/bin/python3"
 
 EXPERIMENTS = {  # experiment file -> figures it must produce
     "claims": ["claims", "claims_verdicts"],
@@ -33,76 +32,26 @@ EXPERIMENTS = {  # experiment file -> figures it must produce
     "structure": ["structure", "structure_verdicts"],
 }
 
-failures: list[str] = []
-
-
-def check(ok: bool, what: str) -> bool:
-    print(f"  [{'ok' if ok else 'FAIL'}] {what}", flush=True)
-    if not ok:
-        failures.append(what)
-    return ok
-
-
-def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
-    env = dict(os.environ, HDF5_USE_FILE_LOCKING="FALSE", MPLBACKEND="Agg")
-    return subprocess.run(cmd, capture_output=True, text=True, env=env, **kw)
-
-
-def check_outputs(outdir: str, names: list[str]):
-    for name in names:
-        for ext, magic in (("png", b"\x89PNG\r\n\x1a\n"), ("pdf", b"%PDF")):
-            p = os.path.join(outdir, f"{name}.{ext}")
-            ok = os.path.isfile(p) and os.path.getsize(p) > 0
-            if ok:
-                with open(p, "rb") as f:
-                    ok = f.read(len(magic)) == magic
-            check(ok, f"{name}.{ext} exists, is non-empty and is a {ext.upper()} file")
-
-
-def check_refused(args: list[str], what: str, outdir: str):
-    before = set(os.listdir(outdir)) if os.path.isdir(outdir) else set()
-    r = run([PYTHON, FIGURES, *args, "-o", outdir])
-    err = r.stderr.strip()
-    check(r.returncode == 2, f"{what}: refused with exit status 2 (got {r.returncode})")
-    check(len(err.splitlines()) == 1 and err.startswith("figures: error:"),
-          f"{what}: one-line message on stderr ({err!r})")
-    after = set(os.listdir(outdir)) if os.path.isdir(outdir) else set()
-    check(after == before, f"{what}: nothing drawn")
-
 
 def main() -> int:
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
+    tribe = tribe_from_args("test_figures", __doc__)
+    if tribe is None:
         return 2
-    tribe = os.path.join(os.path.abspath(sys.argv[1]), "bin", "tribe")
-    if not os.access(tribe, os.X_OK):
-        print(f"test_figures: error: {tribe} is not an executable (build the tribe target first)", file=sys.stderr)
-        return 2
-    try:
-        import h5py
-    except ImportError as e:
-        print(f"test_figures: error: {e} (install python3-h5py; run with /usr/bin/python3)", file=sys.stderr)
-        return 2
+    import h5py
 
     tmp = tempfile.mkdtemp(prefix="tribe-figures-")
     try:
         results = {}
         print("running the four experiments (20 organizations per cell):")
         for exp in EXPERIMENTS:
-            out = os.path.join(tmp, f"{exp}.h5")
-            r = run([tribe, "run", os.path.join(ROOT, "experiments", f"{exp}.toml"), "--orgs-per-cell", "20",
-                     "-q", "-o", out])
-            if check(r.returncode == 0 and os.path.isfile(out), f"tribe run {exp}.toml"):
+            out = run_experiment(tribe, exp, 20, tmp)
+            if out:
                 results[exp] = out
-            else:
-                print(r.stderr, file=sys.stderr)
 
         print("drawing every figure in one command:")
         figdir = os.path.join(tmp, "figures")
         r = run([PYTHON, FIGURES, *results.values(), "-o", figdir])
-        check(r.returncode == 0, f"figures.py on {len(results)} result files exits 0 (got {r.returncode})")
-        if r.returncode != 0:
-            print(r.stdout + r.stderr, file=sys.stderr)
+        check_drawn(r, f"figures.py on {len(results)} result files")
         for exp in results:
             check_outputs(figdir, EXPERIMENTS[exp])
 
@@ -120,39 +69,24 @@ def main() -> int:
         print("refusing files that are not complete tribe results:")
         refdir = os.path.join(tmp, "refused")
         os.makedirs(refdir)
-        other = os.path.join(tmp, "other.h5")
-        with h5py.File(other, "w") as f:
-            f.attrs["filetype"] = "something-else"
-            f["data"] = [1.0, 2.0, 3.0]
-        check_refused([other], "a non-tribe HDF5 file", refdir)
-        text = os.path.join(tmp, "notes.txt")
-        with open(text, "w") as f:
-            f.write("not an HDF5 file\n")
-        check_refused([text], "a text file", refdir)
-        check_refused([os.path.join(tmp, "missing.h5")], "a missing file", refdir)
+        other, text = foreign_files(tmp)
+        check_refused(FIGURES, [other], "a non-tribe HDF5 file", refdir)
+        check_refused(FIGURES, [text], "a text file", refdir)
+        check_refused(FIGURES, [os.path.join(tmp, "missing.h5")], "a missing file", refdir)
         if results:
             src = next(iter(results.values()))
-            incomplete = os.path.join(tmp, "incomplete.h5")
-            shutil.copyfile(src, incomplete)
-            with h5py.File(incomplete, "r+") as f:
-                f.attrs["complete"] = 0
-            check_refused([incomplete], "a result with complete = 0", refdir)
+            incomplete = incomplete_copy(src, os.path.join(tmp, "incomplete.h5"))
+            check_refused(FIGURES, [incomplete], "a result with complete = 0", refdir)
             future = os.path.join(tmp, "future.h5")
             shutil.copyfile(src, future)
             with h5py.File(future, "r+") as f:
                 f.attrs.modify("format_version", [2, 0])
-            check_refused([future], "a result of format version 2.0", refdir)
-            check_refused([src, text], "a valid result together with a text file", refdir)
+            check_refused(FIGURES, [future], "a result of format version 2.0", refdir)
+            check_refused(FIGURES, [src, text], "a valid result together with a text file", refdir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    if failures:
-        print(f"\n{len(failures)} check(s) failed:", file=sys.stderr)
-        for w in failures:
-            print(f"  {w}", file=sys.stderr)
-        return 1
-    print("\nall figure checks passed")
-    return 0
+    return finish("figure")
 
 
 if __name__ == "__main__":
