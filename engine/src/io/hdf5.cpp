@@ -176,20 +176,28 @@ std::vector<std::uint32_t> read_u32s_attribute(hid_t obj, const std::string& nam
   return v;
 }
 
-void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
-                   const void* data, std::uint64_t n, const std::string& ctx, bool compress) {
+Handle create_dataset(hid_t parent, const std::string& name, hid_t file_type, std::uint64_t n,
+                      const std::string& ctx, bool compress, std::uint64_t max_chunk) {
   const hsize_t dims = n;
   Handle space = checked(H5Screate_simple(1, &dims, nullptr), H5Sclose, ctx, "cannot create dataspace");
   Handle dcpl = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
+  Handle dapl = checked(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, ctx, "cannot create property list");
   if (compress && n >= 4096) {
-    const hsize_t chunk = std::min<hsize_t>(n, 65536);
+    const hsize_t chunk = std::min<hsize_t>(n, max_chunk);
     H5Pset_chunk(dcpl.get(), 1, &chunk);
     H5Pset_shuffle(dcpl.get());
     H5Pset_deflate(dcpl.get(), 1);
+    // A dataset filled a few rows at a time needs only its partly filled chunk cached:
+    // room for two, whole chunks leaving first, so that written chunks do not pile up.
+    H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 2 * chunk * H5Tget_size(file_type), 1.0);
   }
-  Handle ds = checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
-                                 H5P_DEFAULT),
-                      H5Dclose, ctx, "cannot create dataset " + name);
+  return checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()),
+                 H5Dclose, ctx, "cannot create dataset " + name);
+}
+
+void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
+                   const void* data, std::uint64_t n, const std::string& ctx, bool compress) {
+  Handle ds = create_dataset(parent, name, file_type, n, ctx, compress);
   if (n > 0)
     check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), ctx,
           "cannot write dataset " + name + " (disk full?)");
@@ -217,13 +225,17 @@ Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type,
                  H5Dclose, ctx, "cannot create dataset " + name);
 }
 
-void append(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t current, std::uint64_t n,
-            const std::string& ctx) {
+void extend(hid_t dataset, std::uint64_t size, const std::string& ctx) {
+  const hsize_t n = size;
+  check(H5Dset_extent(dataset, &n), ctx, "cannot extend dataset (disk full?)");
+}
+
+void write_rows(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t start, std::uint64_t n,
+                const std::string& ctx) {
   if (n == 0) return;
-  const hsize_t new_size = current + n, start = current, count = n;
-  check(H5Dset_extent(dataset, &new_size), ctx, "cannot extend dataset (disk full?)");
+  const hsize_t first = start, count = n;
   Handle fspace = checked(H5Dget_space(dataset), H5Sclose, ctx, "cannot get dataspace");
-  check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), ctx,
+  check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &first, nullptr, &count, nullptr), ctx,
         "cannot select rows");
   Handle mspace = checked(H5Screate_simple(1, &count, nullptr), H5Sclose, ctx, "cannot create dataspace");
   check(H5Dwrite(dataset, mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, data), ctx,

@@ -27,7 +27,9 @@ namespace {
 
 constexpr std::uint64_t kChunkRows = 65536;
 
-hid_t file_type(ColumnKind k) {
+}  // namespace
+
+hid_t storage_type(ColumnKind k) {
   switch (k) {
     case ColumnKind::Binary: return H5T_STD_U8LE;
     case ColumnKind::Count: return H5T_STD_U32LE;
@@ -35,8 +37,6 @@ hid_t file_type(ColumnKind k) {
   }
   return H5T_IEEE_F64LE;
 }
-
-}  // namespace
 
 void check_output_target(const fs::path& target, bool overwrite) {
   const std::string p = target.string();
@@ -65,24 +65,32 @@ void check_output_target(const fs::path& target, bool overwrite) {
 }
 
 
-void write_typed_column(hid_t group, const std::string& name, ColumnKind kind, std::span<const double> values,
-                        const std::string& ctx, bool compress) {
+void write_column_rows(hid_t dataset, ColumnKind kind, std::span<const double> values, std::uint64_t start,
+                       const std::string& ctx) {
+  // Integers and 0/1 pass through doubles exactly.
   const std::uint64_t n = values.size();
   switch (kind) {
     case ColumnKind::Binary: {
       std::vector<std::uint8_t> v(n);
-      for (std::uint64_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>(values[i]);
-      h5::write_dataset(group, name, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), n, ctx, compress);
+      for (std::uint64_t i = 0; i < n; ++i) {
+        TRIBE_CHECK(values[i] == 0.0 || values[i] == 1.0, "binary column holds a value other than 0/1");
+        v[i] = static_cast<std::uint8_t>(values[i]);
+      }
+      h5::write_rows(dataset, H5T_NATIVE_UINT8, v.data(), start, n, ctx);
       return;
     }
     case ColumnKind::Count: {
       std::vector<std::uint32_t> v(n);
-      for (std::uint64_t i = 0; i < n; ++i) v[i] = static_cast<std::uint32_t>(values[i]);
-      h5::write_dataset(group, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, v.data(), n, ctx, compress);
+      for (std::uint64_t i = 0; i < n; ++i) {
+        TRIBE_CHECK(values[i] >= 0.0 && values[i] <= 4294967295.0 && values[i] == std::floor(values[i]),
+                    "count column holds a value that is not a 32-bit count");
+        v[i] = static_cast<std::uint32_t>(values[i]);
+      }
+      h5::write_rows(dataset, H5T_NATIVE_UINT32, v.data(), start, n, ctx);
       return;
     }
     case ColumnKind::Real:
-      h5::write_dataset(group, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), n, ctx, compress);
+      h5::write_rows(dataset, H5T_NATIVE_DOUBLE, values.data(), start, n, ctx);
       return;
   }
 }
@@ -131,7 +139,7 @@ ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool ov
   h5::write_attribute(datasets_.back().get(), "description",
                       "index of the organization within its cell (its random-stream index)", ctx_);
   for (const auto& col : model.columns()) {
-    datasets_.push_back(h5::create_extendible(org_group_.get(), col.name, file_type(col.kind), kChunkRows, ctx_));
+    datasets_.push_back(h5::create_extendible(org_group_.get(), col.name, storage_type(col.kind), kChunkRows, ctx_));
     h5::write_attribute(datasets_.back().get(), "description", col.description, ctx_);
     h5::write_attribute(datasets_.back().get(), "kind", model::to_string(col.kind), ctx_);
     h5::write_attribute(datasets_.back().get(), "role", model::to_string(col.role), ctx_);
@@ -166,40 +174,16 @@ void ResultWriter::flush_rows() {
   const std::uint64_t n = buffers_[0].size();
   if (n == 0) return;
   const auto columns = plan_.experiment().model->columns();
-  // Convert to the storage type; integers and 0/1 pass through doubles exactly.
-  std::vector<std::uint8_t> u8;
-  std::vector<std::uint32_t> u32;
+  const std::string ctx = ctx_ + ": /organizations";
   std::vector<std::uint64_t> u64;
   for (std::size_t d = 0; d < datasets_.size(); ++d) {
     const auto& buf = buffers_[d];
-    const std::string ctx = ctx_ + ": /organizations";
+    h5::extend(datasets_[d].get(), written_ + n, ctx);
     if (d == 1) {
       u64.assign(buf.begin(), buf.end());
-      h5::append(datasets_[d].get(), H5T_NATIVE_UINT64, u64.data(), written_, n, ctx);
-      continue;
-    }
-    const ColumnKind kind = d == 0 ? ColumnKind::Count : columns[d - 2].kind;
-    switch (kind) {
-      case ColumnKind::Binary:
-        u8.resize(n);
-        for (std::uint64_t i = 0; i < n; ++i) {
-          TRIBE_CHECK(buf[i] == 0.0 || buf[i] == 1.0, "binary column holds a value other than 0/1");
-          u8[i] = static_cast<std::uint8_t>(buf[i]);
-        }
-        h5::append(datasets_[d].get(), H5T_NATIVE_UINT8, u8.data(), written_, n, ctx);
-        break;
-      case ColumnKind::Count:
-        u32.resize(n);
-        for (std::uint64_t i = 0; i < n; ++i) {
-          TRIBE_CHECK(buf[i] >= 0.0 && buf[i] <= 4294967295.0 && buf[i] == std::floor(buf[i]),
-                      "count column holds a value that is not a 32-bit count");
-          u32[i] = static_cast<std::uint32_t>(buf[i]);
-        }
-        h5::append(datasets_[d].get(), H5T_NATIVE_UINT32, u32.data(), written_, n, ctx);
-        break;
-      case ColumnKind::Real:
-        h5::append(datasets_[d].get(), H5T_NATIVE_DOUBLE, buf.data(), written_, n, ctx);
-        break;
+      h5::write_rows(datasets_[d].get(), H5T_NATIVE_UINT64, u64.data(), written_, n, ctx);
+    } else {
+      write_column_rows(datasets_[d].get(), d == 0 ? ColumnKind::Count : columns[d - 2].kind, buf, written_, ctx);
     }
   }
   written_ += n;

@@ -164,16 +164,19 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
                 parts_dir.string());
 
   // Compute what is missing, writing parts as blocks finish.
-  io::PartWriter parts(parts_dir, plan, 0, o.rows_per_part);
   exec::RunOptions run = o.run;
   run.first_block = resume_at;
   run.end_block = end;
   exec::RunResult result;
-  if (o.precision)
-    result = exec::run_to_precision(plan, run, parts, *o.precision, [&](std::uint64_t round) { parts.start_round(round); });
-  else if (resume_at < end)
-    result = exec::run(plan, run, parts);
-  parts.flush();
+  {
+    io::PartWriter parts(parts_dir, plan, 0, o.rows_per_part);
+    if (o.precision)
+      result = exec::run_to_precision(plan, run, parts, *o.precision, [&](std::uint64_t round) { parts.start_round(round); });
+    else if (resume_at < end)
+      result = exec::run(plan, run, parts);
+    parts.flush();
+    r.peak_buffered_rows = parts.peak_buffered_rows();
+  }  // its buffers are freed before the assembly
   r.computed = result.organizations;
   r.seconds = result.wall_seconds;
   r.threads = result.threads;
@@ -188,14 +191,15 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
   auto all = io::list_parts(parts_dir);
   io::RunInfo info{o.command_line, std::string(exec::to_string(o.run.backend)), r.threads, r.seconds};
   if (o.shard) {
-    io::PartWriter single({}, plan, 0);
-    std::vector<io::PartInfo> mine;
-    for (const auto& p : all)
-      if (p.round == 0 && p.first_block >= first && p.end_block <= end) mine.push_back(p);
+    // Streamed, a part's worth of rows at a time, into the file (under a temporary name
+    // until it is complete; it then replaces any file --overwrite allowed to replace).
+    io::PartWriter single(io::PartWriter::SingleFile{o.output, first, end}, plan, o.rows_per_part);
     const std::size_t columns = x.model->columns().size();
-    for (const auto& p : mine) io::for_each_block(p, columns, [&](const exec::BlockRows& rows) { single.consume(rows); });
-    if (o.overwrite) fs::remove(o.output, ec);
-    single.flush_to(o.output);
+    for (const auto& p : all)
+      if (p.round == 0 && p.first_block >= first && p.end_block <= end)
+        io::for_each_block(p, columns, [&](const exec::BlockRows& rows) { single.consume(rows); });
+    single.finish();
+    r.peak_buffered_rows = std::max(r.peak_buffered_rows, single.peak_buffered_rows());
   } else {
     if (!o.precision) io::check_coverage(all, plan);
     const auto start = std::chrono::steady_clock::now();

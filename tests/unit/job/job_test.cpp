@@ -14,6 +14,9 @@
 #include <thread>
 
 #include "../support/test_support.hpp"
+#include "tribe/design/experiment.hpp"
+#include "tribe/design/plan.hpp"
+#include "tribe/job/job.hpp"
 
 extern char** environ;
 
@@ -145,6 +148,30 @@ TEST_F(JobTest, ShardsMergedInAnyOrderEqualASingleRun) {
   EXPECT_TRUE(all_datasets(dir / "m2.h5") == reference);
   // A result file whose inspection works like any other.
   EXPECT_EQ(run_tribe("inspect " + (dir / "m1.h5").string()).exit_code, 0);
+}
+
+// A shard's file is streamed from its parts: however many organizations the shard holds,
+// no more than a part's worth of rows (plus one block) is held in memory, while it runs
+// or while its file is written, and the merged shards still equal a single run.
+TEST_F(JobTest, ShardFilesAreWrittenWithBoundedMemory) {
+  const auto x = tribe::design::parse_experiment(experiment(), (dir / "k.toml").string());
+  std::string shards;
+  for (std::uint64_t i = 0; i < 2; ++i) {
+    tribe::job::JobOptions o;
+    o.output = dir / ("part_" + std::to_string(i) + ".h5");
+    o.shard = tribe::job::Shard{i, 2};
+    o.rows_per_part = 1000;
+    const auto r = tribe::job::run_job(x, o);
+    ASSERT_TRUE(r.complete);
+    EXPECT_EQ(r.total, 12000u);
+    EXPECT_GT(r.peak_buffered_rows, 0u);
+    EXPECT_LT(r.peak_buffered_rows, o.rows_per_part + tribe::design::RunPlan::kDefaultBlockSize);
+    EXPECT_FALSE(std::filesystem::exists(tribe::job::parts_directory(o.output)));
+    shards += o.output.string() + " ";
+  }
+  const auto m = run_tribe("merge " + shards + "-o " + (dir / "m.h5").string());
+  ASSERT_EQ(m.exit_code, 0) << m.output;
+  EXPECT_TRUE(all_datasets(dir / "m.h5") == reference);
 }
 
 TEST_F(JobTest, MergeRefusesMissingDuplicatedAndForeignShards) {

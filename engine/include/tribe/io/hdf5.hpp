@@ -73,18 +73,24 @@ double read_double_attribute(hid_t obj, const std::string& name, const std::stri
 std::vector<std::uint32_t> read_u32s_attribute(hid_t obj, const std::string& name, const std::string& ctx);
 
 // One-dimensional datasets.
+/// Creates a 1-D dataset of n values stored as `file_type`: when `compress` and n >= 4096,
+/// chunked (min(n, max_chunk) values), shuffled and deflated; contiguous otherwise.
+Handle create_dataset(hid_t parent, const std::string& name, hid_t file_type, std::uint64_t n,
+                      const std::string& ctx, bool compress = true, std::uint64_t max_chunk = 65536);
 /// Writes a whole 1-D dataset of `mem_type` values stored as `file_type` (compressed if
 /// large and `compress`).
 void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
                    const void* data, std::uint64_t n, const std::string& ctx, bool compress = true);
+/// Writes n values (of `mem_type`) into rows [start, start + n) of a 1-D dataset.
+void write_rows(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t start, std::uint64_t n,
+                const std::string& ctx);
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values,
                    const std::string& ctx);
 /// Creates an extendible, chunked, shuffled and deflated 1-D dataset of length 0.
 Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type,
                          std::uint64_t chunk, const std::string& ctx);
-/// Appends n values (of `mem_type`) to an extendible dataset holding `current` values.
-void append(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t current, std::uint64_t n,
-            const std::string& ctx);
+/// Grows an extendible dataset to `size` values (then write_rows fills the new rows).
+void extend(hid_t dataset, std::uint64_t size, const std::string& ctx);
 std::uint64_t length(hid_t dataset, const std::string& ctx);
 /// Reads a whole 1-D numeric dataset converted to double.
 std::vector<double> read_doubles(hid_t parent, const std::string& name, const std::string& ctx);

@@ -25,10 +25,13 @@ struct RunInfo {
   double wall_seconds = 0.0;
 };
 
-/// Writes a whole column of per-organization values in the storage type of its kind
-/// (uint8 for binary, uint32 for counts, float64 for reals), compressed.
-void write_typed_column(hid_t group, const std::string& name, model::ColumnKind kind,
-                        std::span<const double> values, const std::string& ctx, bool compress = true);
+/// The storage type of a column of per-organization values: uint8 for binary, uint32 for
+/// counts, float64 for reals.
+hid_t storage_type(model::ColumnKind kind);
+/// Writes per-organization values into rows [start, start + values.size()) of a column
+/// dataset, converted to the storage type of its kind (0/1 and 32-bit counts checked).
+void write_column_rows(hid_t dataset, model::ColumnKind kind, std::span<const double> values,
+                       std::uint64_t start, const std::string& ctx);
 
 /// Confidence level of every interval in the cell table.
 inline constexpr double kConfidence = 0.95;

@@ -54,6 +54,9 @@ struct JobResult {
   double seconds = 0.0;
   unsigned threads = 0;
   std::filesystem::path parts;
+  /// The most organizations' rows a part writer held in memory at once, while running or
+  /// while writing a shard's file: at most rows_per_part plus one block.
+  std::uint64_t peak_buffered_rows = 0;
 };
 
 /// The directory of part files of an output.
