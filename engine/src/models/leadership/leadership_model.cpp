@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tribe/core/error.hpp"
+#include "tribe/model/plugin.hpp"
 #include "tribe/models/leadership/simulation.hpp"
 
 namespace tribe::models::leadership {
@@ -234,48 +235,44 @@ Config to_config(const model::ParameterValues& v) {
 
 constexpr std::size_t kColumnCount = 25;  // the values write_row() writes
 
-class LeadershipWorkspace final : public model::Workspace {
- public:
-  Scratch scratch;
-  OrgResult result;
+struct LeadershipTraits {
+  using Config = leadership::Config;
+  struct Scratch {
+    leadership::Scratch scratch;
+    OrgResult result;
+  };
+  static Config configure(const model::ParameterValues& v) { return to_config(v); }
+  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w,
+                       std::span<double> row) {
+    simulate_organization(c, ctx, w.scratch, w.result);
+    write_row(c, w.result, row.data());
+  }
 };
 
-class LeadershipCell final : public model::CellModel {
+class LeadershipModel final : public model::Plugin<LeadershipTraits> {
  public:
-  explicit LeadershipCell(Config c) : config_(c) {}
-  void simulate(const model::OrgContext& ctx, model::Workspace& ws,
-                std::span<double> row) const override {
-    auto& w = static_cast<LeadershipWorkspace&>(ws);
-    TRIBE_CHECK(row.size() == kColumnCount, "leadership: row size differs from the column count");
-    simulate_organization(config_, ctx, w.scratch, w.result);
-    write_row(config_, w.result, row.data());
+  LeadershipModel()
+      : Plugin("leadership", "1.0.0",
+               "Organization model of distributed leadership: challenges arise (mostly at the "
+               "front line) in a reporting tree with lateral ties; holders take initiative or "
+               "escalate, interact with peers or managers (under upstream control and finite "
+               "leader capacity); interactions end in conflict or insight, and every "
+               "participant of an insight gets a leadership event.",
+               make_parameters(), make_columns()) {
+    TRIBE_CHECK(columns().size() == kColumnCount, "leadership: column count");
   }
 
- private:
-  Config config_;
-};
-
-class LeadershipModel final : public model::Model {
- public:
-  LeadershipModel() : parameters_(make_parameters()), columns_(make_columns()) {}
-  std::string_view name() const override { return "leadership"; }
-  std::string_view version() const override { return "1.0.0"; }
-  std::string_view description() const override {
-    return "Organization model of distributed leadership: challenges arise (mostly at the front "
-           "line) in a "
-           "reporting tree with lateral ties; holders take initiative or escalate, interact with "
-           "peers or "
-           "managers (under upstream control and finite leader capacity); interactions end in "
-           "conflict or "
-           "insight, and every participant of an insight gets a leadership event.";
+  // "distributed" is a classification of four other outcomes by four thresholds that
+  // change nothing in the simulation: the engine re-derives it under other thresholds.
+  std::span<const model::DerivedColumn> derived_columns() const override { return derived_; }
+  double derive(std::size_t d, std::span<const double> in, const model::ParameterValues& v) const override {
+    TRIBE_CHECK(d == 0 && in.size() == 4, "leadership derives one column from four inputs");
+    const DistributedThresholds t{v[kDlBreadth], v[kDlEvenness], v[kDlLeaderShare], v[kDlSolve]};
+    return is_distributed(t, in[0], in[1], in[2], in[3]) ? 1.0 : 0.0;
   }
-  std::span<const ParameterSpec> parameters() const override { return parameters_; }
-  std::span<const ColumnSpec> columns() const override { return columns_; }
 
-  void validate(const model::ParameterValues& v) const override {
-    if (v.size() != kParameterCount)
-      throw InputError("leadership: expected " + std::to_string(kParameterCount) +
-                       " parameter values, got " + std::to_string(v.size()));
+ protected:
+  void check(const model::ParameterValues& v) const override {
     const double agents = v[kAgents];
     if (v[kSpan] > agents - 1)
       throw InputError("span = " + num(v[kSpan]) +
@@ -288,27 +285,7 @@ class LeadershipModel final : public model::Model {
                        " must be at most 2e9");
   }
 
-  std::unique_ptr<const model::CellModel> bind(const model::ParameterValues& v) const override {
-    validate(v);
-    return std::make_unique<LeadershipCell>(to_config(v));
-  }
-
-  std::unique_ptr<model::Workspace> make_workspace() const override {
-    return std::make_unique<LeadershipWorkspace>();
-  }
-
-  // "distributed" is a classification of four other outcomes by four thresholds that
-  // change nothing in the simulation: the engine re-derives it under other thresholds.
-  std::span<const model::DerivedColumn> derived_columns() const override { return derived_; }
-  double derive(std::size_t d, std::span<const double> in, const model::ParameterValues& v) const override {
-    TRIBE_CHECK(d == 0 && in.size() == 4, "leadership derives one column from four inputs");
-    const DistributedThresholds t{v[kDlBreadth], v[kDlEvenness], v[kDlLeaderShare], v[kDlSolve]};
-    return is_distributed(t, in[0], in[1], in[2], in[3]) ? 1.0 : 0.0;
-  }
-
  private:
-  std::vector<ParameterSpec> parameters_;
-  std::vector<ColumnSpec> columns_;
   std::vector<model::DerivedColumn> derived_ = {
       {"distributed",
        {"leadership_breadth", "leadership_evenness", "leader_share", "aligned_solve_rate"},

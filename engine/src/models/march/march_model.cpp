@@ -8,6 +8,7 @@
 #include <string>
 
 #include "tribe/core/error.hpp"
+#include "tribe/model/plugin.hpp"
 #include "tribe/rng/samplers.hpp"
 
 namespace tribe::models::march {
@@ -358,20 +359,16 @@ Config to_config(const model::ParameterValues& v) {
   return c;
 }
 
-class MarchWorkspace final : public model::Workspace {
- public:
-  State state;
-  Result result;
-};
-
-class MarchCell final : public model::CellModel {
- public:
-  explicit MarchCell(Config c) : config_(c) {}
-  void simulate(const model::OrgContext& ctx, model::Workspace& ws,
-                std::span<double> row) const override {
-    auto& w = static_cast<MarchWorkspace&>(ws);
-    TRIBE_CHECK(row.size() == kColumnCount, "march: row size differs from the column count");
-    simulate_organization(config_, ctx, w.state, w.result);
+struct MarchTraits {
+  using Config = march::Config;
+  struct Scratch {
+    State state;
+    Result result;
+  };
+  static Config configure(const model::ParameterValues& v) { return to_config(v); }
+  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w,
+                       std::span<double> row) {
+    simulate_organization(c, ctx, w.state, w.result);
     const Result& r = w.result;
     row[0] = r.initial_knowledge_individuals;
     row[1] = r.knowledge_code_final;
@@ -384,29 +381,22 @@ class MarchCell final : public model::CellModel {
     row[7] = r.knowledge_individuals_at_period;
     row[8] = r.code_share_correct_final;
   }
-
- private:
-  Config config_;
 };
 
-class MarchModel final : public model::Model {
+class MarchModel final : public model::Plugin<MarchTraits> {
  public:
-  MarchModel() : parameters_(make_parameters()), columns_(make_columns()) {}
-  std::string_view name() const override { return "march"; }
-  std::string_view version() const override { return "1.1.0"; }
-  std::string_view description() const override {
-    return "March (1991) mutual learning: individuals socialize into an organizational code "
-           "(p1) while the code learns from the individuals who outperform it (p2), with "
-           "turnover (p3) and turbulence (p4); knowledge = agreement with an m-dimensional "
-           "reality.";
+  MarchModel()
+      : Plugin("march", "1.1.0",
+               "March (1991) mutual learning: individuals socialize into an organizational code "
+               "(p1) while the code learns from the individuals who outperform it (p2), with "
+               "turnover (p3) and turbulence (p4); knowledge = agreement with an m-dimensional "
+               "reality.",
+               make_parameters(), make_columns()) {
+    TRIBE_CHECK(columns().size() == kColumnCount, "march: column count");
   }
-  std::span<const ParameterSpec> parameters() const override { return parameters_; }
-  std::span<const ColumnSpec> columns() const override { return columns_; }
 
-  void validate(const model::ParameterValues& v) const override {
-    if (v.size() != kParameterCount)
-      throw InputError("march: expected " + std::to_string(kParameterCount) +
-                       " parameter values, got " + std::to_string(v.size()));
+ protected:
+  void check(const model::ParameterValues& v) const override {
     if (v[kObservePeriod] > v[kMaxPeriods])
       throw InputError("observe_period = " + num(v[kObservePeriod]) +
                        " must be at most max_periods = " + num(v[kMaxPeriods]));
@@ -414,19 +404,6 @@ class MarchModel final : public model::Model {
       throw InputError("dimensions * individuals = " + num(v[kDimensions] * v[kIndividuals]) +
                        " must be at most 1e8");
   }
-
-  std::unique_ptr<const model::CellModel> bind(const model::ParameterValues& v) const override {
-    validate(v);
-    return std::make_unique<MarchCell>(to_config(v));
-  }
-
-  std::unique_ptr<model::Workspace> make_workspace() const override {
-    return std::make_unique<MarchWorkspace>();
-  }
-
- private:
-  std::vector<ParameterSpec> parameters_;
-  std::vector<ColumnSpec> columns_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tribe/core/error.hpp"
+#include "tribe/model/plugin.hpp"
 #include "tribe/models/nk/simulation.hpp"
 
 namespace tribe::models::nk {
@@ -157,21 +158,16 @@ Config to_config(const model::ParameterValues& v) {
   return c;
 }
 
-class NkWorkspace final : public model::Workspace {
- public:
-  Scratch scratch;
-  OrgResult result;
-};
-
-class NkCell final : public model::CellModel {
- public:
-  explicit NkCell(Config c) : config_(c) {}
-  void simulate(const model::OrgContext& ctx, model::Workspace& ws,
-                std::span<double> row) const override {
-    auto& w = static_cast<NkWorkspace&>(ws);
-    TRIBE_CHECK(row.size() == kColumnCount,
-                "lazer_friedman: row size differs from the column count");
-    simulate_organization(config_, ctx, w.scratch, w.result);
+struct NkTraits {
+  using Config = nk::Config;
+  struct Scratch {
+    nk::Scratch scratch;
+    OrgResult result;
+  };
+  static Config configure(const model::ParameterValues& v) { return to_config(v); }
+  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w,
+                       std::span<double> row) {
+    simulate_organization(c, ctx, w.scratch, w.result);
     const OrgResult& r = w.result;
     double* out = row.data();
     *out++ = r.global_max_fitness;
@@ -185,31 +181,22 @@ class NkCell final : public model::CellModel {
     *out++ = r.share_at_global_max;
     *out++ = r.unique_solutions_final;
   }
-
- private:
-  Config config_;
 };
 
-class NkModel final : public model::Model {
+class NkModel final : public model::Plugin<NkTraits> {
  public:
-  NkModel() : parameters_(make_parameters()), columns_(make_columns()) {
-    TRIBE_CHECK(columns_.size() == kColumnCount, "lazer_friedman: column count");
+  NkModel()
+      : Plugin("lazer_friedman", "1.1.0",
+               "Lazer & Friedman (2007): agents on a network (linear, full, random, small world) "
+               "search an NK landscape (N bits, K interactions); each round an agent copies its "
+               "best neighbour if that one scores higher, else tries one random bit flip and "
+               "keeps it if it improves. Score = (fitness / global maximum)^exponent.",
+               make_parameters(), make_columns()) {
+    TRIBE_CHECK(columns().size() == kColumnCount, "lazer_friedman: column count");
   }
-  std::string_view name() const override { return "lazer_friedman"; }
-  std::string_view version() const override { return "1.1.0"; }
-  std::string_view description() const override {
-    return "Lazer & Friedman (2007): agents on a network (linear, full, random, small world) "
-           "search an NK landscape (N bits, K interactions); each round an agent copies its "
-           "best neighbour if that one scores higher, else tries one random bit flip and keeps "
-           "it if it improves. Score = (fitness / global maximum)^exponent.";
-  }
-  std::span<const ParameterSpec> parameters() const override { return parameters_; }
-  std::span<const ColumnSpec> columns() const override { return columns_; }
 
-  void validate(const model::ParameterValues& v) const override {
-    if (v.size() != kParameterCount)
-      throw InputError("lazer_friedman: expected " + std::to_string(kParameterCount) +
-                       " parameter values, got " + std::to_string(v.size()));
+ protected:
+  void check(const model::ParameterValues& v) const override {
     if (v[kK] > v[kBits] - 1)
       throw InputError("k = " + num(v[kK]) + " must be at most bits - 1 = " + num(v[kBits] - 1));
     const auto network = static_cast<NetworkKind>(static_cast<int>(v[kNetwork]));
@@ -223,19 +210,6 @@ class NkModel final : public model::Model {
                          num(2 * v[kAgents]) + " (the links of the ring lattice)");
     }
   }
-
-  std::unique_ptr<const model::CellModel> bind(const model::ParameterValues& v) const override {
-    validate(v);
-    return std::make_unique<NkCell>(to_config(v));
-  }
-
-  std::unique_ptr<model::Workspace> make_workspace() const override {
-    return std::make_unique<NkWorkspace>();
-  }
-
- private:
-  std::vector<ParameterSpec> parameters_;
-  std::vector<ColumnSpec> columns_;
 };
 
 }  // namespace

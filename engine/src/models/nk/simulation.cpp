@@ -28,31 +28,6 @@ void from_matrix(int n, const std::vector<std::uint8_t>& m, Network& net) {
   }
 }
 
-/// Labels the connected components of the graph in `m` (component[a] = label, labels
-/// 0, 1, ... in order of their smallest agent); returns how many there are.
-int components(int n, const std::vector<std::uint8_t>& m, NetworkScratch& w) {
-  w.component.assign(static_cast<std::size_t>(n), -1);
-  int label = 0;
-  for (int start = 0; start < n; ++start) {
-    if (w.component[start] >= 0) continue;
-    w.stack.clear();
-    w.stack.push_back(start);
-    w.component[start] = label;
-    while (!w.stack.empty()) {
-      const int a = w.stack.back();
-      w.stack.pop_back();
-      const std::uint8_t* row = m.data() + static_cast<std::size_t>(a) * n;
-      for (int b = 0; b < n; ++b)
-        if (row[b] && w.component[b] < 0) {
-          w.component[b] = label;
-          w.stack.push_back(b);
-        }
-    }
-    ++label;
-  }
-  return label;
-}
-
 void link(std::vector<std::uint8_t>& m, int n, int a, int b, std::uint8_t v) {
   m[static_cast<std::size_t>(a) * n + b] = v;
   m[static_cast<std::size_t>(b) * n + a] = v;
@@ -90,7 +65,8 @@ int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stre
       for (int a = 0; a < n; ++a)
         for (int b = a + 1; b < n; ++b)
           if (rng::bernoulli(s, density)) link(w.matrix, n, a, b, 1);
-      const int count = join_components ? components(n, w.matrix, w) : 1;
+      from_matrix(n, w.matrix, net);
+      const int count = join_components ? count_components(net, w) : 1;
       if (count > 1) {
         // Join every other component to that of agent 0 (label 0): one drawn member
         // of each to one drawn member of component 0.
@@ -143,7 +119,8 @@ int make_network(NetworkKind kind, int n, double density, int rewired, rng::Stre
           }
         link(w.matrix, n, u, v, 0);
         link(w.matrix, n, u, x, 1);
-        if (components(n, w.matrix, w) > 1) {  // undo: the rewiring would split the network
+        from_matrix(n, w.matrix, net);
+        if (count_components(net, w) > 1) {  // undo: the rewiring would split the network
           link(w.matrix, n, u, x, 0);
           link(w.matrix, n, u, v, 1);
           ++adjusted;
