@@ -3,7 +3,9 @@
 
 Usage: /usr/bin/python3 scripts/plot_march.py RESULT.h5 [RESULT.h5 ...] [-o OUTDIR]
 
-Each file is recognised by its factors (p1 varies: Figure 1; otherwise Figure 3). Every
+Each file is recognised by its factors (p1 and superior_by or code_update vary: Figure 1
+under the two reconstructions of the original program, march_fig1_rules.toml; p1 varies:
+Figure 1; otherwise Figure 3). Every
 point is the cell mean with its 95% interval (/cells/stats/<column>/mean, ci_low, ci_high),
 drawn against the cell's parameters (/cells/parameters/<p>). Reference curves are drawn dashed
 and labelled with their source (see REFERENCE below and docs/docking-march.md).
@@ -125,6 +127,51 @@ def plot_fig3(f, out):
     save(fig, out, "march_fig3")
 
 
+RULES = [("actions", "adopt", "actions, adopt (issue; Christensen)", OI["blue"], "-", "o"),
+         ("actions", "step", "actions, step", OI["sky"], "-.", "^"),
+         ("beliefs", "adopt", "beliefs, adopt", OI["orange"], ":", "D"),
+         ("beliefs", "step", "beliefs, step (BASIC; Watts)", OI["vermillion"], "--", "s")]
+
+
+def text_param(f, name):
+    d = f["cells/parameters"][name][()]
+    return d.astype(str) if d.dtype.kind in "SO" else d
+
+
+def plot_fig1_rules(f, out):
+    params, stats = cell_table(f, ["knowledge_code_equilibrium"])
+    mean, lo, hi = stats["knowledge_code_equilibrium"]
+    p1, p2 = params["p1"], params["p2"]
+    by, update = text_param(f, "superior_by"), text_param(f, "code_update")
+    levels = sorted(set(np.round(p2, 6)))
+    fig, axes = plt.subplots(1, len(levels), figsize=(3.0 * len(levels), 3.4), sharey=True)
+    axes = np.atleast_1d(axes)
+    print("equilibrium knowledge of the code, sum(c r)/m, per rule set "
+          "(superior_by, code_update):")
+    for ax, level in zip(axes, levels):
+        for sb, cu, label, colour, ls, marker in RULES:
+            sel = np.isclose(p2, level) & (by == sb) & (update == cu)
+            if not sel.any():
+                continue
+            order = np.argsort(p1[sel])
+            x = p1[sel][order]
+            m, l, h = mean[sel][order], lo[sel][order], hi[sel][order]
+            ax.errorbar(x, m, yerr=np.vstack([m - l, h - m]), capsize=2, marker=marker, markersize=3.5,
+                        linewidth=1.3, linestyle=ls, color=colour, label=label)
+            print(f"  p2 = {level:g}, {sb}/{cu}: " + "  ".join(f"{a:g}:{b:.3f}" for a, b in zip(x, m)))
+        if level in REFERENCE_FIG1:
+            ax.plot(P1_LEVELS, REFERENCE_FIG1[level], linestyle=(0, (1, 1)), color=OI["black"], linewidth=1,
+                    label="Workiewicz (actions, adopt)")
+        ax.set_title(f"p2 = {level:g}", fontsize=9)
+        ax.set_xlabel("socialization rate p1")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("equilibrium knowledge of the code")
+    axes[0].legend(fontsize=6, loc="lower left")
+    fig.suptitle("March (1991) Figure 1 under two reconstructions of the original program (95% CIs)",
+                 fontsize=9)
+    save(fig, out, "march_fig1_rules")
+
+
 def save(fig, out, stem):
     os.makedirs(out, exist_ok=True)
     fig.tight_layout()
@@ -152,7 +199,13 @@ def open_result(path):
     return f
 
 
+def varies(f, name):
+    return f"cells/parameters/{name}" in f and len(set(f[f"cells/parameters/{name}"][()])) > 1
+
+
 def figure_of(path, f):
+    if varies(f, "p1") and (varies(f, "superior_by") or varies(f, "code_update")):
+        return plot_fig1_rules
     if "cells/parameters/p1" in f and "cells/parameters/p2" in f and \
             len(set(f["cells/parameters/p1"][()])) > 1:
         return plot_fig1

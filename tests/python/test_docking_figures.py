@@ -4,8 +4,8 @@ scripts/plot_lazer_friedman.py.
 
     /usr/bin/python3 tests/python/test_docking_figures.py BUILD_DIR
 
-Runs BUILD_DIR/bin/tribe on the seven docking experiments of experiments/ (March 1991:
-march_fig1, march_fig3 with 5 organizations per cell; Lazer & Friedman 2007: time,
+Runs BUILD_DIR/bin/tribe on the eight docking experiments of experiments/ (March 1991:
+march_fig1, march_fig3, march_fig1_rules with 5 organizations per cell; Lazer & Friedman 2007: time,
 density, fragmented, small_world, k0 with 3 organizations per cell, each of which searches
 all 2^20 solutions), draws the March figures with plot_march.py and the five Lazer &
 Friedman figures with one plot_lazer_friedman.py command, and checks that every expected
@@ -31,7 +31,8 @@ MARCH = os.path.join(ROOT, "scripts", "plot_march.py")
 LAZER_FRIEDMAN = os.path.join(ROOT, "scripts", "plot_lazer_friedman.py")
 
 MARCH_ORGS = 5  # about 1 ms an organization
-MARCH_FIGURES = {"march_fig1": "march_fig1", "march_fig3": "march_fig3"}  # experiment -> figure
+MARCH_FIGURES = {"march_fig1": "march_fig1", "march_fig3": "march_fig3",
+                 "march_fig1_rules": "march_fig1_rules"}  # experiment -> figure
 
 LF_ORGS = 3  # 10-40 ms an organization (exhaustive search of 2^20 solutions); 2 or more for paired intervals
 # experiment -> (plot_lazer_friedman.py arguments before the file, figure)
