@@ -42,6 +42,7 @@ struct RunArgs {
   bool overwrite = false;
   std::optional<double> ci_width;
   std::uint64_t max_orgs_per_cell = 10'000'000;
+  std::vector<std::string> ci_columns;
   bool resume = false;
   std::optional<std::string> shard;
   std::uint64_t rows_per_part = 65536;
@@ -103,7 +104,20 @@ int run_command(const RunArgs& a, const std::string& command_line, tribe::job::C
       throw InputError("--max-orgs-per-cell " + std::to_string(a.max_orgs_per_cell) +
                        " is below the organizations per cell of the first round (" +
                        std::to_string(x.organizations_per_cell) + ")");
-    o.precision = exec::PrecisionTarget{*a.ci_width, a.max_orgs_per_cell, x.report.confidence};
+    o.precision = exec::PrecisionTarget{*a.ci_width, a.max_orgs_per_cell, x.report.confidence, {}};
+    const auto columns = x.model->columns();
+    for (const auto& name : a.ci_columns) {
+      const auto k = tribe::model::find_column(columns, name);
+      if (k == tribe::model::npos) {
+        std::string known;
+        for (const auto& c : columns) known += (known.empty() ? "" : ", ") + c.name;
+        throw InputError("--ci-columns: " + name + " is not a column of model " +
+                         std::string(x.model->name()) + " (columns: " + known + ")");
+      }
+      o.precision->columns.push_back(k);
+    }
+  } else if (!a.ci_columns.empty()) {
+    throw InputError("--ci-columns needs --ci-width (the half-width to reach)");
   }
   exec::ProgressReporter progress(exec::ProgressReporter::detect(a.quiet || !leader));
   std::uint64_t offset = 0, total = 0;
@@ -193,9 +207,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 4096u));
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress output");
   run_cmd->add_option("--ci-width", run.ci_width,
-                      "Precision target: add organizations to each cell until every binary outcome's "
-                      "interval half-width is at most this (or --max-orgs-per-cell is reached)")
+                      "Precision target: add organizations to each cell until the interval half-width of "
+                      "every binary outcome (or of each --ci-columns column) is at most this (or "
+                      "--max-orgs-per-cell is reached)")
       ->check(CLI::Range(1e-6, 0.5));
+  run_cmd->add_option("--ci-columns", run.ci_columns,
+                      "Columns the precision target applies to, comma-separated (default: every binary "
+                      "outcome); a binary column is judged by the Wilson interval of its rate, any other "
+                      "by the t interval of its mean")
+      ->delimiter(',');
   run_cmd->add_option("--max-orgs-per-cell", run.max_orgs_per_cell, "Cap of the precision target (default 10,000,000)")
       ->check(CLI::Range(std::uint64_t{1}, tribe::design::kMaxOrganizationsPerCell));
   run_cmd->add_flag("--overwrite", run.overwrite,

@@ -293,9 +293,25 @@ std::vector<std::uint64_t> organizations_per_cell(const RunResult& result) {
   return n;
 }
 
+double precision_half_width(const model::ColumnSpec& column, const stats::Accumulator& a,
+                            double confidence) {
+  if (column.kind == model::ColumnKind::Binary) {
+    const auto w = stats::wilson(static_cast<std::uint64_t>(a.sum), a.n, confidence);
+    return (w.high - w.low) / 2;
+  }
+  const auto t = stats::mean_interval(a.mean, a.sd(), a.n, confidence);
+  return (t.high - t.low) / 2;
+}
+
 RunResult run_to_precision(const design::RunPlan& plan, const RunOptions& options, BlockSink& sink,
                            const PrecisionTarget& target, const std::function<void(std::uint64_t)>& before_round) {
   const auto columns = plan.experiment().model->columns();
+  std::vector<std::size_t> targeted = target.columns;
+  if (targeted.empty())
+    for (std::size_t k = 0; k < columns.size(); ++k)
+      if (columns[k].kind == model::ColumnKind::Binary && columns[k].role == model::ColumnRole::Outcome)
+        targeted.push_back(k);
+  for (std::size_t k : targeted) TRIBE_CHECK(k < columns.size(), "precision target: column index out of range");
   RunResult total = run(plan, options, sink);
   design::RunPlan current = plan.with_segments(plan.segments());
   for (std::uint64_t r = 1; !total.stopped; ++r) {
@@ -304,18 +320,23 @@ RunResult run_to_precision(const design::RunPlan& plan, const RunOptions& option
     for (std::size_t c = 0; c < total.cells.size(); ++c) {
       if (n[c] >= target.max_per_cell) continue;
       bool precise = true;
-      for (std::size_t k = 0; k < columns.size(); ++k) {
-        if (columns[k].kind != model::ColumnKind::Binary || columns[k].role != model::ColumnRole::Outcome) continue;
+      for (std::size_t k : targeted) {
         const auto& a = total.cells[c].columns[k];
-        const auto w = stats::wilson(static_cast<std::uint64_t>(a.sum), a.n, target.confidence);
-        precise = precise && (w.high - w.low) / 2 <= target.half_width;
+        if (a.n == 0) continue;  // no value to estimate in this cell
+        // A NaN half-width (a mean of one value) is not precise.
+        precise = precise && precision_half_width(columns[k], a, target.confidence) <= target.half_width;
       }
       if (!precise) more.push_back({c, n[c], std::min(n[c], target.max_per_cell - n[c])});
     }
     if (more.empty()) break;
     current = plan.with_segments(std::move(more));
     if (before_round) before_round(r);
-    RunResult round = run(current, options, sink);
+    // options' block range is that of the first plan; an added round is a plan of its
+    // own (often with more blocks) and runs whole.
+    RunOptions round_options = options;
+    round_options.first_block = 0;
+    round_options.end_block = UINT64_MAX;
+    RunResult round = run(current, round_options, sink);
     for (std::size_t c = 0; c < total.cells.size(); ++c)
       for (std::size_t k = 0; k < columns.size(); ++k) total.cells[c].columns[k].merge(round.cells[c].columns[k]);
     total.organizations += round.organizations;

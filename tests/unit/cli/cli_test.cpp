@@ -59,6 +59,54 @@ TEST(Cli, ModelsDescribeTheirParametersAndColumnsFromTheirOwnTables) {
   EXPECT_NE(unknown.output.find("known: leadership, march, lazer_friedman"), std::string::npos) << unknown.output;
 }
 
+std::vector<double> read_doubles(const std::filesystem::path& file, const char* dataset) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
+  const hid_t space = H5Dget_space(d);
+  std::vector<double> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+  EXPECT_GE(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), 0) << dataset;
+  H5Sclose(space);
+  H5Dclose(d);
+  H5Fclose(f);
+  return v;
+}
+
+// A precision target on a mean, end to end: every organization of every round reaches the
+// file (a later round has more blocks than the first plan), and each cell stops at the
+// first doubling whose interval is narrow enough.
+TEST(Cli, PrecisionTargetOnAMeanKeepsEveryRoundWhole) {
+  TempDir dir;
+  write_file(dir / "m.toml", R"([experiment]
+name = "march_precision"
+model = "march"
+seed = 3
+organizations_per_cell = 20
+common_random_numbers = true
+[parameters]
+p2 = 0.5
+[factors]
+p1 = [0.1, 0.9]
+)");
+  const auto out = dir / "m.h5";
+  const auto r = run_tribe("run " + (dir / "m.toml").string() + " -q -o " + out.string() +
+                           " --ci-width 0.01 --ci-columns knowledge_code_equilibrium");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto n = read_doubles(out, "cells/organizations");
+  const auto cell = read_doubles(out, "organizations/cell");
+  const auto lo = read_doubles(out, "cells/stats/knowledge_code_equilibrium/ci_low");
+  const auto hi = read_doubles(out, "cells/stats/knowledge_code_equilibrium/ci_high");
+  ASSERT_EQ(n.size(), 2u);
+  for (std::size_t c = 0; c < 2; ++c) {
+    const auto rows = std::count(cell.begin(), cell.end(), static_cast<double>(c));
+    EXPECT_EQ(static_cast<double>(rows), n[c]) << "cell " << c;
+    const auto k = static_cast<std::uint64_t>(n[c]) / 20;
+    EXPECT_EQ(static_cast<std::uint64_t>(n[c]) % 20, 0u);
+    EXPECT_TRUE(k > 1 && (k & (k - 1)) == 0) << n[c] << ": 20 times a power of two";
+    EXPECT_LE((hi[c] - lo[c]) / 2, 0.01) << "cell " << c;
+  }
+  EXPECT_GT(n[1], 256.0) << "the p1 = 0.9 cell needs rounds of more than one block";
+}
+
 TEST(Cli, SameExperimentTwiceGivesIdenticalDatasets) {
   TempDir dir;
   write_file(dir / "x.toml", tribe::test::small_experiment());
@@ -111,6 +159,10 @@ TEST(Cli, BadInputGivesOneLineNonZeroExitAndNoFile) {
        "does not exist"},
       {"run " + (dir / "good.toml").string() + " -o /proc/forbidden.h5", "not writable"},
       {"inspect " + (dir / "good.toml").string(), "not an HDF5 file"},
+      {"run " + (dir / "good.toml").string() + " -o " + out + " --ci-width 0.05 --ci-columns no_such_column",
+       "--ci-columns: no_such_column is not a column of model leadership (columns: "},
+      {"run " + (dir / "good.toml").string() + " -o " + out + " --ci-columns solve_rate",
+       "--ci-columns needs --ci-width"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.args);

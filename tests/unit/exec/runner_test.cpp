@@ -2,6 +2,8 @@
 // statistics, blocks reach the sink in order, and a stop request ends a run early.
 #include <gtest/gtest.h>
 
+#include <bit>
+
 #include <cstring>
 #include <tuple>
 
@@ -152,6 +154,51 @@ TEST(ExecPrecision, AddsOrganizationsUntilEveryRateIsPreciseOrCapped) {
   const auto [again, rows2] = run_once(exec::Backend::TBB, 3);
   EXPECT_EQ(exec::organizations_per_cell(again), n);
   EXPECT_TRUE(bitwise_equal(rows, rows2));
+}
+
+
+TEST(ExecPrecision, MeansOfRealColumnsReachTheirTargetToo) {
+  // March's model: the equilibrium knowledge of the code is a real outcome (sd 0.05 at
+  // p1 = 0.1, 0.1 at p1 = 0.9, with p2 = 0.5).
+  const auto x = design::parse_experiment(R"(
+[experiment]
+name = "march_precision"
+model = "march"
+seed = 5
+organizations_per_cell = 20
+output = "unused.h5"
+common_random_numbers = true
+[parameters]
+p2 = 0.5
+[factors]
+p1 = [0.1, 0.9]
+)",
+                                          "march.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell, 16);
+  const auto columns = x.model->columns();
+  const auto k = model::find_column(columns, "knowledge_code_equilibrium");
+  ASSERT_NE(k, model::npos);
+  const exec::PrecisionTarget target{0.01, 5000, 0.95, {k}};
+  CollectingSink sink;
+  exec::RunOptions opts;
+  // The job layer passes the first plan's block range; later rounds have more blocks
+  // than that plan (a regression: they used to be cut to its range).
+  opts.end_block = plan.block_count();
+  const auto result = exec::run_to_precision(plan, opts, sink, target);
+  const auto n = exec::organizations_per_cell(result);
+  EXPECT_EQ(sink.values.size() / columns.size(), n[0] + n[1]) << "every organization reached the sink";
+  for (std::size_t c = 0; c < n.size(); ++c) {
+    const auto& a = result.cells[c].columns[k];
+    const double hw = exec::precision_half_width(columns[k], a, 0.95);
+    const auto t = stats::mean_interval(a.mean, a.sd(), a.n, 0.95);
+    EXPECT_DOUBLE_EQ(hw, (t.high - t.low) / 2);
+    EXPECT_LE(hw, 0.01) << "cell " << c;
+    EXPECT_GT(n[c], 20u) << "20 organizations cannot give +-0.01 with sd >= 0.05";
+    EXPECT_LT(n[c], 5000u);
+    // Doubling rounds: every cell ends at the first round's size times a power of two.
+    EXPECT_EQ(n[c] % 20, 0u);
+    EXPECT_TRUE(std::has_single_bit(n[c] / 20)) << n[c];
+  }
 }
 
 }  // namespace

@@ -78,15 +78,25 @@ unsigned hardware_threads();
 RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink& sink);
 
 /// A precision target: organizations are added to a cell until the interval of every
-/// binary outcome's rate has a half-width <= half_width, or the cell has max_per_cell.
+/// targeted column has a half-width <= half_width, or the cell has max_per_cell. A binary
+/// column's interval is the Wilson interval of its rate; any other column's the t interval
+/// of its mean (NaN values left out, as in the statistics of the result file). A column
+/// with no value in a cell (all NaN there) does not hold that cell back.
 struct PrecisionTarget {
   double half_width = 0.01;
   std::uint64_t max_per_cell = 10'000'000;
   double confidence = 0.95;
+  std::vector<std::size_t> columns;  // indices into the model's columns; empty: every binary outcome
 };
 
-/// Runs `plan`, then rounds that double the organizations of every cell short of the
-/// target (in cell order, organization indices continuing), until none is. Decisions
+/// Half-width of the interval `target` judges column `k` of one cell by (NaN when it
+/// cannot be computed yet: a mean from fewer than two values).
+double precision_half_width(const model::ColumnSpec& column, const stats::Accumulator& a,
+                            double confidence);
+
+/// Runs `plan` (within options' block range), then rounds that double the organizations
+/// of every cell short of the target (in cell order, organization indices continuing;
+/// each round runs whole), until none is. Decisions
 /// depend only on results, so the run is as reproducible as a fixed one.
 /// `before_round(r)` is called before each added round r = 1, 2, ... (to label its output).
 RunResult run_to_precision(const design::RunPlan& plan, const RunOptions& options, BlockSink& sink,
