@@ -152,8 +152,8 @@ def time_figure(path: str, outdir: str, name: str = "lazer_friedman_time") -> No
             ax.plot(px, py, ls="none", marker="x", color=colour,
                     label=f"{label}, {PUBLISHED_TIME_LABEL}")
     if not PUBLISHED_TIME:
-        ax.text(0.01, 0.01, "tribe only: no published values available", transform=ax.transAxes,
-                fontsize=6, color="0.3")
+        ax.text(0.99, 0.01, "tribe only: no published values available", transform=ax.transAxes,
+                fontsize=6, color="0.3", ha="right")
     if crossing is not None:
         ax.axvline(crossing, color=OI["black"], lw=0.7, ls=":")
         ax.annotate(f"linear ahead from t = {crossing}", (crossing, 0.93), xytext=(4, 0),
