@@ -79,9 +79,44 @@ def open_result(path: str) -> h5py.File:
         fail(f"{path}: cannot open ({e})")
     if f.attrs.get("filetype") != "tribe-result" or int(f.attrs.get("complete", 0)) != 1:
         fail(f"{path}: not a complete tribe result file")
+    major = int(np.asarray(f.attrs.get("format_version", [0])).ravel()[0])
+    if major != 1:
+        fail(f"{path}: result format version {major}, this script reads version 1")
     if f.attrs.get("model") != "lazer_friedman":
         fail(f"{path}: model is {f.attrs.get('model')!r}, not 'lazer_friedman'")
     return f
+
+
+# What each input must vary across its cells (a factor of the experiment file), so that a
+# file given in the wrong slot is refused with a message instead of a traceback.
+SLOTS = {
+    "TIME": ("network", "lazer_friedman_time.toml or lazer_friedman_k0.toml"),
+    "DENSITY": ("density", "lazer_friedman_density.toml"),
+    "--fragmented": ("join_components", "lazer_friedman_fragmented.toml"),
+    "--small-world": ("rewired", "lazer_friedman_small_world.toml"),
+    "--k0": ("network", "lazer_friedman_k0.toml"),
+}
+
+
+def check_slot(path: str, slot: str) -> None:
+    f = open_result(path)
+    name, source = SLOTS[slot]
+    values = f[f"cells/parameters/{name}"][()] if f"cells/parameters/{name}" in f else []
+    if len(set(np.asarray(values).tolist())) < 2:
+        fail(f"{path}: given as {slot}, but its cells do not vary {name} (expected a result of "
+             f"experiments/{source})")
+    if name == "network":
+        networks = set(param(f, "network").tolist())
+        if not {"linear", "full"} <= networks:
+            fail(f"{path}: given as {slot}, but it has no cells with network = linear and full "
+                 f"(has {sorted(networks)})")
+    if slot == "DENSITY" and len(set(param(f, "join_components").tolist())) > 1:
+        fail(f"{path}: given as DENSITY, but its cells also vary join_components (give it as "
+             f"--fragmented)")
+    if slot == "--fragmented" and len(set(param(f, "density").tolist())) < 2:
+        fail(f"{path}: given as {slot}, but its cells do not vary density (expected a result of "
+             f"experiments/{source})")
+    f.close()
 
 
 def param(f: h5py.File, name: str) -> np.ndarray:
@@ -281,9 +316,11 @@ def main() -> None:
     ap.add_argument("--k0", help="result of experiments/lazer_friedman_k0.toml")
     ap.add_argument("-o", "--outdir", default="results/figures")
     a = ap.parse_args()
-    for path in (a.time, a.density, a.fragmented, a.small_world, a.k0):  # all checked before drawing
+    slots = (("TIME", a.time), ("DENSITY", a.density), ("--fragmented", a.fragmented),
+             ("--small-world", a.small_world), ("--k0", a.k0))
+    for slot, path in slots:  # every file is checked before anything is drawn
         if path:
-            open_result(path).close()
+            check_slot(path, slot)
     time_figure(a.time, a.outdir)
     if a.density:
         density_figure(a.density, a.outdir)

@@ -92,7 +92,6 @@ def plot_fig1(f, out):
         if level in PUBLISHED_FIG1:
             ax.plot(P1_LEVELS, PUBLISHED_FIG1[level], linestyle=":", marker="x", color=colour,
                     label=f"March 1991 Fig. 1 (read from figure), p2 = {level:g}")
-    n = f["cells/organizations"][()] if "cells/organizations" in f else None
     ax.set_xlabel("socialization rate p1")
     ax.set_ylabel("equilibrium knowledge of the code")
     title = "March (1991) Figure 1: m = 30, n = 50, p3 = p4 = 0"
@@ -194,6 +193,9 @@ def open_result(path):
         fail(f"{path}: cannot open ({e})")
     if f.attrs.get("filetype") != "tribe-result" or int(f.attrs.get("complete", 0)) != 1:
         fail(f"{path}: not a complete tribe result file")
+    major = int(np.asarray(f.attrs.get("format_version", [0])).ravel()[0])
+    if major != 1:
+        fail(f"{path}: result format version {major}, this script reads version 1")
     if f.attrs.get("model") != "march":
         fail(f"{path}: model is {f.attrs.get('model')!r}, not 'march'")
     return f

@@ -24,7 +24,7 @@ import shutil
 import sys
 import tempfile
 
-from figure_checks import (PYTHON, ROOT, check_drawn, check_outputs, check_refusal, finish, foreign_files,
+from figure_checks import (PYTHON, ROOT, check_drawn, check_outputs, check_refusal, finish, foreign_files, future_copy,
                            incomplete_copy, run_experiment, run_many, tribe_from_args)
 
 MARCH = os.path.join(ROOT, "scripts", "plot_march.py")
@@ -61,8 +61,18 @@ def refusal_cases(march: dict, lf: dict, tmp: str) -> list[tuple[str, list[str],
         if own:
             stem = os.path.splitext(os.path.basename(own))[0]
             incomplete = incomplete_copy(own, os.path.join(tmp, f"{stem}-incomplete.h5"))
+            future = future_copy(own, os.path.join(tmp, f"{stem}-future.h5"))
             cases += [(script, [incomplete], f"{name}, a result with complete = 0"),
+                      (script, [future], f"{name}, a result of format version 2.0"),
                       (script, [own, text], f"{name}, a valid result together with a text file")]
+    # A Lazer & Friedman result of another experiment in a slot: refused, not a traceback.
+    if lf["lazer_friedman_time"] and lf["lazer_friedman_density"]:
+        cases += [(LAZER_FRIEDMAN, [lf["lazer_friedman_density"]], "plot_lazer_friedman.py, a density result as TIME"),
+                  (LAZER_FRIEDMAN, [lf["lazer_friedman_time"], "--fragmented", lf["lazer_friedman_density"]],
+                   "plot_lazer_friedman.py, a density result as --fragmented")]
+    if lf["lazer_friedman_time"] and lf["lazer_friedman_k0"]:
+        cases.append((LAZER_FRIEDMAN, [lf["lazer_friedman_time"], "--small-world", lf["lazer_friedman_k0"]],
+                      "plot_lazer_friedman.py, a K = 0 result as --small-world"))
     return cases
 
 

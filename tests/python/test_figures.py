@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 from figure_checks import (PYTHON, ROOT, check, check_drawn, check_outputs, check_refused, finish,
-                           foreign_files, incomplete_copy, run, run_experiment, tribe_from_args)
+                           foreign_files, future_copy, incomplete_copy, run, run_experiment, tribe_from_args)
 
 FIGURES = os.path.join(ROOT, "scripts", "figures.py")
 
@@ -77,10 +77,7 @@ def main() -> int:
             src = next(iter(results.values()))
             incomplete = incomplete_copy(src, os.path.join(tmp, "incomplete.h5"))
             check_refused(FIGURES, [incomplete], "a result with complete = 0", refdir)
-            future = os.path.join(tmp, "future.h5")
-            shutil.copyfile(src, future)
-            with h5py.File(future, "r+") as f:
-                f.attrs.modify("format_version", [2, 0])
+            future = future_copy(src, os.path.join(tmp, "future.h5"))
             check_refused(FIGURES, [future], "a result of format version 2.0", refdir)
             check_refused(FIGURES, [src, text], "a valid result together with a text file", refdir)
     finally:
