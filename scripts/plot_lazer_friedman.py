@@ -2,7 +2,7 @@
 """Figures of the Lazer & Friedman (2007) docking (PNG at 300 dpi and PDF).
 
     /usr/bin/python3 scripts/plot_lazer_friedman.py TIME.h5 [DENSITY.h5]
-        [--fragmented F.h5] [--small-world S.h5] [--k0 K.h5] [-o OUTDIR]
+        [--fragmented F.h5] [--small-world S.h5] [--k0 K.h5] [--imitation I.h5] [-o OUTDIR]
 
 TIME.h5     result of experiments/lazer_friedman_time.toml (network = linear, full):
             the average score over rounds t = 0 ... 100 with 95% bands
@@ -19,8 +19,11 @@ S.h5        result of experiments/lazer_friedman_small_world.toml (a rewired fac
             of rewired links.
 K.h5        result of experiments/lazer_friedman_k0.toml (K = 0, linear vs full): drawn
             like TIME.h5.
+I.h5        result of experiments/lazer_friedman_imitation.toml (velocity x copy_error on
+            the totally connected network): the average score over time for each velocity
+            (perfect copying) and for each copying error rate (velocity 1).
 
-Writes OUTDIR/lazer_friedman_{time,density,fragmented,small_world,k0}.{png,pdf} for the
+Writes OUTDIR/lazer_friedman_{time,density,fragmented,small_world,k0,imitation}.{png,pdf} for the
 files given (OUTDIR defaults to results/figures) and prints the numbers it draws. Colours: Okabe & Ito.
 A file that is not a complete tribe result of the lazer_friedman model is refused with a
 one-line message and exit status 2, before anything is drawn.
@@ -95,6 +98,7 @@ SLOTS = {
     "--fragmented": ("join_components", "lazer_friedman_fragmented.toml"),
     "--small-world": ("rewired", "lazer_friedman_small_world.toml"),
     "--k0": ("network", "lazer_friedman_k0.toml"),
+    "--imitation": ("velocity", "lazer_friedman_imitation.toml"),
 }
 
 
@@ -307,6 +311,40 @@ def small_world_figure(path: str, outdir: str) -> None:
     save(fig, outdir, "lazer_friedman_small_world")
 
 
+def imitation_figure(path: str, outdir: str) -> None:
+    f = open_result(path)
+    velocity = param(f, "velocity").astype(float)
+    error = param(f, "copy_error").astype(float)
+    ts = np.arange(T_MAX + 1)
+    cols = [f"mean_score_t{t:03d}" for t in ts]
+    print(f"{path}: {int(f.attrs['organizations_per_cell'])} landscapes per cell")
+    fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.9), constrained_layout=True, sharey=True)
+    palette = [OI["vermillion"], OI["orange"], OI["green"], OI["blue"], OI["purple"], OI["skyblue"]]
+    for ax, vary, fixed_name, fixed_value, title in (
+            (axes[0], velocity, "copy_error", 0.0, "Velocity (perfect copying)"),
+            (axes[1], error, "velocity", 1.0, "Copying errors (velocity 1)")):
+        fixed = error if fixed_name == "copy_error" else velocity
+        levels = sorted(set(vary[np.isclose(fixed, fixed_value)]), reverse=(vary is velocity))
+        for i, level in enumerate(levels):
+            cell = int(np.flatnonzero(np.isclose(vary, level) & np.isclose(fixed, fixed_value))[0])
+            m = np.array([stat(f, c, "mean")[cell] for c in cols])
+            lo = np.array([stat(f, c, "ci_low")[cell] for c in cols])
+            hi = np.array([stat(f, c, "ci_high")[cell] for c in cols])
+            name = "velocity" if vary is velocity else "copy error"
+            colour = palette[i % len(palette)]
+            ax.fill_between(ts, lo, hi, color=colour, alpha=0.2, lw=0)
+            ax.plot(ts, m, color=colour, label=f"{name} {level:g}")
+            print(f"  {name} {level:g} ({fixed_name} {fixed_value:g}): "
+                  + "  ".join(f"t={t}:{m[t]:.3f}" for t in (5, 10, 20, 50, 100)))
+        ax.set_title(title)
+        ax.set_xlabel("round t")
+        ax.set_xlim(0, T_MAX)
+        ax.set_ylim(0, 1)
+        ax.legend(loc="lower right")
+    axes[0].set_ylabel("average score (95% bands)")
+    save(fig, outdir, "lazer_friedman_imitation")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("time", help="result of experiments/lazer_friedman_time.toml")
@@ -314,10 +352,11 @@ def main() -> None:
     ap.add_argument("--fragmented", help="result of experiments/lazer_friedman_fragmented.toml")
     ap.add_argument("--small-world", help="result of experiments/lazer_friedman_small_world.toml")
     ap.add_argument("--k0", help="result of experiments/lazer_friedman_k0.toml")
+    ap.add_argument("--imitation", help="result of experiments/lazer_friedman_imitation.toml")
     ap.add_argument("-o", "--outdir", default="results/figures")
     a = ap.parse_args()
     slots = (("TIME", a.time), ("DENSITY", a.density), ("--fragmented", a.fragmented),
-             ("--small-world", a.small_world), ("--k0", a.k0))
+             ("--small-world", a.small_world), ("--k0", a.k0), ("--imitation", a.imitation))
     for slot, path in slots:  # every file is checked before anything is drawn
         if path:
             check_slot(path, slot)
@@ -330,6 +369,8 @@ def main() -> None:
         small_world_figure(a.small_world, a.outdir)
     if a.k0:
         time_figure(a.k0, a.outdir, "lazer_friedman_k0")
+    if a.imitation:
+        imitation_figure(a.imitation, a.outdir)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,10 @@ scripts/plot_lazer_friedman.py.
 
     /usr/bin/python3 tests/python/test_docking_figures.py BUILD_DIR
 
-Runs BUILD_DIR/bin/tribe on the eight docking experiments of experiments/ (March 1991:
+Runs BUILD_DIR/bin/tribe on the nine docking experiments of experiments/ (March 1991:
 march_fig1, march_fig3, march_fig1_rules with 5 organizations per cell; Lazer & Friedman 2007: time,
-density, fragmented, small_world, k0 with 3 organizations per cell, each of which searches
-all 2^20 solutions), draws the March figures with plot_march.py and the five Lazer &
+density, fragmented, small_world, k0, imitation with 3 organizations per cell, each of which searches
+all 2^20 solutions), draws the March figures with plot_march.py and the six Lazer &
 Friedman figures with one plot_lazer_friedman.py command, and checks that every expected
 PNG and PDF exists, is non-empty and has the right signature. Then checks that each
 script refuses, with exit status 2, one line '<script>: error: ...' on stderr and no
@@ -42,6 +42,7 @@ LF_FIGURES = {
     "lazer_friedman_fragmented": (["--fragmented"], "lazer_friedman_fragmented"),
     "lazer_friedman_small_world": (["--small-world"], "lazer_friedman_small_world"),
     "lazer_friedman_k0": (["--k0"], "lazer_friedman_k0"),
+    "lazer_friedman_imitation": (["--imitation"], "lazer_friedman_imitation"),
 }
 
 

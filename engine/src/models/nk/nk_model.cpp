@@ -30,6 +30,8 @@ enum P : std::size_t {
   kRewired,
   kJoinComponents,
   kExponent,
+  kVelocity,
+  kCopyError,
   kParameterCount
 };
 
@@ -97,6 +99,14 @@ std::vector<ParameterSpec> make_parameters() {
                "(false)"});
   p.push_back(
       {"exponent", ParamType::Real, 0, 64, 8, {}, "score = (fitness / global maximum)^exponent"});
+  p.push_back(model::real_parameter(
+      "velocity", 0, 1, 1,
+      "probability that an agent looks at its neighbours in a round (else it explores); the "
+      "paper's velocity of information"));
+  p.push_back(model::real_parameter(
+      "copy_error", 0, 1, 0,
+      "probability that each bit of a copied solution comes out flipped (imperfect imitation; "
+      "the copy is adopted whatever its fitness)"));
   return p;
 }
 
@@ -155,6 +165,7 @@ Config to_config(const model::ParameterValues& v) {
   c.rewired = static_cast<int>(v[kRewired]);
   c.join_components = v[kJoinComponents] != 0.0;
   c.exponent = v[kExponent];
+  c.imitation = Imitation{v[kVelocity], v[kCopyError]};
   return c;
 }
 
@@ -186,7 +197,7 @@ struct NkTraits {
 class NkModel final : public model::Plugin<NkTraits> {
  public:
   NkModel()
-      : Plugin("lazer_friedman", "1.1.0",
+      : Plugin("lazer_friedman", "1.2.0",
                "Lazer & Friedman (2007): agents on a network (linear, full, random, small world) "
                "search an NK landscape (N bits, K interactions); each round an agent copies its "
                "best neighbour if that one scores higher, else tries one random bit flip and "

@@ -163,25 +163,41 @@ int count_components(const Network& net, NetworkScratch& w) {
 
 bool is_connected(const Network& net, NetworkScratch& w) { return count_components(net, w) <= 1; }
 
-int search_round(const Landscape& land, const Network& net, Agents& ag, rng::Stream& s) {
+int search_round(const Landscape& land, const Network& net, Agents& ag, rng::Stream& s,
+                 const Imitation& im, rng::Stream* variants) {
+  const bool sometimes_looks = im.velocity < 1.0;
+  const bool errors = im.copy_error > 0.0;
+  TRIBE_CHECK(variants != nullptr || (!sometimes_looks && !errors),
+              "nk: the imitation variants need their random stream");
   const int n = net.n;
   int changed = 0;
   for (int a = 0; a < n; ++a) {
     const double own = ag.fitness[a];
     int best = -1;
     double best_f = own;
-    for (int c = net.offset[a]; c < net.offset[a + 1]; ++c) {
-      const int b = net.adj[c];
-      if (ag.fitness[b] > best_f) {
-        best_f = ag.fitness[b];
-        best = b;
+    const bool looks = !sometimes_looks || rng::uniform(*variants) < im.velocity;
+    if (looks)
+      for (int c = net.offset[a]; c < net.offset[a + 1]; ++c) {
+        const int b = net.adj[c];
+        if (ag.fitness[b] > best_f) {
+          best_f = ag.fitness[b];
+          best = b;
+        }
       }
-    }
     std::uint32_t x = ag.solution[a];
     double f = own;
     if (best >= 0) {  // a neighbour scores strictly higher: copy the best one
       x = ag.solution[best];
       f = best_f;
+      if (errors) {
+        std::uint32_t flips = 0;
+        for (int bit = 0; bit < land.n; ++bit)
+          if (rng::uniform(*variants) < im.copy_error) flips |= 1u << bit;
+        if (flips != 0) {
+          x ^= flips;
+          f = land.fitness(x);
+        }
+      }
     } else {  // explore: one random bit, kept only if it improves
       const auto bit = static_cast<int>(rng::uniform_index(s, static_cast<std::uint64_t>(land.n)));
       const std::uint32_t y = x ^ (1u << bit);
@@ -277,7 +293,8 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, Scratc
   for (int t = 1; t <= c.rounds; ++t) {
     if (!done) {
       auto s = stream(ctx, StreamPurpose::search, static_cast<std::uint64_t>(t));
-      const int changed = search_round(w.land, w.net, ag, s);
+      auto v = stream(ctx, StreamPurpose::imitation, static_cast<std::uint64_t>(t));
+      const int changed = search_round(w.land, w.net, ag, s, c.imitation, &v);
       if (changed > 0) sc = scores(ag, g.fitness, c.exponent);
       if (absorbed(w.land, w.net, ag)) {  // absorbing: every later round repeats this one
         done = true;

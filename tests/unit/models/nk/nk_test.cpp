@@ -271,6 +271,60 @@ TEST(NkSearch, AgentsCopyTheBestBetterNeighbourElseExplore) {
   for (auto x : ag.solution) EXPECT_EQ(std::popcount(x), 1);
 }
 
+TEST(NkSearch, VelocityAndCopyErrorVariants) {
+  const auto land = counting_landscape(3);  // fitness = popcount / 3
+  nk::Network net;
+  nk::NetworkScratch w;
+  tribe::rng::Stream unused(1, 1, 0);
+  nk::make_network(nk::NetworkKind::linear, 3, 0, 0, unused, net, w);  // 0 - 1 - 2
+  const auto reset = [&](nk::Agents& ag) {
+    ag.solution = {0b000, 0b011, 0b111};
+    ag.fitness.clear();
+    for (auto x : ag.solution) ag.fitness.push_back(land.fitness(x));
+    ag.next.resize(3);
+    ag.next_fitness.resize(3);
+  };
+  nk::Agents ag;
+  // Velocity 0: nobody looks, so agents 0 and 1 explore although a neighbour is better.
+  reset(ag);
+  tribe::rng::Stream s(1, 104, 0, 1), v(1, 105, 0, 1);
+  nk::search_round(land, net, ag, s, nk::Imitation{0.0, 0.0}, &v);
+  EXPECT_EQ(s.draws(), 3u) << "all three explored";
+  EXPECT_EQ(v.draws(), 3u) << "one look decision per agent";
+  for (int a = 0; a < 2; ++a) EXPECT_LE(std::popcount(ag.solution[a]), a == 0 ? 1 : 3);
+  // Copy error 1: every bit of a copy comes out flipped, and the copy is adopted anyway.
+  reset(ag);
+  tribe::rng::Stream s2(1, 104, 0, 2), v2(1, 105, 0, 2);
+  nk::search_round(land, net, ag, s2, nk::Imitation{1.0, 1.0}, &v2);
+  EXPECT_EQ(ag.solution[0], 0b100u) << "the complement of agent 1's 0b011";
+  EXPECT_EQ(ag.solution[1], 0b000u) << "the complement of agent 2's 0b111";
+  EXPECT_DOUBLE_EQ(ag.fitness[1], 0.0) << "fitness of the imperfect copy, lower than before";
+  EXPECT_EQ(v2.draws(), 6u) << "three bits for each of the two copies";
+  // Copy error e: each bit flips with probability e.
+  const auto big = counting_landscape(20);
+  nk::Network pair;
+  nk::make_network(nk::NetworkKind::linear, 2, 0, 0, unused, pair, w);
+  int flipped = 0;
+  const int trials = 4000;
+  for (int t = 0; t < trials; ++t) {
+    nk::Agents two;
+    two.solution = {0u, (1u << 20) - 1};
+    two.fitness = {0.0, 1.0};
+    two.next.resize(2);
+    two.next_fitness.resize(2);
+    tribe::rng::Stream st(3, 104, 0, static_cast<std::uint64_t>(t)), vt(3, 105, 0, static_cast<std::uint64_t>(t));
+    nk::search_round(big, pair, two, st, nk::Imitation{1.0, 0.1}, &vt);
+    flipped += 20 - std::popcount(two.solution[0]);
+  }
+  const double share = static_cast<double>(flipped) / (20.0 * trials);
+  EXPECT_NEAR(share, 0.1, 4 * std::sqrt(0.1 * 0.9 / (20.0 * trials)));
+  // The basic model draws nothing from the variants' stream.
+  reset(ag);
+  tribe::rng::Stream s3(1, 104, 0, 3), v3(1, 105, 0, 3);
+  nk::search_round(land, net, ag, s3, nk::Imitation{}, &v3);
+  EXPECT_EQ(v3.draws(), 0u);
+}
+
 namespace {
 
 const tribe::model::Model& lf() {

@@ -19,6 +19,9 @@ enum class StreamPurpose : std::uint64_t {
   starts = 102,     // the agents' starting solutions
   network = 103,    // random and small-world networks
   search = 104,     // substream = round: the explorers' bit choices, in agent order
+  imitation = 105,  // substream = round: looking (velocity < 1) and copying errors, in agent
+                    // order; drawn only when those variants are on, so that the basic model's
+                    // numbers do not depend on them
 };
 
 enum class NetworkKind : int { linear = 0, full = 1, random = 2, small_world = 3 };
@@ -69,12 +72,26 @@ struct Agents {
   std::vector<double> fitness, next_fitness;
 };
 
+/// The paper's variants of imitation (its "velocity" of information and imperfect copying).
+struct Imitation {
+  double velocity = 1.0;    // probability that an agent looks at its neighbours in a round
+  double copy_error = 0.0;  // probability that each bit of a copied solution comes out flipped
+};
+
 /// One synchronous round: every agent looks at its neighbours' solutions of the previous
 /// round; if the best of them (highest fitness, lowest index on ties) has a strictly higher
 /// fitness than its own, it copies that solution; otherwise it flips one bit drawn
 /// uniformly (one draw of `s`, agents in index order) and keeps the change only if the
 /// fitness strictly improves. Returns the number of agents that changed solution.
-int search_round(const Landscape& land, const Network& net, Agents& agents, rng::Stream& s);
+///
+/// With `im.velocity` < 1 an agent looks at its neighbours only with that probability
+/// (one uniform of `variants` per agent, in agent order) and otherwise explores as if no
+/// neighbour were better. With `im.copy_error` > 0 each bit of a copied solution is flipped
+/// with that probability (one uniform of `variants` per bit, after the agent's look), and
+/// the agent adopts the imperfect copy whatever its fitness: it believes it copied the
+/// better solution. `variants` may be null when both variants are off.
+int search_round(const Landscape& land, const Network& net, Agents& agents, rng::Stream& s,
+                 const Imitation& im = {}, rng::Stream* variants = nullptr);
 
 /// One cell's parameters.
 struct Config {
@@ -87,6 +104,7 @@ struct Config {
   int rewired = 0;
   bool join_components = true;  // random network: join its components into one
   double exponent = 8.0;
+  Imitation imitation;
 };
 
 /// Number of mean_score_tXXX columns: t = 0 ... kRecordedRounds.
