@@ -158,8 +158,9 @@ TEST(ExecPrecision, AddsOrganizationsUntilEveryRateIsPreciseOrCapped) {
 
 
 TEST(ExecPrecision, MeansOfRealColumnsReachTheirTargetToo) {
-  // March's model: the equilibrium knowledge of the code is a real outcome (sd 0.05 at
-  // p1 = 0.1, 0.1 at p1 = 0.9, with p2 = 0.5).
+  // March's model, small (10 dimensions, 10 individuals, so that it is quick under the
+  // sanitizers): the equilibrium knowledge of the code is a real outcome (sd 0.1 at
+  // p1 = 0.1, 0.2 at p1 = 0.9, with p2 = 0.5).
   const auto x = design::parse_experiment(R"(
 [experiment]
 name = "march_precision"
@@ -170,6 +171,8 @@ output = "unused.h5"
 common_random_numbers = true
 [parameters]
 p2 = 0.5
+dimensions = 10
+individuals = 10
 [factors]
 p1 = [0.1, 0.9]
 )",
@@ -178,7 +181,7 @@ p1 = [0.1, 0.9]
   const auto columns = x.model->columns();
   const auto k = model::find_column(columns, "knowledge_code_equilibrium");
   ASSERT_NE(k, model::npos);
-  const exec::PrecisionTarget target{0.01, 5000, 0.95, {k}};
+  const exec::PrecisionTarget target{0.02, 5000, 0.95, {k}};
   CollectingSink sink;
   exec::RunOptions opts;
   // The job layer passes the first plan's block range; later rounds have more blocks
@@ -192,8 +195,8 @@ p1 = [0.1, 0.9]
     const double hw = exec::precision_half_width(columns[k], a, 0.95);
     const auto t = stats::mean_interval(a.mean, a.sd(), a.n, 0.95);
     EXPECT_DOUBLE_EQ(hw, (t.high - t.low) / 2);
-    EXPECT_LE(hw, 0.01) << "cell " << c;
-    EXPECT_GT(n[c], 20u) << "20 organizations cannot give +-0.01 with sd >= 0.05";
+    EXPECT_LE(hw, 0.02) << "cell " << c;
+    EXPECT_GT(n[c], 20u) << "20 organizations cannot give +-0.02 with sd >= 0.1";
     EXPECT_LT(n[c], 5000u);
     // Doubling rounds: every cell ends at the first round's size times a power of two.
     EXPECT_EQ(n[c] % 20, 0u);
