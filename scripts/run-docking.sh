@@ -3,7 +3,7 @@
 # (1991) and Lazer & Friedman (2007) experiments at full size, print their claims and
 # draw their figures (docs/docking-march.md, docs/docking-lazer-friedman.md).
 #   scripts/run-docking.sh [extra `tribe run` options, e.g. --threads 2 or --orgs-per-cell 20]
-# About 10 minutes on 2 cores at full size; `--orgs-per-cell 20` gives every figure in
+# About 7 minutes on 2 cores at full size; `--orgs-per-cell 20` gives every figure in
 # about a minute, with wide intervals. Rerunning after an interruption resumes the run
 # that stopped.
 set -euo pipefail
