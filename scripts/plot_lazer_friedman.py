@@ -54,6 +54,8 @@ except ImportError as e:  # pragma: no cover
           file=sys.stderr)
     sys.exit(2)
 
+import docking_results  # noqa: E402  (needs h5py and numpy, checked above)
+
 # Average score read from Lazer & Friedman (2007), Figure for linear vs totally connected:
 # {"linear": [(t, score), ...], "full": [...]}. Empty: not available (see the docstring).
 PUBLISHED_TIME: dict[str, list[tuple[float, float]]] = {}
@@ -70,24 +72,12 @@ T_MAX = 100
 T_CRIT = 1.959963984540054  # normal quantile; n >= 500 per cell
 
 
-def fail(msg: str) -> None:
-    print(f"plot_lazer_friedman: error: {msg}", file=sys.stderr)
-    sys.exit(2)
+def fail(msg):
+    docking_results.fail("plot_lazer_friedman", msg)
 
 
-def open_result(path: str) -> h5py.File:
-    try:
-        f = h5py.File(path, "r")
-    except OSError as e:
-        fail(f"{path}: cannot open ({e})")
-    if f.attrs.get("filetype") != "tribe-result" or int(f.attrs.get("complete", 0)) != 1:
-        fail(f"{path}: not a complete tribe result file")
-    major = int(np.asarray(f.attrs.get("format_version", [0])).ravel()[0])
-    if major != 1:
-        fail(f"{path}: result format version {major}, this script reads version 1")
-    if f.attrs.get("model") != "lazer_friedman":
-        fail(f"{path}: model is {f.attrs.get('model')!r}, not 'lazer_friedman'")
-    return f
+def open_result(path):
+    return docking_results.open_result(path, "lazer_friedman", "plot_lazer_friedman")
 
 
 # What each input must vary across its cells (a factor of the experiment file), so that a

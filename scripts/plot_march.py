@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 
-import h5py
+import docking_results
 import matplotlib
 
 matplotlib.use("Agg")
@@ -182,23 +182,11 @@ def save(fig, out, stem):
 
 
 def fail(msg):
-    print(f"plot_march: error: {msg}", file=sys.stderr)
-    sys.exit(2)
+    docking_results.fail("plot_march", msg)
 
 
 def open_result(path):
-    try:
-        f = h5py.File(path, "r")
-    except OSError as e:
-        fail(f"{path}: cannot open ({e})")
-    if f.attrs.get("filetype") != "tribe-result" or int(f.attrs.get("complete", 0)) != 1:
-        fail(f"{path}: not a complete tribe result file")
-    major = int(np.asarray(f.attrs.get("format_version", [0])).ravel()[0])
-    if major != 1:
-        fail(f"{path}: result format version {major}, this script reads version 1")
-    if f.attrs.get("model") != "march":
-        fail(f"{path}: model is {f.attrs.get('model')!r}, not 'march'")
-    return f
+    return docking_results.open_result(path, "march", "plot_march")
 
 
 def varies(f, name):
