@@ -76,19 +76,7 @@ std::vector<double> read_doubles(const std::filesystem::path& file, const char* 
 // first doubling whose interval is narrow enough.
 TEST(Cli, PrecisionTargetOnAMeanKeepsEveryRoundWhole) {
   TempDir dir;
-  write_file(dir / "m.toml", R"([experiment]
-name = "march_precision"
-model = "march"
-seed = 3
-organizations_per_cell = 20
-common_random_numbers = true
-[parameters]
-p2 = 0.5
-dimensions = 10
-individuals = 10
-[factors]
-p1 = [0.1, 0.9]
-)");
+  write_file(dir / "m.toml", tribe::test::small_march_experiment(3));
   const auto out = dir / "m.h5";
   const auto r = run_tribe("run " + (dir / "m.toml").string() + " -q -o " + out.string() +
                            " --ci-width 0.02 --ci-columns knowledge_code_equilibrium");

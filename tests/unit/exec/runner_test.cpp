@@ -158,25 +158,9 @@ TEST(ExecPrecision, AddsOrganizationsUntilEveryRateIsPreciseOrCapped) {
 
 
 TEST(ExecPrecision, MeansOfRealColumnsReachTheirTargetToo) {
-  // March's model, small (10 dimensions, 10 individuals, so that it is quick under the
-  // sanitizers): the equilibrium knowledge of the code is a real outcome (sd 0.1 at
-  // p1 = 0.1, 0.2 at p1 = 0.9, with p2 = 0.5).
-  const auto x = design::parse_experiment(R"(
-[experiment]
-name = "march_precision"
-model = "march"
-seed = 5
-organizations_per_cell = 20
-output = "unused.h5"
-common_random_numbers = true
-[parameters]
-p2 = 0.5
-dimensions = 10
-individuals = 10
-[factors]
-p1 = [0.1, 0.9]
-)",
-                                          "march.toml");
+  // March's model, small enough to be quick under the sanitizers; the equilibrium
+  // knowledge of the code is a real outcome.
+  const auto x = design::parse_experiment(test::small_march_experiment(5), "march.toml");
   const design::RunPlan plan(x, x.organizations_per_cell, 16);
   const auto columns = x.model->columns();
   const auto k = model::find_column(columns, "knowledge_code_equilibrium");

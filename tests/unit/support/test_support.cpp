@@ -40,6 +40,21 @@ std::string small_experiment(const std::string& extra_parameters, std::uint64_t 
          "control = [0.1, 0.9]\n";
 }
 
+std::string small_march_experiment(std::uint64_t seed, std::uint64_t orgs_per_cell) {
+  return "[experiment]\n"
+         "name = \"march_precision\"\n"
+         "model = \"march\"\n"
+         "seed = " + std::to_string(seed) + "\n"
+         "organizations_per_cell = " + std::to_string(orgs_per_cell) + "\n"
+         "common_random_numbers = true\n"
+         "[parameters]\n"
+         "p2 = 0.5\n"
+         "dimensions = 10\n"
+         "individuals = 10\n"
+         "[factors]\n"
+         "p1 = [0.1, 0.9]\n";
+}
+
 void write_file(const std::filesystem::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary);
   out << text;

@@ -23,6 +23,11 @@ class TempDir {
 /// A small but complete leadership experiment (2 x 2 cells, 12 agents, 30 steps).
 std::string small_experiment(const std::string& extra_parameters = "", std::uint64_t orgs_per_cell = 40);
 
+/// A small March (1991) experiment: two cells (p1 = 0.1, 0.9; p2 = 0.5), 10 dimensions and
+/// 10 individuals, common random numbers. Its real outcome knowledge_code_equilibrium has
+/// sd ~0.1 and ~0.2 in the two cells: a precision target needs rounds of several blocks.
+std::string small_march_experiment(std::uint64_t seed, std::uint64_t orgs_per_cell = 20);
+
 void write_file(const std::filesystem::path& p, const std::string& text);
 
 struct CommandResult {
