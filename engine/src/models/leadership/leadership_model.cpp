@@ -52,9 +52,7 @@ enum P : std::size_t {
   kInsightDifficulty,
   kConflictScale,
   kDlBreadth,
-  kDlEvenness,
-  kDlLeaderShare,
-  kDlSolve,
+  kDlCentralization,
   kParameterCount
 };
 
@@ -76,8 +74,8 @@ std::vector<ParameterSpec> make_parameters() {
   p.push_back(model::integer_parameter("span", 1, 100000, 5,
                       "span of control s of hierarchy and random_hierarchy (at most agents - 1)"));
   p.push_back(model::real_parameter("span_spread", 0, 1, 0.5,
-                   "random_hierarchy: each manager's span is uniform in [round(s(1-spread)), "
-                   "round(s(1+spread))], at least 1"));
+                   "random_hierarchy: each manager's span is uniform on s - w .. s + w with "
+                   "w = min(round(s * spread), s - 1), so the mean span is s"));
   p.push_back(model::real_parameter("tie_within", 0, 1, 0.3,
                    "probability of a lateral tie between two siblings (same manager)"));
   p.push_back(model::real_parameter("tie_across", 0, 1, 0.01,
@@ -130,12 +128,11 @@ std::vector<ParameterSpec> make_parameters() {
   p.push_back(
       model::real_parameter("conflict_scale", 0, 1, 1,
            "conflict probability = conflict_scale * mean P * (1 - mean C) of the participants"));
-  p.push_back(model::real_parameter("dl_breadth", 0, 1, 0.5, "distributed: minimum leadership breadth"));
-  p.push_back(
-      model::real_parameter("dl_evenness", 0, 1, 0.5, "distributed: minimum leadership evenness (1 - Gini)"));
-  p.push_back(model::real_parameter("dl_leader_share", 0, 1, 0.5,
-                   "distributed: maximum share of insights involving the top leader"));
-  p.push_back(model::real_parameter("dl_solve", 0, 1, 0.5, "distributed: minimum mission-aligned solve rate"));
+  p.push_back(model::real_parameter("dl_breadth", 0, 1, 0.5,
+                   "distributed (a classification of spread): minimum leadership breadth"));
+  p.push_back(model::real_parameter("dl_centralization", 0, 1, 0.5,
+                   "distributed (a classification of spread): maximum leadership-network "
+                   "centralization"));
   return p;
 }
 
@@ -180,14 +177,24 @@ std::vector<ColumnSpec> make_columns() {
       model::column("leadership_evenness", R, O, "1 - Gini of leadership events over all agents"),
       model::column("leader_share", R, O,
           "share of insights (leadership moments) in which the top leader took part"),
+      model::column("manager_share", R, O,
+          "share of insights in which at least one formal leader (an agent with reports) took "
+          "part"),
+      model::column("leadership_density", R, O,
+          "density of the leadership network (agents linked when they shared an insight)"),
+      model::column("leadership_centralization", R, O,
+          "Freeman degree centralization of the leadership network in [0, 1]; NaN without "
+          "links"),
+      model::column("evenness_vs_chance", R, O,
+          "leadership evenness / its expectation if each insight's participants were drawn "
+          "uniformly at random (1: as even as chance)"),
       model::column("hero_dependence", R, O,
           "solve rate minus that of the same organization (structure, qualities, arrivals, common "
           "random numbers) "
           "with its heroes replaced by ordinary agents; NaN without a hero"),
       model::column("distributed", B, O,
-          "breadth >= dl_breadth and evenness >= dl_evenness and leader_share <= dl_leader_share "
-          "and "
-          "aligned_solve_rate >= dl_solve"),
+          "leadership spread (not success): leadership_breadth >= dl_breadth and "
+          "leadership_centralization <= dl_centralization"),
   };
 }
 
@@ -228,12 +235,11 @@ Config to_config(const model::ParameterValues& v) {
   c.insight_collaboration = v[kInsightCollaboration];
   c.insight_difficulty = v[kInsightDifficulty];
   c.conflict_scale = v[kConflictScale];
-  c.thresholds =
-      DistributedThresholds{v[kDlBreadth], v[kDlEvenness], v[kDlLeaderShare], v[kDlSolve]};
+  c.thresholds = DistributedThresholds{v[kDlBreadth], v[kDlCentralization]};
   return c;
 }
 
-constexpr std::size_t kColumnCount = 25;  // the values write_row() writes
+constexpr std::size_t kColumnCount = 29;  // the values write_row() writes
 
 struct LeadershipTraits {
   using Config = leadership::Config;
@@ -252,7 +258,7 @@ struct LeadershipTraits {
 class LeadershipModel final : public model::Plugin<LeadershipTraits> {
  public:
   LeadershipModel()
-      : Plugin("leadership", "1.0.0",
+      : Plugin("leadership", "2.0.0",
                "Organization model of distributed leadership: challenges arise (mostly at the "
                "front line) in a reporting tree with lateral ties; holders take initiative or "
                "escalate, interact with peers or managers (under upstream control and finite "
@@ -266,9 +272,9 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
   // change nothing in the simulation: the engine re-derives it under other thresholds.
   std::span<const model::DerivedColumn> derived_columns() const override { return derived_; }
   double derive(std::size_t d, std::span<const double> in, const model::ParameterValues& v) const override {
-    TRIBE_CHECK(d == 0 && in.size() == 4, "leadership derives one column from four inputs");
-    const DistributedThresholds t{v[kDlBreadth], v[kDlEvenness], v[kDlLeaderShare], v[kDlSolve]};
-    return is_distributed(t, in[0], in[1], in[2], in[3]) ? 1.0 : 0.0;
+    TRIBE_CHECK(d == 0 && in.size() == 2, "leadership derives one column from two inputs");
+    const DistributedThresholds t{v[kDlBreadth], v[kDlCentralization]};
+    return is_distributed(t, in[0], in[1]) ? 1.0 : 0.0;
   }
 
  protected:
@@ -288,8 +294,8 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
  private:
   std::vector<model::DerivedColumn> derived_ = {
       {"distributed",
-       {"leadership_breadth", "leadership_evenness", "leader_share", "aligned_solve_rate"},
-       {"dl_breadth", "dl_evenness", "dl_leader_share", "dl_solve"}}};
+       {"leadership_breadth", "leadership_centralization"},
+       {"dl_breadth", "dl_centralization"}}};
 };
 
 }  // namespace

@@ -1,7 +1,9 @@
 #include "tribe/models/leadership/metrics.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <utility>
 
 namespace tribe::models::leadership {
 
@@ -68,11 +70,106 @@ double leader_share(std::uint64_t insights_with_top, std::uint64_t insights) {
   return static_cast<double>(insights_with_top) / static_cast<double>(insights);
 }
 
-bool is_distributed(const DistributedThresholds& t, double breadth_value, double evenness_value,
-                    double leader_share_value, double aligned_solve_rate) {
+NetworkMeasures leadership_network(std::int64_t agents, std::vector<std::uint64_t>& pairs,
+                                   std::vector<std::uint32_t>& degree) {
+  NetworkMeasures m;
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  const double n = static_cast<double>(agents);
+  m.density = agents >= 2 ? static_cast<double>(pairs.size()) / (n * (n - 1.0) / 2.0) : kNaN;
+  degree.assign(static_cast<std::size_t>(agents), 0);
+  for (const auto e : pairs) {
+    ++degree[static_cast<std::size_t>(e >> 32)];
+    ++degree[static_cast<std::size_t>(e & 0xffffffffu)];
+  }
+  m.centralization = pairs.empty() ? kNaN : degree_centralization(degree);
+  return m;
+}
+
+double degree_centralization(std::span<const std::uint32_t> degree) {
+  const std::size_t n = degree.size();
+  if (n < 3) return kNaN;
+  std::uint64_t largest = 0, total = 0;
+  for (const auto d : degree) {
+    largest = std::max<std::uint64_t>(largest, d);
+    total += d;
+  }
+  if (total == 0) return kNaN;
+  const double dn = static_cast<double>(n);
+  // sum_i (d_max - d_i) = n d_max - sum_i d_i, exact in integers.
+  const auto spread = static_cast<double>(n * largest - total);
+  return spread / ((dn - 1.0) * (dn - 2.0));
+}
+
+namespace {
+
+// Binomial(n, r) probabilities over the window where they are not negligible, as
+// (first index, values). Log-space (lgamma) so that large n never underflows.
+std::pair<std::uint64_t, std::vector<double>> binomial_window(std::uint64_t n, double r) {
+  if (n == 0 || r <= 0.0) return {0, {1.0}};
+  if (r >= 1.0) return {n, {1.0}};
+  const double mean = static_cast<double>(n) * r;
+  const double sd = std::sqrt(mean * (1.0 - r));
+  const double reach = 12.0 * sd + 12.0;  // tails beyond ~12 sd are below 1e-17
+  const auto lo = static_cast<std::uint64_t>(std::max(0.0, std::floor(mean - reach)));
+  const auto hi = static_cast<std::uint64_t>(std::min(static_cast<double>(n), std::ceil(mean + reach)));
+  const double dn = static_cast<double>(n);
+  const double base = std::lgamma(dn + 1.0), lr = std::log(r), lq = std::log1p(-r);
+  std::vector<double> p(hi - lo + 1);
+  for (std::uint64_t l = lo; l <= hi; ++l) {
+    const double dl = static_cast<double>(l);
+    p[l - lo] = std::exp(base - std::lgamma(dl + 1.0) - std::lgamma(dn - dl + 1.0) + dl * lr + (dn - dl) * lq);
+  }
+  return {lo, std::move(p)};
+}
+
+}  // namespace
+
+double chance_evenness(std::int64_t agents, std::span<const std::uint64_t> insights_by_size) {
+  if (agents < 2) return kNaN;
+  const double n = static_cast<double>(agents);
+  std::uint64_t events = 0;
+  // Distribution of L, the number of insights that hold exactly one of two given agents.
+  std::uint64_t first = 0;
+  std::vector<double> pmf{1.0};
+  for (std::size_t k = 1; k < insights_by_size.size(); ++k) {
+    const std::uint64_t count = insights_by_size[k];
+    if (count == 0) continue;
+    events += count * k;
+    const double dk = static_cast<double>(std::min<std::int64_t>(static_cast<std::int64_t>(k), agents));
+    const double r = 2.0 * dk * (n - dk) / (n * (n - 1.0));
+    const auto [lo, w] = binomial_window(count, r);
+    std::vector<double> conv(pmf.size() + w.size() - 1, 0.0);
+    for (std::size_t i = 0; i < pmf.size(); ++i)
+      for (std::size_t j = 0; j < w.size(); ++j) conv[i + j] += pmf[i] * w[j];
+    pmf = std::move(conv);
+    first += lo;
+  }
+  if (events == 0) return kNaN;
+  // E|S_L| of a simple symmetric random walk: g(2m) = g(2m - 1) = 2m C(2m, m) / 4^m,
+  // with c_m = C(2m, m) / 4^m by c_m = c_{m-1} (2m - 1) / (2m).
+  const std::uint64_t last = first + pmf.size() - 1;
+  double expected_gap = 0.0, c = 1.0;
+  std::uint64_t m = 0;
+  for (std::uint64_t l = 1; l <= last; ++l) {
+    if ((l + 1) / 2 > m) {  // l = 2m - 1 or 2m uses m = ceil(l / 2)
+      ++m;
+      c *= static_cast<double>(2 * m - 1) / static_cast<double>(2 * m);
+    }
+    if (l >= first) expected_gap += pmf[l - first] * static_cast<double>(2 * m) * c;
+  }
+  const double gini_expected = (n - 1.0) * expected_gap / (2.0 * static_cast<double>(events));
+  return 1.0 - gini_expected;
+}
+
+double evenness_vs_chance(double evenness_value, double chance) {
+  if (std::isnan(evenness_value) || std::isnan(chance) || !(chance > 0.0)) return kNaN;
+  return evenness_value / chance;
+}
+
+bool is_distributed(const DistributedThresholds& t, double breadth_value, double centralization) {
   // Comparisons with NaN are false, so an undefined figure never qualifies.
-  return breadth_value >= t.breadth && evenness_value >= t.evenness &&
-         leader_share_value <= t.leader_share && aligned_solve_rate >= t.solve;
+  return breadth_value >= t.breadth && centralization <= t.centralization;
 }
 
 }  // namespace tribe::models::leadership

@@ -179,6 +179,7 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
   }
   const std::uint64_t t_route = threshold32(cfg.control);
   ws.events.assign(un, 0);
+  ws.pairs.clear();
   std::uint32_t* const events = ws.events.data();
   const Scratch::Challenge* const ch = ws.challenges.data();
   ws.open.resize(uK);
@@ -292,9 +293,21 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
         ++rc.insights;
         rc.insights_with_top += top_in ? 1 : 0;
         rc.insights_with_hero += hero_in ? 1 : 0;
+        // m, when present, is a manager; h or p may lead others too.
+        rc.insights_with_manager +=
+            (m >= 0 || xh.leader != 0 || (p >= 0 && ag[p].leader != 0)) ? 1 : 0;
+        ++rc.insights_by_size[k];
         ++events[h];
         if (p >= 0) ++events[p];
         if (m >= 0) ++events[m];
+        const auto link = [&](std::int32_t x, std::int32_t y) {
+          const auto lo = static_cast<std::uint64_t>(std::min(x, y));
+          const auto hi = static_cast<std::uint64_t>(std::max(x, y));
+          ws.pairs.push_back(lo << 32 | hi);
+        };
+        if (p >= 0) link(h, p);
+        if (m >= 0) link(h, m);
+        if (p >= 0 && m >= 0) link(p, m);
         ++rc.solutions;
         rc.solutions_at_origin += h == cc.origin ? 1 : 0;
         if (cc.eligible) {
@@ -434,6 +447,12 @@ void simulate_organization(const Config& cfg, const model::OrgContext& ctx, Scra
   out.breadth = breadth(ev);
   out.evenness = evenness(ev, ws.sorted);
   out.leader_share = leader_share(out.run.insights_with_top, out.run.insights);
+  out.manager_share = leader_share(out.run.insights_with_manager, out.run.insights);
+  const NetworkMeasures net = leadership_network(cfg.agents, ws.pairs, ws.degree);
+  out.density = net.density;
+  out.centralization = net.centralization;
+  out.evenness_vs_chance =
+      evenness_vs_chance(out.evenness, chance_evenness(cfg.agents, out.run.insights_by_size));
 }
 
 namespace {
@@ -475,10 +494,12 @@ void write_row(const Config& cfg, const OrgResult& r, double* row) {
   row[k++] = r.breadth;
   row[k++] = r.evenness;
   row[k++] = r.leader_share;
+  row[k++] = r.manager_share;
+  row[k++] = r.density;
+  row[k++] = r.centralization;
+  row[k++] = r.evenness_vs_chance;
   row[k++] = r.hero_present ? solve_rate(c) - solve_rate(r.counterfactual) : kNaN;
-  row[k++] = is_distributed(cfg.thresholds, r.breadth, r.evenness, r.leader_share, aligned_rate)
-                 ? 1.0
-                 : 0.0;
+  row[k++] = is_distributed(cfg.thresholds, r.breadth, r.centralization) ? 1.0 : 0.0;
 }
 
 }  // namespace tribe::models::leadership

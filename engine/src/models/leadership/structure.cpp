@@ -23,8 +23,11 @@ void generate_parents(StructureKind kind, std::int32_t n, std::int32_t span, dou
       for (std::int32_t i = 1; i < n; ++i) parent[i] = (i - 1) / span;
       break;
     case StructureKind::random_hierarchy: {
-      const auto lo = std::max<std::int64_t>(1, std::llround(span * (1.0 - spread)));
-      const auto hi = std::max<std::int64_t>(lo, std::llround(span * (1.0 + spread)));
+      // Spans uniform on s - w .. s + w, symmetric around s so that their mean is s;
+      // w = round(s * spread) (half away from zero), at most s - 1 so every span >= 1.
+      const std::int64_t s = span;
+      const auto w = std::min<std::int64_t>(std::llround(static_cast<double>(s) * spread), s - 1);
+      const std::int64_t lo = s - w, hi = s + w;
       const auto width = static_cast<std::uint64_t>(hi - lo + 1);
       std::int32_t next = 1;
       for (std::int32_t m = 0; next < n; ++m) {  // m < next always: every span >= 1

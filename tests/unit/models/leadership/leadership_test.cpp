@@ -167,7 +167,8 @@ TEST(LeadershipStructure, RandomGeneratorsGiveValidTrees) {
 }
 
 TEST(LeadershipStructure, RandomHierarchySpansStayInRange) {
-  // span 6, spread 0.5: spans in [3, 9]; only the last manager may be cut short.
+  // span 6, spread 0.5: w = round(3) = 3, spans in [3, 9]; only the last manager may be cut
+  // short.
   const auto t = make_tree(lm::StructureKind::random_hierarchy, 2000, 6, 0.5);
   expect_consistent_tree(t);
   int managers = 0, short_ones = 0;
@@ -183,6 +184,40 @@ TEST(LeadershipStructure, RandomHierarchySpansStayInRange) {
   const auto b = make_tree(lm::StructureKind::random_hierarchy, 200, 6, 0.0);
   const auto h = make_tree(lm::StructureKind::hierarchy, 200, 6);
   EXPECT_EQ(b.parent, h.parent);
+}
+
+TEST(LeadershipStructure, RandomHierarchyMeanSpanIsTheSpan) {
+  // docs/model.md: spans uniform on s - w .. s + w, w = min(round(s x), s - 1). Over every
+  // manager but the last of each tree (the one cut short by N), the mean span is s and the
+  // extremes are reached. s = 5, x = 0.5: w = round(2.5) = 3, spans 2..8.
+  // s = 3, x = 1: w = min(3, 2) = 2, spans 1..5.
+  const struct {
+    int span;
+    double spread;
+    int lo, hi;
+  } cases[] = {{5, 0.5, 2, 8}, {3, 1.0, 1, 5}, {8, 0.25, 6, 10}};
+  for (const auto& c : cases) {
+    double sum = 0;
+    double count = 0;
+    int lo = 1 << 30, hi = 0;
+    for (std::uint64_t org = 0; org < 200; ++org) {
+      const auto t = make_tree(lm::StructureKind::random_hierarchy, 400, c.span, c.spread, org);
+      int last = -1;
+      for (int i = 0; i < t.size(); ++i)
+        if (t.reports(i) > 0) last = i;
+      for (int i = 0; i < last; ++i) {
+        if (t.reports(i) == 0) continue;
+        sum += t.reports(i);
+        count += 1;
+        lo = std::min(lo, t.reports(i));
+        hi = std::max(hi, t.reports(i));
+      }
+    }
+    // Spans are uniform on 2w + 1 values: sd <= w; > 10,000 managers: se < 0.03.
+    EXPECT_NEAR(sum / count, c.span, 0.1) << "span " << c.span;
+    EXPECT_EQ(lo, c.lo);
+    EXPECT_EQ(hi, c.hi);
+  }
 }
 
 TEST(LeadershipStructure, PreferentialConcentratesReports) {
@@ -361,14 +396,109 @@ TEST(LeadershipMetrics, BreadthLeaderShareAndClassification) {
   EXPECT_DOUBLE_EQ(lm::leader_share(3, 4), 0.75);
   EXPECT_TRUE(std::isnan(lm::leader_share(0, 0)));
 
-  const lm::DistributedThresholds t{0.6, 0.5, 0.3, 0.4};
-  EXPECT_TRUE(lm::is_distributed(t, 0.6, 0.5, 0.3, 0.4));  // thresholds are inclusive
-  EXPECT_FALSE(lm::is_distributed(t, 0.59, 0.5, 0.3, 0.4));
-  EXPECT_FALSE(lm::is_distributed(t, 0.6, 0.49, 0.3, 0.4));
-  EXPECT_FALSE(lm::is_distributed(t, 0.6, 0.5, 0.31, 0.4));
-  EXPECT_FALSE(lm::is_distributed(t, 0.6, 0.5, 0.3, 0.39));
-  EXPECT_FALSE(lm::is_distributed(t, 0.9, std::nan(""), 0.1, 0.9));
-  EXPECT_FALSE(lm::is_distributed(t, 0.9, 0.9, 0.1, std::nan("")));
+  const lm::DistributedThresholds t{0.6, 0.3};
+  EXPECT_TRUE(lm::is_distributed(t, 0.6, 0.3));  // thresholds are inclusive
+  EXPECT_FALSE(lm::is_distributed(t, 0.59, 0.3));
+  EXPECT_FALSE(lm::is_distributed(t, 0.6, 0.31));
+  EXPECT_FALSE(lm::is_distributed(t, std::nan(""), 0.1));
+  EXPECT_FALSE(lm::is_distributed(t, 0.9, std::nan("")));
+}
+
+TEST(LeadershipMetrics, FreemanCentralizationOfAStarALineAndARegularGraph) {
+  using V = std::vector<std::uint32_t>;
+  // Star on 5 nodes: centre degree 4, leaves 1: sum (4 - d_i) = 4 * 3 = 12 = (n-1)(n-2).
+  EXPECT_DOUBLE_EQ(lm::degree_centralization(V{4, 1, 1, 1, 1}), 1.0);
+  // Cycle: every degree equal.
+  EXPECT_DOUBLE_EQ(lm::degree_centralization(V{2, 2, 2, 2, 2}), 0.0);
+  // Path on 4 nodes: degrees 1 2 2 1: sum (2 - d_i) = 2, (n-1)(n-2) = 6.
+  EXPECT_DOUBLE_EQ(lm::degree_centralization(V{1, 2, 2, 1}), 2.0 / 6.0);
+  EXPECT_TRUE(std::isnan(lm::degree_centralization(V{1, 1})));     // n < 3
+  EXPECT_TRUE(std::isnan(lm::degree_centralization(V{0, 0, 0})));  // no links
+}
+
+TEST(LeadershipMetrics, NetworkFromInsightPairsCountsEachLinkOnce) {
+  // Insights {0,1}, {0,1} again, {0,2,3} on 4 agents: links 01 02 03 23.
+  const auto key = [](std::uint64_t a, std::uint64_t b) { return a << 32 | b; };
+  std::vector<std::uint64_t> pairs{key(0, 1), key(0, 1), key(0, 2), key(0, 3), key(2, 3)};
+  std::vector<std::uint32_t> degree;
+  const auto m = lm::leadership_network(4, pairs, degree);
+  EXPECT_DOUBLE_EQ(m.density, 4.0 / 6.0);
+  // degrees 3 1 2 2: sum (3 - d_i) = 0 + 2 + 1 + 1 = 4, (n-1)(n-2) = 6
+  EXPECT_DOUBLE_EQ(m.centralization, 4.0 / 6.0);
+  std::vector<std::uint64_t> none;
+  const auto e = lm::leadership_network(4, none, degree);
+  EXPECT_EQ(e.density, 0.0);
+  EXPECT_TRUE(std::isnan(e.centralization));
+}
+
+// Brute force: every way of crediting each insight to k distinct agents, equally likely.
+double brute_chance_evenness(int n, const std::vector<int>& sizes) {
+  std::vector<std::vector<int>> subsets[4];
+  for (int mask = 0; mask < (1 << n); ++mask) {
+    std::vector<int> members;
+    for (int i = 0; i < n; ++i)
+      if (mask >> i & 1) members.push_back(i);
+    if (members.size() <= 3) subsets[members.size()].push_back(members);
+  }
+  double total = 0, ways = 0;
+  std::vector<std::uint32_t> counts(static_cast<std::size_t>(n));
+  std::vector<std::size_t> pick(sizes.size(), 0);
+  for (;;) {
+    std::fill(counts.begin(), counts.end(), 0u);
+    for (std::size_t j = 0; j < sizes.size(); ++j)
+      for (int a : subsets[sizes[j]][pick[j]]) ++counts[static_cast<std::size_t>(a)];
+    total += 1.0 - lm::gini(counts);
+    ways += 1;
+    std::size_t j = 0;
+    while (j < sizes.size() && ++pick[j] == subsets[sizes[j]].size()) pick[j++] = 0;
+    if (j == sizes.size()) break;
+  }
+  return total / ways;
+}
+
+TEST(LeadershipMetrics, ChanceEvennessEqualsTheBruteForceExpectation) {
+  const struct {
+    int n;
+    std::vector<int> sizes;
+  } cases[] = {{3, {2}}, {4, {2, 2}}, {4, {2, 3, 3}}, {5, {2, 2, 3, 2}}, {6, {3, 3, 2, 2, 3}}};
+  for (const auto& c : cases) {
+    std::vector<std::uint64_t> by_size(4, 0);
+    for (int k : c.sizes) ++by_size[static_cast<std::size_t>(k)];
+    EXPECT_NEAR(lm::chance_evenness(c.n, by_size), brute_chance_evenness(c.n, c.sizes), 1e-12)
+        << "n = " << c.n;
+  }
+  EXPECT_TRUE(std::isnan(lm::chance_evenness(10, std::vector<std::uint64_t>{0, 0, 0, 0})));
+  // Every pair of 2 agents holds every insight: all counts equal, evenness 1.
+  EXPECT_DOUBLE_EQ(lm::chance_evenness(2, std::vector<std::uint64_t>{0, 0, 7, 0}), 1.0);
+  EXPECT_DOUBLE_EQ(lm::evenness_vs_chance(0.3, 0.6), 0.5);
+  EXPECT_TRUE(std::isnan(lm::evenness_vs_chance(0.3, 0.0)));
+}
+
+TEST(LeadershipMetrics, ChanceEvennessMatchesSimulatedRandomCreditingAtScale) {
+  // 100 agents, 150 insights of 2 and 60 of 3: the exact expectation against the mean of
+  // 4,000 random creditings (standard error of that mean ~ 5e-4).
+  const int n = 100;
+  std::vector<std::uint64_t> by_size{0, 0, 150, 60};
+  tribe::rng::Stream s(99, 1, 0);
+  std::vector<std::uint32_t> counts(n);
+  double sum = 0;
+  const int reps = 4000;
+  for (int r = 0; r < reps; ++r) {
+    std::fill(counts.begin(), counts.end(), 0u);
+    for (int k = 2; k <= 3; ++k)
+      for (std::uint64_t j = 0; j < by_size[static_cast<std::size_t>(k)]; ++j) {
+        int chosen[3] = {-1, -1, -1};
+        for (int q = 0; q < k; ++q) {
+          int a;
+          do a = static_cast<int>(tribe::rng::uniform_index(s, n));
+          while (a == chosen[0] || a == chosen[1]);
+          chosen[q] = a;
+          ++counts[static_cast<std::size_t>(a)];
+        }
+      }
+    sum += 1.0 - lm::gini(counts);
+  }
+  EXPECT_NEAR(lm::chance_evenness(n, by_size), sum / reps, 3e-3);
 }
 
 // ---------------------------------------------------------------- model interface
@@ -381,8 +511,7 @@ TEST(LeadershipModel, DescribesItsParametersAndColumns) {
         "tie_within",      "tie_across",    "control",        "aligned",      "proactive",
         "collaborative",   "concentration", "capacity",       "hero",         "hero_capacity",
         "hero_boost",      "hero_quality",  "hero_deference", "arrival_rate", "front_line_share",
-        "difficulty_mean", "deadline_mean", "dl_breadth",     "dl_evenness",  "dl_leader_share",
-        "dl_solve"})
+        "difficulty_mean", "deadline_mean", "dl_breadth",     "dl_centralization"})
     parameter(p);
   for (const auto& p : m.parameters()) {
     EXPECT_LE(p.min, p.default_value) << p.name;
@@ -411,6 +540,10 @@ TEST(LeadershipModel, DescribesItsParametersAndColumns) {
                         "leadership_breadth",
                         "leadership_evenness",
                         "leader_share",
+                        "manager_share",
+                        "leadership_density",
+                        "leadership_centralization",
+                        "evenness_vs_chance",
                         "hero_dependence",
                         "distributed"})
     column(c);
@@ -591,7 +724,11 @@ TEST(LeadershipMechanism, RatesAreConsistent) {
   }
 }
 
-TEST(LeadershipMechanism, NoArrivalsGiveUndefinedRates) {
+// ------------------------------------------------ exact special cases (docs/model.md)
+// Expected values follow from the model's description alone (docs/model.md), not from
+// the engine's code.
+
+TEST(LeadershipSpecialCase, NoArrivalsGiveUndefinedRates) {
   auto v = defaults();
   v[parameter("arrival_rate")] = 0;
   const auto row = run_row(v, OrgContext{1, 0, 0});
@@ -599,7 +736,92 @@ TEST(LeadershipMechanism, NoArrivalsGiveUndefinedRates) {
   EXPECT_TRUE(std::isnan(row[column("solve_rate")]));
   EXPECT_TRUE(std::isnan(row[column("leadership_evenness")]));
   EXPECT_EQ(row[column("leadership_breadth")], 0.0);
+  EXPECT_TRUE(std::isnan(row[column("leader_share")]));
+  EXPECT_TRUE(std::isnan(row[column("manager_share")]));
+  EXPECT_EQ(row[column("leadership_density")], 0.0);  // no links
+  EXPECT_TRUE(std::isnan(row[column("leadership_centralization")]));
+  EXPECT_TRUE(std::isnan(row[column("evenness_vs_chance")]));
   EXPECT_EQ(row[column("distributed")], 0.0);
+}
+
+TEST(LeadershipSpecialCase, OneStepLeavesEveryChallengeCensored) {
+  // T = 1: a challenge arising at step 0 is workable at least at step 0, so its deadline
+  // (last + 1 >= 1 = T) is never inside the horizon: nothing is resolvable.
+  auto v = defaults();
+  v[parameter("steps")] = 1;
+  v[parameter("arrival_rate")] = 0.5;
+  for (std::uint64_t o = 0; o < 5; ++o) {
+    const auto row = run_row(v, OrgContext{1, o, 0});
+    EXPECT_GT(row[column("challenges")], 0.0);
+    EXPECT_EQ(row[column("censored")], row[column("challenges")]);
+    for (const char* rate : {"solve_rate", "aligned_solve_rate", "conflicts_per_challenge",
+                             "misdirected_per_challenge", "failures_per_challenge",
+                             "blame_per_challenge", "mean_time_to_solve"})
+      EXPECT_TRUE(std::isnan(row[column(rate)])) << rate;
+  }
+}
+
+TEST(LeadershipSpecialCase, ProactiveWithoutCollaborationEveryInteractionIsAConflict) {
+  // P = 1, C = 0: conflict probability = conflict_scale * 1 * (1 - 0) = 1. No insight ever,
+  // so no leadership event, and every resolvable challenge fails at its deadline.
+  auto v = defaults();
+  v[parameter("proactive")] = 1;
+  v[parameter("collaborative")] = 0;
+  for (std::uint64_t o = 0; o < 5; ++o) {
+    const auto row = run_row(v, OrgContext{2, o, 0});
+    EXPECT_EQ(row[column("solve_rate")], 0.0);
+    EXPECT_EQ(row[column("failures_per_challenge")], 1.0);
+    EXPECT_GT(row[column("conflicts_per_challenge")], 0.0);
+    EXPECT_EQ(row[column("leadership_breadth")], 0.0);
+    EXPECT_TRUE(std::isnan(row[column("manager_share")]));
+    EXPECT_EQ(row[column("leadership_density")], 0.0);
+    EXPECT_TRUE(std::isnan(row[column("leadership_centralization")]));
+  }
+}
+
+TEST(LeadershipSpecialCase, FlatWithoutInitiativeInvolvesTheTopInEveryInsight) {
+  // Flat, P = 0: every holder below the top escalates; the top leader holds every
+  // challenge and works it with one of its reports, so every insight involves the top
+  // leader (the only manager) and the leadership network is a star around it.
+  auto v = defaults();
+  v[parameter("structure")] = 0;  // flat
+  v[parameter("control")] = 1;
+  v[parameter("proactive")] = 0;
+  for (std::uint64_t o = 0; o < 5; ++o) {
+    const auto row = run_row(v, OrgContext{3, o, 0});
+    ASSERT_FALSE(std::isnan(row[column("manager_share")]));
+    EXPECT_EQ(row[column("manager_share")], 1.0);
+    EXPECT_EQ(row[column("leader_share")], 1.0);
+    EXPECT_EQ(row[column("escalation_rate")], 1.0);
+    // A star with L leaves among N = 100 (the others isolated): sum (L - d_i) = L (L - 1) +
+    // (N - 1 - L) L = (N - 2) L, so centralization = L / (N - 1); density = L / (N (N-1) / 2).
+    const double density = row[column("leadership_density")];
+    const double leaves = density * 100.0 * 99.0 / 2.0;
+    EXPECT_NEAR(row[column("leadership_centralization")], leaves / 99.0, 1e-12);
+  }
+}
+
+TEST(LeadershipSpecialCase, FlatFullyTiedFreeAndCapableNeverInvolvesAManager) {
+  // Flat, all siblings tied, kappa = 0, A = P = C = 1, every challenge at the front line:
+  // holders never escalate (P = 1), always pick a lateral partner (C = 1, ties), are never
+  // routed (kappa = 0) and never fight (P (1 - C) = 0). No insight involves the top leader
+  // or any manager, and leadership spreads over the peers: centralization near 0.
+  auto v = defaults();
+  v[parameter("structure")] = 0;
+  v[parameter("tie_within")] = 1;
+  v[parameter("control")] = 0;
+  v[parameter("aligned")] = v[parameter("proactive")] = v[parameter("collaborative")] = 1;
+  v[parameter("front_line_share")] = 1;
+  for (std::uint64_t o = 0; o < 5; ++o) {
+    const auto row = run_row(v, OrgContext{4, o, 0});
+    EXPECT_EQ(row[column("manager_share")], 0.0);
+    EXPECT_EQ(row[column("leader_share")], 0.0);
+    EXPECT_EQ(row[column("conflicts_per_challenge")], 0.0);
+    EXPECT_EQ(row[column("misdirected_per_challenge")], 0.0);
+    EXPECT_EQ(row[column("escalation_rate")], 0.0);
+    EXPECT_LT(row[column("leadership_centralization")], 0.15);
+    EXPECT_GT(row[column("evenness_vs_chance")], 0.8);
+  }
 }
 
 TEST(LeadershipHero, AHeroIdenticalToAnOrdinaryAgentChangesNothing) {

@@ -73,6 +73,8 @@ struct RunCounts {
   std::uint64_t lateral = 0, routed = 0, upward = 0, root_pulls = 0;
   std::uint64_t all_conflicts = 0;
   std::uint64_t insights = 0, insights_with_top = 0, insights_with_hero = 0;
+  std::uint64_t insights_with_manager = 0;         // a formal leader (anyone with reports) took part
+  std::uint64_t insights_by_size[4] = {0, 0, 0, 0};  // by number of participants (2 or 3)
   std::uint64_t solutions = 0, solutions_at_origin = 0;
   std::uint64_t leader_items = 0;  // queue items at leaders
   double leader_ahead_sum = 0.0;   // items waiting ahead of them
@@ -90,6 +92,7 @@ struct OrgResult {
   RunCounts run{}, counterfactual{};
   // Leadership metrics of `run`
   double breadth = 0, evenness = 0, leader_share = 0;
+  double manager_share = 0, density = 0, centralization = 0, evenness_vs_chance = 0;
 };
 
 /// Per-thread memory: every vector grows to the largest organization seen and is
@@ -127,6 +130,8 @@ struct Scratch {
   std::vector<Agent> agents;
   std::vector<std::uint32_t> events;  // leadership events per agent (of the last run)
   std::vector<std::uint32_t> sorted;  // metrics scratch
+  std::vector<std::uint64_t> pairs;   // leadership-network links, one per (insight, pair)
+  std::vector<std::uint32_t> degree;  // leadership-network degrees
   struct Event {
     std::int32_t challenge;
     std::int32_t agent;    // whose queue processes it

@@ -53,8 +53,9 @@ struct Ties {
 };
 
 /// Fills tree.parent for `n` agents. `span` >= 1 is used by hierarchy and
-/// random_hierarchy, `spread` in [0, 1] by random_hierarchy (spans are uniform
-/// integers in [max(1, round(s (1 - spread))), round(s (1 + spread))]).
+/// random_hierarchy, `spread` in [0, 1] by random_hierarchy: managers, in breadth-first
+/// order, get spans uniform on s - w .. s + w, w = min(round(s * spread), s - 1), so the
+/// mean span drawn is s (the last manager gets what is left of n).
 /// `scratch` is used by preferential (grown to 2n).
 void generate_parents(StructureKind kind, std::int32_t n, std::int32_t span, double spread,
                       rng::Stream& stream, std::vector<std::int32_t>& parent,
