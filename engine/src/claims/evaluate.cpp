@@ -199,6 +199,169 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
   return r;
 }
 
+/// Interaction contrast of the 2^k cells spanned by the claim's two-level factors (k = 2
+/// or 3), the 2^k factorial effect sum_cells (prod_f s_f) mean(cell) / 2^(k-1), s_f = +1 at
+/// the factor's higher level, -1 at its lower (Montgomery, Design and Analysis of
+/// Experiments, ch. 6). Cells of `a` that differ in other factors form strata weighted
+/// equally. Organization k shares its random numbers across cells, so the contrast is
+/// computed per organization (over the strata where every cell has it) and its mean gets
+/// a t interval: the pairing carries the correlation between cells.
+ClaimResult evaluate_interaction(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
+                                 double confidence) {
+  ClaimResult r;
+  const auto& x = plan.experiment();
+  const auto cells = select_cells(plan, c.a);
+  if (cells.empty()) throw InputError("claims." + c.id + ".a (" + c.a.text + ") selects no cells");
+  const std::size_t k = c.interaction.size();
+  // Stratum key: the levels of every factor outside the interaction.
+  std::map<std::vector<std::uint32_t>, std::vector<std::pair<double, std::uint64_t>>> strata;
+  for (auto ci : cells) {
+    const auto& cell = plan.cells()[ci];
+    std::vector<std::uint32_t> key;
+    double sign = 1.0;
+    for (std::size_t f = 0; f < x.factors.size(); ++f) {
+      const auto it = std::find(c.interaction.begin(), c.interaction.end(), f);
+      if (it == c.interaction.end()) {
+        key.push_back(cell.levels[f]);
+        continue;
+      }
+      const auto& levels = x.factors[f].levels;
+      const double v = cell.values[x.factors[f].parameter];
+      const double other = levels[0] == v ? levels[1] : levels[0];
+      sign *= v > other ? 1.0 : -1.0;
+    }
+    for (const auto& rg : cell.strata) key.push_back(rg);
+    key.push_back(static_cast<std::uint32_t>(cell.point));
+    strata[key].push_back({sign, ci});
+  }
+  const double scale = 1.0 / static_cast<double>(std::size_t{1} << (k - 1));
+  std::vector<double> per_org;  // mean over strata of the per-organization contrast
+  std::vector<double> weight;
+  for (const auto& [key, members] : strata) {
+    if (members.size() != (std::size_t{1} << k))
+      throw InputError("claims." + c.id + ": every combination of the interaction's factors needs one cell per "
+                       "stratum of the other factors (found " + std::to_string(members.size()) + " cells, expected " +
+                       std::to_string(std::size_t{1} << k) + ")");
+    std::vector<std::vector<double>> cols;
+    std::size_t m = std::numeric_limits<std::size_t>::max();
+    for (const auto& [sign, ci] : members) {
+      cols.push_back(data.read(c.column, ci));
+      m = std::min(m, cols.back().size());
+    }
+    if (per_org.size() < m) {
+      per_org.resize(m, 0.0);
+      weight.resize(m, 0.0);
+    }
+    for (std::size_t j = 0; j < m; ++j) {
+      double v = 0;
+      for (std::size_t q = 0; q < members.size(); ++q) v += members[q].first * cols[q][j];
+      // A NaN anywhere leaves this organization out (its weight is not added).
+      if (std::isnan(v)) {
+        per_org[j] = kNaN;
+        continue;
+      }
+      per_org[j] += v * scale;
+      weight[j] += 1.0;
+    }
+  }
+  const double strata_count = static_cast<double>(strata.size());
+  double mean = 0, m2 = 0;
+  std::uint64_t n = 0;
+  for (std::size_t j = 0; j < per_org.size(); ++j) {
+    if (std::isnan(per_org[j]) || weight[j] != strata_count) continue;
+    const double y = per_org[j] / strata_count;
+    ++n;
+    const double delta = y - mean;
+    mean += delta / static_cast<double>(n);
+    m2 += delta * (y - mean);
+  }
+  const double sd = n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN;
+  r.n_a = n;
+  r.method = std::to_string(k) + "-way interaction contrast / " + std::to_string(std::size_t{1} << (k - 1)) +
+             " per organization over " + std::to_string(strata.size()) +
+             " strata (common random numbers), t interval of the mean";
+  const IntervalAt f = [mean, sd, n](double conf) { return stats::mean_interval(mean, sd, n, conf); };
+  one_sided(r, f, c.value, c.is_greater(), confidence);
+  return r;
+}
+
+/// Average ranks (ties share their mean rank) of the values at `idx`.
+std::vector<double> ranks(const std::vector<double>& v) {
+  std::vector<std::size_t> order(v.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+  std::vector<double> r(v.size());
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]]) ++j;
+    const double mid = 0.5 * static_cast<double>(i + j) + 1.0;
+    for (std::size_t q = i; q <= j; ++q) r[order[q]] = mid;
+    i = j + 1;
+  }
+  return r;
+}
+
+/// Association across organizations: Spearman's rho between `column` and `with` within each
+/// selected cell (organizations where both are defined), Fisher z = atanh(rho) with
+/// standard error sqrt(1.06 / (n - 3)) (Fieller, Hartley & Pearson 1957), averaged over
+/// the cells with equal weights and transformed back. Within-cell correlations keep the
+/// design's factors out of the association. Cells share organizations (common random
+/// numbers), so the standard error of the mean z is the mean of the cells' standard errors
+/// — the bound for perfectly correlated cells, valid whatever their correlation.
+ClaimResult evaluate_correlation(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
+                                 double confidence) {
+  ClaimResult r;
+  const auto cells = select_cells(plan, c.a);
+  if (cells.empty()) throw InputError("claims." + c.id + ".a (" + c.a.text + ") selects no cells");
+  double z_sum = 0, se_sum = 0;
+  std::size_t used = 0;
+  std::uint64_t n_total = 0;
+  for (auto ci : cells) {
+    const auto xs = data.read(c.column, ci), ys = data.read(c.with, ci);
+    std::vector<double> a, b;
+    for (std::size_t j = 0; j < std::min(xs.size(), ys.size()); ++j)
+      if (!std::isnan(xs[j]) && !std::isnan(ys[j])) {
+        a.push_back(xs[j]);
+        b.push_back(ys[j]);
+      }
+    if (a.size() < 10) continue;
+    const auto ra = ranks(a), rb = ranks(b);
+    double ma = 0, mb = 0;
+    for (std::size_t j = 0; j < ra.size(); ++j) {
+      ma += ra[j];
+      mb += rb[j];
+    }
+    ma /= static_cast<double>(ra.size());
+    mb /= static_cast<double>(rb.size());
+    double sab = 0, saa = 0, sbb = 0;
+    for (std::size_t j = 0; j < ra.size(); ++j) {
+      sab += (ra[j] - ma) * (rb[j] - mb);
+      saa += (ra[j] - ma) * (ra[j] - ma);
+      sbb += (rb[j] - mb) * (rb[j] - mb);
+    }
+    if (!(saa > 0 && sbb > 0)) continue;  // a constant column: no rank correlation
+    const double rho = std::clamp(sab / std::sqrt(saa * sbb), -0.999999, 0.999999);
+    z_sum += std::atanh(rho);
+    se_sum += std::sqrt(1.06 / (static_cast<double>(a.size()) - 3.0));
+    ++used;
+    n_total += a.size();
+  }
+  r.n_a = n_total;
+  r.n_b = used;
+  r.method = "Spearman rho within each of " + std::to_string(used) +
+             " cells, mean Fisher z (se: mean of the cells' se, valid under common random numbers)";
+  const double z = used ? z_sum / static_cast<double>(used) : kNaN;
+  const double se = used ? se_sum / static_cast<double>(used) : kNaN;
+  const IntervalAt f = [z, se](double conf) {
+    const double q = stats::normal_quantile(0.5 + conf / 2);
+    return stats::Interval{std::tanh(z), std::tanh(z - q * se), std::tanh(z + q * se)};
+  };
+  one_sided(r, f, c.value, c.is_greater(), confidence);
+  if (std::isnan(r.p_claim)) r.p_claim = 1.0;
+  if (std::isnan(r.p_opposite)) r.p_opposite = 1.0;
+  return r;
+}
+
 /// Every organization of the design: its value of one column, its cell and index, and the
 /// level index of every factor and stratum of every range.
 struct Gathered {
@@ -374,6 +537,8 @@ std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const CellData& d
   std::vector<ClaimResult> results;
   for (const auto& c : x.claims)
     results.push_back(c.is_variance_share() ? evaluate_variance(plan, data, c, confidence)
+                      : c.is_interaction()  ? evaluate_interaction(plan, data, c, confidence)
+                      : c.is_correlation()  ? evaluate_correlation(plan, data, c, confidence)
                                             : evaluate_sample(plan, data, c, confidence));
   decide(results, confidence);
   return results;
@@ -415,10 +580,40 @@ Report build_report(const design::RunPlan& plan, const CellData& data) {
   rob.share.assign(x.claims.size(), kNaN);
   if (!any || rob.thresholds.empty()) return report;
 
+  RederivedData rederived(plan, data);
+  // Threshold curves: each threshold over its whole range, one at a time.
+  for (const auto& name : rob.thresholds) {
+    ThresholdCurve curve;
+    curve.threshold = name;
+    const auto p = model::find_parameter(specs, name);
+    const std::size_t points = x.report.threshold_points;
+    for (std::size_t i = 0; i < points; ++i) {
+      const double value = specs[p].min + (specs[p].max - specs[p].min) * static_cast<double>(i) /
+                                              static_cast<double>(points - 1);
+      std::vector<model::ParameterValues> values;
+      for (const auto& cell : plan.cells()) {
+        auto v = cell.values;
+        v[p] = value;
+        values.push_back(std::move(v));
+      }
+      rederived.set_values(std::move(values));
+      const auto results = evaluate(plan, rederived);
+      std::vector<Verdict> verdicts;
+      std::vector<double> estimates;
+      for (const auto& r : results) {
+        verdicts.push_back(r.verdict);
+        estimates.push_back(r.estimate);
+      }
+      curve.values.push_back(value);
+      curve.verdicts.push_back(std::move(verdicts));
+      curve.estimates.push_back(std::move(estimates));
+    }
+    report.curves.push_back(std::move(curve));
+  }
+
   const auto& offsets = x.report.robustness_offsets;
   std::size_t combos = 1;
   for (std::size_t i = 0; i < rob.thresholds.size(); ++i) combos *= offsets.size();
-  RederivedData rederived(plan, data);
   std::vector<std::size_t> agree(x.claims.size(), 0);
   for (std::size_t k = 0; k < combos; ++k) {
     std::vector<double> offset(rob.thresholds.size());

@@ -216,7 +216,13 @@ void parse_design(const toml::table& root, Experiment& x, const toml::table& par
 
 void parse_report(const toml::table& root, Experiment& x) {
   const toml::table& r = require_table(root, "report", false);
-  reject_unknown_keys(r, "report.", {"confidence", "robustness_offsets"});
+  reject_unknown_keys(r, "report.", {"confidence", "robustness_offsets", "threshold_points"});
+  if (const toml::node* n = r.get("threshold_points")) {
+    const std::string allowed = "expected an integer in [2, 201]";
+    const auto* i = n->as_integer();
+    if (!i || i->get() < 2 || i->get() > 201) fail("report.threshold_points", *n, allowed);
+    x.report.threshold_points = static_cast<std::size_t>(i->get());
+  }
   if (const toml::node* n = r.get("confidence")) {
     const double c = number("report.confidence", *n, "expected a number in (0.5, 1)");
     if (!(c > 0.5 && c < 1.0)) fail("report.confidence", *n, "expected a number in (0.5, 1)");
@@ -305,7 +311,7 @@ void parse_claims(const toml::table& root, Experiment& x) {
     const toml::table& t = *arr->get(i)->as_table();
     const std::string where = "claims[" + std::to_string(i) + "]";
     reject_unknown_keys(t, where + ".", {"id", "statement", "test", "column", "a", "b", "value", "paired",
-                                         "factors_a", "factors_b"});
+                                         "factors_a", "factors_b", "interaction", "with", "sweep"});
     claims::ClaimSpec c;
     auto str = [&](const char* key, bool required) -> std::string {
       const toml::node* v = t.get(key);
@@ -357,6 +363,37 @@ void parse_claims(const toml::table& root, Experiment& x) {
     } else {
       for (const char* k : {"factors_a", "factors_b"})
         if (t.contains(k)) fail(at + "." + k, *t.get(k), "only used by variance-share tests");
+      if (c.is_interaction()) {
+        if (!t.contains("interaction"))
+          throw InputError("missing key " + at +
+                           ".interaction (the 2 or 3 two-level factors whose interaction is tested)");
+        const auto* arr = t.get("interaction")->as_array();
+        const std::string allowed = "expected a list of 2 or 3 names of factors with exactly 2 levels";
+        if (!arr || arr->size() < 2 || arr->size() > 3) fail(at + ".interaction", *t.get("interaction"), allowed);
+        for (const auto& e : *arr) {
+          const auto* name = e.as_string();
+          if (!name) fail(at + ".interaction", e, allowed);
+          std::size_t f = 0;
+          while (f < x.factors.size() && x.factors[f].name != name->get()) ++f;
+          if (f == x.factors.size() || x.factors[f].levels.size() != 2) fail(at + ".interaction", e, allowed);
+          if (std::find(c.interaction.begin(), c.interaction.end(), f) != c.interaction.end())
+            fail(at + ".interaction", e, "each factor once");
+          c.interaction.push_back(f);
+        }
+        if (!x.common_random_numbers)
+          throw InputError(at + ": an interaction test pairs organization k across the 2^k cells and needs "
+                                "experiment.common_random_numbers = true");
+      } else if (t.contains("interaction")) {
+        fail(at + ".interaction", *t.get("interaction"), "only used by interaction tests");
+      }
+      if (c.is_correlation()) {
+        c.with = str("with", true);
+        if (model::find_column(columns, c.with) == model::npos)
+          fail(at + ".with", *t.get("with"), "expected a column of model " + std::string(x.model->name()));
+        if (c.with == c.column) fail(at + ".with", *t.get("with"), "expected a column other than " + c.column);
+      } else if (t.contains("with")) {
+        fail(at + ".with", *t.get("with"), "only used by correlation tests");
+      }
       static const toml::table all;
       c.a = parse_selection(at + ".a", t.contains("a") ? *t.get("a") : static_cast<const toml::node&>(all), x);
       if (c.is_two_sample()) {
@@ -365,11 +402,45 @@ void parse_claims(const toml::table& root, Experiment& x) {
       } else if (t.contains("b")) {
         fail(at + ".b", *t.get("b"), "only used by difference and equivalence tests");
       }
+      for (const auto& cond : c.a.conditions)
+        if (std::find(c.interaction.begin(), c.interaction.end(), cond.factor) != c.interaction.end())
+          fail(at + ".a", *t.get("a"), "must not restrict a factor of the interaction");
       if (c.paired && !c.is_two_sample())
         fail(at + ".paired", *t.get("paired"), "pairing needs two selections (a difference or equivalence test)");
       if (c.paired && !x.common_random_numbers)
         fail(at + ".paired", *t.get("paired"),
              "pairing needs experiment.common_random_numbers = true (organization k of each cell shares its random numbers)");
+    }
+    if (const toml::node* sw = t.get("sweep")) {
+      // One claim per level of the swept factor, each restricted to that level.
+      if (c.is_variance_share()) fail(at + ".sweep", *sw, "not used by variance-share tests");
+      const auto* name = sw->as_string();
+      std::size_t f = 0;
+      while (name && f < x.factors.size() && x.factors[f].name != name->get()) ++f;
+      if (!name || f == x.factors.size()) fail(at + ".sweep", *sw, "expected the name of a factor of this experiment");
+      if (std::find(c.interaction.begin(), c.interaction.end(), f) != c.interaction.end())
+        fail(at + ".sweep", *sw, "must not be a factor of the interaction");
+      for (const auto* sel : {&c.a, &c.b})
+        for (const auto& cond : sel->conditions)
+          if (cond.factor == f) fail(at + ".sweep", *sw, "a and b must not restrict the swept factor");
+      const auto& spec = x.model->parameters()[x.factors[f].parameter];
+      for (const double level : x.factors[f].levels) {
+        claims::ClaimSpec e = c;
+        const std::string text = model::format_value(spec, level);
+        e.id = c.id + "@" + x.factors[f].name + "=" + text;
+        e.statement = c.statement + " (at " + x.factors[f].name + " = " + text + ")";
+        e.sweep_of = c.id;
+        e.sweep_factor = x.factors[f].name;
+        e.sweep_level = text;
+        for (auto* sel : {&e.a, &e.b}) {
+          sel->conditions.push_back({f, {level}});
+          sel->text = (sel->text == "all cells" || sel->text.empty() ? "" : sel->text + " ") +
+                      x.factors[f].name + "=" + text;
+        }
+        if (!ids.insert(e.id).second) throw InputError(where + ": the swept id " + e.id + " is used twice");
+        x.claims.push_back(std::move(e));
+      }
+      continue;
     }
     x.claims.push_back(std::move(c));
   }

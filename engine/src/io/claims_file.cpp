@@ -105,6 +105,7 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
                       "else inconclusive",
                       ctx);
   std::vector<std::string> id, statement, test, column, a, b, fa, fb, method, verdict, description;
+  std::vector<std::string> sweep_of, sweep_level;
   std::vector<double> value, est, lo, hi, pc, po, pch, poh, rob;
   std::vector<std::uint64_t> na, nb, paired;
   for (std::size_t i = 0; i < n; ++i) {
@@ -120,8 +121,26 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
     fb.push_back(join(c.factors_b, ","));
     const auto cols = x.model->columns();
     const bool binary = cols[model::find_column(cols, c.column)].kind == model::ColumnKind::Binary;
-    description.push_back(
-        describe(test.back(), c.column, binary, a.back(), b.back(), c.value, c.paired, fa.back(), fb.back()));
+    if (c.is_interaction()) {
+      std::vector<std::string> names;
+      for (auto f : c.interaction) names.push_back(x.factors[f].name);
+      char v[32];
+      std::snprintf(v, sizeof v, "%g", c.value);
+      fa.back() = join(names, ",");
+      description.push_back("interaction(" + join(names, " x ") + ") of mean(" + c.column + " | " + a.back() +
+                            ") [paired] " + (c.is_greater() ? "> " : "< ") + v);
+    } else if (c.is_correlation()) {
+      char v[32];
+      std::snprintf(v, sizeof v, "%g", c.value);
+      b.back() = c.with;
+      description.push_back("spearman(" + c.column + ", " + c.with + " | " + a.back() + ", within cells) " +
+                            (c.is_greater() ? "> " : "< ") + v);
+    } else {
+      description.push_back(
+          describe(test.back(), c.column, binary, a.back(), b.back(), c.value, c.paired, fa.back(), fb.back()));
+    }
+    sweep_of.push_back(c.sweep_of);
+    sweep_level.push_back(c.sweep_level);
     method.push_back(r.method);
     verdict.push_back(std::string(claims::to_string(r.verdict)));
     value.push_back(c.value);
@@ -140,7 +159,7 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
   for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<std::string>*>>{
            {"id", &id}, {"statement", &statement}, {"test", &test}, {"column", &column}, {"a", &a}, {"b", &b},
            {"factors_a", &fa}, {"factors_b", &fb}, {"description", &description}, {"method", &method},
-           {"verdict", &verdict}})
+           {"verdict", &verdict}, {"sweep_of", &sweep_of}, {"sweep_level", &sweep_level}})
     h5::write_strings(g.get(), name, *v, ctx);
   for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<double>*>>{
            {"value", &value}, {"estimate", &est}, {"ci_low", &lo}, {"ci_high", &hi}, {"p_claim", &pc},
@@ -170,6 +189,32 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
     h5::write_dataset(rg.get(), "verdict_" + x.claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), combos, ctx);
   }
 
+  if (!report.curves.empty()) {
+    h5::Handle cg = h5::create_group(g.get(), "threshold_curves", ctx);
+    h5::write_attribute(cg.get(), "description",
+                        "each threshold of a derived column set to every value of an even grid over its whole "
+                        "range (the other thresholds at the cells' values), every claim re-evaluated; verdict "
+                        "codes: 0 supported, 1 not supported, 2 inconclusive",
+                        ctx);
+    for (const auto& curve : report.curves) {
+      h5::Handle tg = h5::create_group(cg.get(), curve.threshold, ctx);
+      const std::size_t points = curve.values.size();
+      h5::write_dataset(tg.get(), "value", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, curve.values.data(), points, ctx);
+      for (std::size_t i = 0; i < n; ++i) {
+        std::vector<std::uint8_t> v;
+        std::vector<double> e;
+        for (std::size_t k = 0; k < points; ++k) {
+          v.push_back(static_cast<std::uint8_t>(curve.verdicts[k][i]));
+          e.push_back(curve.estimates[k][i]);
+        }
+        h5::write_dataset(tg.get(), "verdict_" + x.claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), points,
+                          ctx);
+        h5::write_dataset(tg.get(), "estimate_" + x.claims[i].id, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, e.data(),
+                          points, ctx);
+      }
+    }
+  }
+
   if (!report.variance.empty()) {
     h5::Handle vg = h5::create_group(file, "variance", ctx);
     h5::write_attribute(vg.get(), "description",
@@ -185,6 +230,105 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
     }
   }
 }
+
+namespace {
+
+const char* verdict_name(int code) {
+  return code == 0 ? "supported" : code == 1 ? "not supported" : "inconclusive";
+}
+
+/// Runs of equal verdicts along a threshold curve: "0-0.25 not supported; 0.3-1 supported".
+std::string curve_runs(const std::vector<double>& values, const std::vector<double>& codes) {
+  std::string s;
+  for (std::size_t i = 0; i < values.size();) {
+    std::size_t j = i;
+    while (j + 1 < values.size() && codes[j + 1] == codes[i]) ++j;
+    char buf[96];
+    if (i == j)
+      std::snprintf(buf, sizeof buf, "%g %s", values[i], verdict_name(static_cast<int>(codes[i])));
+    else
+      std::snprintf(buf, sizeof buf, "%g-%g %s", values[i], values[j], verdict_name(static_cast<int>(codes[i])));
+    s += (s.empty() ? "" : "; ") + std::string(buf);
+    i = j + 1;
+  }
+  return s;
+}
+
+/// The sweeps (one claim evaluated at every level of a factor) and the threshold curves
+/// of a report, as text or Markdown.
+void print_sweeps_and_curves(const ResultReader& f, std::ostream& out, bool md, const std::vector<std::string>& id,
+                             const std::vector<std::string>& verdict, const std::vector<double>& est,
+                             const std::vector<double>& lo, const std::vector<double>& hi,
+                             const std::vector<double>& robustness_share) {
+  if (f.exists("claims/sweep_of")) {
+    const auto of = f.strings("claims/sweep_of"), level = f.strings("claims/sweep_level");
+    std::vector<std::string> groups;
+    for (const auto& g : of)
+      if (!g.empty() && std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+    if (!groups.empty())
+      out << (md ? "\n### Sweeps: each claim at every level of a factor\n\n"
+                 : "\nSweeps (each claim at every level of a factor):\n");
+    for (const auto& g : groups) {
+      std::string factor, first_supported, levels_row, verdict_row, estimate_row;
+      std::size_t supported = 0, total = 0;
+      for (std::size_t i = 0; i < id.size(); ++i) {
+        if (of[i] != g) continue;
+        if (factor.empty()) factor = id[i].substr(g.size() + 1, id[i].find('=', g.size()) - g.size() - 1);
+        ++total;
+        if (verdict[i] == "supported") {
+          ++supported;
+          if (first_supported.empty()) first_supported = level[i];
+        }
+        levels_row += " " + level[i] + " |";
+        verdict_row += " " + verdict[i] + " |";
+        estimate_row += " " + interval_text(est[i], lo[i], hi[i]) + " |";
+      }
+      const std::string smallest =
+          first_supported.empty() ? "holds at no level" : "smallest level at which it holds: " + factor + " = " + first_supported;
+      if (md) {
+        out << "**" << g << "** over `" << factor << "`: supported at " << supported << " of " << total << " levels; "
+            << smallest << ".\n\n| " << factor << " |" << levels_row << "\n|---|";
+        for (std::size_t k = 0; k < total; ++k) out << "---|";
+        out << "\n| verdict |" << verdict_row << "\n| estimate |" << estimate_row << "\n\n";
+      } else {
+        out << "  " << g << " over " << factor << ": supported at " << supported << " of " << total << " levels; "
+            << smallest << "\n";
+        for (std::size_t i = 0; i < id.size(); ++i)
+          if (of[i] == g)
+            out << "    " << factor << " = " << level[i] << ": " << verdict[i] << "  "
+                << interval_text(est[i], lo[i], hi[i]) << "\n";
+      }
+    }
+  }
+  const auto thresholds = f.group_strings_attribute("claims/robustness", "thresholds");
+  bool header = false;
+  for (const auto& t : thresholds) {
+    const std::string base = "claims/threshold_curves/" + t;
+    if (!f.exists(base + "/value")) continue;
+    const auto values = f.column(base + "/value");
+    if (!header) {
+      out << (md ? "\n### Threshold curves: where does a verdict change?\n\nEach threshold of the derived "
+                   "classification over its whole range (the others at their configured values); claims on "
+                   "columns that no threshold changes are left out.\n\n"
+                 : "\nThreshold curves (each threshold over its whole range, the others as configured):\n");
+      header = true;
+    }
+    for (std::size_t i = 0; i < id.size(); ++i) {
+      // Claims on columns that no threshold changes (robustness share NaN) are left out.
+      if (std::isnan(robustness_share[i]) || !f.exists(base + "/verdict_" + id[i])) continue;
+      const auto codes = f.column(base + "/verdict_" + id[i]);
+      bool constant = true;
+      for (double c : codes) constant = constant && c == codes.front();
+      const std::string runs = curve_runs(values, codes);
+      if (md)
+        out << "- `" << id[i] << "`, `" << t << "`: " << (constant ? "never changes (" + runs + ")" : runs) << "\n";
+      else
+        out << "  " << id[i] << ", " << t << ": " << (constant ? "never changes (" + runs + ")" : runs) << "\n";
+    }
+  }
+}
+
+}  // namespace
 
 void print_report(const ResultReader& f, std::ostream& out, ReportFormat format) {
   if (!f.exists("claims")) {
@@ -231,6 +375,7 @@ void print_report(const ResultReader& f, std::ostream& out, ReportFormat format)
     out << "\nMethods: ";
     for (std::size_t i = 0; i < id.size(); ++i) out << (i ? "; " : "") << id[i] << ": " << method[i];
     out << ".\n";
+    print_sweeps_and_curves(f, out, true, id, verdict, est, lo, hi, rob);
     return;
   }
   out << "Claims of experiment " << name << " (" << f.attribute_u64("organizations") << " organizations, seed "
@@ -245,6 +390,7 @@ void print_report(const ResultReader& f, std::ostream& out, ReportFormat format)
         << "  verdict:    " << verdict[i] << "\n"
         << "  robustness: " << robustness(i) << "\n";
   }
+  print_sweeps_and_curves(f, out, false, id, verdict, est, lo, hi, rob);
 }
 
 }  // namespace tribe::io

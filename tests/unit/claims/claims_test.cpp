@@ -253,3 +253,149 @@ TEST(DesignSampling, RejectsBadDesigns) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string crn_experiment(const std::string& claims, std::uint64_t per_cell = 1000) {
+  auto text = experiment(claims, per_cell);
+  text.replace(text.find("seed = 3\n"), 9, "seed = 3\ncommon_random_numbers = true\n");
+  return text;
+}
+
+double noise(std::uint64_t cell, std::uint64_t j) {
+  return 0.05 * std::sin(static_cast<double>(j * 4 + cell) * 12.9898);
+}
+
+// Cells (control, structure): 0 = (0.1, flat), 1 = (0.1, hierarchy), 2 = (0.9, flat),
+// 3 = (0.9, hierarchy). Signs of the control x structure contrast: + - - +.
+TEST(ClaimsInteraction, TwoWayContrastEstimatesTheInteraction) {
+  const auto x = design::parse_experiment(crn_experiment(R"T(
+[[claims]]
+id = "synergy"
+statement = "control and structure interact"
+test = "interaction_above"
+interaction = ["control", "structure"]
+column = "solve_rate"
+value = 0.1
+
+[[claims]]
+id = "no-synergy"
+statement = "additive effects have no interaction"
+test = "interaction_above"
+interaction = ["control", "structure"]
+column = "queue_mean"
+value = 0.05
+)T"),
+                                          "c.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  const std::array<double, 4> interacting{0.2, 0.3, 0.4, 0.9}, additive{0.2, 0.3, 0.4, 0.5};
+  const SyntheticData data(1000, [&](const std::string& column, std::uint64_t cell, std::uint64_t j) {
+    return (column == "solve_rate" ? interacting : additive)[cell] + noise(cell, j);
+  });
+  const auto r = claims::evaluate(plan, data);
+  ASSERT_EQ(r.size(), 2u);
+  // (0.2 - 0.3 - 0.4 + 0.9) / 2 = 0.2, plus the mean of the organizations' noise contrasts.
+  double expected = 0;
+  for (std::uint64_t j = 0; j < 1000; ++j)
+    expected += 0.2 + (noise(0, j) - noise(1, j) - noise(2, j) + noise(3, j)) / 2;
+  EXPECT_NEAR(r[0].estimate, expected / 1000, 1e-12);
+  EXPECT_EQ(r[0].n_a, 1000u);
+  EXPECT_EQ(r[0].verdict, Verdict::Supported);
+  EXPECT_NEAR(r[1].estimate, 0.0, 0.01);
+  EXPECT_EQ(r[1].verdict, Verdict::NotSupported);
+}
+
+TEST(ClaimsCorrelation, WithinCellRankCorrelation) {
+  const auto x = design::parse_experiment(crn_experiment(R"T(
+[[claims]]
+id = "together"
+statement = "queues go with solving"
+test = "correlation_above"
+column = "solve_rate"
+with = "queue_mean"
+value = 0.5
+
+[[claims]]
+id = "unrelated"
+statement = "blame goes with solving (it does not here)"
+test = "correlation_above"
+column = "solve_rate"
+with = "blame_per_challenge"
+value = 0.1
+)T"),
+                                          "c.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  const SyntheticData data(1000, [](const std::string& column, std::uint64_t cell, std::uint64_t j) {
+    const double base = std::sin(static_cast<double>(j) * 7.31);  // the organization's own level
+    if (column == "solve_rate") return base + static_cast<double>(cell);
+    if (column == "queue_mean") return base + 0.01 * std::sin(static_cast<double>(j) * 3.7) - static_cast<double>(cell);
+    return std::sin(static_cast<double>(j) * 1.618 * 1.618 + 0.5);
+  });
+  const auto r = claims::evaluate(plan, data);
+  EXPECT_GT(r[0].estimate, 0.95);  // monotone within every cell, whatever the cells' levels
+  EXPECT_EQ(r[0].verdict, Verdict::Supported);
+  EXPECT_EQ(r[0].n_b, 4u);
+  EXPECT_LT(std::abs(r[1].estimate), 0.1);
+  EXPECT_NE(r[1].verdict, Verdict::Supported);
+}
+
+TEST(ClaimsSweep, ASweptClaimIsOneClaimPerLevel) {
+  const auto x = design::parse_experiment(crn_experiment(R"T(
+[[claims]]
+id = "flat-lower"
+statement = "flat lower"
+test = "difference_below"
+column = "solve_rate"
+a = { structure = "flat" }
+b = { structure = "hierarchy" }
+value = -0.05
+paired = true
+sweep = "control"
+)T"),
+                                          "c.toml");
+  ASSERT_EQ(x.claims.size(), 2u);
+  EXPECT_EQ(x.claims[0].id, "flat-lower@control=0.1");
+  EXPECT_EQ(x.claims[1].id, "flat-lower@control=0.9");
+  EXPECT_EQ(x.claims[1].sweep_of, "flat-lower");
+  EXPECT_EQ(x.claims[1].sweep_level, "0.9");
+  EXPECT_EQ(x.claims[1].a.text, "structure=flat control=0.9");
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  const SyntheticData data(1000, pattern);
+  const auto r = claims::evaluate(plan, data);
+  // solve_rate = 0.5 + 0.1 cell + ...: flat - hierarchy = -0.1 at both control levels.
+  EXPECT_NEAR(r[0].estimate, -0.1, 1e-12);
+  EXPECT_NEAR(r[1].estimate, -0.1, 1e-12);
+  EXPECT_EQ(r[0].verdict, Verdict::Supported);
+}
+
+TEST(ClaimsParse, NewTestKindsRefuseWhatTheyCannotUse) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_rate\"\nvalue=0.1\n",
+       "claims.x.interaction"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_rate\"\nvalue=0.1\n"
+       "interaction=[\"control\"]\n",
+       "2 or 3"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_rate\"\nvalue=0.1\n"
+       "interaction=[\"control\",\"structure\"]\na={control=0.1}\n",
+       "must not restrict"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"correlation_above\"\ncolumn=\"solve_rate\"\nvalue=0.1\n",
+       "claims[0].with"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0.1\nwith=\"queue_mean\"\n",
+       "only used by correlation"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0.1\nsweep=\"colour\"\n",
+       "claims.x.sweep"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0.1\nsweep=\"control\"\n"
+       "a={control=0.1}\n",
+       "must not restrict the swept factor"},
+  };
+  for (const auto& [claims_text, expected] : cases) {
+    try {
+      design::parse_experiment(crn_experiment(claims_text), "c.toml");
+      ADD_FAILURE() << "accepted: " << claims_text;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  }
+}
+
+}  // namespace

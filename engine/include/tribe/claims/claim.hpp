@@ -19,13 +19,24 @@ enum class Test {
   Equivalent,          // |statistic(a) - statistic(b)| < value
   VarianceShareAbove,  // eta²(factors_a) - eta²(factors_b) > value  (eta²(factors_b) = 0 if none)
   VarianceShareBelow,  // eta²(factors_a) - eta²(factors_b) < value
+  InteractionAbove,    // interaction contrast of the 2^k cells of `interaction` factors > value
+  InteractionBelow,    // ... < value
+  CorrelationAbove,    // cells' mean within-cell Spearman correlation of column and `with` > value
+  CorrelationBelow,    // ... < value
 };
 std::string_view to_string(Test t);
 /// Names accepted in experiment files, in the order of the enum.
-inline constexpr std::string_view kTestNames[] = {"above",           "below",
-                                                  "difference_above", "difference_below",
-                                                  "equivalent",      "variance_share_above",
-                                                  "variance_share_below"};
+inline constexpr std::string_view kTestNames[] = {"above",
+                                                  "below",
+                                                  "difference_above",
+                                                  "difference_below",
+                                                  "equivalent",
+                                                  "variance_share_above",
+                                                  "variance_share_below",
+                                                  "interaction_above",
+                                                  "interaction_below",
+                                                  "correlation_above",
+                                                  "correlation_below"};
 
 /// Cells whose factor levels are among the given ones, for every factor named
 /// (factors not named are unrestricted: their cells are pooled).
@@ -47,8 +58,21 @@ struct ClaimSpec {
   double value = 0.0;     // threshold (above/below) or margin
   bool paired = false;    // compare organization k of a with organization k of b (common random numbers)
   std::vector<std::string> factors_a, factors_b;  // variance-share tests: factor groups
+  std::vector<std::size_t> interaction;  // interaction tests: factors (indices), 2 levels each
+  std::string with;                      // correlation tests: the second column
+  // A swept claim ("sweep = factor" in the file) is expanded into one claim per level of
+  // that factor, each restricted to the level: sweep_of is the written id, sweep_level
+  // the level as text ("" for ordinary claims).
+  std::string sweep_of, sweep_factor, sweep_level;
 
   bool is_variance_share() const { return test == Test::VarianceShareAbove || test == Test::VarianceShareBelow; }
+  bool is_interaction() const { return test == Test::InteractionAbove || test == Test::InteractionBelow; }
+  bool is_correlation() const { return test == Test::CorrelationAbove || test == Test::CorrelationBelow; }
+  /// The claim holds when its statistic is above the value (else below, or equivalence).
+  bool is_greater() const {
+    return test == Test::Above || test == Test::DifferenceAbove || test == Test::VarianceShareAbove ||
+           test == Test::InteractionAbove || test == Test::CorrelationAbove;
+  }
   bool is_two_sample() const {
     return test == Test::DifferenceAbove || test == Test::DifferenceBelow || test == Test::Equivalent;
   }

@@ -33,11 +33,21 @@ struct Robustness {
   std::vector<double> share;                      // per claim: share of grid points with the base verdict (NaN: threshold-independent)
 };
 
+/// One threshold of a derived column set to every value of a grid over its whole range
+/// (the other thresholds at the cells' values); every claim re-evaluated at each value.
+struct ThresholdCurve {
+  std::string threshold;
+  std::vector<double> values;
+  std::vector<std::vector<Verdict>> verdicts;   // [value][claim]
+  std::vector<std::vector<double>> estimates;   // [value][claim]
+};
+
 struct Report {
   double confidence = 0.95;
   std::vector<ClaimResult> results;  // one per claim, in the experiment's order
   std::vector<VarianceShares> variance;  // one per column used by a variance-share claim
   Robustness robustness;
+  std::vector<ThresholdCurve> curves;  // one per threshold a claim's derived column uses
 };
 
 /// Evaluates every claim of the experiment at its report confidence.

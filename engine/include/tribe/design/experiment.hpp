@@ -45,6 +45,10 @@ struct ReportSettings {
   /// Offsets added to each threshold parameter of the model for the robustness grid
   /// (every combination; values clipped to the parameter's range).
   std::vector<double> robustness_offsets = {-0.1, 0.0, 0.1};
+  /// Points of each threshold curve: every threshold parameter of a derived column that a
+  /// claim uses is set to this many evenly spaced values over its whole range (the other
+  /// thresholds at the cells' values) and every claim is re-evaluated.
+  std::size_t threshold_points = 21;
 };
 
 struct Experiment {
