@@ -12,7 +12,7 @@ out=results/claims.h5
 # A finished result from an earlier run is replaced; an interrupted one is resumed.
 if [[ -e "$out" ]]; then rm -f "$out"; fi
 "$tribe" run experiments/claims.toml -o "$out" "$@"
-"$tribe" inspect "$out" --columns distributed,solve_rate,leadership_breadth,leadership_evenness,leader_share,queue_mean
+"$tribe" inspect "$out" --columns leadership_centralization,manager_share,evenness_vs_chance,leadership_density,leadership_breadth,distributed,aligned_solve_rate,queue_mean
 echo
 "$tribe" report "$out"
 "$tribe" report "$out" --format markdown -o results/claims-report.md
