@@ -112,8 +112,10 @@ class _ProgressBar:
         if self._tqdm is None:
             return
         if self._bar is None:
+            # Live on a terminal or in a notebook; a line every 10 s in a log (as the CLI).
+            live = getattr(sys.stderr, "isatty", lambda: False)() or "ipykernel" in sys.modules
             self._bar = self._tqdm(total=total, unit="org", unit_scale=True, file=sys.stderr,
-                                   desc="tribe", dynamic_ncols=True)
+                                   desc="tribe", dynamic_ncols=True, mininterval=0.2 if live else 10.0)
         if self._bar.total != total:
             self._bar.total = total
         self._bar.update(done - self._bar.n)
