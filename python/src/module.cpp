@@ -70,6 +70,10 @@ py::dict describe_model(const tribe::model::Model& m) {
     col["kind"] = std::string(tribe::model::to_string(c.kind));
     col["role"] = std::string(tribe::model::to_string(c.role));
     col["description"] = c.description;
+    if (!c.series.empty()) {  // a point of a time series (stored as one 2-D dataset)
+      col["series"] = c.series;
+      col["time"] = c.time;
+    }
     columns.append(col);
   }
   for (const auto& x : m.derived_columns()) {

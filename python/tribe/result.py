@@ -231,18 +231,45 @@ class Result:
                              f"{', '.join(self.series_names) or 'none'})")
         return name
 
-    @property
-    def columns(self) -> list[str]:
-        """Per-organization columns, one name per value: a series point of a 2-D series is
-        named `name[t=T]`; the point columns of a 1.x file keep their stored names."""
-        out = []
+    def _column_map(self) -> "tuple[list[tuple[str, str, int | None]], dict]":
+        """Every per-organization value as (name, dataset, index along time or None), and
+        every name it may be asked for by (its name, and a series point's other name:
+        `name_tTTT` in a 2.x file, the stored `name_tTTT` of a 1.x file)."""
+        if "column_map" in self._cache:
+            return self._cache["column_map"]
         layout = self._series_layout()
+        point_of = {p: (name, t) for name, (times, points) in layout.items() if points is not None
+                    for t, p in zip(times.tolist(), points)}
+        entries: list = []
+        aliases: dict = {}
         for k in self._org_datasets():
             if k in layout and layout[k][1] is None:
-                out += [f"{k}[t={int(t)}]" for t in layout[k][0]]
+                for j, t in enumerate(layout[k][0].tolist()):
+                    e = (f"{k}[t={t}]", k, j)
+                    entries.append(e)
+                    aliases[e[0]] = aliases[f"{k}_t{t:03d}"] = e
+            elif k in point_of:
+                name, t = point_of[k]
+                e = (f"{name}[t={t}]", k, None)
+                entries.append(e)
+                aliases[e[0]] = aliases[k] = e
             else:
-                out.append(k)
-        return out
+                e = (k, k, None)
+                entries.append(e)
+                aliases[k] = e
+        self._cache["column_map"] = (entries, aliases)
+        return entries, aliases
+
+    def _display_name(self, stored: str) -> str:
+        """The name a stored 1-D column is shown by (a 1.x series point: `name[t=T]`)."""
+        e = self._column_map()[1].get(stored)
+        return e[0] if e is not None and e[2] is None else stored
+
+    @property
+    def columns(self) -> list[str]:
+        """Per-organization columns, one name per value; a point of a series is named
+        `name[t=T]` whether the file stores it as a column (1.x) or in a 2-D dataset (2.x)."""
+        return [e[0] for e in self._column_map()[0]]
 
     @property
     def column_info(self):
@@ -304,14 +331,21 @@ class Result:
             data["organizations"] = f["cells/organizations"][()]
             for k, v in self._parameter_values().items():
                 data[k] = v
-            for col, stat, ds in self._stat_columns():
+            series: OrderedDict = OrderedDict()  # a 2-D series' statistics, laid out time by time
+            for col, stat, ds in self._stat_columns() + [("", "", None)]:
+                if series and col != next(iter(series.values()))[0]:
+                    first = next(iter(series.values()))[0]
+                    for j, t in enumerate(self.times(first)):
+                        for st, (_, v) in series.items():
+                            data[f"{first}[t={int(t)}]_{st}"] = v[:, j]
+                    series.clear()
+                if ds is None:
+                    break
                 v = ds[()]
                 if v.ndim == 2:
-                    times = self.times(col)
-                    for j, t in enumerate(times):
-                        data[f"{col}[t={int(t)}]_{stat}"] = v[:, j]
+                    series[stat] = (col, v)
                 else:
-                    data[f"{col}_{stat}"] = v
+                    data[f"{self._display_name(col)}_{stat}"] = v
             frame = pd.DataFrame(data)
             frame.index.name = "cell"
             self._cache["cells"] = frame
@@ -370,41 +404,26 @@ class Result:
 
     def _resolve_columns(self, columns) -> list[tuple[str, str, int | None]]:
         """(output name, dataset, index along time or None) for each wanted column."""
-        layout = self._series_layout()
-        datasets = self._org_datasets()
+        entries, aliases = self._column_map()
         if columns is None:
-            out = []
-            for k in datasets:
-                if k in layout and layout[k][1] is None:
-                    out += [(f"{k}[t={int(t)}]", k, j) for j, t in enumerate(layout[k][0])]
-                else:
-                    out.append((k, k, None))
-            return out
+            return list(entries)
         if isinstance(columns, str):
             columns = [columns]
+        layout = self._series_layout()
         out = []
         for name in columns:
-            if name in datasets and not (name in layout and layout[name][1] is None):
-                out.append((name, name, None))
-                continue
-            if name in layout:  # a whole series
-                times, points = layout[name]
-                if points is None:
-                    out += [(f"{name}[t={int(t)}]", name, j) for j, t in enumerate(times)]
-                else:
-                    out += [(p, p, None) for p in points]
-                continue
-            m = _POINT_NAME.match(name)
-            if m and m["name"] in layout:
-                times, points = layout[m["name"]]
-                hit = np.flatnonzero(times == int(m["t"]))
-                if len(hit) == 0:
-                    raise InputError(f"{name}: series {m['name']} has no time {m['t']} "
+            if name in aliases:
+                out.append(aliases[name])
+            elif name in layout:  # a whole series
+                times = layout[name][0].tolist()
+                out += [aliases[f"{name}[t={t}]"] for t in times]
+            else:
+                m = _POINT_NAME.match(name) or _SERIES_POINT.match(name)
+                if m and m["name"] in layout:
+                    times = layout[m["name"]][0]
+                    raise InputError(f"{name}: series {m['name']} has no time {int(m['t'])} "
                                      f"(times {int(times[0])} .. {int(times[-1])})")
-                j = int(hit[0])
-                out.append((name, m["name"], j) if points is None else (name, points[j], None))
-                continue
-            raise InputError(f"{name} is not a column of {self.path} (columns: {', '.join(self.columns)})")
+                raise InputError(f"{name} is not a column of {self.path} (columns: {', '.join(self.columns)})")
         return out
 
     def read_organizations(self, columns: Sequence[str] | str | None = None, cells=None,
