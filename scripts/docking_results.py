@@ -18,7 +18,7 @@ def fail(script: str, msg: str) -> None:
 
 
 def open_result(path: str, model: str, script: str) -> h5py.File:
-    """The complete tribe result at PATH, of format version 1 and of MODEL; otherwise
+    """The complete tribe result at PATH, of format version 1 or 2 and of MODEL; otherwise
     refused through fail()."""
     try:
         f = h5py.File(path, "r")
@@ -27,8 +27,8 @@ def open_result(path: str, model: str, script: str) -> h5py.File:
     if f.attrs.get("filetype") != "tribe-result" or int(f.attrs.get("complete", 0)) != 1:
         fail(script, f"{path}: not a complete tribe result file")
     major = int(np.asarray(f.attrs.get("format_version", [0])).ravel()[0])
-    if major != 1:
-        fail(script, f"{path}: result format version {major}, this script reads version 1")
+    if major not in (1, 2):  # 2.x: time series stored as organizations x time datasets
+        fail(script, f"{path}: result format version {major}, this script reads versions 1 and 2")
     if f.attrs.get("model") != model:
         fail(script, f"{path}: model is {f.attrs.get('model')!r}, not {model!r}")
     return f

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 import matplotlib
@@ -118,8 +119,30 @@ def param(f: h5py.File, name: str) -> np.ndarray:
     return d.astype(str) if d.dtype.kind in "SO" else d
 
 
+def series_point(f: h5py.File, group: str, column: str):
+    """(dataset, time index) of a series point `NAME_tTTT` stored as an organizations (or
+    cells) x time dataset (format 2.x), or None where the column is its own dataset (1.x)."""
+    if f"{group}/{column}" in f:
+        return None
+    m = re.match(r"^(.+)_t(\d+)$", column)
+    if not m or f"time/{m[1]}" not in f:
+        fail(f"{f.filename}: no column {column}")
+    times = f[f"time/{m[1]}"][()]
+    return m[1], int(np.flatnonzero(times == int(m[2]))[0])
+
+
 def stat(f: h5py.File, column: str, field: str) -> np.ndarray:
-    return f[f"cells/stats/{column}/{field}"][()]
+    point = series_point(f, "cells/stats", column)
+    if point is None:
+        return f[f"cells/stats/{column}/{field}"][()]
+    return f[f"cells/stats/{point[0]}/{field}"][:, point[1]]
+
+
+def org_column(f: h5py.File, column: str) -> np.ndarray:
+    point = series_point(f, "organizations", column)
+    if point is None:
+        return f[f"organizations/{column}"][()]
+    return f[f"organizations/{point[0]}"][:, point[1]]
 
 
 def save(fig, outdir: str, name: str) -> None:
@@ -151,8 +174,7 @@ def time_figure(path: str, outdir: str, name: str = "lazer_friedman_time") -> No
         org[cell == il][ol], org[cell == ifull][of])
     diff_m = diff_lo = diff_hi = None
     if paired:
-        d = np.stack([f[f"organizations/{c}"][()][cell == il][ol] - f[f"organizations/{c}"][()][cell == ifull][of]
-                      for c in cols])
+        d = np.stack([org_column(f, c)[cell == il][ol] - org_column(f, c)[cell == ifull][of] for c in cols])
         diff_m = d.mean(axis=1)
         se = d.std(axis=1, ddof=1) / np.sqrt(d.shape[1])
         diff_lo, diff_hi = diff_m - T_CRIT * se, diff_m + T_CRIT * se

@@ -132,11 +132,12 @@ def incomplete_copy(src: str, dst: str) -> str:
 
 
 def future_copy(src: str, dst: str) -> str:
-    """A copy of the result SRC at DST claiming result format version 2.0."""
+    """A copy of the result SRC at DST claiming result format version 3.0 (unknown: 2.x is
+    the layout with time series as two-dimensional datasets)."""
     import h5py
     shutil.copyfile(src, dst)
     with h5py.File(dst, "r+") as f:
-        f.attrs.modify("format_version", [2, 0])
+        f.attrs.modify("format_version", [3, 0])
     return dst
 
 

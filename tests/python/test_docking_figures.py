@@ -64,7 +64,7 @@ def refusal_cases(march: dict, lf: dict, tmp: str) -> list[tuple[str, list[str],
             incomplete = incomplete_copy(own, os.path.join(tmp, f"{stem}-incomplete.h5"))
             future = future_copy(own, os.path.join(tmp, f"{stem}-future.h5"))
             cases += [(script, [incomplete], f"{name}, a result with complete = 0"),
-                      (script, [future], f"{name}, a result of format version 2.0"),
+                      (script, [future], f"{name}, a result of format version 3.0"),
                       (script, [own, text], f"{name}, a valid result together with a text file")]
     # A Lazer & Friedman result of another experiment in a slot: refused, not a traceback.
     if lf["lazer_friedman_time"] and lf["lazer_friedman_density"]:

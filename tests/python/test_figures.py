@@ -78,7 +78,7 @@ def main() -> int:
             incomplete = incomplete_copy(src, os.path.join(tmp, "incomplete.h5"))
             check_refused(FIGURES, [incomplete], "a result with complete = 0", refdir)
             future = future_copy(src, os.path.join(tmp, "future.h5"))
-            check_refused(FIGURES, [future], "a result of format version 2.0", refdir)
+            check_refused(FIGURES, [future], "a result of format version 3.0", refdir)
             check_refused(FIGURES, [src, text], "a valid result together with a text file", refdir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -3,6 +3,8 @@
 #include "tribe/io/claims_file.hpp"
 #include "tribe/io/part_file.hpp"
 
+#include <hdf5_hl.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -27,7 +29,151 @@ namespace {
 
 constexpr std::uint64_t kChunkRows = 65536;
 
+/// Values of a column kind in its storage type (0/1 and 32-bit counts checked), for H5Dwrite.
+struct Converted {
+  hid_t mem_type = H5T_NATIVE_DOUBLE;
+  std::vector<std::uint8_t> u8;
+  std::vector<std::uint32_t> u32;
+  const void* data = nullptr;
+};
+
+Converted convert(ColumnKind kind, std::span<const double> values) {
+  // Integers and 0/1 pass through doubles exactly.
+  Converted c;
+  const std::size_t n = values.size();
+  switch (kind) {
+    case ColumnKind::Binary:
+      c.u8.resize(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        TRIBE_CHECK(values[i] == 0.0 || values[i] == 1.0, "binary column holds a value other than 0/1");
+        c.u8[i] = static_cast<std::uint8_t>(values[i]);
+      }
+      c.mem_type = H5T_NATIVE_UINT8;
+      c.data = c.u8.data();
+      break;
+    case ColumnKind::Count:
+      c.u32.resize(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        TRIBE_CHECK(values[i] >= 0.0 && values[i] <= 4294967295.0 && values[i] == std::floor(values[i]),
+                    "count column holds a value that is not a 32-bit count");
+        c.u32[i] = static_cast<std::uint32_t>(values[i]);
+      }
+      c.mem_type = H5T_NATIVE_UINT32;
+      c.data = c.u32.data();
+      break;
+    case ColumnKind::Real:
+      c.data = values.data();
+      break;
+  }
+  return c;
+}
+
+/// An organizations x time dataset of a series: chunked by whole rows (about kChunkRows
+/// values a chunk), byte-shuffled and deflated like the columns.
+h5::Handle create_series(hid_t parent, const std::string& name, hid_t file_type, std::uint64_t times,
+                         const std::string& ctx) {
+  const hsize_t dims[2] = {0, times}, maxdims[2] = {H5S_UNLIMITED, times};
+  const hsize_t chunk[2] = {std::max<hsize_t>(1, kChunkRows / times), times};
+  h5::Handle space = h5::checked(H5Screate_simple(2, dims, maxdims), H5Sclose, ctx, "cannot create dataspace");
+  h5::Handle dcpl = h5::checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
+  H5Pset_chunk(dcpl.get(), 2, chunk);
+  H5Pset_shuffle(dcpl.get());
+  H5Pset_deflate(dcpl.get(), 1);
+  return h5::checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                     H5Dclose, ctx, "cannot create dataset " + name);
+}
+
+/// Writes rows [start, start + n) of a 2-D dataset from row-major values (n x columns).
+void write_matrix(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t start, std::uint64_t n,
+                  std::uint64_t columns, bool extend, const std::string& ctx) {
+  if (extend) {
+    const hsize_t size[2] = {start + n, columns};
+    h5::check(H5Dset_extent(dataset, size), ctx, "cannot extend dataset (disk full?)");
+  }
+  if (n == 0) return;
+  const hsize_t first[2] = {start, 0}, count[2] = {n, columns};
+  h5::Handle fspace = h5::checked(H5Dget_space(dataset), H5Sclose, ctx, "cannot get dataspace");
+  h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, first, nullptr, count, nullptr), ctx,
+            "cannot select rows");
+  h5::Handle mspace = h5::checked(H5Screate_simple(2, count, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  h5::check(H5Dwrite(dataset, mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, data), ctx,
+            "cannot write rows (disk full?)");
+}
+
+/// A small contiguous 2-D dataset (a series' statistics: cells x time).
+void write_matrix_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type, const void* data,
+                          std::uint64_t rows, std::uint64_t columns, const std::string& ctx) {
+  const hsize_t dims[2] = {rows, columns};
+  h5::Handle space = h5::checked(H5Screate_simple(2, dims, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  h5::Handle ds = h5::checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                                         H5P_DEFAULT),
+                              H5Dclose, ctx, "cannot create dataset " + name);
+  if (rows * columns > 0)
+    h5::check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), ctx, "cannot write " + name);
+}
+
+/// Makes /time/<series> a dimension scale (once) and attaches it to dimension 1 of `dataset`.
+void attach_time_scale(hid_t file, hid_t dataset, const std::string& series, const std::string& ctx) {
+  h5::Handle scale = h5::checked(H5Dopen2(file, ("time/" + series).c_str(), H5P_DEFAULT), H5Dclose, ctx,
+                                 "cannot open /time/" + series);
+  if (H5DSis_scale(scale.get()) <= 0) h5::check(H5DSset_scale(scale.get(), "t"), ctx, "cannot make a dimension scale");
+  h5::check(H5DSattach_scale(dataset, scale.get(), 1), ctx, "cannot attach the time axis of " + series);
+  h5::check(H5DSset_label(dataset, 1, "t"), ctx, "cannot label a dimension");
+}
+
+/// Statistics of one column over the organizations of each cell, as /cells/stats holds them.
+struct ColumnStatistics {
+  std::vector<std::uint64_t> n, missing, successes;
+  std::vector<double> mean, sd, ci_low, ci_high, min, max, rate, rate_low, rate_high;
+};
+
+ColumnStatistics column_statistics(const exec::RunResult& result, std::size_t col, ColumnKind kind) {
+  const std::size_t cells = result.cells.size();
+  ColumnStatistics s;
+  for (auto* v : {&s.n, &s.missing, &s.successes}) v->resize(cells);
+  for (auto* v : {&s.mean, &s.sd, &s.ci_low, &s.ci_high, &s.min, &s.max, &s.rate, &s.rate_low, &s.rate_high})
+    v->resize(cells);
+  for (std::size_t c = 0; c < cells; ++c) {
+    const stats::Accumulator& a = result.cells[c].columns[col];
+    s.n[c] = a.n;
+    s.missing[c] = a.missing;
+    s.mean[c] = a.n ? a.mean : NAN;
+    s.sd[c] = a.sd();
+    const auto ci = stats::mean_interval(s.mean[c], s.sd[c], a.n, kConfidence);
+    s.ci_low[c] = ci.low;
+    s.ci_high[c] = ci.high;
+    s.min[c] = a.n ? a.min : NAN;
+    s.max[c] = a.n ? a.max : NAN;
+    if (kind == ColumnKind::Binary) {
+      s.successes[c] = static_cast<std::uint64_t>(a.sum);
+      const auto w = stats::wilson(s.successes[c], a.n, kConfidence);
+      s.rate[c] = w.estimate;
+      s.rate_low[c] = w.low;
+      s.rate_high[c] = w.high;
+    }
+  }
+  return s;
+}
+
 }  // namespace
+
+std::vector<StoredColumn> stored_columns(std::span<const model::ColumnSpec> columns) {
+  std::vector<StoredColumn> out;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    const auto& col = columns[c];
+    if (!col.series.empty() && !out.empty() && out.back().series() && out.back().name == col.series &&
+        out.back().first + out.back().count == c) {
+      out.back().count += 1;
+      out.back().times.push_back(col.time);
+      continue;
+    }
+    if (col.series.empty())
+      out.push_back({col.name, c, 1, {}});
+    else
+      out.push_back({col.series, c, 1, {col.time}});
+  }
+  return out;
+}
 
 hid_t storage_type(ColumnKind k) {
   switch (k) {
@@ -108,9 +254,11 @@ ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool ov
   const auto& x = plan.experiment();
   const auto& model = *x.model;
   h5::write_attribute(root, "filetype", version::kResultFiletype, ctx_);
-  h5::write_attribute(root, "format_version",
-                      std::vector<std::uint32_t>(version::kResultFormat.begin(), version::kResultFormat.end()),
-                      ctx_);
+  stored_ = stored_columns(model.columns());
+  bool has_series = false;
+  for (const auto& s : stored_) has_series = has_series || s.series();
+  const auto& format = has_series ? version::kResultFormatSeries : version::kResultFormat;
+  h5::write_attribute(root, "format_version", std::vector<std::uint32_t>(format.begin(), format.end()), ctx_);
   h5::write_attribute(root, "engine_version", version::engine(), ctx_);
   h5::write_attribute(root, "git_sha1", version::git_sha1(), ctx_);
   h5::write_attribute(root, "compiler", version::compiler(), ctx_);
@@ -138,13 +286,29 @@ ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool ov
   datasets_.push_back(h5::create_extendible(org_group_.get(), "organization", H5T_STD_U64LE, kChunkRows, ctx_));
   h5::write_attribute(datasets_.back().get(), "description",
                       "index of the organization within its cell (its random-stream index)", ctx_);
-  for (const auto& col : model.columns()) {
-    datasets_.push_back(h5::create_extendible(org_group_.get(), col.name, storage_type(col.kind), kChunkRows, ctx_));
+  const auto columns = model.columns();
+  h5::Handle time_group;
+  for (const auto& st : stored_) {
+    const auto& col = columns[st.first];
+    if (!st.series()) {
+      datasets_.push_back(h5::create_extendible(org_group_.get(), st.name, storage_type(col.kind), kChunkRows, ctx_));
+    } else {
+      // One organizations x time dataset; its time axis is the dimension scale /time/<series>.
+      datasets_.push_back(create_series(org_group_.get(), st.name, storage_type(col.kind), st.count, ctx_));
+      if (!time_group) {
+        time_group = h5::create_group(root, "time", ctx_);
+        h5::write_attribute(time_group.get(), "description",
+                            "time axes of the series in /organizations and /cells/stats (dimension scales)", ctx_);
+      }
+      h5::write_dataset(time_group.get(), st.name, H5T_STD_U32LE, H5T_NATIVE_UINT32, st.times.data(), st.count, ctx_);
+      attach_time_scale(file_.get(), datasets_.back().get(), st.name, ctx_);
+      h5::check(H5DSset_label(datasets_.back().get(), 0, "organization"), ctx_, "cannot label a dimension");
+    }
     h5::write_attribute(datasets_.back().get(), "description", col.description, ctx_);
     h5::write_attribute(datasets_.back().get(), "kind", model::to_string(col.kind), ctx_);
     h5::write_attribute(datasets_.back().get(), "role", model::to_string(col.role), ctx_);
   }
-  buffers_.resize(datasets_.size());
+  buffers_.resize(2 + columns.size());
   for (auto& b : buffers_) b.reserve(kChunkRows);
   // The header and the "complete = 0" mark reach the disk before any work starts.
   h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL), ctx_, "cannot write file (disk full?)");
@@ -176,15 +340,33 @@ void ResultWriter::flush_rows() {
   const auto columns = plan_.experiment().model->columns();
   const std::string ctx = ctx_ + ": /organizations";
   std::vector<std::uint64_t> u64;
-  for (std::size_t d = 0; d < datasets_.size(); ++d) {
+  for (std::size_t d = 0; d < 2; ++d) {
     const auto& buf = buffers_[d];
     h5::extend(datasets_[d].get(), written_ + n, ctx);
     if (d == 1) {
       u64.assign(buf.begin(), buf.end());
       h5::write_rows(datasets_[d].get(), H5T_NATIVE_UINT64, u64.data(), written_, n, ctx);
     } else {
-      write_column_rows(datasets_[d].get(), d == 0 ? ColumnKind::Count : columns[d - 2].kind, buf, written_, ctx);
+      write_column_rows(datasets_[d].get(), ColumnKind::Count, buf, written_, ctx);
     }
+  }
+  std::vector<double> matrix;
+  for (std::size_t k = 0; k < stored_.size(); ++k) {
+    const auto& st = stored_[k];
+    const hid_t ds = datasets_[2 + k].get();
+    const ColumnKind kind = columns[st.first].kind;
+    if (!st.series()) {
+      h5::extend(ds, written_ + n, ctx);
+      write_column_rows(ds, kind, buffers_[2 + st.first], written_, ctx);
+      continue;
+    }
+    matrix.resize(n * st.count);  // row-major: organization by organization
+    for (std::size_t j = 0; j < st.count; ++j) {
+      const auto& buf = buffers_[2 + st.first + j];
+      for (std::uint64_t r = 0; r < n; ++r) matrix[r * st.count + j] = buf[r];
+    }
+    const Converted v = convert(kind, matrix);
+    write_matrix(ds, v.mem_type, v.data, written_, n, st.count, true, ctx);
   }
   written_ += n;
   for (auto& b : buffers_) b.clear();
@@ -247,50 +429,53 @@ void ResultWriter::write_cells(const exec::RunResult& result) {
   }
 
   h5::Handle stats_group = h5::create_group(group.get(), "stats", ctx);
-  for (std::size_t col = 0; col < columns.size(); ++col) {
-    h5::Handle g = h5::create_group(stats_group.get(), columns[col].name, ctx);
-    h5::write_attribute(g.get(), "kind", model::to_string(columns[col].kind), ctx);
-    h5::write_attribute(g.get(), "description", columns[col].description, ctx);
-    std::vector<std::uint64_t> cnt(n), missing(n), successes(n);
-    std::vector<double> mean(n), sd(n), lo(n), hi(n), mn(n), mx(n), rate(n), rlo(n), rhi(n);
-    for (std::size_t c = 0; c < n; ++c) {
-      const stats::Accumulator& a = result.cells[c].columns[col];
-      cnt[c] = a.n;
-      missing[c] = a.missing;
-      mean[c] = a.n ? a.mean : NAN;
-      sd[c] = a.sd();
-      const auto ci = stats::mean_interval(mean[c], sd[c], a.n, kConfidence);
-      lo[c] = ci.low;
-      hi[c] = ci.high;
-      mn[c] = a.n ? a.min : NAN;
-      mx[c] = a.n ? a.max : NAN;
-      if (columns[col].kind == ColumnKind::Binary) {
-        successes[c] = static_cast<std::uint64_t>(a.sum);
-        const auto w = stats::wilson(successes[c], a.n, kConfidence);
-        rate[c] = w.estimate;
-        rlo[c] = w.low;
-        rhi[c] = w.high;
+  for (const auto& st : stored_) {
+    const auto& spec = columns[st.first];
+    const bool binary = spec.kind == ColumnKind::Binary;
+    h5::Handle g = h5::create_group(stats_group.get(), st.name, ctx);
+    h5::write_attribute(g.get(), "kind", model::to_string(spec.kind), ctx);
+    h5::write_attribute(g.get(), "description", spec.description, ctx);
+    std::vector<ColumnStatistics> points;  // one per column the stored dataset holds
+    for (std::size_t j = 0; j < st.count; ++j) points.push_back(column_statistics(result, st.first + j, spec.kind));
+    // A plain column's statistics are 1-D (cells); a series' 2-D (cells x time, row-major).
+    auto gather = [&](auto member) {
+      using T = typename std::remove_reference_t<decltype(points[0].*member)>::value_type;
+      std::vector<T> v(n * st.count);
+      for (std::size_t c = 0; c < n; ++c)
+        for (std::size_t j = 0; j < st.count; ++j) v[c * st.count + j] = (points[j].*member)[c];
+      return v;
+    };
+    auto write = [&](const char* name, hid_t file_type, hid_t mem_type, const void* data) {
+      if (!st.series()) {
+        h5::write_dataset(g.get(), name, file_type, mem_type, data, n, ctx);
+        return;
       }
-    }
-    auto u64 = [&](const char* name, const std::vector<std::uint64_t>& v) {
-      h5::write_dataset(g.get(), name, H5T_STD_U64LE, H5T_NATIVE_UINT64, v.data(), n, ctx);
+      write_matrix_dataset(g.get(), name, file_type, mem_type, data, n, st.count, ctx);
+      h5::Handle ds = h5::checked(H5Dopen2(g.get(), name, H5P_DEFAULT), H5Dclose, ctx, "cannot reopen a statistic");
+      attach_time_scale(file_.get(), ds.get(), st.name, ctx);
+      h5::check(H5DSset_label(ds.get(), 0, "cell"), ctx, "cannot label a dimension");
     };
-    auto f64 = [&](const char* name, const std::vector<double>& v) {
-      h5::write_dataset(g.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data(), n, ctx);
+    auto u64 = [&](const char* name, std::vector<std::uint64_t> ColumnStatistics::*member) {
+      const auto v = gather(member);
+      write(name, H5T_STD_U64LE, H5T_NATIVE_UINT64, v.data());
     };
-    u64("n", cnt);
-    u64("missing", missing);
-    f64("mean", mean);
-    f64("sd", sd);
-    f64("ci_low", lo);
-    f64("ci_high", hi);
-    f64("min", mn);
-    f64("max", mx);
-    if (columns[col].kind == ColumnKind::Binary) {
-      u64("successes", successes);
-      f64("rate", rate);
-      f64("rate_low", rlo);
-      f64("rate_high", rhi);
+    auto f64 = [&](const char* name, std::vector<double> ColumnStatistics::*member) {
+      const auto v = gather(member);
+      write(name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data());
+    };
+    u64("n", &ColumnStatistics::n);
+    u64("missing", &ColumnStatistics::missing);
+    f64("mean", &ColumnStatistics::mean);
+    f64("sd", &ColumnStatistics::sd);
+    f64("ci_low", &ColumnStatistics::ci_low);
+    f64("ci_high", &ColumnStatistics::ci_high);
+    f64("min", &ColumnStatistics::min);
+    f64("max", &ColumnStatistics::max);
+    if (binary) {
+      u64("successes", &ColumnStatistics::successes);
+      f64("rate", &ColumnStatistics::rate);
+      f64("rate_low", &ColumnStatistics::rate_low);
+      f64("rate_high", &ColumnStatistics::rate_high);
     }
   }
 }
@@ -301,7 +486,7 @@ void ResultWriter::finish(const exec::RunResult& result, const RunInfo& info) {
   write_cells(result);
   if (!plan_.experiment().claims.empty() && !result.stopped) {
     // Claims are evaluated on the rows just written, read back cell by cell.
-    const FileCellData data(file_.get(), result.segments, ctx_);
+    const FileCellData data(file_.get(), result.segments, ctx_, plan_.experiment().model->columns());
     write_report(file_.get(), plan_, claims::build_report(plan_, data), ctx_);
   }
   const hid_t root = file_.get();
@@ -339,11 +524,11 @@ ResultReader::ResultReader(const fs::path& path, bool allow_incomplete) : ctx_(p
     throw EnvironmentError(ctx_ + ": not a tribe result file (no filetype = \"" +
                            std::string(version::kResultFiletype) + "\" attribute)");
   const auto v = h5::read_u32s_attribute(root, "format_version", ctx_);
-  if (v.size() != 2 || v[0] != version::kResultFormat[0])
+  if (v.size() != 2 || (v[0] != version::kResultFormat[0] && v[0] != version::kResultFormatSeries[0]))
     throw EnvironmentError(ctx_ + ": result format version " +
                            (v.empty() ? std::string("?") : std::to_string(v[0])) +
-                           ".x is not supported (this tribe reads " +
-                           std::to_string(version::kResultFormat[0]) + ".x)");
+                           ".x is not supported (this tribe reads " + std::to_string(version::kResultFormat[0]) +
+                           ".x and " + std::to_string(version::kResultFormatSeries[0]) + ".x)");
   complete_ = h5::has_attribute(root, "complete") && h5::read_u64_attribute(root, "complete", ctx_) == 1;
   if (!complete_ && !allow_incomplete)
     throw EnvironmentError(ctx_ + ": incomplete result file (the run did not finish); "
@@ -364,6 +549,24 @@ std::vector<std::uint32_t> ResultReader::format_version() const {
 }
 std::vector<double> ResultReader::column(const std::string& path) const {
   return h5::read_doubles(file_.get(), path, ctx_);
+}
+int ResultReader::rank(const std::string& path) const {
+  h5::Handle ds = h5::checked(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), H5Dclose, ctx_, "missing dataset " + path);
+  h5::Handle space = h5::checked(H5Dget_space(ds.get()), H5Sclose, ctx_, "cannot get dataspace");
+  return H5Sget_simple_extent_ndims(space.get());
+}
+std::vector<double> ResultReader::matrix(const std::string& path, std::size_t& columns) const {
+  h5::Handle ds = h5::checked(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), H5Dclose, ctx_, "missing dataset " + path);
+  h5::Handle space = h5::checked(H5Dget_space(ds.get()), H5Sclose, ctx_, "cannot get dataspace");
+  hsize_t dims[2] = {0, 0};
+  if (H5Sget_simple_extent_ndims(space.get()) != 2) throw EnvironmentError(ctx_ + ": " + path + " is not two-dimensional");
+  H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  columns = dims[1];
+  std::vector<double> v(dims[0] * dims[1]);
+  if (!v.empty())
+    h5::check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), ctx_,
+              "cannot read " + path + " (corrupt file?)");
+  return v;
 }
 std::vector<std::string> ResultReader::strings(const std::string& path) const {
   return h5::read_strings(file_.get(), path, ctx_);

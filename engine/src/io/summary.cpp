@@ -69,9 +69,26 @@ void print_summary(const ResultReader& f, std::ostream& out, const SummaryOption
   for (const auto& c : columns) {
     const std::string g = "cells/stats/" + c + "/";
     const bool binary = f.exists(g + "rate");
-    stats.push_back({c, binary, f.column(g + (binary ? "rate" : "mean")),
-                     f.column(g + (binary ? "rate_low" : "ci_low")),
-                     f.column(g + (binary ? "rate_high" : "ci_high"))});
+    const std::string est = g + (binary ? "rate" : "mean"), lo = g + (binary ? "rate_low" : "ci_low"),
+                      hi = g + (binary ? "rate_high" : "ci_high");
+    if (f.rank(est) != 2) {
+      stats.push_back({c, binary, f.column(est), f.column(lo), f.column(hi)});
+      continue;
+    }
+    // A series (format 2.x): cells x time; one line per time point, named c[t=T].
+    std::size_t times = 0;
+    const auto e = f.matrix(est, times), l = f.matrix(lo, times), h = f.matrix(hi, times);
+    const auto t = f.column("time/" + c);
+    for (std::size_t j = 0; j < times; ++j) {
+      Stat s{model::series_point_name(c, j < t.size() ? static_cast<std::uint32_t>(t[j]) : static_cast<std::uint32_t>(j)),
+             binary, {}, {}, {}};
+      for (std::size_t cell = 0; cell < labels.size(); ++cell) {
+        s.est.push_back(e[cell * times + j]);
+        s.lo.push_back(l[cell * times + j]);
+        s.hi.push_back(h[cell * times + j]);
+      }
+      stats.push_back(std::move(s));
+    }
   }
   for (std::size_t cell = 0; cell < labels.size(); ++cell) {
     out << "\ncell " << cell << ": " << labels[cell] << "  (" << static_cast<std::uint64_t>(orgs[cell])

@@ -41,7 +41,19 @@ std::size_t find_parameter(std::span<const ParameterSpec> specs, std::string_vie
 std::size_t find_column(std::span<const ColumnSpec> specs, std::string_view name) {
   for (std::size_t i = 0; i < specs.size(); ++i)
     if (specs[i].name == name) return i;
+  // series[t=T]
+  const auto open = name.rfind("[t=");
+  if (open == std::string_view::npos || open == 0 || name.back() != ']') return npos;
+  const std::string_view series = name.substr(0, open), digits = name.substr(open + 3, name.size() - open - 4);
+  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string_view::npos) return npos;
+  const auto time = static_cast<std::uint32_t>(std::stoul(std::string(digits)));
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    if (!specs[i].series.empty() && specs[i].series == series && specs[i].time == time) return i;
   return npos;
+}
+
+std::string series_point_name(std::string_view series, std::uint32_t time) {
+  return std::string(series) + "[t=" + std::to_string(time) + "]";
 }
 
 std::string format_value(const ParameterSpec& spec, double value) {
@@ -74,7 +86,7 @@ ParameterSpec integer_parameter(std::string name, double min, double max, double
 }
 
 ColumnSpec column(std::string name, ColumnKind kind, ColumnRole role, std::string description) {
-  return ColumnSpec{std::move(name), kind, role, std::move(description)};
+  return ColumnSpec{std::move(name), kind, role, std::move(description), {}, 0};
 }
 
 ParameterValues defaults(std::span<const ParameterSpec> specs) {

@@ -12,10 +12,13 @@
 namespace tribe::io {
 
 /// Reads one cell's organizations of an /organizations column from an open file,
-/// given the segments in row order (see /cells/segments).
+/// given the segments in row order (see /cells/segments). With the model's columns, a
+/// point of a series (`mean_score[t=5]` or its column name) is read from the series'
+/// organizations x time dataset.
 class FileCellData final : public claims::CellData {
  public:
-  FileCellData(hid_t file, const std::vector<design::Segment>& segments, std::string context);
+  FileCellData(hid_t file, const std::vector<design::Segment>& segments, std::string context,
+               std::span<const model::ColumnSpec> columns = {});
   std::vector<double> read(const std::string& column, std::uint64_t cell) const override;
 
  private:
@@ -23,6 +26,7 @@ class FileCellData final : public claims::CellData {
     std::uint64_t first, count, row;
   };
   hid_t file_;
+  std::span<const model::ColumnSpec> columns_;
   std::vector<std::vector<Piece>> pieces_;  // per cell, in organization order
   std::string ctx_;
 };

@@ -33,6 +33,18 @@ hid_t storage_type(model::ColumnKind kind);
 void write_column_rows(hid_t dataset, model::ColumnKind kind, std::span<const double> values,
                        std::uint64_t start, const std::string& ctx);
 
+/// How the model's columns are stored in /organizations and /cells/stats: one dataset per
+/// column, or one organizations x time dataset per series (whose points are consecutive
+/// columns of the model), with its time axis in /time/<series> (a dimension scale).
+struct StoredColumn {
+  std::string name;                  // the dataset: the column's name, or the series'
+  std::size_t first = 0;             // its first model column
+  std::size_t count = 1;             // model columns it holds (time points of a series)
+  std::vector<std::uint32_t> times;  // a series' time points; empty for a plain column
+  bool series() const { return !times.empty(); }
+};
+std::vector<StoredColumn> stored_columns(std::span<const model::ColumnSpec> columns);
+
 /// Confidence level of every interval in the cell table.
 inline constexpr double kConfidence = 0.95;
 
@@ -64,8 +76,9 @@ class ResultWriter final : public exec::BlockSink {
   std::string ctx_;
   h5::Handle file_;
   h5::Handle org_group_;
-  std::vector<h5::Handle> datasets_;          // cell, organization, then one per model column
-  std::vector<std::vector<double>> buffers_;  // same order, rows not yet written
+  std::vector<StoredColumn> stored_;          // the model's columns as datasets
+  std::vector<h5::Handle> datasets_;          // cell, organization, then one per stored column
+  std::vector<std::vector<double>> buffers_;  // cell, organization, then one per model column
   std::uint64_t written_ = 0;
   bool finished_ = false;
 };
@@ -84,6 +97,9 @@ class ResultReader {
 
   /// A whole 1-D numeric dataset ("organizations/solve_rate", "cells/stats/x/mean").
   std::vector<double> column(const std::string& path) const;
+  /// The number of dimensions of a dataset, and a 2-D one (rows x columns, row-major).
+  int rank(const std::string& path) const;
+  std::vector<double> matrix(const std::string& path, std::size_t& columns) const;
   std::vector<std::string> strings(const std::string& path) const;
   std::vector<std::string> list(const std::string& group) const;
   bool exists(const std::string& path) const;

@@ -40,18 +40,27 @@ enum class ColumnRole : std::uint8_t {
 };
 
 /// One per-organization output column.
+///
+/// A model may record a quantity over time as a *series*: one column per time point,
+/// consecutive in columns(), each naming the series and its time. The engine computes
+/// and summarizes them as columns like any other; a result file stores a series as one
+/// organizations x time dataset (format 2.x, docs/hdf5-format.md), and experiments and
+/// readers address a point as `series[t=T]` (its own name works too).
 struct ColumnSpec {
   std::string name;
   ColumnKind kind = ColumnKind::Real;
   ColumnRole role = ColumnRole::Outcome;
   std::string description;
+  std::string series;      // the series this column is a point of ("" for none)
+  std::uint32_t time = 0;  // its time within the series
 };
 
 std::string_view to_string(ParamType t);
 std::string_view to_string(ColumnKind k);
 std::string_view to_string(ColumnRole r);
 
-/// Index of a parameter or column by name, or npos.
+/// Index of a parameter or column by name, or npos. A column is also found as a point of
+/// its series, `series[t=T]`.
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 std::size_t find_parameter(std::span<const ParameterSpec> specs, std::string_view name);
 std::size_t find_column(std::span<const ColumnSpec> specs, std::string_view name);
@@ -65,6 +74,8 @@ ParameterSpec real_parameter(std::string name, double min, double max, double de
 ParameterSpec integer_parameter(std::string name, double min, double max, double default_value,
                                 std::string description);
 ColumnSpec column(std::string name, ColumnKind kind, ColumnRole role, std::string description);
+/// The name `series[t=T]` of a point of a series.
+std::string series_point_name(std::string_view series, std::uint32_t time);
 
 /// Default values of every parameter.
 ParameterValues defaults(std::span<const ParameterSpec> specs);

@@ -1,0 +1,321 @@
+// tribe._tribe: the compiled core of the Python module `tribe` (see python/tribe/).
+//
+// It binds the same engine library the command-line program links (no second
+// implementation): the model catalog, and a run of an experiment as `tribe run` does it
+// (parts, resume, precision targets, assembly). The GIL is released while the engine
+// computes; between windows of blocks the calling thread takes it back briefly to report
+// progress and to let Python see a pending Ctrl-C, which then stops the run as SIGINT
+// stops the CLI: finished parts are kept and the same call resumes.
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tribe/core/error.hpp"
+#include "tribe/core/version.hpp"
+#include "tribe/design/experiment.hpp"
+#include "tribe/exec/runner.hpp"
+#include "tribe/job/job.hpp"
+#include "tribe/model/catalog.hpp"
+#include "tribe/model/registry.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+py::dict describe_parameter(const tribe::model::ParameterSpec& p) {
+  using tribe::model::ParamType;
+  py::dict d;
+  d["name"] = p.name;
+  d["type"] = std::string(tribe::model::to_string(p.type));
+  switch (p.type) {
+    case ParamType::Real:
+      d["min"] = p.min;
+      d["max"] = p.max;
+      d["default"] = p.default_value;
+      break;
+    case ParamType::Integer:
+      d["min"] = static_cast<std::int64_t>(p.min);
+      d["max"] = static_cast<std::int64_t>(p.max);
+      d["default"] = static_cast<std::int64_t>(p.default_value);
+      break;
+    case ParamType::Boolean:
+      d["default"] = p.default_value != 0.0;
+      break;
+    case ParamType::Choice:
+      d["choices"] = p.choices;
+      d["default"] = tribe::model::format_value(p, p.default_value);
+      break;
+  }
+  d["description"] = p.description;
+  return d;
+}
+
+py::dict describe_model(const tribe::model::Model& m) {
+  py::dict d;
+  d["name"] = std::string(m.name());
+  d["version"] = std::string(m.version());
+  d["description"] = std::string(m.description());
+  py::list parameters, columns, derived;
+  for (const auto& p : m.parameters()) parameters.append(describe_parameter(p));
+  for (const auto& c : m.columns()) {
+    py::dict col;
+    col["name"] = c.name;
+    col["kind"] = std::string(tribe::model::to_string(c.kind));
+    col["role"] = std::string(tribe::model::to_string(c.role));
+    col["description"] = c.description;
+    if (!c.series.empty()) {  // a point of a time series (stored as one 2-D dataset)
+      col["series"] = c.series;
+      col["time"] = c.time;
+    }
+    columns.append(col);
+  }
+  for (const auto& x : m.derived_columns()) {
+    py::dict dc;
+    dc["column"] = x.column;
+    dc["inputs"] = x.inputs;
+    dc["thresholds"] = x.thresholds;
+    derived.append(dc);
+  }
+  d["parameters"] = parameters;
+  d["columns"] = columns;
+  d["derived_columns"] = derived;
+  return d;
+}
+
+/// A Python error raised inside a callback, kept (with the GIL released in between)
+/// until the engine has returned.
+struct PendingError {
+  py::object type, value, traceback;
+  bool set() const { return static_cast<bool>(type); }
+  void fetch() {
+    PyObject *t = nullptr, *v = nullptr, *tb = nullptr;
+    PyErr_Fetch(&t, &v, &tb);
+    PyErr_NormalizeException(&t, &v, &tb);
+    type = py::reinterpret_steal<py::object>(t);
+    value = py::reinterpret_steal<py::object>(v);
+    traceback = py::reinterpret_steal<py::object>(tb);
+  }
+  bool is_keyboard_interrupt() const { return set() && PyErr_GivenExceptionMatches(type.ptr(), PyExc_KeyboardInterrupt); }
+  [[noreturn]] void raise() {
+    PyErr_Restore(type.release().ptr(), value.release().ptr(), traceback.release().ptr());
+    throw py::error_already_set();
+  }
+};
+
+struct RunRequest {
+  std::string text;         // the experiment (TOML), when not read from `path`
+  std::string source_path;  // a file to read it from, or a label for messages ("<dict>")
+  bool from_file = false;
+  std::string output;       // empty: the experiment's output key
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> orgs_per_cell;
+  std::string backend = "openmp";
+  unsigned threads = 0;
+  bool overwrite = false;
+  bool resume = false;
+  std::optional<double> ci_width;
+  std::vector<std::string> ci_columns;
+  std::uint64_t max_orgs_per_cell = 10'000'000;
+  std::uint64_t rows_per_part = 65536;
+  std::string command_line;
+};
+
+/// Runs an experiment like `tribe run`. `progress(done, total, seconds)` and `note(text)`
+/// are called with the GIL held (either may be None). Returns a dict describing the run;
+/// an interruption is reported in it ("stopped": True) with the exception that caused it
+/// ("interrupt") for the Python layer to raise.
+py::dict run(const RunRequest& q, const py::object& progress, const py::object& note) {
+  using namespace tribe;
+  design::Experiment x = q.from_file ? design::load_experiment(q.source_path)
+                                    : design::parse_experiment(q.text, q.source_path);
+  if (q.seed) {
+    if (*q.seed > static_cast<std::uint64_t>(INT64_MAX))
+      throw InputError("seed " + std::to_string(*q.seed) + " is not allowed: expected an integer in [0, 2^63-1]");
+    x.seed = *q.seed;
+  }
+  if (q.orgs_per_cell) {
+    if (*q.orgs_per_cell < 1 || *q.orgs_per_cell > design::kMaxOrganizationsPerCell)
+      throw InputError("orgs_per_cell " + std::to_string(*q.orgs_per_cell) +
+                       " is not allowed: expected an integer in [1, 10^12]");
+    x.organizations_per_cell = *q.orgs_per_cell;
+  }
+  if (q.threads > 4096) throw InputError("threads " + std::to_string(q.threads) + " is not allowed: expected 1 .. 4096");
+
+  job::JobOptions o;
+  o.output = q.output.empty() ? std::filesystem::path(x.output) : std::filesystem::path(q.output);
+  o.overwrite = q.overwrite;
+  o.resume = q.resume;
+  if (q.rows_per_part < 1) throw InputError("rows_per_part must be at least 1");
+  o.rows_per_part = q.rows_per_part;
+  o.command_line = q.command_line;
+  o.run.backend = exec::parse_backend(q.backend);
+  o.run.threads = q.threads;
+  if (q.ci_width) {
+    if (!(*q.ci_width >= 1e-6 && *q.ci_width <= 0.5))
+      throw InputError("ci_width " + std::to_string(*q.ci_width) + " is not allowed: expected 1e-06 .. 0.5");
+    if (q.max_orgs_per_cell < x.organizations_per_cell)
+      throw InputError("max_orgs_per_cell " + std::to_string(q.max_orgs_per_cell) +
+                       " is below the organizations per cell of the first round (" +
+                       std::to_string(x.organizations_per_cell) + ")");
+    o.precision = exec::PrecisionTarget{*q.ci_width, q.max_orgs_per_cell, x.report.confidence, {}};
+    const auto columns = x.model->columns();
+    for (const auto& name : q.ci_columns) {
+      const auto k = model::find_column(columns, name);
+      if (k == model::npos) {
+        std::string known;
+        for (const auto& c : columns) known += (known.empty() ? "" : ", ") + c.name;
+        throw InputError("ci_columns: " + name + " is not a column of model " + std::string(x.model->name()) +
+                         " (columns: " + known + ")");
+      }
+      o.precision->columns.push_back(k);
+    }
+  } else if (!q.ci_columns.empty()) {
+    throw InputError("ci_columns needs ci_width (the half-width to reach)");
+  }
+
+  std::atomic<bool> stop{false};
+  PendingError pending;
+  o.run.stop = &stop;
+  // Called by the engine on this (the calling) thread, between windows of blocks and while
+  // the GIL is released: take it, let Python handle signals (a KeyboardInterrupt stops the
+  // run gracefully), report progress. No Python exception may cross the engine.
+  std::uint64_t offset = 0;
+  o.run.on_progress = [&](const exec::Progress& p) {
+    py::gil_scoped_acquire gil;
+    if (pending.set()) return;
+    if (PyErr_CheckSignals() != 0) {
+      pending.fetch();
+      stop.store(true);
+      return;
+    }
+    if (progress.is_none()) return;
+    try {
+      progress(offset + p.done, std::max(p.total, offset + p.done), p.elapsed_seconds);
+    } catch (py::error_already_set& e) {
+      e.restore();
+      pending.fetch();
+      stop.store(true);
+    }
+  };
+  o.note = [&](const std::string& s) {
+    py::gil_scoped_acquire gil;
+    if (note.is_none() || pending.set()) return;
+    try {
+      note(s);
+    } catch (py::error_already_set& e) {
+      e.restore();
+      pending.fetch();
+      stop.store(true);
+    }
+  };
+
+  job::JobResult r;
+  {
+    py::gil_scoped_release release;
+    r = job::run_job(x, o);
+  }
+  if (pending.set() && !pending.is_keyboard_interrupt()) pending.raise();  // a failing callback
+  py::dict d;
+  d["output"] = o.output.string();
+  d["complete"] = r.complete;
+  d["stopped"] = r.stopped;
+  d["resumed_from"] = r.resumed_from;
+  d["computed"] = r.computed;
+  d["total"] = r.total;
+  d["seconds"] = r.seconds;
+  d["threads"] = r.threads;
+  d["parts"] = r.parts.string();
+  d["interrupt"] = pending.is_keyboard_interrupt() ? pending.value : py::none();
+  return d;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_tribe, m) {
+  m.doc() = "The compiled core of the tribe Python module (use `import tribe`).";
+
+  // Engine errors become the module's exception classes (defined in tribe/errors.py),
+  // carrying the engine's one-line message.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const tribe::InputError& e) {
+      py::object cls = py::module_::import("tribe.errors").attr("InputError");
+      PyErr_SetString(cls.ptr(), e.what());
+    } catch (const tribe::EnvironmentError& e) {
+      py::object cls = py::module_::import("tribe.errors").attr("EnvironmentFault");
+      PyErr_SetString(cls.ptr(), e.what());
+    }
+  });
+
+  m.def("engine_version", [] { return std::string(tribe::version::engine()); });
+  m.def("git_sha1", [] { return std::string(tribe::version::git_sha1()); });
+  m.def("hardware_threads", &tribe::exec::hardware_threads);
+  m.def("model_names", &tribe::model::model_names, "Names of the registered models.");
+  m.def(
+      "describe_model", [](const std::string& name) { return describe_model(tribe::model::find_model(name)); },
+      py::arg("name"), "Parameters, columns and derived columns of a model (as `tribe models NAME`).");
+  m.def(
+      "catalog_text",
+      [](const std::string& name, bool markdown) {
+        const auto f = markdown ? tribe::model::CatalogFormat::markdown : tribe::model::CatalogFormat::text;
+        return name.empty() ? tribe::model::describe_models(f)
+                            : tribe::model::describe_model(tribe::model::find_model(name), f);
+      },
+      py::arg("name") = "", py::arg("markdown") = false, "The text `tribe models [NAME]` prints.");
+  m.def(
+      "check_experiment",
+      [](const std::string& text, const std::string& source_path) {
+        const auto x = tribe::design::parse_experiment(text, source_path);
+        py::dict d;
+        d["name"] = x.name;
+        d["model"] = std::string(x.model->name());
+        d["cells"] = x.cell_count();
+        d["organizations_per_cell"] = x.organizations_per_cell;
+        d["seed"] = x.seed;
+        d["output"] = x.output;
+        return d;
+      },
+      py::arg("text"), py::arg("source_path") = "<string>",
+      "Parses and validates an experiment (raises InputError like `tribe run` would).");
+
+  m.def(
+      "run",
+      [](const std::string& text, const std::string& source_path, bool from_file, const std::string& output,
+         std::optional<std::uint64_t> seed, std::optional<std::uint64_t> orgs_per_cell, const std::string& backend,
+         unsigned threads, bool overwrite, bool resume, std::optional<double> ci_width,
+         std::vector<std::string> ci_columns, std::uint64_t max_orgs_per_cell, std::uint64_t rows_per_part,
+         const std::string& command_line, const py::object& progress, const py::object& note) {
+        RunRequest q;
+        q.text = text;
+        q.source_path = source_path;
+        q.from_file = from_file;
+        q.output = output;
+        q.seed = seed;
+        q.orgs_per_cell = orgs_per_cell;
+        q.backend = backend;
+        q.threads = threads;
+        q.overwrite = overwrite;
+        q.resume = resume;
+        q.ci_width = ci_width;
+        q.ci_columns = std::move(ci_columns);
+        q.max_orgs_per_cell = max_orgs_per_cell;
+        q.rows_per_part = rows_per_part;
+        q.command_line = command_line;
+        return run(q, progress, note);
+      },
+      py::arg("text"), py::arg("source_path"), py::arg("from_file") = false, py::arg("output") = "", py::arg("seed") = py::none(),
+      py::arg("orgs_per_cell") = py::none(), py::arg("backend") = "openmp", py::arg("threads") = 0u,
+      py::arg("overwrite") = false, py::arg("resume") = false, py::arg("ci_width") = py::none(),
+      py::arg("ci_columns") = std::vector<std::string>{}, py::arg("max_orgs_per_cell") = 10'000'000ull,
+      py::arg("rows_per_part") = 65536ull, py::arg("command_line") = "", py::arg("progress") = py::none(),
+      py::arg("note") = py::none(),
+      "Runs an experiment as `tribe run` does (see tribe.run). Use tribe.run instead.");
+}

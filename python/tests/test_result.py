@@ -1,0 +1,160 @@
+"""tribe.open: result files as pandas data frames, dicts and xarray datasets."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import h5py
+import numpy as np
+import pytest
+
+import tribe
+from conftest import ROOT, SMALL, engine_message
+
+
+def test_provenance_and_identity(small_result):
+    r = tribe.open(small_result)
+    p = r.provenance
+    assert p["filetype"] == "tribe-result" and p["complete"] == 1
+    assert p["seed"] == SMALL["experiment"]["seed"] and p["model"] == "leadership"
+    assert p["experiment"] == tribe.experiment_text(SMALL) == r.experiment
+    assert r.name == "small" and r.n_cells == 4 and r.n_organizations == 1200
+    assert r.factors == ["control", "structure"]
+    assert "agents" in r.parameters and "structure" in r.parameters
+
+
+def test_cell_statistics_agree_with_the_organizations(small_result):
+    r = tribe.open(small_result)
+    cells, orgs = r.cells, r.organizations
+    assert len(cells) == 4 and list(cells.organizations) == [300] * 4
+    assert set(cells.structure) == {"flat", "hierarchy"} and set(cells.control) == {0.1, 0.8}
+    by_cell = orgs.groupby("cell")
+    np.testing.assert_allclose(cells.distributed_rate, by_cell.distributed.mean())
+    np.testing.assert_array_equal(cells.distributed_successes, by_cell.distributed.sum())
+    np.testing.assert_allclose(cells.solve_rate_mean, by_cell.solve_rate.mean(), rtol=1e-12)
+    np.testing.assert_array_equal(cells.solve_rate_n + cells.solve_rate_missing, cells.organizations)
+    assert (cells.distributed_rate_low <= cells.distributed_rate).all()
+    assert (cells.distributed_rate <= cells.distributed_rate_high).all()
+    assert (cells.solve_rate_ci_low <= cells.solve_rate_ci_high).all()
+
+
+def test_organizations_columns_cells_and_parameters(small_result):
+    r = tribe.open(small_result)
+    full = r.organizations
+    assert len(full) == 1200 and list(full.columns[:2]) == ["cell", "organization"]
+    assert set(tribe.model("leadership")["columns"][i]["name"] for i in range(3)) <= set(full.columns)
+    part = r.read_organizations(["distributed", "solve_rate"], cells=[2, 3], parameters=True)
+    assert list(part.cell.unique()) == [2, 3] and len(part) == 600
+    assert {"distributed", "solve_rate", "structure", "control", "agents"} <= set(part.columns)
+    same = full[full.cell.isin([2, 3])].reset_index(drop=True)
+    np.testing.assert_array_equal(part.solve_rate, same.solve_rate)
+    cells = r.cells
+    for c in (2, 3):
+        rows = part[part.cell == c]
+        assert set(rows.structure.astype(str)) == {cells.structure[c]}
+        assert set(rows.control) == {cells.control[c]}
+    only = r.read_organizations("distributed", parameters=["structure"])
+    assert list(only.columns) == ["cell", "organization", "structure", "distributed"]
+    flat = r.cell_index(structure="flat")
+    assert list(cells.structure[flat]) == ["flat", "flat"]
+    with pytest.raises(tribe.InputError, match="not a column"):
+        r.read_organizations(["nope"])
+    with pytest.raises(tribe.InputError, match="not a parameter"):
+        r.read_organizations(["distributed"], parameters=["nope"])
+    with pytest.raises(tribe.InputError, match="does not exist"):
+        r.read_organizations(cells=[9])
+
+
+def test_claims_match_the_report(small_result, cli):
+    r = tribe.open(small_result)
+    claims = r.claims
+    assert list(claims.id) == ["flat-distributes-sometimes"]
+    row = claims.iloc[0]
+    assert row.verdict in ("supported", "not supported", "inconclusive")
+    assert row.ci_low <= row.estimate <= row.ci_high
+    grid = r.robustness  # `distributed` depends on thresholds: verdicts under each setting
+    assert len(grid) >= 2 and any(c.startswith("offset_") for c in grid.columns)
+    assert set(grid[row.id]) <= {"supported", "not supported", "inconclusive"}
+    report = cli("report", small_result, "--format", "markdown")
+    assert report.returncode == 0 and row.verdict in report.stdout and row.id in report.stdout
+
+
+def test_to_xarray(small_result):
+    r = tribe.open(small_result)
+    ds = r.to_xarray()
+    assert ds.sizes["cell"] == 4
+    np.testing.assert_array_equal(ds["distributed_rate"].values, r.cells.distributed_rate.values)
+    assert list(ds["structure"].values) == list(r.cells.structure)
+    grid = r.to_xarray(unstack=True)
+    assert grid["distributed_rate"].sizes == {"control": 2, "structure": 2}
+    flat_high = grid["distributed_rate"].sel(structure="flat", control=0.8).item()
+    cells = r.cells
+    assert flat_high == cells[(cells.structure == "flat") & (cells.control == 0.8)].distributed_rate.item()
+
+
+def test_sensitivity_of_a_sampled_design(tmp_path):
+    x = {
+        "experiment": {"name": "sens", "model": "leadership", "seed": 3, "organizations_per_cell": 4},
+        "parameters": {"agents": 12, "steps": 20},
+        "factors": {"structure": ["flat", "hierarchy"]},
+        "design": {"sampling": "lhs", "points": 10, "ranges": {"control": [0.0, 1.0], "aligned": [0.2, 0.9]}},
+        "claims": [{"id": "structure-share", "statement": "structure explains some variance",
+                    "test": "variance_share_below", "column": "solve_rate", "factors_a": ["structure"],
+                    "value": 1.0}],
+    }
+    r = tribe.run(x, output=tmp_path / "s.h5", progress=False)
+    s = r.sensitivity
+    assert s is not None and set(s.column) == {"solve_rate"}
+    assert {"structure", "control", "aligned", "unexplained"} <= set(s.factor)
+    assert ((s.eta_squared >= 0) & (s.eta_squared <= 1)).all()
+    assert abs(s.eta_squared.sum() - 1) < 1e-9
+    assert r.robustness is None  # solve_rate depends on no threshold
+    with pytest.raises(tribe.InputError, match="one cell per combination"):
+        r.to_xarray(unstack=True)  # 10 sampled points per factor level
+
+
+def test_a_result_without_claims_or_variance(tmp_path, small_experiment):
+    del small_experiment["claims"]
+    r = tribe.run(small_experiment, output=tmp_path / "n.h5", orgs_per_cell=3, progress=False)
+    assert r.claims.empty and r.sensitivity is None and r.robustness is None
+
+
+def test_files_that_are_not_results_are_refused_like_the_cli(tmp_path, cli, small_result):
+    missing = tmp_path / "missing.h5"
+    text = tmp_path / "text.h5"
+    text.write_text("not hdf5")
+    foreign = tmp_path / "foreign.h5"
+    with h5py.File(foreign, "w") as f:
+        f["x"] = [1, 2]
+    for path in (missing, text, foreign, tmp_path):
+        c = cli("inspect", path)
+        assert c.returncode == 3
+        with pytest.raises(tribe.EnvironmentFault) as e:
+            tribe.open(path)
+        assert str(e.value) == engine_message(c)
+    incomplete = tmp_path / "incomplete.h5"
+    future = tmp_path / "future.h5"
+    for path, attr, value in ((incomplete, "complete", np.uint64(0)),
+                              (future, "format_version", np.array([9, 0], dtype=np.uint32))):
+        shutil.copy(small_result, path)
+        with h5py.File(path, "r+") as f:
+            f.attrs[attr] = value
+        assert cli("inspect", path).returncode == 3
+    with pytest.raises(tribe.EnvironmentFault, match="incomplete"):
+        tribe.open(incomplete)
+    assert tribe.open(incomplete, allow_incomplete=True).n_organizations == 1200
+    with pytest.raises(tribe.EnvironmentFault, match="format version 9.x is not supported"):
+        tribe.open(future)
+
+
+def test_the_reader_works_without_the_compiled_engine(small_result, tmp_path):
+    # Scripts may import the reader from the source tree (python/) with no build.
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import tribe; r = tribe.open(sys.argv[2]); "
+            "print(len(r.cells), tribe._tribe is None)")
+    out = subprocess.run([sys.executable, "-c", code, os.path.join(ROOT, "python"), small_result],
+                         capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["4", "True"]

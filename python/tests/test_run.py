@@ -1,0 +1,157 @@
+"""tribe.run: the same engine as `tribe run`, from a path, TOML text or a dict."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import h5py
+import pytest
+
+import tribe
+from conftest import ROOT, datasets, engine_message
+
+
+def test_dict_run_is_byte_identical_to_the_cli(tmp_path, cli, small_experiment):
+    # The CLI runs the TOML text the module writes for the dict; every dataset must be
+    # byte-identical (only run attributes such as command_line and wall_seconds differ).
+    exp = tmp_path / "small.toml"
+    exp.write_text(tribe.experiment_text(small_experiment))
+    c = cli("run", exp, "-o", tmp_path / "cli.h5", "--threads", "1", "--quiet")
+    assert c.returncode == 0, c.stderr
+    r = tribe.run(small_experiment, output=tmp_path / "py.h5", threads=2, progress=False)
+    a, b = datasets(tmp_path / "cli.h5"), datasets(r.path)
+    assert a.keys() == b.keys() and len(a) > 20
+    for name in a:
+        assert a[name] == b[name], name
+    with h5py.File(tmp_path / "cli.h5") as fc, h5py.File(r.path) as fp:
+        assert fc.attrs["experiment"] == fp.attrs["experiment"]
+        assert fp.attrs["complete"] == 1
+
+
+def test_path_run_is_byte_identical_to_the_cli(tmp_path, cli):
+    path = os.path.join(ROOT, "experiments", "three_qualities.toml")
+    c = cli("run", path, "-o", tmp_path / "cli.h5", "--orgs-per-cell", 40, "--seed", 9, "--backend", "tbb", "--quiet")
+    assert c.returncode == 0, c.stderr
+    r = tribe.run(path, output=str(tmp_path / "py.h5"), orgs_per_cell=40, seed=9, backend="serial", progress=False)
+    assert datasets(tmp_path / "cli.h5") == datasets(r.path)
+    assert r.provenance["experiment_path"] == path
+    assert r.provenance["backend"] == "serial"
+
+
+def test_toml_text_run(tmp_path, small_experiment):
+    text = tribe.experiment_text(small_experiment)
+    r = tribe.run(text, output=tmp_path / "t.h5", orgs_per_cell=10, progress=False)
+    assert r.n_organizations == 40 and r.n_cells == 4
+    assert r.provenance["experiment"] == text
+    assert r.run_info["computed"] == 40
+
+
+def test_progress_callback_and_notes(tmp_path, small_experiment, capsys):
+    seen = []
+    tribe.run(small_experiment, output=tmp_path / "p.h5", orgs_per_cell=50, threads=1,
+              progress=lambda done, total, s: seen.append((done, total)))
+    assert seen and seen[-1] == (200, 200)
+    assert all(d <= t for d, t in seen)
+    tribe.run(small_experiment, output=tmp_path / "q.h5", orgs_per_cell=50, threads=1, progress=True)
+    err = capsys.readouterr().err
+    assert "[tribe] wrote" in err and "q.h5" in err
+
+
+@pytest.mark.parametrize("change, cli_args", [
+    (lambda x: x["parameters"].update(agents=0), []),
+    (lambda x: x["factors"].update(structure=["flat", "round"]), []),
+    (lambda x: x["experiment"].update(colour="red"), []),
+    (lambda x: x["experiment"].update(model="nosuchmodel"), []),
+])
+def test_input_errors_carry_the_engine_message(tmp_path, cli, small_experiment, change, cli_args):
+    change(small_experiment)
+    text = tribe.experiment_text(small_experiment)
+    exp = tmp_path / "bad.toml"
+    exp.write_text(text)
+    c = cli("run", exp, "-o", tmp_path / "x.h5", *cli_args)
+    assert c.returncode == 2
+    with pytest.raises(tribe.InputError) as e:
+        tribe.run(exp, output=tmp_path / "x.h5", progress=False)
+    assert str(e.value) == engine_message(c)
+    assert isinstance(e.value, ValueError)
+    with pytest.raises(tribe.InputError):  # the same from the dict (another source name)
+        tribe.run(small_experiment, output=tmp_path / "x.h5", progress=False)
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_environment_errors(tmp_path, cli, small_experiment):
+    target = tmp_path / "missing-dir" / "x.h5"
+    exp = tmp_path / "small.toml"
+    exp.write_text(tribe.experiment_text(small_experiment))
+    c = cli("run", exp, "-o", target)
+    assert c.returncode == 3
+    with pytest.raises(tribe.EnvironmentFault) as e:
+        tribe.run(exp, output=target, progress=False)
+    assert str(e.value) == engine_message(c)
+    assert isinstance(e.value, OSError)
+    # An existing result is not replaced without overwrite=True.
+    done = tribe.run(small_experiment, output=tmp_path / "done.h5", orgs_per_cell=5, progress=False).path
+    with pytest.raises(tribe.EnvironmentFault, match="overwrite"):
+        tribe.run(small_experiment, output=done, orgs_per_cell=5, progress=False)
+    tribe.run(small_experiment, output=done, orgs_per_cell=6, overwrite=True, progress=False)
+    assert tribe.open(done).n_organizations == 24
+
+
+def test_bad_arguments(tmp_path, small_experiment):
+    with pytest.raises(tribe.InputError, match="backend"):
+        tribe.run(small_experiment, output=tmp_path / "x.h5", backend="cuda", progress=False)
+    with pytest.raises(tribe.InputError, match="ci_columns"):
+        tribe.run(small_experiment, output=tmp_path / "x.h5", ci_width=0.1, ci_columns=["nope"], progress=False)
+    with pytest.raises(tribe.InputError, match="no such|cannot"):
+        tribe.run(tmp_path / "nonexistent.toml", progress=False)
+    with pytest.raises(TypeError):
+        tribe.run(42)
+
+
+def test_interrupt_keeps_parts_and_the_same_call_resumes(tmp_path, small_experiment):
+    # A real SIGINT while the engine computes (as Ctrl-C or a notebook's interrupt):
+    # the run stops at the next window, keeps its parts, and the same call continues.
+    out = tmp_path / "i.h5"
+    opts = dict(output=out, orgs_per_cell=3000, threads=1, rows_per_part=500)
+
+    def interrupt_once(done, total, seconds):
+        if not fired:
+            fired.append(done)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    fired: list = []
+    with pytest.raises(tribe.Interrupted) as e:
+        tribe.run(small_experiment, progress=interrupt_once, **opts)
+    assert isinstance(e.value, KeyboardInterrupt)
+    assert 0 < e.value.saved < e.value.total == 12000
+    assert os.path.isdir(e.value.parts) and not out.exists()
+    assert "resume=True" in str(e.value)
+    r = tribe.run(small_experiment, progress=False, resume=True, **opts)
+    assert r.run_info["resumed_from"] == e.value.saved
+    assert r.run_info["resumed_from"] + r.run_info["computed"] == 12000
+    assert not os.path.exists(e.value.parts)
+    fresh = tribe.run(small_experiment, progress=False, **{**opts, "output": tmp_path / "fresh.h5"})
+    assert datasets(r.path) == datasets(fresh.path)
+
+
+def test_gil_is_released_while_computing(tmp_path, small_experiment):
+    # Another Python thread keeps running while the engine computes.
+    ticks = []
+    stop = threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            ticks.append(1)
+            stop.wait(0.005)
+
+    t = threading.Thread(target=ticker)
+    t.start()
+    try:
+        during = []
+        tribe.run(small_experiment, output=tmp_path / "g.h5", orgs_per_cell=5000, threads=1,
+                  progress=lambda d, n, s: during.append(len(ticks)))
+    finally:
+        stop.set()
+        t.join()
+    assert len(during) >= 2 and during[-1] > during[0]

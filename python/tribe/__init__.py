@@ -1,0 +1,181 @@
+"""tribe from Python: run experiments on the tribe engine and read their results.
+
+    import tribe
+    r = tribe.run("experiments/hero.toml", output="hero.h5", orgs_per_cell=1000)
+    r.cells                      # pandas DataFrame: parameters and statistics per cell
+    r.claims[["id", "verdict"]]  # the experiment's claims and their verdicts
+    tribe.open("hero.h5").read_organizations(["distributed"], parameters=True)
+
+`run`, `models` and `model` call the compiled engine (the extension tribe._tribe, built
+with the project: PYTHONPATH=build/release/python). Reading results (`open`, `Result`)
+is pure Python over h5py and also works from the source tree (PYTHONPATH=python) without
+a build. See docs/python.md.
+"""
+from __future__ import annotations
+
+import builtins
+import os
+import sys
+from collections.abc import Mapping
+from typing import Callable, Sequence
+
+from . import _toml
+from .errors import EnvironmentFault, InputError, Interrupted, TribeError
+from .result import Result, open  # noqa: A004 - tribe.open is the module's reader
+
+try:
+    from . import _tribe
+except ImportError as _e:  # the pure-Python reader still works
+    _tribe = None
+    _import_error = _e
+
+__all__ = ["run", "open", "models", "model", "Result", "experiment_text", "check",
+           "TribeError", "InputError", "EnvironmentFault", "Interrupted", "__version__"]
+
+
+def _engine():
+    if _tribe is None:
+        raise ImportError(
+            "tribe's compiled engine (tribe._tribe) is not available: build the project "
+            "(bash scripts/setup.sh) and put build/release/python on PYTHONPATH; reading "
+            f"results with tribe.open works without it ({_import_error})")
+    return _tribe
+
+
+def __getattr__(name):
+    if name == "__version__":
+        return _engine().engine_version()
+    raise AttributeError(f"module 'tribe' has no attribute {name!r}")
+
+
+def models() -> "list[dict]":
+    """Every registered model: name, version, description (as `tribe models`)."""
+    e = _engine()
+    return [{k: v for k, v in e.describe_model(n).items() if k in ("name", "version", "description")}
+            for n in e.model_names()]
+
+
+def model(name: str) -> dict:
+    """One model as `tribe models NAME` describes it: name, version, description,
+    parameters (name, type, min, max or choices, default, description), columns (name,
+    kind, role, description) and derived_columns. Raises InputError for an unknown name."""
+    return _engine().describe_model(name)
+
+
+def experiment_text(experiment) -> str:
+    """The TOML text of an experiment given as a dict (or TOML text, returned as is)."""
+    if isinstance(experiment, Mapping):
+        return _toml.dumps(experiment)
+    if isinstance(experiment, str):
+        return experiment
+    raise TypeError(f"experiment_text takes a dict or TOML text, not {type(experiment).__name__}")
+
+
+def _source(experiment) -> "tuple[str, str, bool]":
+    """(text, source path or label, read from file) of an experiment argument."""
+    if isinstance(experiment, Mapping):
+        return _toml.dumps(experiment), "<dict>", False
+    if isinstance(experiment, os.PathLike):
+        return "", os.fspath(experiment), True
+    if isinstance(experiment, str):
+        looks_like_toml = "\n" in experiment or experiment.lstrip().startswith("[")
+        return (experiment, "<string>", False) if looks_like_toml else ("", experiment, True)
+    raise TypeError(f"experiment must be a path, TOML text or a dict, not {type(experiment).__name__}")
+
+
+def check(experiment) -> dict:
+    """Parses and validates an experiment (path, TOML text or dict) without running it:
+    name, model, cells, organizations_per_cell, seed, output. Raises InputError as
+    `tribe run` would."""
+    text, source, from_file = _source(experiment)
+    if from_file:
+        try:
+            with builtins.open(source, encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as e:
+            raise InputError(f"{source}: cannot read experiment file ({e.strerror})") from None
+    return _engine().check_experiment(text, source)
+
+
+class _ProgressBar:
+    """A tqdm bar (Debian python3-tqdm) fed from the engine's progress reports."""
+
+    def __init__(self):
+        try:
+            from tqdm import tqdm
+        except ImportError:  # pragma: no cover - tqdm is a declared dependency
+            tqdm = None
+        self._tqdm = tqdm
+        self._bar = None
+
+    def __call__(self, done: int, total: int, seconds: float) -> None:
+        if self._tqdm is None:
+            return
+        if self._bar is None:
+            # Live on a terminal or in a notebook; a line every 10 s in a log (as the CLI).
+            live = getattr(sys.stderr, "isatty", lambda: False)() or "ipykernel" in sys.modules
+            self._bar = self._tqdm(total=total, unit="org", unit_scale=True, file=sys.stderr,
+                                   desc="tribe", dynamic_ncols=True, mininterval=0.2 if live else 10.0)
+        if self._bar.total != total:
+            self._bar.total = total
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def run(experiment, output: "str | os.PathLike | None" = None, *, threads: "int | None" = None,
+        backend: str = "openmp", seed: "int | None" = None, orgs_per_cell: "int | None" = None,
+        progress: "bool | Callable[[int, int, float], None]" = True, overwrite: bool = False,
+        resume: bool = False, ci_width: "float | None" = None, ci_columns: "Sequence[str] | None" = None,
+        max_orgs_per_cell: int = 10_000_000, rows_per_part: int = 65536) -> Result:
+    """Runs an experiment on the engine, as `tribe run` does, and opens its result.
+
+    experiment: a path to a TOML file, TOML text, or a dict with the same tables
+        ({"experiment": {...}, "parameters": {...}, "factors": {...}, "claims": [...]}).
+    output: the result file (default: the experiment's `output`, results/NAME.h5).
+    threads, backend ("serial", "openmp", "tbb"), seed, orgs_per_cell, overwrite, resume,
+        ci_width, ci_columns, max_orgs_per_cell, rows_per_part: as the options of
+        `tribe run` (results never depend on threads or backend).
+    progress: True for a progress bar and the engine's notes on stderr, False for
+        silence, or a function called with (done, total, seconds).
+
+    The GIL is released while the engine computes. Ctrl-C (a notebook's interrupt) stops
+    the run as it stops the CLI: the finished parts are kept in OUTPUT.parts/ and
+    tribe.Interrupted (a KeyboardInterrupt) is raised; the same call continues the run.
+    Errors raise InputError or EnvironmentFault with the engine's message.
+    """
+    e = _engine()
+    text, source, from_file = _source(experiment)
+    bar = _ProgressBar() if progress is True else None
+    callback = bar if bar is not None else (progress if callable(progress) else None)
+    def note(text: str) -> None:
+        if bar is not None and bar._bar is not None and bar._bar.n >= bar._bar.total:
+            bar.close()  # the computation is done: end the bar's line before the next note
+        print(f"[tribe] {text}", file=sys.stderr, flush=True)
+
+    command = f"tribe.run({source}" + (f", output={os.fspath(output)}" if output is not None else "") + ") [Python]"
+    try:
+        info = e.run(text, source, from_file=from_file, output=os.fspath(output) if output is not None else "",
+                     seed=seed, orgs_per_cell=orgs_per_cell, backend=backend,
+                     threads=0 if threads is None else int(threads), overwrite=overwrite, resume=resume,
+                     ci_width=ci_width, ci_columns=list(ci_columns or []),
+                     max_orgs_per_cell=max_orgs_per_cell, rows_per_part=rows_per_part,
+                     command_line=command, progress=callback, note=note if progress is True else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    if info["stopped"]:
+        saved = info["resumed_from"] + info["computed"]
+        raise Interrupted(f"interrupted: {saved:,} of {info['total']:,} organizations are saved in "
+                          f"{info['parts']}; run the same call again (or pass resume=True) to continue",
+                          saved=saved, total=info["total"], parts=info["parts"]) from info["interrupt"]
+    if progress is True:
+        rate = info["computed"] / info["seconds"] if info["seconds"] > 0 else 0.0
+        print(f"[tribe] wrote {info['output']}: {info['computed']:,} organizations computed in "
+              f"{info['seconds']:.2f} s ({rate:,.0f} orgs/s, {info['threads']} threads)", file=sys.stderr, flush=True)
+    result = Result(info["output"])
+    result.run_info = info
+    return result
