@@ -9,7 +9,9 @@ saving), verdicts, profiles (Figures 1-2), hero (Figure 3), structure (Figure 4)
     with open_result("results/span.h5") as res:
         fig, points, footnote = plot(res, "queue_mean")
 """
-from .read import Refused, Result  # noqa: F401
+from .read import Refused, Result
+
+__all__ = ["Refused", "Result", "open_result", "plot"]
 
 
 def open_result(path: str, model: str | None = None) -> Result:

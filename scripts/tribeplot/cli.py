@@ -109,6 +109,9 @@ def parser():
                     help=f"organizations per cell read for distributions, at most (default {columns.SAMPLE_PER_CELL:,},"
                          f" and {columns.SAMPLE_TOTAL:,} over all cells)")
     ap.add_argument("--sample-seed", type=int, metavar="S", help="seed of that sample (default: the file's seed)")
+    ap.add_argument("--formats", default="png,pdf", metavar="png,pdf",
+                    help="file formats of the column figures (default png,pdf)")
+    ap.add_argument("--dpi", type=int, default=300, help="resolution of the PNG column figures (default 300)")
     ap.add_argument("--no-paper", action="store_true", help="only the column figures (no paper or verdict figure)")
     ap.add_argument("--dump", metavar="FILE.json", help="write the plotted points (means, intervals, "
                                                         "distributions per cell) of the column figures as JSON")
@@ -121,6 +124,12 @@ def main(argv=None) -> int:
     wanted = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     if args.sample is not None and args.sample < 1:
         print(f"{PROG}: error: --sample must be at least 1 (got {args.sample})", file=sys.stderr)
+        return 2
+    formats = [x.strip() for x in args.formats.split(",") if x.strip()]
+    bad = [x for x in formats if x not in ("png", "pdf", "svg")]
+    if bad or not formats or not 20 <= args.dpi <= 1200:
+        print(f"{PROG}: error: --formats takes png, pdf or svg (got {args.formats!r}) and --dpi 20 to 1200 "
+              f"(got {args.dpi})", file=sys.stderr)
         return 2
     opened = []
     try:
@@ -170,7 +179,7 @@ def main(argv=None) -> int:
             for col in cols:
                 d = columns.draw(res, col, args.outdir, unique(f"{name}_{safe_name(col)}", stem), written,
                                  x=args.x, by=args.by, facet=args.facet, max_per_cell=args.sample,
-                                 seed=args.sample_seed)
+                                 seed=args.sample_seed, formats=formats, dpi=args.dpi)
                 d["file"] = res.path
                 d["experiment"] = res.name
                 dumps.append(d)

@@ -28,6 +28,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .design import fmt_level, is_numeric, level_mask, levels, sampled_parameters
 from .frame import errorbar, fit_ylim, footnote, note, rate_axis, write
@@ -154,8 +155,11 @@ def level_text(name, v) -> str:
 # Distributions over organizations
 # ---------------------------------------------------------------------------------------
 def sample_bound(res, max_per_cell: int | None) -> int:
-    per = SAMPLE_PER_CELL if max_per_cell is None else max_per_cell
-    return max(50, min(per, SAMPLE_TOTAL // max(res.ncells, 1)))
+    """Organizations per cell read for a distribution: MAX_PER_CELL when given, else
+    SAMPLE_PER_CELL and at most SAMPLE_TOTAL over all cells (but 50 at least)."""
+    if max_per_cell is not None:
+        return max_per_cell
+    return max(50, min(SAMPLE_PER_CELL, SAMPLE_TOTAL // max(res.ncells, 1)))
 
 
 def distributions(res, col, max_per_cell, seed):
@@ -309,7 +313,6 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
         fit_ylim(mean_axes[0], all_lows, all_highs)
     cut_note = robust_ylim(dist_axes[0], all_dvals, all_dmeans) if dist_axes else ""
     if dist_axes:
-        from matplotlib.lines import Line2D
         keys = [Line2D([], [], color="0.4", lw=1.4, label="mean"),
                 Line2D([], [], ls="", marker="o", ms=2.6, mfc="white", mec="0.15", mew=0.5, label="median"),
                 Line2D([], [], color="0.15", lw=2.2, label="quartiles")]
@@ -530,15 +533,15 @@ def plot(res, column, x=None, by=None, facet=None, max_per_cell=None, seed=None)
     return plot_factorial(res, column, **kw)
 
 
-def draw(res, column, outdir, base, written, **kw):
+def draw(res, column, outdir, base, written, formats=("png", "pdf"), dpi=300, **kw):
     """Draws COLUMN's figure into OUTDIR/BASE.{png,pdf} with the provenance footnote; the
     plotted points (for --dump)."""
     fig, dump, extra = plot(res, column, **kw)
     fig.text(0.0, -0.005, footnote(res, extra), ha="left", va="top", fontsize=5.5, color="0.3",
              transform=fig.transFigure)
-    paths = write(fig, outdir, base, bbox_inches="tight", pad_inches=0.05)
+    paths = write(fig, outdir, base, dpi=dpi, formats=formats, bbox_inches="tight", pad_inches=0.05)
     written.extend(paths)
-    print(f"figures: wrote {paths[0]} and .pdf ({res.path})")
+    print(f"figures: wrote {', '.join(paths)} ({res.path})")
     dump["figure"] = base
     dump["files"] = paths
     return dump

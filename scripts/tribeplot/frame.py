@@ -66,11 +66,11 @@ def footnote(res, extra: str = "") -> str:
     return "\n".join(textwrap.wrap(line1, 175) + textwrap.wrap(line2, 175))
 
 
-def write(fig, outdir: str, base: str, dpi: int = 300, **savefig_kw) -> list[str]:
-    """Saves FIG as OUTDIR/BASE.png and .pdf and closes it; the two paths."""
+def write(fig, outdir: str, base: str, dpi: int = 300, formats=("png", "pdf"), **savefig_kw) -> list[str]:
+    """Saves FIG as OUTDIR/BASE.png and .pdf (or FORMATS) and closes it; the paths."""
     os.makedirs(outdir, exist_ok=True)
     paths = []
-    for ext in ("png", "pdf"):
+    for ext in formats:
         p = os.path.join(outdir, f"{base}.{ext}")
         fig.savefig(p, dpi=dpi, metadata={"Title": base} if ext == "pdf" else None, **savefig_kw)
         paths.append(p)
