@@ -18,7 +18,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev
   libopenmpi-dev openmpi-bin
-  python3 python3-h5py python3-numpy python3-matplotlib
+  python3 python3-h5py python3-numpy python3-scipy python3-matplotlib python3-pytest
   clang libclang-rt-14-dev libomp-14-dev
 )
 
