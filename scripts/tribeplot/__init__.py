@@ -9,13 +9,19 @@ saving), verdicts, profiles (Figures 1-2), hero (Figure 3), structure (Figure 4)
     with open_result("results/span.h5") as res:
         fig, points, footnote = plot(res, "queue_mean")
 """
-from .read import Refused, Result
-
 __all__ = ["Refused", "Result", "open_result", "plot"]
 
 
-def open_result(path: str, model: str | None = None) -> Result:
-    """The checked result file at PATH (raises Refused)."""
+def __getattr__(name):  # Refused and Result on first use: style alone needs no h5py
+    if name in ("Refused", "Result"):
+        from . import read
+        return getattr(read, name)
+    raise AttributeError(name)
+
+
+def open_result(path: str, model: str | None = None):
+    """The checked result file at PATH (a tribeplot.read.Result; raises Refused)."""
+    from .read import Result
     return Result(path, model)
 
 

@@ -333,3 +333,18 @@ class Result:
                     and ds.shape == (len(out["parameter"]),):
                 out[k] = ds[()].astype(float)
         return out
+
+
+def open_or_exit(path: str, model: str | None, prog: str):
+    """open_h5 for a script: a refused file ends the script with one line '<prog>: error: ...'
+    on stderr and exit status 2."""
+    try:
+        return open_h5(path, model)
+    except Refused as e:
+        exit_refused(prog, str(e))
+
+
+def exit_refused(prog: str, msg: str):
+    import sys
+    print(f"{prog}: error: {msg}", file=sys.stderr)
+    sys.exit(2)
