@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
+import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -34,7 +36,7 @@ from .design import fmt_level, is_numeric, level_mask, levels, sampled_parameter
 from .frame import errorbar, fit_ylim, footnote, note, rate_axis, write
 from .read import SERIES_RE
 from .stats import pooled
-from .style import FIG_WIDTH, HATCHES, LINESTYLES, MARKERS, PALETTE, col_label, col_title, factor_label
+from .style import COLUMN_LABEL, FIG_WIDTH, HATCHES, LINESTYLES, MARKERS, PALETTE, col_label, col_title, factor_label
 
 # The outcomes drawn by default after the claims' columns, per model (those the file has);
 # for another model, its first outcome columns.
@@ -141,6 +143,24 @@ class Axis:
         ax.set_xlabel(self.label())
 
 
+def suptitle(fig, res, col, title, shown=None, series_t=None):
+    """The figure title and, below it, the column's name and description from the file (for a
+    time series, the description of its column at t = SERIES_T with that number read as t)."""
+    desc = res.column_description(col)
+    if series_t is not None:
+        desc = re.sub(rf"\b{series_t}\b", "t", desc)
+    what = f"{shown or col}: {desc}" if desc and desc != col else (shown or col)
+    width = int(110 * fig.get_figwidth() / FIG_WIDTH)
+    fig.suptitle(title + "\n" + "\n".join(textwrap.wrap(what, width)[:2]), x=0.0, ha="left", fontsize=8.5,
+                 fontweight="bold", linespacing=1.35)
+
+
+def missing_note(res, cols) -> str:
+    """A footnote sentence on organizations whose value is undefined (NaN), '' when none is."""
+    n = int(sum(np.nansum(res.stat(c, "missing")) for c in cols if res.has_stat(c, "missing")))
+    return f"{n:,} undefined values (NaN) left out of means and distributions." if n else ""
+
+
 def style(i: int, n: int) -> dict:
     c = PALETTE[i % len(PALETTE)]
     return dict(color=c, marker=MARKERS[i % len(MARKERS)], ls=LINESTYLES[i % len(LINESTYLES)],
@@ -238,7 +258,7 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
     values, sampled, dist_text = (None, False, "") if binary else distributions(res, col, max_per_cell, seed)
     nrow = len(facet_lv)
     ncol = 1 if binary else 2
-    width = 4.6 if binary else FIG_WIDTH
+    width = 4.8 if binary else FIG_WIDTH
     fig = plt.figure(figsize=(width, 0.7 + 2.35 * nrow), layout="constrained")
     gs = fig.add_gridspec(nrow, ncol, width_ratios=[1] * ncol)
     points, dists = [], []
@@ -305,7 +325,7 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
             dax.set_ylabel(col_label(res, col))
             dax.grid(axis="y", color="0.92", lw=0.5)
             dax.set_axisbelow(True)
-            dax.set_title("distribution over organizations" +
+            dax.set_title("distribution over organizations" + (" (colours as left)" if byf else "") +
                           (f" — {level_text(facetf, fv)}" if facetf else ""), fontsize=7.5)
     if binary:
         rate_axis(mean_axes[0])
@@ -320,9 +340,9 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
                             columnspacing=1.0)
     if byf:
         mean_axes[0].legend(loc="best", fontsize=6.5, title=None, handlelength=2.2)
-    sup = f"{col_title(col)}: {col} by {factor_label(xf) if xf else 'cell'}" + \
+    sup = f"{col_title(col)} by {factor_label(xf) if xf else 'cell'}" + \
         (f" and {factor_label(byf)}" if byf else "") + (f", per {factor_label(facetf)}" if facetf else "")
-    fig.suptitle(sup, x=0.0, ha="left", fontsize=8.5, fontweight="bold")
+    suptitle(fig, res, col, sup)
     extra = []
     if pooled_over:
         extra.append(f"Pooled over {', '.join(pooled_over)} (intervals computed from the cells' n, mean and sd).")
@@ -332,10 +352,11 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
         extra.append(dist_text)
     if cut_note:
         extra.append(cut_note)
+    extra.append(missing_note(res, [col]))
     dump = {"kind": "rates" if binary else "means", "column": col, "x": xf, "by": byf, "facet": facetf,
             "pooled_over": pooled_over, "points": points, "distributions": dists,
             "sampled": bool(sampled), "sample_seed": seed if sampled else None}
-    return fig, dump, " ".join(extra)
+    return fig, dump, " ".join(e for e in extra if e)
 
 
 # ---------------------------------------------------------------------------------------
@@ -394,25 +415,27 @@ def plot_series(res, base, x=None, by=None, facet=None, max_per_cell=None, seed=
                 dax.plot(ts[okq], qs[okq, 1], color=col, ls=ls, lw=1.0)
                 k += 1
         for a in (ax, dax):
-            a.set_xlabel("time (t of the column name)")
+            a.set_xlabel(f"time t (columns {base}_tNNN)")
             a.grid(color="0.94", lw=0.5)
         if binary:
             rate_axis(ax)
-        ax.set_ylabel(col_label(res, members[0][1]).replace(members[0][1], base))
+        ax.set_ylabel(COLUMN_LABEL.get(base, base.replace("_", " ")))
         suffix = f" — {level_text(f3, v3)}" if f3 else ""
         ax.set_title(f"mean with {100 * res.confidence:g}% band" + suffix, fontsize=7.5)
         dax.set_title("organizations: median and 10–90% band" + suffix, fontsize=7.5)
         if r == 0 and k > 1:
             ax.legend(loc="best", fontsize=6.5, handlelength=2.4)
-    fig.suptitle(f"{col_title(base)} over time: {base}_t*", x=0.0, ha="left", fontsize=8.5, fontweight="bold")
+    t_desc, c_desc = members[1] if len(members) > 1 else members[0]
+    suptitle(fig, res, c_desc, f"{col_title(base)} over time", base + "_tNNN", t_desc)
     extra = [f"Columns {members[0][1]} … {members[-1][1]}; bands: the engine's stored intervals per column"
              + (f", pooled over {', '.join(pooled_over)}" if pooled_over else "") + "."]
+    extra.append(missing_note(res, [c for _, c in members]))
     if sampled_any:
         extra.append(f"Organizations: a uniform sample of at most {per:,} per cell (seed {seed}).")
     dump = {"kind": "series", "column": base, "series_factors": [f1, f2], "facet": f3, "pooled_over": pooled_over,
             "points": points, "distributions": dists, "sampled": bool(sampled_any),
             "sample_seed": seed if sampled_any else None}
-    return fig, dump, " ".join(extra)
+    return fig, dump, " ".join(e for e in extra if e)
 
 
 # ---------------------------------------------------------------------------------------
@@ -484,10 +507,9 @@ def plot_sampled(res, col, **_):
         else:
             fit_ylim(ax, y, y)
         ax.set_xlabel(factor_label(p))
-        ax.set_ylabel(col_label(res, col), fontsize=6.5)
+        if k % ncol == 0:
+            ax.set_ylabel(col_label(res, col), fontsize=6.5)
         ax.grid(color="0.94", lw=0.5)
-        if k == 0 and len(groups) > 1:
-            ax.legend(fontsize=5.8, title=", ".join(factor_label(f) for f in fs), loc="best")
     sdump = None
     if sens:
         title, idx = sens
@@ -506,10 +528,18 @@ def plot_sampled(res, col, **_):
         if len(idx) > 1:
             ax.legend(fontsize=6)
         sdump = {k: {n: float(v) for n, v in d.items()} for k, d in idx.items()}
-    else:
+    if len(groups) > 1 and sp:
+        handles, labels = fig.axes[0].get_legend_handles_labels()
+        title = ", ".join(factor_label(f) for f in fs) + " (lines: smoothed cell values)"
+        if npan % ncol:  # a free slot at the end: the legend goes there
+            lax = fig.add_subplot(gs[nrow - 1, npan % ncol:])
+            lax.axis("off")
+            lax.legend(handles, labels, loc="center", fontsize=6.5, title=title, handlelength=2.6)
+        else:
+            fig.axes[0].legend(handles, labels, fontsize=5.8, title=title, loc="best")
+    if not sens:
         note(res, f"{col}: no sensitivity indices stored (/sensitivity/{col} or /variance/{col}); none drawn")
-    fig.suptitle(f"{col_title(col)}: cell {'rates' if binary else 'means'} of {col} against the sampled parameters",
-                 x=0.0, ha="left", fontsize=8.5, fontweight="bold")
+    suptitle(fig, res, col, f"{col_title(col)}: cell {'rates' if binary else 'means'} against the sampled parameters")
     extra = (f"Sampled design ({res.sampling()}): dots are cells ({res.ncells:,}); lines: Gaussian-kernel smooth "
              "of the cell values" + (" per factor combination." if len(groups) > 1 else "."))
     dump = {"kind": "sampled", "column": col, "sampled_parameters": sp, "points": points, "sensitivity": sdump}
@@ -537,7 +567,7 @@ def draw(res, column, outdir, base, written, formats=("png", "pdf"), dpi=300, **
     """Draws COLUMN's figure into OUTDIR/BASE.{png,pdf} with the provenance footnote; the
     plotted points (for --dump)."""
     fig, dump, extra = plot(res, column, **kw)
-    fig.text(0.0, -0.005, footnote(res, extra), ha="left", va="top", fontsize=5.5, color="0.3",
+    fig.text(0.0, -0.005, footnote(res, extra, fig.get_figwidth()), ha="left", va="top", fontsize=5.5, color="0.3",
              transform=fig.transFigure)
     paths = write(fig, outdir, base, dpi=dpi, formats=formats, bbox_inches="tight", pad_inches=0.05)
     written.extend(paths)

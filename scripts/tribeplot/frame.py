@@ -49,9 +49,9 @@ def errorbar(ax, x, y, lo, hi, **kw):
     return ax.errorbar(x, y, yerr=yerr, **kw)
 
 
-def footnote(res, extra: str = "") -> str:
+def footnote(res, extra: str = "", width: float = 7.2) -> str:
     """Provenance: experiment, file, organizations, seed, commit, engine and model versions,
-    and what the intervals are (plus EXTRA)."""
+    and what the intervals are (plus EXTRA), wrapped for a figure WIDTH inches wide."""
     p = res.provenance()
     lo, hi = p["per_cell_min"], p["per_cell_max"]
     per = f"{lo:,} per cell" if lo == hi else f"{lo:,}–{hi:,} per cell"
@@ -63,7 +63,8 @@ def footnote(res, extra: str = "") -> str:
              f"{p['cells']:,} cells ({per}); seed {p['seed']}; git {sha}; engine "
              f"{p['engine_version']}, model {p['model']} {p['model_version']}.")
     line2 = f"Intervals: {conf} (rates: Wilson score; means: Student t). {extra}".strip()
-    return "\n".join(textwrap.wrap(line1, 175) + textwrap.wrap(line2, 175))
+    chars = int(175 * width / 7.2)
+    return "\n".join(textwrap.wrap(line1, chars) + textwrap.wrap(line2, chars))
 
 
 def write(fig, outdir: str, base: str, dpi: int = 300, formats=("png", "pdf"), **savefig_kw) -> list[str]:
@@ -80,7 +81,7 @@ def write(fig, outdir: str, base: str, dpi: int = 300, formats=("png", "pdf"), *
 
 def save(fig, res, outdir: str, base: str, extra: str, written: list):
     """Adds the provenance footnote and writes the figure (written gets the paths)."""
-    fig.text(0.0, -0.005, footnote(res, extra), ha="left", va="top", fontsize=5.5, color="0.3",
+    fig.text(0.0, -0.005, footnote(res, extra, fig.get_figwidth()), ha="left", va="top", fontsize=5.5, color="0.3",
              wrap=False, transform=fig.transFigure)
     paths = write(fig, outdir, base, bbox_inches="tight", pad_inches=0.05)
     written.extend(paths)

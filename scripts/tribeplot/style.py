@@ -94,7 +94,11 @@ MINUS = "\u2212"
 
 
 def col_label(res, col: str) -> str:
-    return COLUMN_LABEL.get(col, res.column_description(col))
+    """The axis label of a column: a known label, else its description (wrapped), else its name."""
+    if col in COLUMN_LABEL:
+        return COLUMN_LABEL[col]
+    desc = res.column_description(col)
+    return desc if len(desc) <= 40 else col.replace("_", " ")
 
 
 def col_title(col: str) -> str:
