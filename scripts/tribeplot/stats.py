@@ -32,15 +32,23 @@ def wilson(successes: float, n: float, conf: float):
     return p, max(0.0, centre - half), min(1.0, centre + half)
 
 
+def _cells(res, col, mask, keys):
+    """(cell indices, None) to pool, or (None, the estimate and interval to return): NaNs
+    for no cell, the stored KEYS for a single cell."""
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return None, (float("nan"),) * 3
+    if idx.size == 1:
+        return None, tuple(float(res.stat(col, k)[idx[0]]) for k in keys)
+    return idx, None
+
+
 def pooled_rate(res, col: str, mask):
     """Rate and Wilson interval of a binary column over the cells in MASK (the stored ones
     for a single cell)."""
-    idx = np.flatnonzero(mask)
-    if idx.size == 0:
-        return (float("nan"),) * 3
-    if idx.size == 1:
-        i = idx[0]
-        return tuple(float(res.stat(col, k)[i]) for k in ("rate", "rate_low", "rate_high"))
+    idx, done = _cells(res, col, mask, ("rate", "rate_low", "rate_high"))
+    if done:
+        return done
     s = np.nansum(res.stat(col, "successes")[idx])
     n = np.nansum(res.stat(col, "n")[idx])
     return wilson(s, n, res.confidence)
@@ -49,12 +57,9 @@ def pooled_rate(res, col: str, mask):
 def pooled_mean(res, col: str, mask):
     """Mean and t interval of a column over the cells in MASK, from the cells' n, mean and sd
     (Chan et al.); the stored interval for a single cell."""
-    idx = np.flatnonzero(mask)
-    if idx.size == 0:
-        return (float("nan"),) * 3
-    if idx.size == 1:
-        i = idx[0]
-        return tuple(float(res.stat(col, k)[i]) for k in ("mean", "ci_low", "ci_high"))
+    idx, done = _cells(res, col, mask, ("mean", "ci_low", "ci_high"))
+    if done:
+        return done
     n = res.stat(col, "n")[idx]
     m = res.stat(col, "mean")[idx]
     sd = res.stat(col, "sd")[idx]
