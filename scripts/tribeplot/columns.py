@@ -319,14 +319,15 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
         ax.set_axisbelow(True)
         what = "rate" if binary else "mean"
         title = f"{what} ({100 * res.confidence:g}% {'Wilson' if binary else 't'} interval)"
-        ax.set_title(title + (f" — {level_text(facetf, fv)}" if facetf else ""), fontsize=7.5)
+        ax.set_title(title + (f" — {level_text(facetf, fv)}" if facetf else ""), fontsize=7.5,
+                     pad=13 if (r == 0 and not binary) else 6)
         if dax is not None:
             axis.setup(dax)
             dax.set_ylabel(col_label(res, col))
             dax.grid(axis="y", color="0.92", lw=0.5)
             dax.set_axisbelow(True)
             dax.set_title("distribution over organizations" + (" (colours as left)" if byf else "") +
-                          (f" — {level_text(facetf, fv)}" if facetf else ""), fontsize=7.5)
+                          (f" — {level_text(facetf, fv)}" if facetf else ""), fontsize=7.5, pad=13 if r == 0 else 6)
     if binary:
         rate_axis(mean_axes[0])
     else:
@@ -336,8 +337,8 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
         keys = [Line2D([], [], color="0.4", lw=1.4, label="mean"),
                 Line2D([], [], ls="", marker="o", ms=2.6, mfc="white", mec="0.15", mew=0.5, label="median"),
                 Line2D([], [], color="0.15", lw=2.2, label="quartiles")]
-        dist_axes[0].legend(handles=keys, loc="upper left", fontsize=6, handlelength=1.2, ncol=3,
-                            columnspacing=1.0)
+        dist_axes[0].legend(handles=keys, loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=6,
+                            handlelength=1.2, ncol=3, columnspacing=1.0, borderaxespad=0.1)
     if byf:
         mean_axes[0].legend(loc="best", fontsize=6.5, title=None, handlelength=2.2)
     sup = f"{col_title(col)} by {factor_label(xf) if xf else 'cell'}" + \
