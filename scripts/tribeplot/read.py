@@ -231,39 +231,45 @@ class Result:
         ds = self.f.get(f"organizations/{name}")
         return None if ds is None else ds[()]
 
-    def cell_rows(self) -> list[np.ndarray]:
-        """For each cell, its rows of /organizations (from /cells/segments when stored, else
-        from the cells' organization counts: rows are cell-major)."""
-        counts = self.cell_organizations()
-        rows = [[] for _ in range(self.ncells)]
+    def cell_segments(self) -> list[list[tuple[int, int]]]:
+        """For each cell, its rows of /organizations as (first row, count) runs (from
+        /cells/segments when stored, else from the cells' organization counts: rows are
+        cell-major)."""
+        segs = [[] for _ in range(self.ncells)]
         if "cells/segments/cell" in self.f:
             scell = self.f["cells/segments/cell"][()].astype(np.int64)
             scount = self.f["cells/segments/count"][()].astype(np.int64)
-            start = np.concatenate([[0], np.cumsum(scount)[:-1]])
-            for c, s, n in zip(scell, start, scount):
-                rows[c].append(np.arange(s, s + n, dtype=np.int64))
         else:
-            start = np.concatenate([[0], np.cumsum(counts)[:-1]])
-            for c, (s, n) in enumerate(zip(start, counts)):
-                rows[c].append(np.arange(s, s + n, dtype=np.int64))
-        return [np.concatenate(r) if r else np.zeros(0, np.int64) for r in rows]
+            scell = np.arange(self.ncells, dtype=np.int64)
+            scount = self.cell_organizations()
+        start = np.concatenate([[0], np.cumsum(scount)[:-1]]).astype(np.int64)
+        for c, s, n in zip(scell, start, scount):
+            segs[int(c)].append((int(s), int(n)))
+        return segs
 
     def org_sample(self, col, max_per_cell: int, seed: int) -> tuple[list[np.ndarray], bool]:
         """The values of one /organizations column per cell, reading only that column: every
         organization of a cell when it has at most MAX_PER_CELL, else a seeded uniform sample of
-        MAX_PER_CELL of them. Returns (values per cell as float arrays, whether any was sampled)."""
+        MAX_PER_CELL of them. Returns (values per cell as float arrays, whether any was sampled).
+        Memory and time stay bounded for any file size: rows are drawn per cell without listing
+        them, and a sampled column is read a million rows at a time."""
         ds = self.f.get(f"organizations/{col}")
         if ds is None:
             return [np.zeros(0)] * self.ncells, False
-        rows = self.cell_rows()
         rng = np.random.default_rng(seed)
-        sampled = False
-        picks = []
-        for r in rows:
-            if r.size > max_per_cell:
-                r = np.sort(rng.choice(r, size=max_per_cell, replace=False))
+        picks, sampled = [], False
+        for segs in self.cell_segments():
+            first = np.array([s for s, _ in segs], np.int64)
+            count = np.array([n for _, n in segs], np.int64)
+            total = int(count.sum())
+            if total > max_per_cell:
+                k = np.sort(rng.choice(total, size=max_per_cell, replace=False))
                 sampled = True
-            picks.append(r)
+            else:
+                k = np.arange(total, dtype=np.int64)
+            offset = np.concatenate([[0], np.cumsum(count)[:-1]])  # position of each run in the cell
+            run = np.searchsorted(offset, k, side="right") - 1
+            picks.append(first[run] + (k - offset[run]) if total else np.zeros(0, np.int64))
         if not sampled:
             values = ds[()].astype(float)
             return [values[r] for r in picks], False
@@ -271,7 +277,7 @@ class Result:
         order = np.argsort(wanted, kind="stable")
         sorted_rows = wanted[order]
         out = np.empty(sorted_rows.size)
-        step = 1 << 20  # read a million rows at a time: memory stays bounded for any file size
+        step = 1 << 20
         for lo in range(0, int(ds.shape[0]), step):
             a, b = np.searchsorted(sorted_rows, [lo, lo + step])
             if a < b:
