@@ -36,7 +36,8 @@ from .design import fmt_level, is_numeric, level_mask, levels, sampled_parameter
 from .frame import errorbar, fit_ylim, footnote, note, rate_axis, write
 from .read import SERIES_RE
 from .stats import pooled
-from .style import COLUMN_LABEL, FIG_WIDTH, HATCHES, LINESTYLES, MARKERS, PALETTE, col_label, col_title, factor_label
+from .style import (COLUMN_LABEL, FIG_WIDTH, HATCHES, LINESTYLES, MARKERS, PALETTE, col_label, col_title,
+                    factor_label, structure_name)
 
 # The outcomes drawn by default after the claims' columns, per model (those the file has);
 # for another model, its first outcome columns.
@@ -137,7 +138,7 @@ class Axis:
 
     def setup(self, ax):
         ax.set_xticks(self.pos)
-        ax.set_xticklabels([fmt_level(v) if v is not None else "all cells" for v in self.values])
+        ax.set_xticklabels([level_name(self.name, v) if v is not None else "all cells" for v in self.values])
         pad = 0.5 * self.spacing
         ax.set_xlim(self.pos.min() - pad, self.pos.max() + pad)
         ax.set_xlabel(self.label())
@@ -167,8 +168,12 @@ def style(i: int, n: int) -> dict:
                 mfc=c if i % 2 == 0 else "white", hatch=HATCHES[i % len(HATCHES)])
 
 
+def level_name(name, v) -> str:
+    return structure_name(v) if name == "structure" else fmt_level(v)
+
+
 def level_text(name, v) -> str:
-    return f"{factor_label(name)} = {fmt_level(v)}"
+    return f"{factor_label(name)} = {level_name(name, v)}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -326,7 +331,7 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
             dax.set_ylabel(col_label(res, col))
             dax.grid(axis="y", color="0.92", lw=0.5)
             dax.set_axisbelow(True)
-            dax.set_title("distribution over organizations" + (" (colours as left)" if byf else "") +
+            dax.set_title("distribution over organizations" +
                           (f" — {level_text(facetf, fv)}" if facetf else ""), fontsize=7.5, pad=13 if r == 0 else 6)
     if binary:
         rate_axis(mean_axes[0])
