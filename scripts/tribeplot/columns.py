@@ -33,7 +33,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from .design import fmt_level, is_numeric, level_mask, levels, sampled_parameters
-from .frame import errorbar, fit_ylim, footnote, note, rate_axis, write
+from .frame import errorbar, fit_ylim, footnote, nan_note, note, rate_axis, write
 from .read import SERIES_RE
 from .stats import pooled
 from .style import (COLUMN_LABEL, FIG_WIDTH, HATCHES, LINESTYLES, MARKERS, PALETTE, col_label, col_title,
@@ -151,7 +151,7 @@ def suptitle(fig, res, col, title, shown=None, series_t=None):
     if series_t is not None:
         desc = re.sub(rf"\b{series_t}\b", "t", desc)
     what = f"{shown or col}: {desc}" if desc and desc != col else (shown or col)
-    width = int(110 * fig.get_figwidth() / FIG_WIDTH)
+    width = int(95 * fig.get_figwidth() / FIG_WIDTH)
     fig.suptitle(title + "\n" + "\n".join(textwrap.wrap(what, width)[:2]), x=0.0, ha="left", fontsize=8.5,
                  fontweight="bold", linespacing=1.35)
 
@@ -308,6 +308,8 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
                                   "sampled": bool(sampled), **quantiles(v)})
             y, lo, hi = (np.array(z, float) for z in zip(*est))
             label = level_text(byf, bv) if byf else None
+            if not np.any(np.isfinite(y)):  # nothing defined in this series (e.g. all NaN)
+                continue
             errorbar(ax, axis.pos + dodge[s], y, lo, hi, fmt=st["marker"], color=st["color"], mfc=st["mfc"],
                      mec=st["color"], ls=st["ls"] if axis.numeric else "none", elinewidth=0.9, ms=4.5,
                      capsize=2.5, label=label, lw=1.1)
@@ -319,6 +321,9 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
         all_dvals += dvals
         all_dmeans += dmeans
         axis.setup(ax)
+        nan_note(ax, ys)
+        if dax is not None:
+            nan_note(dax, [np.nan] if not any(v.size for v in dvals) else [0.0])
         ax.set_ylabel(col_label(res, col))
         ax.grid(axis="y", color="0.92", lw=0.5)
         ax.set_axisbelow(True)
@@ -344,7 +349,7 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
                 Line2D([], [], color="0.15", lw=2.2, label="quartiles")]
         dist_axes[0].legend(handles=keys, loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=6,
                             handlelength=1.2, ncol=3, columnspacing=1.0, borderaxespad=0.1)
-    if byf:
+    if byf and mean_axes[0].get_legend_handles_labels()[0]:
         mean_axes[0].legend(loc="best", fontsize=6.5, title=None, handlelength=2.2)
     sup = f"{col_title(col)} by {factor_label(xf) if xf else 'cell'}" + \
         (f" and {factor_label(byf)}" if byf else "") + (f", per {factor_label(facetf)}" if facetf else "")
