@@ -86,6 +86,9 @@ def default_columns(res) -> list[str]:
         outcomes = [c for c in res.columns() if res.column_role(c) == "outcome" and res.has_stat(c)]
         main = list(dict.fromkeys(member.get(c, c) for c in outcomes))[:OTHER_MODEL_OUTCOMES]
     out += main
+    absent = [c for c in dict.fromkeys(out) if not resolve(res, c)]
+    if absent:
+        note(res, f"no column {', '.join(absent)} in this file; no figure of it")
     return [c for c in dict.fromkeys(out) if resolve(res, c)]
 
 

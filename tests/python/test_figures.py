@@ -68,6 +68,19 @@ def main() -> int:
             check(r.returncode == 0, f"figures.py on the variant exits 0 (got {r.returncode})")
             check_outputs(vdir, ["claims-variant", "claims-variant_verdicts", "claims-variant_queue_mean"])
 
+        if "claims" in results:
+            print("a column the claims figure uses is absent (the model's measures changed):")
+            gone = os.path.join(tmp, "no_leader_share.h5")
+            shutil.copyfile(results["claims"], gone)
+            with h5py.File(gone, "r+") as f:
+                del f["cells/stats/leader_share"], f["organizations/leader_share"]
+            gdir = os.path.join(tmp, "gone")
+            r = run([PYTHON, FIGURES, gone, "-o", gdir, "--columns", "queue_mean"])
+            check_drawn(r, "figures.py on a claims result without leader_share")
+            check("figures: note:" in r.stdout and "leader_share" in r.stdout,
+                  "the absent column is named in a printed note")
+            check_outputs(gdir, ["claims", "claims_verdicts", "claims_queue_mean"])
+
         print("refusing files that are not complete tribe results:")
         refdir = os.path.join(tmp, "refused")
         os.makedirs(refdir)
