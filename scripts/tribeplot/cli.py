@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-from . import columns
+from . import columns, layout
 from .design import first_binary, sampled_parameters
 from .frame import note
 from .hero import figure_hero
@@ -106,8 +106,8 @@ def parser():
     ap.add_argument("--by", help="factor drawn as one line per level (default: the second factor)")
     ap.add_argument("--facet", help="factor drawn as one row of panels per level (default: the third factor)")
     ap.add_argument("--sample", type=int, metavar="N",
-                    help=f"organizations per cell read for distributions, at most (default {columns.SAMPLE_PER_CELL:,},"
-                         f" and {columns.SAMPLE_TOTAL:,} over all cells)")
+                    help=f"organizations per cell read for distributions, at most (default {layout.SAMPLE_PER_CELL:,},"
+                         f" and {layout.SAMPLE_TOTAL:,} over all cells)")
     ap.add_argument("--sample-seed", type=int, metavar="S", help="seed of that sample (default: the file's seed)")
     ap.add_argument("--formats", default="png,pdf", metavar="png,pdf",
                     help="file formats of the column figures (default png,pdf)")
@@ -141,9 +141,9 @@ def main(argv=None) -> int:
                 if missing:
                     raise Refused(f"{res.path}: no column {', '.join(missing)} (columns with cell statistics: "
                                   f"{', '.join(res.stat_columns())}; time series: "
-                                  f"{', '.join(columns.time_series(res)) or 'none'})")
+                                  f"{', '.join(layout.time_series(res)) or 'none'})")
             try:
-                columns.roles(res, args.x, args.by, args.facet)
+                layout.roles(res, args.x, args.by, args.facet)
             except ValueError as e:
                 raise Refused(f"{res.path}: {e}") from None
     except Refused as e:
