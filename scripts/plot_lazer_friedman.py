@@ -55,30 +55,30 @@ except ImportError as e:  # pragma: no cover
           file=sys.stderr)
     sys.exit(2)
 
-import docking_results  # noqa: E402  (needs h5py and numpy, checked above)
+from tribeplot.frame import write  # noqa: E402  (needs h5py and numpy, checked above)
+from tribeplot.read import exit_refused, open_or_exit  # noqa: E402
+from tribeplot.stats import t_value  # noqa: E402
+from tribeplot.style import OI  # noqa: E402  (Okabe-Ito palette)
 
 # Average score read from Lazer & Friedman (2007), Figure for linear vs totally connected:
 # {"linear": [(t, score), ...], "full": [...]}. Empty: not available (see the docstring).
 PUBLISHED_TIME: dict[str, list[tuple[float, float]]] = {}
 PUBLISHED_TIME_LABEL = "Lazer & Friedman 2007 (read from figure)"
 
-OI = {"black": "#000000", "orange": "#E69F00", "skyblue": "#56B4E9", "green": "#009E73",
-      "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
 plt.rcParams.update({
     "font.size": 8, "axes.titlesize": 9, "axes.titleweight": "bold", "axes.titlelocation": "left",
     "legend.frameon": False, "axes.spines.top": False, "axes.spines.right": False,
     "savefig.dpi": 300, "pdf.fonttype": 42, "lines.linewidth": 1.3,
 })
 T_MAX = 100
-T_CRIT = 1.959963984540054  # normal quantile; n >= 500 per cell
 
 
 def fail(msg):
-    docking_results.fail("plot_lazer_friedman", msg)
+    exit_refused("plot_lazer_friedman", msg)
 
 
 def open_result(path):
-    return docking_results.open_result(path, "lazer_friedman", "plot_lazer_friedman")
+    return open_or_exit(path, "lazer_friedman", "plot_lazer_friedman")
 
 
 # What each input must vary across its cells (a factor of the experiment file), so that a
@@ -146,10 +146,7 @@ def org_column(f: h5py.File, column: str) -> np.ndarray:
 
 
 def save(fig, outdir: str, name: str) -> None:
-    os.makedirs(outdir, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(outdir, f"{name}.{ext}"))
-    plt.close(fig)
+    write(fig, outdir, name)
     print(f"wrote {os.path.join(outdir, name)}.{{png,pdf}}")
 
 
@@ -177,7 +174,8 @@ def time_figure(path: str, outdir: str, name: str = "lazer_friedman_time") -> No
         d = np.stack([org_column(f, c)[cell == il][ol] - org_column(f, c)[cell == ifull][of] for c in cols])
         diff_m = d.mean(axis=1)
         se = d.std(axis=1, ddof=1) / np.sqrt(d.shape[1])
-        diff_lo, diff_hi = diff_m - T_CRIT * se, diff_m + T_CRIT * se
+        t_crit = t_value(0.95, d.shape[1] - 1)  # Student t (scipy), n - 1 pairs of freedom
+        diff_lo, diff_hi = diff_m - t_crit * se, diff_m + t_crit * se
 
     delta = mean["linear"] - mean["full"]
     ahead = delta > 0

@@ -14,27 +14,16 @@ A file that is not a complete tribe result of the march model, or not of Figure 
 refused with a one-line message and exit status 2, before anything is drawn.
 """
 import argparse
-import os
 import sys
 
-import docking_results
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-
-# Okabe-Ito palette.
-OI = {
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-    "black": "#000000",
-}
+from tribeplot.frame import write  # noqa: E402
+from tribeplot.read import exit_refused, open_or_exit  # noqa: E402
+from tribeplot.style import OI  # noqa: E402  (Okabe-Ito palette)
 P2_COLOURS = {0.1: OI["orange"], 0.5: OI["blue"], 0.9: OI["green"]}
 
 P1_LEVELS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
@@ -127,7 +116,7 @@ def plot_fig3(f, out):
 
 
 RULES = [("actions", "adopt", "actions, adopt (issue; Christensen)", OI["blue"], "-", "o"),
-         ("actions", "step", "actions, step", OI["sky"], "-.", "^"),
+         ("actions", "step", "actions, step", OI["skyblue"], "-.", "^"),
          ("beliefs", "adopt", "beliefs, adopt", OI["orange"], ":", "D"),
          ("beliefs", "step", "beliefs, step (BASIC; Watts)", OI["vermillion"], "--", "s")]
 
@@ -172,21 +161,17 @@ def plot_fig1_rules(f, out):
 
 
 def save(fig, out, stem):
-    os.makedirs(out, exist_ok=True)
     fig.tight_layout()
-    for ext in ("png", "pdf"):
-        path = os.path.join(out, f"{stem}.{ext}")
-        fig.savefig(path, dpi=150)
+    for path in write(fig, out, stem, dpi=150):
         print(path)
-    plt.close(fig)
 
 
 def fail(msg):
-    docking_results.fail("plot_march", msg)
+    exit_refused("plot_march", msg)
 
 
 def open_result(path):
-    return docking_results.open_result(path, "march", "plot_march")
+    return open_or_exit(path, "march", "plot_march")
 
 
 def varies(f, name):

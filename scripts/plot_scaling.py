@@ -23,12 +23,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from tribeplot.frame import write  # noqa: E402
+from tribeplot.style import OI  # noqa: E402  (Okabe & Ito (2008), "Color Universal Design")
 
-# Okabe & Ito (2008), "Color Universal Design".
 STYLE = {
-    "openmp": {"color": "#0072B2", "marker": "o", "linestyle": "-", "label": "OpenMP"},
-    "tbb": {"color": "#E69F00", "marker": "s", "linestyle": "--", "label": "TBB"},
-    "serial": {"color": "#009E73", "marker": "^", "linestyle": ":", "label": "serial"},
+    "openmp": {"color": OI["blue"], "marker": "o", "linestyle": "-", "label": "OpenMP"},
+    "tbb": {"color": OI["orange"], "marker": "s", "linestyle": "--", "label": "TBB"},
+    "serial": {"color": OI["green"], "marker": "^", "linestyle": ":", "label": "serial"},
 }
 IDEAL = "#555555"
 
@@ -126,12 +127,8 @@ def main() -> int:
                   f"median of {doc.get('settings', {}).get('repeats', '?')} repeats (bars: min–max){load}"),
                  fontsize=9)
     fig.tight_layout()
-    d = os.path.dirname(out)
-    if d:
-        os.makedirs(d, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(f"{out}.{ext}", dpi=150 if ext == "png" else None)
-        print(f"plot_scaling: wrote {out}.{ext}")
+    for path in write(fig, os.path.dirname(out) or ".", os.path.basename(out), dpi=150):
+        print(f"plot_scaling: wrote {path}")
     return 0
 
 

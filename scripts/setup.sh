@@ -18,7 +18,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev
   libopenmpi-dev openmpi-bin
-  python3 python3-h5py python3-numpy python3-matplotlib
+  python3 python3-h5py python3-numpy python3-scipy python3-matplotlib
   python3-dev pybind11-dev python3-pybind11 python3-pandas python3-xarray python3-tqdm
   python3-pytest python3-nbclient python3-ipykernel
   r-base-core r-cran-hdf5r

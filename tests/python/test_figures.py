@@ -4,7 +4,8 @@
     /usr/bin/python3 tests/python/test_figures.py BUILD_DIR
 
 Runs BUILD_DIR/bin/tribe on the four experiments of experiments/ with 20 organizations
-per cell, draws their figures with scripts/figures.py, and checks that every expected
+per cell, draws their figures with scripts/figures.py (the paper figure, the verdicts and
+the column figure of queue_mean), and checks that every expected
 PNG and PDF exists, is non-empty and has the right signature; that a variant of an
 experiment under another name is recognized by its factors; and that files which are
 not complete tribe results are refused with exit status 2 and a one-line message:
@@ -25,11 +26,11 @@ from figure_checks import (PYTHON, ROOT, check, check_drawn, check_outputs, chec
 
 FIGURES = os.path.join(ROOT, "scripts", "figures.py")
 
-EXPERIMENTS = {  # experiment file -> figures it must produce
-    "claims": ["claims", "claims_verdicts"],
-    "three_qualities": ["three_qualities", "three_qualities_verdicts"],
-    "hero": ["hero", "hero_verdicts"],
-    "structure": ["structure", "structure_verdicts"],
+EXPERIMENTS = {  # experiment file -> figures it must produce (with --columns queue_mean)
+    "claims": ["claims", "claims_verdicts", "claims_queue_mean"],
+    "three_qualities": ["three_qualities", "three_qualities_verdicts", "three_qualities_queue_mean"],
+    "hero": ["hero", "hero_verdicts", "hero_queue_mean"],
+    "structure": ["structure", "structure_verdicts", "structure_queue_mean"],
 }
 
 
@@ -50,7 +51,8 @@ def main() -> int:
 
         print("drawing every figure in one command:")
         figdir = os.path.join(tmp, "figures")
-        r = run([PYTHON, FIGURES, *results.values(), "-o", figdir])
+        # one column figure per file (the column figures have their own test, test_column_figures.py)
+        r = run([PYTHON, FIGURES, *results.values(), "-o", figdir, "--columns", "queue_mean"])
         check_drawn(r, f"figures.py on {len(results)} result files")
         for exp in results:
             check_outputs(figdir, EXPERIMENTS[exp])
@@ -62,9 +64,22 @@ def main() -> int:
             with h5py.File(variant, "r+") as f:
                 f.attrs["experiment_name"] = "claims-variant"
             vdir = os.path.join(tmp, "variant")
-            r = run([PYTHON, FIGURES, variant, "-o", vdir])
+            r = run([PYTHON, FIGURES, variant, "-o", vdir, "--columns", "queue_mean"])
             check(r.returncode == 0, f"figures.py on the variant exits 0 (got {r.returncode})")
-            check_outputs(vdir, ["claims-variant", "claims-variant_verdicts"])
+            check_outputs(vdir, ["claims-variant", "claims-variant_verdicts", "claims-variant_queue_mean"])
+
+        if "claims" in results:
+            print("a column the claims figure uses is absent (the model's measures changed):")
+            gone = os.path.join(tmp, "no_leader_share.h5")
+            shutil.copyfile(results["claims"], gone)
+            with h5py.File(gone, "r+") as f:
+                del f["cells/stats/leader_share"], f["organizations/leader_share"]
+            gdir = os.path.join(tmp, "gone")
+            r = run([PYTHON, FIGURES, gone, "-o", gdir, "--columns", "queue_mean"])
+            check_drawn(r, "figures.py on a claims result without leader_share")
+            check("figures: note:" in r.stdout and "leader_share" in r.stdout,
+                  "the absent column is named in a printed note")
+            check_outputs(gdir, ["claims", "claims_verdicts", "claims_queue_mean"])
 
         print("refusing files that are not complete tribe results:")
         refdir = os.path.join(tmp, "refused")
