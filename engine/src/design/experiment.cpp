@@ -392,6 +392,23 @@ std::uint64_t Experiment::factorial_count() const {
   return c;
 }
 
+namespace {
+
+/// A string holding "\u0000" would be cut at the NUL by everything downstream (HDF5
+/// attributes, C strings): refused, naming the key.
+void reject_nul_in_strings(const toml::node& n, const std::string& key) {
+  if (const auto* s = n.as_string()) {
+    if (s->get().find('\0') != std::string::npos)
+      throw InputError(key + where(n) + ": a NUL character (\\u0000) is not allowed in a string");
+  } else if (const auto* t = n.as_table()) {
+    for (const auto& [k, v] : *t) reject_nul_in_strings(v, key.empty() ? std::string(k.str()) : key + "." + std::string(k.str()));
+  } else if (const auto* a = n.as_array()) {
+    for (std::size_t i = 0; i < a->size(); ++i) reject_nul_in_strings((*a)[i], key + "[" + std::to_string(i) + "]");
+  }
+}
+
+}  // namespace
+
 Experiment parse_experiment(std::string_view text, std::string source_path) {
   // A NUL byte would cut strings short (names, claims, the stored experiment text).
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
@@ -410,6 +427,7 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
                      std::to_string(b.column) + ": " + std::string(e.description()));
   }
   reject_unknown_keys(root, "", {"experiment", "parameters", "factors", "design", "report", "claims"});
+  reject_nul_in_strings(root, "");
 
   Experiment x;
   x.source_path = std::move(source_path);

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <fstream>
 #include <optional>
 #include <system_error>
 
@@ -128,9 +129,11 @@ std::string range_text(const BlockRange& r) {
   return "blocks [" + count(r.first) + ", " + count(r.end) + ")";
 }
 
-void discard(const JobOptions& o, const fs::path& p, const std::string& why) {
+void discard(const JobOptions& o, const fs::path& p, std::string why) {
   std::error_code ec;
   fs::remove(p, ec);
+  const std::string named = p.string() + ": ";
+  if (why.starts_with(named)) why.erase(0, named.size());
   note(o, "discarded " + p.string() + ": " + why + "; its blocks are computed again");
 }
 
@@ -274,6 +277,33 @@ exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const 
 
 JobResult run_job_local(const design::Experiment& x, const JobOptions& o);
 
+/// The memory this process may use: the cgroup's limit if it has one, else the machine's.
+double available_memory() {
+  double bytes = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  std::ifstream limit("/sys/fs/cgroup/memory.max");
+  std::string text;
+  if (limit >> text && !text.empty() && text.find_first_not_of("0123456789") == std::string::npos)
+    bytes = std::min(bytes, std::stod(text));
+  return bytes;
+}
+
+/// Refuses, before any work, a run whose organizations cannot fit in memory: each worker
+/// thread holds one organization at a time; three quarters of the memory are theirs.
+void check_memory(const design::RunPlan& plan, const JobOptions& o) {
+  const unsigned threads = o.run.backend == exec::Backend::Serial
+                               ? 1u
+                               : (o.run.threads ? o.run.threads : exec::hardware_threads());
+  const double per_worker = 0.75 * available_memory() / threads;
+  const auto& model = *plan.experiment().model;
+  for (const auto& cell : plan.cells()) {
+    try {
+      model.check_memory(cell.values, per_worker);
+    } catch (const InputError& e) {
+      throw InputError("cell " + std::to_string(cell.index) + " (" + cell.label(plan.experiment()) + "): " + e.what());
+    }
+  }
+}
+
 }  // namespace
 
 JobResult run_job(const design::Experiment& x, const JobOptions& o) {
@@ -288,6 +318,7 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
   const design::RunPlan plan(x, x.organizations_per_cell);
   const std::string other_failed =
       "rank " + std::to_string(world.rank()) + ": stopped because another rank failed (see its message)";
+  check_memory(plan, o);  // the same on every rank
   std::optional<OutputLock> lock;
   std::exception_ptr failure;
   if (world.rank() == 0) {
@@ -388,6 +419,7 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
     end = (o.shard->index + 1) * plan.block_count() / o.shard->count;
   }
   // Everything about the target is checked, and the output locked, before any work starts.
+  check_memory(plan, o);
   std::optional<OutputLock> lock;
   const auto kept = prepare(plan, o, first, end, lock);
 
