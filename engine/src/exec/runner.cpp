@@ -238,8 +238,7 @@ RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink&
 
   const std::uint64_t first = std::min(options.first_block, plan.block_count());
   const std::uint64_t end = std::min(options.end_block, plan.block_count());
-  std::uint64_t total = 0;
-  for (std::uint64_t b = first; b < end; ++b) total += plan.block(b).count;
+  const std::uint64_t total = plan.organizations_in(first, end);
 
   // Enough blocks per window that the barrier at its end costs little.
   const std::uint64_t window_blocks =

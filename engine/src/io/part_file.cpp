@@ -274,7 +274,7 @@ PartWriter::PartWriter(const SingleFile& target, const design::RunPlan& plan, st
     : plan_(plan), round_(0), rows_per_part_(rows_per_part) {
   h5::quiet_errors();
   std::uint64_t rows = 0;
-  for (std::uint64_t b = target.first_block; b < target.end_block; ++b) rows += plan.block(b).count;
+  rows = plan.organizations_in(target.first_block, target.end_block);
   single_ = std::make_unique<File>(target.path, plan, 0, target.first_block, target.end_block, rows, true);
 }
 

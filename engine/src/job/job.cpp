@@ -243,7 +243,7 @@ exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const 
   total.cells.resize(plan.cells().size());
   std::uint64_t todo_orgs = 0;
   for (const auto& t : todo)
-    for (std::uint64_t b = t.first; b < t.end; ++b) todo_orgs += plan.block(b).count;
+    todo_orgs += plan.organizations_in(t.first, t.end);
   io::PartWriter parts(parts_dir, plan, 0, o.rows_per_part);
   if (o.precision) {
     total = exec::run_to_precision(plan, o.run, parts, *o.precision, [&](std::uint64_t round) { parts.start_round(round); });
@@ -365,7 +365,7 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
     }
     world.barrier();
     for (const auto& s : share)
-      for (std::uint64_t b = s.first; b < s.end; ++b) r.total += plan.block(b).count;
+      r.total += plan.organizations_in(s.first, s.end);
     r.parts = parts_directory(o.output);
     const exec::RunResult result = compute(plan, mine, share, r);
     r.computed = result.organizations;
@@ -423,7 +423,7 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
   std::optional<OutputLock> lock;
   const auto kept = prepare(plan, o, first, end, lock);
 
-  for (std::uint64_t b = first; b < end; ++b) r.total += plan.block(b).count;
+  r.total = plan.organizations_in(first, end);
   note(o, x.name + ": " + count(plan.cells().size()) + " cells x " + count(plan.organizations_per_cell()) +
               " organizations = " + count(plan.total_organizations()) +
               (o.shard ? ", shard " + count(o.shard->index) + "/" + count(o.shard->count) + " (" + count(r.total) + ")" : "") +
@@ -431,7 +431,7 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
   const auto todo = missing_ranges(kept, first, end);
   std::uint64_t missing = 0;
   for (const auto& t : todo)
-    for (std::uint64_t b = t.first; b < t.end; ++b) missing += plan.block(b).count;
+    missing += plan.organizations_in(t.first, t.end);
   r.resumed_from = r.total - missing;
   if (r.resumed_from > 0)
     note(o, "resuming: " + count(r.resumed_from) + " of " + count(r.total) + " organizations are done in " +
