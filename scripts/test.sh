@@ -23,7 +23,7 @@ for stage in $stages; do
       cmake --preset asan >&2
       cmake --build --preset asan -j "$jobs" --target tribe tribe_tests >&2
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        ctest --preset asan -j "$jobs" -E 'python_figures|python_docking_figures|bench_smoke|JobMpi'
+        ctest --preset asan -j "$jobs" -E 'python_figures|python_docking_figures|bench_smoke|JobMpi|fault_injection'
       ;;
     tsan)
       cmake --preset tsan >&2

@@ -484,9 +484,18 @@ void for_each_block(const PartInfo& part, const design::RunPlan& plan,
     damaged(ctx, "/blocks/count adds up to " + std::to_string(total) + ", expected " + std::to_string(part.rows) +
                      " (the attribute rows)");
   h5::Handle orgs = h5::open_group(file.get(), "organizations", ctx);
-  for (const auto& c : specs)
+  for (const auto& c : specs) {
     if (!h5::exists(orgs.get(), c.name))
       damaged(ctx, "dataset /organizations/" + c.name + " of model column " + c.name + " is missing");
+    // Stored as its kind is (io/result_file.hpp): reals as floats, counts and 0/1 as integers.
+    h5::Handle ds(H5Dopen2(orgs.get(), c.name.c_str(), H5P_DEFAULT), H5Dclose);
+    h5::Handle type(ds ? H5Dget_type(ds.get()) : H5I_INVALID_HID, H5Tclose);
+    const H5T_class_t expected = H5Tget_class(storage_type(c.kind));
+    if (!type || H5Tget_class(type.get()) != expected)
+      damaged(ctx, "dataset /organizations/" + c.name + " does not hold " +
+                       (expected == H5T_FLOAT ? "floating-point numbers" : "integers") + " (column kind " +
+                       std::string(model::to_string(c.kind)) + ")");
+  }
   // Accumulators of every block.
   h5::Handle accg = h5::open_group(blocks.get(), "accumulators", ctx);
   std::vector<stats::Accumulator> acc(nb * columns);
