@@ -172,7 +172,7 @@ def mutate(src, dst, name, how):
             f[name] = np.concatenate([v, v[-1:] if len(v) else np.zeros(1, dtype=v.dtype)])
         elif how == "retype":
             if kind == "f":
-                f[name] = v.astype("i8")
+                f[name] = np.nan_to_num(v).astype("i8")
             elif kind in "iu":
                 f[name] = v.astype("f8")
             else:
@@ -194,13 +194,13 @@ MUTATIONS = ["short", "empty", "longer", "retype", "remove", "flip"]
 
 
 def plan_mutations(names):
-    """All mutations of every dataset; the per-column statistics (most of the file, all
-    alike) each get two, in rotation."""
+    """All mutations of every dataset; the per-column statistics and accumulators (most
+    of the file, all alike and checked by the same code) each get one, in rotation."""
     cases = []
     for i, name in enumerate(sorted(names)):
         hows = MUTATIONS
         if name.startswith("cells/stats/") or name.startswith("blocks/accumulators/"):
-            hows = [MUTATIONS[i % 6], MUTATIONS[(i + 3) % 6]]
+            hows = [MUTATIONS[i % 6]]
         cases += [(name, how) for how in hows]
     return cases
 
@@ -215,7 +215,7 @@ def result_case(work, ref_result, name, how, attribute=False):
         return None
     strict = not attribute and how in ("short", "empty", "longer")
     ok = True
-    for cmd in (["inspect", dmg], ["report", dmg], ["report", dmg, "-o", os.path.join(d, "rep.txt")]):
+    for cmd in (["inspect", dmg], ["report", dmg]):
         rc, out, err = tribe(cmd)
         if rc == 0 and not strict:
             if DENORMAL.search(out):
@@ -227,8 +227,7 @@ def result_case(work, ref_result, name, how, attribute=False):
             ok = False
             fail(case + " " + cmd[0], "a damaged file was accepted", out[-200:])
             continue
-        ok &= check_refusal(case + " " + cmd[0], rc, err,
-                            output=os.path.join(d, "rep.txt") if "-o" in cmd else None)
+        ok &= check_refusal(case + " " + cmd[0], rc, err)
     shutil.rmtree(d)
     return ok
 

@@ -235,8 +235,14 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t file_type, st
       H5Pset_shuffle(dcpl.get());
       H5Pset_deflate(dcpl.get(), 1);
     }
-    // Last in the pipeline: the checksum covers the bytes as stored.
-    if (storage.checksum) H5Pset_fletcher32(dcpl.get());
+    // Last in the pipeline: the checksum covers the bytes as stored. HDF5 refuses
+    // Fletcher-32 on variable-length strings; deflate's zlib stream carries an Adler-32
+    // checksum of its own, so a damaged chunk of strings fails to read just the same.
+    if (storage.checksum && H5Tis_variable_str(file_type) > 0) {
+      if (!compress) H5Pset_deflate(dcpl.get(), 1);
+    } else if (storage.checksum) {
+      H5Pset_fletcher32(dcpl.get());
+    }
     // A dataset filled a few rows at a time needs only its partly filled chunk cached:
     // room for two, whole chunks leaving first, so that written chunks do not pile up.
     H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 2 * chunk * H5Tget_size(file_type), 1.0);
@@ -247,7 +253,7 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t file_type, st
 
 void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
                    const void* data, std::uint64_t n, const std::string& ctx, bool compress) {
-  Handle ds = create_dataset(parent, name, file_type, n, ctx, Storage{compress});
+  Handle ds = create_dataset(parent, name, file_type, n, ctx, Storage{compress, true});
   if (n > 0)
     check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), ctx,
           "cannot write dataset " + name + " (disk full?)");
@@ -270,6 +276,7 @@ Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type,
   H5Pset_chunk(dcpl.get(), 1, &c);
   H5Pset_shuffle(dcpl.get());
   H5Pset_deflate(dcpl.get(), 1);
+  H5Pset_fletcher32(dcpl.get());
   return checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
                             H5P_DEFAULT),
                  H5Dclose, ctx, "cannot create dataset " + name);

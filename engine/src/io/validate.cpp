@@ -215,6 +215,12 @@ void validate_result(hid_t file, const std::string& ctx, bool complete) {
                         "engine_version", "git_sha1"})
     k.attribute("", s, Kind::Text);
   for (const char* s : {"seed", "organizations_per_cell", "block_size"}) k.attribute("", s, Kind::Integer);
+  // Provenance written at the end of a run: checked where present (readers print them).
+  for (const char* s : {"compiler", "build_flags", "created", "hostname", "rng_scheme", "backend", "command_line"})
+    if (h5::has_attribute(file, s)) k.attribute("", s, Kind::Text);
+  for (const char* s : {"threads", "common_random_numbers"})
+    if (h5::has_attribute(file, s)) k.attribute("", s, Kind::Integer);
+  if (h5::has_attribute(file, "wall_seconds")) k.attribute("", "wall_seconds", Kind::Real);
   const std::uint64_t cells = k.u64_attribute("cells");
 
   // /organizations: one row per organization in every column.

@@ -93,7 +93,7 @@ struct Storage {
 Handle create_dataset(hid_t parent, const std::string& name, hid_t file_type, std::uint64_t n,
                       const std::string& ctx, Storage storage = {});
 /// Writes a whole 1-D dataset of `mem_type` values stored as `file_type` (compressed if
-/// large and `compress`).
+/// large and `compress`; always checksummed, so that damaged bytes fail to read).
 void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
                    const void* data, std::uint64_t n, const std::string& ctx, bool compress = true);
 /// Writes n values (of `mem_type`) into rows [start, start + n) of a 1-D dataset.
@@ -101,7 +101,7 @@ void write_rows(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t s
                 const std::string& ctx);
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values,
                    const std::string& ctx);
-/// Creates an extendible, chunked, shuffled and deflated 1-D dataset of length 0.
+/// Creates an extendible, chunked, shuffled, deflated and checksummed 1-D dataset of length 0.
 Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type,
                          std::uint64_t chunk, const std::string& ctx);
 /// Grows an extendible dataset to `size` values (then write_rows fills the new rows).
