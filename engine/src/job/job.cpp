@@ -316,8 +316,8 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
   if (o.shard) throw InputError("--shard cannot be combined with an MPI run (the ranks are the shards)");
   if (o.precision) throw InputError("--ci-width is not supported in an MPI run; run it on one node");
   const design::RunPlan plan(x, x.organizations_per_cell);
-  const std::string other_failed =
-      "rank " + std::to_string(world.rank()) + ": stopped because another rank failed (see its message)";
+  // (main() puts "rank R: " before it)
+  const std::string other_failed = "stopped because another rank failed (see its message)";
   check_memory(plan, o);  // the same on every rank
   std::optional<OutputLock> lock;
   std::exception_ptr failure;
