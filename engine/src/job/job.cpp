@@ -299,7 +299,9 @@ void check_memory(const design::RunPlan& plan, const JobOptions& o) {
     try {
       model.check_memory(cell.values, per_worker);
     } catch (const InputError& e) {
-      throw InputError("cell " + std::to_string(cell.index) + " (" + cell.label(plan.experiment()) + "): " + e.what());
+      const std::string label = cell.label(plan.experiment());
+      throw InputError("cell " + std::to_string(cell.index) + " " +
+                       (label.starts_with("(") ? label : "(" + label + ")") + ": " + e.what());
     }
   }
 }

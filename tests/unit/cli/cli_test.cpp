@@ -290,11 +290,16 @@ TEST(CliFaults, InputLimitsAndCommandLineMistakesGiveOneLineAndExitTwo) {
     text.replace(text.find("\"small\""), 7, "\"a\\u0000b\"");
     write_file(dir / "nul.toml", text);
   }
+  // Allowed values whose lateral ties (agents^2 / 2 pairs in a flat organization) cannot fit.
+  write_file(dir / "huge.toml",
+             "[experiment]\nname = \"huge\"\nmodel = \"leadership\"\nseed = 1\norganizations_per_cell = 10\n"
+             "[parameters]\nagents = 100000\nstructure = \"flat\"\n");
   const std::string x = (dir / "x.toml").string(), out = (dir / "out.h5").string();
   struct Case {
     std::string args, expect;
   };
   const std::vector<Case> cases = {
+      {"run " + (dir / "huge.toml").string() + " -o " + out, "fits here"},
       {"run /dev/zero -o " + out, "not a regular file"},
       {"run " + dir.path().string() + " -o " + out, "is a directory"},
       {"run " + (dir / "nul.toml").string() + " -o " + out, "NUL"},
