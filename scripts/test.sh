@@ -23,18 +23,20 @@ for stage in $stages; do
       cmake --preset asan >&2
       cmake --build --preset asan -j "$jobs" --target tribe tribe_tests >&2
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        ctest --preset asan -j "$jobs" -E 'python_|bench_smoke|JobMpi'
+        ctest --preset asan -j "$jobs" -E 'python_|bench_smoke|JobMpi|fault_injection'
       ;;
     tsan)
       cmake --preset tsan >&2
       cmake --build --preset tsan -j "$jobs" --target tribe tribe_tests >&2
-      # The parallel runner, the job layer and the I/O under the thread sanitizer. Three
-      # job tests that check file validation only (merge refusals, foreign parts, the shard
-      # writer's memory bound) run the same threaded code as the others, and cost ~80 s
-      # here: they run in the release and ASan stages.
+      # The parallel runner, the job layer and the I/O under the thread sanitizer. Five
+      # job tests that check file validation, part repairs and the output lock (merge
+      # refusals, foreign parts, the shard writer's memory bound, resume repairs, a second
+      # run on one output) run the same threaded code as the others, and cost ~80 s
+      # here: they run in the release and ASan stages. The fault-injection suite (label
+      # `faults`) runs in the release stage only.
       TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/sanitizers/tsan.supp" \
         ctest --preset tsan -j "$jobs" -R 'Exec|Job\.|JobTest|Cli\.Backends|Io' \
-          -E 'JobTest\.(MergeRefuses|PartsOfAnotherRun|ShardFilesAreWritten)'
+          -E 'JobTest\.(MergeRefuses|PartsOfAnotherRun|ShardFilesAreWritten|ResumeRepairs|ASecondRun)'
       ;;
     fuzz)
       cmake --preset fuzz >&2

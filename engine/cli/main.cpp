@@ -2,8 +2,12 @@
 // this file parses arguments and turns errors into one clear line and an exit code.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cmath>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <cstdio>
 #include <filesystem>
@@ -34,14 +38,14 @@ extern "C" void on_signal(int) { g_stop.store(true); }
 struct RunArgs {
   std::string experiment;
   std::string output;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;  // checked by hand: CLI11 would wrap -1 around to 2^64-1
   std::optional<std::uint64_t> orgs_per_cell;
   std::string backend = "openmp";
   unsigned threads = 0;
   bool quiet = false;
   bool overwrite = false;
   std::optional<double> ci_width;
-  std::uint64_t max_orgs_per_cell = 10'000'000;
+  std::optional<std::uint64_t> max_orgs_per_cell;
   std::vector<std::string> ci_columns;
   bool resume = false;
   std::optional<std::string> shard;
@@ -77,18 +81,45 @@ void install_signal_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-int run_command(const RunArgs& a, const std::string& command_line, tribe::job::Collective* ranks) {
+/// --seed: digits only, at most 2^63-1 (as the experiment's seed key).
+std::uint64_t parse_seed(const std::string& text) {
+  const std::string allowed = "--seed " + text + " is not allowed: expected an integer in [0, 2^63-1]";
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
+    throw tribe::InputError(allowed);
+  const std::uint64_t v = std::stoull(text);
+  if (v > static_cast<std::uint64_t>(INT64_MAX)) throw tribe::InputError(allowed);
+  return v;
+}
+
+/// An output given as -o must name a file.
+void check_output_option(const CLI::App& cmd, const std::string& output) {
+  if (cmd.count("--output") > 0 && output.empty())
+    throw tribe::InputError("-o/--output is empty: expected the path of the file to write");
+}
+
+/// True when `output` is the same file as `input` (both existing).
+bool same_file(const std::filesystem::path& output, const std::filesystem::path& input) {
+  std::error_code ec;
+  return std::filesystem::equivalent(output, input, ec);
+}
+
+int run_command(const RunArgs& a, const CLI::App& cmd, const std::string& command_line,
+                tribe::job::Collective* ranks) {
   using namespace tribe;
+  check_output_option(cmd, a.output);
+  const std::optional<std::uint64_t> seed = a.seed ? std::optional(parse_seed(*a.seed)) : std::nullopt;
+  if (a.ci_width && !std::isfinite(*a.ci_width))
+    throw InputError("--ci-width " + std::to_string(*a.ci_width) + " is not allowed: expected a number in [1e-06, 0.5]");
+  if (a.max_orgs_per_cell && !a.ci_width)
+    throw InputError("--max-orgs-per-cell needs --ci-width (it caps the organizations a precision target adds)");
   design::Experiment x = design::load_experiment(a.experiment);
-  if (a.seed) {
-    if (*a.seed > static_cast<std::uint64_t>(INT64_MAX))
-      throw InputError("--seed " + std::to_string(*a.seed) + " is not allowed: expected an integer in [0, 2^63-1]");
-    x.seed = *a.seed;
-  }
+  if (seed) x.seed = *seed;
   if (a.orgs_per_cell) x.organizations_per_cell = *a.orgs_per_cell;
 
   job::JobOptions o;
   o.output = a.output.empty() ? std::filesystem::path(x.output) : std::filesystem::path(a.output);
+  if (same_file(o.output, a.experiment))
+    throw InputError("-o " + o.output.string() + " is the experiment file itself; write the result to another file");
   o.overwrite = a.overwrite;
   o.resume = a.resume;
   o.rows_per_part = a.rows_per_part;
@@ -100,11 +131,12 @@ int run_command(const RunArgs& a, const std::string& command_line, tribe::job::C
   o.run.stop = &g_stop;
   if (a.shard) o.shard = job::parse_shard(*a.shard);
   if (a.ci_width) {
-    if (a.max_orgs_per_cell < x.organizations_per_cell)
-      throw InputError("--max-orgs-per-cell " + std::to_string(a.max_orgs_per_cell) +
+    const std::uint64_t cap = a.max_orgs_per_cell.value_or(10'000'000);
+    if (cap < x.organizations_per_cell)
+      throw InputError("--max-orgs-per-cell " + std::to_string(cap) +
                        " is below the organizations per cell of the first round (" +
                        std::to_string(x.organizations_per_cell) + ")");
-    o.precision = exec::PrecisionTarget{*a.ci_width, a.max_orgs_per_cell, x.report.confidence, {}};
+    o.precision = exec::PrecisionTarget{*a.ci_width, cap, x.report.confidence, {}};
     const auto columns = x.model->columns();
     for (const auto& name : a.ci_columns) {
       const auto k = tribe::model::find_column(columns, name);
@@ -150,9 +182,17 @@ struct ReportArgs {
   std::string file;
   std::string format = "text";
   std::string output;
+  bool overwrite = false;
 };
 
-int report_command(const ReportArgs& a) {
+int report_command(const ReportArgs& a, const CLI::App& cmd) {
+  check_output_option(cmd, a.output);
+  if (!a.output.empty()) {
+    // Never the file it reports on; another existing file only when asked to.
+    if (same_file(a.output, a.file))
+      throw tribe::InputError("-o " + a.output + " is the result file being reported on; write the report to another file");
+    tribe::io::check_output_target(a.output, a.overwrite);
+  }
   tribe::io::ResultReader f(a.file);
   const auto format = a.format == "markdown" ? tribe::io::ReportFormat::Markdown : tribe::io::ReportFormat::Text;
   if (a.output.empty()) {
@@ -165,12 +205,17 @@ int report_command(const ReportArgs& a) {
   {
     std::ofstream out(tmp, std::ios::binary);
     out << text.str();
+    out.flush();
     if (!out) {
-      std::filesystem::remove(tmp);
-      throw tribe::EnvironmentError(a.output + ": cannot write report");
+      const int err = errno;
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      throw tribe::EnvironmentError(a.output + ": cannot write the report (" + std::strerror(err) + ")");
     }
   }
-  std::filesystem::rename(tmp, a.output);
+  std::error_code ec;
+  std::filesystem::rename(tmp, a.output, ec);
+  if (ec) throw tribe::EnvironmentError(a.output + ": cannot rename " + tmp + " (" + ec.message() + ")");
   return 0;
 }
 
@@ -183,6 +228,7 @@ int inspect_command(const InspectArgs& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tribe::io::h5::quiet_errors();  // every HDF5 failure is reported as one line of ours
   // Under mpirun/srun (and in a build with MPI) every rank runs this program.
   std::unique_ptr<tribe::job::Collective> ranks = tribe::job::world(argc, argv);
   std::string command_line;
@@ -243,6 +289,7 @@ int main(int argc, char** argv) {
   report_cmd->add_option("file", report.file, "Result file (HDF5)")->required();
   report_cmd->add_option("--format", report.format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
   report_cmd->add_option("-o,--output", report.output, "Write the report to this file instead of stdout");
+  report_cmd->add_flag("--overwrite", report.overwrite, "Replace an existing report file");
 
   MergeArgs merge;
   auto* merge_cmd = app.add_subcommand("merge", "Combine the shard files of a job array into one result file");
@@ -259,14 +306,24 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // The same convention as every other error: one line, exit 2.
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    std::fprintf(stderr, "tribe: error: %s (see tribe --help)\n", what.c_str());
+    return 2;
   }
 
   try {
-    if (*run_cmd) return run_command(run, command_line, ranks.get());
+    if (*run_cmd) return run_command(run, *run_cmd, command_line, ranks.get());
     if (*inspect_cmd) return inspect_command(inspect);
-    if (*report_cmd) return report_command(report);
+    if (*report_cmd) return report_command(report, *report_cmd);
     if (*models_cmd) {
       const auto format = models.format == "markdown" ? tribe::model::CatalogFormat::markdown
                                                       : tribe::model::CatalogFormat::text;
@@ -278,6 +335,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*merge_cmd) {
+      check_output_option(*merge_cmd, merge.output);
       std::vector<std::filesystem::path> shards(merge.shards.begin(), merge.shards.end());
       tribe::job::merge_shards(shards, merge.output, merge.overwrite, command_line);
       std::fprintf(stderr, "[tribe] merged %zu shards into %s\n", shards.size(), merge.output.c_str());

@@ -463,7 +463,32 @@ std::uint64_t Experiment::factorial_count() const {
   return c;
 }
 
+namespace {
+
+/// A string holding "\u0000" would be cut at the NUL by everything downstream (HDF5
+/// attributes, C strings): refused, naming the key.
+void reject_nul_in_strings(const toml::node& n, const std::string& key) {
+  if (const auto* s = n.as_string()) {
+    if (s->get().find('\0') != std::string::npos)
+      throw InputError(key + where(n) + ": a NUL character (\\u0000) is not allowed in a string");
+  } else if (const auto* t = n.as_table()) {
+    for (const auto& [k, v] : *t) reject_nul_in_strings(v, key.empty() ? std::string(k.str()) : key + "." + std::string(k.str()));
+  } else if (const auto* a = n.as_array()) {
+    for (std::size_t i = 0; i < a->size(); ++i) reject_nul_in_strings((*a)[i], key + "[" + std::to_string(i) + "]");
+  }
+}
+
+}  // namespace
+
 Experiment parse_experiment(std::string_view text, std::string source_path) {
+  // A NUL byte would cut strings short (names, claims, the stored experiment text).
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+    throw InputError("a NUL byte at line " + std::to_string(line) + " is not allowed in an experiment file");
+  }
+  if (text.size() > kMaxExperimentBytes)
+    throw InputError("the experiment text is " + std::to_string(text.size()) + " bytes; at most " +
+                     std::to_string(kMaxExperimentBytes) + " are allowed");
   toml::table root;
   try {
     root = toml::parse(text, source_path);
@@ -473,6 +498,7 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
                      std::to_string(b.column) + ": " + std::string(e.description()));
   }
   reject_unknown_keys(root, "", {"experiment", "parameters", "factors", "design", "report", "claims"});
+  reject_nul_in_strings(root, "");
 
   Experiment x;
   x.source_path = std::move(source_path);
@@ -544,13 +570,31 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
 }
 
 Experiment load_experiment(const std::filesystem::path& path) {
+  // Checked before a byte is read: a device (/dev/zero), a FIFO or a huge file would
+  // otherwise block or fill the memory.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status))
+    throw InputError(path.string() + ": cannot open experiment file (missing or unreadable)");
+  if (std::filesystem::is_directory(status))
+    throw InputError(path.string() + ": is a directory; expected an experiment file (TOML)");
+  if (!std::filesystem::is_regular_file(status))
+    throw InputError(path.string() + ": is not a regular file (a device, FIFO or socket); expected an experiment file (TOML)");
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || size > kMaxExperimentBytes)
+    throw InputError(path.string() + ": the experiment file is " + std::to_string(size) + " bytes; at most " +
+                     std::to_string(kMaxExperimentBytes) + " are allowed");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string() + ": cannot open experiment file (missing or unreadable)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  std::string text(kMaxExperimentBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) throw InputError(path.string() + ": cannot read experiment file");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxExperimentBytes)
+    throw InputError(path.string() + ": the experiment file grew past " + std::to_string(kMaxExperimentBytes) +
+                     " bytes while it was read");
   try {
-    return parse_experiment(ss.str(), path.string());
+    return parse_experiment(text, path.string());
   } catch (const InputError& e) {
     throw InputError(path.string() + ": " + e.what());
   }

@@ -56,8 +56,10 @@ struct Window {
 };
 
 /// Computes one block into its slot of the window, sequentially, with the given workspace.
+/// Returns early, leaving the block unfinished, once `stop` is set: a block of large
+/// organizations can take long, and a stop must take effect within a second.
 void compute_block(const design::RunPlan& plan, std::uint64_t b, Window& w,
-                   model::Workspace& ws, std::size_t columns) {
+                   model::Workspace& ws, std::size_t columns, const std::atomic<bool>* stop) {
   const design::Block blk = plan.block(b);
   const std::uint64_t slot = b - w.first_block;
   double* rows = w.rows.data() + slot * plan.block_size() * columns;
@@ -66,6 +68,7 @@ void compute_block(const design::RunPlan& plan, std::uint64_t b, Window& w,
   const design::Cell& cell = plan.cells()[blk.cell];
   model::OrgContext ctx{plan.experiment().seed, 0, plan.domain(blk.cell)};
   for (std::uint64_t i = 0; i < blk.count; ++i) {
+    if (stop && stop->load(std::memory_order_relaxed)) return;
     ctx.organization = blk.first + i;
     std::span<double> row(rows + i * columns, columns);
     cell.bound->simulate(ctx, ws, row);
@@ -77,8 +80,8 @@ void compute_block(const design::RunPlan& plan, std::uint64_t b, Window& w,
 /// The worker side: computes all blocks of a window with one backend.
 class Workers {
  public:
-  Workers(const design::RunPlan& plan, Backend backend, unsigned threads)
-      : plan_(plan), backend_(backend), threads_(threads), arena_(static_cast<int>(threads)),
+  Workers(const design::RunPlan& plan, Backend backend, unsigned threads, const std::atomic<bool>* stop)
+      : plan_(plan), backend_(backend), threads_(threads), stop_(stop), arena_(static_cast<int>(threads)),
         tbb_workspaces_([&plan] { return plan.experiment().model->make_workspace(); }) {
     const auto& model = *plan.experiment().model;
     const unsigned slots = backend == Backend::OpenMP ? threads : 1;
@@ -91,7 +94,7 @@ class Workers {
     switch (backend_) {
       case Backend::Serial:
         for (std::int64_t i = 0; i < n; ++i)
-          compute_block(plan_, w.first_block + i, w, *omp_workspaces_[0], columns);
+          compute_block(plan_, w.first_block + i, w, *omp_workspaces_[0], columns, stop_);
         break;
       case Backend::OpenMP: {
         // Dynamic schedule: blocks differ in cost (cells differ); results do not
@@ -99,7 +102,7 @@ class Workers {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
         for (std::int64_t i = 0; i < n; ++i)
           compute_block(plan_, w.first_block + i, w, *omp_workspaces_[omp_get_thread_num()],
-                        columns);
+                        columns, stop_);
         break;
       }
       case Backend::TBB:
@@ -108,7 +111,7 @@ class Workers {
                             [&](const tbb::blocked_range<std::int64_t>& r) {
                               auto& ws = tbb_workspaces_.local();
                               for (std::int64_t i = r.begin(); i != r.end(); ++i)
-                                compute_block(plan_, w.first_block + i, w, *ws, columns);
+                                compute_block(plan_, w.first_block + i, w, *ws, columns, stop_);
                             });
         });
         break;
@@ -119,6 +122,7 @@ class Workers {
   const design::RunPlan& plan_;
   Backend backend_;
   unsigned threads_;
+  const std::atomic<bool>* stop_;
   tbb::task_arena arena_;
   std::vector<std::unique_ptr<model::Workspace>> omp_workspaces_;
   tbb::enumerable_thread_specific<std::unique_ptr<model::Workspace>> tbb_workspaces_;
@@ -234,8 +238,7 @@ RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink&
 
   const std::uint64_t first = std::min(options.first_block, plan.block_count());
   const std::uint64_t end = std::min(options.end_block, plan.block_count());
-  std::uint64_t total = 0;
-  for (std::uint64_t b = first; b < end; ++b) total += plan.block(b).count;
+  const std::uint64_t total = plan.organizations_in(first, end);
 
   // Enough blocks per window that the barrier at its end costs little.
   const std::uint64_t window_blocks =
@@ -246,7 +249,7 @@ RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink&
     w.accumulators.resize(window_blocks * columns);
   }
 
-  Workers workers(plan, options.backend, threads);
+  Workers workers(plan, options.backend, threads, options.stop);
   std::uint64_t done = first;  // blocks computed and written
   {
     Writer writer(plan, sink, result.cells);
@@ -262,7 +265,13 @@ RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink&
       w.blocks = std::min(window_blocks, end - next);
       w.finished.store(0, std::memory_order_relaxed);
       workers.compute(w);
-      TRIBE_CHECK(w.finished.load(std::memory_order_acquire) == w.blocks, "a block of the window was not computed");
+      if (w.finished.load(std::memory_order_acquire) != w.blocks) {
+        // Stopped inside the window: its blocks are dropped (the finished ones are
+        // computed again by a resume), the windows before it are written.
+        TRIBE_CHECK(options.stop && options.stop->load(), "a block of the window was not computed");
+        result.stopped = true;
+        break;
+      }
       for (std::uint64_t b = 0; b < w.blocks; ++b) result.organizations += plan.block(next + b).count;
       next += w.blocks;
       writer.submit(&w);

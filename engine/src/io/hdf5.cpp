@@ -8,12 +8,49 @@
 namespace tribe::io::h5 {
 
 void quiet_errors() {
-  static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+  thread_local bool quiet = false;
+  if (quiet) return;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  quiet = true;
 }
 
+namespace {
+
+// The file drivers put the system's words into the stack's descriptions:
+// "... errno = 28, error message = 'No space left on device', ...".
+herr_t find_errno_text(unsigned, const H5E_error2_t* e, void* out) {
+  auto& text = *static_cast<std::string*>(out);
+  if (!text.empty() || !e->desc) return 0;
+  const std::string desc = e->desc;
+  const std::string key = "error message = '";
+  const auto at = desc.find(key);
+  if (at == std::string::npos) return 0;
+  const auto end = desc.find('\'', at + key.size());
+  if (end != std::string::npos) text = desc.substr(at + key.size(), end - at - key.size());
+  return 0;
+}
+
+}  // namespace
+
+std::string error_detail() {
+  std::string text;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_errno_text, &text);
+  return text.empty() ? std::string() : " (" + text + ")";
+}
+
+namespace {
+
+/// "<context>: <what>", with the system's reason when HDF5 recorded one.
+std::string failure(const std::string& context, std::string_view what) {
+  std::string text;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_errno_text, &text);
+  return context + ": " + std::string(what) + (text.empty() ? "" : ": " + text);
+}
+
+}  // namespace
+
 Handle checked(hid_t id, Handle::Closer closer, const std::string& context, std::string_view what) {
-  if (id < 0) throw EnvironmentError(context + ": " + std::string(what));
+  if (id < 0) throw EnvironmentError(failure(context, what));
   return Handle(id, closer);
 }
 
@@ -29,11 +66,11 @@ void close_checked(Handle& h, const std::string& context, std::string_view what)
     case H5I_ATTR: status = H5Aclose(id); break;
     default: status = H5Oclose(id); break;
   }
-  if (status < 0) throw EnvironmentError(context + ": " + std::string(what));
+  if (status < 0) throw EnvironmentError(failure(context, what));
 }
 
 void check(herr_t status, const std::string& context, std::string_view what) {
-  if (status < 0) throw EnvironmentError(context + ": " + std::string(what));
+  if (status < 0) throw EnvironmentError(failure(context, what));
 }
 
 Handle create_group(hid_t parent, const std::string& name, const std::string& ctx) {
@@ -119,6 +156,14 @@ void write_attribute(hid_t obj, const std::string& name, const std::vector<std::
 
 bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
 
+H5T_class_t attribute_class(hid_t obj, const std::string& name) {
+  if (H5Aexists(obj, name.c_str()) <= 0) return H5T_NO_CLASS;
+  Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
+  if (!attr) return H5T_NO_CLASS;
+  Handle type(H5Aget_type(attr.get()), H5Tclose);
+  return type ? H5Tget_class(type.get()) : H5T_NO_CLASS;
+}
+
 std::string read_string_attribute(hid_t obj, const std::string& name, const std::string& ctx) {
   auto v = read_strings_attribute(obj, name, ctx);
   if (v.size() != 1) throw EnvironmentError(ctx + ": attribute " + name + " is not a single string");
@@ -177,16 +222,27 @@ std::vector<std::uint32_t> read_u32s_attribute(hid_t obj, const std::string& nam
 }
 
 Handle create_dataset(hid_t parent, const std::string& name, hid_t file_type, std::uint64_t n,
-                      const std::string& ctx, bool compress, std::uint64_t max_chunk) {
+                      const std::string& ctx, Storage storage) {
   const hsize_t dims = n;
   Handle space = checked(H5Screate_simple(1, &dims, nullptr), H5Sclose, ctx, "cannot create dataspace");
   Handle dcpl = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
   Handle dapl = checked(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, ctx, "cannot create property list");
-  if (compress && n >= 4096) {
-    const hsize_t chunk = std::min<hsize_t>(n, max_chunk);
+  const bool compress = storage.compress && n >= 4096;
+  if ((compress || storage.checksum) && n > 0) {
+    const hsize_t chunk = std::min<hsize_t>(n, storage.max_chunk);
     H5Pset_chunk(dcpl.get(), 1, &chunk);
-    H5Pset_shuffle(dcpl.get());
-    H5Pset_deflate(dcpl.get(), 1);
+    if (compress) {
+      H5Pset_shuffle(dcpl.get());
+      H5Pset_deflate(dcpl.get(), 1);
+    }
+    // Last in the pipeline: the checksum covers the bytes as stored. HDF5 refuses
+    // Fletcher-32 on variable-length strings; deflate's zlib stream carries an Adler-32
+    // checksum of its own, so a damaged chunk of strings fails to read just the same.
+    if (storage.checksum && H5Tis_variable_str(file_type) > 0) {
+      if (!compress) H5Pset_deflate(dcpl.get(), 1);
+    } else if (storage.checksum) {
+      H5Pset_fletcher32(dcpl.get());
+    }
     // A dataset filled a few rows at a time needs only its partly filled chunk cached:
     // room for two, whole chunks leaving first, so that written chunks do not pile up.
     H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 2 * chunk * H5Tget_size(file_type), 1.0);
@@ -197,7 +253,7 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t file_type, st
 
 void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
                    const void* data, std::uint64_t n, const std::string& ctx, bool compress) {
-  Handle ds = create_dataset(parent, name, file_type, n, ctx, compress);
+  Handle ds = create_dataset(parent, name, file_type, n, ctx, Storage{compress, true});
   if (n > 0)
     check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), ctx,
           "cannot write dataset " + name + " (disk full?)");
@@ -220,6 +276,7 @@ Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type,
   H5Pset_chunk(dcpl.get(), 1, &c);
   H5Pset_shuffle(dcpl.get());
   H5Pset_deflate(dcpl.get(), 1);
+  H5Pset_fletcher32(dcpl.get());
   return checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
                             H5P_DEFAULT),
                  H5Dclose, ctx, "cannot create dataset " + name);
@@ -252,25 +309,25 @@ std::uint64_t length(hid_t dataset, const std::string& ctx) {
 }
 
 std::vector<double> read_doubles(hid_t parent, const std::string& name, const std::string& ctx) {
-  Handle ds = checked(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, ctx,
-                      "missing dataset " + name);
+  Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds) throw DamagedFileError(ctx + ": damaged file: dataset " + name + " is missing");
   std::vector<double> v(length(ds.get(), ctx + "/" + name));
-  if (!v.empty())
-    check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), ctx,
-          "cannot read dataset " + name + " (corrupt file?)");
+  if (!v.empty() && H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+    throw DamagedFileError(ctx + ": damaged file: dataset " + name +
+                           " cannot be read (corrupt data or checksum mismatch)" + error_detail());
   return v;
 }
 
 std::vector<std::string> read_strings(hid_t parent, const std::string& name, const std::string& ctx) {
-  Handle ds = checked(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, ctx,
-                      "missing dataset " + name);
+  Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds) throw DamagedFileError(ctx + ": damaged file: dataset " + name + " is missing");
   Handle t = utf8_string_type(ctx);
   Handle space = checked(H5Dget_space(ds.get()), H5Sclose, ctx, "cannot get dataspace");
   std::vector<char*> ptrs(length(ds.get(), ctx), nullptr);
   std::vector<std::string> out;
   if (ptrs.empty()) return out;
-  check(H5Dread(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), ctx,
-        "cannot read dataset " + name);
+  if (H5Dread(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
+    throw DamagedFileError(ctx + ": damaged file: dataset " + name + " cannot be read (corrupt data)");
   for (char* p : ptrs) out.emplace_back(p ? p : "");
   H5Dvlen_reclaim(t.get(), space.get(), H5P_DEFAULT, ptrs.data());
   return out;

@@ -11,6 +11,7 @@
 
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
+#include "tribe/io/validate.hpp"
 
 namespace tribe::io {
 namespace fs = std::filesystem;
@@ -103,6 +104,7 @@ double field(const stats::Accumulator& a, std::size_t f) {
 PartWriter::File::File(fs::path path, const design::RunPlan& plan, std::uint64_t round, std::uint64_t first_block,
                        std::uint64_t end_block, std::uint64_t rows, bool compress)
     : path_(std::move(path)), ctx_(path_.string()), first_block_(first_block), end_block_(end_block), rows_(rows) {
+  h5::quiet_errors();  // the writer thread
   columns_ = plan.experiment().model->columns();
   tmp_ = path_;
   tmp_ += ".tmp";
@@ -139,21 +141,25 @@ void PartWriter::File::create(const design::RunPlan& plan, std::uint64_t round, 
 
   // Parts of a running job are temporary: stored uncompressed (cheap for the writer
   // thread, which shares the cores with the workers); a shard, which is kept, is compressed.
+  // Every dataset is checksummed (Fletcher-32 per chunk): a part damaged on disk fails to
+  // read, and a resume recomputes its blocks instead of using wrong values.
+  const h5::Storage rows_storage{compress, true};
   orgs_ = h5::create_group(root, "organizations", ctx_);
-  row_ds_.push_back(h5::create_dataset(orgs_.get(), "cell", storage_type(model::ColumnKind::Count), rows_, ctx_, compress));
-  row_ds_.push_back(h5::create_dataset(orgs_.get(), "organization", H5T_STD_U64LE, rows_, ctx_, compress));
+  row_ds_.push_back(h5::create_dataset(orgs_.get(), "cell", storage_type(model::ColumnKind::Count), rows_, ctx_, rows_storage));
+  row_ds_.push_back(h5::create_dataset(orgs_.get(), "organization", H5T_STD_U64LE, rows_, ctx_, rows_storage));
   for (const auto& c : columns_)
-    row_ds_.push_back(h5::create_dataset(orgs_.get(), c.name, storage_type(c.kind), rows_, ctx_, compress));
+    row_ds_.push_back(h5::create_dataset(orgs_.get(), c.name, storage_type(c.kind), rows_, ctx_, rows_storage));
+  const h5::Storage block_storage{true, true, kBlockChunk};
 
   const std::uint64_t nb = end_block_ - first_block_;
   blocks_ = h5::create_group(root, "blocks", ctx_);
   for (const char* name : kBlockFields)
-    block_ds_.push_back(h5::create_dataset(blocks_.get(), name, H5T_STD_U64LE, nb, ctx_, true, kBlockChunk));
+    block_ds_.push_back(h5::create_dataset(blocks_.get(), name, H5T_STD_U64LE, nb, ctx_, block_storage));
   acc_ = h5::create_group(blocks_.get(), "accumulators", ctx_);
   for (const auto& c : columns_) {
     h5::Handle g = h5::create_group(acc_.get(), c.name, ctx_);
     for (const char* name : kAccFields)
-      acc_ds_.push_back(h5::create_dataset(g.get(), name, H5T_IEEE_F64LE, nb, ctx_, true, kBlockChunk));
+      acc_ds_.push_back(h5::create_dataset(g.get(), name, H5T_IEEE_F64LE, nb, ctx_, block_storage));
   }
 }
 
@@ -176,6 +182,7 @@ void PartWriter::File::discard() noexcept {
 void PartWriter::File::write(const std::vector<Buffered>& blocks, const std::vector<double>& rows,
                              const std::vector<stats::Accumulator>& acc) {
   TRIBE_CHECK(!finished_, "blocks reach a part file already finished");
+  h5::quiet_errors();  // the writer thread
   if (blocks.empty()) return;
   TRIBE_CHECK(blocks.front().index == first_block_ + blocks_done_ && blocks.back().index < end_block_,
               "blocks reach a part out of order");
@@ -267,7 +274,7 @@ PartWriter::PartWriter(const SingleFile& target, const design::RunPlan& plan, st
     : plan_(plan), round_(0), rows_per_part_(rows_per_part) {
   h5::quiet_errors();
   std::uint64_t rows = 0;
-  for (std::uint64_t b = target.first_block; b < target.end_block; ++b) rows += plan.block(b).count;
+  rows = plan.organizations_in(target.first_block, target.end_block);
   single_ = std::make_unique<File>(target.path, plan, 0, target.first_block, target.end_block, rows, true);
 }
 
@@ -311,16 +318,21 @@ PartInfo read_part_info(const fs::path& path) {
   const std::string ctx = path.string();
   std::error_code ec;
   if (!fs::exists(path, ec)) throw EnvironmentError(ctx + ": no such file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw EnvironmentError(ctx + ": not an HDF5 file (or truncated/corrupt)");
-  h5::Handle f = h5::checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, ctx,
-                             "cannot open HDF5 file (truncated or corrupt?)");
+  if (!fs::is_regular_file(path, ec)) throw InputError(ctx + ": not a regular file, not a part or shard file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw DamagedFileError(ctx + ": not an HDF5 file (or truncated/corrupt)");
+  h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!f) throw DamagedFileError(ctx + ": cannot open HDF5 file (truncated or corrupt?)" + h5::error_detail());
   const hid_t root = f.get();
-  if (!h5::has_attribute(root, "filetype") || h5::read_string_attribute(root, "filetype", ctx) != kPartFiletype)
-    throw EnvironmentError(ctx + ": not a tribe part or shard file (no filetype = \"tribe-part\" attribute)");
+  if (h5::attribute_class(root, "filetype") != H5T_STRING ||
+      h5::read_string_attribute(root, "filetype", ctx) != kPartFiletype)
+    throw DamagedFileError(ctx + ": not a tribe part or shard file (no filetype = \"tribe-part\" attribute)");
+  if (h5::attribute_class(root, "format_version") != H5T_INTEGER)
+    damaged(ctx, "attribute format_version of the root is missing or not integers");
   const auto v = h5::read_u32s_attribute(root, "format_version", ctx);
   if (v.size() != 2 || v[0] != version::kResultFormat[0])
-    throw EnvironmentError(ctx + ": part format version " + (v.empty() ? std::string("?") : std::to_string(v[0])) +
-                           ".x is not supported (this tribe reads " + std::to_string(version::kResultFormat[0]) + ".x)");
+    throw InputError(ctx + ": part format version " + (v.empty() ? std::string("?") : std::to_string(v[0])) +
+                     ".x is not supported (this tribe reads " + std::to_string(version::kResultFormat[0]) + ".x)");
+  validate_part_header(root, ctx);
   PartInfo p;
   p.path = path;
   p.round = h5::read_u64_attribute(root, "round", ctx);
@@ -335,10 +347,15 @@ PartInfo read_part_info(const fs::path& path) {
   p.engine_version = h5::read_string_attribute(root, "engine_version", ctx);
   p.model = h5::read_string_attribute(root, "model", ctx);
   p.model_version = h5::read_string_attribute(root, "model_version", ctx);
+  if (p.end_block <= p.first_block)
+    damaged(ctx, "attributes first_block = " + std::to_string(p.first_block) + " and end_block = " +
+                     std::to_string(p.end_block) + " hold no blocks");
+  validate_part_layout(root, ctx, p.rows, p.end_block - p.first_block);
   return p;
 }
 
-std::vector<PartInfo> list_parts(const fs::path& directory, bool remove_temporaries) {
+std::vector<PartInfo> list_parts(const fs::path& directory, bool remove_temporaries,
+                                 std::vector<DamagedPart>* damaged_parts) {
   std::vector<PartInfo> parts;
   std::error_code ec;
   if (!fs::is_directory(directory, ec)) return parts;
@@ -348,7 +365,16 @@ std::vector<PartInfo> list_parts(const fs::path& directory, bool remove_temporar
       if (remove_temporaries) fs::remove(e.path(), ec);  // an interrupted write: its blocks are recomputed
       continue;
     }
-    if (name.starts_with("part-") && name.ends_with(".h5")) parts.push_back(read_part_info(e.path()));
+    if (!name.starts_with("part-") || !name.ends_with(".h5")) continue;
+    if (!damaged_parts) {
+      parts.push_back(read_part_info(e.path()));
+      continue;
+    }
+    try {
+      parts.push_back(read_part_info(e.path()));
+    } catch (const InputError& err) {
+      damaged_parts->push_back({e.path(), err.what()});
+    }
   }
   std::sort(parts.begin(), parts.end(), [](const PartInfo& a, const PartInfo& b) {
     return a.round != b.round ? a.round < b.round : a.first_block < b.first_block;
@@ -415,28 +441,74 @@ std::uint64_t completed_prefix(const std::vector<PartInfo>& parts, std::uint64_t
   return next;
 }
 
-void for_each_block(const PartInfo& part, std::size_t columns, const std::function<void(const exec::BlockRows&)>& f) {
+void for_each_block(const PartInfo& part, const design::RunPlan& plan,
+                    const std::function<void(const exec::BlockRows&)>& f) {
+  h5::quiet_errors();
   const std::string ctx = part.path.string();
-  h5::Handle file = h5::checked(H5Fopen(part.path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, ctx,
-                                "cannot open part file (truncated or corrupt?)");
+  const auto specs = plan.experiment().model->columns();
+  const std::size_t columns = specs.size();
+  h5::Handle file(H5Fopen(part.path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file) throw DamagedFileError(ctx + ": cannot open part file (truncated or corrupt?)" + h5::error_detail());
+  // The layout was validated against the header when the part was listed: read, then
+  // check the values that address the plan.
+  validate_part_layout(file.get(), ctx, part.rows, part.end_block - part.first_block);
   h5::Handle blocks = h5::open_group(file.get(), "blocks", ctx);
-  const auto index = h5::read_doubles(blocks.get(), "index", ctx);
-  const auto cell = h5::read_doubles(blocks.get(), "cell", ctx);
-  const auto first = h5::read_doubles(blocks.get(), "first", ctx);
-  const auto count = h5::read_doubles(blocks.get(), "count", ctx);
+  const auto index = h5::read_doubles(blocks.get(), "index", ctx + ": /blocks");
+  const auto cell = h5::read_doubles(blocks.get(), "cell", ctx + ": /blocks");
+  const auto first = h5::read_doubles(blocks.get(), "first", ctx + ": /blocks");
+  const auto count = h5::read_doubles(blocks.get(), "count", ctx + ": /blocks");
   const std::size_t nb = index.size();
+  std::uint64_t total = 0;
+  for (std::size_t k = 0; k < nb; ++k) {
+    const std::uint64_t b = part.first_block + k;
+    bool fits = index[k] == static_cast<double>(b);
+    if (fits && part.round == 0) {
+      // Round 0 follows the plan; later rounds (precision targets) have plans of their own.
+      fits = b < plan.block_count();
+      if (fits) {
+        const design::Block blk = plan.block(b);
+        fits = cell[k] == static_cast<double>(blk.cell) && first[k] == static_cast<double>(blk.first) &&
+               count[k] == static_cast<double>(blk.count);
+      }
+    } else if (fits) {
+      fits = cell[k] >= 0 && cell[k] < static_cast<double>(plan.cells().size()) && count[k] >= 1 &&
+             count[k] <= static_cast<double>(plan.block_size()) && first[k] >= 0;
+    }
+    if (!fits)
+      damaged(ctx, "/blocks row " + std::to_string(k) + " (index " + std::to_string(index[k]) + ", cell " +
+                       std::to_string(cell[k]) + ", first " + std::to_string(first[k]) + ", count " +
+                       std::to_string(count[k]) + ") is not block " + std::to_string(b) + " of the plan");
+    total += static_cast<std::uint64_t>(count[k]);
+  }
+  if (total != part.rows)
+    damaged(ctx, "/blocks/count adds up to " + std::to_string(total) + ", expected " + std::to_string(part.rows) +
+                     " (the attribute rows)");
   h5::Handle orgs = h5::open_group(file.get(), "organizations", ctx);
-  const auto names = h5::list(orgs.get(), ctx);  // cell, organization, then the model's columns
-  if (names.size() != columns + 2) throw EnvironmentError(ctx + ": part has another set of columns than the model");
+  for (const auto& c : specs) {
+    if (!h5::exists(orgs.get(), c.name))
+      damaged(ctx, "dataset /organizations/" + c.name + " of model column " + c.name + " is missing");
+    // Stored as its kind is (io/result_file.hpp): reals as floats, counts and 0/1 as integers.
+    h5::Handle ds(H5Dopen2(orgs.get(), c.name.c_str(), H5P_DEFAULT), H5Dclose);
+    h5::Handle type(ds ? H5Dget_type(ds.get()) : H5I_INVALID_HID, H5Tclose);
+    const H5T_class_t expected = H5Tget_class(storage_type(c.kind));
+    if (!type || H5Tget_class(type.get()) != expected)
+      damaged(ctx, "dataset /organizations/" + c.name + " does not hold " +
+                       (expected == H5T_FLOAT ? "floating-point numbers" : "integers") + " (column kind " +
+                       std::string(model::to_string(c.kind)) + ")");
+  }
   // Accumulators of every block.
   h5::Handle accg = h5::open_group(blocks.get(), "accumulators", ctx);
   std::vector<stats::Accumulator> acc(nb * columns);
   for (std::size_t c = 0; c < columns; ++c) {
-    h5::Handle g = h5::open_group(accg.get(), names[c + 2], ctx);
+    h5::Handle g = h5::open_group(accg.get(), specs[c].name, ctx);
     std::vector<std::vector<double>> fields;
-    for (const char* fname : kAccFields) fields.push_back(h5::read_doubles(g.get(), fname, ctx));
+    for (const char* fname : kAccFields)
+      fields.push_back(h5::read_doubles(g.get(), fname, ctx + ": /blocks/accumulators/" + specs[c].name));
     for (std::size_t b = 0; b < nb; ++b) {
       auto& a = acc[b * columns + c];
+      if (!(fields[0][b] >= 0 && fields[1][b] >= 0 && fields[0][b] + fields[1][b] == count[b]))
+        damaged(ctx, "/blocks/accumulators/" + specs[c].name + " of block " + std::to_string(part.first_block + b) +
+                         " does not count the block's " + std::to_string(count[b]) + " organizations");
       a.n = static_cast<std::uint64_t>(fields[0][b]);
       a.missing = static_cast<std::uint64_t>(fields[1][b]);
       a.mean = fields[2][b];
@@ -449,8 +521,8 @@ void for_each_block(const PartInfo& part, std::size_t columns, const std::functi
   // Rows, read a window of blocks at a time.
   std::vector<h5::Handle> ds;
   for (std::size_t c = 0; c < columns; ++c)
-    ds.push_back(h5::checked(H5Dopen2(orgs.get(), names[c + 2].c_str(), H5P_DEFAULT), H5Dclose, ctx,
-                             "missing dataset " + names[c + 2]));
+    ds.push_back(h5::checked(H5Dopen2(orgs.get(), specs[c].name.c_str(), H5P_DEFAULT), H5Dclose, ctx,
+                             "missing dataset " + specs[c].name));
   std::uint64_t row = 0;
   std::size_t b = 0;
   std::vector<double> col, rows;
@@ -465,8 +537,8 @@ void for_each_block(const PartInfo& part, std::size_t columns, const std::functi
       h5::Handle fs = h5::checked(H5Dget_space(ds[c].get()), H5Sclose, ctx, "cannot get dataspace");
       h5::check(H5Sselect_hyperslab(fs.get(), H5S_SELECT_SET, &start, nullptr, &cnt, nullptr), ctx, "cannot select rows");
       h5::Handle ms = h5::checked(H5Screate_simple(1, &cnt, nullptr), H5Sclose, ctx, "cannot create dataspace");
-      h5::check(H5Dread(ds[c].get(), H5T_NATIVE_DOUBLE, ms.get(), fs.get(), H5P_DEFAULT, col.data()), ctx,
-                "cannot read rows (truncated or corrupt part?)");
+      if (H5Dread(ds[c].get(), H5T_NATIVE_DOUBLE, ms.get(), fs.get(), H5P_DEFAULT, col.data()) < 0)
+        damaged(ctx, "dataset /organizations/" + specs[c].name + " cannot be read (corrupt data or checksum mismatch)");
       for (std::uint64_t r = 0; r < n; ++r) rows[r * columns + c] = col[r];
     }
     std::uint64_t offset = 0;
@@ -483,6 +555,10 @@ void for_each_block(const PartInfo& part, std::size_t columns, const std::functi
   }
 }
 
+void verify_part(const PartInfo& part, const design::RunPlan& plan) {
+  for_each_block(part, plan, [](const exec::BlockRows&) {});
+}
+
 void assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan, const fs::path& target, bool overwrite,
               const RunInfo& info) {
   const std::size_t columns = plan.experiment().model->columns().size();
@@ -492,7 +568,7 @@ void assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan, c
   for (auto& c : result.cells) c.columns.resize(columns);
   for (const auto& p : parts) {
     check_belongs(p, plan);
-    for_each_block(p, columns, [&](const exec::BlockRows& rows) {
+    for_each_block(p, plan, [&](const exec::BlockRows& rows) {
       // The same ordered reduction as a single uninterrupted run: block by block.
       auto& cell = result.cells.at(rows.block.cell).columns;
       for (std::size_t c = 0; c < columns; ++c) cell[c].merge(rows.accumulators[c]);

@@ -1,8 +1,18 @@
 #include "tribe/job/job.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <optional>
 #include <system_error>
 
 #include "tribe/core/error.hpp"
@@ -47,73 +57,350 @@ std::string count(std::uint64_t v) { return std::to_string(v); }
 
 }  // namespace
 
+// ---------------------------------------------------------------------------------------------
+// The lock on an output.
+
 namespace {
 
+std::string this_host() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown-host";
+  return name;
+}
+
+}  // namespace
+
+OutputLock::OutputLock(const fs::path& output) : path_(output) {
+  path_ += ".lock";
+  // flock() is held for the life of the process and released by the kernel when the
+  // process dies, however it dies: a lock file whose flock is free is stale.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    const int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+      throw EnvironmentError(path_.string() + ": cannot create the lock file of the output (" +
+                             std::strerror(errno) + ")");
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      char buf[512] = {};
+      const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+      ::close(fd);
+      if (err != EWOULDBLOCK)
+        throw EnvironmentError(path_.string() + ": cannot lock the output (" + std::strerror(err) + ")");
+      std::string holder = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("another process");
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+      throw InputError(output.string() + " is being written by another tribe run (" + holder +
+                       "); wait for it to finish or stop it (lock file " + path_.string() + ")");
+    }
+    // The file may have been removed (released) between open and flock: then lock again.
+    struct stat held {}, named {};
+    if (::fstat(fd, &held) != 0 || ::stat(path_.c_str(), &named) != 0 || held.st_ino != named.st_ino ||
+        held.st_dev != named.st_dev) {
+      ::close(fd);
+      continue;
+    }
+    const std::string owner = "host " + this_host() + ", PID " + std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, owner.data(), owner.size(), 0) != static_cast<ssize_t>(owner.size())) {
+      const int err = errno;
+      ::unlink(path_.c_str());
+      ::close(fd);
+      throw EnvironmentError(path_.string() + ": cannot write the lock file of the output (" + std::strerror(err) + ")");
+    }
+    fd_ = fd;
+    return;
+  }
+  throw EnvironmentError(path_.string() + ": cannot lock the output (the lock file keeps changing)");
+}
+
+OutputLock::~OutputLock() {
+  if (fd_ < 0) return;
+  ::unlink(path_.c_str());  // before the flock is released: a waiter then finds no file or a new one
+  ::close(fd_);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+struct BlockRange {
+  std::uint64_t first = 0, end = 0;
+};
+
+std::string range_text(const BlockRange& r) {
+  return "blocks [" + count(r.first) + ", " + count(r.end) + ")";
+}
+
+void discard(const JobOptions& o, const fs::path& p, std::string why) {
+  std::error_code ec;
+  fs::remove(p, ec);
+  const std::string named = p.string() + ": ";
+  if (why.starts_with(named)) why.erase(0, named.size());
+  note(o, "discarded " + p.string() + ": " + why + "; its blocks are computed again");
+}
+
+/// Brings the parts directory of a run into a state a resume can continue from: damaged
+/// parts (unreadable, failing their checksums, not matching the plan) and parts that
+/// overlap a part kept before them are removed, each with a note; parts of another run
+/// are an InputError (they are not ours to remove). Returns the round-0 parts kept, which
+/// tile no block twice, within [first, end).
+std::vector<io::PartInfo> repair_parts(const fs::path& dir, const design::RunPlan& plan, std::uint64_t first,
+                                       std::uint64_t end, const JobOptions& o) {
+  std::vector<io::DamagedPart> damaged;
+  auto parts = io::list_parts(dir, true, &damaged);
+  for (const auto& d : damaged) discard(o, d.path, d.reason);
+  for (const auto& p : parts) {
+    try {
+      io::check_belongs(p, plan);
+    } catch (const InputError& e) {
+      throw InputError(dir.string() + " holds parts of another run (" + e.what() +
+                       "); remove it or pass --overwrite to start afresh");
+    }
+  }
+  if (!parts.empty() && o.precision)
+    throw InputError(dir.string() + " holds parts of an interrupted run, and a run with --ci-width cannot be "
+                     "resumed; pass --overwrite to start afresh");
+  std::sort(parts.begin(), parts.end(), [](const io::PartInfo& a, const io::PartInfo& b) {
+    if (a.round != b.round) return a.round < b.round;
+    return a.first_block != b.first_block ? a.first_block < b.first_block : a.end_block > b.end_block;
+  });
+  std::vector<io::PartInfo> kept;
+  std::uint64_t next = first;
+  for (const auto& p : parts) {
+    if (p.round != 0) {
+      discard(o, p.path, "it holds a later round of a precision target, which cannot be resumed");
+      continue;
+    }
+    if (p.first_block < first || p.end_block > end) {
+      discard(o, p.path, range_text({p.first_block, p.end_block}) + " reach outside the blocks of this run, " +
+                             range_text({first, end}));
+      continue;
+    }
+    if (p.first_block < next) {
+      discard(o, p.path, range_text({p.first_block, p.end_block}) + " overlap " + kept.back().path.filename().string());
+      continue;
+    }
+    try {
+      io::verify_part(p, plan);  // every checksum, every block against the plan
+    } catch (const DamagedFileError& e) {
+      discard(o, p.path, e.what());
+      continue;
+    }
+    kept.push_back(p);
+    next = p.end_block;
+  }
+  return kept;
+}
+
+/// The ranges of [first, end) that no kept part holds, in block order.
+std::vector<BlockRange> missing_ranges(const std::vector<io::PartInfo>& kept, std::uint64_t first, std::uint64_t end) {
+  std::vector<BlockRange> todo;
+  std::uint64_t next = first;
+  for (const auto& p : kept) {
+    if (p.round != 0 || p.end_block <= first || p.first_block >= end) continue;
+    if (p.first_block > next) todo.push_back({next, p.first_block});
+    next = std::max(next, p.end_block);
+  }
+  if (next < end) todo.push_back({next, end});
+  return todo;
+}
+
+/// Removes a parts directory left beside a complete result (a crash after the final
+/// rename, before the clean-up).
+void remove_stale_parts(const fs::path& output, const JobOptions& o) {
+  std::error_code ec;
+  const fs::path dir = parts_directory(output);
+  if (!fs::exists(output, ec) || !fs::is_directory(dir, ec)) return;
+  try {
+    io::ResultReader complete(output);  // a complete, valid result
+  } catch (const std::exception&) {
+    return;
+  }
+  fs::remove_all(dir, ec);
+  note(o, "removed " + dir.string() + ", left over beside the complete " + output.string());
+}
+
+/// Everything a run needs before it computes, done by one process: the target checked,
+/// the output locked, parts cleared (--overwrite) or repaired. Returns the kept parts.
+std::vector<io::PartInfo> prepare(const design::RunPlan& plan, const JobOptions& o, std::uint64_t first,
+                                  std::uint64_t end, std::optional<OutputLock>& lock) {
+  const fs::path parts_dir = parts_directory(o.output);
+  io::check_output_target(o.output, true);  // the directory; the file itself once locked
+  lock.emplace(o.output);
+  remove_stale_parts(o.output, o);
+  io::check_output_target(o.output, o.overwrite);
+  std::error_code ec;
+  if (o.overwrite) fs::remove_all(parts_dir, ec);
+  auto kept = repair_parts(parts_dir, plan, first, end, o);
+  if (o.resume && kept.empty())
+    throw InputError("--resume: nothing to resume (" + parts_dir.string() + " holds no usable parts)");
+  return kept;
+}
+
+/// Computes the blocks of `todo` into parts. Returns the run's result (stopped when interrupted).
+exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const std::vector<BlockRange>& todo,
+                        JobResult& r) {
+  const fs::path parts_dir = parts_directory(o.output);
+  exec::RunResult total;
+  total.cells.resize(plan.cells().size());
+  std::uint64_t todo_orgs = 0;
+  for (const auto& t : todo)
+    todo_orgs += plan.organizations_in(t.first, t.end);
+  io::PartWriter parts(parts_dir, plan, 0, o.rows_per_part);
+  if (o.precision) {
+    total = exec::run_to_precision(plan, o.run, parts, *o.precision, [&](std::uint64_t round) { parts.start_round(round); });
+  } else {
+    double elapsed = 0.0;
+    for (const auto& t : todo) {
+      exec::RunOptions run = o.run;
+      run.first_block = t.first;
+      run.end_block = t.end;
+      const std::uint64_t before = total.organizations;
+      if (o.run.on_progress)
+        run.on_progress = [&, before](const exec::Progress& p) {
+          o.run.on_progress({before + p.done, todo_orgs, elapsed + p.elapsed_seconds});
+        };
+      const exec::RunResult part = exec::run(plan, run, parts);
+      parts.flush();  // the next range starts a part of its own
+      total.organizations += part.organizations;
+      elapsed += part.wall_seconds;
+      total.wall_seconds = elapsed;
+      total.threads = part.threads;
+      if (part.stopped) {
+        total.stopped = true;
+        break;
+      }
+    }
+  }
+  parts.flush();
+  r.peak_buffered_rows = parts.peak_buffered_rows();
+  return total;
+}
+
 JobResult run_job_local(const design::Experiment& x, const JobOptions& o);
+
+/// The memory this process may use: the cgroup's limit if it has one, else the machine's.
+double available_memory() {
+  double bytes = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  std::ifstream limit("/sys/fs/cgroup/memory.max");
+  std::string text;
+  if (limit >> text && !text.empty() && text.find_first_not_of("0123456789") == std::string::npos)
+    bytes = std::min(bytes, std::stod(text));
+  return bytes;
+}
+
+/// Refuses, before any work, a run whose organizations cannot fit in memory: each worker
+/// thread holds one organization at a time; three quarters of the memory are theirs.
+void check_memory(const design::RunPlan& plan, const JobOptions& o) {
+  const unsigned threads = o.run.backend == exec::Backend::Serial
+                               ? 1u
+                               : (o.run.threads ? o.run.threads : exec::hardware_threads());
+  const double per_worker = 0.75 * available_memory() / threads;
+  const auto& model = *plan.experiment().model;
+  for (const auto& cell : plan.cells()) {
+    try {
+      model.check_memory(cell.values, per_worker);
+    } catch (const InputError& e) {
+      const std::string label = cell.label(plan.experiment());
+      throw InputError("cell " + std::to_string(cell.index) + " " +
+                       (label.starts_with("(") ? label : "(" + label + ")") + ": " + e.what());
+    }
+  }
+}
 
 }  // namespace
 
 JobResult run_job(const design::Experiment& x, const JobOptions& o) {
   if (!o.ranks || o.ranks->size() == 1) return run_job_local(x, o);
-  // Several ranks: every rank checks and computes its slice (a shard without its own
-  // output), all agree that every slice is done, then rank 0 assembles from the parts.
+  // Several ranks: rank 0 checks the target, locks it and repairs the parts; every rank
+  // then takes its share of the blocks no part holds; all agree that every share is done,
+  // then rank 0 assembles. Every step ends with a collective vote, so that a rank that
+  // fails never leaves the others waiting: they stop too, each with a line.
   Collective& world = *o.ranks;
   if (o.shard) throw InputError("--shard cannot be combined with an MPI run (the ranks are the shards)");
   if (o.precision) throw InputError("--ci-width is not supported in an MPI run; run it on one node");
-  JobOptions mine = o;
-  mine.shard = Shard{static_cast<std::uint64_t>(world.rank()), static_cast<std::uint64_t>(world.size())};
-  mine.assemble = false;
-  if (world.rank() != 0) mine.note = {};
-  // Rank 0 prepares (and with --overwrite clears) the target; the others wait for it.
-  bool ready = true;
-  std::string setup_error;
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  // (main() puts "rank R: " before it)
+  const std::string other_failed = "stopped because another rank failed (see its message)";
+  check_memory(plan, o);  // the same on every rank
+  std::optional<OutputLock> lock;
+  std::exception_ptr failure;
   if (world.rank() == 0) {
     try {
-      io::check_output_target(o.output, o.overwrite);
-      std::error_code ec;
-      if (o.overwrite) fs::remove_all(parts_directory(o.output), ec);
-      io::list_parts(parts_directory(o.output), true);  // clears temporaries of a crashed attempt
-    } catch (const std::exception& e) {
-      ready = false;
-      setup_error = e.what();
+      prepare(plan, o, 0, plan.block_count(), lock);
+    } catch (...) {
+      failure = std::current_exception();
     }
   }
-  if (!world.all(ready)) {
-    if (!ready) throw EnvironmentError(setup_error);
-    JobResult failed;
-    failed.stopped = true;
-    return failed;
+  if (!world.all(!failure)) {
+    if (failure) std::rethrow_exception(failure);
+    throw InputError(other_failed);
   }
-  mine.overwrite = false;
-  mine.check_target = false;
-  JobResult r;
-  bool ok = true;
-  std::string error;
+  // Every rank reads the same repaired directory before any rank writes into it.
+  std::vector<io::PartInfo> kept;
   try {
-    r = run_job_local(x, mine);
-  } catch (const std::exception& e) {
-    ok = false;
-    error = e.what();
+    kept = io::list_parts(parts_directory(o.output), false);
+  } catch (...) {
+    failure = std::current_exception();
   }
-  const bool everyone = world.all(ok && !r.stopped);
-  if (!ok) throw InputError(error);
+  if (!world.all(!failure)) {
+    if (failure) std::rethrow_exception(failure);
+    throw InputError(other_failed);
+  }
+  JobOptions mine = o;
+  mine.assemble = false;
+  mine.check_target = false;
+  mine.overwrite = false;
+  if (world.rank() != 0) mine.note = {};
+  JobResult r;
+  try {
+    // This rank's share: an equal slice of the missing blocks.
+    const auto missing = missing_ranges(kept, 0, plan.block_count());
+    std::uint64_t total_missing = 0;
+    for (const auto& m : missing) total_missing += m.end - m.first;
+    const auto rank = static_cast<std::uint64_t>(world.rank()), size = static_cast<std::uint64_t>(world.size());
+    const std::uint64_t from = rank * total_missing / size, to = (rank + 1) * total_missing / size;
+    std::vector<BlockRange> share;
+    std::uint64_t seen = 0;
+    for (const auto& m : missing) {
+      const std::uint64_t a = std::max(from, seen), b = std::min(to, seen + (m.end - m.first));
+      if (a < b) share.push_back({m.first + (a - seen), m.first + (b - seen)});
+      seen += m.end - m.first;
+    }
+    world.barrier();
+    for (const auto& s : share)
+      r.total += plan.organizations_in(s.first, s.end);
+    r.parts = parts_directory(o.output);
+    const exec::RunResult result = compute(plan, mine, share, r);
+    r.computed = result.organizations;
+    r.seconds = result.wall_seconds;
+    r.threads = result.threads;
+    r.stopped = result.stopped;
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  const bool everyone = world.all(!failure && !r.stopped);
+  if (failure) std::rethrow_exception(failure);
   if (!everyone) {
     r.stopped = true;  // another rank failed or was interrupted: parts are kept
     return r;
   }
   if (world.rank() == 0) {
-    const design::RunPlan plan(x, x.organizations_per_cell);
-    auto all = io::list_parts(parts_directory(o.output));
-    io::check_coverage(all, plan);
-    io::assemble(all, plan, o.output, o.overwrite,
-                 io::RunInfo{o.command_line, std::string(exec::to_string(o.run.backend)) + " x " +
-                                                 std::to_string(world.size()) + " MPI ranks",
-                             r.threads, r.seconds});
-    std::error_code ec;
-    fs::remove_all(parts_directory(o.output), ec);
-    r.complete = true;
+    try {
+      auto all = io::list_parts(parts_directory(o.output));
+      io::check_coverage(all, plan);
+      io::assemble(all, plan, o.output, o.overwrite,
+                   io::RunInfo{o.command_line, std::string(exec::to_string(o.run.backend)) + " x " +
+                                                   std::to_string(world.size()) + " MPI ranks",
+                               r.threads, r.seconds});
+      std::error_code ec;
+      fs::remove_all(parts_directory(o.output), ec);
+    } catch (...) {
+      failure = std::current_exception();
+    }
   }
-  world.barrier();
+  if (!world.all(!failure)) {
+    if (failure) std::rethrow_exception(failure);
+    throw InputError(other_failed);
+  }
   r.complete = true;
   return r;
 }
@@ -125,58 +412,35 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
   const fs::path parts_dir = parts_directory(o.output);
   JobResult r;
   r.parts = parts_dir;
-
-  // Everything about the target is checked before any work starts.
-  if (o.check_target) io::check_output_target(o.output, o.overwrite);
   if (o.shard && o.precision)
     throw InputError("--shard and --ci-width cannot be combined: a precision target decides over all cells at once");
-  std::error_code ec;
-  if (o.overwrite) fs::remove_all(parts_dir, ec);
-  auto existing = io::list_parts(parts_dir, o.assemble);
-  for (const auto& p : existing) {
-    try {
-      io::check_belongs(p, plan);
-    } catch (const InputError& e) {
-      throw InputError(parts_dir.string() + " holds parts of another run (" + e.what() +
-                       "); remove it or pass --overwrite to start afresh");
-    }
-  }
-  if (o.resume && existing.empty())
-    throw InputError("--resume: nothing to resume (" + parts_dir.string() + " holds no parts)");
-  if (!existing.empty() && o.precision)
-    throw InputError(parts_dir.string() + " holds parts of an interrupted run, and a run with --ci-width cannot be "
-                     "resumed; pass --overwrite to start afresh");
 
   std::uint64_t first = 0, end = plan.block_count();
   if (o.shard) {
     first = o.shard->index * plan.block_count() / o.shard->count;
     end = (o.shard->index + 1) * plan.block_count() / o.shard->count;
   }
-  for (std::uint64_t b = first; b < end; ++b) r.total += plan.block(b).count;
+  // Everything about the target is checked, and the output locked, before any work starts.
+  check_memory(plan, o);
+  std::optional<OutputLock> lock;
+  const auto kept = prepare(plan, o, first, end, lock);
+
+  r.total = plan.organizations_in(first, end);
   note(o, x.name + ": " + count(plan.cells().size()) + " cells x " + count(plan.organizations_per_cell()) +
               " organizations = " + count(plan.total_organizations()) +
               (o.shard ? ", shard " + count(o.shard->index) + "/" + count(o.shard->count) + " (" + count(r.total) + ")" : "") +
               ", backend " + std::string(exec::to_string(o.run.backend)));
-  const std::uint64_t resume_at = std::min(io::completed_prefix(existing, first), end);
-  for (std::uint64_t b = first; b < resume_at; ++b) r.resumed_from += plan.block(b).count;
+  const auto todo = missing_ranges(kept, first, end);
+  std::uint64_t missing = 0;
+  for (const auto& t : todo)
+    missing += plan.organizations_in(t.first, t.end);
+  r.resumed_from = r.total - missing;
   if (r.resumed_from > 0)
     note(o, "resuming: " + count(r.resumed_from) + " of " + count(r.total) + " organizations are done in " +
                 parts_dir.string());
 
   // Compute what is missing, writing parts as blocks finish.
-  exec::RunOptions run = o.run;
-  run.first_block = resume_at;
-  run.end_block = end;
-  exec::RunResult result;
-  {
-    io::PartWriter parts(parts_dir, plan, 0, o.rows_per_part);
-    if (o.precision)
-      result = exec::run_to_precision(plan, run, parts, *o.precision, [&](std::uint64_t round) { parts.start_round(round); });
-    else if (resume_at < end)
-      result = exec::run(plan, run, parts);
-    parts.flush();
-    r.peak_buffered_rows = parts.peak_buffered_rows();
-  }  // its buffers are freed before the assembly
+  const exec::RunResult result = compute(plan, o, todo, r);
   r.computed = result.organizations;
   r.seconds = result.wall_seconds;
   r.threads = result.threads;
@@ -186,18 +450,17 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
     return r;
   }
 
-  if (!o.assemble) return r;  // a rank of a multi-process run: rank 0 assembles
   // Assemble: a shard into its one part file, a whole run into the result file.
   auto all = io::list_parts(parts_dir);
   io::RunInfo info{o.command_line, std::string(exec::to_string(o.run.backend)), r.threads, r.seconds};
+  std::error_code ec;
   if (o.shard) {
     // Streamed, a part's worth of rows at a time, into the file (under a temporary name
     // until it is complete; it then replaces any file --overwrite allowed to replace).
     io::PartWriter single(io::PartWriter::SingleFile{o.output, first, end}, plan, o.rows_per_part);
-    const std::size_t columns = x.model->columns().size();
     for (const auto& p : all)
       if (p.round == 0 && p.first_block >= first && p.end_block <= end)
-        io::for_each_block(p, columns, [&](const exec::BlockRows& rows) { single.consume(rows); });
+        io::for_each_block(p, plan, [&](const exec::BlockRows& rows) { single.consume(rows); });
     single.finish();
     r.peak_buffered_rows = std::max(r.peak_buffered_rows, single.peak_buffered_rows());
   } else {
@@ -220,6 +483,12 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
 void merge_shards(const std::vector<fs::path>& shards, const fs::path& output, bool overwrite,
                   const std::string& command_line) {
   if (shards.empty()) throw InputError("tribe merge: no shard files given");
+  io::check_output_target(output, true);  // the directory; the file itself once locked
+  const OutputLock lock(output);
+  std::error_code ec;
+  for (const auto& s : shards)
+    if (fs::equivalent(s, output, ec))
+      throw InputError("-o " + output.string() + " is one of the shards to merge; write the result to another file");
   io::check_output_target(output, overwrite);
   std::vector<io::PartInfo> parts;
   for (const auto& s : shards) parts.push_back(io::read_part_info(s));

@@ -48,7 +48,7 @@ TEST(IoPartFile, SingleFileIsStreamedAndHoldsWhatOnePartOfAllItsBlocksHolds) {
   {
     io::PartWriter single(io::PartWriter::SingleFile{path, first, end}, plan, rows_per_part);
     EXPECT_TRUE(fs::exists(temporary_of(path)));
-    io::for_each_block(parts[0], x.model->columns().size(),
+    io::for_each_block(parts[0], plan,
                        [&](const exec::BlockRows& r) { single.consume(r); });
     EXPECT_FALSE(fs::exists(path));  // visible only once finished
     single.finish();

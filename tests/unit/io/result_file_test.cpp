@@ -128,7 +128,7 @@ TEST(IoResultFile, ReaderRefusesWhatIsNotACompleteResult) {
   test::TempDir dir;
   EXPECT_THROW(io::ResultReader(dir / "none.h5"), EnvironmentError);
   test::write_file(dir / "text.h5", "this is not HDF5");
-  EXPECT_THROW(io::ResultReader(dir / "text.h5"), EnvironmentError);
+  EXPECT_THROW(io::ResultReader(dir / "text.h5"), DamagedFileError);
 
   // A real HDF5 file from another tool.
   const hid_t f = H5Fcreate((dir / "other.h5").c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -136,7 +136,7 @@ TEST(IoResultFile, ReaderRefusesWhatIsNotACompleteResult) {
   try {
     io::ResultReader r(dir / "other.h5");
     ADD_FAILURE();
-  } catch (const EnvironmentError& e) {
+  } catch (const DamagedFileError& e) {
     EXPECT_NE(std::string(e.what()).find("not a tribe result file"), std::string::npos);
   }
 
@@ -150,7 +150,7 @@ TEST(IoResultFile, ReaderRefusesWhatIsNotACompleteResult) {
   try {
     io::ResultReader r(dir / "partial.h5");
     ADD_FAILURE();
-  } catch (const EnvironmentError& e) {
+  } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("incomplete"), std::string::npos);
   }
   io::ResultReader partial(dir / "partial.h5", true);

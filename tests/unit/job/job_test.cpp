@@ -9,13 +9,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <random>
 #include <thread>
 
 #include "../support/test_support.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
+#include "tribe/core/error.hpp"
+#include "tribe/io/part_file.hpp"
 #include "tribe/job/job.hpp"
 
 extern char** environ;
@@ -219,6 +223,81 @@ TEST_F(JobTest, PartsOfAnotherRunAreNotMixedIn) {
   EXPECT_NE(other.exit_code, 0);
   EXPECT_NE(other.output.find("holds parts of another run"), std::string::npos) << other.output;
   EXPECT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --seed 99 --overwrite -o " + out).exit_code, 0);
+}
+
+}  // namespace
+
+namespace {
+
+/// Copies a shard file into a parts directory under the name a part of its blocks has.
+std::filesystem::path shard_as_part(const std::filesystem::path& shard, const std::filesystem::path& parts) {
+  const auto info = tribe::io::read_part_info(shard);
+  char name[80];
+  std::snprintf(name, sizeof name, "part-0-%012llu-%012llu.h5", static_cast<unsigned long long>(info.first_block),
+                static_cast<unsigned long long>(info.end_block));
+  std::filesystem::create_directories(parts);
+  std::filesystem::copy_file(shard, parts / name, std::filesystem::copy_options::overwrite_existing);
+  return parts / name;
+}
+
+// Parts that do not tile the plan (one missing, one overlapping another, one truncated)
+// are repaired by the resume: the bad ones discarded with a line each, exactly the
+// missing blocks computed, and the result is that of an uninterrupted run.
+TEST_F(JobTest, ResumeRepairsPartsThatDoNotTileThePlan) {
+  const std::string k = (dir / "k.toml").string();
+  std::vector<std::filesystem::path> quarters, thirds;
+  for (int i = 0; i < 4; ++i) {
+    quarters.push_back(dir / ("q" + std::to_string(i) + ".h5"));
+    ASSERT_EQ(run_tribe("run " + k + " -q --shard " + std::to_string(i) + "/4 -o " + quarters.back().string()).exit_code, 0);
+  }
+  thirds.push_back(dir / "t1.h5");
+  ASSERT_EQ(run_tribe("run " + k + " -q --shard 1/3 -o " + thirds.back().string()).exit_code, 0);
+  const std::string out = (dir / "out.h5").string();
+  const auto parts = dir / "out.h5.parts";
+  shard_as_part(quarters[0], parts);  // quarter 1 is missing
+  shard_as_part(thirds[0], parts);    // overlaps quarters 1 and 2
+  shard_as_part(quarters[2], parts);
+  const auto truncated = shard_as_part(quarters[3], parts);
+  std::filesystem::resize_file(truncated, std::filesystem::file_size(truncated) / 2);
+
+  const auto r = run_tribe("run " + k + " -o " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("discarded " + truncated.string()), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("overlap"), std::string::npos) << r.output;
+  EXPECT_TRUE(all_datasets(out) == reference);
+  EXPECT_FALSE(std::filesystem::exists(parts));
+  EXPECT_FALSE(std::filesystem::exists(out + ".lock"));
+}
+
+// Two runs on one output: the second refuses at once with one line naming the first.
+TEST_F(JobTest, ASecondRunOnTheSameOutputRefusesAtOnce) {
+  const std::string out = (dir / "out.h5").string();
+  const pid_t first = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
+                                   "--rows-per-part", "200"});
+  wait_for_parts(out, 1);
+  if (std::filesystem::exists(out)) GTEST_SKIP() << "the first run finished before the second started";
+  const auto second = run_tribe("run " + (dir / "k.toml").string() + " -q -o " + out);
+  EXPECT_EQ(second.exit_code, 2);
+  EXPECT_EQ(std::count(second.output.begin(), second.output.end(), '\n'), 1) << second.output;
+  EXPECT_NE(second.output.find("is being written by another tribe run (host "), std::string::npos) << second.output;
+  EXPECT_EQ(wait_exit(first), 0);
+  EXPECT_TRUE(all_datasets(out) == reference);
+  EXPECT_FALSE(std::filesystem::exists(out + ".lock"));
+}
+
+TEST(JobLock, HeldOnceReleasedOnExitAndStaleLocksAreTakenOver) {
+  TempDir dir;
+  const auto out = dir / "x.h5";
+  {
+    tribe::job::OutputLock lock(out);
+    EXPECT_TRUE(std::filesystem::exists(dir / "x.h5.lock"));
+    EXPECT_THROW(tribe::job::OutputLock again(out), tribe::InputError);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.h5.lock"));
+  // A lock file nobody holds (its process crashed): taken over.
+  write_file(dir / "x.h5.lock", "host elsewhere, PID 1\n");
+  tribe::job::OutputLock taken(out);
+  EXPECT_TRUE(std::filesystem::exists(dir / "x.h5.lock"));
 }
 
 }  // namespace

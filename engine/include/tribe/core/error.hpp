@@ -1,7 +1,8 @@
 #pragma once
 // Three tiers of errors (see docs/ and ARCHITECTURE.md):
 //  1. a broken internal invariant  -> TRIBE_CHECK aborts with file and line;
-//  2. bad user input                -> InputError (names the key, the value, what is allowed);
+//  2. bad user input                -> InputError (names the key, the value, what is allowed),
+//                                      DamagedFileError for a damaged tribe file;
 //  3. a fault of the environment    -> EnvironmentError (names the path and the problem).
 // The CLI turns 2 and 3 into one clear line on stderr and a non-zero exit.
 #include <stdexcept>
@@ -12,6 +13,14 @@ namespace tribe {
 class InputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+/// A tribe file (result, part, shard) whose datasets are not what its header and each
+/// other say: missing, of another type or length, unreadable (checksum) or out of range.
+/// Bad input like any other (exit 2): the message names the file and the dataset.
+class DamagedFileError : public InputError {
+ public:
+  using InputError::InputError;
 };
 
 class EnvironmentError : public std::runtime_error {

@@ -78,6 +78,8 @@ struct Experiment {
 inline constexpr std::uint64_t kMaxOrganizationsPerCell = 1'000'000'000'000ULL;
 inline constexpr std::uint64_t kMaxCells = 1'000'000;
 inline constexpr std::uint64_t kMaxPoints = 1'000'000;
+/// The largest experiment file read (a few MiB: experiments are a few KiB of TOML).
+inline constexpr std::uint64_t kMaxExperimentBytes = 4ull << 20;
 
 /// Parses and validates an experiment. `source_path` is used in messages only.
 /// Throws InputError with one clear line.

@@ -71,6 +71,12 @@ class RunPlan {
   std::uint64_t block_size() const { return block_size_; }
   std::uint64_t block_count() const { return block_start_.back(); }
   Block block(std::uint64_t b) const;
+  /// Organizations in blocks [first, end), in O(log segments): a plan may have billions
+  /// of blocks, too many to visit one by one.
+  std::uint64_t organizations_in(std::uint64_t first, std::uint64_t end) const {
+    const auto row = [&](std::uint64_t b) { return b >= block_count() ? total_ : block(b).global; };
+    return first >= end ? 0 : row(end) - row(first);
+  }
 
   /// The random-number domain of a cell: 0 when organizations are shared across
   /// cells (common random numbers), else a distinct value per cell.

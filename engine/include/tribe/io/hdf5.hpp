@@ -11,8 +11,14 @@
 
 namespace tribe::io::h5 {
 
-/// Silences HDF5's own error printing (we report errors ourselves). Idempotent.
+/// Silences HDF5's own error printing (we report errors ourselves) for the calling thread:
+/// a thread-safe HDF5 keeps one error stack per thread, so every thread that calls HDF5
+/// calls this first (cheap after the first time). Idempotent.
 void quiet_errors();
+
+/// What the operating system said about the last HDF5 failure of this thread, as
+/// " (No space left on device)", taken from the HDF5 error stack; "" when it names no errno.
+std::string error_detail();
 
 class Handle {
  public:
@@ -66,6 +72,8 @@ void write_attribute(hid_t obj, const std::string& name, const std::vector<std::
 void write_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& value,
                      const std::string& ctx);
 bool has_attribute(hid_t obj, const std::string& name);
+/// The type class of an attribute (H5T_NO_CLASS when missing or unreadable).
+H5T_class_t attribute_class(hid_t obj, const std::string& name);
 std::string read_string_attribute(hid_t obj, const std::string& name, const std::string& ctx);
 std::vector<std::string> read_strings_attribute(hid_t obj, const std::string& name, const std::string& ctx);
 std::uint64_t read_u64_attribute(hid_t obj, const std::string& name, const std::string& ctx);
@@ -73,12 +81,19 @@ double read_double_attribute(hid_t obj, const std::string& name, const std::stri
 std::vector<std::uint32_t> read_u32s_attribute(hid_t obj, const std::string& name, const std::string& ctx);
 
 // One-dimensional datasets.
-/// Creates a 1-D dataset of n values stored as `file_type`: when `compress` and n >= 4096,
-/// chunked (min(n, max_chunk) values), shuffled and deflated; contiguous otherwise.
+/// How a dataset is stored: compressed (shuffled and deflated, when n >= 4096) and/or
+/// checksummed (HDF5's Fletcher-32 filter on every chunk: a damaged chunk fails to read).
+/// Either needs chunks (min(n, max_chunk) values); a dataset with neither is contiguous.
+struct Storage {
+  bool compress = true;
+  bool checksum = false;
+  std::uint64_t max_chunk = 65536;
+};
+/// Creates a 1-D dataset of n values stored as `file_type`.
 Handle create_dataset(hid_t parent, const std::string& name, hid_t file_type, std::uint64_t n,
-                      const std::string& ctx, bool compress = true, std::uint64_t max_chunk = 65536);
+                      const std::string& ctx, Storage storage = {});
 /// Writes a whole 1-D dataset of `mem_type` values stored as `file_type` (compressed if
-/// large and `compress`).
+/// large and `compress`; always checksummed, so that damaged bytes fail to read).
 void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
                    const void* data, std::uint64_t n, const std::string& ctx, bool compress = true);
 /// Writes n values (of `mem_type`) into rows [start, start + n) of a 1-D dataset.
@@ -86,13 +101,14 @@ void write_rows(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t s
                 const std::string& ctx);
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values,
                    const std::string& ctx);
-/// Creates an extendible, chunked, shuffled and deflated 1-D dataset of length 0.
+/// Creates an extendible, chunked, shuffled, deflated and checksummed 1-D dataset of length 0.
 Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type,
                          std::uint64_t chunk, const std::string& ctx);
 /// Grows an extendible dataset to `size` values (then write_rows fills the new rows).
 void extend(hid_t dataset, std::uint64_t size, const std::string& ctx);
 std::uint64_t length(hid_t dataset, const std::string& ctx);
-/// Reads a whole 1-D numeric dataset converted to double.
+/// Reads a whole 1-D numeric dataset converted to double. A dataset that is missing or
+/// cannot be read (a damaged chunk) is a DamagedFileError.
 std::vector<double> read_doubles(hid_t parent, const std::string& name, const std::string& ctx);
 std::vector<std::string> read_strings(hid_t parent, const std::string& name, const std::string& ctx);
 /// Names of the links in a group, in creation order where tracked (else by name).

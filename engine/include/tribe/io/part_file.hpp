@@ -96,13 +96,22 @@ void close_file_checked(h5::Handle& file, const std::filesystem::path& path, con
 /// fsync; throws EnvironmentError on a data error (EIO, ENOSPC, ...).
 void sync_path(const std::filesystem::path& p);
 
-/// Reads and checks the header of a part file (filetype, format version).
+/// Reads and checks the header of a part file (filetype, format version) and validates
+/// its layout against it (io/validate.hpp): a damaged part is a DamagedFileError.
 PartInfo read_part_info(const std::filesystem::path& path);
+
+/// A part file that could not be used, and why.
+struct DamagedPart {
+  std::filesystem::path path;
+  std::string reason;
+};
 
 /// The parts of a run directory, sorted by (round, first block). Leftover temporary
 /// files of an interrupted write are removed when `remove_temporaries` (never while
 /// other processes may be writing into the directory). A missing directory gives no parts.
-std::vector<PartInfo> list_parts(const std::filesystem::path& directory, bool remove_temporaries = true);
+/// A part that is damaged throws, or, given `damaged`, is listed there instead.
+std::vector<PartInfo> list_parts(const std::filesystem::path& directory, bool remove_temporaries = true,
+                                 std::vector<DamagedPart>* damaged = nullptr);
 
 /// Throws InputError naming the part and the field when a part does not belong to
 /// the run of `plan` (another experiment, seed, size, engine or model version).
@@ -112,9 +121,15 @@ void check_belongs(const PartInfo& part, const design::RunPlan& plan);
 /// a missing range or an overlap is an InputError naming the blocks and the files.
 void check_coverage(const std::vector<PartInfo>& parts, const design::RunPlan& plan);
 
-/// Calls `f` for every block of a part, in order, with its rows and accumulators.
-void for_each_block(const PartInfo& part, std::size_t columns,
+/// Calls `f` for every block of a part, in order, with its rows and accumulators. Every
+/// value is read through its checksum and the blocks are checked against `plan`: a
+/// damaged part is a DamagedFileError naming the dataset.
+void for_each_block(const PartInfo& part, const design::RunPlan& plan,
                     const std::function<void(const exec::BlockRows&)>& f);
+
+/// Reads a whole part (every checksum, every block against the plan) without using it:
+/// throws DamagedFileError when for_each_block would.
+void verify_part(const PartInfo& part, const design::RunPlan& plan);
 
 /// The number of leading blocks of round 0 that the parts hold contiguously from `first`
 /// (the point where a resumed run continues).

@@ -59,6 +59,23 @@ struct JobResult {
   std::uint64_t peak_buffered_rows = 0;
 };
 
+/// An exclusive claim on an output, held while a run or a merge writes it: the lock file
+/// OUT.h5.lock beside it, holding the host and PID of its owner, with an flock(2) held
+/// on it for the life of the process. A second run on the same output refuses at once
+/// (InputError naming the owner). The file is removed on release; after a crash the
+/// kernel has released the flock, so the file left behind is stale and simply taken over.
+class OutputLock {
+ public:
+  explicit OutputLock(const std::filesystem::path& output);
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+  ~OutputLock();
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
 /// The directory of part files of an output.
 std::filesystem::path parts_directory(const std::filesystem::path& output);
 

@@ -67,6 +67,13 @@ class Model {
   /// A fresh workspace for one worker thread.
   virtual std::unique_ptr<Workspace> make_workspace() const = 0;
 
+  /// Checks, before a run starts, that one organization of a cell with these (validated)
+  /// values fits in `bytes_per_worker` bytes of a worker's workspace. A model whose
+  /// memory grows fast with a parameter (ties grow with agents^2) throws InputError
+  /// naming the parameter, the memory it needs and the largest value that fits, instead
+  /// of failing with bad_alloc in the middle of the run. Small models need not override.
+  virtual void check_memory(const ParameterValues& /*values*/, double /*bytes_per_worker*/) const {}
+
   /// Columns that are pure functions of other columns and of parameters that
   /// change no simulation (classification thresholds). The engine re-derives them
   /// under other thresholds to check that conclusions are robust to the thresholds.

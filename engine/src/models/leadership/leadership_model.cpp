@@ -1,6 +1,8 @@
 #include "tribe/models/leadership/leadership_model.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cmath>
 #include <sstream>
 #include <string>
@@ -266,6 +268,45 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
                "participant of an insight gets a leadership event.",
                make_parameters(), make_columns()) {
     TRIBE_CHECK(columns().size() == kColumnCount, "leadership: column count");
+  }
+
+  // Lateral ties are the only structure that grows faster than the agents: with a flat
+  // structure every pair of the leader's reports may be tied (agents^2 / 2 pairs).
+  void check_memory(const model::ParameterValues& v, double bytes_per_worker) const override {
+    auto ties_of = [&](double n) {
+      const auto kind = static_cast<StructureKind>(static_cast<int>(v[kStructure]));
+      const double all_pairs = n * (n - 1) / 2;
+      const bool wide = kind == StructureKind::flat || kind == StructureKind::random_tree ||
+                        kind == StructureKind::preferential;  // a manager may have nearly all agents as reports
+      const double widest_span = std::max(1.0, std::round(v[kSpan] * (1 + v[kSpanSpread])));
+      const double sibling_pairs = wide ? all_pairs : std::min(all_pairs, n * (widest_span - 1) / 2);
+      // Expected ties, with room for the spread of the draws.
+      const double expected = v[kTieWithin] * sibling_pairs + v[kTieAcross] * all_pairs;
+      return 1.05 * expected + 64;
+    };
+    // Per tie: two endpoint arrays that grow by doubling (up to 2 x 8 bytes) and the
+    // adjacency (8 bytes); adjacency offsets are 32-bit.
+    constexpr double kBytesPerTie = 24;
+    constexpr double kMaxTies = 1.0e9;
+    auto fits = [&](double n) {
+      const double ties = ties_of(n);
+      return ties <= kMaxTies && ties * kBytesPerTie + n * 256 <= bytes_per_worker;
+    };
+    const double agents = v[kAgents];
+    if (fits(agents)) return;
+    double lo = 2, hi = agents;  // fits(lo), !fits(hi)
+    while (hi - lo > 1) {
+      const double mid = std::floor((lo + hi) / 2);
+      (fits(mid) ? lo : hi) = mid;
+    }
+    char need[64];
+    std::snprintf(need, sizeof need, "%.3g GiB", ties_of(agents) * kBytesPerTie / (1u << 30));
+    throw InputError("agents = " + num(agents) + " with structure = " +
+                     std::string(kStructureNames[static_cast<int>(v[kStructure])]) + " needs about " + need +
+                     " per worker thread for its lateral ties (they grow with agents^2)" +
+                     (ties_of(agents) > kMaxTies ? ", more than the 1e9 ties an organization may hold" : "") +
+                     "; at most agents = " + num(lo) + " fits here (fewer --threads, or smaller tie_within/tie_across, "
+                     "allow more)");
   }
 
   // "distributed" is a classification of four other outcomes by four thresholds that

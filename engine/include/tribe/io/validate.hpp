@@ -1,0 +1,35 @@
+#pragma once
+// The one place where a tribe file (result, part, shard) is checked before anything in it
+// is read or printed: every attribute and dataset the readers use is present, of the
+// right type and dimensionality, and as long as the header and the other datasets say
+// (one value per cell, per organization, per block, per claim, ...). Index values that
+// readers use to address other datasets (segments, blocks) are checked to be in range.
+//
+// A file that fails gets DamagedFileError (exit 2): one line naming the file, the
+// dataset or attribute, and what was expected. Readers may then index every validated
+// dataset without further bounds checks.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+
+namespace tribe::io {
+
+/// Checks a result file opened at `file` (its filetype and format version already checked).
+/// A complete file must hold the cell table; an incomplete one may lack it (a run that
+/// did not finish), but what it holds must still be consistent.
+void validate_result(hid_t file, const std::string& ctx, bool complete);
+
+/// Checks the header attributes of a part or shard file (their presence and types), before
+/// they are read.
+void validate_part_header(hid_t file, const std::string& ctx);
+
+/// Checks the datasets of a part or shard file against its header: `rows` organizations
+/// and `blocks` blocks; every /organizations dataset has `rows` values, every /blocks
+/// dataset and every accumulator `blocks` values, one accumulator group per column.
+void validate_part_layout(hid_t file, const std::string& ctx, std::uint64_t rows, std::uint64_t blocks);
+
+/// "<ctx>: damaged file: <what>" as a DamagedFileError.
+[[noreturn]] void damaged(const std::string& ctx, const std::string& what);
+
+}  // namespace tribe::io
