@@ -147,20 +147,25 @@ int run_command(const RunArgs& a, const std::string& command_line, tribe::job::C
 }
 
 struct ReportArgs {
-  std::string file;
+  std::vector<std::string> files;
   std::string format = "text";
   std::string output;
 };
 
 int report_command(const ReportArgs& a) {
-  tribe::io::ResultReader f(a.file);
   const auto format = a.format == "markdown" ? tribe::io::ReportFormat::Markdown : tribe::io::ReportFormat::Text;
+  std::ostringstream text;
+  if (a.files.size() == 1) {
+    tribe::io::ResultReader f(a.files[0]);
+    tribe::io::print_report(f, text, format);
+  } else {
+    // Several files: one study, one family for multiple comparisons.
+    tribe::io::print_study(std::vector<std::filesystem::path>(a.files.begin(), a.files.end()), text, format);
+  }
   if (a.output.empty()) {
-    tribe::io::print_report(f, std::cout, format);
+    std::cout << text.str();
     return 0;
   }
-  std::ostringstream text;
-  tribe::io::print_report(f, text, format);
   const std::string tmp = a.output + ".partial";
   {
     std::ofstream out(tmp, std::ios::binary);
@@ -239,8 +244,10 @@ int main(int argc, char** argv) {
   inspect_cmd->add_flag("--experiment", inspect.show_experiment, "Also print the stored experiment file");
 
   ReportArgs report;
-  auto* report_cmd = app.add_subcommand("report", "Print the claims of a result file: estimates, intervals, verdicts, robustness");
-  report_cmd->add_option("file", report.file, "Result file (HDF5)")->required();
+  auto* report_cmd = app.add_subcommand(
+      "report", "Print the claims of a result file (or of several, as one study: Holm over all of them): estimates, "
+                "intervals, verdicts, robustness, sensitivity indices, scenarios");
+  report_cmd->add_option("files", report.files, "Result files (HDF5); several form one study")->required();
   report_cmd->add_option("--format", report.format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
   report_cmd->add_option("-o,--output", report.output, "Write the report to this file instead of stdout");
 

@@ -47,6 +47,9 @@ struct ClaimSpec {
   double value = 0.0;     // threshold (above/below) or margin
   bool paired = false;    // compare organization k of a with organization k of b (common random numbers)
   std::vector<std::string> factors_a, factors_b;  // variance-share tests: factor groups
+  /// Also evaluate the claim at every sampled point of the design on its own (the
+  /// "assumption space"): the share of points where it holds, and a PRIM scenario.
+  bool assumption_space = false;
 
   bool is_variance_share() const { return test == Test::VarianceShareAbove || test == Test::VarianceShareBelow; }
   bool is_two_sample() const {
@@ -67,6 +70,10 @@ struct ClaimResult {
   Verdict verdict = Verdict::Inconclusive;
   std::uint64_t n_a = 0, n_b = 0;    // organizations (or pairs, or batches) used
   std::string method;                // "Wilson", "Newcombe hybrid score", "paired t", ...
+  /// Why the data cannot decide the claim (no data, an interval that cannot be computed,
+  /// too few design points...): the verdict is then inconclusive whatever the p-values.
+  /// Empty when the evidence is usable.
+  std::string reason;
 };
 
 }  // namespace tribe::claims

@@ -14,7 +14,7 @@ std::string_view compiler();  // compiler id and version
 std::string_view build_flags();
 
 inline constexpr std::string_view kResultFiletype = "tribe-result";
-inline constexpr std::array<std::uint32_t, 2> kResultFormat = {1, 0};  // [major, minor]
+inline constexpr std::array<std::uint32_t, 2> kResultFormat = {1, 1};  // [major, minor]
 
 inline constexpr std::string_view kRngScheme =
     "Philox4x64-10 (Random123); key = (master seed, stream purpose); "
