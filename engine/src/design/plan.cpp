@@ -124,6 +124,8 @@ RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
     for (std::size_t r = 0; r < experiment.ranges.size(); ++r)
       cell.values[experiment.ranges[r].parameter] = points[cell.point][r];
     cell.strata = strata[cell.point];
+    cell.own_random_numbers = experiment.sampling == Sampling::Sobol &&
+                              sobol_role(experiment, cell.point).role == experiment.ranges.size() + 2;
     cell.levels.assign(experiment.factors.size(), 0);
     std::uint64_t rest = c / n_points;
     for (std::size_t f = experiment.factors.size(); f-- > 0;) {

@@ -483,8 +483,8 @@ void print_sensitivity(const ResultReader& f, std::ostream& out, ReportFormat fo
   out << (md ? "## Global sensitivity (Sobol indices)\n\n" : "Global sensitivity (Sobol indices)\n")
       << (md ? "" : "  ") << "Sobol design, " << f.column("cells/organizations").size() << " cells; first order (Saltelli 2010), "
       << "total order (Jansen 1999) of each column's cell means, " << conf
-      << "% percentile bootstrap intervals over base points. The dummy moves nothing: its indices show the "
-         "estimator's noise.\n";
+      << "% percentile bootstrap intervals over base points. The dummy changes nothing but the random numbers: "
+         "an index not above the dummy's cannot be told from organization noise.\n";
   for (const auto& column : f.list("sensitivity")) {
     const std::string g = "sensitivity/" + column + "/";
     const auto names = f.strings(g + "parameter");

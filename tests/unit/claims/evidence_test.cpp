@@ -322,3 +322,27 @@ paired = true
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ClaimsEvidence, TheReportSaysWhyAClaimIsInconclusive) {
+  // No challenges arrive: solve_rate is NaN in every organization.
+  tribe::test::TempDir dir;
+  tribe::test::write_file(dir / "e.toml", tribe::test::small_experiment("arrival_rate = 0.0\n", 10) + R"T(
+[[claims]]
+id = "solves"
+statement = "organizations solve most challenges"
+test = "above"
+column = "solve_rate"
+value = 0.5
+)T");
+  const auto run = tribe::test::run_tribe("run " + (dir / "e.toml").string() + " -o " + (dir / "e.h5").string() + " --quiet");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto report = tribe::test::run_tribe("report " + (dir / "e.h5").string());
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  EXPECT_NE(report.output.find("verdict:    inconclusive: no data: n = 0"), std::string::npos) << report.output;
+  const auto md = tribe::test::run_tribe("report --format markdown " + (dir / "e.h5").string());
+  EXPECT_NE(md.output.find("**inconclusive** (no data"), std::string::npos) << md.output;
+}
+
+}  // namespace

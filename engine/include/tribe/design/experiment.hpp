@@ -81,7 +81,8 @@ struct Experiment {
 };
 
 /// The dimensions of a Sobol design: its ranges, then the inert dummy (not a model
-/// parameter; its value changes nothing, so its indices show the estimator's noise).
+/// parameter; its AB cell has A's parameter values but its own random numbers, so its
+/// indices show what organization noise alone gives).
 inline constexpr const char* kSobolDummy = "(dummy)";
 /// At most this many ranges in a Sobol design (2 x ranges dimensions of the sequence).
 inline constexpr std::size_t kMaxSobolRanges = 20;
