@@ -11,6 +11,7 @@
 #include "tribe/stats/accumulator.hpp"
 #include "tribe/stats/clustered.hpp"
 #include "tribe/stats/intervals.hpp"
+#include "tribe/stats/sensitivity.hpp"
 #include "tribe/stats/variance.hpp"
 
 namespace tribe::claims {
@@ -541,6 +542,57 @@ ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data,
   return r;
 }
 
+/// Sobol-index claims (Sobol designs): sum of the first- or total-order indices of the
+/// ranges in factors_a minus that of factors_b, on cell means; normal interval with the
+/// standard error of the bootstrap over base points (the bootstrap of /sensitivity).
+ClaimResult evaluate_sensitivity(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
+                                 double confidence) {
+  const auto& x = plan.experiment();
+  ClaimResult r;
+  const bool total = c.test == Test::SobolTotalAbove || c.test == Test::SobolTotalBelow;
+  r.method = std::string(total ? "total-order (Jansen 1999)" : "first-order (Saltelli 2010)") +
+             " Sobol indices of cell means; normal interval, bootstrap standard error over base points";
+  std::vector<double> a(x.points), b(x.points);
+  std::vector<std::vector<double>> ab(x.ranges.size() + 1, std::vector<double>(x.points));
+  for (const auto& cell : plan.cells()) {
+    stats::Accumulator acc;
+    for (double v : data.read(c.column, cell.index))
+      if (!std::isnan(v)) acc.add(v);
+    r.n_a += acc.n;
+    const double m = acc.n ? acc.mean : kNaN;
+    const auto role = design::sobol_role(x, cell.point);
+    if (role.role == 0) a[role.base] = m;
+    else if (role.role == 1) b[role.base] = m;
+    else ab[role.role - 2][role.base] = m;
+  }
+  auto indices = [&](const std::vector<std::string>& names) {
+    std::vector<std::size_t> out;
+    for (const auto& name : names)
+      for (std::size_t i = 0; i <= x.ranges.size(); ++i)
+        if ((i < x.ranges.size() ? x.ranges[i].name : std::string(design::kSobolDummy)) == name) out.push_back(i);
+    return out;
+  };
+  const auto d = stats::sobol_index_difference(a, b, ab, indices(c.factors_a), indices(c.factors_b), total, x.seed);
+  r.n_b = d.base_points;
+  r.estimate = d.estimate;
+  r.low = r.high = kNaN;
+  if (r.n_a == 0) return r;  // check_evidence: no data
+  if (std::isnan(d.estimate)) {
+    r.reason = "the indices are undefined (fewer than 2 base points with data, or the outcome does not vary)";
+    return r;
+  }
+  if (!(d.se > 0)) {
+    r.reason = "degenerate interval: the difference does not vary over the bootstrap";
+    return r;
+  }
+  const IntervalAt f = [e = d.estimate, se = d.se](double conf) {
+    const double z = stats::normal_quantile(0.5 + conf / 2);
+    return stats::Interval{e, e - z * se, e + z * se};
+  };
+  one_sided(r, f, c.value, c.test == Test::SobolFirstAbove || c.test == Test::SobolTotalAbove, confidence);
+  return r;
+}
+
 /// No verdict without data: a claim whose data cannot decide it gets a reason, and with it
 /// the verdict inconclusive (its p-values become NaN, which Holm counts conservatively).
 void check_evidence(ClaimResult& r, const ClaimSpec& c) {
@@ -642,6 +694,7 @@ std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const CellData& d
   std::vector<ClaimResult> results;
   for (const auto& c : x.claims) {
     results.push_back(c.is_variance_share() ? evaluate_variance(plan, data, c, confidence)
+                      : c.is_sensitivity()  ? evaluate_sensitivity(plan, data, c, confidence)
                                             : evaluate_sample(plan, data, c, confidence));
     check_evidence(results.back(), c);
   }

@@ -321,7 +321,9 @@ std::vector<std::string> parse_factor_group(const std::string& key, const toml::
     bool known = false;
     for (const auto& f : x.factors) known = known || f.name == s->get();
     for (const auto& r : x.ranges) known = known || r.name == s->get();
-    if (!known) fail(key, e, "expected the name of a factor or range of this experiment");
+    known = known || (x.sampling == Sampling::Sobol && s->get() == kSobolDummy);
+    if (!known) fail(key, e, "expected the name of a factor or range of this experiment (or \"" + std::string(kSobolDummy) +
+                                 "\" in a Sobol design)");
     out.push_back(s->get());
   }
   return out;
@@ -388,18 +390,24 @@ void parse_claims(const toml::table& root, Experiment& x) {
         fail(at + ".assumption_space", *s,
              "needs a sampled design (design.sampling = \"random\", \"lhs\" or \"sobol\"): the claim is evaluated "
              "at each of its points");
-      if (c.assumption_space && c.is_variance_share())
-        fail(at + ".assumption_space", *s, "not for variance-share tests (a variance share is a property of the whole design)");
+      if (c.assumption_space && c.uses_factor_groups())
+        fail(at + ".assumption_space", *s,
+             "not for variance-share or Sobol tests (they are properties of the whole design)");
     }
-    if (c.is_variance_share()) {
+    if (c.is_sensitivity() && x.sampling != Sampling::Sobol)
+      fail(at + ".test", *t.get("test"), "Sobol-index tests need design.sampling = \"sobol\"");
+    if (c.uses_factor_groups()) {
       for (const char* k : {"a", "b", "paired"})
-        if (t.contains(k)) fail(at + "." + k, *t.get(k), "not used by variance-share tests (use factors_a, factors_b)");
+        if (t.contains(k)) fail(at + "." + k, *t.get(k), "not used by variance-share or Sobol tests (use factors_a, factors_b)");
       if (!t.contains("factors_a")) throw InputError("missing key " + at + ".factors_a (the factor group whose variance share is tested)");
       c.factors_a = parse_factor_group(at + ".factors_a", *t.get("factors_a"), x);
       if (t.contains("factors_b")) c.factors_b = parse_factor_group(at + ".factors_b", *t.get("factors_b"), x);
+      for (const auto* group : {&c.factors_a, &c.factors_b})
+        if (c.is_variance_share() && std::find(group->begin(), group->end(), kSobolDummy) != group->end())
+          throw InputError(at + ": the dummy has no variance share (it is not a parameter); use a Sobol test");
     } else {
       for (const char* k : {"factors_a", "factors_b"})
-        if (t.contains(k)) fail(at + "." + k, *t.get(k), "only used by variance-share tests");
+        if (t.contains(k)) fail(at + "." + k, *t.get(k), "only used by variance-share and Sobol tests");
       static const toml::table all;
       c.a = parse_selection(at + ".a", t.contains("a") ? *t.get("a") : static_cast<const toml::node&>(all), x);
       if (c.is_two_sample()) {

@@ -82,6 +82,11 @@ std::string describe(const std::string& test, const std::string& column, bool bi
   if (test == "difference_above") return d + " > " + v;
   if (test == "difference_below") return d + " < " + v;
   if (test == "equivalent") return "|" + d + "| < " + v;
+  if (test.rfind("sobol_", 0) == 0) {
+    const std::string index = test.find("first") != std::string::npos ? "S1" : "ST";
+    const std::string s = index + "(" + column + ": " + fa + ")" + (fb.empty() ? "" : " - " + index + "(" + column + ": " + fb + ")");
+    return s + (test.find("above") != std::string::npos ? " > " : " < ") + v;
+  }
   const std::string share = "eta2(" + column + ": " + fa + ")" + (fb.empty() ? "" : " - eta2(" + column + ": " + fb + ")");
   if (test == "variance_share_above") return share + " > " + v;
   return share + " < " + v;
@@ -215,7 +220,7 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
     statement.push_back(c.statement);
     test.push_back(std::string(claims::to_string(c.test)));
     column.push_back(c.column);
-    a.push_back(c.is_variance_share() ? "" : c.a.text);
+    a.push_back(c.uses_factor_groups() ? "" : c.a.text);
     b.push_back(c.is_two_sample() ? c.b.text : "");
     fa.push_back(join(c.factors_a, ","));
     fb.push_back(join(c.factors_b, ","));

@@ -50,16 +50,19 @@ double quantile(std::vector<double>& x, double q) {
 
 }  // namespace
 
-SobolIndices sobol_indices(std::span<const double> a, std::span<const double> b,
-                           const std::vector<std::vector<double>>& ab, double confidence, std::uint64_t seed,
-                           std::uint64_t replicates) {
-  if (!(confidence > 0 && confidence < 1)) throw InputError("confidence must be in (0, 1)");
+namespace {
+
+/// Base points with every output known, centred on the mean of A and B.
+struct Centred {
+  std::vector<double> a, b;
+  std::vector<std::vector<double>> ab;
+};
+
+Centred centre(std::span<const double> a, std::span<const double> b, const std::vector<std::vector<double>>& ab) {
   const std::size_t n = a.size(), k = ab.size();
   if (b.size() != n) throw InputError("sobol_indices: A and B have different numbers of base points");
   for (const auto& x : ab)
     if (x.size() != n) throw InputError("sobol_indices: an AB matrix has a different number of base points");
-  SobolIndices r;
-  // Base points with every output known, centred on the mean of A and B.
   std::vector<std::size_t> keep;
   double sum = 0;
   for (std::size_t j = 0; j < n; ++j) {
@@ -71,15 +74,35 @@ SobolIndices sobol_indices(std::span<const double> a, std::span<const double> b,
     }
   }
   const std::size_t m = keep.size();
-  r.base_points = m;
-  const double centre = m ? sum / (2.0 * static_cast<double>(m)) : 0.0;
-  std::vector<double> ca(m), cb(m);
-  std::vector<std::vector<double>> cab(k, std::vector<double>(m));
+  const double c = m ? sum / (2.0 * static_cast<double>(m)) : 0.0;
+  Centred r{std::vector<double>(m), std::vector<double>(m), std::vector<std::vector<double>>(k, std::vector<double>(m))};
   for (std::size_t t = 0; t < m; ++t) {
-    ca[t] = a[keep[t]] - centre;
-    cb[t] = b[keep[t]] - centre;
-    for (std::size_t i = 0; i < k; ++i) cab[i][t] = ab[i][keep[t]] - centre;
+    r.a[t] = a[keep[t]] - c;
+    r.b[t] = b[keep[t]] - c;
+    for (std::size_t i = 0; i < k; ++i) r.ab[i][t] = ab[i][keep[t]] - c;
   }
+  return r;
+}
+
+/// Base points of bootstrap replicate `rep` (with repetition), from its own Philox stream.
+void resample(std::vector<std::uint32_t>& rows, std::uint64_t seed, std::uint64_t rep) {
+  rng::Stream s(seed, kBootstrapPurpose, rep);
+  for (auto& row : rows) row = static_cast<std::uint32_t>(rng::uniform_index(s, rows.size()));
+}
+
+}  // namespace
+
+SobolIndices sobol_indices(std::span<const double> a_in, std::span<const double> b_in,
+                           const std::vector<std::vector<double>>& ab_in, double confidence, std::uint64_t seed,
+                           std::uint64_t replicates) {
+  if (!(confidence > 0 && confidence < 1)) throw InputError("confidence must be in (0, 1)");
+  const Centred cd = centre(a_in, b_in, ab_in);
+  const auto& ca = cd.a;
+  const auto& cb = cd.b;
+  const auto& cab = cd.ab;
+  const std::size_t k = ab_in.size(), m = ca.size();
+  SobolIndices r;
+  r.base_points = m;
   r.first.assign(k, kNaN);
   r.total.assign(k, kNaN);
   r.first_low = r.first_high = r.total_low = r.total_high = r.first;
@@ -94,8 +117,7 @@ SobolIndices sobol_indices(std::span<const double> a, std::span<const double> b,
   std::vector<double> s1(k), st(k);
   double v = 0;
   for (std::uint64_t rep = 0; rep < replicates; ++rep) {
-    rng::Stream s(seed, kBootstrapPurpose, rep);
-    for (auto& row : rows) row = static_cast<std::uint32_t>(rng::uniform_index(s, m));
+    resample(rows, seed, rep);
     estimate(ca, cb, cab, rows, s1, st, v);
     for (std::size_t i = 0; i < k; ++i) {
       boot_first[i].push_back(s1[i]);
@@ -111,6 +133,47 @@ SobolIndices sobol_indices(std::span<const double> a, std::span<const double> b,
     r.total_low[i] = quantile(t, lo);
     r.total_high[i] = quantile(boot_total[i], hi);
   }
+  return r;
+}
+
+IndexDifference sobol_index_difference(std::span<const double> a, std::span<const double> b,
+                                       const std::vector<std::vector<double>>& ab,
+                                       const std::vector<std::size_t>& group_a,
+                                       const std::vector<std::size_t>& group_b, bool total, std::uint64_t seed,
+                                       std::uint64_t replicates) {
+  const Centred cd = centre(a, b, ab);
+  const std::size_t k = ab.size(), m = cd.a.size();
+  for (auto i : group_a) TRIBE_CHECK(i < k, "index group out of range");
+  for (auto i : group_b) TRIBE_CHECK(i < k, "index group out of range");
+  IndexDifference r;
+  r.base_points = m;
+  if (m < 2) return {kNaN, kNaN, m};
+  std::vector<double> s1(k), st(k);
+  double v = 0;
+  auto difference = [&]() {
+    const auto& idx = total ? st : s1;
+    double d = 0;
+    for (auto i : group_a) d += idx[i];
+    for (auto i : group_b) d -= idx[i];
+    return d;
+  };
+  std::vector<std::uint32_t> rows(m);
+  for (std::size_t t = 0; t < m; ++t) rows[t] = static_cast<std::uint32_t>(t);
+  estimate(cd.a, cd.b, cd.ab, rows, s1, st, v);
+  r.estimate = difference();
+  double mean = 0, m2 = 0;
+  std::uint64_t n = 0;
+  for (std::uint64_t rep = 0; rep < replicates; ++rep) {
+    resample(rows, seed, rep);
+    estimate(cd.a, cd.b, cd.ab, rows, s1, st, v);
+    const double d = difference();
+    if (std::isnan(d)) continue;
+    ++n;
+    const double delta = d - mean;
+    mean += delta / static_cast<double>(n);
+    m2 += delta * (d - mean);
+  }
+  r.se = n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN;
   return r;
 }
 

@@ -7,6 +7,7 @@
 
 #include "../support/test_functions.hpp"
 #include "../support/test_support.hpp"
+#include "tribe/claims/evaluate.hpp"
 #include "tribe/claims/sensitivity.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/design/experiment.hpp"
@@ -175,6 +176,91 @@ TEST(Sensitivity, SobolDesignsAreValidated) {
                    "[experiment]\nname = \"s\"\nmodel = \"test_functions\"\nseed = 1\norganizations_per_cell = 1\n"
                    "[design]\nsampling = \"lhs\"\npoints = 4\n[design.ranges]\nfunction = [\"ishigami\", \"g_function\"]\n",
                    "s.toml"),
+               InputError);
+}
+
+/// Per-organization values computed from the model on demand.
+class ModelData : public claims::CellData {
+ public:
+  explicit ModelData(const design::RunPlan& plan) : plan_(plan), ws_(plan.experiment().model->make_workspace()) {}
+  std::vector<double> read(const std::string& column, std::uint64_t cell) const override {
+    const auto& x = plan_.experiment();
+    const auto cols = x.model->columns();
+    const auto c = model::find_column(cols, column);
+    std::vector<double> row(cols.size()), out;
+    for (std::uint64_t k = 0; k < plan_.organizations_per_cell(); ++k) {
+      plan_.cells()[cell].bound->simulate({x.seed, k, plan_.domain(cell)}, *ws_, row);
+      out.push_back(row[c]);
+    }
+    return out;
+  }
+
+ private:
+  const design::RunPlan& plan_;
+  std::unique_ptr<model::Workspace> ws_;
+};
+
+TEST(Sensitivity, ClaimsOnSobolIndicesCompareWithTheDummy) {
+  test::test_functions_model();
+  const auto x = design::parse_experiment(sobol_experiment("g_function", 1 << 11, 8) + R"T(
+[[claims]]
+id = "x1-matters"
+statement = "x1 has a total effect beyond the noise floor"
+test = "sobol_total_above"
+column = "y_noisy"
+factors_a = ["x1"]
+factors_b = ["(dummy)"]
+value = 0.0
+
+[[claims]]
+id = "x8-matters"
+statement = "x8 (a = 99: nearly inert) has a total effect beyond the noise floor"
+test = "sobol_total_above"
+column = "y_noisy"
+factors_a = ["x8"]
+factors_b = ["(dummy)"]
+value = 0.0
+
+[[claims]]
+id = "dummy-matters"
+statement = "the dummy has a total effect on a deterministic output"
+test = "sobol_total_above"
+column = "y"
+factors_a = ["(dummy)"]
+value = 0.0
+
+[[claims]]
+id = "x1-first-order"
+statement = "x1's first-order index exceeds 0.5 (it is 0.72)"
+test = "sobol_first_above"
+column = "y"
+factors_a = ["x1"]
+value = 0.5
+)T",
+                                          "g.toml");
+  // 16 organizations per cell: the noise of a cell mean has variance 1/16, so the dummy's
+  // total index (the noise floor) is about 0.1, far below x1's (0.79) and far above x8's.
+  const design::RunPlan plan(x, 16);
+  const ModelData data(plan);
+  const auto r = claims::evaluate(plan, data);
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].verdict, claims::Verdict::Supported);
+  EXPECT_EQ(r[1].verdict, claims::Verdict::NotSupported);
+  EXPECT_NE(r[2].verdict, claims::Verdict::Supported);
+  EXPECT_FALSE(r[2].reason.empty());
+  EXPECT_EQ(r[3].verdict, claims::Verdict::Supported);
+  EXPECT_NEAR(r[3].estimate, test::g_function_indices().first[0], 0.05);
+  // Sobol tests need a Sobol design, and the dummy has no variance share.
+  EXPECT_THROW(design::parse_experiment(
+                   "[experiment]\nname = \"s\"\nmodel = \"test_functions\"\nseed = 1\norganizations_per_cell = 1\n"
+                   "[design]\nsampling = \"lhs\"\npoints = 4\n[design.ranges]\nx1 = [0.0, 1.0]\n[[claims]]\nid = \"c\"\n"
+                   "statement = \"s\"\ntest = \"sobol_total_above\"\ncolumn = \"y\"\nfactors_a = [\"x1\"]\nvalue = 0.0\n",
+                   "s.toml"),
+               InputError);
+  EXPECT_THROW(design::parse_experiment(sobol_experiment("g_function", 8, 2) +
+                                            "[[claims]]\nid = \"c\"\nstatement = \"s\"\ntest = \"variance_share_above\"\n"
+                                            "column = \"y\"\nfactors_a = [\"(dummy)\"]\nvalue = 0.0\n",
+                                        "s.toml"),
                InputError);
 }
 

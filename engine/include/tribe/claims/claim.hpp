@@ -19,13 +19,20 @@ enum class Test {
   Equivalent,          // |statistic(a) - statistic(b)| < value
   VarianceShareAbove,  // eta²(factors_a) - eta²(factors_b) > value  (eta²(factors_b) = 0 if none)
   VarianceShareBelow,  // eta²(factors_a) - eta²(factors_b) < value
+  // Sobol designs: sums of Sobol indices of ranges (or the dummy) of the design
+  SobolFirstAbove,     // sum S1(factors_a) - sum S1(factors_b) > value
+  SobolFirstBelow,     // sum S1(factors_a) - sum S1(factors_b) < value
+  SobolTotalAbove,     // sum ST(factors_a) - sum ST(factors_b) > value
+  SobolTotalBelow,     // sum ST(factors_a) - sum ST(factors_b) < value
 };
 std::string_view to_string(Test t);
 /// Names accepted in experiment files, in the order of the enum.
 inline constexpr std::string_view kTestNames[] = {"above",           "below",
                                                   "difference_above", "difference_below",
                                                   "equivalent",      "variance_share_above",
-                                                  "variance_share_below"};
+                                                  "variance_share_below", "sobol_first_above",
+                                                  "sobol_first_below", "sobol_total_above",
+                                                  "sobol_total_below"};
 
 /// Cells whose factor levels are among the given ones, for every factor named
 /// (factors not named are unrestricted: their cells are pooled).
@@ -52,6 +59,12 @@ struct ClaimSpec {
   bool assumption_space = false;
 
   bool is_variance_share() const { return test == Test::VarianceShareAbove || test == Test::VarianceShareBelow; }
+  bool is_sensitivity() const {
+    return test == Test::SobolFirstAbove || test == Test::SobolFirstBelow || test == Test::SobolTotalAbove ||
+           test == Test::SobolTotalBelow;
+  }
+  /// Tests on groups of factors or ranges (factors_a, factors_b) rather than on cells (a, b).
+  bool uses_factor_groups() const { return is_variance_share() || is_sensitivity(); }
   bool is_two_sample() const {
     return test == Test::DifferenceAbove || test == Test::DifferenceBelow || test == Test::Equivalent;
   }
