@@ -179,7 +179,7 @@ int run_command(const RunArgs& a, const CLI::App& cmd, const std::string& comman
 }
 
 struct ReportArgs {
-  std::string file;
+  std::vector<std::string> files;
   std::string format = "text";
   std::string output;
   bool overwrite = false;
@@ -188,19 +188,25 @@ struct ReportArgs {
 int report_command(const ReportArgs& a, const CLI::App& cmd) {
   check_output_option(cmd, a.output);
   if (!a.output.empty()) {
-    // Never the file it reports on; another existing file only when asked to.
-    if (same_file(a.output, a.file))
-      throw tribe::InputError("-o " + a.output + " is the result file being reported on; write the report to another file");
+    // Never a file it reports on; another existing file only when asked to.
+    for (const auto& file : a.files)
+      if (same_file(a.output, file))
+        throw tribe::InputError("-o " + a.output + " is a result file being reported on; write the report to another file");
     tribe::io::check_output_target(a.output, a.overwrite);
   }
-  tribe::io::ResultReader f(a.file);
   const auto format = a.format == "markdown" ? tribe::io::ReportFormat::Markdown : tribe::io::ReportFormat::Text;
+  std::ostringstream text;
+  if (a.files.size() == 1) {
+    tribe::io::ResultReader f(a.files[0]);
+    tribe::io::print_report(f, text, format);
+  } else {
+    // Several files: one study, one family for multiple comparisons.
+    tribe::io::print_study(std::vector<std::filesystem::path>(a.files.begin(), a.files.end()), text, format);
+  }
   if (a.output.empty()) {
-    tribe::io::print_report(f, std::cout, format);
+    std::cout << text.str();
     return 0;
   }
-  std::ostringstream text;
-  tribe::io::print_report(f, text, format);
   const std::string tmp = a.output + ".partial";
   {
     std::ofstream out(tmp, std::ios::binary);
@@ -285,8 +291,10 @@ int main(int argc, char** argv) {
   inspect_cmd->add_flag("--experiment", inspect.show_experiment, "Also print the stored experiment file");
 
   ReportArgs report;
-  auto* report_cmd = app.add_subcommand("report", "Print the claims of a result file: estimates, intervals, verdicts, robustness");
-  report_cmd->add_option("file", report.file, "Result file (HDF5)")->required();
+  auto* report_cmd = app.add_subcommand(
+      "report", "Print the claims of a result file (or of several, as one study: Holm over all of them): estimates, "
+                "intervals, verdicts, robustness, sensitivity indices, scenarios");
+  report_cmd->add_option("files", report.files, "Result files (HDF5); several form one study")->required();
   report_cmd->add_option("--format", report.format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
   report_cmd->add_option("-o,--output", report.output, "Write the report to this file instead of stdout");
   report_cmd->add_flag("--overwrite", report.overwrite, "Replace an existing report file");

@@ -7,7 +7,11 @@
 #include <map>
 
 #include "tribe/core/error.hpp"
+#include "tribe/rng/samplers.hpp"
+#include "tribe/stats/accumulator.hpp"
+#include "tribe/stats/clustered.hpp"
 #include "tribe/stats/intervals.hpp"
+#include "tribe/stats/sensitivity.hpp"
 #include "tribe/stats/variance.hpp"
 
 namespace tribe::claims {
@@ -39,11 +43,13 @@ double p_less(const IntervalAt& f, double margin) {
       -margin);
 }
 
-std::vector<std::uint64_t> select_cells(const design::RunPlan& plan, const Selection& sel) {
+/// The cells a selection names; with `point`, only those at that sampled point.
+std::vector<std::uint64_t> select_cells(const design::RunPlan& plan, const Selection& sel,
+                                        const std::uint64_t* point = nullptr) {
   std::vector<std::uint64_t> out;
   const auto& x = plan.experiment();
   for (const auto& cell : plan.cells()) {
-    bool match = true;
+    bool match = !point || cell.point == *point;
     for (const auto& cond : sel.conditions) {
       const double v = cell.values[x.factors[cond.factor].parameter];
       match = match && std::find(cond.levels.begin(), cond.levels.end(), v) != cond.levels.end();
@@ -88,6 +94,26 @@ Pooled pool(const CellData& data, const std::string& column, const std::vector<s
   return p;
 }
 
+/// The values of some cells clustered by organization index: under common random numbers
+/// organization k of every cell shares its random numbers, so observations with the same
+/// index are correlated (CLAIMS.md section 7).
+stats::ClusterSums cluster_pool(const CellData& data, const std::string& column, const std::vector<std::uint64_t>& cells) {
+  stats::ClusterSums s;
+  for (auto c : cells) {
+    const auto values = data.read(column, c);
+    for (std::size_t k = 0; k < values.size(); ++k) s.add(k, values[k]);
+  }
+  return s;
+}
+
+/// Whether pooled or unpaired intervals over these cells must allow for organizations
+/// shared across cells: common random numbers, and more than one cell involved.
+bool shares_organizations(const design::RunPlan& plan, std::size_t cells) {
+  return plan.experiment().common_random_numbers && cells > 1;
+}
+
+constexpr const char* kClusterNote = ", cluster-robust variance by organization index (common random numbers)";
+
 /// Welch interval for mean(a) - mean(b).
 stats::Interval welch(const Pooled& a, const Pooled& b, double confidence) {
   const double va = a.sd() * a.sd() / static_cast<double>(a.n), vb = b.sd() * b.sd() / static_cast<double>(b.n);
@@ -95,6 +121,8 @@ stats::Interval welch(const Pooled& a, const Pooled& b, double confidence) {
   const double df = (va + vb) * (va + vb) /
                     (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
   const double d = a.mean - b.mean;
+  // Two constant samples: the difference is exact.
+  if (a.n >= 2 && b.n >= 2 && a.m2 == 0 && b.m2 == 0) return {d, d, d};
   if (!(se > 0) || !std::isfinite(df)) return {d, kNaN, kNaN};
   const double t = stats::student_t_quantile(0.5 + confidence / 2, df);
   return {d, d - t * se, d + t * se};
@@ -128,13 +156,27 @@ bool is_binary(const design::RunPlan& plan, const std::string& column) {
 }
 
 ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
-                            double confidence) {
+                            double confidence, const std::uint64_t* point = nullptr) {
   ClaimResult r;
   const bool binary = is_binary(plan, c.column);
-  const auto cells_a = select_cells(plan, c.a);
+  const auto cells_a = select_cells(plan, c.a, point);
   if (cells_a.empty()) throw InputError("claims." + c.id + ".a (" + c.a.text + ") selects no cells");
 
   if (!c.is_two_sample()) {
+    if (shares_organizations(plan, cells_a.size())) {
+      auto a = cluster_pool(data, c.column, cells_a);
+      r.n_a = a.n();
+      IntervalAt f;
+      if (binary) {
+        f = [a](double conf) { return stats::clustered_proportion_interval(a, conf); };
+        r.method = std::string("Wilson score interval at the effective sample size") + kClusterNote;
+      } else {
+        f = [a](double conf) { return stats::clustered_mean_interval(a, conf); };
+        r.method = std::string("t interval of the mean") + kClusterNote;
+      }
+      one_sided(r, f, c.value, c.test == Test::Above, confidence);
+      return r;
+    }
     const Pooled a = pool(data, c.column, cells_a);
     r.n_a = a.n;
     IntervalAt f;
@@ -150,7 +192,7 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
     return r;
   }
 
-  const auto cells_b = select_cells(plan, c.b);
+  const auto cells_b = select_cells(plan, c.b, point);
   if (cells_b.empty()) throw InputError("claims." + c.id + ".b (" + c.b.text + ") selects no cells");
   IntervalAt f;
   if (c.paired) {
@@ -178,6 +220,18 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
       r.n_a = r.n_b = pairs;
       f = [va = std::move(va), vb = std::move(vb)](double conf) { return stats::paired_mean_difference(va, vb, conf); };
       r.method = "paired t interval of the mean difference";
+    }
+  } else if (shares_organizations(plan, cells_a.size() + cells_b.size())) {
+    auto a = cluster_pool(data, c.column, cells_a), b = cluster_pool(data, c.column, cells_b);
+    r.n_a = a.n();
+    r.n_b = b.n();
+    if (binary) {
+      f = [a, b](double conf) { return stats::clustered_proportion_difference(a, b, conf); };
+      r.method = std::string("difference of proportions (square and add of Wilson intervals at the effective sample "
+                             "sizes, with their correlation: Zou & Donner 2008)") + kClusterNote;
+    } else {
+      f = [a, b](double conf) { return stats::clustered_mean_difference(a, b, conf); };
+      r.method = std::string("t interval of the difference of means") + kClusterNote;
     }
   } else {
     const Pooled a = pool(data, c.column, cells_a), b = pool(data, c.column, cells_b);
@@ -413,48 +467,311 @@ stats::VarianceDecomposition decompose(const Gathered& d, const std::vector<std:
   return stats::decompose_variance(spans, y);
 }
 
-/// Variance-share claims: the point estimate from every organization; its uncertainty from
-/// the spread of the same estimate over B disjoint batches of organizations (batch means).
+/// Variance shares from cell-level sufficient statistics: each cell's organizations summed
+/// into (n, mean, m2), so every re-estimate (permutation, bootstrap, batch) costs
+/// O(cells x groups) and memory stays O(cells), however many organizations a cell holds.
+struct CellStats {
+  double n = 0, mean = 0, m2 = 0;
+};
+
+/// Level of every cell in every group (factors, then ranges by strata), in Gathered order.
+struct CellLevels {
+  std::vector<std::string> names;
+  std::vector<std::vector<std::uint32_t>> level;  // [group][cell]
+  std::vector<std::uint32_t> levels;              // [group]: number of levels
+};
+
+CellLevels cell_levels(const design::RunPlan& plan) {
+  const auto& x = plan.experiment();
+  CellLevels l;
+  for (const auto& f : x.factors) {
+    l.names.push_back(f.name);
+    l.levels.push_back(static_cast<std::uint32_t>(f.levels.size()));
+  }
+  for (const auto& r : x.ranges) {
+    l.names.push_back(r.name);
+    l.levels.push_back(design::Cell::kStrata);
+  }
+  l.level.assign(l.names.size(), std::vector<std::uint32_t>(plan.cells().size()));
+  for (const auto& cell : plan.cells()) {
+    for (std::size_t f = 0; f < x.factors.size(); ++f) l.level[f][cell.index] = cell.levels[f];
+    for (std::size_t r = 0; r < x.ranges.size(); ++r) l.level[x.factors.size() + r][cell.index] = cell.strata[r];
+  }
+  return l;
+}
+
+/// eta²(group a) - eta²(group b) from cell statistics weighted by `weight` (bootstrap
+/// multiplicities; empty = 1), with the levels `level` (one vector per group name).
+double share_difference(const std::vector<CellStats>& cells, const std::vector<double>& weight,
+                        const CellLevels& l, const std::vector<std::vector<std::uint32_t>>& level,
+                        const ClaimSpec& c) {
+  double n = 0, sum = 0;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const double w = weight.empty() ? 1.0 : weight[i];
+    n += w * cells[i].n;
+    sum += w * cells[i].n * cells[i].mean;
+  }
+  if (!(n > 0)) return kNaN;
+  const double grand = sum / n;
+  double total = 0;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const double w = weight.empty() ? 1.0 : weight[i];
+    const double d = cells[i].mean - grand;
+    total += w * (cells[i].m2 + cells[i].n * d * d);
+  }
+  if (!(total > 0)) return kNaN;
+  auto eta = [&](std::size_t g) {
+    std::vector<double> ln(l.levels[g], 0.0), ls(l.levels[g], 0.0);
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      const double w = weight.empty() ? 1.0 : weight[i];
+      ln[level[g][i]] += w * cells[i].n;
+      ls[level[g][i]] += w * cells[i].n * cells[i].mean;
+    }
+    double between = 0;
+    for (std::size_t k = 0; k < ln.size(); ++k)
+      if (ln[k] > 0) between += ln[k] * (ls[k] / ln[k] - grand) * (ls[k] / ln[k] - grand);
+    return between / total;
+  };
+  auto group = [&](const std::vector<std::string>& names) {
+    double s = 0;
+    for (const auto& name : names)
+      for (std::size_t g = 0; g < l.names.size(); ++g)
+        if (l.names[g] == name) s += eta(g);
+    return s;
+  };
+  return group(c.factors_a) - group(c.factors_b);
+}
+
+/// The levels of every group with the strata of range g permuted among the sampled points
+/// (as they would fall if g had no effect).
+std::vector<std::vector<std::uint32_t>> permuted_levels(const design::RunPlan& plan, const CellLevels& l, std::size_t g,
+                                                        rng::Stream& s) {
+  auto level = l.level;
+  const auto& x = plan.experiment();
+  TRIBE_CHECK(g >= x.factors.size(), "permuted_levels: only sampled ranges are permuted");
+  const std::uint64_t points = x.sampled_points();
+  std::vector<std::uint64_t> perm(points);
+  for (std::uint64_t p = 0; p < points; ++p) perm[p] = p;
+  for (std::uint64_t i = points; i > 1; --i) std::swap(perm[i - 1], perm[rng::uniform_index(s, i)]);
+  for (const auto& cell : plan.cells()) {
+    const std::uint64_t source = cell.index - cell.point + perm[cell.point];  // same factor levels, other point
+    level[g][cell.index] = l.level[g][source];
+  }
+  return level;
+}
+
+// Random-stream purpose of the variance-share permutations and bootstrap ("tribeVS").
+constexpr std::uint64_t kVarianceSharePurpose = 0x7472696265'5653ULL;
+constexpr int kNullPermutations = 20;
+constexpr int kBootstrapReplicates = 200;
+constexpr std::uint64_t kOrganizationBatches = 10;
+constexpr std::uint64_t kMinimumDesignPoints = 10;
+
+/// Variance-share claims (eta² of one group of factors/ranges minus another's). eta² is a
+/// variance share of the design, not a Sobol index: on a Latin hypercube cut into strata it
+/// is biased upward, and an inert parameter gets eta² > 0. So:
+///  - the estimate is eta² minus its mean under permutations that make each named factor
+///    or range inert (the bias of an inert parameter, kNullPermutations permutations);
+///  - its standard error combines a bootstrap over the sampled design points (the
+///    uncertainty of the design) and the spread over batches of organizations (organization
+///    index modulo 10, each batch a replicate of the whole design): se² = se_points² +
+///    se_orgs² (conservative: cell means in the point bootstrap carry organization noise too);
+///  - the interval is normal: estimate ± z se.
 ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
                               double confidence) {
   ClaimResult r;
-  r.method = "eta squared (first-order Sobol) difference, batch-means t interval over 10 batches";
-  const Gathered d = gather(plan, data, c.column);
-  std::vector<std::size_t> all(d.values.size());
-  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  const auto full = decompose(d, all);
-  const double estimate = group_share(full, d, c.factors_a) - group_share(full, d, c.factors_b);
-
-  // Batches: organization index modulo B when cells have enough organizations (each batch
-  // is then a replicate of the whole design), else the sampled point modulo B.
+  const auto& x = plan.experiment();
+  const std::uint64_t points = x.sampled_points();
+  const std::size_t ncells = plan.cells().size();
   const std::uint64_t per_cell = plan.organizations_per_cell();
-  const bool by_org = per_cell >= 10;
-  const std::uint64_t B = by_org ? 10 : std::min<std::uint64_t>(10, plan.experiment().points);
-  std::vector<double> batch_estimates;
-  if (B >= 2) {
-    std::vector<std::vector<std::size_t>> rows(B);
-    for (std::size_t i = 0; i < d.values.size(); ++i)
-      rows[by_org ? d.org[i] % B : plan.cells()[d.cell[i]].point % B].push_back(i);
-    for (const auto& rb : rows) {
-      const auto vd = decompose(d, rb);
-      batch_estimates.push_back(group_share(vd, d, c.factors_a) - group_share(vd, d, c.factors_b));
+  const bool org_batches = per_cell >= kOrganizationBatches;
+  const bool point_bootstrap = points >= kMinimumDesignPoints;
+  r.method = std::string("eta squared difference minus its inert-parameter bias; normal interval, ") +
+             (point_bootstrap ? "bootstrap over " + std::to_string(points) + " design points" : std::string()) +
+             (point_bootstrap && org_batches ? " and " : "") +
+             (org_batches ? std::to_string(kOrganizationBatches) + " batches of organizations" : std::string());
+
+  std::vector<CellStats> cells(ncells);
+  std::vector<std::vector<CellStats>> batches(org_batches ? kOrganizationBatches : 0, std::vector<CellStats>(ncells));
+  std::uint64_t used = 0;
+  for (const auto& cell : plan.cells()) {
+    const auto values = data.read(c.column, cell.index);
+    stats::Accumulator all;
+    std::vector<stats::Accumulator> part(batches.size());
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      if (std::isnan(values[k])) continue;
+      all.add(values[k]);
+      if (org_batches) part[k % kOrganizationBatches].add(values[k]);
+    }
+    used += all.n;
+    cells[cell.index] = {static_cast<double>(all.n), all.n ? all.mean : 0.0, all.m2};
+    for (std::size_t b = 0; b < part.size(); ++b)
+      batches[b][cell.index] = {static_cast<double>(part[b].n), part[b].n ? part[b].mean : 0.0, part[b].m2};
+  }
+  r.n_a = used;
+  r.n_b = point_bootstrap ? points : 0;
+  const CellLevels l = cell_levels(plan);
+  const double raw = share_difference(cells, {}, l, l.level, c);
+  r.estimate = raw;
+  r.low = r.high = kNaN;
+  if (used == 0) return r;  // check_evidence: no data
+  if (std::isnan(raw)) {
+    r.reason = "the outcome does not vary (eta squared is undefined)";
+    return r;
+  }
+  if (!point_bootstrap && !org_batches) {
+    r.reason = "no replication to estimate the uncertainty: fewer than " + std::to_string(kMinimumDesignPoints) +
+               " design points and fewer than " + std::to_string(kOrganizationBatches) + " organizations per cell";
+    return r;
+  }
+
+  // Bias of an inert parameter. A factor: its expected eta² from organization noise alone,
+  // (L - 1) MS_within / SS_total (the correction of epsilon squared, Kelley 1935; under
+  // common random numbers shared noise cancels between levels, so this over-corrects a
+  // little: conservative). A range: its mean eta² when its strata are permuted among the
+  // sampled points (the range made inert, everything else kept).
+  double n_all = 0, within = 0, sum_all = 0;
+  std::size_t nonempty = 0;
+  for (const auto& cs : cells) {
+    n_all += cs.n;
+    within += cs.m2;
+    sum_all += cs.n * cs.mean;
+    nonempty += cs.n > 0;
+  }
+  double total = within;
+  for (const auto& cs : cells) total += cs.n * (cs.mean - sum_all / n_all) * (cs.mean - sum_all / n_all);
+  const double ms_within = n_all > static_cast<double>(nonempty) ? within / (n_all - static_cast<double>(nonempty)) : 0.0;
+  rng::Stream s(x.seed, kVarianceSharePurpose, 0);
+  double bias = 0;
+  for (const auto* names : {&c.factors_a, &c.factors_b}) {
+    const double sign = names == &c.factors_a ? 1.0 : -1.0;
+    for (const auto& name : *names) {
+      std::size_t g = 0;
+      while (l.names[g] != name) ++g;
+      if (g < x.factors.size()) {
+        bias += sign * (l.levels[g] - 1.0) * ms_within / total;
+        continue;
+      }
+      ClaimSpec one;
+      one.factors_a = {name};
+      double mean = 0;
+      for (int k = 0; k < kNullPermutations; ++k) mean += share_difference(cells, {}, l, permuted_levels(plan, l, g, s), one);
+      bias += sign * mean / kNullPermutations;
     }
   }
-  double m = 0, m2 = 0;
-  for (std::size_t i = 0; i < batch_estimates.size(); ++i) {
-    const double delta = batch_estimates[i] - m;
-    m += delta / static_cast<double>(i + 1);
-    m2 += delta * (batch_estimates[i] - m);
+  const double estimate = raw - bias;
+
+  auto sd = [](const std::vector<double>& v) {
+    double m = 0, m2 = 0;
+    std::size_t n = 0;
+    for (double e : v) {
+      if (std::isnan(e)) continue;
+      ++n;
+      const double d = e - m;
+      m += d / static_cast<double>(n);
+      m2 += d * (e - m);
+    }
+    return n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN;
+  };
+  double var = 0;
+  if (point_bootstrap) {
+    rng::Stream bs(x.seed, kVarianceSharePurpose, 1);
+    std::vector<double> reps, weight(ncells), count(points);
+    for (int b = 0; b < kBootstrapReplicates; ++b) {
+      std::fill(count.begin(), count.end(), 0.0);
+      for (std::uint64_t p = 0; p < points; ++p) count[rng::uniform_index(bs, points)] += 1;
+      for (const auto& cell : plan.cells()) weight[cell.index] = count[cell.point];
+      reps.push_back(share_difference(cells, weight, l, l.level, c));
+    }
+    const double se = sd(reps);
+    var += se * se;
   }
-  const double sd = batch_estimates.size() > 1 ? std::sqrt(m2 / static_cast<double>(batch_estimates.size() - 1)) : kNaN;
-  r.n_a = full.n_used;
-  r.n_b = batch_estimates.size();
-  const IntervalAt f = [estimate, sd, B](double conf) { return stats::mean_interval(estimate, sd, B, conf); };
+  if (org_batches) {
+    std::vector<double> reps;
+    for (const auto& b : batches) reps.push_back(share_difference(b, {}, l, l.level, c));
+    const double se = sd(reps) / std::sqrt(static_cast<double>(kOrganizationBatches));
+    var += se * se;
+  }
+  const double se = std::sqrt(var);
+  if (!(se > 0)) {
+    r.reason = "degenerate interval: the share does not vary over the bootstrap or batches";
+    return r;
+  }
+  const IntervalAt f = [estimate, se](double conf) {
+    const double z = stats::normal_quantile(0.5 + conf / 2);
+    return stats::Interval{estimate, estimate - z * se, estimate + z * se};
+  };
   one_sided(r, f, c.value, c.test == Test::VarianceShareAbove, confidence);
-  if (std::isnan(r.p_claim)) r.p_claim = 1.0;
-  if (std::isnan(r.p_opposite)) r.p_opposite = 1.0;
   return r;
 }
+
+/// Sobol-index claims (Sobol designs): sum of the first- or total-order indices of the
+/// ranges in factors_a minus that of factors_b, on cell means; normal interval with the
+/// standard error of the bootstrap over base points (the bootstrap of /sensitivity).
+ClaimResult evaluate_sensitivity(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
+                                 double confidence) {
+  const auto& x = plan.experiment();
+  ClaimResult r;
+  const bool total = c.test == Test::SobolTotalAbove || c.test == Test::SobolTotalBelow;
+  r.method = std::string(total ? "total-order (Jansen 1999)" : "first-order (Saltelli 2010)") +
+             " Sobol indices of cell means; normal interval, bootstrap standard error over base points";
+  std::vector<double> a(x.points), b(x.points);
+  std::vector<std::vector<double>> ab(x.ranges.size() + 1, std::vector<double>(x.points));
+  for (const auto& cell : plan.cells()) {
+    stats::Accumulator acc;
+    for (double v : data.read(c.column, cell.index))
+      if (!std::isnan(v)) acc.add(v);
+    r.n_a += acc.n;
+    const double m = acc.n ? acc.mean : kNaN;
+    const auto role = design::sobol_role(x, cell.point);
+    if (role.role == 0) a[role.base] = m;
+    else if (role.role == 1) b[role.base] = m;
+    else ab[role.role - 2][role.base] = m;
+  }
+  auto indices = [&](const std::vector<std::string>& names) {
+    std::vector<std::size_t> out;
+    for (const auto& name : names)
+      for (std::size_t i = 0; i <= x.ranges.size(); ++i)
+        if ((i < x.ranges.size() ? x.ranges[i].name : std::string(design::kSobolDummy)) == name) out.push_back(i);
+    return out;
+  };
+  const auto d = stats::sobol_index_difference(a, b, ab, indices(c.factors_a), indices(c.factors_b), total, x.seed);
+  r.n_b = d.base_points;
+  r.estimate = d.estimate;
+  r.low = r.high = kNaN;
+  if (r.n_a == 0) return r;  // check_evidence: no data
+  if (std::isnan(d.estimate)) {
+    r.reason = "the indices are undefined (fewer than 2 base points with data, or the outcome does not vary)";
+    return r;
+  }
+  if (!(d.se > 0)) {
+    r.reason = "degenerate interval: the difference does not vary over the bootstrap";
+    return r;
+  }
+  const IntervalAt f = [e = d.estimate, se = d.se](double conf) {
+    const double z = stats::normal_quantile(0.5 + conf / 2);
+    return stats::Interval{e, e - z * se, e + z * se};
+  };
+  one_sided(r, f, c.value, c.test == Test::SobolFirstAbove || c.test == Test::SobolTotalAbove, confidence);
+  return r;
+}
+
+/// No verdict without data: a claim whose data cannot decide it gets a reason, and with it
+/// the verdict inconclusive (its p-values become NaN, which Holm counts conservatively).
+void check_evidence(ClaimResult& r, const ClaimSpec& c) {
+  if (r.reason.empty()) {
+    if (r.n_a == 0 || (c.is_two_sample() && r.n_b == 0))
+      r.reason = std::string("no data: n = 0") + (c.is_two_sample() ? (r.n_a == 0 ? " in a" : " in b") : "") +
+                 " (every value of " + c.column + " is missing there)";
+    else if (std::isnan(r.estimate))
+      r.reason = "the estimate is undefined";
+    else if (std::isnan(r.low) || std::isnan(r.high))
+      r.reason = "the interval cannot be computed (fewer than 2 observations, pairs or clusters on a side)";
+  }
+  if (!r.reason.empty()) r.p_claim = r.p_opposite = kNaN;
+}
+
+}  // namespace
 
 void decide(std::vector<ClaimResult>& results, double confidence) {
   // One family of 2 one-sided tests per claim (the claim, and its opposite), Holm-adjusted.
@@ -469,11 +786,14 @@ void decide(std::vector<ClaimResult>& results, double confidence) {
     auto& r = results[i];
     r.p_claim_holm = adj[2 * i];
     r.p_opposite_holm = adj[2 * i + 1];
-    r.verdict = r.p_claim_holm < alpha     ? Verdict::Supported
+    r.verdict = !r.reason.empty()           ? Verdict::Inconclusive
+                : r.p_claim_holm < alpha     ? Verdict::Supported
                 : r.p_opposite_holm < alpha ? Verdict::NotSupported
                                             : Verdict::Inconclusive;
   }
 }
+
+namespace {
 
 /// Reads through to another CellData, except for derived columns, which are recomputed
 /// from their (cached) inputs under other parameter values.
@@ -535,11 +855,14 @@ std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const CellData& d
   const auto& x = plan.experiment();
   const double confidence = x.report.confidence;
   std::vector<ClaimResult> results;
-  for (const auto& c : x.claims)
+  for (const auto& c : x.claims) {
     results.push_back(c.is_variance_share() ? evaluate_variance(plan, data, c, confidence)
                       : c.is_interaction()  ? evaluate_interaction(plan, data, c, confidence)
                       : c.is_correlation()  ? evaluate_correlation(plan, data, c, confidence)
+                      : c.is_sensitivity()  ? evaluate_sensitivity(plan, data, c, confidence)
                                             : evaluate_sample(plan, data, c, confidence));
+    check_evidence(results.back(), c);
+  }
   decide(results, confidence);
   return results;
 }
@@ -552,11 +875,49 @@ VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data
   return {column, d.names, vd.eta_squared, vd.unexplained_share};
 }
 
+namespace {
+
+/// The claim at every sampled point on its own, and the PRIM box where it is supported.
+AssumptionSpace assumption_space(const design::RunPlan& plan, const CellData& data, std::size_t claim) {
+  const auto& x = plan.experiment();
+  const auto& c = x.claims[claim];
+  AssumptionSpace s;
+  s.claim = claim;
+  for (const auto& r : x.ranges) s.parameters.push_back(r.name);
+  const std::uint64_t points = x.sampled_points();
+  std::vector<int> holds;
+  for (std::uint64_t p = 0; p < points; ++p) {
+    const auto& cell = plan.cells()[p];  // the first factor combination at point p
+    std::vector<double> v;
+    for (const auto& r : x.ranges) v.push_back(cell.values[r.parameter]);
+    s.x.push_back(std::move(v));
+    std::vector<ClaimResult> one{evaluate_sample(plan, data, c, x.report.confidence, &p)};
+    check_evidence(one[0], c);
+    decide(one, x.report.confidence);
+    s.verdicts.push_back(one[0].verdict);
+    s.estimates.push_back(one[0].estimate);
+    holds.push_back(one[0].verdict == Verdict::Supported);
+    s.share_supported += one[0].verdict == Verdict::Supported;
+    s.share_not_supported += one[0].verdict == Verdict::NotSupported;
+    s.share_inconclusive += one[0].verdict == Verdict::Inconclusive;
+  }
+  const auto n = static_cast<double>(points);
+  s.share_supported /= n;
+  s.share_not_supported /= n;
+  s.share_inconclusive /= n;
+  s.scenario = stats::prim(s.x, holds);
+  return s;
+}
+
+}  // namespace
+
 Report build_report(const design::RunPlan& plan, const CellData& data) {
   const auto& x = plan.experiment();
   Report report;
   report.confidence = x.report.confidence;
   report.results = evaluate(plan, data);
+  for (std::size_t c = 0; c < x.claims.size(); ++c)
+    if (x.claims[c].assumption_space) report.spaces.push_back(assumption_space(plan, data, c));
   for (const auto& c : x.claims) {
     if (!c.is_variance_share()) continue;
     bool seen = false;

@@ -159,35 +159,74 @@ double number(const std::string& key, const toml::node& n, const std::string& al
   fail(key, n, allowed);
 }
 
+/// One entry of [design.ranges]: [low, high] of a real or integer parameter, or, in a Sobol
+/// design, the list of choices of a choice or boolean parameter (at least two, distinct).
+Range parse_range(const std::string& key, const toml::node& v, const ParameterSpec& spec, std::size_t p,
+                  Sampling sampling) {
+  const std::string full = "design.ranges." + key;
+  const auto* arr = v.as_array();
+  if (spec.type == ParamType::Choice || spec.type == ParamType::Boolean) {
+    if (sampling != Sampling::Sobol)
+      fail(full, v, "only real or integer parameters can be sampled over a range in a \"" +
+                        std::string(to_string(sampling)) + "\" design (a \"sobol\" design also takes a list of "
+                        "choices); vary " + spec.name + " in [factors]");
+    const std::string allowed = "expected a list of at least two distinct values of " + spec.name;
+    if (!arr || arr->size() < 2) fail(full, v, allowed);
+    Range r{key, p, 0.0, 0.0, {}};
+    std::set<double> seen;
+    for (const auto& e : *arr) {
+      const double value = parameter_value(full, spec, e);
+      if (!seen.insert(value).second) fail(full, e, "choices must be distinct (this one appears twice)");
+      r.choices.push_back(value);
+    }
+    r.low = *seen.begin();
+    r.high = *seen.rbegin();
+    return r;
+  }
+  if (!arr || arr->size() != 2) fail(full, v, "expected [low, high]");
+  Range r{key, p, parameter_value(full, spec, *arr->get(0)), parameter_value(full, spec, *arr->get(1)), {}};
+  if (!(r.low < r.high)) fail(full, v, "expected low < high");
+  return r;
+}
+
 void parse_design(const toml::table& root, Experiment& x, const toml::table& params,
                   const toml::table& factors) {
   const toml::table& d = require_table(root, "design", false);
   reject_unknown_keys(d, "design.", {"sampling", "points", "ranges"});
   if (const toml::node* n = d.get("sampling")) {
     const auto* str = n->as_string();
-    const std::string allowed = "expected \"factorial\", \"random\" or \"lhs\"";
+    const std::string allowed = "expected \"factorial\", \"random\", \"lhs\" or \"sobol\"";
     if (!str) fail("design.sampling", *n, allowed);
     if (str->get() == "factorial") x.sampling = Sampling::Factorial;
     else if (str->get() == "random") x.sampling = Sampling::Random;
     else if (str->get() == "lhs") x.sampling = Sampling::LatinHypercube;
+    else if (str->get() == "sobol") x.sampling = Sampling::Sobol;
     else fail("design.sampling", *n, allowed);
   }
   const bool sampled = x.sampling != Sampling::Factorial;
+  const std::string sampled_only = "only with design.sampling = \"random\", \"lhs\" or \"sobol\"";
+  if (x.sampling == Sampling::Sobol && !x.factors.empty())
+    throw InputError("factors." + x.factors.front().name + ": a \"sobol\" design has no [factors]; list every varied "
+                     "parameter in [design.ranges] (a choice parameter as a list of its choices)");
   if (const toml::node* n = d.get("points")) {
-    if (!sampled) fail("design.points", *n, "only with design.sampling = \"random\" or \"lhs\"");
+    if (!sampled) fail("design.points", *n, sampled_only);
     auto i = n->as_integer();
-    const std::string allowed = "expected an integer in [1, " + std::to_string(kMaxPoints) + "]";
-    if (!i || i->get() < 1 || static_cast<std::uint64_t>(i->get()) > kMaxPoints) fail("design.points", *n, allowed);
+    const std::string allowed = "expected an integer in [" + std::string(x.sampling == Sampling::Sobol ? "2" : "1") +
+                                ", " + std::to_string(kMaxPoints) + "]";
+    if (!i || i->get() < (x.sampling == Sampling::Sobol ? 2 : 1) || static_cast<std::uint64_t>(i->get()) > kMaxPoints)
+      fail("design.points", *n, allowed);
     x.points = static_cast<std::uint64_t>(i->get());
   } else if (sampled) {
-    throw InputError("missing key design.points (expected the number of sampled points, an integer >= 1)");
+    throw InputError(x.sampling == Sampling::Sobol
+                         ? "missing key design.points (expected the number of base points of the Sobol design, an integer >= 2)"
+                         : "missing key design.points (expected the number of sampled points, an integer >= 1)");
   }
   const toml::node* rn = d.get("ranges");
   if (!rn) {
     if (sampled) throw InputError("missing table [design.ranges]: a sampled design needs at least one range");
     return;
   }
-  if (!sampled) fail("design.ranges", *rn, "only with design.sampling = \"random\" or \"lhs\"");
+  if (!sampled) fail("design.ranges", *rn, sampled_only);
   if (!rn->is_table()) fail("design.ranges", *rn, "expected a table of parameter = [low, high]");
   const auto specs = x.model->parameters();
   std::vector<std::string> names;
@@ -197,21 +236,15 @@ void parse_design(const toml::table& root, Experiment& x, const toml::table& par
     const std::string key(k.str());
     const std::string full = "design.ranges." + key;
     const std::size_t p = model::find_parameter(specs, key);
-    const auto& spec = specs[p];
-    if (spec.type != ParamType::Real && spec.type != ParamType::Integer)
-      fail(full, v, "only real or integer parameters can be sampled over a range; vary " +
-                        spec.name + " in [factors]");
     if (params.contains(key) || factors.contains(key))
       throw InputError(full + " contradicts " + (params.contains(key) ? "parameters." : "factors.") + key +
                        ": a parameter is fixed, varied over levels, or sampled over a range, not two of these");
-    const auto* arr = v.as_array();
-    if (!arr || arr->size() != 2) fail(full, v, "expected [low, high]");
-    const std::string allowed = allowed_range(spec);
-    Range r{key, p, parameter_value(full, spec, *arr->get(0)), parameter_value(full, spec, *arr->get(1))};
-    if (!(r.low < r.high)) fail(full, v, "expected low < high");
-    x.ranges.push_back(r);
+    x.ranges.push_back(parse_range(key, v, specs[p], p, x.sampling));
   }
   if (x.ranges.empty()) throw InputError("design.ranges is empty: a sampled design needs at least one range");
+  if (x.sampling == Sampling::Sobol && x.ranges.size() > kMaxSobolRanges)
+    throw InputError("design.ranges has " + std::to_string(x.ranges.size()) + " parameters; a \"sobol\" design takes at most " +
+                     std::to_string(kMaxSobolRanges) + " (the built-in Sobol' direction numbers)");
 }
 
 void parse_report(const toml::table& root, Experiment& x) {
@@ -294,7 +327,9 @@ std::vector<std::string> parse_factor_group(const std::string& key, const toml::
     bool known = false;
     for (const auto& f : x.factors) known = known || f.name == s->get();
     for (const auto& r : x.ranges) known = known || r.name == s->get();
-    if (!known) fail(key, e, "expected the name of a factor or range of this experiment");
+    known = known || (x.sampling == Sampling::Sobol && s->get() == kSobolDummy);
+    if (!known) fail(key, e, "expected the name of a factor or range of this experiment (or \"" + std::string(kSobolDummy) +
+                                 "\" in a Sobol design)");
     out.push_back(s->get());
   }
   return out;
@@ -311,7 +346,8 @@ void parse_claims(const toml::table& root, Experiment& x) {
     const toml::table& t = *arr->get(i)->as_table();
     const std::string where = "claims[" + std::to_string(i) + "]";
     reject_unknown_keys(t, where + ".", {"id", "statement", "test", "column", "a", "b", "value", "paired",
-                                         "factors_a", "factors_b", "interaction", "with", "sweep"});
+                                         "factors_a", "factors_b", "interaction", "with", "sweep",
+                                         "assumption_space"});
     claims::ClaimSpec c;
     auto str = [&](const char* key, bool required) -> std::string {
       const toml::node* v = t.get(key);
@@ -354,15 +390,31 @@ void parse_claims(const toml::table& root, Experiment& x) {
       if (!p->is_boolean()) fail(at + ".paired", *p, "expected true or false");
       c.paired = p->as_boolean()->get();
     }
-    if (c.is_variance_share()) {
+    if (const toml::node* s = t.get("assumption_space")) {
+      if (!s->is_boolean()) fail(at + ".assumption_space", *s, "expected true or false");
+      c.assumption_space = s->as_boolean()->get();
+      if (c.assumption_space && x.sampling == Sampling::Factorial)
+        fail(at + ".assumption_space", *s,
+             "needs a sampled design (design.sampling = \"random\", \"lhs\" or \"sobol\"): the claim is evaluated "
+             "at each of its points");
+      if (c.assumption_space && c.uses_factor_groups())
+        fail(at + ".assumption_space", *s,
+             "not for variance-share or Sobol tests (they are properties of the whole design)");
+    }
+    if (c.is_sensitivity() && x.sampling != Sampling::Sobol)
+      fail(at + ".test", *t.get("test"), "Sobol-index tests need design.sampling = \"sobol\"");
+    if (c.uses_factor_groups()) {
       for (const char* k : {"a", "b", "paired"})
-        if (t.contains(k)) fail(at + "." + k, *t.get(k), "not used by variance-share tests (use factors_a, factors_b)");
+        if (t.contains(k)) fail(at + "." + k, *t.get(k), "not used by variance-share or Sobol tests (use factors_a, factors_b)");
       if (!t.contains("factors_a")) throw InputError("missing key " + at + ".factors_a (the factor group whose variance share is tested)");
       c.factors_a = parse_factor_group(at + ".factors_a", *t.get("factors_a"), x);
       if (t.contains("factors_b")) c.factors_b = parse_factor_group(at + ".factors_b", *t.get("factors_b"), x);
+      for (const auto* group : {&c.factors_a, &c.factors_b})
+        if (c.is_variance_share() && std::find(group->begin(), group->end(), kSobolDummy) != group->end())
+          throw InputError(at + ": the dummy has no variance share (it is not a parameter); use a Sobol test");
     } else {
       for (const char* k : {"factors_a", "factors_b"})
-        if (t.contains(k)) fail(at + "." + k, *t.get(k), "only used by variance-share tests");
+        if (t.contains(k)) fail(at + "." + k, *t.get(k), "only used by variance-share and Sobol tests");
       if (c.is_interaction()) {
         if (!t.contains("interaction"))
           throw InputError("missing key " + at +
@@ -453,6 +505,7 @@ std::string_view to_string(Sampling s) {
     case Sampling::Factorial: return "factorial";
     case Sampling::Random: return "random";
     case Sampling::LatinHypercube: return "lhs";
+    case Sampling::Sobol: return "sobol";
   }
   return "?";
 }
@@ -562,7 +615,7 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
   parse_design(root, x, params, factors);
   if (x.factorial_count() > kMaxCells || x.cell_count() > kMaxCells)
     throw InputError("the design has " + std::to_string(x.factorial_count()) + " factor combinations x " +
-                     std::to_string(x.points) + " points; at most " + std::to_string(kMaxCells) +
+                     std::to_string(x.sampled_points()) + " points; at most " + std::to_string(kMaxCells) +
                      " cells are allowed");
   parse_report(root, x);
   parse_claims(root, x);

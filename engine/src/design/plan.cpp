@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "tribe/core/error.hpp"
+#include "tribe/design/sobol.hpp"
 #include "tribe/rng/samplers.hpp"
 
 namespace tribe::design {
@@ -29,6 +30,11 @@ namespace {
 constexpr std::uint64_t kDesignPurpose = 0x7472696265'4453ULL;  // "tribeDS"
 
 double to_parameter(const model::ParameterSpec& spec, const Range& r, double u) {
+  if (!r.choices.empty()) {
+    // Equal probability for each choice.
+    const auto m = r.choices.size();
+    return r.choices[std::min(m - 1, static_cast<std::size_t>(u * static_cast<double>(m)))];
+  }
   if (spec.type == model::ParamType::Integer) {
     // Equal probability for each integer in [low, high].
     const double v = std::floor(r.low + (r.high - r.low + 1.0) * u);
@@ -41,8 +47,27 @@ double to_parameter(const model::ParameterSpec& spec, const Range& r, double u) 
 std::vector<std::vector<double>> sample_points(const Experiment& x) {
   const auto specs = x.model->parameters();
   const std::size_t d = x.ranges.size();
-  std::vector<std::vector<double>> u(x.points, std::vector<double>(d));
-  if (x.sampling == Sampling::LatinHypercube) {
+  const std::uint64_t points = x.sampled_points();
+  std::vector<std::vector<double>> u(points, std::vector<double>(d));
+  if (x.sampling == Sampling::Sobol) {
+    // Saltelli (2002; 2010, table 1 scheme): base point j of a 2d-dimensional Sobol'
+    // sequence gives A_j (its first d coordinates) and B_j (the last d); AB_i,j is A_j with
+    // coordinate i from B_j. The dummy's AB cell is A_j itself (the dummy moves nothing).
+    const SobolSequence seq(2 * d);
+    const std::size_t per = d + 3;
+    for (std::uint64_t j = 0; j < x.points; ++j) {
+      const auto q = seq.point(j);
+      std::vector<double> a(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(d)),
+          b(q.begin() + static_cast<std::ptrdiff_t>(d), q.end());
+      u[j * per] = a;
+      u[j * per + 1] = b;
+      for (std::size_t i = 0; i <= d; ++i) {
+        auto ab = a;
+        if (i < d) ab[i] = b[i];
+        u[j * per + 2 + i] = std::move(ab);
+      }
+    }
+  } else if (x.sampling == Sampling::LatinHypercube) {
     // McKay, Beckman & Conover (1979): each range is cut into `points` equal strata,
     // each stratum used once, strata paired across ranges by independent permutations.
     for (std::size_t r = 0; r < d; ++r) {
@@ -59,8 +84,8 @@ std::vector<std::vector<double>> sample_points(const Experiment& x) {
       for (std::size_t r = 0; r < d; ++r) u[p][r] = rng::uniform(s);
     }
   }
-  std::vector<std::vector<double>> values(x.points, std::vector<double>(d));
-  for (std::uint64_t p = 0; p < x.points; ++p)
+  std::vector<std::vector<double>> values(points, std::vector<double>(d));
+  for (std::uint64_t p = 0; p < points; ++p)
     for (std::size_t r = 0; r < d; ++r) values[p][r] = to_parameter(specs[x.ranges[r].parameter], x.ranges[r], u[p][r]);
   return values;
 }
@@ -80,27 +105,29 @@ RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
   const auto points = sample_points(experiment);
   // Strata of each range: the rank of the point's value cut into kStrata equal groups
   // (for a Latin hypercube these are unions of its own strata).
-  std::vector<std::vector<std::uint32_t>> strata(experiment.points,
-                                                 std::vector<std::uint32_t>(experiment.ranges.size()));
+  const std::uint64_t n_points = experiment.sampled_points();
+  std::vector<std::vector<std::uint32_t>> strata(n_points, std::vector<std::uint32_t>(experiment.ranges.size()));
   for (std::size_t r = 0; r < experiment.ranges.size(); ++r) {
-    std::vector<std::uint64_t> order(experiment.points);
+    std::vector<std::uint64_t> order(n_points);
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
                      [&](auto a, auto b) { return points[a][r] < points[b][r]; });
-    for (std::uint64_t rank = 0; rank < experiment.points; ++rank)
-      strata[order[rank]][r] = static_cast<std::uint32_t>(rank * Cell::kStrata / experiment.points);
+    for (std::uint64_t rank = 0; rank < n_points; ++rank)
+      strata[order[rank]][r] = static_cast<std::uint32_t>(rank * Cell::kStrata / n_points);
   }
   // Cells: factor combinations (mixed radix, the last factor fastest) x sampled points.
   for (std::uint64_t c = 0; c < n; ++c) {
     Cell& cell = (*cells)[c];
     cell.index = c;
     cell.values = experiment.fixed;
-    cell.point = c % experiment.points;
+    cell.point = c % n_points;
     for (std::size_t r = 0; r < experiment.ranges.size(); ++r)
       cell.values[experiment.ranges[r].parameter] = points[cell.point][r];
     cell.strata = strata[cell.point];
+    cell.own_random_numbers = experiment.sampling == Sampling::Sobol &&
+                              sobol_role(experiment, cell.point).role == experiment.ranges.size() + 2;
     cell.levels.assign(experiment.factors.size(), 0);
-    std::uint64_t rest = c / experiment.points;
+    std::uint64_t rest = c / n_points;
     for (std::size_t f = experiment.factors.size(); f-- > 0;) {
       const auto& factor = experiment.factors[f];
       const auto level = rest % factor.levels.size();

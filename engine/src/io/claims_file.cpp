@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "tribe/core/error.hpp"
+#include "tribe/claims/evaluate.hpp"
 
 namespace tribe::io {
 
@@ -101,6 +102,11 @@ std::string describe(const std::string& test, const std::string& column, bool bi
   if (test == "difference_above") return d + " > " + v;
   if (test == "difference_below") return d + " < " + v;
   if (test == "equivalent") return "|" + d + "| < " + v;
+  if (test.rfind("sobol_", 0) == 0) {
+    const std::string index = test.find("first") != std::string::npos ? "S1" : "ST";
+    const std::string s = index + "(" + column + ": " + fa + ")" + (fb.empty() ? "" : " - " + index + "(" + column + ": " + fb + ")");
+    return s + (test.find("above") != std::string::npos ? " > " : " < ") + v;
+  }
   const std::string share = "eta2(" + column + ": " + fa + ")" + (fb.empty() ? "" : " - eta2(" + column + ": " + fb + ")");
   if (test == "variance_share_above") return share + " > " + v;
   return share + " < " + v;
@@ -112,7 +118,107 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return s;
 }
 
+/// "control in [0.35, 1] and structure in {flat}" (encoded values formatted per parameter).
+std::string box_text(const design::Experiment& x, const stats::PrimBox& box, const std::vector<std::string>& names) {
+  const auto specs = x.model->parameters();
+  std::string s;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (!box.restricted[k]) continue;
+    const auto& spec = specs[model::find_parameter(specs, names[k])];
+    if (!s.empty()) s += " and ";
+    const auto& r = x.ranges[k];
+    if (!r.choices.empty()) {
+      std::string set;
+      for (double v : r.choices)
+        if (v >= box.low[k] && v <= box.high[k]) set += (set.empty() ? "" : ", ") + model::format_value(spec, v);
+      s += names[k] + " in {" + set + "}";
+    } else {
+      char lo[32], hi[32];
+      std::snprintf(lo, sizeof lo, "%.3g", box.low[k]);
+      std::snprintf(hi, sizeof hi, "%.3g", box.high[k]);
+      s += names[k] + " in [" + lo + ", " + hi + "]";
+    }
+  }
+  return s.empty() ? "the whole space (no parameter restricted)" : s;
+}
+
+void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan, const claims::Report& report,
+                             const std::string& ctx) {
+  if (report.spaces.empty()) return;
+  const auto& x = plan.experiment();
+  h5::Handle ag = h5::create_group(claims_group, "assumption_space", ctx);
+  h5::write_attribute(ag.get(), "description",
+                      "claims evaluated at every sampled point of the design on their own (verdict codes: 0 supported, "
+                      "1 not supported, 2 inconclusive; no correction across points), and the PRIM box (Friedman & "
+                      "Fisher 1999; peeling alpha 0.05, min mass 0.05, highest density with coverage >= 0.8, then "
+                      "pasting and dropping restrictions worth < 0.01 density) where the claim is supported",
+                      ctx);
+  const auto& first = report.spaces.front();
+  h5::write_attribute(ag.get(), "parameters", first.parameters, ctx);
+  const std::size_t points = first.x.size();
+  for (std::size_t k = 0; k < first.parameters.size(); ++k) {
+    std::vector<double> v;
+    for (const auto& row : first.x) v.push_back(row[k]);
+    h5::write_dataset(ag.get(), "value_" + first.parameters[k], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data(), points, ctx);
+  }
+  for (const auto& s : report.spaces) {
+    h5::Handle cg = h5::create_group(ag.get(), x.claims[s.claim].id, ctx);
+    std::vector<std::uint8_t> verdicts;
+    for (auto v : s.verdicts) verdicts.push_back(static_cast<std::uint8_t>(v));
+    h5::write_dataset(cg.get(), "verdict", H5T_STD_U8LE, H5T_NATIVE_UINT8, verdicts.data(), points, ctx);
+    h5::write_dataset(cg.get(), "estimate", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, s.estimates.data(), points, ctx);
+    h5::write_attribute(cg.get(), "share_supported", s.share_supported, ctx);
+    h5::write_attribute(cg.get(), "share_not_supported", s.share_not_supported, ctx);
+    h5::write_attribute(cg.get(), "share_inconclusive", s.share_inconclusive, ctx);
+    const auto& b = s.scenario;
+    h5::write_attribute(cg.get(), "scenario", box_text(x, b, s.parameters), ctx);
+    h5::write_attribute(cg.get(), "coverage", b.coverage, ctx);
+    h5::write_attribute(cg.get(), "density", b.density, ctx);
+    h5::write_attribute(cg.get(), "mass", b.mass, ctx);
+    std::vector<std::string> names;
+    std::vector<double> lo, hi;
+    for (std::size_t k = 0; k < s.parameters.size(); ++k)
+      if (b.restricted[k]) {
+        names.push_back(s.parameters[k]);
+        lo.push_back(b.low[k]);
+        hi.push_back(b.high[k]);
+      }
+    h5::write_strings(cg.get(), "box_parameter", names, ctx);
+    h5::write_dataset(cg.get(), "box_low", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, lo.data(), lo.size(), ctx);
+    h5::write_dataset(cg.get(), "box_high", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, hi.data(), hi.size(), ctx);
+  }
+}
+
 }  // namespace
+
+void print_scenarios(const ResultReader& f, std::ostream& out, ReportFormat format) {
+  if (!f.exists("claims/assumption_space")) return;
+  const bool md = format == ReportFormat::Markdown;
+  out << (md ? "\n## Where each claim holds (assumption space)\n\n" : "\nWhere each claim holds (assumption space)\n")
+      << (md ? "" : "  ") << "Each claim evaluated at every sampled point on its own (no correction across points); "
+      << "scenario: the PRIM box (Friedman & Fisher 1999) where it is supported.\n";
+  if (md) out << "\n| claim | supported | not supported | inconclusive | scenario | coverage | density |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& id : f.list("claims/assumption_space")) {
+    if (id.rfind("value_", 0) == 0) continue;
+    const std::string g = "claims/assumption_space/" + id;
+    auto attr = [&](const char* name) { return f.column_attribute_double(g, name); };
+    char buf[256];
+    const std::string scenario = f.group_string_attribute(g, "scenario");
+    if (md) {
+      std::snprintf(buf, sizeof buf, "| %s | %.0f%% | %.0f%% | %.0f%% | %s | %.2f | %.2f |\n", id.c_str(),
+                    100 * attr("share_supported"), 100 * attr("share_not_supported"), 100 * attr("share_inconclusive"),
+                    scenario.c_str(), attr("coverage"), attr("density"));
+      out << buf;
+    } else {
+      std::snprintf(buf, sizeof buf, "\n  %s: supported at %.0f%% of the points, not supported at %.0f%%, inconclusive at %.0f%%\n",
+                    id.c_str(), 100 * attr("share_supported"), 100 * attr("share_not_supported"),
+                    100 * attr("share_inconclusive"));
+      out << buf;
+      std::snprintf(buf, sizeof buf, " (coverage %.2f, density %.2f, mass %.2f)\n", attr("coverage"), attr("density"), attr("mass"));
+      out << "    holds where " << scenario << buf;
+    }
+  }
+}
 
 void write_report(hid_t file, const design::RunPlan& plan, const claims::Report& report, const std::string& ctx) {
   const auto& x = plan.experiment();
@@ -124,7 +230,7 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
                       "supported if the claim's adjusted p < 1 - confidence, not supported if the opposite's is, "
                       "else inconclusive",
                       ctx);
-  std::vector<std::string> id, statement, test, column, a, b, fa, fb, method, verdict, description;
+  std::vector<std::string> id, statement, test, column, a, b, fa, fb, method, verdict, description, reason;
   std::vector<std::string> sweep_of, sweep_level;
   std::vector<double> value, est, lo, hi, pc, po, pch, poh, rob;
   std::vector<std::uint64_t> na, nb, paired;
@@ -135,7 +241,7 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
     statement.push_back(c.statement);
     test.push_back(std::string(claims::to_string(c.test)));
     column.push_back(c.column);
-    a.push_back(c.is_variance_share() ? "" : c.a.text);
+    a.push_back(c.uses_factor_groups() ? "" : c.a.text);
     b.push_back(c.is_two_sample() ? c.b.text : "");
     fa.push_back(join(c.factors_a, ","));
     fb.push_back(join(c.factors_b, ","));
@@ -163,6 +269,7 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
     sweep_level.push_back(c.sweep_level);
     method.push_back(r.method);
     verdict.push_back(std::string(claims::to_string(r.verdict)));
+    reason.push_back(r.reason);
     value.push_back(c.value);
     est.push_back(r.estimate);
     lo.push_back(r.low);
@@ -179,7 +286,7 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
   for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<std::string>*>>{
            {"id", &id}, {"statement", &statement}, {"test", &test}, {"column", &column}, {"a", &a}, {"b", &b},
            {"factors_a", &fa}, {"factors_b", &fb}, {"description", &description}, {"method", &method},
-           {"verdict", &verdict}, {"sweep_of", &sweep_of}, {"sweep_level", &sweep_level}})
+           {"verdict", &verdict}, {"reason", &reason}, {"sweep_of", &sweep_of}, {"sweep_level", &sweep_level}})
     h5::write_strings(g.get(), name, *v, ctx);
   for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<double>*>>{
            {"value", &value}, {"estimate", &est}, {"ci_low", &lo}, {"ci_high", &hi}, {"p_claim", &pc},
@@ -234,6 +341,7 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
       }
     }
   }
+  write_assumption_spaces(g.get(), plan, report, ctx);
 
   if (!report.variance.empty()) {
     h5::Handle vg = h5::create_group(file, "variance", ctx);
@@ -348,39 +456,62 @@ void print_sweeps_and_curves(const ResultReader& f, std::ostream& out, bool md, 
   }
 }
 
-}  // namespace
+/// The claims stored in a result file, as the report prints them.
+struct StoredClaims {
+  std::string experiment, engine, git, file;
+  std::uint64_t seed = 0, organizations = 0;
+  double confidence = 0.95;
+  std::vector<std::string> id, statement, description, method, verdict, reason, thresholds;
+  std::vector<double> est, lo, hi, pc, po, pc_holm, po_holm, rob, na, nb;
+};
 
-void print_report(const ResultReader& f, std::ostream& out, ReportFormat format) {
-  if (!f.exists("claims")) {
-    out << "This result file has no claims (the experiment states none).\n";
-    return;
-  }
-  const auto id = f.strings("claims/id");
-  const auto statement = f.strings("claims/statement");
-  const auto description = f.strings("claims/description");
-  const auto method = f.strings("claims/method");
-  const auto verdict = f.strings("claims/verdict");
-  const auto est = f.column("claims/estimate"), lo = f.column("claims/ci_low"), hi = f.column("claims/ci_high");
-  const auto pc = f.column("claims/p_claim_holm"), po = f.column("claims/p_opposite_holm");
-  const auto rob = f.column("claims/robustness_share");
-  const auto na = f.column("claims/n_a"), nb = f.column("claims/n_b");
-  const auto thresholds = f.group_strings_attribute("claims/robustness", "thresholds");
-  const std::string name = f.attribute("experiment_name");
+StoredClaims read_claims(const ResultReader& f, const std::string& file) {
+  StoredClaims c;
+  c.file = file;
+  c.experiment = f.attribute("experiment_name");
+  c.engine = f.attribute("engine_version");
+  c.git = f.attribute("git_sha1");
+  c.seed = f.attribute_u64("seed");
+  c.organizations = f.attribute_u64("organizations");
+  if (!f.exists("claims")) return c;
+  c.id = f.strings("claims/id");
+  c.statement = f.strings("claims/statement");
+  c.description = f.strings("claims/description");
+  c.method = f.strings("claims/method");
+  c.verdict = f.strings("claims/verdict");
+  // Files of format 1.0 have no reasons.
+  c.reason = f.exists("claims/reason") ? f.strings("claims/reason") : std::vector<std::string>(c.id.size());
+  c.est = f.column("claims/estimate");
+  c.lo = f.column("claims/ci_low");
+  c.hi = f.column("claims/ci_high");
+  c.pc = f.column("claims/p_claim");
+  c.po = f.column("claims/p_opposite");
+  c.pc_holm = f.column("claims/p_claim_holm");
+  c.po_holm = f.column("claims/p_opposite_holm");
+  c.rob = f.column("claims/robustness_share");
+  c.na = f.column("claims/n_a");
+  c.nb = f.column("claims/n_b");
+  c.thresholds = f.group_strings_attribute("claims/robustness", "thresholds");
+  c.confidence = f.column_attribute_double("claims", "confidence");
+  return c;
+}
+
+void print_claims(const StoredClaims& c, std::ostream& out, ReportFormat format, const std::string& family) {
   char conf[16];
-  std::snprintf(conf, sizeof conf, "%g", 100 * f.column_attribute_double("claims", "confidence"));
+  std::snprintf(conf, sizeof conf, "%g", 100 * c.confidence);
   auto robustness = [&](std::size_t i) -> std::string {
-    if (std::isnan(rob[i])) return "n/a (does not depend on thresholds)";
+    if (std::isnan(c.rob[i])) return "n/a (does not depend on thresholds)";
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.0f%% of threshold settings", 100 * rob[i]);
+    std::snprintf(buf, sizeof buf, "%.0f%% of threshold settings", 100 * c.rob[i]);
     return buf;
   };
   if (format == ReportFormat::Markdown) {
-    out << "## Claims of experiment `" << name << "`\n\n";
-    out << "Engine " << f.attribute("engine_version") << " (" << f.attribute("git_sha1") << "), seed "
-        << f.attribute_u64("seed") << ", " << f.attribute_u64("organizations") << " organizations. "
-        << "Intervals are two-sided " << conf << "%; verdicts use Holm-adjusted one-sided p-values over all claims. "
-        << "Robustness: share of threshold settings ("
-        << (thresholds.empty() ? std::string("none used") : join(thresholds, ", ") + ", each shifted by the configured offsets")
+    out << "## Claims of experiment `" << c.experiment << "`\n\n";
+    out << "Engine " << c.engine << " (" << c.git << "), seed " << c.seed << ", " << c.organizations
+        << " organizations. "
+        << "Intervals are two-sided " << conf << "%; verdicts use Holm-adjusted one-sided p-values (family: " << family
+        << "). Robustness: share of threshold settings ("
+        << (c.thresholds.empty() ? std::string("none used") : join(c.thresholds, ", ") + ", each shifted by the configured offsets")
         << ") under which the verdict is the same.\n\n";
     out << "| claim | statement | test | estimate [" << conf << "% CI] | p (claim, Holm) | p (opposite, Holm) | verdict | robustness |\n";
     out << "|---|---|---|---|---|---|---|---|\n";
@@ -388,29 +519,162 @@ void print_report(const ResultReader& f, std::ostream& out, ReportFormat format)
       for (std::size_t p = 0; (p = text.find('|', p)) != std::string::npos; p += 2) text.replace(p, 1, "\\|");
       return text;
     };
-    for (std::size_t i = 0; i < id.size(); ++i)
-      out << "| " << id[i] << " | " << cell(statement[i]) << " | `" << cell(description[i]) << "` | "
-          << interval_text(est[i], lo[i], hi[i]) << " | " << pvalue(pc[i]) << " | " << pvalue(po[i]) << " | **"
-          << verdict[i] << "** | " << robustness(i) << " |\n";
+    for (std::size_t i = 0; i < c.id.size(); ++i)
+      out << "| " << c.id[i] << " | " << cell(c.statement[i]) << " | `" << cell(c.description[i]) << "` | "
+          << interval_text(c.est[i], c.lo[i], c.hi[i]) << " | " << pvalue(c.pc_holm[i]) << " | " << pvalue(c.po_holm[i])
+          << " | **" << c.verdict[i] << "**" << (c.reason[i].empty() ? "" : " (" + cell(c.reason[i]) + ")") << " | "
+          << robustness(i) << " |\n";
     out << "\nMethods: ";
-    for (std::size_t i = 0; i < id.size(); ++i) out << (i ? "; " : "") << id[i] << ": " << method[i];
+    for (std::size_t i = 0; i < c.id.size(); ++i) out << (i ? "; " : "") << c.id[i] << ": " << c.method[i];
     out << ".\n";
-    print_sweeps_and_curves(f, out, true, id, verdict, est, lo, hi, rob);
     return;
   }
-  out << "Claims of experiment " << name << " (" << f.attribute_u64("organizations") << " organizations, seed "
-      << f.attribute_u64("seed") << ")\n";
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    out << "\n" << id[i] << ": " << statement[i] << "\n"
-        << "  test:       " << description[i] << "\n"
-        << "  method:     " << method[i] << " (n = " << static_cast<std::uint64_t>(na[i])
-        << (nb[i] > 0 ? ", " + std::to_string(static_cast<std::uint64_t>(nb[i])) : std::string()) << ")\n"
-        << "  estimate:   " << interval_text(est[i], lo[i], hi[i]) << "  (" << conf << "% CI)\n"
-        << "  p (Holm):   claim " << pvalue(pc[i]) << ", opposite " << pvalue(po[i]) << "\n"
-        << "  verdict:    " << verdict[i] << "\n"
+  out << "Claims of experiment " << c.experiment << " (" << c.organizations << " organizations, seed " << c.seed
+      << ")\n  family: " << family << "\n";
+  for (std::size_t i = 0; i < c.id.size(); ++i) {
+    out << "\n" << c.id[i] << ": " << c.statement[i] << "\n"
+        << "  test:       " << c.description[i] << "\n"
+        << "  method:     " << c.method[i] << " (n = " << static_cast<std::uint64_t>(c.na[i])
+        << (c.nb[i] > 0 ? ", " + std::to_string(static_cast<std::uint64_t>(c.nb[i])) : std::string()) << ")\n"
+        << "  estimate:   " << interval_text(c.est[i], c.lo[i], c.hi[i]) << "  (" << conf << "% CI)\n"
+        << "  p (Holm):   claim " << pvalue(c.pc_holm[i]) << ", opposite " << pvalue(c.po_holm[i]) << "\n"
+        << "  verdict:    " << c.verdict[i] << (c.reason[i].empty() ? "" : ": " + c.reason[i]) << "\n"
         << "  robustness: " << robustness(i) << "\n";
   }
-  print_sweeps_and_curves(f, out, false, id, verdict, est, lo, hi, rob);
+}
+
+}  // namespace
+
+void print_report(const ResultReader& f, std::ostream& out, ReportFormat format) {
+  print_sensitivity(f, out, format);
+  if (!f.exists("claims")) {
+    out << "This result file has no claims (the experiment states none).\n";
+    return;
+  }
+  const auto c = read_claims(f, "");
+  print_claims(c, out, format,
+               "the " + std::to_string(c.id.size()) + " claims of experiment " + c.experiment +
+                   ", two one-sided tests each");
+  print_sweeps_and_curves(f, out, format == ReportFormat::Markdown, c.id, c.verdict, c.est, c.lo, c.hi, c.rob);
+  print_scenarios(f, out, format);
+}
+
+void print_study(const std::vector<std::filesystem::path>& files, std::ostream& out, ReportFormat format) {
+  // One family: every claim of every file, Holm over the two one-sided tests of each.
+  std::vector<StoredClaims> all;
+  std::vector<claims::ClaimResult> results;
+  std::string names;
+  for (const auto& path : files) {
+    const ResultReader f(path);
+    all.push_back(read_claims(f, path.string()));
+    const auto& c = all.back();
+    if (!all.empty() && !c.id.empty() && c.confidence != all.front().confidence && !all.front().id.empty())
+      throw InputError("tribe report: " + path.string() + " has report confidence " + std::to_string(c.confidence) +
+                       " but " + files.front().string() + " has " + std::to_string(all.front().confidence) +
+                       "; a study needs one confidence");
+    names += (names.empty() ? "" : ", ") + c.experiment + " (" + path.filename().string() + ")";
+    for (std::size_t i = 0; i < c.id.size(); ++i) {
+      claims::ClaimResult r;
+      r.p_claim = c.pc[i];
+      r.p_opposite = c.po[i];
+      r.reason = c.reason[i];
+      results.push_back(r);
+    }
+  }
+  double confidence = 0.95;
+  for (const auto& c : all)
+    if (!c.id.empty()) confidence = c.confidence;
+  claims::decide(results, confidence);
+  const std::string family = "study of " + std::to_string(files.size()) + " files, " + std::to_string(results.size()) +
+                             " claims: " + names;
+  if (format == ReportFormat::Markdown)
+    out << "# Study: " << files.size() << " result files, " << results.size() << " claims\n\n"
+        << "Verdicts are decided together: Holm over the two one-sided tests of every claim of every file "
+           "(one family: " << family << "). A verdict may therefore differ from the file's own report.\n\n";
+  else
+    out << "Study: " << files.size() << " result files, " << results.size() << " claims, one family for multiple "
+        << "comparisons (Holm over the two one-sided tests of every claim of every file): " << names << "\n\n";
+  std::size_t k = 0;
+  for (std::size_t fi = 0; fi < all.size(); ++fi) {
+    auto c = all[fi];
+    if (c.id.empty()) {
+      out << (format == ReportFormat::Markdown ? "## " : "") << c.file << ": no claims\n\n";
+      continue;
+    }
+    for (std::size_t i = 0; i < c.id.size(); ++i, ++k) {
+      c.pc_holm[i] = results[k].p_claim_holm;
+      c.po_holm[i] = results[k].p_opposite_holm;
+      c.verdict[i] = std::string(claims::to_string(results[k].verdict));
+    }
+    print_claims(c, out, format, family);
+    // Sweeps with the study's verdicts; threshold curves as stored (the file's own family).
+    const ResultReader f(files[fi]);
+    print_sweeps_and_curves(f, out, format == ReportFormat::Markdown, c.id, c.verdict, c.est, c.lo, c.hi, c.rob);
+    out << "\n";
+  }
+}
+
+void write_sensitivity(hid_t file, const design::RunPlan& plan, const exec::RunResult& result, const std::string& ctx) {
+  const auto& x = plan.experiment();
+  if (x.sampling != design::Sampling::Sobol) return;
+  const auto all = claims::sobol_sensitivity(plan, [&](std::size_t col, std::uint64_t cell) {
+    const auto& a = result.cells.at(cell).columns.at(col);
+    return a.n ? a.mean : NAN;
+  });
+  h5::Handle g = h5::create_group(file, "sensitivity", ctx);
+  h5::write_attribute(g.get(), "description",
+                      "Sobol indices of every outcome column over the Sobol design, on cell means: first order "
+                      "(Saltelli et al. 2010) and total order (Jansen 1999), percentile bootstrap intervals over "
+                      "base points; the last parameter is the inert dummy",
+                      ctx);
+  h5::write_attribute(g.get(), "base_points", x.points, ctx);
+  h5::write_attribute(g.get(), "confidence", x.report.confidence, ctx);
+  h5::write_attribute(g.get(), "bootstrap_replicates", std::uint64_t{1000}, ctx);
+  for (const auto& s : all) {
+    h5::Handle cg = h5::create_group(g.get(), s.column, ctx);
+    h5::write_strings(cg.get(), "parameter", s.names, ctx);
+    const auto& i = s.indices;
+    for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<double>*>>{
+             {"S1", &i.first}, {"S1_low", &i.first_low}, {"S1_high", &i.first_high},
+             {"ST", &i.total}, {"ST_low", &i.total_low}, {"ST_high", &i.total_high}})
+      h5::write_dataset(cg.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v->data(), v->size(), ctx);
+    h5::write_attribute(cg.get(), "base_points_used", i.base_points, ctx);
+    h5::write_attribute(cg.get(), "variance", i.variance, ctx);
+  }
+}
+
+void print_sensitivity(const ResultReader& f, std::ostream& out, ReportFormat format) {
+  if (!f.exists("sensitivity")) return;
+  char conf[16];
+  std::snprintf(conf, sizeof conf, "%g", 100 * f.column_attribute_double("sensitivity", "confidence"));
+  const bool md = format == ReportFormat::Markdown;
+  out << (md ? "## Global sensitivity (Sobol indices)\n\n" : "Global sensitivity (Sobol indices)\n")
+      << (md ? "" : "  ") << "Sobol design, " << f.column("cells/organizations").size() << " cells; first order (Saltelli 2010), "
+      << "total order (Jansen 1999) of each column's cell means, " << conf
+      << "% percentile bootstrap intervals over base points. The dummy changes nothing but the random numbers: "
+         "an index not above the dummy's cannot be told from organization noise.\n";
+  for (const auto& column : f.list("sensitivity")) {
+    const std::string g = "sensitivity/" + column + "/";
+    const auto names = f.strings(g + "parameter");
+    const auto s1 = f.column(g + "S1"), s1l = f.column(g + "S1_low"), s1h = f.column(g + "S1_high");
+    const auto st = f.column(g + "ST"), stl = f.column(g + "ST_low"), sth = f.column(g + "ST_high");
+    if (md) {
+      out << "\n### `" << column << "`\n\n| parameter | first order [" << conf << "% CI] | total order [" << conf
+          << "% CI] |\n|---|---|---|\n";
+      for (std::size_t i = 0; i < names.size(); ++i)
+        out << "| " << names[i] << " | " << interval_text(s1[i], s1l[i], s1h[i]) << " | "
+            << interval_text(st[i], stl[i], sth[i]) << " |\n";
+    } else {
+      out << "\n  " << column << "\n";
+      char buf[160];
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        std::snprintf(buf, sizeof buf, "    %-28s S1 %-28s ST %s\n", names[i].c_str(),
+                      interval_text(s1[i], s1l[i], s1h[i]).c_str(), interval_text(st[i], stl[i], sth[i]).c_str());
+        out << buf;
+      }
+    }
+  }
+  out << "\n";
 }
 
 }  // namespace tribe::io

@@ -485,6 +485,7 @@ void ResultWriter::finish(const exec::RunResult& result, const RunInfo& info) {
   TRIBE_CHECK(!finished_, "finish() called twice");
   flush_rows();
   write_cells(result);
+  if (!result.stopped) write_sensitivity(file_.get(), plan_, result, ctx_);
   if (!plan_.experiment().claims.empty() && !result.stopped) {
     // Claims are evaluated on the rows just written, read back cell by cell.
     const FileCellData data(file_.get(), result.segments, ctx_, plan_.experiment().model->columns());
@@ -595,5 +596,12 @@ namespace tribe::io {
 double ResultReader::column_attribute_double(const std::string& group, const std::string& name) const {
   h5::Handle g = h5::open_group(file_.get(), group, ctx_);
   return h5::read_double_attribute(g.get(), name, ctx_);
+}
+}  // namespace tribe::io
+
+namespace tribe::io {
+std::string ResultReader::group_string_attribute(const std::string& group, const std::string& name) const {
+  h5::Handle g = h5::open_group(file_.get(), group, ctx_);
+  return h5::read_string_attribute(g.get(), name, ctx_);
 }
 }  // namespace tribe::io

@@ -224,8 +224,8 @@ void validate_claims(const Checker& k) {
       k.dataset(path, kind, combos, one_per);
     }
   }
-  // Swept claims (format 1.1): a text per claim, where present.
-  for (const char* s : {"sweep_of", "sweep_level"})
+  // Swept claims and reasons (format 1.1): a text per claim, where present.
+  for (const char* s : {"sweep_of", "sweep_level", "reason"})
     if (k.has_dataset(std::string("claims/") + s)) k.dataset(std::string("claims/") + s, Kind::Text, n, per_claim);
   // Threshold curves (format 1.1): per threshold, a grid and a verdict and estimate per claim.
   if (k.has_group("claims/threshold_curves"))

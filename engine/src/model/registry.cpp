@@ -19,11 +19,24 @@ constexpr std::array<Factory, 3> kModels = {
     &models::nk::model,
 };
 
+std::vector<const Model*>& external_models() {
+  static std::vector<const Model*> models;
+  return models;
+}
+
 }  // namespace
+
+void register_model(const Model& m) {
+  for (const auto& n : model_names())
+    if (n == m.name()) throw InputError("model \"" + n + "\" is registered twice");
+  external_models().push_back(&m);
+}
 
 const Model& find_model(std::string_view name) {
   for (Factory f : kModels)
     if (f().name() == name) return f();
+  for (const Model* m : external_models())
+    if (m->name() == name) return *m;
   std::string known;
   for (const auto& n : model_names()) known += (known.empty() ? "" : ", ") + n;
   throw InputError("model = \"" + std::string(name) + "\" is not a known model (known: " + known +
@@ -33,6 +46,7 @@ const Model& find_model(std::string_view name) {
 std::vector<std::string> model_names() {
   std::vector<std::string> names;
   for (Factory f : kModels) names.emplace_back(f().name());
+  for (const Model* m : external_models()) names.emplace_back(m->name());
   return names;
 }
 

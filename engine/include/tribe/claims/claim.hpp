@@ -23,6 +23,11 @@ enum class Test {
   InteractionBelow,    // ... < value
   CorrelationAbove,    // cells' mean within-cell Spearman correlation of column and `with` > value
   CorrelationBelow,    // ... < value
+  // Sobol designs: sums of Sobol indices of ranges (or the dummy) of the design
+  SobolFirstAbove,     // sum S1(factors_a) - sum S1(factors_b) > value
+  SobolFirstBelow,     // sum S1(factors_a) - sum S1(factors_b) < value
+  SobolTotalAbove,     // sum ST(factors_a) - sum ST(factors_b) > value
+  SobolTotalBelow,     // sum ST(factors_a) - sum ST(factors_b) < value
 };
 std::string_view to_string(Test t);
 /// Names accepted in experiment files, in the order of the enum.
@@ -36,7 +41,11 @@ inline constexpr std::string_view kTestNames[] = {"above",
                                                   "interaction_above",
                                                   "interaction_below",
                                                   "correlation_above",
-                                                  "correlation_below"};
+                                                  "correlation_below",
+                                                  "sobol_first_above",
+                                                  "sobol_first_below",
+                                                  "sobol_total_above",
+                                                  "sobol_total_below"};
 
 /// Cells whose factor levels are among the given ones, for every factor named
 /// (factors not named are unrestricted: their cells are pooled).
@@ -64,14 +73,24 @@ struct ClaimSpec {
   // that factor, each restricted to the level: sweep_of is the written id, sweep_level
   // the level as text ("" for ordinary claims).
   std::string sweep_of, sweep_factor, sweep_level;
+  /// Also evaluate the claim at every sampled point of the design on its own (the
+  /// "assumption space"): the share of points where it holds, and a PRIM scenario.
+  bool assumption_space = false;
 
   bool is_variance_share() const { return test == Test::VarianceShareAbove || test == Test::VarianceShareBelow; }
   bool is_interaction() const { return test == Test::InteractionAbove || test == Test::InteractionBelow; }
   bool is_correlation() const { return test == Test::CorrelationAbove || test == Test::CorrelationBelow; }
+  bool is_sensitivity() const {
+    return test == Test::SobolFirstAbove || test == Test::SobolFirstBelow || test == Test::SobolTotalAbove ||
+           test == Test::SobolTotalBelow;
+  }
+  /// Tests on groups of factors or ranges (factors_a, factors_b) rather than on cells (a, b).
+  bool uses_factor_groups() const { return is_variance_share() || is_sensitivity(); }
   /// The claim holds when its statistic is above the value (else below, or equivalence).
   bool is_greater() const {
     return test == Test::Above || test == Test::DifferenceAbove || test == Test::VarianceShareAbove ||
-           test == Test::InteractionAbove || test == Test::CorrelationAbove;
+           test == Test::InteractionAbove || test == Test::CorrelationAbove || test == Test::SobolFirstAbove ||
+           test == Test::SobolTotalAbove;
   }
   bool is_two_sample() const {
     return test == Test::DifferenceAbove || test == Test::DifferenceBelow || test == Test::Equivalent;
@@ -91,6 +110,10 @@ struct ClaimResult {
   Verdict verdict = Verdict::Inconclusive;
   std::uint64_t n_a = 0, n_b = 0;    // organizations (or pairs, or batches) used
   std::string method;                // "Wilson", "Newcombe hybrid score", "paired t", ...
+  /// Why the data cannot decide the claim (no data, an interval that cannot be computed,
+  /// too few design points...): the verdict is then inconclusive whatever the p-values.
+  /// Empty when the evidence is usable.
+  std::string reason;
 };
 
 }  // namespace tribe::claims

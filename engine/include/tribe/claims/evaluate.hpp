@@ -9,6 +9,7 @@
 
 #include "tribe/claims/claim.hpp"
 #include "tribe/design/plan.hpp"
+#include "tribe/stats/prim.hpp"
 
 namespace tribe::claims {
 
@@ -42,18 +43,39 @@ struct ThresholdCurve {
   std::vector<std::vector<double>> estimates;   // [value][claim]
 };
 
+/// A claim evaluated at every sampled point of the design on its own (the points are the
+/// assumption space: the sampled parameters and their ranges). Each point's verdict is
+/// decided alone (Holm over its two one-sided tests, no correction across points: the map
+/// is descriptive, the claim's verdict in the family is the pooled one).
+struct AssumptionSpace {
+  std::size_t claim = 0;                  // index into the experiment's claims
+  std::vector<std::string> parameters;    // the sampled ranges
+  std::vector<std::vector<double>> x;     // [point][range]: encoded values
+  std::vector<Verdict> verdicts;          // per point
+  std::vector<double> estimates;          // per point
+  double share_supported = 0, share_not_supported = 0, share_inconclusive = 0;
+  stats::PrimBox scenario;                // where the claim is supported (PRIM)
+};
+
 struct Report {
   double confidence = 0.95;
   std::vector<ClaimResult> results;  // one per claim, in the experiment's order
   std::vector<VarianceShares> variance;  // one per column used by a variance-share claim
   Robustness robustness;
   std::vector<ThresholdCurve> curves;  // one per threshold a claim's derived column uses
+  std::vector<AssumptionSpace> spaces;  // one per claim with assumption_space = true
 };
 
 /// Evaluates every claim of the experiment at its report confidence.
 std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const CellData& data);
 
-/// Variance shares (eta², first-order Sobol on a balanced design) of `column` over
+/// Decides the verdicts of one family of claims: Holm over the two one-sided tests of each
+/// (the claim and its opposite); supported if the claim's adjusted p < 1 - confidence, not
+/// supported if the opposite's is, else inconclusive; always inconclusive with a reason.
+void decide(std::vector<ClaimResult>& results, double confidence);
+
+/// Variance shares (main-effect eta² of the design; a Sobol index only on a balanced full
+/// factorial, not on a sampled design cut into strata) of `column` over
 /// every factor and sampled range of the design, from all organizations.
 VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data, const std::string& column);
 

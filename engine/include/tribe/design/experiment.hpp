@@ -5,8 +5,9 @@
 //                 common_random_numbers
 //   [parameters]  fixed values of model parameters (model defaults otherwise)
 //   [factors]     model parameters varied in a full-factorial design (lists of levels)
-//   [design]      sampling = "factorial" | "random" | "lhs", points, and [design.ranges]:
-//                 continuous parameters sampled over ranges (crossed with the factors)
+//   [design]      sampling = "factorial" | "random" | "lhs" | "sobol", points, and
+//                 [design.ranges]: parameters sampled over ranges (crossed with the factors;
+//                 a Sobol design has no factors, and its ranges may list choices)
 //   [report]      confidence, robustness offsets of the threshold parameters
 //   [[claims]]    claims evaluated on the result (see tribe/claims/claim.hpp)
 //
@@ -30,14 +31,16 @@ struct Factor {
   std::vector<double> levels;
 };
 
-enum class Sampling { Factorial, Random, LatinHypercube };
+enum class Sampling { Factorial, Random, LatinHypercube, Sobol };
 std::string_view to_string(Sampling s);
 
-/// A model parameter sampled over [low, high] (random or Latin hypercube designs).
+/// A model parameter sampled over [low, high] (random, Latin hypercube or Sobol designs),
+/// or, in a Sobol design, over a list of choices (encoded values, equally likely).
 struct Range {
   std::string name;
   std::size_t parameter = 0;
   double low = 0.0, high = 0.0;
+  std::vector<double> choices;  // empty for a numeric range
 };
 
 struct ReportSettings {
@@ -64,16 +67,42 @@ struct Experiment {
   model::ParameterValues fixed;  // every parameter: model default, overridden by [parameters]
   std::vector<Factor> factors;   // in the order of the file's [factors] table (sorted by name)
   Sampling sampling = Sampling::Factorial;
-  std::uint64_t points = 1;      // sampled parameter points (random / lhs); 1 for factorial
+  std::uint64_t points = 1;      // sampled points (random / lhs) or base points (sobol); 1 for factorial
   std::vector<Range> ranges;     // sampled parameters (sorted by name)
   ReportSettings report;
   std::vector<claims::ClaimSpec> claims;
 
   /// Combinations of factor levels (1 with no factors).
   std::uint64_t factorial_count() const;
+  /// Distinct sampled parameter points: `points`, except for a Sobol design, where each
+  /// base point j gives k + 2 of them (A_j, B_j and A_j with coordinate i from B_j, for
+  /// each of the k = ranges + 1 dimensions, the last one the inert dummy); see sobol_role().
+  std::uint64_t sampled_points() const {
+    return sampling == Sampling::Sobol ? points * (ranges.size() + 3) : points;
+  }
   /// Cells of the design: factor combinations x sampled points.
-  std::uint64_t cell_count() const { return factorial_count() * points; }
+  std::uint64_t cell_count() const { return factorial_count() * sampled_points(); }
 };
+
+/// The dimensions of a Sobol design: its ranges, then the inert dummy (not a model
+/// parameter; its AB cell has A's parameter values but its own random numbers, so its
+/// indices show what organization noise alone gives).
+inline constexpr const char* kSobolDummy = "(dummy)";
+/// At most this many ranges in a Sobol design (2 x ranges dimensions of the sequence).
+inline constexpr std::size_t kMaxSobolRanges = 20;
+
+/// Where a sampled point of a Sobol design stands in the Saltelli scheme: base point
+/// `base`, and `role` 0 for A, 1 for B, 2 + i for A with coordinate i taken from B
+/// (AB_i, i < ranges.size() + 1, the last being the dummy).
+struct SobolRole {
+  std::uint64_t base = 0;
+  std::size_t role = 0;
+};
+inline SobolRole sobol_role(const Experiment& x, std::uint64_t point) {
+  const std::uint64_t per = x.ranges.size() + 3;
+  return {point / per, static_cast<std::size_t>(point % per)};
+}
+
 
 inline constexpr std::uint64_t kMaxOrganizationsPerCell = 1'000'000'000'000ULL;
 inline constexpr std::uint64_t kMaxCells = 1'000'000;

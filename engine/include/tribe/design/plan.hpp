@@ -21,6 +21,10 @@ struct Cell {
   std::vector<std::uint32_t> levels;  // level index of each factor
   std::uint64_t point = 0;            // sampled point (random / lhs designs)
   std::vector<std::uint32_t> strata;  // per range: stratum of the point's value (kStrata equal bins)
+  /// Draws its own random numbers even under common random numbers: the dummy's AB cell
+  /// of a Sobol design (the dummy stands for a parameter that changes nothing but the
+  /// random numbers, so its indices show what organization noise alone gives).
+  bool own_random_numbers = false;
   model::ParameterValues values;      // every parameter of the model for this cell
   std::unique_ptr<const model::CellModel> bound;
 
@@ -81,7 +85,7 @@ class RunPlan {
   /// The random-number domain of a cell: 0 when organizations are shared across
   /// cells (common random numbers), else a distinct value per cell.
   std::uint64_t domain(std::uint64_t cell) const {
-    return experiment_->common_random_numbers ? 0 : cell + 1;
+    return experiment_->common_random_numbers && !(*cells_)[cell].own_random_numbers ? 0 : cell + 1;
   }
 
  private:

@@ -105,6 +105,7 @@ class ResultReader {
   bool exists(const std::string& path) const;
   std::vector<std::string> group_strings_attribute(const std::string& group, const std::string& name) const;
   double column_attribute_double(const std::string& group, const std::string& name) const;
+  std::string group_string_attribute(const std::string& group, const std::string& name) const;
 
  private:
   std::string ctx_;

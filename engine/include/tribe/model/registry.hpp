@@ -15,4 +15,10 @@ const Model& find_model(std::string_view name);
 /// Names of all registered models.
 std::vector<std::string> model_names();
 
+/// Adds a model defined outside the engine library (a test's plug-in, an extension
+/// linked into a program) so that experiments can name it. `m` must outlive every use.
+/// Call it before any experiment is parsed or run (registration is not synchronized);
+/// a name already known throws InputError.
+void register_model(const Model& m);
+
 }  // namespace tribe::model

@@ -1,0 +1,348 @@
+// No verdict without data; variance shares that leave inert parameters unsupported; claims
+// over an assumption space (share of the points and PRIM scenario); a study of several
+// result files under one Holm family.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include "../support/test_support.hpp"
+#include "tribe/claims/evaluate.hpp"
+#include "tribe/core/error.hpp"
+#include "tribe/design/experiment.hpp"
+#include "tribe/design/plan.hpp"
+
+namespace {
+
+using namespace tribe;
+using claims::Verdict;
+
+class SyntheticData : public claims::CellData {
+ public:
+  SyntheticData(std::uint64_t per_cell, std::function<double(const std::string&, std::uint64_t, std::uint64_t)> f)
+      : per_cell_(per_cell), f_(std::move(f)) {}
+  std::vector<double> read(const std::string& column, std::uint64_t cell) const override {
+    std::vector<double> v(per_cell_);
+    for (std::uint64_t j = 0; j < per_cell_; ++j) v[j] = f_(column, cell, j);
+    return v;
+  }
+
+ private:
+  std::uint64_t per_cell_;
+  std::function<double(const std::string&, std::uint64_t, std::uint64_t)> f_;
+};
+
+std::string factorial(const std::string& claims, std::uint64_t per_cell) {
+  return "[experiment]\nname = \"e\"\nmodel = \"leadership\"\nseed = 3\norganizations_per_cell = " +
+         std::to_string(per_cell) +
+         "\n[parameters]\nagents = 10\nspan = 3\n[factors]\nstructure = [\"flat\", \"hierarchy\"]\n"
+         "control = [0.1, 0.9]\n" + claims;
+}
+
+/// A deterministic pseudo-random number in [0, 1) from integers (no state: any cell, any order).
+double noise(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t z = a * 0x9E3779B97F4A7C15ULL + b * 0xBF58476D1CE4E5B9ULL + 0x94D049BB133111EBULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1p-53;
+}
+
+TEST(ClaimsEvidence, NoVerdictWithoutData) {
+  const auto x = design::parse_experiment(factorial(R"T(
+[[claims]]
+id = "all-nan"
+statement = "a column that is NaN everywhere"
+test = "above"
+column = "solve_rate"
+a = { structure = "flat" }
+value = 0.5
+
+[[claims]]
+id = "nan-difference"
+statement = "a difference on a NaN column"
+test = "difference_above"
+column = "solve_rate"
+a = { structure = "flat" }
+b = { structure = "hierarchy" }
+value = 0.0
+
+[[claims]]
+id = "constant-equivalent"
+statement = "two constant columns 0.02 apart are within 0.05"
+test = "equivalent"
+column = "mean_time_to_solve"
+a = { structure = "flat", control = 0.1 }
+b = { structure = "hierarchy", control = 0.1 }
+value = 0.05
+
+[[claims]]
+id = "constant-equivalent-unpaired-independent"
+statement = "the same, by a Welch interval"
+test = "difference_below"
+column = "mean_time_to_solve"
+a = { structure = "flat", control = 0.1 }
+b = { structure = "hierarchy", control = 0.1 }
+value = 0.05
+)T",
+                                                    50),
+                                          "e.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  const SyntheticData data(50, [](const std::string& column, std::uint64_t cell, std::uint64_t) {
+    if (column == "solve_rate") return std::numeric_limits<double>::quiet_NaN();
+    return cell % 2 == 0 ? 3.02 : 3.0;  // mean_time_to_solve: flat 3.02, hierarchy 3.0
+  });
+  const auto r = claims::evaluate(plan, data);
+  EXPECT_EQ(r[0].verdict, Verdict::Inconclusive);
+  EXPECT_NE(r[0].reason.find("no data"), std::string::npos) << r[0].reason;
+  EXPECT_EQ(r[0].n_a, 0u);
+  EXPECT_EQ(r[1].verdict, Verdict::Inconclusive);
+  EXPECT_NE(r[1].reason.find("no data"), std::string::npos) << r[1].reason;
+  // Two constant columns: the difference is exact, and so is the verdict.
+  EXPECT_TRUE(r[2].reason.empty()) << r[2].reason;
+  EXPECT_NEAR(r[2].estimate, 0.02, 1e-12);
+  EXPECT_DOUBLE_EQ(r[2].low, r[2].estimate);
+  EXPECT_DOUBLE_EQ(r[2].high, r[2].estimate);
+  EXPECT_EQ(r[2].verdict, Verdict::Supported);
+  EXPECT_EQ(r[3].verdict, Verdict::Supported);
+  EXPECT_DOUBLE_EQ(r[3].low, r[3].high);
+}
+
+TEST(ClaimsEvidence, WelchIntervalOfTwoConstantSamplesIsExact) {
+  // Without common random numbers the unpaired interval is Welch's: exact for constants.
+  auto text = factorial(R"T(
+[[claims]]
+id = "c"
+statement = "constant columns"
+test = "difference_above"
+column = "mean_time_to_solve"
+a = { structure = "flat", control = 0.1 }
+b = { structure = "hierarchy", control = 0.1 }
+value = 0.0
+)T", 20);
+  text.insert(text.find("[parameters]"), "common_random_numbers = false\n");
+  const auto x = design::parse_experiment(text, "e.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  const SyntheticData data(20, [](const std::string&, std::uint64_t cell, std::uint64_t) { return cell % 2 == 0 ? 2.0 : 1.0; });
+  const auto r = claims::evaluate(plan, data);
+  EXPECT_NE(r[0].method.find("Welch"), std::string::npos);
+  EXPECT_EQ(r[0].low, 1.0);
+  EXPECT_EQ(r[0].high, 1.0);
+  EXPECT_EQ(r[0].verdict, Verdict::Supported);
+}
+
+TEST(ClaimsEvidence, VarianceShareWithoutReplicationIsInconclusive) {
+  // One organization per cell of a 2 x 2 factorial: nothing to estimate uncertainty from.
+  const auto x = design::parse_experiment(factorial(R"T(
+[[claims]]
+id = "share"
+statement = "structure explains variance"
+test = "variance_share_above"
+column = "solve_rate"
+factors_a = ["structure"]
+value = 0.0
+)T",
+                                                    1),
+                                          "e.toml");
+  const design::RunPlan plan(x, 1);
+  const SyntheticData data(1, [](const std::string&, std::uint64_t cell, std::uint64_t) { return 0.1 * cell; });
+  const auto r = claims::evaluate(plan, data);
+  EXPECT_EQ(r[0].verdict, Verdict::Inconclusive);
+  EXPECT_FALSE(r[0].reason.empty());
+}
+
+std::string lhs(const std::string& claims, std::uint64_t points, std::uint64_t per_cell) {
+  return "[experiment]\nname = \"l\"\nmodel = \"leadership\"\nseed = 9\norganizations_per_cell = " +
+         std::to_string(per_cell) +
+         "\n[parameters]\nagents = 10\nspan = 3\n[factors]\nstructure = [\"flat\", \"hierarchy\"]\n"
+         "[design]\nsampling = \"lhs\"\npoints = " + std::to_string(points) +
+         "\n[design.ranges]\ncontrol = [0.0, 1.0]\naligned = [0.2, 0.9]\nhero_boost = [0.0, 1.0]\n" + claims;
+}
+
+TEST(ClaimsEvidence, AnInertParameterDoesNotComeOutSupported) {
+  // solve_rate depends on control (strongly) and structure (a little), not on hero_boost
+  // or aligned; organization noise shared across cells (common random numbers).
+  const auto x = design::parse_experiment(lhs(R"T(
+[[claims]]
+id = "hero-boost-matters"
+statement = "hero_boost explains some variance (it is inert here)"
+test = "variance_share_above"
+column = "solve_rate"
+factors_a = ["hero_boost"]
+value = 0.0
+
+[[claims]]
+id = "control-matters"
+statement = "control explains more than 30% of the variance"
+test = "variance_share_above"
+column = "solve_rate"
+factors_a = ["control"]
+value = 0.3
+)T",
+                                              200, 20),
+                                          "l.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  const auto specs = x.model->parameters();
+  const auto control = model::find_parameter(specs, "control");
+  const auto structure = model::find_parameter(specs, "structure");
+  const SyntheticData data(20, [&](const std::string&, std::uint64_t cell, std::uint64_t j) {
+    const auto& v = plan.cells()[cell].values;
+    return v[control] + 0.1 * v[structure] + 0.5 * noise(j, 1) + 0.3 * noise(cell, j);
+  });
+  const auto r = claims::evaluate(plan, data);
+  EXPECT_NE(r[0].verdict, Verdict::Supported) << r[0].estimate << " [" << r[0].low << ", " << r[0].high << "]";
+  EXPECT_LT(std::abs(r[0].estimate), 0.01);
+  EXPECT_EQ(r[1].verdict, Verdict::Supported);
+  EXPECT_NE(r[0].method.find("design points"), std::string::npos) << r[0].method;
+}
+
+TEST(ClaimsEvidence, VarianceShareIntervalsHoldTheDesignUncertainty) {
+  // The same model on designs of three seeds: the intervals of the share of control
+  // overlap (a design-point bootstrap), unlike intervals from organizations alone.
+  std::vector<claims::ClaimResult> results;
+  for (int seed : {3003, 3004, 3005}) {
+    auto text = lhs(R"T(
+[[claims]]
+id = "control"
+statement = "control's share"
+test = "variance_share_above"
+column = "solve_rate"
+factors_a = ["control"]
+value = 0.0
+)T", 40, 20);
+    text.replace(text.find("seed = 9"), 8, "seed = " + std::to_string(seed));
+    const auto x = design::parse_experiment(text, "l.toml");
+    const design::RunPlan plan(x, x.organizations_per_cell);
+    const auto specs = x.model->parameters();
+    const auto control = model::find_parameter(specs, "control"), aligned = model::find_parameter(specs, "aligned");
+    const SyntheticData data(20, [&](const std::string&, std::uint64_t cell, std::uint64_t j) {
+      const auto& v = plan.cells()[cell].values;
+      return v[control] * v[aligned] * 2 + 0.3 * noise(j, 1) + 0.3 * noise(cell, j);
+    });
+    results.push_back(claims::evaluate(plan, data)[0]);
+  }
+  double max_low = -1, min_high = 2;
+  for (const auto& r : results) {
+    max_low = std::max(max_low, r.low);
+    min_high = std::min(min_high, r.high);
+  }
+  EXPECT_LT(max_low, min_high) << "intervals of the three seeds do not overlap";
+}
+
+TEST(ClaimsAssumptionSpace, ShareOfPointsAndScenario) {
+  // At each point, flat organizations' solve rate is control + noise: the claim "above
+  // 0.5" holds where control is well above 0.5, fails well below, and the others (aligned,
+  // hero_boost) do not matter.
+  const auto x = design::parse_experiment(lhs(R"T(
+[[claims]]
+id = "high"
+statement = "flat organizations solve more than half"
+test = "above"
+column = "solve_rate"
+a = { structure = "flat" }
+value = 0.5
+assumption_space = true
+)T",
+                                              300, 100),
+                                          "l.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  const auto control = model::find_parameter(x.model->parameters(), "control");
+  const SyntheticData data(100, [&](const std::string&, std::uint64_t cell, std::uint64_t j) {
+    return plan.cells()[cell].values[control] + 0.2 * (noise(j, 7) - 0.5) + 0.1 * (noise(cell, j) - 0.5);
+  });
+  const auto report = claims::build_report(plan, data);
+  ASSERT_EQ(report.spaces.size(), 1u);
+  const auto& s = report.spaces[0];
+  ASSERT_EQ(s.parameters, (std::vector<std::string>{"aligned", "control", "hero_boost"}));  // ranges by name
+  ASSERT_EQ(s.verdicts.size(), 300u);
+  EXPECT_NEAR(s.share_supported, 0.45, 0.06);
+  EXPECT_NEAR(s.share_not_supported, 0.45, 0.06);
+  EXPECT_NEAR(s.share_supported + s.share_not_supported + s.share_inconclusive, 1.0, 1e-12);
+  EXPECT_FALSE(s.scenario.restricted[0]);
+  EXPECT_TRUE(s.scenario.restricted[1]);
+  EXPECT_FALSE(s.scenario.restricted[2]);
+  EXPECT_NEAR(s.scenario.low[1], 0.53, 0.05);
+  EXPECT_GT(s.scenario.density, 0.95);
+  EXPECT_GT(s.scenario.coverage, 0.9);
+}
+
+TEST(ClaimsAssumptionSpace, NeedsASampledDesignAndASampleClaim) {
+  EXPECT_THROW(design::parse_experiment(factorial("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn="
+                                                  "\"solve_rate\"\nvalue=0.5\nassumption_space=true\n",
+                                                  10),
+                                        "e.toml"),
+               InputError);
+  EXPECT_THROW(design::parse_experiment(lhs("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"variance_share_above\"\n"
+                                            "column=\"solve_rate\"\nvalue=0\nfactors_a=[\"control\"]\nassumption_space=true\n",
+                                            10, 10),
+                                        "l.toml"),
+               InputError);
+}
+
+TEST(ClaimsStudy, SeveralFilesFormOneHolmFamily) {
+  test::TempDir dir;
+  const std::string claims = R"T(
+[[claims]]
+id = "solves"
+statement = "organizations solve something"
+test = "above"
+column = "solve_rate"
+value = 0.0
+
+[[claims]]
+id = "close"
+statement = "solve rate of flat and hierarchy within 0.5"
+test = "equivalent"
+column = "solve_rate"
+a = { structure = "flat" }
+b = { structure = "hierarchy" }
+value = 0.5
+paired = true
+)T";
+  for (const char* name : {"a", "b"}) {
+    test::write_file(dir / (std::string(name) + ".toml"), test::small_experiment("", 30) + claims);
+    const auto r = test::run_tribe("run " + (dir / (std::string(name) + ".toml")).string() + " -o " +
+                                   (dir / (std::string(name) + ".h5")).string() + " --quiet" +
+                                   (name[0] == 'b' ? " --seed 8" : ""));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  const auto one = test::run_tribe("report " + (dir / "a.h5").string());
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_NE(one.output.find("family: the 2 claims of experiment small"), std::string::npos) << one.output;
+  const auto study = test::run_tribe("report " + (dir / "a.h5").string() + " " + (dir / "b.h5").string());
+  ASSERT_EQ(study.exit_code, 0) << study.output;
+  EXPECT_NE(study.output.find("Study: 2 result files, 4 claims"), std::string::npos) << study.output;
+  EXPECT_NE(study.output.find("family: study of 2 files, 4 claims"), std::string::npos) << study.output;
+  const auto md = test::run_tribe("report --format markdown " + (dir / "a.h5").string() + " " + (dir / "b.h5").string());
+  ASSERT_EQ(md.exit_code, 0) << md.output;
+  EXPECT_NE(md.output.find("# Study"), std::string::npos);
+  const auto missing = test::run_tribe("report " + (dir / "a.h5").string() + " " + (dir / "nope.h5").string());
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.output.find("tribe: error:"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ClaimsEvidence, TheReportSaysWhyAClaimIsInconclusive) {
+  // No challenges arrive: solve_rate is NaN in every organization.
+  tribe::test::TempDir dir;
+  tribe::test::write_file(dir / "e.toml", tribe::test::small_experiment("arrival_rate = 0.0\n", 10) + R"T(
+[[claims]]
+id = "solves"
+statement = "organizations solve most challenges"
+test = "above"
+column = "solve_rate"
+value = 0.5
+)T");
+  const auto run = tribe::test::run_tribe("run " + (dir / "e.toml").string() + " -o " + (dir / "e.h5").string() + " --quiet");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto report = tribe::test::run_tribe("report " + (dir / "e.h5").string());
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  EXPECT_NE(report.output.find("verdict:    inconclusive: no data: n = 0"), std::string::npos) << report.output;
+  const auto md = tribe::test::run_tribe("report --format markdown " + (dir / "e.h5").string());
+  EXPECT_NE(md.output.find("**inconclusive** (no data"), std::string::npos) << md.output;
+}
+
+}  // namespace

@@ -1,0 +1,99 @@
+#include "test_functions.hpp"
+
+#include <cmath>
+
+#include "tribe/model/plugin.hpp"
+#include "tribe/model/registry.hpp"
+#include "tribe/rng/samplers.hpp"
+
+namespace tribe::test {
+namespace {
+
+using model::ParamType;
+
+struct Traits {
+  struct Config {
+    bool ishigami = true;
+    std::array<double, 8> x{};
+  };
+  struct Scratch {};
+  static Config configure(const model::ParameterValues& v) {
+    Config c;
+    c.ishigami = v[0] == 0.0;
+    for (std::size_t i = 0; i < 8; ++i) c.x[i] = v[1 + i];
+    return c;
+  }
+  static double value(const Config& c) {
+    if (c.ishigami) {
+      const double pi = std::numbers::pi;
+      const double x1 = -pi + 2 * pi * c.x[0], x2 = -pi + 2 * pi * c.x[1], x3 = -pi + 2 * pi * c.x[2];
+      return std::sin(x1) + kIshigamiA * std::sin(x2) * std::sin(x2) + kIshigamiB * std::pow(x3, 4) * std::sin(x1);
+    }
+    double y = 1;
+    for (std::size_t i = 0; i < 8; ++i) y *= (std::abs(4 * c.x[i] - 2) + kGFunctionA[i]) / (1 + kGFunctionA[i]);
+    return y;
+  }
+  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch&, std::span<double> row) {
+    row[0] = value(c);
+    rng::Stream s(ctx.seed, 1, ctx.organization, 0, ctx.domain);
+    // Box-Muller: one standard normal draw.
+    const double u1 = 1.0 - rng::uniform(s), u2 = rng::uniform(s);
+    row[1] = row[0] + std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
+  }
+};
+
+class TestFunctions final : public model::Plugin<Traits> {
+ public:
+  TestFunctions()
+      : Plugin("test_functions", "1", "Ishigami and Sobol g test functions (tests only)", specs(),
+               {{"y", model::ColumnKind::Real, model::ColumnRole::Outcome, "the function's value"},
+                {"y_noisy", model::ColumnKind::Real, model::ColumnRole::Outcome, "y plus a standard normal draw"}}) {}
+
+ private:
+  static std::vector<model::ParameterSpec> specs() {
+    std::vector<model::ParameterSpec> p;
+    p.push_back({"function", ParamType::Choice, 0, 1, 0, {"ishigami", "g_function"}, "which test function"});
+    for (int i = 1; i <= 8; ++i)
+      p.push_back({"x" + std::to_string(i), ParamType::Real, 0, 1, 0.5, {}, "input " + std::to_string(i)});
+    return p;
+  }
+};
+
+}  // namespace
+
+const model::Model& test_functions_model() {
+  static const TestFunctions m;
+  static const bool registered = (model::register_model(m), true);
+  (void)registered;
+  return m;
+}
+
+IshigamiIndices ishigami_indices() {
+  // Variances of the ANOVA terms (x_i uniform on [-pi, pi]): Saltelli et al. (2008), 4.3.
+  const double pi = std::numbers::pi, a = kIshigamiA, b = kIshigamiB;
+  const double v1 = 0.5 * std::pow(1 + b * std::pow(pi, 4) / 5, 2);
+  const double v2 = a * a / 8;
+  const double v13 = b * b * std::pow(pi, 8) * (1.0 / 18 - 1.0 / 50);
+  const double v = v1 + v2 + v13;
+  return {{v1 / v, v2 / v, 0.0}, {(v1 + v13) / v, v2 / v, v13 / v}};
+}
+
+GFunctionIndices g_function_indices() {
+  // V_i = 1 / (3 (1 + a_i)^2); V = prod(1 + V_i) - 1; S_i = V_i / V;
+  // ST_i = V_i prod_{j != i} (1 + V_j) / V.
+  std::array<double, 8> vi{};
+  double prod = 1;
+  for (std::size_t i = 0; i < 8; ++i) {
+    vi[i] = 1.0 / (3 * (1 + kGFunctionA[i]) * (1 + kGFunctionA[i]));
+    prod *= 1 + vi[i];
+  }
+  const double v = prod - 1;
+  GFunctionIndices r{};
+  for (std::size_t i = 0; i < 8; ++i) {
+    r.first[i] = vi[i] / v;
+    r.total[i] = vi[i] * prod / (1 + vi[i]) / v;
+  }
+  return r;
+}
+
+}  // namespace tribe::test
