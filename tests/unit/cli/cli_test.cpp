@@ -332,7 +332,7 @@ TEST(CliFaults, ReportOutputNeverReplacesItsInput) {
   for (const char* extra : {"", " --overwrite"}) {
     const auto r = run_tribe("report " + h5 + " -o " + h5 + extra);
     EXPECT_EQ(r.exit_code, 2) << r.output;
-    EXPECT_NE(r.output.find("is the result file being reported on"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("is a result file being reported on"), std::string::npos) << r.output;
   }
   EXPECT_TRUE(all_datasets(h5) == before);
   ASSERT_EQ(run_tribe("report " + h5 + " -o " + txt).exit_code, 0);
