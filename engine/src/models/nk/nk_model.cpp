@@ -35,6 +35,22 @@ enum P : std::size_t {
   kParameterCount
 };
 
+// The name of each index: Plugin refuses the model unless parameters() lists exactly these
+// names in this order, so an index cannot silently read another parameter.
+constexpr auto kParameterNames = model::index_names<kParameterCount>({
+    {kBits, "bits"},
+    {kK, "k"},
+    {kAgents, "agents"},
+    {kRounds, "rounds"},
+    {kNetwork, "network"},
+    {kDensity, "density"},
+    {kRewired, "rewired"},
+    {kJoinComponents, "join_components"},
+    {kExponent, "exponent"},
+    {kVelocity, "velocity"},
+    {kCopyError, "copy_error"},
+});
+
 constexpr int kMaxAgents = 2000;
 
 std::vector<ParameterSpec> make_parameters() {
@@ -146,8 +162,6 @@ std::vector<ColumnSpec> make_columns() {
   return c;
 }
 
-constexpr std::size_t kColumnCount = 4 + (kRecordedRounds + 1) + 5;
-
 std::string num(double v) {
   std::ostringstream os;
   os << v;
@@ -176,21 +190,23 @@ struct NkTraits {
     OrgResult result;
   };
   static Config configure(const model::ParameterValues& v) { return to_config(v); }
-  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w,
-                       std::span<double> row) {
+  static constexpr auto parameter_names = kParameterNames;
+  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
     simulate_organization(c, ctx, w.scratch, w.result);
+  }
+  static void write_row(const Config& /*c*/, const Scratch& w, model::RowWriter& out) {
     const OrgResult& r = w.result;
-    double* out = row.data();
-    *out++ = r.global_max_fitness;
-    *out++ = r.edges;
-    *out++ = r.joined;
-    *out++ = r.components;
-    for (int t = 0; t <= kRecordedRounds; ++t) *out++ = r.mean_score[t];
-    *out++ = r.final_mean_score;
-    *out++ = r.final_best_score;
-    *out++ = r.rounds_to_equilibrium;
-    *out++ = r.share_at_global_max;
-    *out++ = r.unique_solutions_final;
+    out("global_max_fitness", r.global_max_fitness);
+    out("edges", r.edges);
+    out("network_adjustments", r.joined);
+    out("components", r.components);
+    out.series([](std::size_t t) { return score_column(static_cast<int>(t)); },
+               std::span<const double>(r.mean_score));
+    out("final_mean_score", r.final_mean_score);
+    out("final_best_score", r.final_best_score);
+    out("rounds_to_equilibrium", r.rounds_to_equilibrium);
+    out("share_at_global_max", r.share_at_global_max);
+    out("unique_solutions_final", r.unique_solutions_final);
   }
 };
 
@@ -202,9 +218,7 @@ class NkModel final : public model::Plugin<NkTraits> {
                "search an NK landscape (N bits, K interactions); each round an agent copies its "
                "best neighbour if that one scores higher, else tries one random bit flip and "
                "keeps it if it improves. Score = (fitness / global maximum)^exponent.",
-               make_parameters(), make_columns()) {
-    TRIBE_CHECK(columns().size() == kColumnCount, "lazer_friedman: column count");
-  }
+               make_parameters(), make_columns()) {}
 
  protected:
   void check(const model::ParameterValues& v) const override {
