@@ -1,4 +1,4 @@
-#include "tribe/models/nk/nk_model.hpp"
+#include "tribe/models/lazer_friedman/lazer_friedman_model.hpp"
 
 #include <cstdio>
 #include <sstream>
@@ -7,9 +7,9 @@
 
 #include "tribe/core/error.hpp"
 #include "tribe/model/plugin.hpp"
-#include "tribe/models/nk/simulation.hpp"
+#include "tribe/models/lazer_friedman/simulation.hpp"
 
-namespace tribe::models::nk {
+namespace tribe::models::lazer_friedman {
 
 namespace {
 
@@ -183,10 +183,10 @@ Config to_config(const model::ParameterValues& v) {
   return c;
 }
 
-struct NkTraits {
-  using Config = nk::Config;
+struct LazerFriedmanTraits {
+  using Config = lazer_friedman::Config;
   struct Scratch {
-    nk::Scratch scratch;
+    lazer_friedman::Scratch scratch;
     OrgResult result;
   };
   static Config configure(const model::ParameterValues& v) { return to_config(v); }
@@ -210,9 +210,9 @@ struct NkTraits {
   }
 };
 
-class NkModel final : public model::Plugin<NkTraits> {
+class LazerFriedmanModel final : public model::Plugin<LazerFriedmanTraits> {
  public:
-  NkModel()
+  LazerFriedmanModel()
       : Plugin("lazer_friedman", "1.2.0",
                "Lazer & Friedman (2007): agents on a network (linear, full, random, small world) "
                "search an NK landscape (N bits, K interactions); each round an agent copies its "
@@ -240,8 +240,8 @@ class NkModel final : public model::Plugin<NkTraits> {
 }  // namespace
 
 const model::Model& model() {
-  static const NkModel instance;
+  static const LazerFriedmanModel instance;
   return instance;
 }
 
-}  // namespace tribe::models::nk
+}  // namespace tribe::models::lazer_friedman
