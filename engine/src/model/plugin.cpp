@@ -15,9 +15,10 @@ std::string naming_mismatch(std::string_view what, std::span<const std::string_v
              std::string(declared_in) + " but " + quoted(listed[i]) + " in " +
              std::string(listed_in);
   if (declared.size() == listed.size()) return {};
-  const std::string first_extra = declared.size() > listed.size()
-                                      ? quoted(declared[common]) + " only in " + std::string(declared_in)
-                                      : quoted(listed[common]) + " only in " + std::string(listed_in);
+  const std::string first_extra =
+      declared.size() > listed.size()
+          ? quoted(declared[common]) + " only in " + std::string(declared_in)
+          : quoted(listed[common]) + " only in " + std::string(listed_in);
   return std::string(declared_in) + " has " + std::to_string(declared.size()) + " " +
          std::string(what) + "s but " + std::string(listed_in) + " has " +
          std::to_string(listed.size()) + " (" + std::string(what) + " " + std::to_string(common) +

@@ -1,11 +1,12 @@
 // A model plug-in cannot read a parameter or write a column in the wrong slot silently:
 // Plugin refuses a model whose index table or row writer disagrees with its own tables.
+#include "tribe/model/plugin.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "tribe/model/plugin.hpp"
 #include "tribe/model/registry.hpp"
 
 namespace tribe::model {
@@ -50,17 +51,17 @@ TEST(Plugin, AModelWhoseTablesAgreeWritesEachValueIntoItsColumn) {
 TEST(PluginDeathTest, AModelWhoseIndexTableNamesAnotherParameterIsRefused) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   // parameters() lists b before a: index kA would read b.
-  EXPECT_DEATH(Plugin<SumTraits>("sum", "1.0.0", "a + b", parameters("b", "a"),
-                                 columns("a", "sum")),
-               "sum: parameter 0 is \"a\" in parameter_names but \"b\" in parameters\\(\\)");
+  EXPECT_DEATH(
+      Plugin<SumTraits>("sum", "1.0.0", "a + b", parameters("b", "a"), columns("a", "sum")),
+      "sum: parameter 0 is \"a\" in parameter_names but \"b\" in parameters\\(\\)");
 }
 
 TEST(PluginDeathTest, AModelWhoseRowWriterWritesColumnsInAnotherOrderIsRefused) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   // columns() lists sum before a: write_row would put a into the sum column.
-  EXPECT_DEATH(Plugin<SumTraits>("sum", "1.0.0", "a + b", parameters("a", "b"),
-                                 columns("sum", "a")),
-               "sum: column 0 is \"a\" in write_row but \"sum\" in columns\\(\\)");
+  EXPECT_DEATH(
+      Plugin<SumTraits>("sum", "1.0.0", "a + b", parameters("a", "b"), columns("sum", "a")),
+      "sum: column 0 is \"a\" in write_row but \"sum\" in columns\\(\\)");
 }
 
 TEST(Plugin, NamingMismatchSaysWhereTwoListsFirstDiffer) {

@@ -119,7 +119,8 @@ class Plugin : public Model {
       Traits::simulate(config_, ctx, scratch);
       RowWriter out(row);
       Traits::write_row(config_, scratch, out);
-      TRIBE_CHECK(out.written() == columns_, model_ + ": a model wrote fewer values than it has columns");
+      TRIBE_CHECK(out.written() == columns_,
+                  model_ + ": a model wrote fewer values than it has columns");
     }
 
    private:
@@ -131,9 +132,8 @@ class Plugin : public Model {
   // The model's index table and its row writer agree with its parameters() and columns().
   void check_naming() const {
     const std::span<const std::string_view> declared = Traits::parameter_names;
-    const std::string parameters =
-        naming_mismatch("parameter", declared, "parameter_names",
-                        names_of(std::span(parameters_)), "parameters()");
+    const std::string parameters = naming_mismatch(
+        "parameter", declared, "parameter_names", names_of(std::span(parameters_)), "parameters()");
     TRIBE_CHECK(parameters.empty(), name_ + ": " + parameters);
     std::vector<std::string> written;
     RowWriter naming = RowWriter::naming(written);
@@ -141,8 +141,8 @@ class Plugin : public Model {
     const auto scratch = std::make_unique<const Scratch>();
     Traits::write_row(*config, *scratch, naming);
     std::vector<std::string_view> written_views(written.begin(), written.end());
-    const std::string columns =
-        naming_mismatch("column", written_views, "write_row", names_of(std::span(columns_)), "columns()");
+    const std::string columns = naming_mismatch("column", written_views, "write_row",
+                                                names_of(std::span(columns_)), "columns()");
     TRIBE_CHECK(columns.empty(), name_ + ": " + columns);
   }
 

@@ -482,8 +482,10 @@ void write_row(const Config& cfg, const OrgResult& r, model::RowWriter& out) {
   out("solve_rate", solve_rate(c));
   out("aligned_solve_rate", aligned_rate);
   out("mean_time_to_solve", ratio(c.time_to_solve_sum, static_cast<double>(c.solved)));
-  out("front_line_initiative", ratio(static_cast<double>(c.solutions_at_origin), static_cast<double>(c.solutions)));
-  out("escalation_rate", ratio(static_cast<double>(c.escalations), static_cast<double>(c.decisions)));
+  out("front_line_initiative",
+      ratio(static_cast<double>(c.solutions_at_origin), static_cast<double>(c.solutions)));
+  out("escalation_rate",
+      ratio(static_cast<double>(c.escalations), static_cast<double>(c.decisions)));
   out("queue_mean", ratio(c.leader_ahead_sum, static_cast<double>(c.leader_items)));
   out("queue_max", static_cast<double>(c.leader_ahead_max));
   out("conflicts_per_challenge", ratio(static_cast<double>(c.conflicts), e));
