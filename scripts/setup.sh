@@ -17,6 +17,7 @@ packages=(
   librandom123-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev
+  libboost-dev nlohmann-json3-dev
   libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-numpy python3-scipy python3-matplotlib
   python3-dev pybind11-dev python3-pybind11 python3-pandas python3-xarray python3-tqdm

@@ -7,17 +7,17 @@
 #include <vector>
 
 #include "tribe/model/registry.hpp"
-#include "tribe/models/nk/landscape.hpp"
+#include "tribe/models/lazer_friedman/landscape.hpp"
 
 namespace {
 
 using namespace tribe;
 
-models::nk::Landscape bench_landscape(int n, int k) {
-  models::nk::Landscape land;
+models::lazer_friedman::Landscape bench_landscape(int n, int k) {
+  models::lazer_friedman::Landscape land;
   std::vector<std::int32_t> scratch;
   rng::Stream s(1, 101, 0);
-  models::nk::generate(land, n, k, s, scratch);
+  models::lazer_friedman::generate(land, n, k, s, scratch);
   return land;
 }
 
@@ -25,8 +25,8 @@ models::nk::Landscape bench_landscape(int n, int k) {
 void BM_NkGlobalMaxGray(benchmark::State& state) {
   const auto land =
       bench_landscape(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
-  models::nk::SearchScratch scratch;
-  for (auto _ : state) benchmark::DoNotOptimize(models::nk::global_max(land, scratch));
+  models::lazer_friedman::SearchScratch scratch;
+  for (auto _ : state) benchmark::DoNotOptimize(models::lazer_friedman::global_max(land, scratch));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(land.solutions()));
 }
 BENCHMARK(BM_NkGlobalMaxGray)
@@ -39,18 +39,18 @@ BENCHMARK(BM_NkGlobalMaxGray)
 void BM_NkGlobalMaxNaive(benchmark::State& state) {
   const auto land =
       bench_landscape(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
-  for (auto _ : state) benchmark::DoNotOptimize(models::nk::global_max_naive(land));
+  for (auto _ : state) benchmark::DoNotOptimize(models::lazer_friedman::global_max_naive(land));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(land.solutions()));
 }
 BENCHMARK(BM_NkGlobalMaxNaive)->Args({20, 5})->Unit(benchmark::kMillisecond);
 
 void BM_NkGenerate(benchmark::State& state) {
-  models::nk::Landscape land;
+  models::lazer_friedman::Landscape land;
   std::vector<std::int32_t> scratch;
   std::uint64_t org = 0;
   for (auto _ : state) {
     rng::Stream s(1, 101, org++);
-    models::nk::generate(land, 20, 5, s, scratch);
+    models::lazer_friedman::generate(land, 20, 5, s, scratch);
     benchmark::DoNotOptimize(land.table.data());
   }
 }

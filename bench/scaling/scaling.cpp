@@ -12,6 +12,7 @@
 // slow drifts of a shared machine spread over all configurations instead of biasing one.
 // See docs/performance.md; scripts/scaling.sh runs it and plots the result.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -23,7 +24,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,36 +49,10 @@ class NullSink final : public exec::BlockSink {
   std::uint64_t organizations = 0;
 };
 
-std::string json_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
-std::string quoted(std::string_view s) { return "\"" + json_escape(s) + "\""; }
-
-std::string number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
+/// A finite number, or JSON null (NaN and infinities have no JSON form).
+nlohmann::ordered_json number(double v) {
+  if (!std::isfinite(v)) return nullptr;
+  return v;
 }
 
 /// The first line of /proc/cpuinfo whose key is `key` ("model name"), or "".
@@ -275,47 +249,52 @@ int run_study(const Args& a, const std::string& command_line) {
     return c;
   };
 
-  std::ostringstream j;
-  j << "{\n";
-  j << "  \"tool\": \"tribe_scaling\",\n";
-  j << "  \"date\": " << quoted(date) << ",\n";
-  j << "  \"command_line\": " << quoted(command_line) << ",\n";
-  j << "  \"engine_version\": " << quoted(version::engine()) << ",\n";
-  j << "  \"git_sha1\": " << quoted(version::git_sha1()) << ",\n";
-  j << "  \"compiler\": " << quoted(version::compiler()) << ",\n";
-  j << "  \"build_flags\": " << quoted(version::build_flags()) << ",\n";
-  j << "  \"machine\": {\n";
-  j << "    \"cpu_model\": " << quoted(proc_value("/proc/cpuinfo", "model name")) << ",\n";
-  j << "    \"cores\": " << exec::hardware_threads() << ",\n";
-  j << "    \"memory\": " << quoted(proc_value("/proc/meminfo", "MemTotal")) << ",\n";
-  j << "    \"loadavg_before\": " << quoted(load_before) << ",\n";
-  j << "    \"loadavg_after\": " << quoted(load_after) << "\n";
-  j << "  },\n";
-  j << "  \"experiment\": {\n";
-  j << "    \"name\": " << quoted(x.name) << ",\n";
-  j << "    \"path\": " << quoted(a.experiment) << ",\n";
-  j << "    \"model\": " << quoted(x.model->name()) << ",\n";
-  j << "    \"model_version\": " << quoted(x.model->version()) << ",\n";
-  j << "    \"cells\": " << cells << ",\n";
-  j << "    \"agent_steps_per_organization\": "
-    << (has_agent_steps ? number(agent_steps_per_cell_org / static_cast<double>(cells)) : "null") << "\n";
-  j << "  },\n";
-  j << "  \"settings\": {\n";
-  j << "    \"orgs\": " << a.orgs << ",\n";
-  j << "    \"weak_orgs_per_thread\": " << weak_per_thread << ",\n";
-  j << "    \"repeats\": " << a.repeats << ",\n";
-  j << "    \"warmup\": " << a.warmup << ",\n";
-  j << "    \"block_size\": " << a.block_size << ",\n";
-  j << "    \"max_background\": " << (a.max_background >= 0 ? number(a.max_background) : "null") << ",\n";
-  j << "    \"max_retries\": " << a.max_retries << ",\n";
-  j << "    \"sink\": \"discard\",\n";
-  j << "    \"timing\": \"steady_clock around tribe::exec::run, median over repeats\",\n";
-  j << "    \"background_load\": \"CPU busy time of the whole machine (/proc/stat, steal included) minus this "
-       "process's, per wall second: cores used by other work during the run\"\n";
-  j << "  },\n";
-  j << "  \"results\": [\n";
-  for (std::size_t i = 0; i < configs.size(); ++i) {
-    const Config& c = configs[i];
+  // Keys in the order written (ordered_json), for a reader of the file.
+  nlohmann::ordered_json j;
+  j["tool"] = "tribe_scaling";
+  j["date"] = date;
+  j["command_line"] = command_line;
+  j["engine_version"] = version::engine();
+  j["git_sha1"] = version::git_sha1();
+  j["compiler"] = version::compiler();
+  j["build_flags"] = version::build_flags();
+  j["machine"] = {
+      {"cpu_model", proc_value("/proc/cpuinfo", "model name")},
+      {"cores", exec::hardware_threads()},
+      {"memory", proc_value("/proc/meminfo", "MemTotal")},
+      {"loadavg_before", load_before},
+      {"loadavg_after", load_after},
+  };
+  j["experiment"] = {
+      {"name", x.name},
+      {"path", a.experiment},
+      {"model", x.model->name()},
+      {"model_version", x.model->version()},
+      {"cells", cells},
+      {"agent_steps_per_organization",
+       has_agent_steps ? number(agent_steps_per_cell_org / static_cast<double>(cells)) : nullptr},
+  };
+  j["settings"] = {
+      {"orgs", a.orgs},
+      {"weak_orgs_per_thread", weak_per_thread},
+      {"repeats", a.repeats},
+      {"warmup", a.warmup},
+      {"block_size", a.block_size},
+      {"max_background", a.max_background >= 0 ? number(a.max_background) : nullptr},
+      {"max_retries", a.max_retries},
+      {"sink", "discard"},
+      {"timing", "steady_clock around tribe::exec::run, median over repeats"},
+      {"background_load",
+       "CPU busy time of the whole machine (/proc/stat, steal included) minus this process's, "
+       "per wall second: cores used by other work during the run"},
+  };
+  const auto numbers = [](const std::vector<double>& values) {
+    auto list = nlohmann::ordered_json::array();
+    for (const double v : values) list.push_back(number(v));
+    return list;
+  };
+  auto& results = j["results"] = nlohmann::ordered_json::array();
+  for (const Config& c : configs) {
     const Config& base = baseline(c);
     const double orgs = static_cast<double>(c.orgs_per_cell * cells);
     const double med = median(c.seconds);
@@ -326,31 +305,36 @@ int run_study(const Args& a, const std::string& command_line) {
     const double eff = rate(c) / (rate(base) * c.threads / base.threads);
     // The same from the fastest repeat of each: on a shared machine, the least disturbed run.
     const double eff_best = best_rate(c) / (best_rate(base) * c.threads / base.threads);
-    j << "    {\"mode\": " << quoted(c.mode) << ", \"backend\": " << quoted(exec::to_string(c.backend))
-      << ", \"threads\": " << c.threads << ", \"organizations\": " << c.orgs_per_cell * cells
-      << ", \"organizations_per_cell\": " << c.orgs_per_cell << ",\n     \"seconds\": [";
-    for (std::size_t k = 0; k < c.seconds.size(); ++k) j << (k ? ", " : "") << number(c.seconds[k]);
-    j << "],\n     \"cpu_seconds\": [";
-    for (std::size_t k = 0; k < c.cpu.size(); ++k) j << (k ? ", " : "") << number(c.cpu[k]);
-    j << "],\n     \"background_load_cores\": [";
-    for (std::size_t k = 0; k < c.background.size(); ++k) j << (k ? ", " : "") << number(c.background[k]);
-    j << "],\n     \"median_background_load_cores\": " << number(median(c.background))
-      << ", \"retries\": " << c.retries
-      << ",\n     \"median_seconds\": " << number(med)
-      << ", \"min_seconds\": " << number(*std::min_element(c.seconds.begin(), c.seconds.end()))
-      << ", \"max_seconds\": " << number(*std::max_element(c.seconds.begin(), c.seconds.end()))
-      << ",\n     \"organizations_per_second\": " << number(orgs / med) << ", \"agent_steps_per_second\": "
-      << (has_agent_steps ? number(agent_steps_per_cell_org * static_cast<double>(c.orgs_per_cell) / med) : "null")
-      << ",\n     \"speedup\": " << number(speedup) << ", \"parallel_efficiency\": " << number(eff)
-      << ", \"parallel_efficiency_best\": " << number(eff_best)
-      << ", \"baseline_threads\": " << base.threads << "}" << (i + 1 < configs.size() ? "," : "") << "\n";
+    results.push_back({
+        {"mode", c.mode},
+        {"backend", exec::to_string(c.backend)},
+        {"threads", c.threads},
+        {"organizations", c.orgs_per_cell * cells},
+        {"organizations_per_cell", c.orgs_per_cell},
+        {"seconds", numbers(c.seconds)},
+        {"cpu_seconds", numbers(c.cpu)},
+        {"background_load_cores", numbers(c.background)},
+        {"median_background_load_cores", number(median(c.background))},
+        {"retries", c.retries},
+        {"median_seconds", number(med)},
+        {"min_seconds", number(*std::min_element(c.seconds.begin(), c.seconds.end()))},
+        {"max_seconds", number(*std::max_element(c.seconds.begin(), c.seconds.end()))},
+        {"organizations_per_second", number(orgs / med)},
+        {"agent_steps_per_second",
+         has_agent_steps
+             ? number(agent_steps_per_cell_org * static_cast<double>(c.orgs_per_cell) / med)
+             : nullptr},
+        {"speedup", number(speedup)},
+        {"parallel_efficiency", number(eff)},
+        {"parallel_efficiency_best", number(eff_best)},
+        {"baseline_threads", base.threads},
+    });
   }
-  j << "  ]\n}\n";
 
   const std::filesystem::path out(a.output);
   if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
   std::ofstream f(out);
-  if (!(f << j.str()))
+  if (!(f << j.dump(2) << "\n"))
     throw EnvironmentError("cannot write " + a.output);
   f.close();
 

@@ -26,7 +26,9 @@ std::string Cell::label(const Experiment& x) const {
 }
 
 namespace {
-// The random-stream purpose of design sampling; model purposes are small integers.
+// The random-stream purpose (the second word of the Philox key) of design sampling: an
+// ASCII tag, "tribeDS", that no model uses (leadership 1-6, lazer_friedman 101-105, march
+// "MAR" + 1-7), so that drawing the design never shares random numbers with a simulation.
 constexpr std::uint64_t kDesignPurpose = 0x7472696265'4453ULL;  // "tribeDS"
 
 double to_parameter(const model::ParameterSpec& spec, const Range& r, double u) {

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "tribe/core/error.hpp"
+#include "tribe/models/lazer_friedman/lazer_friedman_model.hpp"
 #include "tribe/models/leadership/leadership_model.hpp"
 #include "tribe/models/march/march_model.hpp"
-#include "tribe/models/nk/nk_model.hpp"
 
 namespace tribe::model {
 namespace {
@@ -16,7 +16,7 @@ using Factory = const Model& (*)();
 constexpr std::array<Factory, 3> kModels = {
     &models::leadership::model,
     &models::march::model,
-    &models::nk::model,
+    &models::lazer_friedman::model,
 };
 
 std::vector<const Model*>& external_models() {

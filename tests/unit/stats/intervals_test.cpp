@@ -205,46 +205,33 @@ TEST(StatsMean, PairedDifferenceSkipsNaN) {
   EXPECT_NEAR(iv.low, 3.0 - half, 1e-12);
   EXPECT_NEAR(iv.high, 3.0 + half, 1e-12);
   EXPECT_THROW(paired_mean_difference(a, std::vector<double>{1.0}), tribe::InputError);
-  // One-sided test: t = (3 - 1) / (sqrt(2.5)/sqrt(5)) = 2 sqrt 2, df 4.
-  EXPECT_NEAR(paired_mean_p_value_greater(a, b, 1.0), 1.0 - student_t_cdf(2.0 * std::sqrt(2.0), 4),
-              1e-15);
 }
 
-TEST(StatsPValue, TwoProportion) {
-  // 15/50 vs 25/50: z = -2.04124145232, p = 0.041226833337163694 (mpmath; equals R's
-  // prop.test(c(15, 25), c(50, 50), correct = FALSE)$p.value = 0.04123).
-  expect_rel(two_proportion_p_value(15, 50, 25, 50), 0.041226833337163694, 1e-13);
-  EXPECT_EQ(two_proportion_p_value(0, 10, 0, 20), 1.0);
-  EXPECT_TRUE(std::isnan(two_proportion_p_value(0, 0, 1, 2)));
-}
-
-TEST(StatsPValue, NewcombeInversionMatchesInterval) {
+TEST(StatsPValue, InvertingAnIntervalGivesTheAlphaAtWhichItsBoundMeetsTheMargin) {
   // p < alpha exactly when the one-sided (1 - alpha) lower bound exceeds the margin: at the
   // lower bound of the 95% two-sided interval (a 97.5% one-sided bound) p = 0.025.
-  const Interval iv = newcombe_difference(56, 70, 48, 80, 0.95);
-  EXPECT_NEAR(newcombe_p_value_greater(56, 70, 48, 80, iv.low), 0.025, 1e-10);
+  const auto newcombe = [](double c) { return newcombe_difference(56, 70, 48, 80, c); };
+  const Interval iv = newcombe(0.95);
+  EXPECT_NEAR(one_sided_p_value_from_interval(newcombe, iv.low), 0.025, 1e-10);
   // Upper bound side: "greater than the upper bound" has p = 0.975.
-  EXPECT_NEAR(newcombe_p_value_greater(56, 70, 48, 80, iv.high), 0.975, 1e-10);
-  EXPECT_EQ(newcombe_p_value_greater(56, 70, 48, 80, iv.estimate), 0.5);
+  EXPECT_NEAR(one_sided_p_value_from_interval(newcombe, iv.high), 0.975, 1e-10);
+  EXPECT_EQ(one_sided_p_value_from_interval(newcombe, iv.estimate), 0.5);
   // Monotone in the margin.
   double prev = 0.0;
   for (double m = -0.5; m <= 0.6; m += 0.05) {
-    const double p = newcombe_p_value_greater(56, 70, 48, 80, m);
+    const double p = one_sided_p_value_from_interval(newcombe, m);
     EXPECT_GE(p, prev);
     prev = p;
   }
-  // The generic helper agrees.
-  const double generic = one_sided_p_value_from_interval(
-      [](double c) { return newcombe_difference(56, 70, 48, 80, c); }, 0.05);
-  EXPECT_NEAR(generic, newcombe_p_value_greater(56, 70, 48, 80, 0.05), 1e-10);
-  // Paired version, same property.
+  // Paired proportions, same property.
   const PairedCounts pc{59, 6, 16, 80};
-  const Interval piv = paired_proportion_difference(pc, 0.90);
-  EXPECT_NEAR(paired_proportion_p_value_greater(pc, piv.low), 0.05, 1e-10);
-  // Means: one-sided t test.
-  EXPECT_NEAR(mean_p_value_greater(10.0, 2.0, 10, mean_interval(10.0, 2.0, 10, 0.9).low), 0.05,
-              1e-12);
-  EXPECT_EQ(mean_p_value_greater(1.0, 0.0, 5, 0.0), 0.0);
+  const auto paired = [&](double c) { return paired_proportion_difference(pc, c); };
+  EXPECT_NEAR(one_sided_p_value_from_interval(paired, paired(0.90).low), 0.05, 1e-10);
+  // Means: the one-sided t test, P(T_9 >= (mean - margin) / (sd / sqrt n)).
+  const auto mean = [](double c) { return mean_interval(10.0, 2.0, 10, c); };
+  EXPECT_NEAR(one_sided_p_value_from_interval(mean, mean(0.9).low), 0.05, 1e-10);
+  EXPECT_NEAR(one_sided_p_value_from_interval(mean, 9.0),
+              1.0 - student_t_cdf((10.0 - 9.0) / (2.0 / std::sqrt(10.0)), 9), 1e-10);
 }
 
 TEST(StatsHolm, TextbookExamples) {

@@ -16,7 +16,11 @@ struct Traits {
     bool ishigami = true;
     std::array<double, 8> x{};
   };
-  struct Scratch {};
+  struct Scratch {
+    double y = 0, y_noisy = 0;
+  };
+  static constexpr std::array<std::string_view, 9> parameter_names = model::index_names<9>(
+      {{0, "function"}, {1, "x1"}, {2, "x2"}, {3, "x3"}, {4, "x4"}, {5, "x5"}, {6, "x6"}, {7, "x7"}, {8, "x8"}});
   static Config configure(const model::ParameterValues& v) {
     Config c;
     c.ishigami = v[0] == 0.0;
@@ -33,12 +37,16 @@ struct Traits {
     for (std::size_t i = 0; i < 8; ++i) y *= (std::abs(4 * c.x[i] - 2) + kGFunctionA[i]) / (1 + kGFunctionA[i]);
     return y;
   }
-  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch&, std::span<double> row) {
-    row[0] = value(c);
+  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& out) {
+    out.y = value(c);
     rng::Stream s(ctx.seed, 1, ctx.organization, 0, ctx.domain);
     // Box-Muller: one standard normal draw.
     const double u1 = 1.0 - rng::uniform(s), u2 = rng::uniform(s);
-    row[1] = row[0] + std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
+    out.y_noisy = out.y + std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
+  }
+  static void write_row(const Config&, const Scratch& r, model::RowWriter& out) {
+    out("y", r.y);
+    out("y_noisy", r.y_noisy);
   }
 };
 

@@ -1,5 +1,5 @@
 #pragma once
-// Three tiers of errors (see docs/ and ARCHITECTURE.md):
+// Three tiers of errors (see docs/architecture.md, "Errors"):
 //  1. a broken internal invariant  -> TRIBE_CHECK aborts with file and line;
 //  2. bad user input                -> InputError (names the key, the value, what is allowed),
 //                                      DamagedFileError for a damaged tribe file;

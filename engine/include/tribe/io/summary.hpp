@@ -10,7 +10,7 @@
 namespace tribe::io {
 
 struct SummaryOptions {
-  std::vector<std::string> columns;  // empty: every binary column and every outcome
+  std::vector<std::string> columns;  // empty: every column of cells/stats, drawn and outcome
   bool show_experiment = false;      // print the stored experiment file
 };
 

@@ -1,10 +1,10 @@
 #pragma once
 // Confidence intervals, p-values and the distribution functions they need.
 //
-// Everything here is written out with the standard library only (no
-// std::*_distribution), so the numbers are deterministic on a given platform:
-// only +-*/, sqrt (correctly rounded) and glibc's log/log1p/exp/expm1/erfc/lgamma/
-// tan/cos/sin are used.
+// The normal and Student t distributions are Boost.Math's (header-only), computed in
+// double with errors returned as NaN or +-inf, never thrown; Wilson, Newcombe (independent
+// and paired), the paired tallies, the inversion of an interval into a p-value and Holm's
+// adjustment, which Boost does not have, are written out here.
 //
 // Conventions
 //  * `confidence` is the two-sided coverage, in (0, 1); anything else (NaN
@@ -30,30 +30,19 @@ struct Interval {
 // ---------------------------------------------------------------------------
 // Distribution functions
 
-/// Standard normal CDF, 0.5 * erfc(-x / sqrt 2) (full relative precision in the lower tail).
+/// Standard normal CDF. NaN -> NaN.
 double normal_cdf(double x);
 
-/// Standard normal quantile: Wichura (1988), Algorithm AS 241 (PPND16), relative
-/// accuracy about 1e-16. p = 0 -> -inf, p = 1 -> +inf, p outside [0, 1] or NaN -> NaN.
+/// Standard normal quantile. p = 0 -> -inf, p = 1 -> +inf, p outside [0, 1] or NaN -> NaN.
 double normal_quantile(double p);
 
-/// Student t CDF with df > 0 degrees of freedom (df may be non-integer or +inf).
-/// For df <= 2e4: P(T > |t|) = I_x(df/2, 1/2) / 2 with x = df / (df + t^2), the regularized
-/// incomplete beta function by its continued fraction (modified Lentz), with a log-beta
-/// prefactor from an asymptotic series for large df. For df > 2e4 (where that continued
-/// fraction starts to lose digits to cancellation): the Cornish-Fisher expansion to order
-/// df^-4 inverted by Newton, then the normal tail. df = +inf: the normal CDF. Checked
-/// against mpmath for df from 0.3 to 1e7 and |t| up to 1e30: relative error < 3e-14,
-/// tails included. df <= 0 or NaN -> NaN.
+/// Student t CDF with df > 0 degrees of freedom (df may be non-integer or +inf: the normal
+/// CDF). df <= 0 or NaN -> NaN.
 double student_t_cdf(double t, double df);
 
-/// Student t quantile: Hill (1970), Algorithm 396, as the starting value, refined by
-/// safeguarded Newton steps (bisection fallback) on the CDF above; exact closed forms for
-/// df = 1 and df = 2; the Cornish-Fisher expansion to order df^-4 for df > 2e4; the normal
-/// quantile for df = +inf. Relative accuracy < 1e-12 (checked against mpmath for df from 0.3
-/// to 1e7, p from 1e-300 to 1 - 1e-6), except within ~1e-3 of p = 0.5, where the result is
-/// accurate to ~1e-16 absolute (t is ~0 there). p = 0 -> -inf, p = 1 -> +inf, and +-inf
-/// also when |t| exceeds the double range (tiny df, far tail).
+/// Student t quantile (df > 0, non-integer or +inf). p = 0 -> -inf, p = 1 -> +inf, and +-inf
+/// also when |t| exceeds the double range (tiny df, far tail); df <= 0, p outside [0, 1] or
+/// NaN -> NaN.
 double student_t_quantile(double p, double df);
 
 // ---------------------------------------------------------------------------
@@ -115,12 +104,6 @@ Interval paired_mean_difference(std::span<const double> a, std::span<const doubl
 // ---------------------------------------------------------------------------
 // p-values
 
-/// Two-sided p-value of the pooled two-proportion z test of p1 = p2 (equals the
-/// uncorrected Pearson chi-square test of the 2x2 table). NaN if n1 or n2 is 0; 1 when the
-/// pooled proportion is 0 or 1 (no variation).
-double two_proportion_p_value(std::uint64_t k1, std::uint64_t n1, std::uint64_t k2,
-                              std::uint64_t n2);
-
 /// One-sided p-value for a claim "difference > margin" obtained by inverting an interval
 /// family: the p-value is the alpha at which the lower bound of the one-sided (1 - alpha)
 /// interval (= the two-sided interval of confidence 1 - 2 alpha) equals `margin`.
@@ -133,22 +116,6 @@ double two_proportion_p_value(std::uint64_t k1, std::uint64_t n1, std::uint64_t 
 /// For "difference < margin" claims, negate: swap the arms and pass -margin.
 double one_sided_p_value_from_interval(const std::function<Interval(double)>& interval_at,
                                        double margin);
-
-/// p-value of "p1 - p2 > margin" by inverting newcombe_difference (see above). Unlike the
-/// generic helper, this inverts on the z scale and so resolves p-values down to ~1e-300.
-double newcombe_p_value_greater(std::uint64_t k1, std::uint64_t n1, std::uint64_t k2,
-                                std::uint64_t n2, double margin);
-
-/// p-value of "p1 - p2 > margin" for paired data by inverting paired_proportion_difference.
-double paired_proportion_p_value_greater(const PairedCounts& counts, double margin);
-
-/// One-sided t test of "mean > margin": P(T_{n-1} >= (mean - margin) / (sd / sqrt n)).
-/// NaN for n < 2; with sd = 0 it is 0, 0.5 or 1.
-double mean_p_value_greater(double mean, double sd, std::uint64_t n, double margin);
-
-/// One-sided paired t test of "mean(a - b) > margin" (NaN pairs skipped).
-double paired_mean_p_value_greater(std::span<const double> a, std::span<const double> b,
-                                   double margin);
 
 /// Holm (1979) step-down adjusted p-values, in the original order: with p sorted ascending,
 /// adj_(i) = max_{j <= i} min(1, (m - j + 1) p_(j)). Monotone in p, capped at 1. NaN entries

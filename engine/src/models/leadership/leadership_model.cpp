@@ -58,6 +58,41 @@ enum P : std::size_t {
   kParameterCount
 };
 
+// The name of each index: Plugin refuses the model unless parameters() lists exactly these
+// names in this order, so an index cannot silently read another parameter.
+constexpr auto kParameterNames = model::index_names<kParameterCount>({
+    {kAgents, "agents"},
+    {kSteps, "steps"},
+    {kStructure, "structure"},
+    {kSpan, "span"},
+    {kSpanSpread, "span_spread"},
+    {kTieWithin, "tie_within"},
+    {kTieAcross, "tie_across"},
+    {kControl, "control"},
+    {kAligned, "aligned"},
+    {kProactive, "proactive"},
+    {kCollaborative, "collaborative"},
+    {kConcentration, "concentration"},
+    {kCapacity, "capacity"},
+    {kHero, "hero"},
+    {kHeroCapacity, "hero_capacity"},
+    {kHeroBoost, "hero_boost"},
+    {kHeroQuality, "hero_quality"},
+    {kHeroDeference, "hero_deference"},
+    {kHeroManagers, "hero_managers"},
+    {kArrivalRate, "arrival_rate"},
+    {kFrontLineShare, "front_line_share"},
+    {kDifficultyMean, "difficulty_mean"},
+    {kDifficultyConcentration, "difficulty_concentration"},
+    {kDeadlineMean, "deadline_mean"},
+    {kInsightBias, "insight_bias"},
+    {kInsightAlignment, "insight_alignment"},
+    {kInsightCollaboration, "insight_collaboration"},
+    {kInsightDifficulty, "insight_difficulty"},
+    {kConflictScale, "conflict_scale"},
+    {kDlBreadth, "dl_breadth"},
+    {kDlCentralization, "dl_centralization"},
+});
 
 std::vector<ParameterSpec> make_parameters() {
   std::vector<ParameterSpec> p;
@@ -241,19 +276,19 @@ Config to_config(const model::ParameterValues& v) {
   return c;
 }
 
-constexpr std::size_t kColumnCount = 29;  // the values write_row() writes
-
 struct LeadershipTraits {
   using Config = leadership::Config;
   struct Scratch {
     leadership::Scratch scratch;
     OrgResult result;
   };
+  static constexpr auto parameter_names = kParameterNames;
   static Config configure(const model::ParameterValues& v) { return to_config(v); }
-  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w,
-                       std::span<double> row) {
+  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
     simulate_organization(c, ctx, w.scratch, w.result);
-    write_row(c, w.result, row.data());
+  }
+  static void write_row(const Config& c, const Scratch& w, model::RowWriter& out) {
+    leadership::write_row(c, w.result, out);
   }
 };
 
@@ -266,9 +301,7 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
                "escalate, interact with peers or managers (under upstream control and finite "
                "leader capacity); interactions end in conflict or insight, and every "
                "participant of an insight gets a leadership event.",
-               make_parameters(), make_columns()) {
-    TRIBE_CHECK(columns().size() == kColumnCount, "leadership: column count");
-  }
+               make_parameters(), make_columns()) {}
 
   // Lateral ties are the only structure that grows faster than the agents: with a flat
   // structure every pair of the leader's reports may be tied (agents^2 / 2 pairs).

@@ -464,42 +464,43 @@ double solve_rate(const RunCounts& r) {
 }
 }  // namespace
 
-void write_row(const Config& cfg, const OrgResult& r, double* row) {
+void write_row(const Config& cfg, const OrgResult& r, model::RowWriter& out) {
   const RunCounts& c = r.run;
   const auto e = static_cast<double>(c.eligible);
   const double aligned_rate = ratio(static_cast<double>(c.solved_aligned), e);
-  std::size_t k = 0;
   // drawn
-  row[k++] = r.depth;
-  row[k++] = r.max_span;
-  row[k++] = static_cast<double>(r.lateral_ties);
-  row[k++] = r.hero_present ? 1.0 : 0.0;
-  row[k++] = r.mean_aligned;
-  row[k++] = r.mean_proactive;
-  row[k++] = r.mean_collaborative;
+  out("depth", r.depth);
+  out("max_span", r.max_span);
+  out("lateral_ties", static_cast<double>(r.lateral_ties));
+  out("hero_present", r.hero_present ? 1.0 : 0.0);
+  out("mean_aligned", r.mean_aligned);
+  out("mean_proactive", r.mean_proactive);
+  out("mean_collaborative", r.mean_collaborative);
   // outcomes
-  row[k++] = static_cast<double>(c.challenges);
-  row[k++] = static_cast<double>(c.challenges - c.eligible);  // censored
-  row[k++] = solve_rate(c);
-  row[k++] = aligned_rate;
-  row[k++] = ratio(c.time_to_solve_sum, static_cast<double>(c.solved));
-  row[k++] = ratio(static_cast<double>(c.solutions_at_origin), static_cast<double>(c.solutions));
-  row[k++] = ratio(static_cast<double>(c.escalations), static_cast<double>(c.decisions));
-  row[k++] = ratio(c.leader_ahead_sum, static_cast<double>(c.leader_items));
-  row[k++] = static_cast<double>(c.leader_ahead_max);
-  row[k++] = ratio(static_cast<double>(c.conflicts), e);
-  row[k++] = ratio(static_cast<double>(c.misdirected), e);
-  row[k++] = ratio(static_cast<double>(c.failed), e);
-  row[k++] = ratio(static_cast<double>(c.blame), e);
-  row[k++] = r.breadth;
-  row[k++] = r.evenness;
-  row[k++] = r.leader_share;
-  row[k++] = r.manager_share;
-  row[k++] = r.density;
-  row[k++] = r.centralization;
-  row[k++] = r.evenness_vs_chance;
-  row[k++] = r.hero_present ? solve_rate(c) - solve_rate(r.counterfactual) : kNaN;
-  row[k++] = is_distributed(cfg.thresholds, r.breadth, r.centralization) ? 1.0 : 0.0;
+  out("challenges", static_cast<double>(c.challenges));
+  out("censored", static_cast<double>(c.challenges - c.eligible));
+  out("solve_rate", solve_rate(c));
+  out("aligned_solve_rate", aligned_rate);
+  out("mean_time_to_solve", ratio(c.time_to_solve_sum, static_cast<double>(c.solved)));
+  out("front_line_initiative",
+      ratio(static_cast<double>(c.solutions_at_origin), static_cast<double>(c.solutions)));
+  out("escalation_rate",
+      ratio(static_cast<double>(c.escalations), static_cast<double>(c.decisions)));
+  out("queue_mean", ratio(c.leader_ahead_sum, static_cast<double>(c.leader_items)));
+  out("queue_max", static_cast<double>(c.leader_ahead_max));
+  out("conflicts_per_challenge", ratio(static_cast<double>(c.conflicts), e));
+  out("misdirected_per_challenge", ratio(static_cast<double>(c.misdirected), e));
+  out("failures_per_challenge", ratio(static_cast<double>(c.failed), e));
+  out("blame_per_challenge", ratio(static_cast<double>(c.blame), e));
+  out("leadership_breadth", r.breadth);
+  out("leadership_evenness", r.evenness);
+  out("leader_share", r.leader_share);
+  out("manager_share", r.manager_share);
+  out("leadership_density", r.density);
+  out("leadership_centralization", r.centralization);
+  out("evenness_vs_chance", r.evenness_vs_chance);
+  out("hero_dependence", r.hero_present ? solve_rate(c) - solve_rate(r.counterfactual) : kNaN);
+  out("distributed", is_distributed(cfg.thresholds, r.breadth, r.centralization) ? 1.0 : 0.0);
 }
 
 }  // namespace tribe::models::leadership

@@ -277,6 +277,22 @@ enum P : std::size_t {
   kParameterCount
 };
 
+// The name of each index: Plugin refuses the model unless parameters() lists exactly these
+// names in this order, so an index cannot silently read another parameter.
+constexpr auto kParameterNames = model::index_names<kParameterCount>({
+    {kDimensions, "dimensions"},
+    {kIndividuals, "individuals"},
+    {kP1, "p1"},
+    {kP2, "p2"},
+    {kP3, "p3"},
+    {kP4, "p4"},
+    {kFastShare, "fast_share"},
+    {kP1Fast, "p1_fast"},
+    {kMaxPeriods, "max_periods"},
+    {kObservePeriod, "observe_period"},
+    {kSuperiorBy, "superior_by"},
+    {kCodeUpdate, "code_update"},
+});
 
 std::vector<ParameterSpec> make_parameters() {
   return {
@@ -334,7 +350,6 @@ std::vector<ColumnSpec> make_columns() {
           "equilibrium (else after max_periods): the knowledge measure of some replications"),
   };
 }
-constexpr std::size_t kColumnCount = 9;
 
 std::string num(double v) {
   std::ostringstream os;
@@ -366,20 +381,22 @@ struct MarchTraits {
     Result result;
   };
   static Config configure(const model::ParameterValues& v) { return to_config(v); }
-  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w,
-                       std::span<double> row) {
+  static constexpr auto parameter_names = kParameterNames;
+  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
     simulate_organization(c, ctx, w.state, w.result);
+  }
+  static void write_row(const Config& /*c*/, const Scratch& w, model::RowWriter& out) {
     const Result& r = w.result;
-    row[0] = r.initial_knowledge_individuals;
-    row[1] = r.knowledge_code_final;
-    row[2] = r.knowledge_individuals_final;
-    row[3] = r.reached_equilibrium ? static_cast<double>(r.periods)
-                                   : std::numeric_limits<double>::quiet_NaN();
-    row[4] = r.reached_equilibrium ? 1.0 : 0.0;
-    row[5] = static_cast<double>(r.periods);
-    row[6] = r.knowledge_code_at_period;
-    row[7] = r.knowledge_individuals_at_period;
-    row[8] = r.code_share_correct_final;
+    out("initial_knowledge_individuals", r.initial_knowledge_individuals);
+    out("knowledge_code_equilibrium", r.knowledge_code_final);
+    out("knowledge_individuals_equilibrium", r.knowledge_individuals_final);
+    out("equilibrium_period", r.reached_equilibrium ? static_cast<double>(r.periods)
+                                                    : std::numeric_limits<double>::quiet_NaN());
+    out("reached_equilibrium", r.reached_equilibrium ? 1.0 : 0.0);
+    out("periods", static_cast<double>(r.periods));
+    out("knowledge_code_at_period", r.knowledge_code_at_period);
+    out("knowledge_individuals_at_period", r.knowledge_individuals_at_period);
+    out("code_share_correct_equilibrium", r.code_share_correct_final);
   }
 };
 
@@ -391,9 +408,7 @@ class MarchModel final : public model::Plugin<MarchTraits> {
                "(p1) while the code learns from the individuals who outperform it (p2), with "
                "turnover (p3) and turbulence (p4); knowledge = agreement with an m-dimensional "
                "reality.",
-               make_parameters(), make_columns()) {
-    TRIBE_CHECK(columns().size() == kColumnCount, "march: column count");
-  }
+               make_parameters(), make_columns()) {}
 
  protected:
   void check(const model::ParameterValues& v) const override {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tribe/model/model.hpp"
+#include "tribe/model/row_writer.hpp"
 #include "tribe/models/leadership/metrics.hpp"
 #include "tribe/models/leadership/structure.hpp"
 
@@ -147,7 +148,7 @@ struct Scratch {
 void simulate_organization(const Config& config, const model::OrgContext& ctx, Scratch& ws,
                            OrgResult& out);
 
-/// Drawn and outcome columns, in the order of the model's columns().
-void write_row(const Config& config, const OrgResult& r, double* row);
+/// Drawn and outcome columns, each under its name, in the order of the model's columns().
+void write_row(const Config& config, const OrgResult& r, model::RowWriter& out);
 
 }  // namespace tribe::models::leadership

@@ -13,11 +13,11 @@
 
 #include "tribe/core/error.hpp"
 #include "tribe/model/registry.hpp"
-#include "tribe/models/nk/landscape.hpp"
-#include "tribe/models/nk/nk_model.hpp"
-#include "tribe/models/nk/simulation.hpp"
+#include "tribe/models/lazer_friedman/landscape.hpp"
+#include "tribe/models/lazer_friedman/lazer_friedman_model.hpp"
+#include "tribe/models/lazer_friedman/simulation.hpp"
 
-namespace nk = tribe::models::nk;
+namespace nk = tribe::models::lazer_friedman;
 using tribe::model::OrgContext;
 
 namespace {
@@ -349,7 +349,7 @@ double column(const std::vector<double>& row, const char* name) {
 
 }  // namespace
 
-TEST(NkModel, DeterministicAndPairedAcrossNetworks) {
+TEST(LazerFriedmanModel, DeterministicAndPairedAcrossNetworks) {
   const auto& m = lf();
   EXPECT_EQ(m.columns().size(), 4u + 101u + 5u);
   const auto linear = m.bind(params({{"bits", 12}, {"k", 3}, {"network", 0}}));
@@ -373,7 +373,7 @@ TEST(NkModel, DeterministicAndPairedAcrossNetworks) {
   EXPECT_EQ(column(d, "edges"), 4950);
 }
 
-TEST(NkModel, ScoresAreNormalizedAndNonDecreasingAndFullNetworkConverges) {
+TEST(LazerFriedmanModel, ScoresAreNormalizedAndNonDecreasingAndFullNetworkConverges) {
   const auto& m = lf();
   const auto full = m.bind(params({{"bits", 14}, {"k", 4}, {"network", 1}, {"rounds", 150}}));
   auto ws = m.make_workspace();
@@ -406,7 +406,7 @@ TEST(NkModel, ScoresAreNormalizedAndNonDecreasingAndFullNetworkConverges) {
   EXPECT_EQ(column(row, "final_mean_score"), column(row, "mean_score_t010"));
 }
 
-TEST(NkModel, RejectsContradictoryParameters) {
+TEST(LazerFriedmanModel, RejectsContradictoryParameters) {
   const auto& m = lf();
   EXPECT_THROW(m.validate(params({{"bits", 10}, {"k", 10}})), tribe::InputError);
   EXPECT_THROW(m.validate(params({{"network", 3}, {"agents", 100}, {"rewired", 201}})),
@@ -416,7 +416,7 @@ TEST(NkModel, RejectsContradictoryParameters) {
   EXPECT_NO_THROW(m.validate(params({})));
 }
 
-TEST(NkModel, FragmentedRandomNetworksSettleComponentByComponent) {
+TEST(LazerFriedmanModel, FragmentedRandomNetworksSettleComponentByComponent) {
   // Density 0 left as drawn: every agent is an independent hill climber. Each ends on a
   // local optimum of its own, the run is detected as settled although the agents do
   // not share one solution, and the network has one component per agent.

@@ -5,9 +5,9 @@
 // See docs/docking-lazer-friedman.md.
 #include "tribe/model/model.hpp"
 
-namespace tribe::models::nk {
+namespace tribe::models::lazer_friedman {
 
 /// The registered model (name "lazer_friedman").
 const model::Model& model();
 
-}  // namespace tribe::models::nk
+}  // namespace tribe::models::lazer_friedman

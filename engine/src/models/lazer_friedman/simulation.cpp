@@ -1,4 +1,4 @@
-#include "tribe/models/nk/simulation.hpp"
+#include "tribe/models/lazer_friedman/simulation.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include "tribe/core/error.hpp"
 #include "tribe/rng/samplers.hpp"
 
-namespace tribe::models::nk {
+namespace tribe::models::lazer_friedman {
 
 namespace {
 
@@ -315,4 +315,4 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, Scratc
       static_cast<double>(std::unique(w.sorted.begin(), w.sorted.end()) - w.sorted.begin());
 }
 
-}  // namespace tribe::models::nk
+}  // namespace tribe::models::lazer_friedman

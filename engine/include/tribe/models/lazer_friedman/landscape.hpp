@@ -17,7 +17,7 @@
 
 #include "tribe/rng/stream.hpp"
 
-namespace tribe::models::nk {
+namespace tribe::models::lazer_friedman {
 
 /// Largest N supported (solutions are 32-bit words; the exhaustive search is 2^N steps).
 inline constexpr int kMaxBits = 24;
@@ -83,4 +83,4 @@ bool is_local_optimum(const Landscape& land, std::uint32_t x) noexcept;
 /// Memory 2^N doubles: meant for small N (tests).
 std::uint64_t count_local_optima(const Landscape& land);
 
-}  // namespace tribe::models::nk
+}  // namespace tribe::models::lazer_friedman

@@ -1,11 +1,11 @@
-#include "tribe/models/nk/landscape.hpp"
+#include "tribe/models/lazer_friedman/landscape.hpp"
 
 #include <bit>
 
 #include "tribe/core/error.hpp"
 #include "tribe/rng/samplers.hpp"
 
-namespace tribe::models::nk {
+namespace tribe::models::lazer_friedman {
 
 void generate(Landscape& land, int n, int k, rng::Stream& s, std::vector<std::int32_t>& scratch) {
   TRIBE_CHECK(n >= 1 && n <= kMaxBits && k >= 0 && k <= kMaxK && k <= n - 1,
@@ -117,4 +117,4 @@ std::uint64_t count_local_optima(const Landscape& land) {
   return count;
 }
 
-}  // namespace tribe::models::nk
+}  // namespace tribe::models::lazer_friedman

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "tribe/model/model.hpp"
-#include "tribe/models/nk/landscape.hpp"
+#include "tribe/models/lazer_friedman/landscape.hpp"
 #include "tribe/rng/stream.hpp"
 
-namespace tribe::models::nk {
+namespace tribe::models::lazer_friedman {
 
 /// Purposes of the random streams. The landscape and the starting solutions have
 /// their own streams, independent of the network, so that with common random numbers
@@ -139,4 +139,4 @@ struct Scratch {
 void simulate_organization(const Config& c, const model::OrgContext& ctx, Scratch& w,
                            OrgResult& out);
 
-}  // namespace tribe::models::nk
+}  // namespace tribe::models::lazer_friedman

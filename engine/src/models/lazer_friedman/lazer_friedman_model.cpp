@@ -1,4 +1,4 @@
-#include "tribe/models/nk/nk_model.hpp"
+#include "tribe/models/lazer_friedman/lazer_friedman_model.hpp"
 
 #include <cstdio>
 #include <sstream>
@@ -7,9 +7,9 @@
 
 #include "tribe/core/error.hpp"
 #include "tribe/model/plugin.hpp"
-#include "tribe/models/nk/simulation.hpp"
+#include "tribe/models/lazer_friedman/simulation.hpp"
 
-namespace tribe::models::nk {
+namespace tribe::models::lazer_friedman {
 
 namespace {
 
@@ -34,6 +34,22 @@ enum P : std::size_t {
   kCopyError,
   kParameterCount
 };
+
+// The name of each index: Plugin refuses the model unless parameters() lists exactly these
+// names in this order, so an index cannot silently read another parameter.
+constexpr auto kParameterNames = model::index_names<kParameterCount>({
+    {kBits, "bits"},
+    {kK, "k"},
+    {kAgents, "agents"},
+    {kRounds, "rounds"},
+    {kNetwork, "network"},
+    {kDensity, "density"},
+    {kRewired, "rewired"},
+    {kJoinComponents, "join_components"},
+    {kExponent, "exponent"},
+    {kVelocity, "velocity"},
+    {kCopyError, "copy_error"},
+});
 
 constexpr int kMaxAgents = 2000;
 
@@ -148,8 +164,6 @@ std::vector<ColumnSpec> make_columns() {
   return c;
 }
 
-constexpr std::size_t kColumnCount = 4 + (kRecordedRounds + 1) + 5;
-
 std::string num(double v) {
   std::ostringstream os;
   os << v;
@@ -171,42 +185,42 @@ Config to_config(const model::ParameterValues& v) {
   return c;
 }
 
-struct NkTraits {
-  using Config = nk::Config;
+struct LazerFriedmanTraits {
+  using Config = lazer_friedman::Config;
   struct Scratch {
-    nk::Scratch scratch;
+    lazer_friedman::Scratch scratch;
     OrgResult result;
   };
   static Config configure(const model::ParameterValues& v) { return to_config(v); }
-  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w,
-                       std::span<double> row) {
+  static constexpr auto parameter_names = kParameterNames;
+  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
     simulate_organization(c, ctx, w.scratch, w.result);
+  }
+  static void write_row(const Config& /*c*/, const Scratch& w, model::RowWriter& out) {
     const OrgResult& r = w.result;
-    double* out = row.data();
-    *out++ = r.global_max_fitness;
-    *out++ = r.edges;
-    *out++ = r.joined;
-    *out++ = r.components;
-    for (int t = 0; t <= kRecordedRounds; ++t) *out++ = r.mean_score[t];
-    *out++ = r.final_mean_score;
-    *out++ = r.final_best_score;
-    *out++ = r.rounds_to_equilibrium;
-    *out++ = r.share_at_global_max;
-    *out++ = r.unique_solutions_final;
+    out("global_max_fitness", r.global_max_fitness);
+    out("edges", r.edges);
+    out("network_adjustments", r.joined);
+    out("components", r.components);
+    out.series([](std::size_t t) { return score_column(static_cast<int>(t)); },
+               std::span<const double>(r.mean_score));
+    out("final_mean_score", r.final_mean_score);
+    out("final_best_score", r.final_best_score);
+    out("rounds_to_equilibrium", r.rounds_to_equilibrium);
+    out("share_at_global_max", r.share_at_global_max);
+    out("unique_solutions_final", r.unique_solutions_final);
   }
 };
 
-class NkModel final : public model::Plugin<NkTraits> {
+class LazerFriedmanModel final : public model::Plugin<LazerFriedmanTraits> {
  public:
-  NkModel()
+  LazerFriedmanModel()
       : Plugin("lazer_friedman", "1.2.0",
                "Lazer & Friedman (2007): agents on a network (linear, full, random, small world) "
                "search an NK landscape (N bits, K interactions); each round an agent copies its "
                "best neighbour if that one scores higher, else tries one random bit flip and "
                "keeps it if it improves. Score = (fitness / global maximum)^exponent.",
-               make_parameters(), make_columns()) {
-    TRIBE_CHECK(columns().size() == kColumnCount, "lazer_friedman: column count");
-  }
+               make_parameters(), make_columns()) {}
 
  protected:
   void check(const model::ParameterValues& v) const override {
@@ -228,8 +242,8 @@ class NkModel final : public model::Plugin<NkTraits> {
 }  // namespace
 
 const model::Model& model() {
-  static const NkModel instance;
+  static const LazerFriedmanModel instance;
   return instance;
 }
 
-}  // namespace tribe::models::nk
+}  // namespace tribe::models::lazer_friedman

@@ -1,0 +1,89 @@
+// A model plug-in cannot read a parameter or write a column in the wrong slot silently:
+// Plugin refuses a model whose index table or row writer disagrees with its own tables.
+#include "tribe/model/plugin.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tribe/model/registry.hpp"
+
+namespace tribe::model {
+namespace {
+
+// Two parameters a and b; the row is (a, a + b).
+struct SumTraits {
+  struct Config {
+    double a = 0.0, b = 0.0;
+  };
+  struct Scratch {
+    double sum = 0.0;
+  };
+  enum P : std::size_t { kA, kB, kCount };
+  static constexpr auto parameter_names = index_names<kCount>({{kA, "a"}, {kB, "b"}});
+  static Config configure(const ParameterValues& v) { return {v[kA], v[kB]}; }
+  static void simulate(const Config& c, const OrgContext&, Scratch& s) { s.sum = c.a + c.b; }
+  static void write_row(const Config& c, const Scratch& s, RowWriter& out) {
+    out("a", c.a);
+    out("sum", s.sum);
+  }
+};
+
+std::vector<ParameterSpec> parameters(const char* first, const char* second) {
+  return {real_parameter(first, 0, 10, 1, "first"), real_parameter(second, 0, 10, 2, "second")};
+}
+
+std::vector<ColumnSpec> columns(const char* first, const char* second) {
+  return {column(first, ColumnKind::Real, ColumnRole::Outcome, "first"),
+          column(second, ColumnKind::Real, ColumnRole::Outcome, "second")};
+}
+
+TEST(Plugin, AModelWhoseTablesAgreeWritesEachValueIntoItsColumn) {
+  const Plugin<SumTraits> model("sum", "1.0.0", "a + b", parameters("a", "b"), columns("a", "sum"));
+  const auto cell = model.bind({3.0, 4.0});
+  auto ws = model.make_workspace();
+  std::vector<double> row(2);
+  cell->simulate(OrgContext{}, *ws, row);
+  EXPECT_EQ(row, (std::vector<double>{3.0, 7.0}));
+}
+
+TEST(PluginDeathTest, AModelWhoseIndexTableNamesAnotherParameterIsRefused) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  // parameters() lists b before a: index kA would read b.
+  EXPECT_DEATH(
+      Plugin<SumTraits>("sum", "1.0.0", "a + b", parameters("b", "a"), columns("a", "sum")),
+      "sum: parameter 0 is \"a\" in parameter_names but \"b\" in parameters\\(\\)");
+}
+
+TEST(PluginDeathTest, AModelWhoseRowWriterWritesColumnsInAnotherOrderIsRefused) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  // columns() lists sum before a: write_row would put a into the sum column.
+  EXPECT_DEATH(
+      Plugin<SumTraits>("sum", "1.0.0", "a + b", parameters("a", "b"), columns("sum", "a")),
+      "sum: column 0 is \"a\" in write_row but \"sum\" in columns\\(\\)");
+}
+
+TEST(Plugin, NamingMismatchSaysWhereTwoListsFirstDiffer) {
+  const std::vector<std::string_view> declared = {"a", "b", "c"};
+  EXPECT_EQ(naming_mismatch("parameter", declared, "parameter_names",
+                            std::vector<std::string>{"a", "b", "c"}, "parameters()"),
+            "");
+  EXPECT_EQ(naming_mismatch("parameter", declared, "parameter_names",
+                            std::vector<std::string>{"a", "c", "b"}, "parameters()"),
+            "parameter 1 is \"b\" in parameter_names but \"c\" in parameters()");
+  EXPECT_EQ(naming_mismatch("column", declared, "write_row", std::vector<std::string>{"a", "b"},
+                            "columns()"),
+            "write_row has 3 columns but columns() has 2 (column 2: \"c\" only in write_row)");
+  EXPECT_EQ(naming_mismatch("column", std::span(declared).first(1), "write_row",
+                            std::vector<std::string>{"a", "b"}, "columns()"),
+            "write_row has 1 columns but columns() has 2 (column 1: \"b\" only in columns())");
+}
+
+TEST(Plugin, EveryRegisteredModelAgreesWithItsOwnTables) {
+  // Building a model runs the checks; a disagreeing model would abort here.
+  for (const auto& name : model_names()) EXPECT_EQ(find_model(name).name(), name);
+}
+
+}  // namespace
+}  // namespace tribe::model
