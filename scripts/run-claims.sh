@@ -16,5 +16,8 @@ if [[ -e "$out" ]]; then rm -f "$out"; fi
 echo
 "$tribe" report "$out"
 "$tribe" report "$out" --format markdown -o results/claims-report.md
-/usr/bin/python3 scripts/figures.py "$out" -o results/figures
+# Paper figure, verdicts, threshold curves, and the distributions of the leadership
+# measures by structure and upstream control (one row of panels per alignment level).
+/usr/bin/python3 scripts/figures.py "$out" -o results/figures --x structure --by control \
+  --columns leadership_centralization,manager_share,evenness_vs_chance,leadership_density,leadership_breadth,distributed
 echo "report: results/claims-report.md, figures: results/figures/" >&2

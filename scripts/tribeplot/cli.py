@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-from . import columns, layout
+from . import columns, curves, layout
 from .design import first_binary, sampled_parameters
 from .frame import note
 from .hero import figure_hero
@@ -173,6 +173,11 @@ def main(argv=None) -> int:
                 c = res.claims()
                 if c:
                     figure_verdicts(res, c, args.outdir, unique(f"{name}_verdicts", stem), written)
+                    if res.threshold_curves():
+                        curves.figure_threshold_curves(res, args.outdir, unique(f"{name}_threshold_curves", stem),
+                                                       written)
+                    if res.sweeps():
+                        curves.figure_sweeps(res, args.outdir, unique(f"{name}_sweeps", stem), written)
             cols = wanted or columns.default_columns(res)
             if not cols:
                 note(res, "no column with cell statistics to draw")

@@ -358,6 +358,54 @@ class Result:
         out["confidence"] = float(g.attrs["confidence"]) if "confidence" in g.attrs else self.confidence
         return out
 
+    def sweeps(self) -> dict:
+        """Swept claims (format 1.1): {claim as written: {"levels": [str], "factor": str,
+        "estimate", "ci_low", "ci_high": float arrays, "verdict": [str], "value": float,
+        "test": str}}, levels in the design's order; empty without sweeps."""
+        g = self.f.get("claims")
+        if g is None or "sweep_of" not in g:
+            return {}
+        c = self.claims()
+        of, level = _strings(g["sweep_of"]), _strings(g["sweep_level"])
+        out = {}
+        for i, base in enumerate(of):
+            if not base:
+                continue
+            s = out.setdefault(base, {"levels": [], "factor": c["id"][i][len(base) + 1:].split("=")[0],
+                                      "estimate": [], "ci_low": [], "ci_high": [], "verdict": [],
+                                      "value": float(c["value"][i]), "test": c["test"][i],
+                                      "column": c["column"][i]})
+            s["levels"].append(level[i])
+            for k in ("estimate", "ci_low", "ci_high"):
+                s[k].append(float(c[k][i]))
+            s["verdict"].append(c["verdict"][i])
+        for s in out.values():
+            for k in ("estimate", "ci_low", "ci_high"):
+                s[k] = np.array(s[k])
+        return out
+
+    def threshold_curves(self) -> dict:
+        """Threshold curves (format 1.1): {threshold: {"value": grid, "claims": {id: {"verdict":
+        int array (0 supported, 1 not supported, 2 inconclusive), "estimate": float array}}}},
+        only for claims whose column depends on thresholds; empty without curves."""
+        g = self.f.get("claims/threshold_curves")
+        c = self.claims()
+        if g is None or c is None:
+            return {}
+        out = {}
+        for t in g.keys():
+            grid = g[t]["value"][()].astype(float)
+            claims = {}
+            for i, cid in enumerate(c["id"]):
+                if np.isnan(c["robustness_share"][i]) or f"verdict_{cid}" not in g[t]:
+                    continue
+                claims[cid] = {"verdict": g[t][f"verdict_{cid}"][()].astype(int),
+                               "estimate": g[t][f"estimate_{cid}"][()].astype(float),
+                               "value": float(c["value"][i]), "test": c["test"][i]}
+            if claims:
+                out[t] = {"value": grid, "claims": claims}
+        return out
+
     def claim_columns(self) -> list[str]:
         c = self.claims()
         if c:
