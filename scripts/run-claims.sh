@@ -15,7 +15,7 @@ if [[ -e "$out" ]]; then rm -f "$out"; fi
 "$tribe" inspect "$out" --columns leadership_centralization,manager_share,evenness_vs_chance,leadership_density,leadership_breadth,distributed,aligned_solve_rate,queue_mean
 echo
 "$tribe" report "$out"
-"$tribe" report "$out" --format markdown -o results/claims-report.md
+"$tribe" report "$out" --format markdown -o results/claims-report.md --overwrite
 # Paper figure, verdicts, threshold curves, and the distributions of the leadership
 # measures by structure and upstream control (one row of panels per alignment level).
 /usr/bin/python3 scripts/figures.py "$out" -o results/figures --x structure --by control \

@@ -15,7 +15,7 @@ run() {  # run EXPERIMENT: a finished result from an earlier run is replaced
   local out="results/$1.h5"
   if [[ -e "$out" ]]; then rm -f "$out"; fi
   "$tribe" run "experiments/$1.toml" -o "$out" "${extra[@]}"
-  "$tribe" report "$out" --format markdown -o "results/$1-report.md"
+  "$tribe" report "$out" --format markdown -o "results/$1-report.md" --overwrite
   "$tribe" report "$out"
   echo
 }

@@ -30,8 +30,8 @@ def test_readme_python_example_runs_as_written(tmp_path):
     os.symlink(os.path.join(ROOT, "experiments"), tmp_path / "experiments")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert "verdict" in out.stdout and "H5-crash-without-hero" in out.stdout
-    assert tribe.open(tmp_path / "hero-small.h5").n_organizations == 16 * 50
+    assert "verdict" in out.stdout and "H5-crash-mindset-stays" in out.stdout
+    assert tribe.open(tmp_path / "hero-small.h5").n_organizations == 88 * 50
 
 
 @pytest.fixture(scope="module")

@@ -126,10 +126,13 @@ def test_files_that_are_not_results_are_refused_like_the_cli(tmp_path, cli, smal
     foreign = tmp_path / "foreign.h5"
     with h5py.File(foreign, "w") as f:
         f["x"] = [1, 2]
-    for path in (missing, text, foreign, tmp_path):
+    # A missing file is an environment fault (exit 3); what is there but is not a result
+    # is bad input (exit 2), as the CLI's one validation layer says.
+    for path, code, error in ((missing, 3, tribe.EnvironmentFault), (text, 2, tribe.InputError),
+                              (foreign, 2, tribe.InputError), (tmp_path, 2, tribe.InputError)):
         c = cli("inspect", path)
-        assert c.returncode == 3
-        with pytest.raises(tribe.EnvironmentFault) as e:
+        assert c.returncode == code
+        with pytest.raises(error) as e:
             tribe.open(path)
         assert str(e.value) == engine_message(c)
     incomplete = tmp_path / "incomplete.h5"
@@ -139,11 +142,11 @@ def test_files_that_are_not_results_are_refused_like_the_cli(tmp_path, cli, smal
         shutil.copy(small_result, path)
         with h5py.File(path, "r+") as f:
             f.attrs[attr] = value
-        assert cli("inspect", path).returncode == 3
-    with pytest.raises(tribe.EnvironmentFault, match="incomplete"):
+        assert cli("inspect", path).returncode == 2
+    with pytest.raises(tribe.InputError, match="incomplete"):
         tribe.open(incomplete)
     assert tribe.open(incomplete, allow_incomplete=True).n_organizations == 1200
-    with pytest.raises(tribe.EnvironmentFault, match="format version 9.x is not supported"):
+    with pytest.raises(tribe.InputError, match="format version 9.x is not supported"):
         tribe.open(future)
 
 

@@ -44,7 +44,7 @@ def test_a_series_is_one_chunked_compressed_2d_dataset_with_a_time_scale(format2
 
 def test_files_without_a_series_keep_format_1(small_result):
     with h5py.File(small_result) as f:
-        assert list(f.attrs["format_version"]) == [1, 0]
+        assert list(f.attrs["format_version"]) == [1, 1]
 
 
 @pytest.mark.parametrize("which", ["format1", "format2"])
@@ -86,11 +86,20 @@ def test_the_same_run_gives_the_same_numbers_in_both_formats(format2):
     assert list(a.columns) == list(b.columns)
     for c in a.columns:
         if c != "label":
-            np.testing.assert_array_equal(a[c], b[c], err_msg=c)
+            # Interval bounds may differ in the last bit: t and normal quantiles come from
+            # Boost.Math since the 1.0 file was written.
+            if a[c].dtype.kind == "f":
+                np.testing.assert_allclose(a[c], b[c], rtol=1e-13, atol=0, err_msg=c)
+            else:
+                np.testing.assert_array_equal(a[c], b[c], err_msg=c)
     # The claim on mean_score_t005 (1.0) = the same claim (2.0) = the claim on mean_score[t=5].
     c1, c2 = old.claims.set_index("id"), format2.claims.set_index("id")
     for k in ("estimate", "ci_low", "ci_high", "verdict"):
-        assert c1.loc["full-faster-early", k] == c2.loc["full-faster-early", k] == c2.loc["full-faster-early-2", k]
+        assert c2.loc["full-faster-early", k] == c2.loc["full-faster-early-2", k]
+        if k == "verdict":
+            assert c1.loc["full-faster-early", k] == c2.loc["full-faster-early", k]
+        else:  # the 1.0 file predates Boost.Math quantiles and cluster-robust pooling
+            assert c1.loc["full-faster-early", k] == pytest.approx(c2.loc["full-faster-early", k], rel=1e-9)
 
 
 def test_inspect_and_report_read_both_formats(format2, cli):

@@ -78,9 +78,9 @@ class Result:
         if not os.path.exists(p):
             raise EnvironmentFault(f"{p}: no such file")
         if os.path.isdir(p):
-            raise EnvironmentFault(f"{p}: is a directory, not a result file")
+            raise InputError(f"{p}: is a directory, not a result file")
         if not h5py.is_hdf5(p):
-            raise EnvironmentFault(f"{p}: not an HDF5 file (or truncated/corrupt)")
+            raise InputError(f"{p}: not an HDF5 file (or truncated/corrupt)")
         try:
             self._f = h5py.File(p, "r")
         except OSError as e:
@@ -88,18 +88,18 @@ class Result:
         attrs = self._f.attrs
         if _decode(attrs.get("filetype")) != FILETYPE:
             self._f.close()
-            raise EnvironmentFault(f'{p}: not a tribe result file (no filetype = "{FILETYPE}" attribute)')
+            raise InputError(f'{p}: not a tribe result file (no filetype = "{FILETYPE}" attribute)')
         version = [int(x) for x in np.asarray(attrs.get("format_version", [])).ravel()]
         if len(version) != 2 or version[0] not in READABLE_MAJOR_VERSIONS:
             self._f.close()
             major = str(version[0]) if version else "?"
-            raise EnvironmentFault(f"{p}: result format version {major}.x is not supported "
+            raise InputError(f"{p}: result format version {major}.x is not supported "
                                    f"(this reader reads {', '.join(f'{v}.x' for v in READABLE_MAJOR_VERSIONS)})")
         self.format_version = tuple(version)
         self.complete = int(_decode(attrs.get("complete", 0)) or 0) == 1
         if not self.complete and not allow_incomplete:
             self._f.close()
-            raise EnvironmentFault(f"{p}: incomplete result file (the run did not finish); "
+            raise InputError(f"{p}: incomplete result file (the run did not finish); "
                                    "pass allow_incomplete=True to read what is there")
         self._cache: dict = {}
 

@@ -283,13 +283,19 @@ def test_time_series(results, tmp_path):
     assert fig["kind"] == "series" and fig["series_factors"] == ["network", None]
     with h5py.File(results["series"], "r") as f:
         ncells = f["cells/label"].shape[0]
-        members = sorted(c for c in f["cells/stats"] if c.startswith("mean_score_t"))
+        # Format 2.x stores the series as one cells x time dataset per statistic (its time
+        # axis in /time/mean_score); 1.x as one column per time point.
+        two_d = "time/mean_score" in f
+        times = list(f["time/mean_score"][()]) if two_d else None
+        members = times if two_d else sorted(c for c in f["cells/stats"] if c.startswith("mean_score_t"))
         assert len(fig["points"]) == ncells * len(members)
         for p in fig["points"]:
             c = p["cells"][0]
             assert p["column"] == f"mean_score_t{p['t']:03d}"
             for got, k in (("estimate", "mean"), ("low", "ci_low"), ("high", "ci_high")):
-                assert close(p[got], float(f[f"cells/stats/{p['column']}/{k}"][c]))
+                stored = (f[f"cells/stats/mean_score/{k}"][c, times.index(p["t"])] if two_d
+                          else f[f"cells/stats/{p['column']}/{k}"][c])
+                assert close(p[got], float(stored))
             assert p["series"][0] == param(f, "network", c)
 
 
