@@ -161,3 +161,19 @@ def test_the_reader_works_without_the_compiled_engine(small_result, tmp_path):
                          capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["4", "True"]
+
+
+def test_plot_draws_a_column_with_the_figure_scripts_implementation(small_result):
+    # Result.plot is scripts/figures.py's column figure (tribeplot): the means it draws are
+    # the file's cell statistics.
+    import matplotlib
+    matplotlib.use("Agg")
+    r = tribe.open(small_result)
+    col = "solve_rate"
+    fig = r.plot(col)
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert len(fig.axes) >= 2  # means and distributions
+    ys = np.concatenate([np.asarray(line.get_ydata(), float) for ax in fig.axes for line in ax.lines
+                         if len(line.get_ydata())] or [np.array([])])
+    stat = r.cells[f"{col}_mean"].to_numpy(float)
+    assert any(np.isclose(ys, m).any() for m in stat[np.isfinite(stat)])

@@ -535,6 +535,32 @@ class Result:
         return pd.DataFrame(rows, columns=["column", "factor", "eta_squared"])
 
     # -- xarray ---------------------------------------------------------------------------------
+    def plot(self, column: str, **kw):
+        """The figure of COLUMN (a matplotlib Figure): cell means with the stored intervals
+        against the factors and the distribution over organizations beside them — the same
+        implementation as scripts/figures.py (the tribeplot package of the source tree, found
+        through TRIBE_SCRIPTS or beside this package's source). Keyword arguments: x, by,
+        facet, max_per_cell, seed, as figures.py's --x, --by, --facet, --sample, --sample-seed."""
+        import sys
+        here = os.path.dirname(os.path.abspath(__file__))
+        candidates = [os.environ.get("TRIBE_SCRIPTS", ""), os.path.join(here, "..", "..", "scripts"),  # source tree
+                      os.path.join(here, "..", "..", "..", "..", "scripts")]  # build/<preset>/python/tribe
+        try:
+            import tribeplot
+        except ImportError:
+            for c in candidates:
+                if c and os.path.isfile(os.path.join(c, "tribeplot", "__init__.py")):
+                    sys.path.insert(0, os.path.abspath(c))
+                    break
+            try:
+                import tribeplot
+            except ImportError:
+                raise EnvironmentFault("the figure package tribeplot was not found: set TRIBE_SCRIPTS to the "
+                                       "repository's scripts/ folder") from None
+        with tribeplot.open_result(self.path) as res:
+            fig, _points, _footnote = tribeplot.plot(res, column, **kw)
+        return fig
+
     def to_xarray(self, unstack: bool = False):
         """The cell table as an xarray.Dataset: dimension `cell` (parameters and labels as
         its coordinates); per column and statistic a variable `<column>_<statistic>`; a
