@@ -415,9 +415,10 @@ def signals(work, toml_big, reference_big):
             latencies.append(took)
             if p.returncode not in (0, 130):
                 fail(case, f"exit {p.returncode}", err)
-            # The goal is 1 s (measured ~0.1 s on an idle machine, signal to exit); the
-            # margin is for a loaded CI machine, where exiting and syncing take longer.
-            if took > 2.0:
+            # The goal is 1 s (measured 0.07-0.14 s on an idle machine, signal to exit, and
+            # printed below); a test does not time it (machines are shared and noisy), it
+            # catches the failure this suite was written for: a stop that took minutes.
+            if took > 10.0:
                 fail(case, f"took {took:.2f} s to stop")
         if p.returncode != 0 and os.path.exists(out):
             fail(case, "an interrupted run left a file under the final name")
