@@ -13,7 +13,7 @@ cd "$here"
 
 packages=(
   build-essential cmake ninja-build git pkg-config
-  libhdf5-dev hdf5-tools
+  libhdf5-dev hdf5-tools zlib1g-dev
   librandom123-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev

@@ -132,11 +132,13 @@ struct BoundModel {
   std::unique_ptr<model::Workspace> ws = m.make_workspace();
   std::vector<double> row = std::vector<double>(m.columns().size());
 
-  explicit BoundModel(double agents = 100, double steps = 200, bool hero = false) {
+  explicit BoundModel(double agents = 100, double steps = 200, bool hero = false,
+                      int structure = -1) {
     auto v = model::defaults(m.parameters());
     v[model::find_parameter(m.parameters(), "agents")] = agents;
     v[model::find_parameter(m.parameters(), "steps")] = steps;
     v[model::find_parameter(m.parameters(), "hero")] = hero ? 1.0 : 0.0;
+    if (structure >= 0) v[model::find_parameter(m.parameters(), "structure")] = structure;
     m.validate(v);
     cell = m.bind(v);
   }
@@ -176,6 +178,16 @@ void BM_OrganizationRngFloor(benchmark::State& state) {
   state.counters["orgs/s"] = benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_OrganizationRngFloor);
+
+/// A default organization (N = 100, T = 200) of each structure: 0 flat, 1 hierarchy,
+/// 2 random_hierarchy, 3 random_tree, 4 preferential.
+void BM_OrganizationByStructure(benchmark::State& state) {
+  BoundModel b(100, 200, false, static_cast<int>(state.range(0)));
+  std::uint64_t k = 0;
+  for (auto _ : state) b.simulate(k++);
+  state.counters["orgs/s"] = benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_OrganizationByStructure)->ArgName("kind")->DenseRange(0, 4);
 
 void BM_OrganizationByAgents(benchmark::State& state) {
   BoundModel b(static_cast<double>(state.range(0)), 200);

@@ -1,5 +1,10 @@
 #include "tribe/io/hdf5.hpp"
 
+#include <omp.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <bit>
 #include <cstring>
 #include <mutex>
 
@@ -280,6 +285,99 @@ Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type,
   return checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
                             H5P_DEFAULT),
                  H5Dclose, ctx, "cannot create dataset " + name);
+}
+
+namespace {
+
+// HDF5's Fletcher-32 (H5_checksum_fletcher32 in H5checksum.c): sums of big-endian 16-bit
+// words, folded every 360 words; an odd last byte counts as the high byte of a word.
+std::uint32_t fletcher32(const std::uint8_t* data, std::size_t bytes) {
+  std::size_t words = bytes / 2;
+  std::uint32_t sum1 = 0, sum2 = 0;
+  while (words > 0) {
+    std::size_t run = std::min<std::size_t>(words, 360);
+    words -= run;
+    do {
+      sum1 += (static_cast<std::uint32_t>(data[0]) << 8) | data[1];
+      data += 2;
+      sum2 += sum1;
+    } while (--run > 0);
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  }
+  if (bytes % 2 != 0) {
+    sum1 += static_cast<std::uint32_t>(*data) << 8;
+    sum2 += sum1;
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  }
+  sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+  sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  return (sum2 << 16) | sum1;
+}
+
+// The filter pipeline of create_extendible, as HDF5 runs it on a chunk: shuffle (byte k of
+// element i to position k n + i), deflate (zlib's compress2 at level 1, what
+// H5Z_filter_deflate calls), then Fletcher-32 of the compressed bytes appended little-endian.
+// Returns false if zlib fails (the caller then lets HDF5 write the chunk).
+bool filter_chunk(const ChunkWrite& c, std::vector<std::uint8_t>& shuffled, std::vector<std::uint8_t>& out) {
+  const std::size_t n = c.elements, e = c.element_size, bytes = n * e;
+  const auto* in = static_cast<const std::uint8_t*>(c.data);
+  const std::uint8_t* src = in;
+  if (e > 1) {
+    shuffled.resize(bytes);
+    for (std::size_t k = 0; k < e; ++k) {
+      std::uint8_t* dst = shuffled.data() + k * n;
+      for (std::size_t i = 0; i < n; ++i) dst[i] = in[i * e + k];
+    }
+    src = shuffled.data();
+  }
+  uLongf packed = compressBound(static_cast<uLong>(bytes));
+  out.resize(packed + 4);
+  if (compress2(out.data(), &packed, src, static_cast<uLong>(bytes), 1) != Z_OK) return false;
+  const std::uint32_t sum = fletcher32(out.data(), packed);
+  for (int b = 0; b < 4; ++b) out[packed + b] = static_cast<std::uint8_t>(sum >> (8 * b));
+  out.resize(packed + 4);
+  return true;
+}
+
+hid_t native_type(std::size_t element_size) {
+  switch (element_size) {
+    case 1: return H5T_NATIVE_UINT8;
+    case 4: return H5T_NATIVE_UINT32;
+    default: return H5T_NATIVE_UINT64;  // doubles and 64-bit integers: the bytes as they are
+  }
+}
+
+}  // namespace
+
+void write_chunks(std::span<const ChunkWrite> chunks, unsigned threads, const std::string& ctx) {
+  const std::size_t n = chunks.size();
+  std::vector<std::vector<std::uint8_t>> filtered(n);
+  std::vector<char> ok(n, 0);
+  if constexpr (std::endian::native == std::endian::little) {
+    const int workers = static_cast<int>(std::min<std::size_t>(n, threads > 0 ? threads : omp_get_num_procs()));
+#pragma omp parallel num_threads(std::max(1, workers))
+    {
+      std::vector<std::uint8_t> shuffled;
+#pragma omp for schedule(dynamic)
+      for (std::size_t i = 0; i < n; ++i) ok[i] = filter_chunk(chunks[i], shuffled, filtered[i]) ? 1 : 0;
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const ChunkWrite& c = chunks[i];
+    if (ok[i]) {
+      const hsize_t offset = c.offset;
+      check(H5Dwrite_chunk(c.dataset, H5P_DEFAULT, 0, &offset, filtered[i].size(), filtered[i].data()), ctx,
+            "cannot write rows (disk full?)");
+    } else {  // through HDF5's own pipeline (big-endian machine, or zlib failed)
+      const hid_t file_type = H5Dget_type(c.dataset);
+      const hid_t mem = H5Tget_native_type(file_type, H5T_DIR_DEFAULT);
+      H5Tclose(file_type);
+      write_rows(c.dataset, mem >= 0 ? mem : native_type(c.element_size), c.data, c.offset, c.elements, ctx);
+      if (mem >= 0) H5Tclose(mem);
+    }
+  }
 }
 
 void extend(hid_t dataset, std::uint64_t size, const std::string& ctx) {

@@ -563,6 +563,7 @@ void assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan, c
               const RunInfo& info) {
   const std::size_t columns = plan.experiment().model->columns().size();
   ResultWriter writer(target, plan, overwrite);
+  writer.set_compression_threads(info.threads);
   exec::RunResult result;
   result.cells.resize(plan.cells().size());
   for (auto& c : result.cells) c.columns.resize(columns);

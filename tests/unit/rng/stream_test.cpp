@@ -72,24 +72,27 @@ TEST(RngSamplers, KnownAnswers) {
   const double expected_uniform[] = {0.25022895484394414, 0.75162747991713952, 0.87604434042474988, 0.03607262940897582, 0.59151114123195669,};
   for (double e : expected_uniform) EXPECT_EQ(uniform(s), e);
   Stream g(20261126, 2, 0);
-  const double expected_gamma[] = {1.777993134789861, 1.2023562047649292, 5.4981109440852549, 1.672321450295315, 0.9799458748865264,};
+  const double expected_gamma[] = {2.5522397195173014, 1.0427611805640171, 1.6181563679550635, 2.312355855167608, 2.6945212255580784,};
   for (double e : expected_gamma) EXPECT_EQ(gamma(g, 2.5), e);
-  // Beta is Cheng's (1978) algorithm BB/BC (rng::BetaSampler) since the leadership model's
-  // sampler moved here; it replaced the gamma ratio X / (X + Y), so these values were
-  // regenerated (printed by a small program calling beta_mean_concentration(b, 0.3, 10.0)
-  // five times on this stream, at -O0 and -O2 alike).
+  // Beta is the gamma ratio X / (X + Y) on Marsaglia-Tsang gammas over the ziggurat
+  // normal (leadership model 3.0.0; before, Cheng's (1978) BB/BC); these values were
+  // printed by a small program calling beta_mean_concentration(b, 0.3, 10.0) five times
+  // on this stream, at -O0 and -O2 alike.
   Stream b(20261126, 3, 0);
-  const double expected_beta[] = {0.28860529058630918, 0.0394631957002195, 0.40559726751889791, 0.12650018583706049, 0.30895451487225295,};
+  const double expected_beta[] = {0.37028160450448461, 0.55018809979515759, 0.45916088910081027, 0.44448332563984133, 0.084531974319331321,};
   for (double e : expected_beta) EXPECT_EQ(beta_mean_concentration(b, 0.3, 10.0), e);
   Stream n(20261126, 4, 0);
-  const double expected_normal[] = {1.5772226161179363, 0.20571756992140369, 0.030712813021028986, 1.4323598272118812, 2.7347603729928993,};
+  const double expected_normal[] = {0.52559336077729146, -2.1635406434636342, 0.024632186803176189, 0.21722785173757655, -0.13222252442574836,};
   for (double e : expected_normal) EXPECT_EQ(normal(n), e);
   Stream i(20261126, 5, 0);
   const std::uint64_t expected_index[] = {80, 6, 88, 62, 89, 86, 77, 98,};
   for (auto e : expected_index) EXPECT_EQ(uniform_index(i, 100), e);
   Stream q(20261126, 6, 0);
-  const std::uint64_t expected_geometric[] = {4, 1, 3, 10, 12, 1, 7, 1,};
+  const std::uint64_t expected_geometric[] = {20, 3, 17, 8, 3, 14, 12, 15,};
   for (auto e : expected_geometric) EXPECT_EQ(geometric(q, 0.1), e);
+  Stream x(20261126, 7, 0);
+  const double expected_exponential[] = {0.48997379371394006, 0.81535657667531025, 0.32330134469327765, 0.19342612904603881, 0.11665924803443453,};
+  for (double e : expected_exponential) EXPECT_EQ(exponential(x), e);
 }
 
 // Moments of each sampler over many draws (sanity of the algorithms, loose tolerances).

@@ -4,6 +4,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -104,6 +105,22 @@ void write_strings(hid_t parent, const std::string& name, const std::vector<std:
 /// Creates an extendible, chunked, shuffled, deflated and checksummed 1-D dataset of length 0.
 Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type,
                          std::uint64_t chunk, const std::string& ctx);
+/// One whole chunk of a dataset made by create_extendible, for write_chunks: `elements`
+/// (the dataset's chunk length) values of `element_size` bytes in the file's
+/// little-endian type, for elements [offset, offset + elements).
+struct ChunkWrite {
+  hid_t dataset = -1;
+  const void* data = nullptr;
+  std::size_t element_size = 0;
+  std::size_t elements = 0;
+  std::uint64_t offset = 0;
+};
+/// Writes whole chunks with H5Dwrite_chunk after running the datasets' filters
+/// (byte shuffle, deflate level 1, Fletcher-32: the same bytes HDF5's own pipeline
+/// writes) on up to `threads` threads (0: all cores), since compression is most of the
+/// cost of writing. The datasets must already be extended to cover the chunks. On a
+/// big-endian machine the chunks go through H5Dwrite instead.
+void write_chunks(std::span<const ChunkWrite> chunks, unsigned threads, const std::string& ctx);
 /// Grows an extendible dataset to `size` values (then write_rows fills the new rows).
 void extend(hid_t dataset, std::uint64_t size, const std::string& ctx);
 std::uint64_t length(hid_t dataset, const std::string& ctx);

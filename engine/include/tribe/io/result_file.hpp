@@ -64,11 +64,15 @@ class ResultWriter final : public exec::BlockSink {
   /// Writes the cell table and run provenance, marks the file complete, renames it.
   void finish(const exec::RunResult& result, const RunInfo& info);
 
+  /// Threads that compress the organization chunks (0: all cores).
+  void set_compression_threads(unsigned threads) { compression_threads_ = threads; }
+
   const std::filesystem::path& target() const { return target_; }
   const std::filesystem::path& temporary() const { return temp_; }
 
  private:
   void flush_rows();
+  void flush_whole_chunks(std::span<const model::ColumnSpec> columns, const std::string& ctx);
   void write_cells(const exec::RunResult& result);
 
   std::filesystem::path target_, temp_;
@@ -81,6 +85,7 @@ class ResultWriter final : public exec::BlockSink {
   std::vector<std::vector<double>> buffers_;  // cell, organization, then one per model column
   std::uint64_t written_ = 0;
   bool finished_ = false;
+  unsigned compression_threads_ = 0;
 };
 
 /// Read access to a result file, checked on open: HDF5 signature, filetype,

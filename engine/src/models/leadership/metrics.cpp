@@ -70,11 +70,47 @@ double leader_share(std::uint64_t insights_with_top, std::uint64_t insights) {
   return static_cast<double>(insights_with_top) / static_cast<double>(insights);
 }
 
+namespace {
+
+// Keeps the first occurrence of each pair (bit (lo, hi) of an agents x agents matrix in
+// `seen`, which is all zero before and after).
+void unique_pairs_bitset(std::int64_t agents, std::vector<std::uint64_t>& pairs,
+                         std::vector<std::uint64_t>& seen) {
+  const auto n = static_cast<std::uint64_t>(agents);
+  const std::size_t words = static_cast<std::size_t>((n * n + 63) / 64);
+  if (seen.size() < words) seen.assign(words, 0);  // grown zeroed; kept zero below
+  std::uint64_t* const bits = seen.data();
+  std::size_t kept = 0;
+  for (const std::uint64_t e : pairs) {
+    const std::uint64_t at = (e >> 32) * n + (e & 0xffffffffu);
+    const std::uint64_t mask = std::uint64_t{1} << (at & 63);
+    std::uint64_t& word = bits[at >> 6];
+    pairs[kept] = e;
+    kept += (word & mask) == 0 ? 1 : 0;
+    word |= mask;
+  }
+  pairs.resize(kept);
+  for (const std::uint64_t e : pairs) bits[((e >> 32) * n + (e & 0xffffffffu)) >> 6] = 0;
+}
+
+}  // namespace
+
 NetworkMeasures leadership_network(std::int64_t agents, std::vector<std::uint64_t>& pairs,
                                    std::vector<std::uint32_t>& degree) {
+  std::vector<std::uint64_t> seen;
+  return leadership_network(agents, pairs, degree, seen);
+}
+
+NetworkMeasures leadership_network(std::int64_t agents, std::vector<std::uint64_t>& pairs,
+                                   std::vector<std::uint32_t>& degree,
+                                   std::vector<std::uint64_t>& seen) {
   NetworkMeasures m;
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  if (agents <= kNetworkBitsetAgents) {
+    unique_pairs_bitset(agents, pairs, seen);
+  } else {
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  }
   const double n = static_cast<double>(agents);
   m.density = agents >= 2 ? static_cast<double>(pairs.size()) / (n * (n - 1.0) / 2.0) : kNaN;
   degree.assign(static_cast<std::size_t>(agents), 0);

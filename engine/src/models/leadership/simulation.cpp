@@ -46,6 +46,36 @@ double logistic(double x) {
   return 1.0 / (1.0 + std::exp(-x));
 }
 
+// The insight decision u < logistic(x) for u = k 2^-32, mostly without exp: u < logistic(x)
+// iff logit(u) < x, and logit is increasing, so with the brackets L_j = logit(j / 256), a
+// u in [j / 256, (j + 1) / 256) is below logistic(x) when x >= L_{j+1} and not when
+// x < L_j. Only an x inside u's bracket (about 1 in 256 decisions) needs the logistic
+// itself. The margin keeps the shortcut's decisions identical to `u < logistic(x)` in
+// floating point (whose rounding moves the boundary by ~1e-16), so the results are
+// the same as computing every logistic.
+class InsightDecision {
+ public:
+  InsightDecision() {
+    logit_[0] = -std::numeric_limits<double>::infinity();
+    for (int j = 1; j < 256; ++j) {
+      const double u = j / 256.0;
+      logit_[j] = std::log(u / (1.0 - u));
+    }
+    logit_[256] = std::numeric_limits<double>::infinity();
+  }
+  bool operator()(std::uint64_t k, double x) const noexcept {
+    constexpr double kMargin = 1e-9;
+    const auto j = static_cast<std::size_t>(k >> 24);
+    if (x >= logit_[j + 1] + kMargin) return true;
+    if (x < logit_[j] - kMargin) return false;
+    return u32(k) < logistic(x);
+  }
+
+ private:
+  double logit_[257];
+};
+const InsightDecision kInsightDecision;
+
 // Draws the agents' qualities (independent Beta(mean, concentration) per quality).
 void draw_qualities(const Config& cfg, const model::OrgContext& ctx, Scratch& ws) {
   const auto n = static_cast<std::size_t>(cfg.agents);
@@ -98,10 +128,10 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
   const double rate = cfg.arrival_rate * cfg.agents;
   if (rate <= 0.0) return;
   auto s = stream(ctx, StreamPurpose::arrivals);
-  // Extra workable steps G ~ Geometric(1 / deadline_mean) by inversion, as in
-  // rng::geometric, with log(1 - p) computed once.
+  // Extra workable steps G ~ Geometric(1 / deadline_mean) as floor(E / -log(1 - p)),
+  // E ~ Exp(1), as in rng::geometric, with log(1 - p) computed once.
   const double p_deadline = 1.0 / cfg.deadline_mean;
-  const double inv_log_q = p_deadline < 1.0 ? 1.0 / std::log1p(-p_deadline) : 0.0;
+  const double inv_rate = p_deadline < 1.0 ? -1.0 / std::log1p(-p_deadline) : 0.0;
   const BetaMean difficulty(cfg.difficulty_mean, cfg.difficulty_concentration);
   const std::uint64_t t_front = threshold32(cfg.front_line_share);
   const auto& leaves = ws.tree.leaves;
@@ -116,7 +146,7 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
                                    : static_cast<std::int32_t>(index32(lo32(w), n_agents, s));
     const double d = difficulty(s);
     const double g =
-        p_deadline < 1.0 ? std::floor(std::log(rng::u01_open_low(s.next_u64())) * inv_log_q) : 0.0;
+        p_deadline < 1.0 ? std::floor(rng::exponential(s) * inv_rate) : 0.0;
     const auto extra = g >= 1.0e9 ? std::uint64_t{1} << 30 : static_cast<std::uint64_t>(g);
     const std::int64_t last = static_cast<std::int64_t>(step) +
                               static_cast<std::int64_t>(std::min<std::uint64_t>(extra, 1u << 30));
@@ -251,8 +281,7 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
                             std::int32_t m, std::uint64_t w2,
                             std::uint64_t w3) __attribute__((always_inline)) {
     const Scratch::Challenge& cc = ch[c];
-    const double u_conflict = u32(hi32(w2)), u_insight = u32(lo32(w2)),
-                 u_mission = u32(hi32(w3));
+    const double u_conflict = u32(hi32(w2)), u_mission = u32(hi32(w3));
     const Scratch::Agent& xh = ag[h];
     double a = xh.a, pr = xh.p, co = xh.c;
     bool hero_in = xh.hero != 0, top_in = h == 0;
@@ -284,11 +313,18 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
       ++rc.all_conflicts;
       rc.conflicts += static_cast<std::uint64_t>(cc.eligible);
     } else {
-      double pi = logistic(cfg.insight_bias + cfg.insight_alignment * (a - 0.5) +
-                           cfg.insight_collaboration * (co - 0.5) -
-                           cfg.insight_difficulty * (cc.difficulty - 0.5));
-      if (hero_in) pi += cfg.hero_boost * (1.0 - pi);
-      if (u_insight < pi) {
+      const double x = cfg.insight_bias + cfg.insight_alignment * (a - 0.5) +
+                       cfg.insight_collaboration * (co - 0.5) -
+                       cfg.insight_difficulty * (cc.difficulty - 0.5);
+      bool insight;
+      if (hero_in) {  // a hero raises p to p + hero_boost (1 - p)
+        double pi = logistic(x);
+        pi += cfg.hero_boost * (1.0 - pi);
+        insight = u32(lo32(w2)) < pi;
+      } else {
+        insight = kInsightDecision(lo32(w2), x);
+      }
+      if (insight) {
         const bool mission = u_mission < a;
         ++rc.insights;
         rc.insights_with_top += top_in ? 1 : 0;
@@ -448,7 +484,7 @@ void simulate_organization(const Config& cfg, const model::OrgContext& ctx, Scra
   out.evenness = evenness(ev, ws.sorted);
   out.leader_share = leader_share(out.run.insights_with_top, out.run.insights);
   out.manager_share = leader_share(out.run.insights_with_manager, out.run.insights);
-  const NetworkMeasures net = leadership_network(cfg.agents, ws.pairs, ws.degree);
+  const NetworkMeasures net = leadership_network(cfg.agents, ws.pairs, ws.degree, ws.seen);
   out.density = net.density;
   out.centralization = net.centralization;
   out.evenness_vs_chance =

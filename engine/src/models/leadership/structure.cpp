@@ -87,7 +87,7 @@ void finish_tree(Tree& tree, std::vector<std::int32_t>& count) {
 namespace {
 
 // Above this tie probability, pairs are drawn one by one (see skip_pairs).
-constexpr double kDensePairs = 0.1;
+constexpr double kDensePairs = 0.5;
 
 // All pairs (v, w), 0 <= w < v < k, each with probability p, in the order of
 // Batagelj & Brandes (2005), algorithm G(n, p) with geometric skips.
@@ -117,14 +117,14 @@ void skip_pairs(std::int64_t k, double p, rng::Stream& stream, Emit& emit) {
     }
     return;
   }
-  // Skips are geometric (failures before a success), by inversion as in
-  // rng::geometric, with log(1 - p) computed once.
-  const double inv_log_q = p < 1.0 ? 1.0 / std::log1p(-p) : 0.0;
+  // Skips are geometric (failures before a success), floor(E / -log(1 - p)) with
+  // E ~ Exp(1) from the ziggurat as in rng::geometric, with log(1 - p) computed once.
+  const double inv_rate = p < 1.0 ? -1.0 / std::log1p(-p) : 0.0;
   const double limit = static_cast<double>(k) * static_cast<double>(k);
   std::int64_t v = 1, w = -1;
   while (v < k) {
     const double skip =
-        p < 1.0 ? std::floor(std::log(rng::u01_open_low(stream.next_u64())) * inv_log_q) : 0.0;
+        p < 1.0 ? std::floor(rng::exponential(stream) * inv_rate) : 0.0;
     if (skip >= limit) return;
     w += 1 + static_cast<std::int64_t>(skip);
     while (w >= v && v < k) {

@@ -27,12 +27,19 @@ double leader_share(std::uint64_t insights_with_top, std::uint64_t insights);
 
 /// The leadership network: agents are nodes; two agents are linked when they took part
 /// in at least one insight together. `pairs` holds one entry per (insight, pair of its
-/// participants) as (lo << 32 | hi), lo < hi, duplicates allowed; it is sorted and
-/// de-duplicated in place. `degree` is working memory.
+/// participants) as (lo << 32 | hi), lo < hi, duplicates allowed; it is de-duplicated in
+/// place (order not kept). `degree` and `seen` are working memory: up to
+/// kNetworkBitsetAgents agents, duplicates are found with an N x N bit matrix in `seen`
+/// (O(pairs), left all zero again on return), above it by sorting.
 struct NetworkMeasures {
   double density = 0;         // links / (N (N - 1) / 2); 0 without links
   double centralization = 0;  // Freeman degree centralization; NaN without links or N < 3
 };
+inline constexpr std::int64_t kNetworkBitsetAgents = 4096;  // a 2 MiB matrix at most
+NetworkMeasures leadership_network(std::int64_t agents, std::vector<std::uint64_t>& pairs,
+                                   std::vector<std::uint32_t>& degree,
+                                   std::vector<std::uint64_t>& seen);
+/// The same with its own working memory for the bit matrix.
 NetworkMeasures leadership_network(std::int64_t agents, std::vector<std::uint64_t>& pairs,
                                    std::vector<std::uint32_t>& degree);
 

@@ -133,6 +133,7 @@ struct Scratch {
   std::vector<std::uint32_t> sorted;  // metrics scratch
   std::vector<std::uint64_t> pairs;   // leadership-network links, one per (insight, pair)
   std::vector<std::uint32_t> degree;  // leadership-network degrees
+  std::vector<std::uint64_t> seen;    // leadership-network bit matrix (all zero between uses)
   struct Event {
     std::int32_t challenge;
     std::int32_t agent;    // whose queue processes it
