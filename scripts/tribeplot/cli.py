@@ -179,7 +179,7 @@ def main(argv=None) -> int:
                     if res.sweeps():
                         curves.figure_sweeps(res, args.outdir, unique(f"{name}_sweeps", stem), written)
                     if res.assumption_space() is not None:
-                        spaces += space.figure_space(res, args.outdir, unique(f"{name}_assumption_space", stem),
+                        spaces += space.figure_space(res, args.outdir, unique(f"{name}_where", stem),
                                                      written)
             cols = wanted or columns.default_columns(res)
             if not cols:
