@@ -63,8 +63,9 @@ class Result:
         except tribe.TribeError as e:
             raise Refused(str(e)) from None
         if model is not None and self.r.model != model:
+            got = self.r.model or "?"
             self.r.close()
-            raise Refused(f"{path}: model is {self.r.model or '?'!r}, not {model!r}")
+            raise Refused(f"{path}: model is {got!r}, not {model!r}")
         self._cells = self.r.cells
         self._names: dict = {}
 

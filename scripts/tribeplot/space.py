@@ -74,6 +74,11 @@ def _axis(ax, which: str, name: str, spec, values: np.ndarray):
         set_ticks(range(len(spec)))
         set_labels(spec, fontsize=5.5)
         set_lim(-0.5, len(spec) - 0.5)
+    elif is_discrete(spec) and values.size:  # integers, drawn with a little jitter
+        lo, hi = int(np.nanmin(values)), int(np.nanmax(values))
+        set_lim(lo - 0.5, hi + 0.5)
+        if hi - lo <= 12:
+            set_ticks(range(lo, hi + 1))
     elif values.size:
         lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
         pad = 0.03 * (hi - lo or 1.0)
