@@ -105,6 +105,10 @@ def draw_claim(ax, points, scenario, cid: str, names: list[str], spec: dict, jit
     if box and (px in box or py in box):
         xlo, xhi = box.get(px, (np.nanmin(x), np.nanmax(x)))
         ylo, yhi = box.get(py, (np.nanmin(y), np.nanmax(y)))
+        if is_discrete(spec.get(px)):  # the box holds whole values: around their jittered points
+            xlo, xhi = xlo - 0.35, xhi + 0.35
+        if is_discrete(spec.get(py)):
+            ylo, yhi = ylo - 0.35, yhi + 0.35
         ax.add_patch(Rectangle((xlo, ylo), xhi - xlo, yhi - ylo, fill=False, ec="0.15", lw=0.9, ls="--"))
     _axis(ax, "x", px, spec.get(px), x)
     _axis(ax, "y", py, spec.get(py), y)
@@ -117,11 +121,11 @@ def draw_claim(ax, points, scenario, cid: str, names: list[str], spec: dict, jit
             "verdicts": {v: int(np.sum(verdict == v)) for v in VERDICT_STYLE}}
 
 
-def _legend(fig):
+def _legend(fig, ncol: int = 4):
     handles = [Line2D([], [], linestyle="none", marker=st["marker"], color=st["color"], mfc=st["mfc"],
                       label=f"{st['label']} at the point") for st in VERDICT_STYLE.values()]
     handles.append(Line2D([], [], color="0.15", linestyle="--", label="PRIM box where it is supported"))
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), bbox_to_anchor=(0.5, 1.0), frameon=False)
+    fig.legend(handles=handles, loc="lower center", ncol=ncol, bbox_to_anchor=(0.5, 1.0), frameon=False)
 
 
 def _footnote(scenario_rows, npoints: int) -> str:
@@ -149,7 +153,7 @@ def figure_space(res, outdir: str, base: str, written: list) -> list[dict]:
     for i, r in enumerate(rows):  # one figure per claim
         fig, ax = plt.subplots(figsize=(HALF_WIDTH, 3.0), constrained_layout=True)
         d = draw_claim(ax, points, r, r["id"], names, spec, jitter_seed=i, title="{id}: where it holds", fontsize=6.8)
-        _legend(fig)
+        _legend(fig, ncol=2)
         save(fig, res, outdir, f"{base}_{safe(r['id'])}", _footnote([r], len(points)), written)
         dumps.append(d)
     cols = min(3, len(rows))
