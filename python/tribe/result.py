@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections import OrderedDict
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import h5py
 import numpy as np
@@ -56,10 +56,6 @@ def _decode(v):
 
 def _strings(ds: h5py.Dataset) -> np.ndarray:
     return ds.asstr()[()] if ds.dtype.kind in "SO" else ds[()]
-
-
-def _sorted_names(names: Iterable[str]) -> list[str]:
-    return sorted(names)
 
 
 class Result:
@@ -185,7 +181,8 @@ class Result:
     @property
     def parameters(self) -> list[str]:
         g = self._f.get("cells/parameters")
-        return _sorted_names(g.keys()) if g is not None else []
+        # In the file's order: the model's order of its parameters (as `tribe models` lists them).
+        return list(g.keys()) if g is not None else []
 
     @property
     def confidence(self) -> float:
