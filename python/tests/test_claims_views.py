@@ -20,7 +20,7 @@ SPACE = {
     "experiment": {"name": "space", "model": "leadership", "seed": 23, "organizations_per_cell": 24,
                    "common_random_numbers": True},
     "parameters": {"agents": 16, "steps": 40},
-    "factors": {"structure": ["flat", "hierarchy"], "control": [0.1, 0.8]},
+    "factors": {"structure": ["flat", "hierarchy"], "control": [0.1, 0.8], "collaborative": [0.3, 0.8]},
     "design": {"sampling": "lhs", "points": 12, "ranges": {"span": [2, 6], "arrival_rate": [0.02, 0.08]}},
     "claims": [
         {"id": "control-concentrates", "statement": "control concentrates leadership", "test": "difference_above",
@@ -28,6 +28,8 @@ SPACE = {
          "b": {"structure": "flat", "control": 0.1}, "value": 0.01, "paired": True, "assumption_space": True},
         {"id": "even-solves", "statement": "evenness goes with solving", "test": "correlation_above",
          "column": "evenness_vs_chance", "with": "solve_rate", "value": 0.1, "assumption_space": True},
+        {"id": "synergy", "statement": "control and collaboration interact on challenges", "test": "interaction_above",
+         "column": "challenges", "interaction": ["control", "collaborative"], "value": 0.0, "assumption_space": True},
         {"id": "flat-distributes", "statement": "flat organizations are sometimes distributed", "test": "above",
          "column": "distributed", "a": {"structure": "flat"}, "value": 0.05},
     ],
@@ -46,7 +48,7 @@ def test_assumption_space_points_are_the_stored_ones(space):
     assert {"value_span", "value_arrival_rate"} <= set(pts.columns)
     with h5py.File(space.path, "r") as f:
         g = f["claims/assumption_space"]
-        assert set(k for k in g if isinstance(g[k], h5py.Group)) == {"control-concentrates", "even-solves"}
+        assert set(k for k in g if isinstance(g[k], h5py.Group)) == {"control-concentrates", "even-solves", "synergy"}
         for cid in ("control-concentrates", "even-solves"):
             codes = g[cid]["verdict"][()]
             assert list(pts[f"verdict_{cid}"]) == [["supported", "not supported", "inconclusive"][c] for c in codes]
@@ -60,7 +62,7 @@ def test_assumption_space_points_are_the_stored_ones(space):
 
 def test_scenarios_summarize_the_points(space):
     pts, sc = space.assumption_space, space.scenarios
-    assert list(sc.id) == ["control-concentrates", "even-solves"]
+    assert list(sc.id) == ["control-concentrates", "even-solves", "synergy"]
     for row in sc.itertuples():
         v = pts[f"verdict_{row.id}"]
         assert row.share_supported == pytest.approx((v == "supported").mean())
@@ -87,6 +89,30 @@ def test_a_correlation_claim_is_decided_per_point_on_that_points_cells(space):
         expected = np.tanh(np.mean(zs)) if zs else np.nan
         got = pts["estimate_even-solves"][p]
         assert (np.isnan(expected) and np.isnan(got)) or got == pytest.approx(expected, abs=1e-9)
+
+
+def test_an_interaction_claim_is_decided_per_point_on_that_points_cells(space):
+    """Per point, the 2x2 interaction contrast per organization, (x(hi,hi) - x(hi,lo) -
+    x(lo,hi) + x(lo,lo)) / 2, averaged over the strata of the other factor (structure),
+    then over organizations — on the cells of that point only."""
+    pts = space.assumption_space
+    npoints = len(pts)
+    cells = space.cells
+    orgs = space.read_organizations(["challenges"])
+    for p in range(npoints):
+        at = cells.iloc[p::npoints]
+        per_org = 0
+        for structure in ("flat", "hierarchy"):
+            contrast = 0
+            for control, collaborative in ((0.1, 0.3), (0.1, 0.8), (0.8, 0.3), (0.8, 0.8)):
+                c = at[(at.structure == structure) & np.isclose(at.control, control)
+                       & np.isclose(at.collaborative, collaborative)].index
+                assert len(c) == 1
+                x = orgs[orgs.cell == c[0]].sort_values("organization").challenges.to_numpy(float)
+                sign = (1 if control == 0.8 else -1) * (1 if collaborative == 0.8 else -1)
+                contrast = contrast + sign * x / 2
+            per_org = per_org + contrast / 2
+        assert pts["estimate_synergy"][p] == pytest.approx(np.mean(per_org), abs=1e-9)
 
 
 def test_threshold_curves_and_claims_attributes(space):
