@@ -17,6 +17,11 @@ OUTDIR defaults to results/figures. For every file:
                                designs (random, LHS), cell means against each sampled
                                parameter with a smoothed trend and the sensitivity indices
   EXPERIMENT_verdicts          the claims' estimates, intervals and verdicts (files with claims)
+  EXPERIMENT_where, EXPERIMENT_where_CLAIM
+                               claims evaluated over an assumption space (assumption_space =
+                               true): each claim's verdict at every sampled point over the two
+                               parameters that matter most for its estimate, with the PRIM box
+                               where it is supported (all claims as panels, and one per claim)
 
 and the paper figures of the four leadership experiments, recognized by the root attribute
 `experiment_name` (or, for another name, by the design factors):
@@ -34,21 +39,24 @@ When two inputs would write the same name, the second gets its file stem appende
 a paper figure needs that the file lacks is left out with a printed note.
 
 A file that is not a complete tribe result (root attribute filetype "tribe-result",
-complete = 1, format_version major 1), a column the file does not have, or a factor
+complete = 1, format_version major 1 or 2), a column the file does not have, or a factor
 that does not vary is refused with a one-line message and exit status 2, before anything
 is drawn. See docs/figures.md for how to read the figures.
 
-Needs Debian's python3-h5py, python3-numpy, python3-scipy and python3-matplotlib: run
-with /usr/bin/python3. The code is the package scripts/tribeplot/.
+Results are read through the Python module's reader, tribe.open (python/tribe; found on
+PYTHONPATH or in the source tree: no build needed). Needs Debian's python3-h5py,
+python3-numpy, python3-pandas, python3-scipy and python3-matplotlib: run with
+/usr/bin/python3. The code is the package scripts/tribeplot/.
 """
 import sys
 
 try:
     import h5py  # noqa: F401
     import numpy  # noqa: F401
+    import pandas  # noqa: F401
     import scipy  # noqa: F401
 except ImportError as e:  # pragma: no cover - environment problem
-    print(f"figures: error: {e}; install Debian's python3-h5py, python3-numpy and python3-scipy and run with "
+    print(f"figures: error: {e}; install Debian's python3-h5py, python3-numpy, python3-pandas and python3-scipy and run with "
           "/usr/bin/python3", file=sys.stderr)
     sys.exit(3)
 

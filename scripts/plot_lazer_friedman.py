@@ -6,7 +6,7 @@
 
 TIME.h5     result of experiments/lazer_friedman_time.toml (network = linear, full):
             the average score over rounds t = 0 ... 100 with 95% bands
-            (/cells/stats/mean_score_tXXX/{mean,ci_low,ci_high}), the paired difference
+            (cell statistics of mean_score[t=T]: mean, ci_low, ci_high), the paired difference
             linear - full with its 95% band, and the crossing round.
 DENSITY.h5  result of experiments/lazer_friedman_density.toml (network = random, a
             density factor): the long-run score (final_mean_score) and the scores at
@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 
 import matplotlib
@@ -48,7 +47,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 try:
-    import h5py  # noqa: E402
+    import h5py  # noqa: E402,F401  (tribe.open reads with h5py)
     import numpy as np  # noqa: E402
 except ImportError as e:  # pragma: no cover
     print(f"plot_lazer_friedman: error: {e}; run with /usr/bin/python3 (python3-h5py, python3-numpy)",
@@ -56,7 +55,7 @@ except ImportError as e:  # pragma: no cover
     sys.exit(2)
 
 from tribeplot.frame import write  # noqa: E402  (needs h5py and numpy, checked above)
-from tribeplot.read import exit_refused, open_or_exit  # noqa: E402
+from tribeplot.read import Result, exit_refused, open_or_exit  # noqa: E402
 from tribeplot.stats import t_value  # noqa: E402
 from tribeplot.style import OI  # noqa: E402  (Okabe-Ito palette)
 
@@ -96,7 +95,7 @@ SLOTS = {
 def check_slot(path: str, slot: str) -> None:
     f = open_result(path)
     name, source = SLOTS[slot]
-    values = f[f"cells/parameters/{name}"][()] if f"cells/parameters/{name}" in f else []
+    values = f.param(name) if f.param(name) is not None else []
     if len(set(np.asarray(values).tolist())) < 2:
         fail(f"{path}: given as {slot}, but its cells do not vary {name} (expected a result of "
              f"experiments/{source})")
@@ -114,35 +113,22 @@ def check_slot(path: str, slot: str) -> None:
     f.close()
 
 
-def param(f: h5py.File, name: str) -> np.ndarray:
-    d = f[f"cells/parameters/{name}"][()]
+def param(res: Result, name: str) -> np.ndarray:
+    d = res.param(name)
     return d.astype(str) if d.dtype.kind in "SO" else d
 
 
-def series_point(f: h5py.File, group: str, column: str):
-    """(dataset, time index) of a series point `NAME_tTTT` stored as an organizations (or
-    cells) x time dataset (format 2.x), or None where the column is its own dataset (1.x)."""
-    if f"{group}/{column}" in f:
-        return None
-    m = re.match(r"^(.+)_t(\d+)$", column)
-    if not m or f"time/{m[1]}" not in f:
-        fail(f"{f.filename}: no column {column}")
-    times = f[f"time/{m[1]}"][()]
-    return m[1], int(np.flatnonzero(times == int(m[2]))[0])
+def stat(res: Result, column: str, field: str) -> np.ndarray:
+    if not res.has_stat(column, field):
+        fail(f"{res.path}: no column {column}")
+    return res.stat(column, field)
 
 
-def stat(f: h5py.File, column: str, field: str) -> np.ndarray:
-    point = series_point(f, "cells/stats", column)
-    if point is None:
-        return f[f"cells/stats/{column}/{field}"][()]
-    return f[f"cells/stats/{point[0]}/{field}"][:, point[1]]
-
-
-def org_column(f: h5py.File, column: str) -> np.ndarray:
-    point = series_point(f, "organizations", column)
-    if point is None:
-        return f[f"organizations/{column}"][()]
-    return f[f"organizations/{point[0]}"][:, point[1]]
+def org_column(res: Result, column: str) -> np.ndarray:
+    values = res.org_column(column)
+    if values is None:
+        fail(f"{res.path}: no column {column}")
+    return values
 
 
 def save(fig, outdir: str, name: str) -> None:
@@ -163,11 +149,11 @@ def time_figure(path: str, outdir: str, name: str = "lazer_friedman_time") -> No
     hi = {n: np.array([stat(f, c, "ci_high")[networks.index(n)] for c in cols]) for n in ("linear", "full")}
 
     # Paired difference linear - full, organization by organization (common random numbers).
-    cell = f["organizations/cell"][()].astype(int)
-    org = f["organizations/organization"][()].astype(int)
+    cell = f.org_column("cell").astype(int)
+    org = f.org_column("organization").astype(int)
     il, ifull = networks.index("linear"), networks.index("full")
     ol, of = np.argsort(org[cell == il]), np.argsort(org[cell == ifull])
-    paired = bool(f.attrs.get("common_random_numbers", 0)) and np.array_equal(
+    paired = bool(f.attr_int("common_random_numbers", 0)) and np.array_equal(
         org[cell == il][ol], org[cell == ifull][of])
     diff_m = diff_lo = diff_hi = None
     if paired:
@@ -181,7 +167,7 @@ def time_figure(path: str, outdir: str, name: str = "lazer_friedman_time") -> No
     ahead = delta > 0
     crossing = next((t for t in ts if ahead[t:].all()), None)
     sig = next((t for t in ts if diff_lo is not None and (diff_lo[t:] > 0).all()), None)
-    print(f"{path}: {int(f.attrs['organizations_per_cell'])} landscapes per network, paired = {paired}")
+    print(f"{path}: {f.attr_int('organizations_per_cell')} landscapes per network, paired = {paired}")
     for t in (0, 1, 5, 10, 15, 20, 25, 30, 50, 75, 100):
         line = f"  t = {t:3d}: linear {mean['linear'][t]:.4f}  full {mean['full'][t]:.4f}"
         if diff_m is not None:
@@ -236,7 +222,7 @@ def density_figure(path: str, outdir: str) -> None:
     agents = param(f, "agents").astype(float)[order]
     realized = stat(f, "edges", "mean")[order] / (agents * (agents - 1) / 2)
     rounds = int(param(f, "rounds")[0])
-    print(f"{path}: {int(f.attrs['organizations_per_cell'])} landscapes per density, rounds = {rounds}")
+    print(f"{path}: {f.attr_int('organizations_per_cell')} landscapes per density, rounds = {rounds}")
     series = [("final_mean_score", f"long run (t = {rounds})", OI["blue"], "-", "o"),
               ("mean_score_t050", "t = 50", OI["green"], "-.", "^"),
               ("mean_score_t020", "t = 20", OI["orange"], ":", "D"),
@@ -266,7 +252,7 @@ def fragmented_figure(path: str, outdir: str) -> None:
     joined = param(f, "join_components").astype(float) != 0
     rounds = int(param(f, "rounds")[0])
     levels = np.unique(density)
-    print(f"{path}: {int(f.attrs['organizations_per_cell'])} landscapes per cell, rounds = {rounds}")
+    print(f"{path}: {f.attr_int('organizations_per_cell')} landscapes per cell, rounds = {rounds}")
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.9), constrained_layout=True, sharey=True)
     for ax, col, title in ((axes[0], "mean_score_t010", "Intermediate run, t = 10"),
                            (axes[1], "final_mean_score", f"Long run, t = {rounds}")):
@@ -294,7 +280,7 @@ def small_world_figure(path: str, outdir: str) -> None:
     rewired = param(f, "rewired").astype(float)
     order = np.argsort(rewired)
     rewired = rewired[order]
-    print(f"{path}: {int(f.attrs['organizations_per_cell'])} landscapes per cell")
+    print(f"{path}: {f.attr_int('organizations_per_cell')} landscapes per cell")
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.9), constrained_layout=True)
     ax = axes[0]
     for col, label, colour, ls, marker in (("mean_score_t010", "t = 10", OI["purple"], "--", "v"),
@@ -327,7 +313,7 @@ def imitation_figure(path: str, outdir: str) -> None:
     error = param(f, "copy_error").astype(float)
     ts = np.arange(T_MAX + 1)
     cols = [f"mean_score_t{t:03d}" for t in ts]
-    print(f"{path}: {int(f.attrs['organizations_per_cell'])} landscapes per cell")
+    print(f"{path}: {f.attr_int('organizations_per_cell')} landscapes per cell")
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.9), constrained_layout=True, sharey=True)
     palette = [OI["vermillion"], OI["orange"], OI["green"], OI["blue"], OI["purple"], OI["skyblue"]]
     for ax, vary, fixed_name, fixed_value, title in (

@@ -6,8 +6,8 @@ Usage: /usr/bin/python3 scripts/plot_march.py RESULT.h5 [RESULT.h5 ...] [-o OUTD
 Each file is recognised by its factors (p1 and superior_by or code_update vary: Figure 1
 under the two reconstructions of the original program, march_fig1_rules.toml; p1 varies:
 Figure 1; otherwise Figure 3). Every
-point is the cell mean with its 95% interval (/cells/stats/<column>/mean, ci_low, ci_high),
-drawn against the cell's parameters (/cells/parameters/<p>). Reference curves are drawn dashed
+point is the cell mean with its 95% interval (`tribe.open(FILE).cells`: <column>_mean,
+_ci_low, _ci_high), drawn against the cell's parameters. Reference curves are drawn dashed
 and labelled with their source (see REFERENCE below and docs/docking-march.md).
 Writes <OUTDIR>/<experiment>.png and .pdf (default OUTDIR: results/figures).
 A file that is not a complete tribe result of the march model, or not of Figure 1 or 3, is
@@ -50,12 +50,9 @@ REFERENCE_FIG1 = {
 PUBLISHED_FIG1 = {}
 
 
-def cell_table(f, columns):
-    params = {k: f["cells/parameters"][k][()] for k in f["cells/parameters"].keys()}
-    stats = {}
-    for c in columns:
-        g = f["cells/stats"][c]
-        stats[c] = tuple(g[k][()] for k in ("mean", "ci_low", "ci_high"))
+def cell_table(res, columns):
+    params = {k: res.param(k) for k in res.parameter_names()}
+    stats = {c: tuple(res.stat(c, k) for k in ("mean", "ci_low", "ci_high")) for c in columns}
     return params, stats
 
 
@@ -64,8 +61,8 @@ def errorbars(ax, x, mean, lo, hi, **kw):
     ax.errorbar(x, mean, yerr=yerr, capsize=2.5, marker="o", markersize=4, linewidth=1.5, **kw)
 
 
-def plot_fig1(f, out):
-    params, stats = cell_table(f, ["knowledge_code_equilibrium"])
+def plot_fig1(res, out):
+    params, stats = cell_table(res, ["knowledge_code_equilibrium"])
     mean, lo, hi = stats["knowledge_code_equilibrium"]
     p1, p2 = params["p1"], params["p2"]
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
@@ -92,9 +89,9 @@ def plot_fig1(f, out):
     save(fig, out, "march_fig1")
 
 
-def plot_fig3(f, out):
+def plot_fig3(res, out):
     cols = ["knowledge_code_at_period", "knowledge_individuals_at_period"]
-    params, stats = cell_table(f, cols)
+    params, stats = cell_table(res, cols)
     share = params["fast_share"]
     order = np.argsort(share)
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
@@ -121,16 +118,16 @@ RULES = [("actions", "adopt", "actions, adopt (issue; Christensen)", OI["blue"],
          ("beliefs", "step", "beliefs, step (BASIC; Watts)", OI["vermillion"], "--", "s")]
 
 
-def text_param(f, name):
-    d = f["cells/parameters"][name][()]
+def text_param(res, name):
+    d = res.param(name)
     return d.astype(str) if d.dtype.kind in "SO" else d
 
 
-def plot_fig1_rules(f, out):
-    params, stats = cell_table(f, ["knowledge_code_equilibrium"])
+def plot_fig1_rules(res, out):
+    params, stats = cell_table(res, ["knowledge_code_equilibrium"])
     mean, lo, hi = stats["knowledge_code_equilibrium"]
     p1, p2 = params["p1"], params["p2"]
-    by, update = text_param(f, "superior_by"), text_param(f, "code_update")
+    by, update = text_param(res, "superior_by"), text_param(res, "code_update")
     levels = sorted(set(np.round(p2, 6)))
     fig, axes = plt.subplots(1, len(levels), figsize=(3.0 * len(levels), 3.4), sharey=True)
     axes = np.atleast_1d(axes)
@@ -174,19 +171,19 @@ def open_result(path):
     return open_or_exit(path, "march", "plot_march")
 
 
-def varies(f, name):
-    return f"cells/parameters/{name}" in f and len(set(f[f"cells/parameters/{name}"][()])) > 1
+def varies(res, name):
+    values = res.param(name)
+    return values is not None and len(set(values.tolist())) > 1
 
 
-def figure_of(path, f):
-    if varies(f, "p1") and (varies(f, "superior_by") or varies(f, "code_update")):
+def figure_of(path, res):
+    if varies(res, "p1") and (varies(res, "superior_by") or varies(res, "code_update")):
         return plot_fig1_rules
-    if "cells/parameters/p1" in f and "cells/parameters/p2" in f and \
-            len(set(f["cells/parameters/p1"][()])) > 1:
+    if varies(res, "p1") and res.param("p2") is not None:
         return plot_fig1
-    if "cells/parameters/fast_share" in f:
+    if res.param("fast_share") is not None:
         return plot_fig3
-    fail(f"{path}: not a March Figure 1 or 3 experiment ({f.attrs.get('experiment_name')})")
+    fail(f"{path}: not a March Figure 1 or 3 experiment ({res.name})")
 
 
 def main():
@@ -197,11 +194,11 @@ def main():
     # Every file is checked before anything is drawn.
     plots = []
     for path in args.files:
-        f = open_result(path)
-        plots.append((figure_of(path, f), f))
-    for plot, f in plots:
-        plot(f, args.outdir)
-        f.close()
+        res = open_result(path)
+        plots.append((figure_of(path, res), res))
+    for plot, res in plots:
+        plot(res, args.outdir)
+        res.close()
     return 0
 
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The whole leadership study: every leadership experiment (claims, three_qualities,
-# hero, horizon, structure, sensitivity), each claims report, and the reports section of
-# docs/results-claims.md (everything below its marker line is replaced).
+# hero, horizon, structure, sensitivity, and the assumption spaces of the claims of
+# claims, three_qualities and hero), each claims report, and the reports section of
+# docs/results-claims.md (everything below its marker line is replaced). The figures
+# (results/figures/) include, per claim of the assumption_space*.toml files, where it
+# holds over the two parameters that matter most (assumption_space*_where*.png).
 #   scripts/run-study.sh [extra `tribe run` options, e.g. --threads 2]
 # Rerunning after an interruption resumes each run where it stopped.
 set -euo pipefail
@@ -9,7 +12,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 mkdir -p results
 tribe=build/release/bin/tribe
-experiments=(claims three_qualities hero horizon structure sensitivity)
+experiments=(claims three_qualities hero horizon structure sensitivity
+             assumption_space assumption_space_qualities assumption_space_hero)
 for e in "${experiments[@]}"; do
   out=results/$e.h5
   # A finished result from an earlier run is replaced; an interrupted one is resumed.
@@ -29,5 +33,6 @@ for e in "${experiments[@]}"; do
 done
 mv "$tmp" "$doc"
 /usr/bin/python3 scripts/figures.py results/claims.h5 results/three_qualities.h5 results/hero.h5 \
-  results/horizon.h5 results/structure.h5 results/sensitivity.h5 -o results/figures
+  results/horizon.h5 results/structure.h5 results/sensitivity.h5 results/assumption_space.h5 \
+  results/assumption_space_qualities.h5 results/assumption_space_hero.h5 -o results/figures
 echo "study: reports in results/*-report.md and $doc, figures in results/figures/" >&2

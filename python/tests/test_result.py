@@ -103,7 +103,7 @@ def test_sensitivity_of_a_sampled_design(tmp_path):
                     "value": 1.0}],
     }
     r = tribe.run(x, output=tmp_path / "s.h5", progress=False)
-    s = r.sensitivity
+    s = r.variance_shares
     assert s is not None and set(s.column) == {"solve_rate"}
     assert {"structure", "control", "aligned", "unexplained"} <= set(s.factor)
     assert ((s.eta_squared >= 0) & (s.eta_squared <= 1)).all()
@@ -116,7 +116,7 @@ def test_sensitivity_of_a_sampled_design(tmp_path):
 def test_a_result_without_claims_or_variance(tmp_path, small_experiment):
     del small_experiment["claims"]
     r = tribe.run(small_experiment, output=tmp_path / "n.h5", orgs_per_cell=3, progress=False)
-    assert r.claims.empty and r.sensitivity is None and r.robustness is None
+    assert r.claims.empty and r.sensitivity is None and r.variance_shares is None and r.robustness is None
 
 
 def test_files_that_are_not_results_are_refused_like_the_cli(tmp_path, cli, small_result):

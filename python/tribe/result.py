@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections import OrderedDict
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import h5py
 import numpy as np
@@ -27,6 +27,9 @@ from .errors import EnvironmentFault, InputError
 FILETYPE = "tribe-result"
 #: Major format versions this reader understands.
 READABLE_MAJOR_VERSIONS = (1, 2)
+
+#: Verdict codes of /claims/robustness, threshold curves and the assumption space.
+_VERDICTS = np.array(["supported", "not supported", "inconclusive"])
 
 _SERIES_POINT = re.compile(r"^(?P<name>.+)_t(?P<t>\d{3,})$")
 #: How a claim or a table names one point of a series: mean_score[t=100].
@@ -55,10 +58,6 @@ def _strings(ds: h5py.Dataset) -> np.ndarray:
     return ds.asstr()[()] if ds.dtype.kind in "SO" else ds[()]
 
 
-def _sorted_names(names: Iterable[str]) -> list[str]:
-    return sorted(names)
-
-
 class Result:
     """A tribe result file, opened read-only.
 
@@ -67,7 +66,8 @@ class Result:
       parameters (names), factors (names), columns (per-organization column names),
       column_info (DataFrame: kind, role, description), series_names,
       cells (DataFrame), organizations (DataFrame), claims (DataFrame),
-      robustness (DataFrame or None), sensitivity (DataFrame or None).
+      robustness, threshold_curves, sensitivity (Sobol indices), variance_shares,
+      assumption_space, scenarios (each None when the file has none), confidence.
     Methods: read_organizations(columns, cells, parameters), series(name, cells),
       cell_index(**selection), to_xarray(), close().
     """
@@ -101,6 +101,11 @@ class Result:
             self._f.close()
             raise InputError(f"{p}: incomplete result file (the run did not finish); "
                                    "pass allow_incomplete=True to read what is there")
+        if self.complete:
+            for need in ("cells/label", "cells/parameters", "cells/organizations", "cells/stats", "organizations/cell"):
+                if need not in self._f:
+                    self._f.close()
+                    raise InputError(f"{p}: not a complete tribe result file (no /{need})")
         self._cache: dict = {}
 
     # -- lifetime ---------------------------------------------------------------------------
@@ -176,7 +181,15 @@ class Result:
     @property
     def parameters(self) -> list[str]:
         g = self._f.get("cells/parameters")
-        return _sorted_names(g.keys()) if g is not None else []
+        # In the file's order: the model's order of its parameters (as `tribe models` lists them).
+        return list(g.keys()) if g is not None else []
+
+    @property
+    def confidence(self) -> float:
+        """The confidence level of the stored cell intervals (attribute of /cells; 0.95)."""
+        cells = self._f.get("cells")
+        v = None if cells is None else cells.attrs.get("confidence")
+        return 0.95 if v is None else float(np.asarray(v).ravel()[0])
 
     # -- columns and series -----------------------------------------------------------------------
     def _org_datasets(self) -> list[str]:
@@ -270,6 +283,30 @@ class Result:
         """Per-organization columns, one name per value; a point of a series is named
         `name[t=T]` whether the file stores it as a column (1.x) or in a 2-D dataset (2.x)."""
         return [e[0] for e in self._column_map()[0]]
+
+    def column_name(self, name: str) -> str:
+        """The name this reader gives a column asked for by any of its names: a series point
+        `name_tTTT` (how format 1.x stores it) is `name[t=T]`; other columns keep theirs.
+        Raises InputError for a name that is not a per-organization column."""
+        e = self._column_map()[1].get(name)
+        if e is None:
+            self._resolve_columns([name])  # raises the reader's message
+            raise InputError(f"{name} is not a single column of {self.path} (a series: ask for one point)")
+        return e[0]
+
+    @property
+    def stat_columns(self) -> list[str]:
+        """The columns with cell statistics in `cells` (`<column>_<statistic>`), in the
+        model's order; a series contributes one name per point, `name[t=T]`."""
+        if "stat_columns" not in self._cache:
+            names: list[str] = []
+            for col, _stat, ds in self._stat_columns():
+                if ds.ndim == 2:
+                    names += [f"{col}[t={int(t)}]" for t in self.times(col)]
+                else:
+                    names.append(self._display_name(col))
+            self._cache["stat_columns"] = list(dict.fromkeys(names))
+        return list(self._cache["stat_columns"])
 
     @property
     def column_info(self):
@@ -494,7 +531,87 @@ class Result:
                  "verdict", "robustness_share"]
         names = [k for k in g.keys() if isinstance(g[k], h5py.Dataset) and g[k].ndim == 1]
         names.sort(key=lambda s: (first.index(s) if s in first else len(first), s))
-        return pd.DataFrame(OrderedDict((k, _strings(g[k])) for k in names))
+        frame = pd.DataFrame(OrderedDict((k, _strings(g[k])) for k in names))
+        # The report's confidence level and decision rule (attributes of /claims).
+        frame.attrs = {k: _decode(v) for k, v in g.attrs.items()}
+        frame.attrs.setdefault("confidence", self.confidence)
+        return frame
+
+    @property
+    def threshold_curves(self):
+        """Each claim whose column is derived with thresholds, over each threshold's whole
+        range (None when the file has none): {threshold: DataFrame with one row per grid
+        value, `value`, and per claim `verdict_<id>` (str) and `estimate_<id>`}."""
+        pd = _pd()
+        g = self._f.get("claims/threshold_curves")
+        if g is None or not len(g):
+            return None
+        out = OrderedDict()
+        for t in g.keys():
+            data: OrderedDict = OrderedDict()
+            data["value"] = g[t]["value"][()]
+            for k in g[t].keys():
+                if k.startswith("verdict_"):
+                    data[k] = _VERDICTS[g[t][k][()].astype(int)]
+                elif k.startswith("estimate_"):
+                    data[k] = g[t][k][()]
+            out[t] = pd.DataFrame(data)
+        return out
+
+    @property
+    def assumption_space(self):
+        """Claims evaluated at every sampled point of the design (`assumption_space = true`;
+        None when the file has none): one row per sampled point with the value of each
+        sampled range (`value_<name>`: numbers, a choice as its index into the range's
+        choices) and per claim `verdict_<id>` (str: each point decided alone) and
+        `estimate_<id>`. `scenarios` summarizes each claim."""
+        pd = _pd()
+        g = self._f.get("claims/assumption_space")
+        if g is None:
+            return None
+        data: OrderedDict = OrderedDict()
+        for k in g.keys():
+            if k.startswith("value_") and isinstance(g[k], h5py.Dataset):
+                data[k] = g[k][()]
+        for cid in g.keys():
+            if isinstance(g[cid], h5py.Group):
+                data[f"verdict_{cid}"] = _VERDICTS[g[cid]["verdict"][()].astype(int)]
+                data[f"estimate_{cid}"] = g[cid]["estimate"][()]
+        frame = pd.DataFrame(data)
+        frame.index.name = "point"
+        frame.attrs = {k: _decode(v) for k, v in g.attrs.items()}
+        return frame
+
+    @property
+    def scenarios(self):
+        """Per claim of the assumption space (None without one): id, the shares of the
+        sampled points where it is supported / not supported / inconclusive, and its PRIM
+        scenario, the box where it is supported: `scenario` (in words), `coverage`,
+        `density`, `mass`, and `box` ({parameter: (low, high)}, encoded values, restricted
+        parameters only)."""
+        pd = _pd()
+        g = self._f.get("claims/assumption_space")
+        if g is None:
+            return None
+        rows = []
+        for cid in g.keys():
+            sg = g[cid]
+            if not isinstance(sg, h5py.Group):
+                continue
+            a = sg.attrs
+            row = {"id": cid}
+            for k in ("share_supported", "share_not_supported", "share_inconclusive"):
+                row[k] = float(_decode(a.get(k, np.nan)))
+            row["scenario"] = _decode(a.get("scenario", ""))
+            for k in ("coverage", "density", "mass"):
+                row[k] = float(_decode(a.get(k, np.nan)))
+            names = _strings(sg["box_parameter"]).tolist() if "box_parameter" in sg else []
+            low = sg["box_low"][()].tolist() if "box_low" in sg else []
+            high = sg["box_high"][()].tolist() if "box_high" in sg else []
+            row["box"] = {n: (lo, hi) for n, lo, hi in zip(names, low, high)}
+            rows.append(row)
+        return pd.DataFrame(rows, columns=["id", "share_supported", "share_not_supported", "share_inconclusive",
+                                           "scenario", "coverage", "density", "mass", "box"])
 
     @property
     def robustness(self):
@@ -505,7 +622,7 @@ class Result:
         g = self._f.get("claims/robustness")
         if g is None or not any(k.startswith("offset_") for k in g.keys()):
             return None
-        verdicts = np.array(["supported", "not supported", "inconclusive"])
+        verdicts = _VERDICTS
         data: OrderedDict = OrderedDict()
         for k in sorted(g.keys()):
             if k.startswith("offset_"):
@@ -517,9 +634,41 @@ class Result:
 
     @property
     def sensitivity(self):
-        """Variance decomposition of the outcomes of variance-share claims (None when the
-        file has none): one row per (column, factor) with eta_squared, the main-effect
-        share of the column's variance, and a row factor = "unexplained" per column."""
+        """Sobol indices of a Sobol design (/sensitivity; None when the file has none): one
+        row per (column, parameter) — the sampled ranges, then `(dummy)`, the engine's inert
+        control — with the first-order index S1 (Saltelli 2010) and the total-order index ST
+        (Jansen 1999), their bootstrap intervals (S1_low, S1_high, ST_low, ST_high), and per
+        column base_points_used and variance (of the cell means)."""
+        pd = _pd()
+        g = self._f.get("sensitivity")
+        if g is None:
+            return None
+        cols = ["column", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
+                "base_points_used", "variance"]
+        rows = []
+        for col in g.keys():
+            sg = g[col]
+            if not isinstance(sg, h5py.Group) or "parameter" not in sg:
+                continue
+            names = _strings(sg["parameter"]).tolist()
+            values = {k: sg[k][()] for k in cols[2:8] if k in sg}
+            for i, name in enumerate(names):
+                row = {"column": col, "parameter": name}
+                for k in cols[2:8]:
+                    row[k] = float(values[k][i]) if k in values else np.nan
+                for k in cols[8:]:
+                    row[k] = _decode(sg.attrs[k]) if k in sg.attrs else np.nan
+                rows.append(row)
+        frame = pd.DataFrame(rows, columns=cols)
+        frame.attrs = {k: _decode(v) for k, v in g.attrs.items()}
+        return frame
+
+    @property
+    def variance_shares(self):
+        """Variance decomposition of the outcomes of variance-share claims (/variance; None
+        when the file has none): one row per (column, factor) with eta_squared, the
+        main-effect share of the column's variance, and a row factor = "unexplained" per
+        column."""
         pd = _pd()
         g = self._f.get("variance")
         if g is None:

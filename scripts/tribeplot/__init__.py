@@ -1,9 +1,10 @@
 """tribeplot: figures from tribe result files.
 
-Modules: read (the one place that reads result files), style (palette, markers, labels),
-stats (pooled intervals), design (levels, series, profiles), frame (axis helpers, footnote,
+Modules: read (the figures' view of a result, read through tribe.open: python/tribe),
+style (palette, markers, labels), stats (pooled intervals), design (levels, series, profiles), frame (axis helpers, footnote,
 saving), verdicts, profiles (Figures 1-2), hero (Figure 3), structure (Figure 4), columns
-(figures of any column of any result, issue 18) and cli (scripts/figures.py).
+(figures of any column of any result, issue 18), curves (threshold curves, sweeps), space
+(where each claim holds over an assumption space) and cli (scripts/figures.py).
 
     from tribeplot import open_result, plot
     with open_result("results/span.h5") as res:

@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-from . import columns, curves, layout
+from . import columns, curves, layout, space
 from .design import first_binary, sampled_parameters
 from .frame import note
 from .hero import figure_hero
@@ -37,7 +37,7 @@ def is_hero(res):
 
 
 def is_structure(res):
-    return "structure" in res.factors and (len(sampled_parameters(res)) > 0 or "variance" in res.f) \
+    return "structure" in res.factors and (len(sampled_parameters(res)) > 0 or bool(res.variance())) \
         and first_binary(res) is not None
 
 
@@ -151,7 +151,7 @@ def main(argv=None) -> int:
             r.close()
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
-    used, written, dumps = set(), [], []
+    used, written, dumps, spaces = set(), [], [], []
 
     def unique(base, stem):
         if base in used:
@@ -178,6 +178,9 @@ def main(argv=None) -> int:
                                                        written)
                     if res.sweeps():
                         curves.figure_sweeps(res, args.outdir, unique(f"{name}_sweeps", stem), written)
+                    if res.assumption_space() is not None:
+                        spaces += space.figure_space(res, args.outdir, unique(f"{name}_where", stem),
+                                                     written)
             cols = wanted or columns.default_columns(res)
             if not cols:
                 note(res, "no column with cell statistics to draw")
@@ -190,7 +193,7 @@ def main(argv=None) -> int:
                 dumps.append(d)
         if args.dump:
             with open(args.dump, "w") as f:
-                json.dump(_clean({"figures": dumps}), f, indent=1, default=_json_default)
+                json.dump(_clean({"figures": dumps, "assumption_space": spaces}), f, indent=1, default=_json_default)
             print(f"{PROG}: wrote {args.dump}")
     except OSError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)

@@ -87,6 +87,29 @@ column = "queue_mean"
 factors_a = ["control"]
 value = 0.0
 """,
+    "space": LEADERSHIP + """
+[factors]
+control = [0.2, 0.8]
+
+[design]
+sampling = "lhs"
+points = 12
+
+[design.ranges]
+span = [2, 6]
+arrival_rate = [0.02, 0.08]
+
+[[claims]]
+id = "control-queues"
+statement = "upstream control lengthens queues"
+test = "difference_above"
+column = "queue_mean"
+a = {{ control = 0.8 }}
+b = {{ control = 0.2 }}
+value = 0.0
+paired = true
+assumption_space = true
+""",
     "series": """
 [experiment]
 name = "{name}"
@@ -332,3 +355,25 @@ def test_refusals(results, tmp_path, args, message):
     err = r.stderr.strip()
     assert r.returncode == 2 and len(err.splitlines()) == 1 and err.startswith("figures: error:") and message in err
     assert not (tmp_path / "out").exists()
+
+
+def test_where_each_claim_holds(results, tmp_path):
+    """Claims over an assumption space: a figure per claim and one with all of them; each
+    plots the claim's stored verdict at every sampled point over two sampled parameters,
+    those whose deciles explain most of the variance of its estimate."""
+    from tribeplot.cli import main
+    out, dump = tmp_path / "out", tmp_path / "dump.json"
+    assert main([results["space"], "-o", str(out), "--columns", "queue_mean", "--dump", str(dump)]) == 0
+    for name in ("tiny_space_where", "tiny_space_where_control-queues"):
+        assert_files(out, name, formats=("png", "pdf"))
+    (d,) = json.loads(dump.read_text())["assumption_space"]
+    assert d["claim"] == "control-queues" and {d["x"], d["y"]} <= {"span", "arrival_rate"} and d["x"] != d["y"]
+    assert d["eta_squared"][d["x"]] >= d["eta_squared"][d["y"]]
+    with h5py.File(results["space"], "r") as f:
+        g = f["claims/assumption_space/control-queues"]
+        codes = g["verdict"][()]
+        for code, name in enumerate(["supported", "not supported", "inconclusive"]):
+            assert d["verdicts"][name] == int(np.sum(codes == code))
+        assert close(d["share_supported"], float(g.attrs["share_supported"]))
+        assert d["scenario"] == (g.attrs["scenario"].decode() if isinstance(g.attrs["scenario"], bytes)
+                                 else str(g.attrs["scenario"]))

@@ -261,10 +261,10 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
 /// computed per organization (over the strata where every cell has it) and its mean gets
 /// a t interval: the pairing carries the correlation between cells.
 ClaimResult evaluate_interaction(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
-                                 double confidence) {
+                                 double confidence, const std::uint64_t* point = nullptr) {
   ClaimResult r;
   const auto& x = plan.experiment();
-  const auto cells = select_cells(plan, c.a);
+  const auto cells = select_cells(plan, c.a, point);
   if (cells.empty()) throw InputError("claims." + c.id + ".a (" + c.a.text + ") selects no cells");
   const std::size_t k = c.interaction.size();
   // Stratum key: the levels of every factor outside the interaction.
@@ -363,9 +363,9 @@ std::vector<double> ranks(const std::vector<double>& v) {
 /// numbers), so the standard error of the mean z is the mean of the cells' standard errors
 /// — the bound for perfectly correlated cells, valid whatever their correlation.
 ClaimResult evaluate_correlation(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
-                                 double confidence) {
+                                 double confidence, const std::uint64_t* point = nullptr) {
   ClaimResult r;
-  const auto cells = select_cells(plan, c.a);
+  const auto cells = select_cells(plan, c.a, point);
   if (cells.empty()) throw InputError("claims." + c.id + ".a (" + c.a.text + ") selects no cells");
   double z_sum = 0, se_sum = 0;
   std::size_t used = 0;
@@ -891,7 +891,10 @@ AssumptionSpace assumption_space(const design::RunPlan& plan, const CellData& da
     std::vector<double> v;
     for (const auto& r : x.ranges) v.push_back(cell.values[r.parameter]);
     s.x.push_back(std::move(v));
-    std::vector<ClaimResult> one{evaluate_sample(plan, data, c, x.report.confidence, &p)};
+    // The claim's own test, restricted to the cells of point p.
+    std::vector<ClaimResult> one{c.is_correlation()   ? evaluate_correlation(plan, data, c, x.report.confidence, &p)
+                                 : c.is_interaction() ? evaluate_interaction(plan, data, c, x.report.confidence, &p)
+                                                      : evaluate_sample(plan, data, c, x.report.confidence, &p)};
     check_evidence(one[0], c);
     decide(one, x.report.confidence);
     s.verdicts.push_back(one[0].verdict);
