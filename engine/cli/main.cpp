@@ -15,6 +15,7 @@
 #include <optional>
 #include <sstream>
 
+#include "tribe/claims/evaluate.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/experiment.hpp"
@@ -201,7 +202,8 @@ int report_command(const ReportArgs& a, const CLI::App& cmd) {
     tribe::io::print_report(f, text, format);
   } else {
     // Several files: one study, one family for multiple comparisons.
-    tribe::io::print_study(std::vector<std::filesystem::path>(a.files.begin(), a.files.end()), text, format);
+    tribe::io::print_study(std::vector<std::filesystem::path>(a.files.begin(), a.files.end()), text, format,
+                           tribe::claims::decide);
   }
   if (a.output.empty()) {
     std::cout << text.str();

@@ -5,7 +5,6 @@
 #include <cstdio>
 
 #include "tribe/core/error.hpp"
-#include "tribe/claims/evaluate.hpp"
 
 namespace tribe::io {
 
@@ -220,7 +219,14 @@ void print_scenarios(const ResultReader& f, std::ostream& out, ReportFormat form
   }
 }
 
-void write_report(hid_t file, const design::RunPlan& plan, const claims::Report& report, const std::string& ctx) {
+FileCellData read_back(const ResultWriter& writer, const std::vector<design::Segment>& segments) {
+  return FileCellData(writer.file(), segments, writer.target().string(),
+                      writer.plan().experiment().model->columns());
+}
+
+void write_report(ResultWriter& writer, const design::RunPlan& plan, const claims::Report& report) {
+  const hid_t file = writer.file();
+  const std::string ctx = writer.target().string();
   const auto& x = plan.experiment();
   const std::size_t n = x.claims.size();
   h5::Handle g = h5::create_group(file, "claims", ctx);
@@ -559,7 +565,8 @@ void print_report(const ResultReader& f, std::ostream& out, ReportFormat format)
   print_scenarios(f, out, format);
 }
 
-void print_study(const std::vector<std::filesystem::path>& files, std::ostream& out, ReportFormat format) {
+void print_study(const std::vector<std::filesystem::path>& files, std::ostream& out, ReportFormat format,
+                 const DecideVerdicts& decide) {
   // One family: every claim of every file, Holm over the two one-sided tests of each.
   std::vector<StoredClaims> all;
   std::vector<claims::ClaimResult> results;
@@ -584,7 +591,7 @@ void print_study(const std::vector<std::filesystem::path>& files, std::ostream& 
   double confidence = 0.95;
   for (const auto& c : all)
     if (!c.id.empty()) confidence = c.confidence;
-  claims::decide(results, confidence);
+  decide(results, confidence);
   const std::string family = "study of " + std::to_string(files.size()) + " files, " + std::to_string(results.size()) +
                              " claims: " + names;
   if (format == ReportFormat::Markdown)
@@ -614,13 +621,12 @@ void print_study(const std::vector<std::filesystem::path>& files, std::ostream& 
   }
 }
 
-void write_sensitivity(hid_t file, const design::RunPlan& plan, const exec::RunResult& result, const std::string& ctx) {
+void write_sensitivity(ResultWriter& writer, const design::RunPlan& plan,
+                       const std::vector<claims::ColumnSensitivity>& all) {
   const auto& x = plan.experiment();
   if (x.sampling != design::Sampling::Sobol) return;
-  const auto all = claims::sobol_sensitivity(plan, [&](std::size_t col, std::uint64_t cell) {
-    const auto& a = result.cells.at(cell).columns.at(col);
-    return a.n ? a.mean : NAN;
-  });
+  const hid_t file = writer.file();
+  const std::string ctx = writer.target().string();
   h5::Handle g = h5::create_group(file, "sensitivity", ctx);
   h5::write_attribute(g.get(), "description",
                       "Sobol indices of every outcome column over the Sobol design, on cell means: first order "

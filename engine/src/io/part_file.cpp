@@ -11,6 +11,7 @@
 
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
+#include "tribe/io/file_sync.hpp"
 #include "tribe/io/validate.hpp"
 
 namespace tribe::io {
@@ -21,27 +22,6 @@ namespace {
 constexpr const char* kAccFields[] = {"n", "missing", "mean", "m2", "sum", "min", "max"};
 
 }  // namespace
-
-void sync_path(const fs::path& p) {
-  const int fd = ::open(p.c_str(), O_RDONLY);
-  if (fd < 0) return;
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  // Directories may refuse fsync on some file systems (EINVAL): only data errors count.
-  if (rc != 0 && (err == EIO || err == ENOSPC || err == EDQUOT || err == EFBIG))
-    throw EnvironmentError(p.string() + ": cannot write to disk (" + std::strerror(err) + ")");
-}
-
-void close_file_checked(h5::Handle& file, const fs::path& path, const std::string& ctx) {
-  h5::check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), ctx, "cannot write file (disk full?)");
-  h5::close_checked(file, ctx, "cannot write file (disk full?)");
-  // Some write failures are not reported by close: read the file back before trusting it.
-  h5::Handle check = h5::checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, ctx,
-                                 "the file just written cannot be read back (disk full?)");
-  if (!h5::has_attribute(check.get(), "filetype"))
-    throw EnvironmentError(ctx + ": the file just written cannot be read back (disk full?)");
-}
 
 namespace {
 
@@ -559,10 +539,8 @@ void verify_part(const PartInfo& part, const design::RunPlan& plan) {
   for_each_block(part, plan, [](const exec::BlockRows&) {});
 }
 
-void assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan, const fs::path& target, bool overwrite,
-              const RunInfo& info) {
+exec::RunResult assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan, ResultWriter& writer) {
   const std::size_t columns = plan.experiment().model->columns().size();
-  ResultWriter writer(target, plan, overwrite);
   exec::RunResult result;
   result.cells.resize(plan.cells().size());
   for (auto& c : result.cells) c.columns.resize(columns);
@@ -570,19 +548,13 @@ void assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan, c
     check_belongs(p, plan);
     for_each_block(p, plan, [&](const exec::BlockRows& rows) {
       // The same ordered reduction as a single uninterrupted run: block by block.
-      auto& cell = result.cells.at(rows.block.cell).columns;
-      for (std::size_t c = 0; c < columns; ++c) cell[c].merge(rows.accumulators[c]);
-      auto& segs = result.segments;
-      if (!segs.empty() && segs.back().cell == rows.block.cell &&
-          segs.back().first + segs.back().count == rows.block.first)
-        segs.back().count += rows.block.count;
-      else
-        segs.push_back({rows.block.cell, rows.block.first, rows.block.count});
+      exec::merge_block(result.cells, rows.block, rows.accumulators);
+      exec::append_segment(result.segments, rows.block);
       result.organizations += rows.block.count;
       writer.consume(rows);
     });
   }
-  writer.finish(result, info);
+  return result;
 }
 
 }  // namespace tribe::io

@@ -1,7 +1,6 @@
 #include "tribe/io/result_file.hpp"
 
-#include "tribe/io/claims_file.hpp"
-#include "tribe/io/part_file.hpp"
+#include "tribe/io/file_sync.hpp"
 #include "tribe/io/validate.hpp"
 
 #include <hdf5_hl.h>
@@ -374,6 +373,8 @@ void ResultWriter::flush_rows() {
 }
 
 void ResultWriter::write_cells(const exec::RunResult& result) {
+  TRIBE_CHECK(!cells_written_ && !finished_, "the cell table written twice");
+  flush_rows();
   const auto& x = plan_.experiment();
   const auto specs = x.model->parameters();
   const auto columns = x.model->columns();
@@ -479,18 +480,16 @@ void ResultWriter::write_cells(const exec::RunResult& result) {
       f64("rate_high", &ColumnStatistics::rate_high);
     }
   }
+  cells_written_ = true;
 }
 
-void ResultWriter::finish(const exec::RunResult& result, const RunInfo& info) {
-  TRIBE_CHECK(!finished_, "finish() called twice");
-  flush_rows();
-  write_cells(result);
-  if (!result.stopped) write_sensitivity(file_.get(), plan_, result, ctx_);
-  if (!plan_.experiment().claims.empty() && !result.stopped) {
-    // Claims are evaluated on the rows just written, read back cell by cell.
-    const FileCellData data(file_.get(), result.segments, ctx_, plan_.experiment().model->columns());
-    write_report(file_.get(), plan_, claims::build_report(plan_, data), ctx_);
-  }
+hid_t ResultWriter::file() const {
+  TRIBE_CHECK(cells_written_ && !finished_, "the result file is not open for its other groups");
+  return file_.get();
+}
+
+void ResultWriter::finish(const RunInfo& info) {
+  TRIBE_CHECK(cells_written_ && !finished_, "finish() before write_cells(), or twice");
   const hid_t root = file_.get();
   h5::write_attribute(root, "organizations", written_, ctx_);
   h5::write_attribute(root, "command_line", info.command_line, ctx_);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -15,9 +16,12 @@
 #include <optional>
 #include <system_error>
 
+#include "tribe/claims/evaluate.hpp"
+#include "tribe/claims/sensitivity.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/plan.hpp"
+#include "tribe/io/claims_file.hpp"
 #include "tribe/io/part_file.hpp"
 #include "tribe/io/result_file.hpp"
 
@@ -54,6 +58,26 @@ void note(const JobOptions& o, const std::string& s) {
 }
 
 std::string count(std::uint64_t v) { return std::to_string(v); }
+
+/// The result file of a run from its parts (in block order): io/ writes the rows and the
+/// cell table and returns the run's result; the claims and sensitivity indices are
+/// computed here from it, and io/ stores them before it completes the file.
+void write_result(const std::vector<io::PartInfo>& parts, const design::RunPlan& plan, const fs::path& target,
+                  bool overwrite, const io::RunInfo& info) {
+  io::ResultWriter writer(target, plan, overwrite);
+  const exec::RunResult result = io::assemble(parts, plan, writer);
+  writer.write_cells(result);
+  if (!result.stopped) {
+    io::write_sensitivity(writer, plan, claims::sobol_sensitivity(plan, [&](std::size_t col, std::uint64_t cell) {
+                            const auto& a = result.cells.at(cell).columns.at(col);
+                            return a.n ? a.mean : NAN;
+                          }));
+    // Claims are evaluated on the rows just written, read back cell by cell.
+    if (!plan.experiment().claims.empty())
+      io::write_report(writer, plan, claims::build_report(plan, io::read_back(writer, result.segments)));
+  }
+  writer.finish(info);
+}
 
 }  // namespace
 
@@ -387,7 +411,7 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
     try {
       auto all = io::list_parts(parts_directory(o.output));
       io::check_coverage(all, plan);
-      io::assemble(all, plan, o.output, o.overwrite,
+      write_result(all, plan, o.output, o.overwrite,
                    io::RunInfo{o.command_line, std::string(exec::to_string(o.run.backend)) + " x " +
                                                    std::to_string(world.size()) + " MPI ranks",
                                r.threads, r.seconds});
@@ -468,7 +492,7 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
     const auto start = std::chrono::steady_clock::now();
     note(o, "assembling " + o.output.string() + " from " + count(all.size()) + " parts" +
                 (x.claims.empty() ? "" : " and evaluating " + count(x.claims.size()) + " claims"));
-    io::assemble(all, plan, o.output, o.overwrite, info);
+    write_result(all, plan, o.output, o.overwrite, info);
     char took[32];
     std::snprintf(took, sizeof took, "%.1f", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     note(o, "assembled in " + std::string(took) + " s");
@@ -505,7 +529,7 @@ void merge_shards(const std::vector<fs::path>& shards, const fs::path& output, b
         throw InputError("shard " + parts[i].path.string() + " is given twice");
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first_block < b.first_block; });
   io::check_coverage(parts, plan);
-  io::assemble(parts, plan, output, overwrite, io::RunInfo{command_line, "merge", 0, 0.0});
+  write_result(parts, plan, output, overwrite, io::RunInfo{command_line, "merge", 0, 0.0});
 }
 
 }  // namespace tribe::job
