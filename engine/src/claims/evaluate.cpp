@@ -851,11 +851,12 @@ bool depends_on_thresholds(const design::RunPlan& plan, const ClaimSpec& c) {
 
 }  // namespace
 
-std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const CellData& data) {
+std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
+                                  const CellData& data) {
   const auto& x = plan.experiment();
   const double confidence = x.report.confidence;
   std::vector<ClaimResult> results;
-  for (const auto& c : x.claims) {
+  for (const auto& c : claims) {
     results.push_back(c.is_variance_share() ? evaluate_variance(plan, data, c, confidence)
                       : c.is_interaction()  ? evaluate_interaction(plan, data, c, confidence)
                       : c.is_correlation()  ? evaluate_correlation(plan, data, c, confidence)
@@ -878,9 +879,10 @@ VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data
 namespace {
 
 /// The claim at every sampled point on its own, and the PRIM box where it is supported.
-AssumptionSpace assumption_space(const design::RunPlan& plan, const CellData& data, std::size_t claim) {
+AssumptionSpace assumption_space(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
+                                 const CellData& data, std::size_t claim) {
   const auto& x = plan.experiment();
-  const auto& c = x.claims[claim];
+  const auto& c = claims[claim];
   AssumptionSpace s;
   s.claim = claim;
   for (const auto& r : x.ranges) s.parameters.push_back(r.name);
@@ -911,14 +913,14 @@ AssumptionSpace assumption_space(const design::RunPlan& plan, const CellData& da
 
 }  // namespace
 
-Report build_report(const design::RunPlan& plan, const CellData& data) {
+Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims, const CellData& data) {
   const auto& x = plan.experiment();
   Report report;
   report.confidence = x.report.confidence;
-  report.results = evaluate(plan, data);
-  for (std::size_t c = 0; c < x.claims.size(); ++c)
-    if (x.claims[c].assumption_space) report.spaces.push_back(assumption_space(plan, data, c));
-  for (const auto& c : x.claims) {
+  report.results = evaluate(plan, claims, data);
+  for (std::size_t c = 0; c < claims.size(); ++c)
+    if (claims[c].assumption_space) report.spaces.push_back(assumption_space(plan, claims, data, c));
+  for (const auto& c : claims) {
     if (!c.is_variance_share()) continue;
     bool seen = false;
     for (const auto& v : report.variance) seen = seen || v.column == c.column;
@@ -930,15 +932,15 @@ Report build_report(const design::RunPlan& plan, const CellData& data) {
   Robustness& rob = report.robustness;
   const auto specs = x.model->parameters();
   bool any = false;
-  for (const auto& c : x.claims) any = any || depends_on_thresholds(plan, c);
+  for (const auto& c : claims) any = any || depends_on_thresholds(plan, c);
   for (const auto& d : x.model->derived_columns()) {
     bool used = false;
-    for (const auto& c : x.claims) used = used || c.column == d.column;
+    for (const auto& c : claims) used = used || c.column == d.column;
     if (!used) continue;
     for (const auto& t : d.thresholds)
       if (std::find(rob.thresholds.begin(), rob.thresholds.end(), t) == rob.thresholds.end()) rob.thresholds.push_back(t);
   }
-  rob.share.assign(x.claims.size(), kNaN);
+  rob.share.assign(claims.size(), kNaN);
   if (!any || rob.thresholds.empty()) return report;
 
   RederivedData rederived(plan, data);
@@ -958,7 +960,7 @@ Report build_report(const design::RunPlan& plan, const CellData& data) {
         values.push_back(std::move(v));
       }
       rederived.set_values(std::move(values));
-      const auto results = evaluate(plan, rederived);
+      const auto results = evaluate(plan, claims, rederived);
       std::vector<Verdict> verdicts;
       std::vector<double> estimates;
       for (const auto& r : results) {
@@ -975,7 +977,7 @@ Report build_report(const design::RunPlan& plan, const CellData& data) {
   const auto& offsets = x.report.robustness_offsets;
   std::size_t combos = 1;
   for (std::size_t i = 0; i < rob.thresholds.size(); ++i) combos *= offsets.size();
-  std::vector<std::size_t> agree(x.claims.size(), 0);
+  std::vector<std::size_t> agree(claims.size(), 0);
   for (std::size_t k = 0; k < combos; ++k) {
     std::vector<double> offset(rob.thresholds.size());
     std::size_t rest = k;
@@ -993,7 +995,7 @@ Report build_report(const design::RunPlan& plan, const CellData& data) {
       values.push_back(std::move(v));
     }
     rederived.set_values(std::move(values));
-    auto results = evaluate(plan, rederived);
+    auto results = evaluate(plan, claims, rederived);
     std::vector<Verdict> verdicts;
     for (std::size_t c = 0; c < results.size(); ++c) {
       verdicts.push_back(results[c].verdict);
@@ -1002,8 +1004,8 @@ Report build_report(const design::RunPlan& plan, const CellData& data) {
     rob.offsets.push_back(offset);
     rob.verdicts.push_back(std::move(verdicts));
   }
-  for (std::size_t c = 0; c < x.claims.size(); ++c)
-    if (depends_on_thresholds(plan, x.claims[c]))
+  for (std::size_t c = 0; c < claims.size(); ++c)
+    if (depends_on_thresholds(plan, claims[c]))
       rob.share[c] = static_cast<double>(agree[c]) / static_cast<double>(combos);
   return report;
 }

@@ -141,7 +141,8 @@ std::string box_text(const design::Experiment& x, const stats::PrimBox& box, con
   return s.empty() ? "the whole space (no parameter restricted)" : s;
 }
 
-void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan, const claims::Report& report,
+void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan,
+                             const std::vector<claims::ClaimSpec>& claims, const claims::Report& report,
                              const std::string& ctx) {
   if (report.spaces.empty()) return;
   const auto& x = plan.experiment();
@@ -161,7 +162,7 @@ void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan, co
     h5::write_dataset(ag.get(), "value_" + first.parameters[k], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data(), points, ctx);
   }
   for (const auto& s : report.spaces) {
-    h5::Handle cg = h5::create_group(ag.get(), x.claims[s.claim].id, ctx);
+    h5::Handle cg = h5::create_group(ag.get(), claims[s.claim].id, ctx);
     std::vector<std::uint8_t> verdicts;
     for (auto v : s.verdicts) verdicts.push_back(static_cast<std::uint8_t>(v));
     h5::write_dataset(cg.get(), "verdict", H5T_STD_U8LE, H5T_NATIVE_UINT8, verdicts.data(), points, ctx);
@@ -224,11 +225,12 @@ FileCellData read_back(const ResultWriter& writer, const std::vector<design::Seg
                       writer.plan().experiment().model->columns());
 }
 
-void write_report(ResultWriter& writer, const design::RunPlan& plan, const claims::Report& report) {
+void write_report(ResultWriter& writer, const design::RunPlan& plan, const std::vector<claims::ClaimSpec>& claims,
+                  const claims::Report& report) {
   const hid_t file = writer.file();
   const std::string ctx = writer.target().string();
   const auto& x = plan.experiment();
-  const std::size_t n = x.claims.size();
+  const std::size_t n = claims.size();
   h5::Handle g = h5::create_group(file, "claims", ctx);
   h5::write_attribute(g.get(), "confidence", report.confidence, ctx);
   h5::write_attribute(g.get(), "multiple_comparisons",
@@ -241,7 +243,7 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan, const claim
   std::vector<double> value, est, lo, hi, pc, po, pch, poh, rob;
   std::vector<std::uint64_t> na, nb, paired;
   for (std::size_t i = 0; i < n; ++i) {
-    const auto& c = x.claims[i];
+    const auto& c = claims[i];
     const auto& r = report.results[i];
     id.push_back(c.id);
     statement.push_back(c.statement);
@@ -319,7 +321,7 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan, const claim
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<std::uint8_t> v;
     for (const auto& row : rb.verdicts) v.push_back(static_cast<std::uint8_t>(row[i]));
-    h5::write_dataset(rg.get(), "verdict_" + x.claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), combos, ctx);
+    h5::write_dataset(rg.get(), "verdict_" + claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), combos, ctx);
   }
 
   if (!report.curves.empty()) {
@@ -340,14 +342,14 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan, const claim
           v.push_back(static_cast<std::uint8_t>(curve.verdicts[k][i]));
           e.push_back(curve.estimates[k][i]);
         }
-        h5::write_dataset(tg.get(), "verdict_" + x.claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), points,
+        h5::write_dataset(tg.get(), "verdict_" + claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), points,
                           ctx);
-        h5::write_dataset(tg.get(), "estimate_" + x.claims[i].id, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, e.data(),
+        h5::write_dataset(tg.get(), "estimate_" + claims[i].id, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, e.data(),
                           points, ctx);
       }
     }
   }
-  write_assumption_spaces(g.get(), plan, report, ctx);
+  write_assumption_spaces(g.get(), plan, claims, report, ctx);
 
   if (!report.variance.empty()) {
     h5::Handle vg = h5::create_group(file, "variance", ctx);

@@ -17,6 +17,7 @@
 #include <system_error>
 
 #include "tribe/claims/evaluate.hpp"
+#include "tribe/claims/parse.hpp"
 #include "tribe/claims/sensitivity.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
@@ -59,11 +60,22 @@ void note(const JobOptions& o, const std::string& s) {
 
 std::string count(std::uint64_t v) { return std::to_string(v); }
 
+/// The claims of an experiment, read before any work starts; a wrong one is an InputError
+/// naming the experiment file.
+std::vector<claims::ClaimSpec> read_claims(const design::Experiment& x) {
+  try {
+    return claims::parse_claims(x);
+  } catch (const InputError& e) {
+    throw InputError(x.source_path + ": " + e.what());
+  }
+}
+
 /// The result file of a run from its parts (in block order): io/ writes the rows and the
 /// cell table and returns the run's result; the claims and sensitivity indices are
 /// computed here from it, and io/ stores them before it completes the file.
-void write_result(const std::vector<io::PartInfo>& parts, const design::RunPlan& plan, const fs::path& target,
-                  bool overwrite, const io::RunInfo& info) {
+void write_result(const std::vector<io::PartInfo>& parts, const design::RunPlan& plan,
+                  const std::vector<claims::ClaimSpec>& claim_specs, const fs::path& target, bool overwrite,
+                  const io::RunInfo& info) {
   io::ResultWriter writer(target, plan, overwrite);
   const exec::RunResult result = io::assemble(parts, plan, writer);
   writer.write_cells(result);
@@ -73,8 +85,9 @@ void write_result(const std::vector<io::PartInfo>& parts, const design::RunPlan&
                             return a.n ? a.mean : NAN;
                           }));
     // Claims are evaluated on the rows just written, read back cell by cell.
-    if (!plan.experiment().claims.empty())
-      io::write_report(writer, plan, claims::build_report(plan, io::read_back(writer, result.segments)));
+    if (!claim_specs.empty())
+      io::write_report(writer, plan, claim_specs,
+                       claims::build_report(plan, claim_specs, io::read_back(writer, result.segments)));
   }
   writer.finish(info);
 }
@@ -299,7 +312,8 @@ exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const 
   return total;
 }
 
-JobResult run_job_local(const design::Experiment& x, const JobOptions& o);
+JobResult run_job_local(const design::Experiment& x, const std::vector<claims::ClaimSpec>& claim_specs,
+                        const JobOptions& o);
 
 /// The memory this process may use: the cgroup's limit if it has one, else the machine's.
 double available_memory() {
@@ -330,10 +344,34 @@ void check_memory(const design::RunPlan& plan, const JobOptions& o) {
   }
 }
 
+/// After a step of a multi-process run, every rank learns whether every rank succeeded.
+/// A rank that failed rethrows its own error; the others stop with a line of the same
+/// tier as the worst failure (an environment error, such as a full disk on the rank that
+/// assembles, is exit status 3 on every rank, not an input error).
+void vote(Collective& world, const std::exception_ptr& failure, const std::string& other_failed) {
+  enum Tier { Ok = 0, Input = 1, Environment = 2 };
+  int tier = Ok;
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const EnvironmentError&) {
+      tier = Environment;
+    } catch (...) {
+      tier = Input;
+    }
+  }
+  const int worst = world.max(tier);
+  if (worst == Ok) return;
+  if (failure) std::rethrow_exception(failure);
+  if (worst == Environment) throw EnvironmentError(other_failed);
+  throw InputError(other_failed);
+}
+
 }  // namespace
 
 JobResult run_job(const design::Experiment& x, const JobOptions& o) {
-  if (!o.ranks || o.ranks->size() == 1) return run_job_local(x, o);
+  const auto claim_specs = read_claims(x);
+  if (!o.ranks || o.ranks->size() == 1) return run_job_local(x, claim_specs, o);
   // Several ranks: rank 0 checks the target, locks it and repairs the parts; every rank
   // then takes its share of the blocks no part holds; all agree that every share is done,
   // then rank 0 assembles. Every step ends with a collective vote, so that a rank that
@@ -354,10 +392,7 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
       failure = std::current_exception();
     }
   }
-  if (!world.all(!failure)) {
-    if (failure) std::rethrow_exception(failure);
-    throw InputError(other_failed);
-  }
+  vote(world, failure, other_failed);
   // Every rank reads the same repaired directory before any rank writes into it.
   std::vector<io::PartInfo> kept;
   try {
@@ -365,13 +400,8 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
   } catch (...) {
     failure = std::current_exception();
   }
-  if (!world.all(!failure)) {
-    if (failure) std::rethrow_exception(failure);
-    throw InputError(other_failed);
-  }
+  vote(world, failure, other_failed);
   JobOptions mine = o;
-  mine.assemble = false;
-  mine.check_target = false;
   mine.overwrite = false;
   if (world.rank() != 0) mine.note = {};
   JobResult r;
@@ -411,7 +441,7 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
     try {
       auto all = io::list_parts(parts_directory(o.output));
       io::check_coverage(all, plan);
-      write_result(all, plan, o.output, o.overwrite,
+      write_result(all, plan, claim_specs, o.output, o.overwrite,
                    io::RunInfo{o.command_line, std::string(exec::to_string(o.run.backend)) + " x " +
                                                    std::to_string(world.size()) + " MPI ranks",
                                r.threads, r.seconds});
@@ -421,17 +451,15 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
       failure = std::current_exception();
     }
   }
-  if (!world.all(!failure)) {
-    if (failure) std::rethrow_exception(failure);
-    throw InputError(other_failed);
-  }
+  vote(world, failure, other_failed);
   r.complete = true;
   return r;
 }
 
 namespace {
 
-JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
+JobResult run_job_local(const design::Experiment& x, const std::vector<claims::ClaimSpec>& claim_specs,
+                        const JobOptions& o) {
   const design::RunPlan plan(x, x.organizations_per_cell);
   const fs::path parts_dir = parts_directory(o.output);
   JobResult r;
@@ -491,8 +519,8 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
     if (!o.precision) io::check_coverage(all, plan);
     const auto start = std::chrono::steady_clock::now();
     note(o, "assembling " + o.output.string() + " from " + count(all.size()) + " parts" +
-                (x.claims.empty() ? "" : " and evaluating " + count(x.claims.size()) + " claims"));
-    write_result(all, plan, o.output, o.overwrite, info);
+                (claim_specs.empty() ? "" : " and evaluating " + count(claim_specs.size()) + " claims"));
+    write_result(all, plan, claim_specs, o.output, o.overwrite, info);
     char took[32];
     std::snprintf(took, sizeof took, "%.1f", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     note(o, "assembled in " + std::string(took) + " s");
@@ -529,7 +557,7 @@ void merge_shards(const std::vector<fs::path>& shards, const fs::path& output, b
         throw InputError("shard " + parts[i].path.string() + " is given twice");
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first_block < b.first_block; });
   io::check_coverage(parts, plan);
-  write_result(parts, plan, output, overwrite, io::RunInfo{command_line, "merge", 0, 0.0});
+  write_result(parts, plan, read_claims(sized), output, overwrite, io::RunInfo{command_line, "merge", 0, 0.0});
 }
 
 }  // namespace tribe::job

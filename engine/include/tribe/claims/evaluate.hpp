@@ -13,8 +13,10 @@
 
 namespace tribe::claims {
 
-/// Evaluates every claim of the experiment at its report confidence.
-std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const CellData& data);
+/// Evaluates every claim (of the experiment of `plan`: claims/parse.hpp) at the
+/// experiment's report confidence.
+std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
+                                  const CellData& data);
 
 /// Decides the verdicts of one family of claims: Holm over the two one-sided tests of each
 /// (the claim and its opposite); supported if the claim's adjusted p < 1 - confidence, not
@@ -27,6 +29,6 @@ void decide(std::vector<ClaimResult>& results, double confidence);
 VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data, const std::string& column);
 
 /// Everything a report holds: claims, variance decompositions, robustness.
-Report build_report(const design::RunPlan& plan, const CellData& data);
+Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims, const CellData& data);
 
 }  // namespace tribe::claims

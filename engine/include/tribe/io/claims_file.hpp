@@ -44,8 +44,10 @@ std::vector<design::Segment> read_segments(const ResultReader& file);
 /// The rows a writer has written, read back cell by cell (once its cell table is written).
 FileCellData read_back(const ResultWriter& writer, const std::vector<design::Segment>& segments);
 
-/// Writes /claims (and /claims/robustness, /variance) into a result file being written.
-void write_report(ResultWriter& writer, const design::RunPlan& plan, const claims::Report& report);
+/// Writes /claims (and /claims/robustness, /variance) into a result file being written:
+/// the report of `claims` (the experiment's, claims/parse.hpp).
+void write_report(ResultWriter& writer, const design::RunPlan& plan, const std::vector<claims::ClaimSpec>& claims,
+                  const claims::Report& report);
 
 /// Writes /sensitivity (first- and total-order Sobol indices of every column, with their
 /// intervals) into a result file being written when the experiment's design is a Sobol design.
