@@ -78,11 +78,17 @@ struct Pooled {
     double sq = 0;
     for (double v : values)
       if (!std::isnan(v)) sq += (v - m) * (v - m);
-    const double na = static_cast<double>(n), nb = static_cast<double>(k), nt = na + nb;
-    const double delta = m - mean;
-    mean += delta * (nb / nt);
-    m2 += sq + delta * delta * (na * nb / nt);
-    n += k;
+    stats::Accumulator pooled, cell;  // merged as the runner merges blocks
+    pooled.n = n;
+    pooled.mean = mean;
+    pooled.m2 = m2;
+    cell.n = k;
+    cell.mean = m;
+    cell.m2 = sq;
+    pooled.merge(cell);
+    n = pooled.n;
+    mean = pooled.mean;
+    m2 = pooled.m2;
     successes += sum;
   }
   double sd() const { return n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN; }
@@ -319,17 +325,11 @@ ClaimResult evaluate_interaction(const design::RunPlan& plan, const CellData& da
     }
   }
   const double strata_count = static_cast<double>(strata.size());
-  double mean = 0, m2 = 0;
-  std::uint64_t n = 0;
-  for (std::size_t j = 0; j < per_org.size(); ++j) {
-    if (std::isnan(per_org[j]) || weight[j] != strata_count) continue;
-    const double y = per_org[j] / strata_count;
-    ++n;
-    const double delta = y - mean;
-    mean += delta / static_cast<double>(n);
-    m2 += delta * (y - mean);
-  }
-  const double sd = n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN;
+  stats::Accumulator contrast;
+  for (std::size_t j = 0; j < per_org.size(); ++j)
+    if (!std::isnan(per_org[j]) && weight[j] == strata_count) contrast.add(per_org[j] / strata_count);
+  const std::uint64_t n = contrast.n;
+  const double mean = contrast.mean, sd = contrast.sd();
   r.n_a = n;
   r.method = std::to_string(k) + "-way interaction contrast / " + std::to_string(std::size_t{1} << (k - 1)) +
              " per organization over " + std::to_string(strata.size()) +
@@ -442,15 +442,6 @@ Gathered gather(const design::RunPlan& plan, const CellData& data, const std::st
       d.levels[x.factors.size() + r].insert(d.levels[x.factors.size() + r].end(), n, cell.strata[r]);
   }
   return d;
-}
-
-double group_share(const stats::VarianceDecomposition& vd, const Gathered& d,
-                   const std::vector<std::string>& group) {
-  double s = 0;
-  for (const auto& name : group)
-    for (std::size_t i = 0; i < d.names.size(); ++i)
-      if (d.names[i] == name) s += vd.eta_squared[i];
-  return s;
 }
 
 stats::VarianceDecomposition decompose(const Gathered& d, const std::vector<std::size_t>& rows) {
@@ -661,17 +652,10 @@ ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data,
   }
   const double estimate = raw - bias;
 
-  auto sd = [](const std::vector<double>& v) {
-    double m = 0, m2 = 0;
-    std::size_t n = 0;
-    for (double e : v) {
-      if (std::isnan(e)) continue;
-      ++n;
-      const double d = e - m;
-      m += d / static_cast<double>(n);
-      m2 += d * (e - m);
-    }
-    return n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN;
+  auto sd = [](const std::vector<double>& v) {  // NaN values left out
+    stats::Accumulator a;
+    for (double e : v) a.add(e);
+    return a.sd();
   };
   double var = 0;
   if (point_bootstrap) {

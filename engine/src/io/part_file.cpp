@@ -294,24 +294,9 @@ void PartWriter::finish() {
 }
 
 PartInfo read_part_info(const fs::path& path) {
-  h5::quiet_errors();
   const std::string ctx = path.string();
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw EnvironmentError(ctx + ": no such file");
-  if (!fs::is_regular_file(path, ec)) throw InputError(ctx + ": not a regular file, not a part or shard file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw DamagedFileError(ctx + ": not an HDF5 file (or truncated/corrupt)");
-  h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!f) throw DamagedFileError(ctx + ": cannot open HDF5 file (truncated or corrupt?)" + h5::error_detail());
+  const h5::Handle f = open_checked(path, FileKind{kPartFiletype, "part or shard file", "part", {version::kResultFormat[0]}});
   const hid_t root = f.get();
-  if (h5::attribute_class(root, "filetype") != H5T_STRING ||
-      h5::read_string_attribute(root, "filetype", ctx) != kPartFiletype)
-    throw DamagedFileError(ctx + ": not a tribe part or shard file (no filetype = \"tribe-part\" attribute)");
-  if (h5::attribute_class(root, "format_version") != H5T_INTEGER)
-    damaged(ctx, "attribute format_version of the root is missing or not integers");
-  const auto v = h5::read_u32s_attribute(root, "format_version", ctx);
-  if (v.size() != 2 || v[0] != version::kResultFormat[0])
-    throw InputError(ctx + ": part format version " + (v.empty() ? std::string("?") : std::to_string(v[0])) +
-                     ".x is not supported (this tribe reads " + std::to_string(version::kResultFormat[0]) + ".x)");
   validate_part_header(root, ctx);
   PartInfo p;
   p.path = path;

@@ -511,27 +511,9 @@ void ResultWriter::finish(const RunInfo& info) {
 // ---------------------------------------------------------------------------------------------
 
 ResultReader::ResultReader(const fs::path& path, bool allow_incomplete) : ctx_(path.string()) {
-  h5::quiet_errors();
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw EnvironmentError(ctx_ + ": no such file");
-  if (fs::is_directory(path, ec)) throw InputError(ctx_ + ": is a directory, not a result file");
-  if (!fs::is_regular_file(path, ec)) throw InputError(ctx_ + ": not a regular file, not a result file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw DamagedFileError(ctx_ + ": not an HDF5 file (or truncated/corrupt)");
-  file_ = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!file_) throw DamagedFileError(ctx_ + ": cannot open HDF5 file (truncated or corrupt?)" + h5::error_detail());
+  file_ = open_checked(path, FileKind{version::kResultFiletype, "result file", "result",
+                                      {version::kResultFormat[0], version::kResultFormatSeries[0]}});
   const hid_t root = file_.get();
-  if (!h5::has_attribute(root, "filetype") || h5::attribute_class(root, "filetype") != H5T_STRING ||
-      h5::read_string_attribute(root, "filetype", ctx_) != version::kResultFiletype)
-    throw DamagedFileError(ctx_ + ": not a tribe result file (no filetype = \"" +
-                           std::string(version::kResultFiletype) + "\" attribute)");
-  if (!h5::has_attribute(root, "format_version") || h5::attribute_class(root, "format_version") != H5T_INTEGER)
-    damaged(ctx_, "attribute format_version of the root is missing or not integers");
-  const auto v = h5::read_u32s_attribute(root, "format_version", ctx_);
-  if (v.size() != 2 || (v[0] != version::kResultFormat[0] && v[0] != version::kResultFormatSeries[0]))
-    throw InputError(ctx_ + ": result format version " +
-                     (v.empty() ? std::string("?") : std::to_string(v[0])) +
-                     ".x is not supported (this tribe reads " + std::to_string(version::kResultFormat[0]) +
-                     ".x and " + std::to_string(version::kResultFormatSeries[0]) + ".x)");
   if (!h5::has_attribute(root, "complete") || h5::attribute_class(root, "complete") != H5T_INTEGER)
     damaged(ctx_, "attribute complete of the root is missing or not an integer");
   complete_ = h5::read_u64_attribute(root, "complete", ctx_) == 1;
