@@ -10,11 +10,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <fstream>
 #include <optional>
 #include <system_error>
+#include <thread>
 
 #include "tribe/claims/evaluate.hpp"
 #include "tribe/claims/parse.hpp"
@@ -273,6 +275,31 @@ std::vector<io::PartInfo> prepare(const design::RunPlan& plan, const JobOptions&
 }
 
 /// Computes the blocks of `todo` into parts. Returns the run's result (stopped when interrupted).
+/// Hands blocks on to the part writer. A test hook: with TRIBE_TEST_HOLD_AFTER_FIRST_PART
+/// set to a path, the run holds once its first part is on disk until that path exists (or
+/// the run is stopped, or a minute passes), so that a test can signal, kill or race a run
+/// that is certain to be in the middle of its work. Unset (always, outside tests): no effect.
+class PartSink final : public exec::BlockSink {
+ public:
+  PartSink(io::PartWriter& parts, const std::atomic<bool>* stop) : parts_(parts), stop_(stop) {
+    if (const char* release = std::getenv("TRIBE_TEST_HOLD_AFTER_FIRST_PART")) release_ = release;
+  }
+  void consume(const exec::BlockRows& rows) override {
+    parts_.consume(rows);
+    if (release_.empty() || parts_.rows_written() == 0) return;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    std::error_code ec;
+    while (!fs::exists(release_, ec) && !(stop_ && stop_->load()) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    release_.clear();  // once
+  }
+
+ private:
+  io::PartWriter& parts_;
+  const std::atomic<bool>* stop_;
+  fs::path release_;
+};
+
 exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const std::vector<BlockRange>& todo,
                         JobResult& r) {
   const fs::path parts_dir = parts_directory(o.output);
@@ -282,8 +309,9 @@ exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const 
   for (const auto& t : todo)
     todo_orgs += plan.organizations_in(t.first, t.end);
   io::PartWriter parts(parts_dir, plan, 0, o.rows_per_part);
+  PartSink sink(parts, o.run.stop);
   if (o.precision) {
-    total = exec::run_to_precision(plan, o.run, parts, *o.precision, [&](std::uint64_t round) { parts.start_round(round); });
+    total = exec::run_to_precision(plan, o.run, sink, *o.precision, [&](std::uint64_t round) { parts.start_round(round); });
   } else {
     double elapsed = 0.0;
     for (const auto& t : todo) {
@@ -295,7 +323,7 @@ exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const 
         run.on_progress = [&, before](const exec::Progress& p) {
           o.run.on_progress({before + p.done, todo_orgs, elapsed + p.elapsed_seconds});
         };
-      const exec::RunResult part = exec::run(plan, run, parts);
+      const exec::RunResult part = exec::run(plan, run, sink);
       parts.flush();  // the next range starts a part of its own
       total.organizations += part.organizations;
       elapsed += part.wall_seconds;
