@@ -78,14 +78,8 @@ struct Pooled {
     double sq = 0;
     for (double v : values)
       if (!std::isnan(v)) sq += (v - m) * (v - m);
-    stats::Accumulator pooled, cell;  // merged as the runner merges blocks
-    pooled.n = n;
-    pooled.mean = mean;
-    pooled.m2 = m2;
-    cell.n = k;
-    cell.mean = m;
-    cell.m2 = sq;
-    pooled.merge(cell);
+    stats::Accumulator pooled{.n = n, .mean = mean, .m2 = m2};  // merged as the runner merges blocks
+    pooled.merge(stats::Accumulator{.n = k, .mean = m, .m2 = sq});
     n = pooled.n;
     mean = pooled.mean;
     m2 = pooled.m2;

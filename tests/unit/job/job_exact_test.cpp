@@ -17,24 +17,11 @@ using namespace tribe;
 
 // Two claims with exact estimates: the odd share of level = 10 (n even: exactly 1/2),
 // and the difference of the value means of level 10 and level 0 (exactly 10).
-const std::string kClaims = R"T(
-[[claims]]
-id = "half-odd"
-statement = "half the organizations are odd"
-test = "above"
-column = "odd"
-a = { level = 10 }
-value = 0.25
-
-[[claims]]
-id = "ten-apart"
-statement = "level 10 is not 5 below level 0"
-test = "difference_above"
-column = "value"
-a = { level = 10 }
-b = { level = 0 }
-value = -5
-)T";
+const std::string kClaims =
+    "[[claims]]\nid = \"half-odd\"\nstatement = \"half the organizations are odd\"\ntest = \"above\"\n"
+    "column = \"odd\"\na = { level = 10 }\nvalue = 0.25\n"
+    "[[claims]]\nid = \"ten-apart\"\nstatement = \"level 10 is not 5 below level 0\"\ntest = \"difference_above\"\n"
+    "column = \"value\"\na = { level = 10 }\nb = { level = 0 }\nvalue = -5\n";
 
 job::JobOptions options(const std::filesystem::path& output, std::uint64_t rows_per_part = 50) {
   job::JobOptions o;
