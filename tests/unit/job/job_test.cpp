@@ -91,6 +91,16 @@ class JobTest : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.output;
     reference = all_datasets(dir / "ref.h5");
   }
+  /// Starts `tribe run k.toml -o OUT` (one thread, parts of 200 rows) and returns once it
+  /// holds after its first part, until `release` exists: certainly in the middle of its work.
+  pid_t start_held_run(const std::string& out, const std::filesystem::path& release) {
+    const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
+                                   "--rows-per-part", "200"},
+                                  release.string());
+    EXPECT_GE(wait_for_parts(out, 1), 1u);
+    EXPECT_FALSE(std::filesystem::exists(out));
+    return pid;
+  }
   TempDir dir;
   std::map<std::string, std::vector<unsigned char>> reference;
 };
@@ -129,10 +139,7 @@ TEST_F(JobTest, KillNineAtRandomPointsThenResumeGivesIdenticalDatasets) {
 
 TEST_F(JobTest, SigintStopsGracefullyAndTheRunResumes) {
   const std::string out = (dir / "out.h5").string();
-  const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
-                                 "--rows-per-part", "200"},
-                                (dir / "never").string());
-  ASSERT_GE(wait_for_parts(out, 1), 1u);
+  const pid_t pid = start_held_run(out, dir / "never");
   kill(pid, SIGINT);
   EXPECT_EQ(wait_exit(pid), 130);
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -220,10 +227,7 @@ TEST_F(JobTest, MergeRefusesMissingDuplicatedAndForeignShards) {
 
 TEST_F(JobTest, PartsOfAnotherRunAreNotMixedIn) {
   const std::string out = (dir / "out.h5").string();
-  const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
-                                 "--rows-per-part", "200"},
-                                (dir / "never").string());
-  ASSERT_GE(wait_for_parts(out, 1), 1u);
+  const pid_t pid = start_held_run(out, dir / "never");
   kill(pid, SIGKILL);
   wait_exit(pid);
   ASSERT_FALSE(std::filesystem::exists(out));
@@ -281,11 +285,7 @@ TEST_F(JobTest, ResumeRepairsPartsThatDoNotTileThePlan) {
 TEST_F(JobTest, ASecondRunOnTheSameOutputRefusesAtOnce) {
   const std::string out = (dir / "out.h5").string();
   const auto release = dir / "release";
-  const pid_t first = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
-                                   "--rows-per-part", "200"},
-                                  release.string());
-  ASSERT_GE(wait_for_parts(out, 1), 1u);
-  ASSERT_FALSE(std::filesystem::exists(out));  // held after its first part
+  const pid_t first = start_held_run(out, release);
   const auto second = run_tribe("run " + (dir / "k.toml").string() + " -q -o " + out);
   EXPECT_EQ(second.exit_code, 2);
   EXPECT_EQ(std::count(second.output.begin(), second.output.end(), '\n'), 1) << second.output;
