@@ -5,7 +5,8 @@ other folders, a folder that includes it back.
 Reads every `#include "tribe/<folder>/..."` line of engine/src and engine/include, builds
 the graph folder -> folders it includes (a file under engine/src/<folder>/ or
 engine/include/tribe/<folder>/ belongs to <folder>; models/<name>/ counts as `models`),
-and fails (exit 1) on any cycle between folders that is not a known exception below, and
+and fails (exit 1) on any include that points up the layers (LAYERS below), on any cycle
+between folders that is not a known exception below, and
 on any known exception that has disappeared (so that the list shrinks as the code is
 fixed). It also refuses any file under io/ that includes claims/evaluate.hpp, unless that
 file is listed as a known exception. Finally, the installed API headers
@@ -21,31 +22,32 @@ import pathlib
 import re
 import sys
 
+# The layers, top to bottom (docs/architecture.md): a folder includes only folders of its
+# own layer or below. Folders of one layer (exec, claims, io) may include each other as
+# long as no cycle forms.
+LAYERS = [
+    ("job",),
+    ("exec", "claims", "io"),
+    ("design",),
+    ("model", "models"),
+    ("stats",),
+    ("core", "rng"),
+]
+
 # Folder edges that close a cycle today, with the reason; each is to be removed when the
-# code is fixed (issue 15, item 1: claims out of the writer). A cycle is allowed only if
+# code is fixed. A cycle is allowed only if
 # it uses at least one of these edges; removing one from the code and not from here fails
 # the check, so the list cannot go stale.
 KNOWN_CYCLE_EDGES = {
-    # design/experiment.hpp includes claims/claim.hpp (the experiment holds parsed claims),
-    # and claims/evaluate.hpp includes design/experiment.hpp. Wanted (issue 15, item 1):
-    # claim parsing in claims/, the experiment knows claims only as data.
-    ("design", "claims"): "design/experiment.hpp holds parsed claims (claims/claim.hpp)",
     # model/registry.cpp lists the built-in models (models/*), which implement model/'s
     # plug-in API. Wanted: the models register themselves from outside model/ (as a user's
     # own model does), so that model/ is only the interface and the registry.
     ("model", "models"): "model/registry.cpp includes each built-in model",
 }
 
-# Files under io/ that include claims/evaluate.hpp today. io::assemble ->
-# ResultWriter::finish evaluates the claims (result_file.cpp, through claims_file.hpp).
-# Wanted (issue 15, item 1): assemble returns the run's result; the job layer evaluates the
-# claims and asks the writer to store them.
-KNOWN_IO_INCLUDES_OF_EVALUATE = {
-    "engine/include/tribe/io/claims_file.hpp",
-    # A study (tribe report A.h5 B.h5) re-decides verdicts with claims::decide (Holm over
-    # every file) while printing; it moves to the job layer with item 1 of issue 15.
-    "engine/src/io/claims_file.cpp",
-}
+# Files under io/ that may include claims/evaluate.hpp: none. io/ stores and prints the
+# claims report (claims/report.hpp); the job layer evaluates the claims (issue 15, item 1).
+KNOWN_IO_INCLUDES_OF_EVALUATE: set[str] = set()
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*"tribe/([A-Za-z0-9_]+)/[^"]*"', re.M)
 EVALUATE = re.compile(r'^\s*#\s*include\s*"tribe/claims/evaluate\.hpp"', re.M)
@@ -185,6 +187,17 @@ def main() -> int:
             failures.append(f"known exception {a} -> {b} ({why}) no longer closes a cycle: "
                             "remove it from KNOWN_CYCLE_EDGES in scripts/check_includes.py")
 
+    # Every include points down the layers (or within one).
+    rank = {folder: depth for depth, layer in enumerate(LAYERS) for folder in layer}
+    for a in sorted(graph):
+        for b in sorted(graph[a]):
+            if a not in rank or b not in rank:
+                failures.append(f"engine folder {a if a not in rank else b} is in no layer: "
+                                "add it to LAYERS in scripts/check_includes.py")
+            elif rank[b] < rank[a]:
+                failures.append(f"{a} -> {b} points up the layers ({a} is below {b}): "
+                                f"{', '.join(sorted(set(graph[a][b])))}")
+
     for rel in sorted(set(io_evaluate) - KNOWN_IO_INCLUDES_OF_EVALUATE):
         failures.append(f"{rel} includes tribe/claims/evaluate.hpp: io/ stores results, "
                         "the job layer evaluates claims")
@@ -199,9 +212,9 @@ def main() -> int:
     if failures:
         return 1
     known = ", ".join(f"{a} -> {b}" for a, b in sorted(KNOWN_CYCLE_EDGES))
+    io_known = ", ".join(sorted(KNOWN_IO_INCLUDES_OF_EVALUATE)) or "none"
     print(f"check_includes: {len(graph)} folders, no new include cycle "
-          f"(known exceptions: {known}; io/ including claims/evaluate.hpp: "
-          f"{', '.join(sorted(KNOWN_IO_INCLUDES_OF_EVALUATE))})")
+          f"(known exceptions: {known or 'none'}; io/ including claims/evaluate.hpp: {io_known})")
     return 0
 
 

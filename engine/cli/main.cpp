@@ -14,7 +14,9 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <string_view>
 
+#include "tribe/claims/evaluate.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/experiment.hpp"
@@ -157,8 +159,6 @@ int run_command(const RunArgs& a, const CLI::App& cmd, const std::string& comman
   o.note = [&](const std::string& s) {
     if (!a.quiet && leader) std::fprintf(stderr, "[tribe] %s\n", s.c_str());
   };
-  install_signal_handlers();
-
   const job::JobResult r = job::run_job(x, o);
   progress.finish({r.resumed_from + r.computed, std::max(r.total, r.resumed_from + r.computed), r.seconds});
   if (r.stopped) {
@@ -201,7 +201,8 @@ int report_command(const ReportArgs& a, const CLI::App& cmd) {
     tribe::io::print_report(f, text, format);
   } else {
     // Several files: one study, one family for multiple comparisons.
-    tribe::io::print_study(std::vector<std::filesystem::path>(a.files.begin(), a.files.end()), text, format);
+    tribe::io::print_study(std::vector<std::filesystem::path>(a.files.begin(), a.files.end()), text, format,
+                           tribe::claims::decide);
   }
   if (a.output.empty()) {
     std::cout << text.str();
@@ -237,6 +238,10 @@ int main(int argc, char** argv) {
   tribe::io::h5::quiet_errors();  // every HDF5 failure is reported as one line of ours
   // Under mpirun/srun (and in a build with MPI) every rank runs this program.
   std::unique_ptr<tribe::job::Collective> ranks = tribe::job::world(argc, argv);
+  // `tribe run` stops gracefully on SIGINT/SIGTERM from its first moment: a signal that
+  // comes while the experiment is still being read (a loaded machine can take a while) is
+  // kept, and the run stops before its first block, its parts saved, exit 130.
+  if (argc > 1 && std::string_view(argv[1]) == "run") install_signal_handlers();
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
 

@@ -78,11 +78,11 @@ struct Pooled {
     double sq = 0;
     for (double v : values)
       if (!std::isnan(v)) sq += (v - m) * (v - m);
-    const double na = static_cast<double>(n), nb = static_cast<double>(k), nt = na + nb;
-    const double delta = m - mean;
-    mean += delta * (nb / nt);
-    m2 += sq + delta * delta * (na * nb / nt);
-    n += k;
+    stats::Accumulator pooled{.n = n, .mean = mean, .m2 = m2};  // merged as the runner merges blocks
+    pooled.merge(stats::Accumulator{.n = k, .mean = m, .m2 = sq});
+    n = pooled.n;
+    mean = pooled.mean;
+    m2 = pooled.m2;
     successes += sum;
   }
   double sd() const { return n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN; }
@@ -319,17 +319,11 @@ ClaimResult evaluate_interaction(const design::RunPlan& plan, const CellData& da
     }
   }
   const double strata_count = static_cast<double>(strata.size());
-  double mean = 0, m2 = 0;
-  std::uint64_t n = 0;
-  for (std::size_t j = 0; j < per_org.size(); ++j) {
-    if (std::isnan(per_org[j]) || weight[j] != strata_count) continue;
-    const double y = per_org[j] / strata_count;
-    ++n;
-    const double delta = y - mean;
-    mean += delta / static_cast<double>(n);
-    m2 += delta * (y - mean);
-  }
-  const double sd = n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN;
+  stats::Accumulator contrast;
+  for (std::size_t j = 0; j < per_org.size(); ++j)
+    if (!std::isnan(per_org[j]) && weight[j] == strata_count) contrast.add(per_org[j] / strata_count);
+  const std::uint64_t n = contrast.n;
+  const double mean = contrast.mean, sd = contrast.sd();
   r.n_a = n;
   r.method = std::to_string(k) + "-way interaction contrast / " + std::to_string(std::size_t{1} << (k - 1)) +
              " per organization over " + std::to_string(strata.size()) +
@@ -442,15 +436,6 @@ Gathered gather(const design::RunPlan& plan, const CellData& data, const std::st
       d.levels[x.factors.size() + r].insert(d.levels[x.factors.size() + r].end(), n, cell.strata[r]);
   }
   return d;
-}
-
-double group_share(const stats::VarianceDecomposition& vd, const Gathered& d,
-                   const std::vector<std::string>& group) {
-  double s = 0;
-  for (const auto& name : group)
-    for (std::size_t i = 0; i < d.names.size(); ++i)
-      if (d.names[i] == name) s += vd.eta_squared[i];
-  return s;
 }
 
 stats::VarianceDecomposition decompose(const Gathered& d, const std::vector<std::size_t>& rows) {
@@ -661,17 +646,10 @@ ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data,
   }
   const double estimate = raw - bias;
 
-  auto sd = [](const std::vector<double>& v) {
-    double m = 0, m2 = 0;
-    std::size_t n = 0;
-    for (double e : v) {
-      if (std::isnan(e)) continue;
-      ++n;
-      const double d = e - m;
-      m += d / static_cast<double>(n);
-      m2 += d * (e - m);
-    }
-    return n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN;
+  auto sd = [](const std::vector<double>& v) {  // NaN values left out
+    stats::Accumulator a;
+    for (double e : v) a.add(e);
+    return a.sd();
   };
   double var = 0;
   if (point_bootstrap) {
@@ -851,11 +829,12 @@ bool depends_on_thresholds(const design::RunPlan& plan, const ClaimSpec& c) {
 
 }  // namespace
 
-std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const CellData& data) {
+std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
+                                  const CellData& data) {
   const auto& x = plan.experiment();
   const double confidence = x.report.confidence;
   std::vector<ClaimResult> results;
-  for (const auto& c : x.claims) {
+  for (const auto& c : claims) {
     results.push_back(c.is_variance_share() ? evaluate_variance(plan, data, c, confidence)
                       : c.is_interaction()  ? evaluate_interaction(plan, data, c, confidence)
                       : c.is_correlation()  ? evaluate_correlation(plan, data, c, confidence)
@@ -878,9 +857,10 @@ VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data
 namespace {
 
 /// The claim at every sampled point on its own, and the PRIM box where it is supported.
-AssumptionSpace assumption_space(const design::RunPlan& plan, const CellData& data, std::size_t claim) {
+AssumptionSpace assumption_space(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
+                                 const CellData& data, std::size_t claim) {
   const auto& x = plan.experiment();
-  const auto& c = x.claims[claim];
+  const auto& c = claims[claim];
   AssumptionSpace s;
   s.claim = claim;
   for (const auto& r : x.ranges) s.parameters.push_back(r.name);
@@ -914,14 +894,14 @@ AssumptionSpace assumption_space(const design::RunPlan& plan, const CellData& da
 
 }  // namespace
 
-Report build_report(const design::RunPlan& plan, const CellData& data) {
+Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims, const CellData& data) {
   const auto& x = plan.experiment();
   Report report;
   report.confidence = x.report.confidence;
-  report.results = evaluate(plan, data);
-  for (std::size_t c = 0; c < x.claims.size(); ++c)
-    if (x.claims[c].assumption_space) report.spaces.push_back(assumption_space(plan, data, c));
-  for (const auto& c : x.claims) {
+  report.results = evaluate(plan, claims, data);
+  for (std::size_t c = 0; c < claims.size(); ++c)
+    if (claims[c].assumption_space) report.spaces.push_back(assumption_space(plan, claims, data, c));
+  for (const auto& c : claims) {
     if (!c.is_variance_share()) continue;
     bool seen = false;
     for (const auto& v : report.variance) seen = seen || v.column == c.column;
@@ -933,15 +913,15 @@ Report build_report(const design::RunPlan& plan, const CellData& data) {
   Robustness& rob = report.robustness;
   const auto specs = x.model->parameters();
   bool any = false;
-  for (const auto& c : x.claims) any = any || depends_on_thresholds(plan, c);
+  for (const auto& c : claims) any = any || depends_on_thresholds(plan, c);
   for (const auto& d : x.model->derived_columns()) {
     bool used = false;
-    for (const auto& c : x.claims) used = used || c.column == d.column;
+    for (const auto& c : claims) used = used || c.column == d.column;
     if (!used) continue;
     for (const auto& t : d.thresholds)
       if (std::find(rob.thresholds.begin(), rob.thresholds.end(), t) == rob.thresholds.end()) rob.thresholds.push_back(t);
   }
-  rob.share.assign(x.claims.size(), kNaN);
+  rob.share.assign(claims.size(), kNaN);
   if (!any || rob.thresholds.empty()) return report;
 
   RederivedData rederived(plan, data);
@@ -961,7 +941,7 @@ Report build_report(const design::RunPlan& plan, const CellData& data) {
         values.push_back(std::move(v));
       }
       rederived.set_values(std::move(values));
-      const auto results = evaluate(plan, rederived);
+      const auto results = evaluate(plan, claims, rederived);
       std::vector<Verdict> verdicts;
       std::vector<double> estimates;
       for (const auto& r : results) {
@@ -978,7 +958,7 @@ Report build_report(const design::RunPlan& plan, const CellData& data) {
   const auto& offsets = x.report.robustness_offsets;
   std::size_t combos = 1;
   for (std::size_t i = 0; i < rob.thresholds.size(); ++i) combos *= offsets.size();
-  std::vector<std::size_t> agree(x.claims.size(), 0);
+  std::vector<std::size_t> agree(claims.size(), 0);
   for (std::size_t k = 0; k < combos; ++k) {
     std::vector<double> offset(rob.thresholds.size());
     std::size_t rest = k;
@@ -996,7 +976,7 @@ Report build_report(const design::RunPlan& plan, const CellData& data) {
       values.push_back(std::move(v));
     }
     rederived.set_values(std::move(values));
-    auto results = evaluate(plan, rederived);
+    auto results = evaluate(plan, claims, rederived);
     std::vector<Verdict> verdicts;
     for (std::size_t c = 0; c < results.size(); ++c) {
       verdicts.push_back(results[c].verdict);
@@ -1005,8 +985,8 @@ Report build_report(const design::RunPlan& plan, const CellData& data) {
     rob.offsets.push_back(offset);
     rob.verdicts.push_back(std::move(verdicts));
   }
-  for (std::size_t c = 0; c < x.claims.size(); ++c)
-    if (depends_on_thresholds(plan, x.claims[c]))
+  for (std::size_t c = 0; c < claims.size(); ++c)
+    if (depends_on_thresholds(plan, claims[c]))
       rob.share[c] = static_cast<double>(agree[c]) / static_cast<double>(combos);
   return report;
 }

@@ -37,6 +37,21 @@ Backend parse_backend(std::string_view name) {
 
 unsigned hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
+void merge_block(std::vector<CellStatistics>& cells, const design::Block& block,
+                 std::span<const stats::Accumulator> accumulators) {
+  auto& cell = cells.at(block.cell).columns;
+  TRIBE_CHECK(accumulators.size() == cell.size(), "a block's accumulators do not match its cell's columns");
+  for (std::size_t c = 0; c < cell.size(); ++c) cell[c].merge(accumulators[c]);
+}
+
+void append_segment(std::vector<design::Segment>& segments, const design::Block& block) {
+  if (!segments.empty() && segments.back().cell == block.cell &&
+      segments.back().first + segments.back().count == block.first)
+    segments.back().count += block.count;
+  else
+    segments.push_back({block.cell, block.first, block.count});
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -201,9 +216,8 @@ class Writer {
     for (std::uint64_t i = 0; i < w.blocks; ++i) {
       const design::Block blk = plan_.block(w.first_block + i);
       // Ordered reduction: blocks merge into their cell in block order.
-      auto& cell = cells_[blk.cell].columns;
       const stats::Accumulator* acc = w.accumulators.data() + i * columns;
-      for (std::size_t c = 0; c < columns; ++c) cell[c].merge(acc[c]);
+      merge_block(cells_, blk, std::span<const stats::Accumulator>(acc, columns));
       const double* rows = w.rows.data() + i * plan_.block_size() * columns;
       sink_.consume(BlockRows{blk, columns, std::span<const double>(rows, blk.count * columns),
                               w.first_block + i, std::span<const stats::Accumulator>(acc, columns)});
@@ -285,14 +299,7 @@ RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink&
   }
   result.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   // The segments actually covered, in row order (a block range may cut segments).
-  for (std::uint64_t b = first; b < done; ++b) {
-    const design::Block blk = plan.block(b);
-    auto& segs = result.segments;
-    if (!segs.empty() && segs.back().cell == blk.cell && segs.back().first + segs.back().count == blk.first)
-      segs.back().count += blk.count;
-    else
-      segs.push_back({blk.cell, blk.first, blk.count});
-  }
+  for (std::uint64_t b = first; b < done; ++b) append_segment(result.segments, plan.block(b));
   return result;
 }
 

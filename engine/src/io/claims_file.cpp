@@ -5,7 +5,6 @@
 #include <cstdio>
 
 #include "tribe/core/error.hpp"
-#include "tribe/claims/evaluate.hpp"
 
 namespace tribe::io {
 
@@ -142,7 +141,8 @@ std::string box_text(const design::Experiment& x, const stats::PrimBox& box, con
   return s.empty() ? "the whole space (no parameter restricted)" : s;
 }
 
-void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan, const claims::Report& report,
+void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan,
+                             const std::vector<claims::ClaimSpec>& claims, const claims::Report& report,
                              const std::string& ctx) {
   if (report.spaces.empty()) return;
   const auto& x = plan.experiment();
@@ -162,7 +162,7 @@ void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan, co
     h5::write_dataset(ag.get(), "value_" + first.parameters[k], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data(), points, ctx);
   }
   for (const auto& s : report.spaces) {
-    h5::Handle cg = h5::create_group(ag.get(), x.claims[s.claim].id, ctx);
+    h5::Handle cg = h5::create_group(ag.get(), claims[s.claim].id, ctx);
     std::vector<std::uint8_t> verdicts;
     for (auto v : s.verdicts) verdicts.push_back(static_cast<std::uint8_t>(v));
     h5::write_dataset(cg.get(), "verdict", H5T_STD_U8LE, H5T_NATIVE_UINT8, verdicts.data(), points, ctx);
@@ -220,9 +220,17 @@ void print_scenarios(const ResultReader& f, std::ostream& out, ReportFormat form
   }
 }
 
-void write_report(hid_t file, const design::RunPlan& plan, const claims::Report& report, const std::string& ctx) {
+FileCellData read_back(const ResultWriter& writer, const std::vector<design::Segment>& segments) {
+  return FileCellData(writer.file(), segments, writer.target().string(),
+                      writer.plan().experiment().model->columns());
+}
+
+void write_report(ResultWriter& writer, const design::RunPlan& plan, const std::vector<claims::ClaimSpec>& claims,
+                  const claims::Report& report) {
+  const hid_t file = writer.file();
+  const std::string ctx = writer.target().string();
   const auto& x = plan.experiment();
-  const std::size_t n = x.claims.size();
+  const std::size_t n = claims.size();
   h5::Handle g = h5::create_group(file, "claims", ctx);
   h5::write_attribute(g.get(), "confidence", report.confidence, ctx);
   h5::write_attribute(g.get(), "multiple_comparisons",
@@ -235,7 +243,7 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
   std::vector<double> value, est, lo, hi, pc, po, pch, poh, rob;
   std::vector<std::uint64_t> na, nb, paired;
   for (std::size_t i = 0; i < n; ++i) {
-    const auto& c = x.claims[i];
+    const auto& c = claims[i];
     const auto& r = report.results[i];
     id.push_back(c.id);
     statement.push_back(c.statement);
@@ -313,7 +321,7 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<std::uint8_t> v;
     for (const auto& row : rb.verdicts) v.push_back(static_cast<std::uint8_t>(row[i]));
-    h5::write_dataset(rg.get(), "verdict_" + x.claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), combos, ctx);
+    h5::write_dataset(rg.get(), "verdict_" + claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), combos, ctx);
   }
 
   if (!report.curves.empty()) {
@@ -334,14 +342,14 @@ void write_report(hid_t file, const design::RunPlan& plan, const claims::Report&
           v.push_back(static_cast<std::uint8_t>(curve.verdicts[k][i]));
           e.push_back(curve.estimates[k][i]);
         }
-        h5::write_dataset(tg.get(), "verdict_" + x.claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), points,
+        h5::write_dataset(tg.get(), "verdict_" + claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), points,
                           ctx);
-        h5::write_dataset(tg.get(), "estimate_" + x.claims[i].id, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, e.data(),
+        h5::write_dataset(tg.get(), "estimate_" + claims[i].id, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, e.data(),
                           points, ctx);
       }
     }
   }
-  write_assumption_spaces(g.get(), plan, report, ctx);
+  write_assumption_spaces(g.get(), plan, claims, report, ctx);
 
   if (!report.variance.empty()) {
     h5::Handle vg = h5::create_group(file, "variance", ctx);
@@ -559,7 +567,8 @@ void print_report(const ResultReader& f, std::ostream& out, ReportFormat format)
   print_scenarios(f, out, format);
 }
 
-void print_study(const std::vector<std::filesystem::path>& files, std::ostream& out, ReportFormat format) {
+void print_study(const std::vector<std::filesystem::path>& files, std::ostream& out, ReportFormat format,
+                 const DecideVerdicts& decide) {
   // One family: every claim of every file, Holm over the two one-sided tests of each.
   std::vector<StoredClaims> all;
   std::vector<claims::ClaimResult> results;
@@ -584,7 +593,7 @@ void print_study(const std::vector<std::filesystem::path>& files, std::ostream& 
   double confidence = 0.95;
   for (const auto& c : all)
     if (!c.id.empty()) confidence = c.confidence;
-  claims::decide(results, confidence);
+  decide(results, confidence);
   const std::string family = "study of " + std::to_string(files.size()) + " files, " + std::to_string(results.size()) +
                              " claims: " + names;
   if (format == ReportFormat::Markdown)
@@ -614,13 +623,12 @@ void print_study(const std::vector<std::filesystem::path>& files, std::ostream& 
   }
 }
 
-void write_sensitivity(hid_t file, const design::RunPlan& plan, const exec::RunResult& result, const std::string& ctx) {
+void write_sensitivity(ResultWriter& writer, const design::RunPlan& plan,
+                       const std::vector<claims::ColumnSensitivity>& all) {
   const auto& x = plan.experiment();
   if (x.sampling != design::Sampling::Sobol) return;
-  const auto all = claims::sobol_sensitivity(plan, [&](std::size_t col, std::uint64_t cell) {
-    const auto& a = result.cells.at(cell).columns.at(col);
-    return a.n ? a.mean : NAN;
-  });
+  const hid_t file = writer.file();
+  const std::string ctx = writer.target().string();
   h5::Handle g = h5::create_group(file, "sensitivity", ctx);
   h5::write_attribute(g.get(), "description",
                       "Sobol indices of every outcome column over the Sobol design, on cell means: first order "

@@ -11,6 +11,7 @@
 
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
+#include "tribe/io/file_sync.hpp"
 #include "tribe/io/validate.hpp"
 
 namespace tribe::io {
@@ -21,27 +22,6 @@ namespace {
 constexpr const char* kAccFields[] = {"n", "missing", "mean", "m2", "sum", "min", "max"};
 
 }  // namespace
-
-void sync_path(const fs::path& p) {
-  const int fd = ::open(p.c_str(), O_RDONLY);
-  if (fd < 0) return;
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  // Directories may refuse fsync on some file systems (EINVAL): only data errors count.
-  if (rc != 0 && (err == EIO || err == ENOSPC || err == EDQUOT || err == EFBIG))
-    throw EnvironmentError(p.string() + ": cannot write to disk (" + std::strerror(err) + ")");
-}
-
-void close_file_checked(h5::Handle& file, const fs::path& path, const std::string& ctx) {
-  h5::check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), ctx, "cannot write file (disk full?)");
-  h5::close_checked(file, ctx, "cannot write file (disk full?)");
-  // Some write failures are not reported by close: read the file back before trusting it.
-  h5::Handle check = h5::checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, ctx,
-                                 "the file just written cannot be read back (disk full?)");
-  if (!h5::has_attribute(check.get(), "filetype"))
-    throw EnvironmentError(ctx + ": the file just written cannot be read back (disk full?)");
-}
 
 namespace {
 
@@ -314,24 +294,9 @@ void PartWriter::finish() {
 }
 
 PartInfo read_part_info(const fs::path& path) {
-  h5::quiet_errors();
   const std::string ctx = path.string();
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw EnvironmentError(ctx + ": no such file");
-  if (!fs::is_regular_file(path, ec)) throw InputError(ctx + ": not a regular file, not a part or shard file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw DamagedFileError(ctx + ": not an HDF5 file (or truncated/corrupt)");
-  h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!f) throw DamagedFileError(ctx + ": cannot open HDF5 file (truncated or corrupt?)" + h5::error_detail());
+  const h5::Handle f = open_checked(path, FileKind{kPartFiletype, "part or shard file", "part", {version::kResultFormat[0]}});
   const hid_t root = f.get();
-  if (h5::attribute_class(root, "filetype") != H5T_STRING ||
-      h5::read_string_attribute(root, "filetype", ctx) != kPartFiletype)
-    throw DamagedFileError(ctx + ": not a tribe part or shard file (no filetype = \"tribe-part\" attribute)");
-  if (h5::attribute_class(root, "format_version") != H5T_INTEGER)
-    damaged(ctx, "attribute format_version of the root is missing or not integers");
-  const auto v = h5::read_u32s_attribute(root, "format_version", ctx);
-  if (v.size() != 2 || v[0] != version::kResultFormat[0])
-    throw InputError(ctx + ": part format version " + (v.empty() ? std::string("?") : std::to_string(v[0])) +
-                     ".x is not supported (this tribe reads " + std::to_string(version::kResultFormat[0]) + ".x)");
   validate_part_header(root, ctx);
   PartInfo p;
   p.path = path;
@@ -559,11 +524,8 @@ void verify_part(const PartInfo& part, const design::RunPlan& plan) {
   for_each_block(part, plan, [](const exec::BlockRows&) {});
 }
 
-void assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan, const fs::path& target, bool overwrite,
-              const RunInfo& info) {
+exec::RunResult assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan, ResultWriter& writer) {
   const std::size_t columns = plan.experiment().model->columns().size();
-  ResultWriter writer(target, plan, overwrite);
-  writer.set_compression_threads(info.threads);
   exec::RunResult result;
   result.cells.resize(plan.cells().size());
   for (auto& c : result.cells) c.columns.resize(columns);
@@ -571,19 +533,13 @@ void assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan, c
     check_belongs(p, plan);
     for_each_block(p, plan, [&](const exec::BlockRows& rows) {
       // The same ordered reduction as a single uninterrupted run: block by block.
-      auto& cell = result.cells.at(rows.block.cell).columns;
-      for (std::size_t c = 0; c < columns; ++c) cell[c].merge(rows.accumulators[c]);
-      auto& segs = result.segments;
-      if (!segs.empty() && segs.back().cell == rows.block.cell &&
-          segs.back().first + segs.back().count == rows.block.first)
-        segs.back().count += rows.block.count;
-      else
-        segs.push_back({rows.block.cell, rows.block.first, rows.block.count});
+      exec::merge_block(result.cells, rows.block, rows.accumulators);
+      exec::append_segment(result.segments, rows.block);
       result.organizations += rows.block.count;
       writer.consume(rows);
     });
   }
-  writer.finish(result, info);
+  return result;
 }
 
 }  // namespace tribe::io

@@ -1,7 +1,6 @@
 #include "tribe/io/result_file.hpp"
 
-#include "tribe/io/claims_file.hpp"
-#include "tribe/io/part_file.hpp"
+#include "tribe/io/file_sync.hpp"
 #include "tribe/io/validate.hpp"
 
 #include <hdf5_hl.h>
@@ -419,6 +418,8 @@ void ResultWriter::flush_whole_chunks(std::span<const model::ColumnSpec> columns
 }
 
 void ResultWriter::write_cells(const exec::RunResult& result) {
+  TRIBE_CHECK(!cells_written_ && !finished_, "the cell table written twice");
+  flush_rows();
   const auto& x = plan_.experiment();
   const auto specs = x.model->parameters();
   const auto columns = x.model->columns();
@@ -524,18 +525,16 @@ void ResultWriter::write_cells(const exec::RunResult& result) {
       f64("rate_high", &ColumnStatistics::rate_high);
     }
   }
+  cells_written_ = true;
 }
 
-void ResultWriter::finish(const exec::RunResult& result, const RunInfo& info) {
-  TRIBE_CHECK(!finished_, "finish() called twice");
-  flush_rows();
-  write_cells(result);
-  if (!result.stopped) write_sensitivity(file_.get(), plan_, result, ctx_);
-  if (!plan_.experiment().claims.empty() && !result.stopped) {
-    // Claims are evaluated on the rows just written, read back cell by cell.
-    const FileCellData data(file_.get(), result.segments, ctx_, plan_.experiment().model->columns());
-    write_report(file_.get(), plan_, claims::build_report(plan_, data), ctx_);
-  }
+hid_t ResultWriter::file() const {
+  TRIBE_CHECK(cells_written_ && !finished_, "the result file is not open for its other groups");
+  return file_.get();
+}
+
+void ResultWriter::finish(const RunInfo& info) {
+  TRIBE_CHECK(cells_written_ && !finished_, "finish() before write_cells(), or twice");
   const hid_t root = file_.get();
   h5::write_attribute(root, "organizations", written_, ctx_);
   h5::write_attribute(root, "command_line", info.command_line, ctx_);
@@ -557,27 +556,9 @@ void ResultWriter::finish(const exec::RunResult& result, const RunInfo& info) {
 // ---------------------------------------------------------------------------------------------
 
 ResultReader::ResultReader(const fs::path& path, bool allow_incomplete) : ctx_(path.string()) {
-  h5::quiet_errors();
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw EnvironmentError(ctx_ + ": no such file");
-  if (fs::is_directory(path, ec)) throw InputError(ctx_ + ": is a directory, not a result file");
-  if (!fs::is_regular_file(path, ec)) throw InputError(ctx_ + ": not a regular file, not a result file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw DamagedFileError(ctx_ + ": not an HDF5 file (or truncated/corrupt)");
-  file_ = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!file_) throw DamagedFileError(ctx_ + ": cannot open HDF5 file (truncated or corrupt?)" + h5::error_detail());
+  file_ = open_checked(path, FileKind{version::kResultFiletype, "result file", "result",
+                                      {version::kResultFormat[0], version::kResultFormatSeries[0]}});
   const hid_t root = file_.get();
-  if (!h5::has_attribute(root, "filetype") || h5::attribute_class(root, "filetype") != H5T_STRING ||
-      h5::read_string_attribute(root, "filetype", ctx_) != version::kResultFiletype)
-    throw DamagedFileError(ctx_ + ": not a tribe result file (no filetype = \"" +
-                           std::string(version::kResultFiletype) + "\" attribute)");
-  if (!h5::has_attribute(root, "format_version") || h5::attribute_class(root, "format_version") != H5T_INTEGER)
-    damaged(ctx_, "attribute format_version of the root is missing or not integers");
-  const auto v = h5::read_u32s_attribute(root, "format_version", ctx_);
-  if (v.size() != 2 || (v[0] != version::kResultFormat[0] && v[0] != version::kResultFormatSeries[0]))
-    throw InputError(ctx_ + ": result format version " +
-                     (v.empty() ? std::string("?") : std::to_string(v[0])) +
-                     ".x is not supported (this tribe reads " + std::to_string(version::kResultFormat[0]) +
-                     ".x and " + std::to_string(version::kResultFormatSeries[0]) + ".x)");
   if (!h5::has_attribute(root, "complete") || h5::attribute_class(root, "complete") != H5T_INTEGER)
     damaged(ctx_, "attribute complete of the root is missing or not an integer");
   complete_ = h5::read_u64_attribute(root, "complete", ctx_) == 1;

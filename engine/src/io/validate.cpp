@@ -13,6 +13,36 @@ void damaged(const std::string& ctx, const std::string& what) {
   throw DamagedFileError(ctx + ": damaged file: " + what);
 }
 
+h5::Handle open_checked(const std::filesystem::path& path, const FileKind& kind) {
+  h5::quiet_errors();
+  const std::string ctx = path.string();
+  const std::string noun(kind.noun);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw EnvironmentError(ctx + ": no such file");
+  if (std::filesystem::is_directory(path, ec)) throw InputError(ctx + ": is a directory, not a " + noun);
+  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(ctx + ": not a regular file, not a " + noun);
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw DamagedFileError(ctx + ": not an HDF5 file (or truncated/corrupt)");
+  h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file) throw DamagedFileError(ctx + ": cannot open HDF5 file (truncated or corrupt?)" + h5::error_detail());
+  const hid_t root = file.get();
+  if (!h5::has_attribute(root, "filetype") || h5::attribute_class(root, "filetype") != H5T_STRING ||
+      h5::read_string_attribute(root, "filetype", ctx) != kind.filetype)
+    throw DamagedFileError(ctx + ": not a tribe " + noun + " (no filetype = \"" + std::string(kind.filetype) +
+                           "\" attribute)");
+  if (!h5::has_attribute(root, "format_version") || h5::attribute_class(root, "format_version") != H5T_INTEGER)
+    damaged(ctx, "attribute format_version of the root is missing or not integers");
+  const auto v = h5::read_u32s_attribute(root, "format_version", ctx);
+  const bool known = v.size() == 2 && std::find(kind.majors.begin(), kind.majors.end(), v[0]) != kind.majors.end();
+  if (!known) {
+    std::string reads;
+    for (const auto major : kind.majors) reads += (reads.empty() ? "" : " and ") + std::to_string(major) + ".x";
+    throw InputError(ctx + ": " + std::string(kind.format) + " format version " +
+                     (v.empty() ? std::string("?") : std::to_string(v[0])) +
+                     ".x is not supported (this tribe reads " + reads + ")");
+  }
+  return file;
+}
+
 namespace {
 
 enum class Kind { Text, Integer, Real, Number, TextOrNumber };

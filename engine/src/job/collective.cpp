@@ -28,6 +28,11 @@ class MpiWorld final : public Collective {
     MPI_Allreduce(&mine, &every, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     return every == 1;
   }
+  int max(int value) override {
+    int largest = 0;
+    MPI_Allreduce(&value, &largest, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return largest;
+  }
 
  private:
   int rank_ = 0, size_ = 1;

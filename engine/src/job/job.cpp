@@ -8,16 +8,23 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <fstream>
 #include <optional>
 #include <system_error>
+#include <thread>
 
+#include "tribe/claims/evaluate.hpp"
+#include "tribe/claims/parse.hpp"
+#include "tribe/claims/sensitivity.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/plan.hpp"
+#include "tribe/io/claims_file.hpp"
 #include "tribe/io/part_file.hpp"
 #include "tribe/io/result_file.hpp"
 
@@ -54,6 +61,39 @@ void note(const JobOptions& o, const std::string& s) {
 }
 
 std::string count(std::uint64_t v) { return std::to_string(v); }
+
+/// The claims of an experiment, read before any work starts; a wrong one is an InputError
+/// naming the experiment file.
+std::vector<claims::ClaimSpec> read_claims(const design::Experiment& x) {
+  try {
+    return claims::parse_claims(x);
+  } catch (const InputError& e) {
+    throw InputError(x.source_path + ": " + e.what());
+  }
+}
+
+/// The result file of a run from its parts (in block order): io/ writes the rows and the
+/// cell table and returns the run's result; the claims and sensitivity indices are
+/// computed here from it, and io/ stores them before it completes the file.
+void write_result(const std::vector<io::PartInfo>& parts, const design::RunPlan& plan,
+                  const std::vector<claims::ClaimSpec>& claim_specs, const fs::path& target, bool overwrite,
+                  const io::RunInfo& info) {
+  io::ResultWriter writer(target, plan, overwrite);
+  writer.set_compression_threads(info.threads);  // 0 (a merge): all cores
+  const exec::RunResult result = io::assemble(parts, plan, writer);
+  writer.write_cells(result);
+  if (!result.stopped) {
+    io::write_sensitivity(writer, plan, claims::sobol_sensitivity(plan, [&](std::size_t col, std::uint64_t cell) {
+                            const auto& a = result.cells.at(cell).columns.at(col);
+                            return a.n ? a.mean : NAN;
+                          }));
+    // Claims are evaluated on the rows just written, read back cell by cell.
+    if (!claim_specs.empty())
+      io::write_report(writer, plan, claim_specs,
+                       claims::build_report(plan, claim_specs, io::read_back(writer, result.segments)));
+  }
+  writer.finish(info);
+}
 
 }  // namespace
 
@@ -236,6 +276,31 @@ std::vector<io::PartInfo> prepare(const design::RunPlan& plan, const JobOptions&
 }
 
 /// Computes the blocks of `todo` into parts. Returns the run's result (stopped when interrupted).
+/// Hands blocks on to the part writer. A test hook: with TRIBE_TEST_HOLD_AFTER_FIRST_PART
+/// set to a path, the run holds once its first part is on disk until that path exists (or
+/// the run is stopped, or a minute passes), so that a test can signal, kill or race a run
+/// that is certain to be in the middle of its work. Unset (always, outside tests): no effect.
+class PartSink final : public exec::BlockSink {
+ public:
+  PartSink(io::PartWriter& parts, const std::atomic<bool>* stop) : parts_(parts), stop_(stop) {
+    if (const char* release = std::getenv("TRIBE_TEST_HOLD_AFTER_FIRST_PART")) release_ = release;
+  }
+  void consume(const exec::BlockRows& rows) override {
+    parts_.consume(rows);
+    if (release_.empty() || parts_.rows_written() == 0) return;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    std::error_code ec;
+    while (!fs::exists(release_, ec) && !(stop_ && stop_->load()) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    release_.clear();  // once
+  }
+
+ private:
+  io::PartWriter& parts_;
+  const std::atomic<bool>* stop_;
+  fs::path release_;
+};
+
 exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const std::vector<BlockRange>& todo,
                         JobResult& r) {
   const fs::path parts_dir = parts_directory(o.output);
@@ -245,8 +310,9 @@ exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const 
   for (const auto& t : todo)
     todo_orgs += plan.organizations_in(t.first, t.end);
   io::PartWriter parts(parts_dir, plan, 0, o.rows_per_part);
+  PartSink sink(parts, o.run.stop);
   if (o.precision) {
-    total = exec::run_to_precision(plan, o.run, parts, *o.precision, [&](std::uint64_t round) { parts.start_round(round); });
+    total = exec::run_to_precision(plan, o.run, sink, *o.precision, [&](std::uint64_t round) { parts.start_round(round); });
   } else {
     double elapsed = 0.0;
     for (const auto& t : todo) {
@@ -258,7 +324,7 @@ exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const 
         run.on_progress = [&, before](const exec::Progress& p) {
           o.run.on_progress({before + p.done, todo_orgs, elapsed + p.elapsed_seconds});
         };
-      const exec::RunResult part = exec::run(plan, run, parts);
+      const exec::RunResult part = exec::run(plan, run, sink);
       parts.flush();  // the next range starts a part of its own
       total.organizations += part.organizations;
       elapsed += part.wall_seconds;
@@ -275,7 +341,8 @@ exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const 
   return total;
 }
 
-JobResult run_job_local(const design::Experiment& x, const JobOptions& o);
+JobResult run_job_local(const design::Experiment& x, const std::vector<claims::ClaimSpec>& claim_specs,
+                        const JobOptions& o);
 
 /// The memory this process may use: the cgroup's limit if it has one, else the machine's.
 double available_memory() {
@@ -306,10 +373,34 @@ void check_memory(const design::RunPlan& plan, const JobOptions& o) {
   }
 }
 
+/// After a step of a multi-process run, every rank learns whether every rank succeeded.
+/// A rank that failed rethrows its own error; the others stop with a line of the same
+/// tier as the worst failure (an environment error, such as a full disk on the rank that
+/// assembles, is exit status 3 on every rank, not an input error).
+void vote(Collective& world, const std::exception_ptr& failure, const std::string& other_failed) {
+  enum Tier { Ok = 0, Input = 1, Environment = 2 };
+  int tier = Ok;
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const EnvironmentError&) {
+      tier = Environment;
+    } catch (...) {
+      tier = Input;
+    }
+  }
+  const int worst = world.max(tier);
+  if (worst == Ok) return;
+  if (failure) std::rethrow_exception(failure);
+  if (worst == Environment) throw EnvironmentError(other_failed);
+  throw InputError(other_failed);
+}
+
 }  // namespace
 
 JobResult run_job(const design::Experiment& x, const JobOptions& o) {
-  if (!o.ranks || o.ranks->size() == 1) return run_job_local(x, o);
+  const auto claim_specs = read_claims(x);
+  if (!o.ranks || o.ranks->size() == 1) return run_job_local(x, claim_specs, o);
   // Several ranks: rank 0 checks the target, locks it and repairs the parts; every rank
   // then takes its share of the blocks no part holds; all agree that every share is done,
   // then rank 0 assembles. Every step ends with a collective vote, so that a rank that
@@ -330,10 +421,7 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
       failure = std::current_exception();
     }
   }
-  if (!world.all(!failure)) {
-    if (failure) std::rethrow_exception(failure);
-    throw InputError(other_failed);
-  }
+  vote(world, failure, other_failed);
   // Every rank reads the same repaired directory before any rank writes into it.
   std::vector<io::PartInfo> kept;
   try {
@@ -341,13 +429,8 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
   } catch (...) {
     failure = std::current_exception();
   }
-  if (!world.all(!failure)) {
-    if (failure) std::rethrow_exception(failure);
-    throw InputError(other_failed);
-  }
+  vote(world, failure, other_failed);
   JobOptions mine = o;
-  mine.assemble = false;
-  mine.check_target = false;
   mine.overwrite = false;
   if (world.rank() != 0) mine.note = {};
   JobResult r;
@@ -387,7 +470,7 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
     try {
       auto all = io::list_parts(parts_directory(o.output));
       io::check_coverage(all, plan);
-      io::assemble(all, plan, o.output, o.overwrite,
+      write_result(all, plan, claim_specs, o.output, o.overwrite,
                    io::RunInfo{o.command_line, std::string(exec::to_string(o.run.backend)) + " x " +
                                                    std::to_string(world.size()) + " MPI ranks",
                                r.threads, r.seconds});
@@ -397,17 +480,15 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
       failure = std::current_exception();
     }
   }
-  if (!world.all(!failure)) {
-    if (failure) std::rethrow_exception(failure);
-    throw InputError(other_failed);
-  }
+  vote(world, failure, other_failed);
   r.complete = true;
   return r;
 }
 
 namespace {
 
-JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
+JobResult run_job_local(const design::Experiment& x, const std::vector<claims::ClaimSpec>& claim_specs,
+                        const JobOptions& o) {
   const design::RunPlan plan(x, x.organizations_per_cell);
   const fs::path parts_dir = parts_directory(o.output);
   JobResult r;
@@ -467,8 +548,8 @@ JobResult run_job_local(const design::Experiment& x, const JobOptions& o) {
     if (!o.precision) io::check_coverage(all, plan);
     const auto start = std::chrono::steady_clock::now();
     note(o, "assembling " + o.output.string() + " from " + count(all.size()) + " parts" +
-                (x.claims.empty() ? "" : " and evaluating " + count(x.claims.size()) + " claims"));
-    io::assemble(all, plan, o.output, o.overwrite, info);
+                (claim_specs.empty() ? "" : " and evaluating " + count(claim_specs.size()) + " claims"));
+    write_result(all, plan, claim_specs, o.output, o.overwrite, info);
     char took[32];
     std::snprintf(took, sizeof took, "%.1f", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     note(o, "assembled in " + std::string(took) + " s");
@@ -505,7 +586,7 @@ void merge_shards(const std::vector<fs::path>& shards, const fs::path& output, b
         throw InputError("shard " + parts[i].path.string() + " is given twice");
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first_block < b.first_block; });
   io::check_coverage(parts, plan);
-  io::assemble(parts, plan, output, overwrite, io::RunInfo{command_line, "merge", 0, 0.0});
+  write_result(parts, plan, read_claims(sized), output, overwrite, io::RunInfo{command_line, "merge", 0, 0.0});
 }
 
 }  // namespace tribe::job

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <functional>
 
+#include "../support/claims_support.hpp"
 #include "tribe/claims/evaluate.hpp"
+#include "tribe/claims/parse.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
@@ -16,27 +18,10 @@ namespace {
 using namespace tribe;
 using claims::Verdict;
 
-/// Per-organization data given by a function of (column, cell, organization).
-class SyntheticData : public claims::CellData {
- public:
-  SyntheticData(std::uint64_t per_cell, std::function<double(const std::string&, std::uint64_t, std::uint64_t)> f)
-      : per_cell_(per_cell), f_(std::move(f)) {}
-  std::vector<double> read(const std::string& column, std::uint64_t cell) const override {
-    std::vector<double> v(per_cell_);
-    for (std::uint64_t j = 0; j < per_cell_; ++j) v[j] = f_(column, cell, j);
-    return v;
-  }
-
- private:
-  std::uint64_t per_cell_;
-  std::function<double(const std::string&, std::uint64_t, std::uint64_t)> f_;
-};
+using test::SyntheticData;
 
 std::string experiment(const std::string& claims, std::uint64_t per_cell = 1000) {
-  return "[experiment]\nname = \"c\"\nmodel = \"leadership\"\nseed = 3\norganizations_per_cell = " +
-         std::to_string(per_cell) +
-         "\n[parameters]\nagents = 10\nspan = 3\n[factors]\nstructure = [\"flat\", \"hierarchy\"]\n"
-         "control = [0.1, 0.9]\n" + claims;
+  return test::leadership_factorial("c", claims, per_cell);
 }
 
 // Cells (control, structure): 0 = (0.1, flat), 1 = (0.1, hierarchy), 2 = (0.9, flat), 3 = (0.9, hierarchy).
@@ -106,7 +91,7 @@ value = 0.0
                                           "c.toml");
   const design::RunPlan plan(x, x.organizations_per_cell);
   const SyntheticData data(1000, pattern);
-  const auto r = claims::evaluate(plan, data);
+  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   ASSERT_EQ(r.size(), 6u);
   EXPECT_EQ(r[0].verdict, Verdict::Supported);
   EXPECT_DOUBLE_EQ(r[0].estimate, 0.10);
@@ -164,7 +149,7 @@ value = 0.0
     const double control = cell >= 2 ? 1.0 : 0.0, hierarchy = cell % 2;
     return 0.5 * control + 0.05 * hierarchy + 0.1 * std::sin(static_cast<double>(j) * 12.9898);
   });
-  const auto r = claims::evaluate(plan, data);
+  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   EXPECT_EQ(r[0].verdict, Verdict::Supported);
   EXPECT_EQ(r[1].verdict, Verdict::NotSupported);
   EXPECT_LT(r[0].estimate, -0.5);
@@ -194,7 +179,7 @@ TEST(ClaimsParse, RejectsBadClaims) {
   for (const auto& [text, expect] : cases) {
     SCOPED_TRACE(text);
     try {
-      design::parse_experiment(experiment(text), "c.toml");
+      claims::parse_claims(design::parse_experiment(experiment(text), "c.toml"));
       ADD_FAILURE() << "accepted";
     } catch (const InputError& e) {
       EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
@@ -249,7 +234,7 @@ TEST(DesignSampling, RejectsBadDesigns) {
   for (const auto& [text, expect] : cases) {
     SCOPED_TRACE(text);
     try {
-      design::parse_experiment(head + text, "s.toml");
+      claims::parse_claims(design::parse_experiment(head + text, "s.toml"));
       ADD_FAILURE() << "accepted";
     } catch (const InputError& e) {
       EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
@@ -297,7 +282,7 @@ value = 0.05
   const SyntheticData data(1000, [&](const std::string& column, std::uint64_t cell, std::uint64_t j) {
     return (column == "solve_rate" ? interacting : additive)[cell] + noise(cell, j);
   });
-  const auto r = claims::evaluate(plan, data);
+  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   ASSERT_EQ(r.size(), 2u);
   // (0.2 - 0.3 - 0.4 + 0.9) / 2 = 0.2, plus the mean of the organizations' noise contrasts.
   double expected = 0;
@@ -336,7 +321,7 @@ value = 0.1
     if (column == "queue_mean") return base + 0.01 * std::sin(static_cast<double>(j) * 3.7) - static_cast<double>(cell);
     return std::sin(static_cast<double>(j) * 1.618 * 1.618 + 0.5);
   });
-  const auto r = claims::evaluate(plan, data);
+  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   EXPECT_GT(r[0].estimate, 0.95);  // monotone within every cell, whatever the cells' levels
   EXPECT_EQ(r[0].verdict, Verdict::Supported);
   EXPECT_EQ(r[0].n_b, 4u);
@@ -358,15 +343,16 @@ paired = true
 sweep = "control"
 )T"),
                                           "c.toml");
-  ASSERT_EQ(x.claims.size(), 2u);
-  EXPECT_EQ(x.claims[0].id, "flat-lower@control=0.1");
-  EXPECT_EQ(x.claims[1].id, "flat-lower@control=0.9");
-  EXPECT_EQ(x.claims[1].sweep_of, "flat-lower");
-  EXPECT_EQ(x.claims[1].sweep_level, "0.9");
-  EXPECT_EQ(x.claims[1].a.text, "structure=flat control=0.9");
+  const auto specs = claims::parse_claims(x);
+  ASSERT_EQ(specs.size(), 2u);
+  EXPECT_EQ(specs[0].id, "flat-lower@control=0.1");
+  EXPECT_EQ(specs[1].id, "flat-lower@control=0.9");
+  EXPECT_EQ(specs[1].sweep_of, "flat-lower");
+  EXPECT_EQ(specs[1].sweep_level, "0.9");
+  EXPECT_EQ(specs[1].a.text, "structure=flat control=0.9");
   const design::RunPlan plan(x, x.organizations_per_cell);
   const SyntheticData data(1000, pattern);
-  const auto r = claims::evaluate(plan, data);
+  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   // solve_rate = 0.5 + 0.1 cell + ...: flat - hierarchy = -0.1 at both control levels.
   EXPECT_NEAR(r[0].estimate, -0.1, 1e-12);
   EXPECT_NEAR(r[1].estimate, -0.1, 1e-12);
@@ -395,7 +381,7 @@ TEST(ClaimsParse, NewTestKindsRefuseWhatTheyCannotUse) {
   };
   for (const auto& [claims_text, expected] : cases) {
     try {
-      design::parse_experiment(crn_experiment(claims_text), "c.toml");
+      claims::parse_claims(design::parse_experiment(crn_experiment(claims_text), "c.toml"));
       ADD_FAILURE() << "accepted: " << claims_text;
     } catch (const InputError& e) {
       EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();

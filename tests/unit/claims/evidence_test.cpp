@@ -7,8 +7,10 @@
 #include <functional>
 #include <limits>
 
+#include "../support/claims_support.hpp"
 #include "../support/test_support.hpp"
 #include "tribe/claims/evaluate.hpp"
+#include "tribe/claims/parse.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
@@ -18,26 +20,10 @@ namespace {
 using namespace tribe;
 using claims::Verdict;
 
-class SyntheticData : public claims::CellData {
- public:
-  SyntheticData(std::uint64_t per_cell, std::function<double(const std::string&, std::uint64_t, std::uint64_t)> f)
-      : per_cell_(per_cell), f_(std::move(f)) {}
-  std::vector<double> read(const std::string& column, std::uint64_t cell) const override {
-    std::vector<double> v(per_cell_);
-    for (std::uint64_t j = 0; j < per_cell_; ++j) v[j] = f_(column, cell, j);
-    return v;
-  }
-
- private:
-  std::uint64_t per_cell_;
-  std::function<double(const std::string&, std::uint64_t, std::uint64_t)> f_;
-};
+using test::SyntheticData;
 
 std::string factorial(const std::string& claims, std::uint64_t per_cell) {
-  return "[experiment]\nname = \"e\"\nmodel = \"leadership\"\nseed = 3\norganizations_per_cell = " +
-         std::to_string(per_cell) +
-         "\n[parameters]\nagents = 10\nspan = 3\n[factors]\nstructure = [\"flat\", \"hierarchy\"]\n"
-         "control = [0.1, 0.9]\n" + claims;
+  return test::leadership_factorial("e", claims, per_cell);
 }
 
 /// A deterministic pseudo-random number in [0, 1) from integers (no state: any cell, any order).
@@ -92,7 +78,7 @@ value = 0.05
     if (column == "solve_rate") return std::numeric_limits<double>::quiet_NaN();
     return cell % 2 == 0 ? 3.02 : 3.0;  // mean_time_to_solve: flat 3.02, hierarchy 3.0
   });
-  const auto r = claims::evaluate(plan, data);
+  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   EXPECT_EQ(r[0].verdict, Verdict::Inconclusive);
   EXPECT_NE(r[0].reason.find("no data"), std::string::npos) << r[0].reason;
   EXPECT_EQ(r[0].n_a, 0u);
@@ -124,7 +110,7 @@ value = 0.0
   const auto x = design::parse_experiment(text, "e.toml");
   const design::RunPlan plan(x, x.organizations_per_cell);
   const SyntheticData data(20, [](const std::string&, std::uint64_t cell, std::uint64_t) { return cell % 2 == 0 ? 2.0 : 1.0; });
-  const auto r = claims::evaluate(plan, data);
+  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   EXPECT_NE(r[0].method.find("Welch"), std::string::npos);
   EXPECT_EQ(r[0].low, 1.0);
   EXPECT_EQ(r[0].high, 1.0);
@@ -146,7 +132,7 @@ value = 0.0
                                           "e.toml");
   const design::RunPlan plan(x, 1);
   const SyntheticData data(1, [](const std::string&, std::uint64_t cell, std::uint64_t) { return 0.1 * cell; });
-  const auto r = claims::evaluate(plan, data);
+  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   EXPECT_EQ(r[0].verdict, Verdict::Inconclusive);
   EXPECT_FALSE(r[0].reason.empty());
 }
@@ -189,7 +175,7 @@ value = 0.3
     const auto& v = plan.cells()[cell].values;
     return v[control] + 0.1 * v[structure] + 0.5 * noise(j, 1) + 0.3 * noise(cell, j);
   });
-  const auto r = claims::evaluate(plan, data);
+  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   EXPECT_NE(r[0].verdict, Verdict::Supported) << r[0].estimate << " [" << r[0].low << ", " << r[0].high << "]";
   EXPECT_LT(std::abs(r[0].estimate), 0.01);
   EXPECT_EQ(r[1].verdict, Verdict::Supported);
@@ -219,7 +205,7 @@ value = 0.0
       const auto& v = plan.cells()[cell].values;
       return v[control] * v[aligned] * 2 + 0.3 * noise(j, 1) + 0.3 * noise(cell, j);
     });
-    results.push_back(claims::evaluate(plan, data)[0]);
+    results.push_back(claims::evaluate(plan, claims::parse_claims(x), data)[0]);
   }
   double max_low = -1, min_high = 2;
   for (const auto& r : results) {
@@ -250,7 +236,7 @@ assumption_space = true
   const SyntheticData data(100, [&](const std::string&, std::uint64_t cell, std::uint64_t j) {
     return plan.cells()[cell].values[control] + 0.2 * (noise(j, 7) - 0.5) + 0.1 * (noise(cell, j) - 0.5);
   });
-  const auto report = claims::build_report(plan, data);
+  const auto report = claims::build_report(plan, claims::parse_claims(x), data);
   ASSERT_EQ(report.spaces.size(), 1u);
   const auto& s = report.spaces[0];
   ASSERT_EQ(s.parameters, (std::vector<std::string>{"aligned", "control", "hero_boost"}));  // ranges by name
@@ -267,15 +253,15 @@ assumption_space = true
 }
 
 TEST(ClaimsAssumptionSpace, NeedsASampledDesignAndASampleClaim) {
-  EXPECT_THROW(design::parse_experiment(factorial("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn="
+  EXPECT_THROW(claims::parse_claims(design::parse_experiment(factorial("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn="
                                                   "\"solve_rate\"\nvalue=0.5\nassumption_space=true\n",
                                                   10),
-                                        "e.toml"),
+                                        "e.toml")),
                InputError);
-  EXPECT_THROW(design::parse_experiment(lhs("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"variance_share_above\"\n"
+  EXPECT_THROW(claims::parse_claims(design::parse_experiment(lhs("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"variance_share_above\"\n"
                                             "column=\"solve_rate\"\nvalue=0\nfactors_a=[\"control\"]\nassumption_space=true\n",
                                             10, 10),
-                                        "l.toml"),
+                                        "l.toml")),
                InputError);
 }
 

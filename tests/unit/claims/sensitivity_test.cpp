@@ -8,6 +8,7 @@
 #include "../support/test_functions.hpp"
 #include "../support/test_support.hpp"
 #include "tribe/claims/evaluate.hpp"
+#include "tribe/claims/parse.hpp"
 #include "tribe/claims/sensitivity.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/design/experiment.hpp"
@@ -242,7 +243,7 @@ value = 0.5
   // total index (the noise floor) is about 0.1, far below x1's (0.79) and far above x8's.
   const design::RunPlan plan(x, 16);
   const ModelData data(plan);
-  const auto r = claims::evaluate(plan, data);
+  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   ASSERT_EQ(r.size(), 4u);
   EXPECT_EQ(r[0].verdict, claims::Verdict::Supported);
   EXPECT_EQ(r[1].verdict, claims::Verdict::NotSupported);
@@ -251,16 +252,16 @@ value = 0.5
   EXPECT_EQ(r[3].verdict, claims::Verdict::Supported);
   EXPECT_NEAR(r[3].estimate, test::g_function_indices().first[0], 0.05);
   // Sobol tests need a Sobol design, and the dummy has no variance share.
-  EXPECT_THROW(design::parse_experiment(
+  EXPECT_THROW(claims::parse_claims(design::parse_experiment(
                    "[experiment]\nname = \"s\"\nmodel = \"test_functions\"\nseed = 1\norganizations_per_cell = 1\n"
                    "[design]\nsampling = \"lhs\"\npoints = 4\n[design.ranges]\nx1 = [0.0, 1.0]\n[[claims]]\nid = \"c\"\n"
                    "statement = \"s\"\ntest = \"sobol_total_above\"\ncolumn = \"y\"\nfactors_a = [\"x1\"]\nvalue = 0.0\n",
-                   "s.toml"),
+                   "s.toml")),
                InputError);
-  EXPECT_THROW(design::parse_experiment(sobol_experiment("g_function", 8, 2) +
+  EXPECT_THROW(claims::parse_claims(design::parse_experiment(sobol_experiment("g_function", 8, 2) +
                                             "[[claims]]\nid = \"c\"\nstatement = \"s\"\ntest = \"variance_share_above\"\n"
                                             "column = \"y\"\nfactors_a = [\"(dummy)\"]\nvalue = 0.0\n",
-                                        "s.toml"),
+                                        "s.toml")),
                InputError);
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <tuple>
 
+#include "../support/test_functions.hpp"
 #include "../support/test_support.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/design/experiment.hpp"
@@ -96,8 +97,65 @@ TEST(ExecRunner, BlockRangeRunsExactlyThoseOrganizations) {
   EXPECT_TRUE(bitwise_equal(sink.values, slice));
 }
 
+TEST(ExecRunner, CellStatisticsAndSegmentsOfTheExactModelAreExact) {
+  // Organization k of a cell: k, value = level + k, odd = k mod 2 (test_exact).
+  const std::uint64_t n = 101;
+  const auto x = design::parse_experiment(test::exact_experiment(n), "exact.toml");
+  const design::RunPlan plan(x, n, 16);
+  for (auto backend : {exec::Backend::Serial, exec::Backend::OpenMP, exec::Backend::TBB}) {
+    SCOPED_TRACE(exec::to_string(backend));
+    CollectingSink sink;
+    exec::RunOptions opts;
+    opts.backend = backend;
+    opts.threads = 2;
+    const auto result = exec::run(plan, opts, sink);
+    ASSERT_EQ(result.cells.size(), 2u);
+    for (std::size_t c = 0; c < 2; ++c) {
+      const double level = c == 0 ? 0.0 : 10.0;
+      const auto& k = result.cells[c].columns[0];
+      const auto& value = result.cells[c].columns[1];
+      const auto& odd = result.cells[c].columns[2];
+      EXPECT_EQ(k.n, n);
+      EXPECT_EQ(k.sum, n * (n - 1) / 2.0);
+      EXPECT_EQ(value.mean, level + (n - 1) / 2.0);
+      EXPECT_EQ(value.min, level);
+      EXPECT_EQ(value.max, level + static_cast<double>(n - 1));
+      EXPECT_EQ(odd.sum, static_cast<double>(n / 2));
+    }
+    // One segment per cell: every organization of it, in order.
+    ASSERT_EQ(result.segments.size(), 2u);
+    for (std::uint64_t c = 0; c < 2; ++c) {
+      EXPECT_EQ(result.segments[c].cell, c);
+      EXPECT_EQ(result.segments[c].first, 0u);
+      EXPECT_EQ(result.segments[c].count, n);
+    }
+  }
+}
+
+TEST(ExecRunner, SegmentsFollowTheBlocksOfARange) {
+  const auto x = design::parse_experiment(test::exact_experiment(100), "exact.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell, 32);  // blocks of 32, 32, 32, 4 per cell
+  CollectingSink sink;
+  sink.next_global = plan.block(2).global;
+  exec::RunOptions opts;
+  opts.first_block = 2;
+  opts.end_block = 6;  // the last two blocks of cell 0, the first two of cell 1
+  const auto result = exec::run(plan, opts, sink);
+  ASSERT_EQ(result.segments.size(), 2u);
+  EXPECT_EQ(result.segments[0].cell, 0u);
+  EXPECT_EQ(result.segments[0].first, 64u);
+  EXPECT_EQ(result.segments[0].count, 36u);
+  EXPECT_EQ(result.segments[1].cell, 1u);
+  EXPECT_EQ(result.segments[1].first, 0u);
+  EXPECT_EQ(result.segments[1].count, 64u);
+  // Rows: k of each organization run, in row order.
+  const std::size_t cols = x.model->columns().size();
+  ASSERT_EQ(sink.values.size(), 100u * cols);
+  for (std::size_t r = 0; r < 100; ++r) EXPECT_EQ(sink.values[r * cols], r < 36 ? 64.0 + r : r - 36.0);
+}
+
 TEST(ExecRunner, StopFlagEndsTheRunEarly) {
-  const auto x = design::parse_experiment(test::small_experiment("", 1000), "small.toml");
+  const auto x = design::parse_experiment(test::exact_experiment(1000), "exact.toml");
   const design::RunPlan plan(x, x.organizations_per_cell, 16);
   std::atomic<bool> stop{true};
   CollectingSink sink;

@@ -3,6 +3,7 @@
 // all its blocks holds; an unfinished one leaves nothing behind.
 #include <gtest/gtest.h>
 
+#include "../support/test_functions.hpp"
 #include "../support/test_support.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
@@ -22,8 +23,8 @@ fs::path temporary_of(const fs::path& p) {
 
 TEST(IoPartFile, SingleFileIsStreamedAndHoldsWhatOnePartOfAllItsBlocksHolds) {
   test::TempDir dir;
-  const auto x = design::parse_experiment(test::small_experiment("", 300), "small.toml");
-  const design::RunPlan plan(x, x.organizations_per_cell, 16);  // 4 cells x 19 blocks, some short
+  const auto x = design::parse_experiment(test::exact_experiment(600), "exact.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell, 16);  // 2 cells x 38 blocks, some short
   const std::uint64_t first = 10, end = 60;
   std::uint64_t rows = 0;
   for (std::uint64_t b = first; b < end; ++b) rows += plan.block(b).count;
@@ -68,7 +69,7 @@ TEST(IoPartFile, SingleFileIsStreamedAndHoldsWhatOnePartOfAllItsBlocksHolds) {
 
 TEST(IoPartFile, UnfinishedSingleFileLeavesNothingAndKeepsTheTarget) {
   test::TempDir dir;
-  const auto x = design::parse_experiment(test::small_experiment("", 64), "small.toml");
+  const auto x = design::parse_experiment(test::exact_experiment(32), "exact.toml");
   const design::RunPlan plan(x, x.organizations_per_cell, 16);
   const auto path = dir / "shard.h5";
   test::write_file(path, "an older shard");

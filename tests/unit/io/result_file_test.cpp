@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "../support/test_functions.hpp"
 #include "../support/test_support.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
@@ -43,7 +44,8 @@ TEST(IoResultFile, RoundTripsEveryRowAndCellStatistic) {
     RecordingSink sink(writer);
     result = exec::run(plan, exec::RunOptions{}, sink);
     rows = sink.values;
-    writer.finish(result, io::RunInfo{"test", "openmp", 2, 0.5});
+    writer.write_cells(result);
+    writer.finish(io::RunInfo{"test", "openmp", 2, 0.5});
   }
   EXPECT_FALSE(std::filesystem::exists(dir / "out.h5.partial"));
 
@@ -100,7 +102,7 @@ TEST(IoResultFile, RoundTripsEveryRowAndCellStatistic) {
 
 TEST(IoResultFile, FailedRunLeavesNoFile) {
   test::TempDir dir;
-  const auto x = design::parse_experiment(test::small_experiment(), "small.toml");
+  const auto x = design::parse_experiment(test::exact_experiment(10), "exact.toml");
   const design::RunPlan plan(x, x.organizations_per_cell);
   {
     io::ResultWriter writer(dir / "out.h5", plan, false);
@@ -111,7 +113,7 @@ TEST(IoResultFile, FailedRunLeavesNoFile) {
 
 TEST(IoResultFile, RefusesBadTargets) {
   test::TempDir dir;
-  const auto x = design::parse_experiment(test::small_experiment(), "small.toml");
+  const auto x = design::parse_experiment(test::exact_experiment(10), "exact.toml");
   const design::RunPlan plan(x, x.organizations_per_cell);
   EXPECT_THROW(io::ResultWriter(dir / "missing" / "out.h5", plan, false), EnvironmentError);
   test::write_file(dir / "exists.h5", "x");
@@ -141,7 +143,7 @@ TEST(IoResultFile, ReaderRefusesWhatIsNotACompleteResult) {
   }
 
   // An incomplete file (a run that did not finish) is refused unless asked for.
-  const auto x = design::parse_experiment(test::small_experiment(), "small.toml");
+  const auto x = design::parse_experiment(test::exact_experiment(10), "exact.toml");
   const design::RunPlan plan(x, x.organizations_per_cell);
   {
     io::ResultWriter writer(dir / "run.h5", plan, false);

@@ -37,8 +37,10 @@ std::string experiment() {
          "[factors]\nstructure = [\"flat\", \"hierarchy\"]\ncontrol = [0.1, 0.9]\n";
 }
 
-/// Starts `tribe ARGS...` in the background; returns its pid.
-pid_t spawn_tribe(const std::vector<std::string>& args) {
+/// Starts `tribe ARGS...` in the background; returns its pid. With `hold_until`, the run
+/// holds once its first part is on disk until that file exists (the job's test hook
+/// TRIBE_TEST_HOLD_AFTER_FIRST_PART), so that it is certainly mid-run when signalled.
+pid_t spawn_tribe(const std::vector<std::string>& args, const std::string& hold_until = "") {
   std::vector<std::string> all = {TRIBE_BINARY};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -47,8 +49,14 @@ pid_t spawn_tribe(const std::vector<std::string>& args) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  std::vector<std::string> env_text;
+  for (char** e = environ; *e; ++e) env_text.emplace_back(*e);
+  if (!hold_until.empty()) env_text.push_back("TRIBE_TEST_HOLD_AFTER_FIRST_PART=" + hold_until);
+  std::vector<char*> env;
+  for (auto& e : env_text) env.push_back(e.data());
+  env.push_back(nullptr);
   pid_t pid = -1;
-  EXPECT_EQ(posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ), 0);
+  EXPECT_EQ(posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), env.data()), 0);
   posix_spawn_file_actions_destroy(&fa);
   return pid;
 }
@@ -82,6 +90,16 @@ class JobTest : public ::testing::Test {
     const auto r = run_tribe("run " + (dir / "k.toml").string() + " -q -o " + (dir / "ref.h5").string());
     ASSERT_EQ(r.exit_code, 0) << r.output;
     reference = all_datasets(dir / "ref.h5");
+  }
+  /// Starts `tribe run k.toml -o OUT` (one thread, parts of 200 rows) and returns once it
+  /// holds after its first part, until `release` exists: certainly in the middle of its work.
+  pid_t start_held_run(const std::string& out, const std::filesystem::path& release) {
+    const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
+                                   "--rows-per-part", "200"},
+                                  release.string());
+    EXPECT_GE(wait_for_parts(out, 1), 1u);
+    EXPECT_FALSE(std::filesystem::exists(out));
+    return pid;
   }
   TempDir dir;
   std::map<std::string, std::vector<unsigned char>> reference;
@@ -121,13 +139,9 @@ TEST_F(JobTest, KillNineAtRandomPointsThenResumeGivesIdenticalDatasets) {
 
 TEST_F(JobTest, SigintStopsGracefullyAndTheRunResumes) {
   const std::string out = (dir / "out.h5").string();
-  const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
-                                 "--rows-per-part", "200"});
-  wait_for_parts(out, 1);
+  const pid_t pid = start_held_run(out, dir / "never");
   kill(pid, SIGINT);
-  const int code = wait_exit(pid);
-  if (code == 0) GTEST_SKIP() << "the run finished before the signal";
-  EXPECT_EQ(code, 130);
+  EXPECT_EQ(wait_exit(pid), 130);
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_TRUE(std::filesystem::exists(out + ".parts"));
   const auto again = run_tribe("run " + (dir / "k.toml").string() + " -o " + out + " --resume --rows-per-part 200");
@@ -213,12 +227,10 @@ TEST_F(JobTest, MergeRefusesMissingDuplicatedAndForeignShards) {
 
 TEST_F(JobTest, PartsOfAnotherRunAreNotMixedIn) {
   const std::string out = (dir / "out.h5").string();
-  const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
-                                 "--rows-per-part", "200"});
-  wait_for_parts(out, 1);
+  const pid_t pid = start_held_run(out, dir / "never");
   kill(pid, SIGKILL);
   wait_exit(pid);
-  if (std::filesystem::exists(out)) GTEST_SKIP() << "the run finished before the kill";
+  ASSERT_FALSE(std::filesystem::exists(out));
   const auto other = run_tribe("run " + (dir / "k.toml").string() + " -q --seed 99 -o " + out);
   EXPECT_NE(other.exit_code, 0);
   EXPECT_NE(other.output.find("holds parts of another run"), std::string::npos) << other.output;
@@ -272,14 +284,13 @@ TEST_F(JobTest, ResumeRepairsPartsThatDoNotTileThePlan) {
 // Two runs on one output: the second refuses at once with one line naming the first.
 TEST_F(JobTest, ASecondRunOnTheSameOutputRefusesAtOnce) {
   const std::string out = (dir / "out.h5").string();
-  const pid_t first = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
-                                   "--rows-per-part", "200"});
-  wait_for_parts(out, 1);
-  if (std::filesystem::exists(out)) GTEST_SKIP() << "the first run finished before the second started";
+  const auto release = dir / "release";
+  const pid_t first = start_held_run(out, release);
   const auto second = run_tribe("run " + (dir / "k.toml").string() + " -q -o " + out);
   EXPECT_EQ(second.exit_code, 2);
   EXPECT_EQ(std::count(second.output.begin(), second.output.end(), '\n'), 1) << second.output;
   EXPECT_NE(second.output.find("is being written by another tribe run (host "), std::string::npos) << second.output;
+  write_file(release, "");
   EXPECT_EQ(wait_exit(first), 0);
   EXPECT_TRUE(all_datasets(out) == reference);
   EXPECT_FALSE(std::filesystem::exists(out + ".lock"));

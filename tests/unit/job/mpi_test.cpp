@@ -86,6 +86,18 @@ TEST(JobMpi, ResumeWithAnotherRankCountAndAFailedRankStopsEveryRank) {
     EXPECT_NE(text.find("stopped because another rank failed"), std::string::npos) << text;
     EXPECT_FALSE(std::filesystem::exists(out));
   }
+  {
+    // A fault of the environment on rank 0 (here: no output directory; in the field, a full
+    // disk while it assembles) stops every rank as one: exit status 3, not 2.
+    const auto out = dir / "missing" / "out.h5";
+    const std::string cmd = mpirun + "2 " + TRIBE_BINARY + " run " + k + " -q --threads 1 -o " + out.string();
+    const int status = std::system((cmd + " > " + (dir / "log").string() + " 2>&1").c_str());
+    EXPECT_EQ(WEXITSTATUS(status), 3);
+    std::ifstream log(dir / "log");
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("does not exist"), std::string::npos) << text;
+    EXPECT_NE(text.find("stopped because another rank failed"), std::string::npos) << text;
+  }
 }
 #else
 TEST(JobMpi, RanksGiveTheDatasetsOfASingleRun) { GTEST_SKIP() << "built without MPI (TRIBE_USE_MPI=OFF)"; }

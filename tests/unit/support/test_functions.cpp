@@ -67,7 +67,57 @@ class TestFunctions final : public model::Plugin<Traits> {
   }
 };
 
+/// test_exact (see the header): every column a function of the organization's index,
+/// except `draw`, a draw of its stream (so that random streams are exercised too).
+struct ExactTraits {
+  struct Config {
+    double level = 0, step = 1;
+  };
+  struct Scratch {
+    double k = 0, draw = 0;
+  };
+  static constexpr std::array<std::string_view, 2> parameter_names =
+      model::index_names<2>({{0, "level"}, {1, "step"}});
+  static Config configure(const model::ParameterValues& v) { return {v[0], v[1]}; }
+  static void simulate(const Config&, const model::OrgContext& ctx, Scratch& out) {
+    out.k = static_cast<double>(ctx.organization);
+    rng::Stream s(ctx.seed, 1, ctx.organization, 0, ctx.domain);
+    out.draw = rng::uniform(s);
+  }
+  static void write_row(const Config& c, const Scratch& r, model::RowWriter& out) {
+    out("k", r.k);
+    out("value", c.level + c.step * r.k);
+    out("odd", static_cast<double>(static_cast<std::uint64_t>(r.k) % 2));
+    out("draw", r.draw);
+  }
+};
+
+class Exact final : public model::Plugin<ExactTraits> {
+ public:
+  Exact()
+      : Plugin("test_exact", "1", "outcomes known exactly from the organization's index (tests only)",
+               {{"level", ParamType::Real, -1000, 1000, 0, {}, "value of organization 0"},
+                {"step", ParamType::Integer, 0, 1000, 1, {}, "value added per organization"}},
+               {{"k", model::ColumnKind::Count, model::ColumnRole::Outcome, "the organization's index in its cell"},
+                {"value", model::ColumnKind::Real, model::ColumnRole::Outcome, "level + step * k"},
+                {"odd", model::ColumnKind::Binary, model::ColumnRole::Outcome, "k mod 2"},
+                {"draw", model::ColumnKind::Real, model::ColumnRole::Outcome, "a uniform draw of the organization"}}) {}
+};
+
 }  // namespace
+
+const model::Model& exact_model() {
+  static const Exact m;
+  static const bool registered = (model::register_model(m), true);
+  (void)registered;
+  return m;
+}
+
+std::string exact_experiment(std::uint64_t orgs_per_cell, const std::string& extra) {
+  exact_model();
+  return "[experiment]\nname = \"exact\"\nmodel = \"test_exact\"\nseed = 7\norganizations_per_cell = " +
+         std::to_string(orgs_per_cell) + "\n[factors]\nlevel = [0, 10]\n" + extra;
+}
 
 const model::Model& test_functions_model() {
   static const TestFunctions m;

@@ -9,7 +9,8 @@
 //                 [design.ranges]: parameters sampled over ranges (crossed with the factors;
 //                 a Sobol design has no factors, and its ranges may list choices)
 //   [report]      confidence, robustness offsets of the threshold parameters
-//   [[claims]]    claims evaluated on the result (see tribe/claims/claim.hpp)
+//   [[claims]]    claims evaluated on the result: kept here as data, in source_text;
+//                 claims/parse.hpp reads and checks them against the experiment
 //
 // Every key is checked against the model's parameter schema before any work starts;
 // errors name the key, the value and what is allowed.
@@ -19,7 +20,6 @@
 #include <string_view>
 #include <vector>
 
-#include "tribe/claims/claim.hpp"
 #include "tribe/model/model.hpp"
 
 namespace tribe::design {
@@ -70,7 +70,6 @@ struct Experiment {
   std::uint64_t points = 1;      // sampled points (random / lhs) or base points (sobol); 1 for factorial
   std::vector<Range> ranges;     // sampled parameters (sorted by name)
   ReportSettings report;
-  std::vector<claims::ClaimSpec> claims;
 
   /// Combinations of factor levels (1 with no factors).
   std::uint64_t factorial_count() const;

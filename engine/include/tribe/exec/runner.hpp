@@ -72,6 +72,15 @@ struct RunResult {
   bool stopped = false;  // the stop flag ended the run early
 };
 
+/// The ordered reduction shared by a run and an assembly of its parts, so that both give
+/// the same statistics bit for bit: a block's accumulators (one per column) merge into its
+/// cell, blocks in block order.
+void merge_block(std::vector<CellStatistics>& cells, const design::Block& block,
+                 std::span<const stats::Accumulator> accumulators);
+/// Appends a block's organizations to segments in row order: the last segment grows when
+/// the block continues it, else a new segment starts.
+void append_segment(std::vector<design::Segment>& segments, const design::Block& block);
+
 /// Number of hardware threads.
 unsigned hardware_threads();
 

@@ -1,12 +1,16 @@
 #pragma once
 // Claims in the result file: per-organization data read back cell by cell for the
-// evaluation, and the evaluated report written to /claims (docs/hdf5-format.md).
+// evaluation, and the report the job layer evaluated written to /claims
+// (docs/hdf5-format.md). io/ stores and prints claims; it never evaluates them
+// (claims/evaluate.hpp, called by job/).
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <ostream>
 #include <string>
+#include <vector>
 
-#include "tribe/claims/evaluate.hpp"
+#include "tribe/claims/report.hpp"
 #include "tribe/claims/sensitivity.hpp"
 #include "tribe/exec/runner.hpp"
 #include "tribe/io/hdf5.hpp"
@@ -37,12 +41,18 @@ class FileCellData final : public claims::CellData {
 /// The segments of a result file (/cells/segments), in row order.
 std::vector<design::Segment> read_segments(const ResultReader& file);
 
-/// Writes /claims (and /claims/robustness, /variance) into an open result file.
-void write_report(hid_t file, const design::RunPlan& plan, const claims::Report& report, const std::string& ctx);
+/// The rows a writer has written, read back cell by cell (once its cell table is written).
+FileCellData read_back(const ResultWriter& writer, const std::vector<design::Segment>& segments);
+
+/// Writes /claims (and /claims/robustness, /variance) into a result file being written:
+/// the report of `claims` (the experiment's, claims/parse.hpp).
+void write_report(ResultWriter& writer, const design::RunPlan& plan, const std::vector<claims::ClaimSpec>& claims,
+                  const claims::Report& report);
 
 /// Writes /sensitivity (first- and total-order Sobol indices of every column, with their
-/// intervals) into an open result file when the experiment's design is a Sobol design.
-void write_sensitivity(hid_t file, const design::RunPlan& plan, const exec::RunResult& result, const std::string& ctx);
+/// intervals) into a result file being written when the experiment's design is a Sobol design.
+void write_sensitivity(ResultWriter& writer, const design::RunPlan& plan,
+                       const std::vector<claims::ColumnSensitivity>& indices);
 
 enum class ReportFormat { Text, Markdown };
 
@@ -53,10 +63,14 @@ void print_sensitivity(const ResultReader& file, std::ostream& out, ReportFormat
 /// the claims of the file), and the assumption-space scenarios of the claims that have them.
 void print_report(const ResultReader& file, std::ostream& out, ReportFormat format);
 
+/// Decides the verdicts of one family of claims at a confidence (claims::decide).
+using DecideVerdicts = std::function<void(std::vector<claims::ClaimResult>&, double confidence)>;
+
 /// Prints the claims of several result files as one study: Holm over every claim of every
-/// file (one family, named in the report), each verdict decided anew from the stored
-/// unadjusted p-values. Files with claims must share one report confidence (else InputError).
-void print_study(const std::vector<std::filesystem::path>& files, std::ostream& out, ReportFormat format);
+/// file (one family, named in the report), each verdict decided anew by `decide` from the
+/// stored unadjusted p-values. Files with claims must share one report confidence (else InputError).
+void print_study(const std::vector<std::filesystem::path>& files, std::ostream& out, ReportFormat format,
+                 const DecideVerdicts& decide);
 
 /// Prints the assumption-space map and scenario of each claim that has one (nothing otherwise).
 void print_scenarios(const ResultReader& file, std::ostream& out, ReportFormat format);

@@ -90,12 +90,6 @@ class PartWriter final : public exec::BlockSink {
   std::uint64_t rows_written_ = 0, peak_buffered_rows_ = 0;
 };
 
-/// Flushes and closes a file being written at `path`, and checks that everything HDF5
-/// wrote reached it (a full disk is not always reported by H5Fclose).
-void close_file_checked(h5::Handle& file, const std::filesystem::path& path, const std::string& ctx);
-/// fsync; throws EnvironmentError on a data error (EIO, ENOSPC, ...).
-void sync_path(const std::filesystem::path& p);
-
 /// Reads and checks the header of a part file (filetype, format version) and validates
 /// its layout against it (io/validate.hpp): a damaged part is a DamagedFileError.
 PartInfo read_part_info(const std::filesystem::path& path);
@@ -135,9 +129,10 @@ void verify_part(const PartInfo& part, const design::RunPlan& plan);
 /// (the point where a resumed run continues).
 std::uint64_t completed_prefix(const std::vector<PartInfo>& parts, std::uint64_t first);
 
-/// Assembles parts (in the given order) into the final result file: rows in block
-/// order, cell statistics merged block by block, claims evaluated, marked complete.
-void assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan,
-              const std::filesystem::path& target, bool overwrite, const RunInfo& info);
+/// Feeds the blocks of the parts (each checked to belong to the run of `plan`, in the
+/// given order) into `writer`, and returns the run's result: the cell statistics merged
+/// block by block (the same ordered reduction as one uninterrupted run) and the segments
+/// of the rows in the order written. The caller completes the file (job/job.hpp).
+exec::RunResult assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan, ResultWriter& writer);
 
 }  // namespace tribe::io

@@ -3,8 +3,9 @@
 // documented in docs/hdf5-format.md.
 //
 // ResultWriter streams organizations into a temporary file beside the target
-// (`OUT.h5.partial`), writes the cell table at the end, marks the file complete
-// and only then renames it to its final name. A run that fails or is interrupted
+// (`OUT.h5.partial`), writes the cell table at the end (and whatever the job layer
+// computed from the result: sensitivity indices, the claims report), marks the file
+// complete and only then renames it to its final name. A run that fails or is interrupted
 // never leaves a file under the final name.
 #include <filesystem>
 #include <map>
@@ -61,19 +62,30 @@ class ResultWriter final : public exec::BlockSink {
 
   void consume(const exec::BlockRows& rows) override;
 
-  /// Writes the cell table and run provenance, marks the file complete, renames it.
-  void finish(const exec::RunResult& result, const RunInfo& info);
+  /// Writes the rows still buffered and the cell table (/cells) of the run's result.
+  void write_cells(const exec::RunResult& result);
+  /// The open temporary file, once write_cells() is done: for the groups stored beside
+  /// the cells (/sensitivity and /claims, io/claims_file.hpp).
+  hid_t file() const;
+  /// Writes run provenance, marks the file complete, renames it (after write_cells()).
+  void finish(const RunInfo& info);
+  /// write_cells(result), then finish(info): a file of rows and cells alone, with no
+  /// /sensitivity or /claims (what a benchmark of the writer measures).
+  void finish(const exec::RunResult& result, const RunInfo& info) {
+    write_cells(result);
+    finish(info);
+  }
 
   /// Threads that compress the organization chunks (0: all cores).
   void set_compression_threads(unsigned threads) { compression_threads_ = threads; }
 
   const std::filesystem::path& target() const { return target_; }
   const std::filesystem::path& temporary() const { return temp_; }
+  const design::RunPlan& plan() const { return plan_; }
 
  private:
   void flush_rows();
   void flush_whole_chunks(std::span<const model::ColumnSpec> columns, const std::string& ctx);
-  void write_cells(const exec::RunResult& result);
 
   std::filesystem::path target_, temp_;
   const design::RunPlan& plan_;
@@ -84,7 +96,7 @@ class ResultWriter final : public exec::BlockSink {
   std::vector<h5::Handle> datasets_;          // cell, organization, then one per stored column
   std::vector<std::vector<double>> buffers_;  // cell, organization, then one per model column
   std::uint64_t written_ = 0;
-  bool finished_ = false;
+  bool cells_written_ = false, finished_ = false;
   unsigned compression_threads_ = 0;
 };
 

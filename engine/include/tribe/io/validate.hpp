@@ -11,9 +11,28 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "tribe/io/hdf5.hpp"
 
 namespace tribe::io {
+
+/// What a tribe file says it is: its root's `filetype`, and the major format versions read.
+struct FileKind {
+  std::string_view filetype;                   // "tribe-result", "tribe-part"
+  std::string_view noun;                       // "result file", "part or shard file"
+  std::string_view format;                     // "result", "part": "<format> format version 3.x ..."
+  std::vector<std::uint32_t> majors;           // the major format versions this tribe reads
+};
+
+/// Opens a tribe file read-only once it is one: it exists (else EnvironmentError), is a
+/// regular file (else InputError), is HDF5 and names `kind.filetype` (else
+/// DamagedFileError), and its format_version is [major, minor] with a major this tribe
+/// reads (else InputError naming the version and those it reads).
+h5::Handle open_checked(const std::filesystem::path& path, const FileKind& kind);
 
 /// Checks a result file opened at `file` (its filetype and format version already checked).
 /// A complete file must hold the cell table; an incomplete one may lack it (a run that

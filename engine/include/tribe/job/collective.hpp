@@ -14,6 +14,8 @@ class Collective {
   virtual void barrier() = 0;
   /// True on every rank when `ok` is true on every rank (a collective call).
   virtual bool all(bool ok) = 0;
+  /// The largest `value` of any rank, on every rank (a collective call).
+  virtual int max(int value) = 0;
 };
 
 /// MPI_COMM_WORLD when this build has MPI and the process was started by mpirun/srun

@@ -25,7 +25,8 @@ struct Shard {
   std::uint64_t index = 0;  // 0-based
   std::uint64_t count = 1;
 };
-/// Parses "i/n" (1 <= i <= n, 1-based as in job arrays... see docs) into a 0-based Shard.
+/// Parses "i/n" (0 <= i < n, 0-based like job array indices) into a Shard; anything else
+/// is an InputError.
 Shard parse_shard(const std::string& text);
 
 struct JobOptions {
@@ -41,8 +42,6 @@ struct JobOptions {
   /// Ranks of a multi-process run: each computes its slice of the blocks into the
   /// shared parts directory; rank 0 assembles. Null for a single process.
   Collective* ranks = nullptr;
-  bool assemble = true;      // internal: false for the ranks of a multi-process run
-  bool check_target = true;  // internal: rank 0 checks the target once for all ranks
 };
 
 struct JobResult {

@@ -1,0 +1,17 @@
+#pragma once
+// The [[claims]] of an experiment file (see tribe/claims/claim.hpp): read from the
+// experiment's text and checked against its model, factors and design. The experiment
+// itself (design/experiment.hpp) holds its claims only as that text.
+#include <vector>
+
+#include "tribe/claims/claim.hpp"
+#include "tribe/design/experiment.hpp"
+
+namespace tribe::claims {
+
+/// The claims of the experiment, in the order of the file (a swept claim expanded into one
+/// claim per level). Throws InputError with one clear line naming the key, the value and
+/// what is allowed. A job calls it before any work starts.
+std::vector<ClaimSpec> parse_claims(const design::Experiment& experiment);
+
+}  // namespace tribe::claims

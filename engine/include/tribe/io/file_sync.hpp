@@ -1,0 +1,17 @@
+#pragma once
+// Making a written file durable before it is trusted or renamed into place: shared by
+// the result writer (io/result_file.hpp) and the part writers (io/part_file.hpp).
+#include <filesystem>
+#include <string>
+
+#include "tribe/io/hdf5.hpp"
+
+namespace tribe::io {
+
+/// Flushes and closes a file being written at `path`, and checks that everything HDF5
+/// wrote reached it (a full disk is not always reported by H5Fclose).
+void close_file_checked(h5::Handle& file, const std::filesystem::path& path, const std::string& ctx);
+/// fsync; throws EnvironmentError on a data error (EIO, ENOSPC, ...).
+void sync_path(const std::filesystem::path& p);
+
+}  // namespace tribe::io

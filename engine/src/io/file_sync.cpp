@@ -1,0 +1,35 @@
+#include "tribe/io/file_sync.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "tribe/core/error.hpp"
+
+namespace tribe::io {
+namespace fs = std::filesystem;
+
+void sync_path(const fs::path& p) {
+  const int fd = ::open(p.c_str(), O_RDONLY);
+  if (fd < 0) return;
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  // Directories may refuse fsync on some file systems (EINVAL): only data errors count.
+  if (rc != 0 && (err == EIO || err == ENOSPC || err == EDQUOT || err == EFBIG))
+    throw EnvironmentError(p.string() + ": cannot write to disk (" + std::strerror(err) + ")");
+}
+
+void close_file_checked(h5::Handle& file, const fs::path& path, const std::string& ctx) {
+  h5::check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), ctx, "cannot write file (disk full?)");
+  h5::close_checked(file, ctx, "cannot write file (disk full?)");
+  // Some write failures are not reported by close: read the file back before trusting it.
+  h5::Handle check = h5::checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, ctx,
+                                 "the file just written cannot be read back (disk full?)");
+  if (!h5::has_attribute(check.get(), "filetype"))
+    throw EnvironmentError(ctx + ": the file just written cannot be read back (disk full?)");
+}
+
+}  // namespace tribe::io
