@@ -829,19 +829,27 @@ bool depends_on_thresholds(const design::RunPlan& plan, const ClaimSpec& c) {
 
 }  // namespace
 
+namespace {
+
+/// One claim's test (before the family's Holm decision).
+ClaimResult evaluate_claim(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
+                           double confidence) {
+  ClaimResult r = c.is_variance_share() ? evaluate_variance(plan, data, c, confidence)
+                  : c.is_interaction()  ? evaluate_interaction(plan, data, c, confidence)
+                  : c.is_correlation()  ? evaluate_correlation(plan, data, c, confidence)
+                  : c.is_sensitivity()  ? evaluate_sensitivity(plan, data, c, confidence)
+                                        : evaluate_sample(plan, data, c, confidence);
+  check_evidence(r, c);
+  return r;
+}
+
+}  // namespace
+
 std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
                                   const CellData& data) {
-  const auto& x = plan.experiment();
-  const double confidence = x.report.confidence;
+  const double confidence = plan.experiment().report.confidence;
   std::vector<ClaimResult> results;
-  for (const auto& c : claims) {
-    results.push_back(c.is_variance_share() ? evaluate_variance(plan, data, c, confidence)
-                      : c.is_interaction()  ? evaluate_interaction(plan, data, c, confidence)
-                      : c.is_correlation()  ? evaluate_correlation(plan, data, c, confidence)
-                      : c.is_sensitivity()  ? evaluate_sensitivity(plan, data, c, confidence)
-                                            : evaluate_sample(plan, data, c, confidence));
-    check_evidence(results.back(), c);
-  }
+  for (const auto& c : claims) results.push_back(evaluate_claim(plan, data, c, confidence));
   decide(results, confidence);
   return results;
 }
@@ -925,6 +933,19 @@ Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& c
   if (!any || rob.thresholds.empty()) return report;
 
   RederivedData rederived(plan, data);
+  // The family under other threshold values. A claim whose column no threshold feeds has
+  // the same test at every setting: its result is taken from report.results (decide()
+  // recomputes every Holm-adjusted p-value and verdict from the raw p-values), so only
+  // the threshold-dependent claims are evaluated again (correlation claims on 1,000,000
+  // organizations cost seconds each).
+  const auto reevaluate = [&](const CellData& d) {
+    std::vector<ClaimResult> results = report.results;
+    for (std::size_t c = 0; c < claims.size(); ++c)
+      if (depends_on_thresholds(plan, claims[c]))
+        results[c] = evaluate_claim(plan, d, claims[c], report.confidence);
+    decide(results, report.confidence);
+    return results;
+  };
   // Threshold curves: each threshold over its whole range, one at a time.
   for (const auto& name : rob.thresholds) {
     ThresholdCurve curve;
@@ -941,7 +962,7 @@ Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& c
         values.push_back(std::move(v));
       }
       rederived.set_values(std::move(values));
-      const auto results = evaluate(plan, claims, rederived);
+      const auto results = reevaluate(rederived);
       std::vector<Verdict> verdicts;
       std::vector<double> estimates;
       for (const auto& r : results) {
@@ -976,7 +997,7 @@ Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& c
       values.push_back(std::move(v));
     }
     rederived.set_values(std::move(values));
-    auto results = evaluate(plan, claims, rederived);
+    auto results = reevaluate(rederived);
     std::vector<Verdict> verdicts;
     for (std::size_t c = 0; c < results.size(); ++c) {
       verdicts.push_back(results[c].verdict);
