@@ -69,7 +69,7 @@ inline double exponential(Stream& s) noexcept {
 /// = (1 - p)^k. Mean (1 - p) / p.
 inline std::uint64_t geometric(Stream& s, double p) noexcept {
   if (p >= 1.0) return 0;
-  const double x = std::floor(exponential(s) / -std::log1p(-p));
+  const double x = exponential(s) / -std::log1p(-p);  // >= 0: truncation is the floor
   return x >= 9.2e18 ? UINT64_MAX : static_cast<std::uint64_t>(x);
 }
 

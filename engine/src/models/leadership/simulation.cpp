@@ -145,8 +145,8 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
                                    ? leaves[index32(lo32(w), n_leaves, s)]
                                    : static_cast<std::int32_t>(index32(lo32(w), n_agents, s));
     const double d = difficulty(s);
-    const double g =
-        p_deadline < 1.0 ? std::floor(rng::exponential(s) * inv_rate) : 0.0;
+    // floor(g) by truncation (g >= 0; floor(g) >= 1e9 iff g >= 1e9).
+    const double g = p_deadline < 1.0 ? rng::exponential(s) * inv_rate : 0.0;
     const auto extra = g >= 1.0e9 ? std::uint64_t{1} << 30 : static_cast<std::uint64_t>(g);
     const std::int64_t last = static_cast<std::int64_t>(step) +
                               static_cast<std::int64_t>(std::min<std::uint64_t>(extra, 1u << 30));
