@@ -1,12 +1,13 @@
 #include "tribe/io/hdf5.hpp"
 
-#include <omp.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "tribe/core/error.hpp"
 
@@ -356,13 +357,26 @@ void write_chunks(std::span<const ChunkWrite> chunks, unsigned threads, const st
   std::vector<std::vector<std::uint8_t>> filtered(n);
   std::vector<char> ok(n, 0);
   if constexpr (std::endian::native == std::endian::little) {
-    const int workers = static_cast<int>(std::min<std::size_t>(n, threads > 0 ? threads : omp_get_num_procs()));
-#pragma omp parallel num_threads(std::max(1, workers))
-    {
+    // Plain threads, not an OpenMP team: creating and joining them orders the buffers'
+    // writes before the workers' reads for every tool (ThreadSanitizer cannot see the
+    // hand-over inside libgomp's thread pool).
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const auto workers = static_cast<unsigned>(std::min<std::size_t>(n, threads > 0 ? threads : cores));
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
       std::vector<std::uint8_t> shuffled;
-#pragma omp for schedule(dynamic)
-      for (std::size_t i = 0; i < n; ++i) ok[i] = filter_chunk(chunks[i], shuffled, filtered[i]) ? 1 : 0;
-    }
+      for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+        try {  // out of memory here: that chunk goes through HDF5's pipeline below
+          ok[i] = filter_chunk(chunks[i], shuffled, filtered[i]) ? 1 : 0;
+        } catch (const std::exception&) {
+          ok[i] = 0;
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
   }
   for (std::size_t i = 0; i < n; ++i) {
     const ChunkWrite& c = chunks[i];
