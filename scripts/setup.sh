@@ -23,7 +23,7 @@ packages=(
   python3-dev pybind11-dev python3-pybind11 python3-pandas python3-xarray python3-tqdm
   python3-pytest python3-nbclient python3-ipykernel
   r-base-core r-cran-hdf5r
-  clang libclang-rt-14-dev libomp-14-dev
+  clang libclang-rt-14-dev libomp-14-dev clang-format-14
 )
 
 missing=()

@@ -2,10 +2,10 @@
 // organization, one organization by N and by T, the per-cell reduction, and HDF5
 // writing throughput. Run: build/release/bin/tribe_bench (see docs/performance.md).
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
-#include <unistd.h>
 
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
@@ -113,7 +113,8 @@ void BM_StructureByAgents(benchmark::State& state) {
 }
 BENCHMARK(BM_StructureByAgents)
     ->ArgNames({"kind", "N"})
-    ->ArgsProduct({{static_cast<int>(tribe::models::leadership::StructureKind::hierarchy)}, {25, 100, 400, 1600}})
+    ->ArgsProduct({{static_cast<int>(tribe::models::leadership::StructureKind::hierarchy)},
+                   {25, 100, 400, 1600}})
     ->Complexity(benchmark::oAuto);  // O(N + ties); ties across grow as N^2 * tie_across
 BENCHMARK(BM_StructureByAgents)
     ->ArgNames({"kind", "N"})
@@ -152,7 +153,8 @@ void BM_OrganizationDefault(benchmark::State& state) {
   for (auto _ : state) b.simulate(k++);
   state.counters["philox_calls_per_org"] =
       static_cast<double>(rng::tls_philox_calls - calls_before) / static_cast<double>(k);
-  state.counters["orgs/s"] = benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
+  state.counters["orgs/s"] =
+      benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
   state.counters["agent_steps/s"] =
       benchmark::Counter(static_cast<double>(k) * 100 * 200, benchmark::Counter::kIsRate);
 }
@@ -175,7 +177,8 @@ void BM_OrganizationRngFloor(benchmark::State& state) {
     benchmark::DoNotOptimize(acc);
   }
   state.counters["philox_calls_per_org"] = static_cast<double>(calls);
-  state.counters["orgs/s"] = benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
+  state.counters["orgs/s"] =
+      benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_OrganizationRngFloor);
 
@@ -185,7 +188,8 @@ void BM_OrganizationByStructure(benchmark::State& state) {
   BoundModel b(100, 200, false, static_cast<int>(state.range(0)));
   std::uint64_t k = 0;
   for (auto _ : state) b.simulate(k++);
-  state.counters["orgs/s"] = benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
+  state.counters["orgs/s"] =
+      benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_OrganizationByStructure)->ArgName("kind")->DenseRange(0, 4);
 
@@ -239,7 +243,8 @@ void BM_Hdf5Write(benchmark::State& state) {
     b.simulate(i);
     std::copy(b.row.begin(), b.row.end(), rows.begin() + static_cast<std::ptrdiff_t>(i * cols));
   }
-  const auto path = std::filesystem::temp_directory_path() / ("tribe-bench-" + std::to_string(::getpid()) + ".h5");
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("tribe-bench-" + std::to_string(::getpid()) + ".h5");
   std::uint64_t orgs = 0, bytes = 0;
   for (auto _ : state) {
     io::ResultWriter w(path, plan, true);
@@ -255,7 +260,8 @@ void BM_Hdf5Write(benchmark::State& state) {
     bytes += plan.total_organizations() * (cols * 8 + 12);
   }
   std::filesystem::remove(path);
-  state.counters["orgs/s"] = benchmark::Counter(static_cast<double>(orgs), benchmark::Counter::kIsRate);
+  state.counters["orgs/s"] =
+      benchmark::Counter(static_cast<double>(orgs), benchmark::Counter::kIsRate);
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));  // uncompressed row bytes
 }
 // Wall-clock time: writing includes the file system, which CPU time does not see.

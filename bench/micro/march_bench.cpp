@@ -43,19 +43,26 @@ void BM_MarchRun(benchmark::State& state) {
   double periods = 0;
   const std::uint64_t calls_before = rng::tls_philox_calls;
   for (auto _ : state) periods += b.simulate(k++);
-  state.counters["runs/s"] = benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
+  state.counters["runs/s"] =
+      benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
   state.counters["periods_per_run"] = periods / static_cast<double>(k);
   state.counters["philox_calls_per_run"] =
       static_cast<double>(rng::tls_philox_calls - calls_before) / static_cast<double>(k);
 }
-BENCHMARK(BM_MarchRun)->ArgNames({"p1x10", "p2x10"})->Args({1, 1})->Args({1, 5})->Args({5, 5})->Args({9, 9});
+BENCHMARK(BM_MarchRun)
+    ->ArgNames({"p1x10", "p2x10"})
+    ->Args({1, 1})
+    ->Args({1, 5})
+    ->Args({5, 5})
+    ->Args({9, 9});
 
 /// Figure 3 cells: p1 = 0.1, p1_fast = 0.9, p2 = 0.5, fast share (x 10).
 void BM_MarchMixedRun(benchmark::State& state) {
   BoundMarch b(0.1, 0.5, static_cast<double>(state.range(0)) / 10.0);
   std::uint64_t k = 0;
   for (auto _ : state) b.simulate(k++);
-  state.counters["runs/s"] = benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
+  state.counters["runs/s"] =
+      benchmark::Counter(static_cast<double>(k), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_MarchMixedRun)->ArgName("fastx10")->Arg(0)->Arg(5)->Arg(10);
 

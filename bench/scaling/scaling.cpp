@@ -11,9 +11,10 @@
 // Repeats are interleaved (repeat r of every configuration before repeat r+1 of any), so
 // slow drifts of a shared machine spread over all configurations instead of biasing one.
 // See docs/performance.md; scripts/scaling.sh runs it and plots the result.
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -24,15 +25,13 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include "tribe/core/provenance.hpp"
 #include "tribe/core/error.hpp"
+#include "tribe/core/provenance.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
@@ -84,10 +83,11 @@ struct Config {
   exec::Backend backend;
   unsigned threads;
   std::uint64_t orgs_per_cell;
-  std::vector<double> seconds;     // wall time of each repeat
-  std::vector<double> cpu;         // CPU time (user + system) of this process in each repeat
-  std::vector<double> background;  // cores busy with other work (other processes, steal) in each repeat
-  unsigned retries = 0;            // repeats redone because of --max-background
+  std::vector<double> seconds;  // wall time of each repeat
+  std::vector<double> cpu;      // CPU time (user + system) of this process in each repeat
+  std::vector<double>
+      background;        // cores busy with other work (other processes, steal) in each repeat
+  unsigned retries = 0;  // repeats redone because of --max-background
 };
 
 /// CPU seconds used by this process so far (user + system, every thread).
@@ -142,7 +142,8 @@ int run_study(const Args& a, const std::string& command_line) {
     for (unsigned t = 1; t <= exec::hardware_threads(); ++t) threads.push_back(t);
   std::sort(threads.begin(), threads.end());
   threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
-  if (threads.empty() || threads.front() == 0) throw InputError("--threads-list: thread counts must be >= 1");
+  if (threads.empty() || threads.front() == 0)
+    throw InputError("--threads-list: thread counts must be >= 1");
   std::vector<exec::Backend> backends;
   for (const auto& name : a.backends) {
     const exec::Backend b = exec::parse_backend(name);
@@ -150,23 +151,28 @@ int run_study(const Args& a, const std::string& command_line) {
   }
 
   // Organizations per cell for a total of `total`: at least one per cell, rounded up.
-  const auto per_cell = [&](std::uint64_t total) { return std::max<std::uint64_t>(1, (total + cells - 1) / cells); };
-  const std::uint64_t weak_per_thread =
-      a.weak_orgs_per_thread ? a.weak_orgs_per_thread : std::max<std::uint64_t>(1, a.orgs / threads.back());
+  const auto per_cell = [&](std::uint64_t total) {
+    return std::max<std::uint64_t>(1, (total + cells - 1) / cells);
+  };
+  const std::uint64_t weak_per_thread = a.weak_orgs_per_thread
+                                            ? a.weak_orgs_per_thread
+                                            : std::max<std::uint64_t>(1, a.orgs / threads.back());
 
   std::vector<Config> configs;
   for (const std::string mode : {"strong", "weak"}) {
     if (a.mode != "both" && a.mode != mode) continue;
     for (const auto b : backends)
       for (const unsigned t : threads)
-        configs.push_back({mode, b, t, per_cell(mode == "strong" ? a.orgs : weak_per_thread * t), {}});
+        configs.push_back(
+            {mode, b, t, per_cell(mode == "strong" ? a.orgs : weak_per_thread * t), {}});
   }
 
   // One plan per distinct size (binding every cell once, outside the timed region).
   std::map<std::uint64_t, std::unique_ptr<design::RunPlan>> plans;
   for (const auto& c : configs)
     if (!plans.count(c.orgs_per_cell))
-      plans.emplace(c.orgs_per_cell, std::make_unique<design::RunPlan>(x, c.orgs_per_cell, a.block_size));
+      plans.emplace(c.orgs_per_cell,
+                    std::make_unique<design::RunPlan>(x, c.orgs_per_cell, a.block_size));
 
   // Work per organization, summed over the cells: agents * steps (when the model has both).
   const auto& params = x.model->parameters();
@@ -193,7 +199,8 @@ int run_study(const Args& a, const std::string& command_line) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double cpu = process_cpu_seconds() - cpu0;
     const double others = std::max(0.0, machine_busy_seconds() - busy0 - cpu);
-    if (r.organizations != plan.total_organizations() || sink.organizations != plan.total_organizations())
+    if (r.organizations != plan.total_organizations() ||
+        sink.organizations != plan.total_organizations())
       throw std::runtime_error("the runner computed " + std::to_string(r.organizations) + " of " +
                                std::to_string(plan.total_organizations()) + " organizations");
     if (r.threads != c.threads)
@@ -205,8 +212,10 @@ int run_study(const Args& a, const std::string& command_line) {
   const std::string date = provenance::utc_now();
   const std::string load_before = first_line("/proc/loadavg");
   if (!a.quiet)
-    std::fprintf(stderr, "[scaling] %s: %llu cells, %zu configurations x %u repeats (+%u warm-up)\n",
-                 x.name.c_str(), static_cast<unsigned long long>(cells), configs.size(), a.repeats, a.warmup);
+    std::fprintf(stderr,
+                 "[scaling] %s: %llu cells, %zu configurations x %u repeats (+%u warm-up)\n",
+                 x.name.c_str(), static_cast<unsigned long long>(cells), configs.size(), a.repeats,
+                 a.warmup);
   for (unsigned w = 0; w < a.warmup; ++w)
     for (const auto b : backends) {
       Config c = configs.front();
@@ -214,17 +223,20 @@ int run_study(const Args& a, const std::string& command_line) {
       c.threads = threads.back();
       c.orgs_per_cell = per_cell(std::min<std::uint64_t>(a.orgs, 4 * cells * threads.back()));
       if (!plans.count(c.orgs_per_cell))
-        plans.emplace(c.orgs_per_cell, std::make_unique<design::RunPlan>(x, c.orgs_per_cell, a.block_size));
+        plans.emplace(c.orgs_per_cell,
+                      std::make_unique<design::RunPlan>(x, c.orgs_per_cell, a.block_size));
       run_once(c);
     }
   for (unsigned r = 0; r < a.repeats; ++r)
     for (auto& c : configs) {
       Timing t = run_once(c);
       // On a shared machine: redo a repeat that other work disturbed (a bounded number of times).
-      for (unsigned k = 0; a.max_background >= 0 && t.background > a.max_background && k < a.max_retries; ++k) {
+      for (unsigned k = 0;
+           a.max_background >= 0 && t.background > a.max_background && k < a.max_retries; ++k) {
         ++c.retries;
         if (!a.quiet)
-          std::fprintf(stderr, "[scaling] other load %.2f cores > %.2f: repeating\n", t.background, a.max_background);
+          std::fprintf(stderr, "[scaling] other load %.2f cores > %.2f: repeating\n", t.background,
+                       a.max_background);
         t = run_once(c);
       }
       c.seconds.push_back(t.wall);
@@ -232,16 +244,21 @@ int run_study(const Args& a, const std::string& command_line) {
       c.background.push_back(t.background);
       if (!a.quiet)
         std::fprintf(stderr,
-                     "[scaling] repeat %u %-6s %-6s threads %2u: %llu orgs in %.3f s (cpu %.3f s, other load %.2f cores)\n",
-                     r + 1, c.mode.c_str(), std::string(exec::to_string(c.backend)).c_str(), c.threads,
-                     static_cast<unsigned long long>(c.orgs_per_cell * cells), t.wall, t.cpu, t.background);
+                     "[scaling] repeat %u %-6s %-6s threads %2u: %llu orgs in %.3f s (cpu %.3f s, "
+                     "other load %.2f cores)\n",
+                     r + 1, c.mode.c_str(), std::string(exec::to_string(c.backend)).c_str(),
+                     c.threads, static_cast<unsigned long long>(c.orgs_per_cell * cells), t.wall,
+                     t.cpu, t.background);
     }
   const std::string load_after = first_line("/proc/loadavg");
 
   // The 1-thread (or smallest) configuration of the same mode and backend is the baseline.
-  const auto rate = [&](const Config& c) { return static_cast<double>(c.orgs_per_cell * cells) / median(c.seconds); };
+  const auto rate = [&](const Config& c) {
+    return static_cast<double>(c.orgs_per_cell * cells) / median(c.seconds);
+  };
   const auto best_rate = [&](const Config& c) {
-    return static_cast<double>(c.orgs_per_cell * cells) / *std::min_element(c.seconds.begin(), c.seconds.end());
+    return static_cast<double>(c.orgs_per_cell * cells) /
+           *std::min_element(c.seconds.begin(), c.seconds.end());
   };
   const auto baseline = [&](const Config& c) -> const Config& {
     for (const auto& o : configs)
@@ -334,20 +351,22 @@ int run_study(const Args& a, const std::string& command_line) {
   const std::filesystem::path out(a.output);
   if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
   std::ofstream f(out);
-  if (!(f << j.dump(2) << "\n"))
-    throw EnvironmentError("cannot write " + a.output);
+  if (!(f << j.dump(2) << "\n")) throw EnvironmentError("cannot write " + a.output);
   f.close();
 
   if (!a.quiet) {
-    std::fprintf(stderr, "[scaling] %-6s %-6s %7s %10s %10s %12s %8s %10s %9s %10s\n", "mode", "backend", "threads",
-                 "orgs", "median s", "orgs/s", "speedup", "efficiency", "eff.best", "other load");
+    std::fprintf(stderr, "[scaling] %-6s %-6s %7s %10s %10s %12s %8s %10s %9s %10s\n", "mode",
+                 "backend", "threads", "orgs", "median s", "orgs/s", "speedup", "efficiency",
+                 "eff.best", "other load");
     for (const auto& c : configs) {
       const Config& base = baseline(c);
-      std::fprintf(stderr, "[scaling] %-6s %-7s %7u %10llu %10.4f %12.1f %8.3f %9.1f%% %8.1f%% %10.2f\n",
-                   c.mode.c_str(), std::string(exec::to_string(c.backend)).c_str(), c.threads,
-                   static_cast<unsigned long long>(c.orgs_per_cell * cells), median(c.seconds), rate(c),
-                   rate(c) / rate(base), 100.0 * rate(c) / (rate(base) * c.threads / base.threads),
-                   100.0 * best_rate(c) / (best_rate(base) * c.threads / base.threads), median(c.background));
+      std::fprintf(
+          stderr, "[scaling] %-6s %-7s %7u %10llu %10.4f %12.1f %8.3f %9.1f%% %8.1f%% %10.2f\n",
+          c.mode.c_str(), std::string(exec::to_string(c.backend)).c_str(), c.threads,
+          static_cast<unsigned long long>(c.orgs_per_cell * cells), median(c.seconds), rate(c),
+          rate(c) / rate(base), 100.0 * rate(c) / (rate(base) * c.threads / base.threads),
+          100.0 * best_rate(c) / (best_rate(base) * c.threads / base.threads),
+          median(c.background));
     }
     std::fprintf(stderr, "[scaling] wrote %s\n", a.output.c_str());
   }
@@ -361,33 +380,48 @@ int main(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
 
   Args a;
-  CLI::App app{"tribe_scaling: strong and weak scaling of the tribe runner (rows discarded), as JSON"};
+  CLI::App app{
+      "tribe_scaling: strong and weak scaling of the tribe runner (rows discarded), as JSON"};
   app.add_option("experiment", a.experiment, "Experiment file (TOML)")->capture_default_str();
   app.add_option("-o,--output", a.output, "JSON result file")->capture_default_str();
-  app.add_option("--orgs", a.orgs, "Organizations in total for strong scaling (rounded up to whole cells)")->capture_default_str()
+  app.add_option("--orgs", a.orgs,
+                 "Organizations in total for strong scaling (rounded up to whole cells)")
+      ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-  app.add_option("--weak-orgs-per-thread", a.weak_orgs_per_thread,
-                 "Organizations per thread for weak scaling (default: --orgs / the largest thread count)");
-  app.add_option("--threads-list", a.threads, "Thread counts, e.g. 1,2,4 (default: 1 .. every core)")
+  app.add_option(
+      "--weak-orgs-per-thread", a.weak_orgs_per_thread,
+      "Organizations per thread for weak scaling (default: --orgs / the largest thread count)");
+  app.add_option("--threads-list", a.threads,
+                 "Thread counts, e.g. 1,2,4 (default: 1 .. every core)")
       ->delimiter(',')
       ->check(CLI::Range(1u, 4096u));
-  app.add_option("--backends", a.backends, "Backends, e.g. openmp,tbb")->capture_default_str()
+  app.add_option("--backends", a.backends, "Backends, e.g. openmp,tbb")
+      ->capture_default_str()
       ->delimiter(',')
       ->check(CLI::IsMember({"serial", "openmp", "tbb"}));
-  app.add_option("--repeats", a.repeats, "Timed repeats of each configuration")->capture_default_str()->check(CLI::Range(1u, 1000u));
-  app.add_option("--warmup", a.warmup, "Untimed warm-up runs per backend")->capture_default_str()->check(CLI::Range(0u, 100u));
-  app.add_option("--mode", a.mode, "strong, weak or both")->capture_default_str()->check(CLI::IsMember({"strong", "weak", "both"}));
-  app.add_option("--block-size", a.block_size, "Organizations per block of the plan")->capture_default_str()
+  app.add_option("--repeats", a.repeats, "Timed repeats of each configuration")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1000u));
+  app.add_option("--warmup", a.warmup, "Untimed warm-up runs per backend")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 100u));
+  app.add_option("--mode", a.mode, "strong, weak or both")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"strong", "weak", "both"}));
+  app.add_option("--block-size", a.block_size, "Organizations per block of the plan")
+      ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30));
-  app.add_option("--max-background", a.max_background,
-                 "Redo a repeat while other work used more than this many cores during it (shared machines; "
-                 "default: keep every repeat)");
-  app.add_option("--max-retries", a.max_retries, "Redos of one repeat at most, for --max-background")
+  app.add_option(
+      "--max-background", a.max_background,
+      "Redo a repeat while other work used more than this many cores during it (shared machines; "
+      "default: keep every repeat)");
+  app.add_option("--max-retries", a.max_retries,
+                 "Redos of one repeat at most, for --max-background")
       ->capture_default_str();
   app.add_flag("-q,--quiet", a.quiet, "No progress output");
   // A later value of a single-valued option replaces an earlier one (scripts pass defaults first).
-  for (const char* name : {"-o", "--orgs", "--weak-orgs-per-thread", "--repeats", "--warmup", "--mode", "--block-size",
-                           "--max-background", "--max-retries"})
+  for (const char* name : {"-o", "--orgs", "--weak-orgs-per-thread", "--repeats", "--warmup",
+                           "--mode", "--block-size", "--max-background", "--max-retries"})
     app.get_option(name)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   try {
     app.parse(argc, argv);

@@ -1,16 +1,15 @@
 // tribe: the command-line front end. All work happens in the engine library;
 // this file parses arguments and turns errors into one clear line and an exit code.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
-#include <cstring>
-#include <fstream>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -24,18 +23,20 @@
 #include "tribe/exec/progress.hpp"
 #include "tribe/exec/runner.hpp"
 #include "tribe/io/claims_file.hpp"
+#include "tribe/io/result_file.hpp"
+#include "tribe/io/summary.hpp"
 #include "tribe/job/collective.hpp"
 #include "tribe/job/job.hpp"
 #include "tribe/model/catalog.hpp"
 #include "tribe/model/registry.hpp"
-#include "tribe/io/result_file.hpp"
-#include "tribe/io/summary.hpp"
 
 namespace {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void on_signal(int) { g_stop.store(true); }
+extern "C" void on_signal(int) {
+  g_stop.store(true);
+}
 
 struct RunArgs {
   std::string experiment;
@@ -85,7 +86,8 @@ void install_signal_handlers() {
 
 /// --seed: digits only, at most 2^63-1 (as the experiment's seed key).
 std::uint64_t parse_seed(const std::string& text) {
-  const std::string allowed = "--seed " + text + " is not allowed: expected an integer in [0, 2^63-1]";
+  const std::string allowed =
+      "--seed " + text + " is not allowed: expected an integer in [0, 2^63-1]";
   if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
     throw tribe::InputError(allowed);
   const std::uint64_t v = std::stoull(text);
@@ -109,11 +111,14 @@ int run_command(const RunArgs& a, const CLI::App& cmd, const std::string& comman
                 tribe::job::Collective* ranks) {
   using namespace tribe;
   check_output_option(cmd, a.output);
-  const std::optional<std::uint64_t> seed = a.seed ? std::optional(parse_seed(*a.seed)) : std::nullopt;
+  const std::optional<std::uint64_t> seed =
+      a.seed ? std::optional(parse_seed(*a.seed)) : std::nullopt;
   if (a.ci_width && !std::isfinite(*a.ci_width))
-    throw InputError("--ci-width " + std::to_string(*a.ci_width) + " is not allowed: expected a number in [1e-06, 0.5]");
+    throw InputError("--ci-width " + std::to_string(*a.ci_width) +
+                     " is not allowed: expected a number in [1e-06, 0.5]");
   if (a.max_orgs_per_cell && !a.ci_width)
-    throw InputError("--max-orgs-per-cell needs --ci-width (it caps the organizations a precision target adds)");
+    throw InputError(
+        "--max-orgs-per-cell needs --ci-width (it caps the organizations a precision target adds)");
   design::Experiment x = design::load_experiment(a.experiment);
   if (seed) x.seed = *seed;
   if (a.orgs_per_cell) x.organizations_per_cell = *a.orgs_per_cell;
@@ -121,7 +126,8 @@ int run_command(const RunArgs& a, const CLI::App& cmd, const std::string& comman
   job::JobOptions o;
   o.output = a.output.empty() ? std::filesystem::path(x.output) : std::filesystem::path(a.output);
   if (same_file(o.output, a.experiment))
-    throw InputError("-o " + o.output.string() + " is the experiment file itself; write the result to another file");
+    throw InputError("-o " + o.output.string() +
+                     " is the experiment file itself; write the result to another file");
   o.overwrite = a.overwrite;
   o.resume = a.resume;
   o.rows_per_part = a.rows_per_part;
@@ -155,25 +161,31 @@ int run_command(const RunArgs& a, const CLI::App& cmd, const std::string& comman
   }
   exec::ProgressReporter progress(exec::ProgressReporter::detect(a.quiet || !leader));
   std::uint64_t offset = 0, total = 0;
-  o.run.on_progress = [&](const exec::Progress& p) { progress.update({offset + p.done, std::max(total, offset + p.total), p.elapsed_seconds}); };
+  o.run.on_progress = [&](const exec::Progress& p) {
+    progress.update({offset + p.done, std::max(total, offset + p.total), p.elapsed_seconds});
+  };
   o.note = [&](const std::string& s) {
     if (!a.quiet && leader) std::fprintf(stderr, "[tribe] %s\n", s.c_str());
   };
   const job::JobResult r = job::run_job(x, o);
-  progress.finish({r.resumed_from + r.computed, std::max(r.total, r.resumed_from + r.computed), r.seconds});
+  progress.finish(
+      {r.resumed_from + r.computed, std::max(r.total, r.resumed_from + r.computed), r.seconds});
   if (r.stopped) {
     if (!leader) return 130;
     std::fprintf(stderr,
-                 "tribe: interrupted: %llu of %llu organizations are saved in %s; rerun the same command (or add "
+                 "tribe: interrupted: %llu of %llu organizations are saved in %s; rerun the same "
+                 "command (or add "
                  "--resume) to continue\n",
-                 static_cast<unsigned long long>(r.resumed_from + r.computed), static_cast<unsigned long long>(r.total),
-                 r.parts.c_str());
+                 static_cast<unsigned long long>(r.resumed_from + r.computed),
+                 static_cast<unsigned long long>(r.total), r.parts.c_str());
     return 130;
   }
   if (!a.quiet && leader) {
     const double rate = r.seconds > 0 ? static_cast<double>(r.computed) / r.seconds : 0.0;
-    std::fprintf(stderr, "[tribe] wrote %s: %llu organizations computed in %.2f s (%.0f orgs/s, %u threads)\n",
-                 o.output.c_str(), static_cast<unsigned long long>(r.computed), r.seconds, rate, r.threads);
+    std::fprintf(
+        stderr,
+        "[tribe] wrote %s: %llu organizations computed in %.2f s (%.0f orgs/s, %u threads)\n",
+        o.output.c_str(), static_cast<unsigned long long>(r.computed), r.seconds, rate, r.threads);
   }
   return 0;
 }
@@ -191,18 +203,21 @@ int report_command(const ReportArgs& a, const CLI::App& cmd) {
     // Never a file it reports on; another existing file only when asked to.
     for (const auto& file : a.files)
       if (same_file(a.output, file))
-        throw tribe::InputError("-o " + a.output + " is a result file being reported on; write the report to another file");
+        throw tribe::InputError(
+            "-o " + a.output +
+            " is a result file being reported on; write the report to another file");
     tribe::io::check_output_target(a.output, a.overwrite);
   }
-  const auto format = a.format == "markdown" ? tribe::io::ReportFormat::Markdown : tribe::io::ReportFormat::Text;
+  const auto format =
+      a.format == "markdown" ? tribe::io::ReportFormat::Markdown : tribe::io::ReportFormat::Text;
   std::ostringstream text;
   if (a.files.size() == 1) {
     tribe::io::ResultReader f(a.files[0]);
     tribe::io::print_report(f, text, format);
   } else {
     // Several files: one study, one family for multiple comparisons.
-    tribe::io::print_study(std::vector<std::filesystem::path>(a.files.begin(), a.files.end()), text, format,
-                           tribe::claims::decide);
+    tribe::io::print_study(std::vector<std::filesystem::path>(a.files.begin(), a.files.end()), text,
+                           format, tribe::claims::decide);
   }
   if (a.output.empty()) {
     std::cout << text.str();
@@ -217,12 +232,14 @@ int report_command(const ReportArgs& a, const CLI::App& cmd) {
       const int err = errno;
       std::error_code ec;
       std::filesystem::remove(tmp, ec);
-      throw tribe::EnvironmentError(a.output + ": cannot write the report (" + std::strerror(err) + ")");
+      throw tribe::EnvironmentError(a.output + ": cannot write the report (" + std::strerror(err) +
+                                    ")");
     }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, a.output, ec);
-  if (ec) throw tribe::EnvironmentError(a.output + ": cannot rename " + tmp + " (" + ec.message() + ")");
+  if (ec)
+    throw tribe::EnvironmentError(a.output + ": cannot rename " + tmp + " (" + ec.message() + ")");
   return 0;
 }
 
@@ -253,66 +270,88 @@ int main(int argc, char** argv) {
   RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "Run an experiment and write an HDF5 result file");
   run_cmd->add_option("experiment", run.experiment, "Experiment file (TOML)")->required();
-  run_cmd->add_option("-o,--output", run.output, "Result file (default: the experiment's output key)");
+  run_cmd->add_option("-o,--output", run.output,
+                      "Result file (default: the experiment's output key)");
   run_cmd->add_option("--seed", run.seed, "Master seed (overrides experiment.seed)");
-  run_cmd->add_option("--orgs-per-cell", run.orgs_per_cell,
-                      "Organizations per cell (overrides experiment.organizations_per_cell)")
+  run_cmd
+      ->add_option("--orgs-per-cell", run.orgs_per_cell,
+                   "Organizations per cell (overrides experiment.organizations_per_cell)")
       ->check(CLI::Range(std::uint64_t{1}, tribe::design::kMaxOrganizationsPerCell));
   run_cmd->add_option("--backend", run.backend, "Parallel backend: serial, openmp or tbb")
       ->check(CLI::IsMember({"serial", "openmp", "tbb"}));
   run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 4096u));
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress output");
-  run_cmd->add_option("--ci-width", run.ci_width,
-                      "Precision target: add organizations to each cell until the interval half-width of "
-                      "every binary outcome (or of each --ci-columns column) is at most this (or "
-                      "--max-orgs-per-cell is reached)")
+  run_cmd
+      ->add_option(
+          "--ci-width", run.ci_width,
+          "Precision target: add organizations to each cell until the interval half-width of "
+          "every binary outcome (or of each --ci-columns column) is at most this (or "
+          "--max-orgs-per-cell is reached)")
       ->check(CLI::Range(1e-6, 0.5));
-  run_cmd->add_option("--ci-columns", run.ci_columns,
-                      "Columns the precision target applies to, comma-separated (default: every binary "
-                      "outcome); a binary column is judged by the Wilson interval of its rate, any other "
-                      "by the t interval of its mean")
+  run_cmd
+      ->add_option(
+          "--ci-columns", run.ci_columns,
+          "Columns the precision target applies to, comma-separated (default: every binary "
+          "outcome); a binary column is judged by the Wilson interval of its rate, any other "
+          "by the t interval of its mean")
       ->delimiter(',');
-  run_cmd->add_option("--max-orgs-per-cell", run.max_orgs_per_cell, "Cap of the precision target (default 10,000,000)")
+  run_cmd
+      ->add_option("--max-orgs-per-cell", run.max_orgs_per_cell,
+                   "Cap of the precision target (default 10,000,000)")
       ->check(CLI::Range(std::uint64_t{1}, tribe::design::kMaxOrganizationsPerCell));
-  run_cmd->add_flag("--overwrite", run.overwrite,
-                    "Replace an existing result file (and discard the parts of an interrupted run)");
-  run_cmd->add_flag("--resume", run.resume,
-                    "Continue an interrupted run from its parts (OUT.h5.parts); rerunning the same command does "
-                    "the same, --resume also insists that there is something to resume");
-  run_cmd->add_option("--rows-per-part", run.rows_per_part,
-                      "Organizations per part file: how much work a crash can lose at most (default 65536)")
+  run_cmd->add_flag(
+      "--overwrite", run.overwrite,
+      "Replace an existing result file (and discard the parts of an interrupted run)");
+  run_cmd->add_flag(
+      "--resume", run.resume,
+      "Continue an interrupted run from its parts (OUT.h5.parts); rerunning the same command does "
+      "the same, --resume also insists that there is something to resume");
+  run_cmd
+      ->add_option(
+          "--rows-per-part", run.rows_per_part,
+          "Organizations per part file: how much work a crash can lose at most (default 65536)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-  run_cmd->add_option("--shard", run.shard,
-                      "Run only slice i of n (0-based, i/n) and write it as a shard file; combine the shards with "
-                      "`tribe merge`");
+  run_cmd->add_option(
+      "--shard", run.shard,
+      "Run only slice i of n (0-based, i/n) and write it as a shard file; combine the shards with "
+      "`tribe merge`");
 
   InspectArgs inspect;
-  auto* inspect_cmd = app.add_subcommand("inspect", "Summarize a result file: provenance, cells, rates");
+  auto* inspect_cmd =
+      app.add_subcommand("inspect", "Summarize a result file: provenance, cells, rates");
   inspect_cmd->add_option("file", inspect.file, "Result file (HDF5)")->required();
   inspect_cmd->add_option("--columns", inspect.columns, "Only these columns")->delimiter(',');
   inspect_cmd->add_flag("--allow-incomplete", inspect.allow_incomplete,
                         "Show what an incomplete file holds instead of refusing it");
-  inspect_cmd->add_flag("--experiment", inspect.show_experiment, "Also print the stored experiment file");
+  inspect_cmd->add_flag("--experiment", inspect.show_experiment,
+                        "Also print the stored experiment file");
 
   ReportArgs report;
-  auto* report_cmd = app.add_subcommand(
-      "report", "Print the claims of a result file (or of several, as one study: Holm over all of them): estimates, "
-                "intervals, verdicts, robustness, sensitivity indices, scenarios");
-  report_cmd->add_option("files", report.files, "Result files (HDF5); several form one study")->required();
-  report_cmd->add_option("--format", report.format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
-  report_cmd->add_option("-o,--output", report.output, "Write the report to this file instead of stdout");
+  auto* report_cmd =
+      app.add_subcommand("report",
+                         "Print the claims of a result file (or of several, as one study: Holm "
+                         "over all of them): estimates, "
+                         "intervals, verdicts, robustness, sensitivity indices, scenarios");
+  report_cmd->add_option("files", report.files, "Result files (HDF5); several form one study")
+      ->required();
+  report_cmd->add_option("--format", report.format, "text or markdown")
+      ->check(CLI::IsMember({"text", "markdown"}));
+  report_cmd->add_option("-o,--output", report.output,
+                         "Write the report to this file instead of stdout");
   report_cmd->add_flag("--overwrite", report.overwrite, "Replace an existing report file");
 
   MergeArgs merge;
-  auto* merge_cmd = app.add_subcommand("merge", "Combine the shard files of a job array into one result file");
-  merge_cmd->add_option("shards", merge.shards, "Shard files written by `tribe run --shard i/n`")->required();
+  auto* merge_cmd =
+      app.add_subcommand("merge", "Combine the shard files of a job array into one result file");
+  merge_cmd->add_option("shards", merge.shards, "Shard files written by `tribe run --shard i/n`")
+      ->required();
   merge_cmd->add_option("-o,--output", merge.output, "Result file")->required();
   merge_cmd->add_flag("--overwrite", merge.overwrite, "Replace an existing result file");
 
   ModelsArgs models;
-  auto* models_cmd = app.add_subcommand(
-      "models", "List the models, or one model's parameters and output columns");
+  auto* models_cmd =
+      app.add_subcommand("models", "List the models, or one model's parameters and output columns");
   models_cmd->add_option("name", models.name, "A model (omit to list them all)");
   models_cmd->add_option("--format", models.format, "text or markdown")
       ->check(CLI::IsMember({"text", "markdown"}));
@@ -351,7 +390,8 @@ int main(int argc, char** argv) {
       check_output_option(*merge_cmd, merge.output);
       std::vector<std::filesystem::path> shards(merge.shards.begin(), merge.shards.end());
       tribe::job::merge_shards(shards, merge.output, merge.overwrite, command_line);
-      std::fprintf(stderr, "[tribe] merged %zu shards into %s\n", shards.size(), merge.output.c_str());
+      std::fprintf(stderr, "[tribe] merged %zu shards into %s\n", shards.size(),
+                   merge.output.c_str());
       return 0;
     }
   } catch (const tribe::InputError& e) {

@@ -1,6 +1,6 @@
-// libFuzzer target: the experiment-file parser and validator (its claims too). Any input must either
-// parse into a valid experiment or be rejected with tribe::InputError; a crash, a
-// sanitizer report, a hang or any other exception is a finding.
+// libFuzzer target: the experiment-file parser and validator (its claims too). Any input must
+// either parse into a valid experiment or be rejected with tribe::InputError; a crash, a sanitizer
+// report, a hang or any other exception is a finding.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -16,13 +16,18 @@
 
 namespace tribe::claims {
 
-std::string_view to_string(Test t) { return kTestNames[static_cast<std::size_t>(t)]; }
+std::string_view to_string(Test t) {
+  return kTestNames[static_cast<std::size_t>(t)];
+}
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::Supported: return "supported";
-    case Verdict::NotSupported: return "not supported";
-    case Verdict::Inconclusive: return "inconclusive";
+    case Verdict::Supported:
+      return "supported";
+    case Verdict::NotSupported:
+      return "not supported";
+    case Verdict::Inconclusive:
+      return "inconclusive";
   }
   return "?";
 }
@@ -33,7 +38,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 using IntervalAt = std::function<stats::Interval(double)>;
 
 /// p-value of "theta > margin" and of "theta < margin" from an interval family.
-double p_greater(const IntervalAt& f, double margin) { return stats::one_sided_p_value_from_interval(f, margin); }
+double p_greater(const IntervalAt& f, double margin) {
+  return stats::one_sided_p_value_from_interval(f, margin);
+}
 double p_less(const IntervalAt& f, double margin) {
   return stats::one_sided_p_value_from_interval(
       [&](double c) {
@@ -78,7 +85,8 @@ struct Pooled {
     double sq = 0;
     for (double v : values)
       if (!std::isnan(v)) sq += (v - m) * (v - m);
-    stats::Accumulator pooled{.n = n, .mean = mean, .m2 = m2};  // merged as the runner merges blocks
+    stats::Accumulator pooled{
+        .n = n, .mean = mean, .m2 = m2};  // merged as the runner merges blocks
     pooled.merge(stats::Accumulator{.n = k, .mean = m, .m2 = sq});
     n = pooled.n;
     mean = pooled.mean;
@@ -88,7 +96,8 @@ struct Pooled {
   double sd() const { return n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : kNaN; }
 };
 
-Pooled pool(const CellData& data, const std::string& column, const std::vector<std::uint64_t>& cells) {
+Pooled pool(const CellData& data, const std::string& column,
+            const std::vector<std::uint64_t>& cells) {
   Pooled p;
   for (auto c : cells) p.add_cell(data.read(column, c));
   return p;
@@ -97,7 +106,8 @@ Pooled pool(const CellData& data, const std::string& column, const std::vector<s
 /// The values of some cells clustered by organization index: under common random numbers
 /// organization k of every cell shares its random numbers, so observations with the same
 /// index are correlated (CLAIMS.md section 7).
-stats::ClusterSums cluster_pool(const CellData& data, const std::string& column, const std::vector<std::uint64_t>& cells) {
+stats::ClusterSums cluster_pool(const CellData& data, const std::string& column,
+                                const std::vector<std::uint64_t>& cells) {
   stats::ClusterSums s;
   for (auto c : cells) {
     const auto values = data.read(column, c);
@@ -112,14 +122,17 @@ bool shares_organizations(const design::RunPlan& plan, std::size_t cells) {
   return plan.experiment().common_random_numbers && cells > 1;
 }
 
-constexpr const char* kClusterNote = ", cluster-robust variance by organization index (common random numbers)";
+constexpr const char* kClusterNote =
+    ", cluster-robust variance by organization index (common random numbers)";
 
 /// Welch interval for mean(a) - mean(b).
 stats::Interval welch(const Pooled& a, const Pooled& b, double confidence) {
-  const double va = a.sd() * a.sd() / static_cast<double>(a.n), vb = b.sd() * b.sd() / static_cast<double>(b.n);
+  const double va = a.sd() * a.sd() / static_cast<double>(a.n),
+               vb = b.sd() * b.sd() / static_cast<double>(b.n);
   const double se = std::sqrt(va + vb);
-  const double df = (va + vb) * (va + vb) /
-                    (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
+  const double df =
+      (va + vb) * (va + vb) /
+      (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
   const double d = a.mean - b.mean;
   // Two constant samples: the difference is exact.
   if (a.n >= 2 && b.n >= 2 && a.m2 == 0 && b.m2 == 0) return {d, d, d};
@@ -160,7 +173,8 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
   ClaimResult r;
   const bool binary = is_binary(plan, c.column);
   const auto cells_a = select_cells(plan, c.a, point);
-  if (cells_a.empty()) throw InputError("claims." + c.id + ".a (" + c.a.text + ") selects no cells");
+  if (cells_a.empty())
+    throw InputError("claims." + c.id + ".a (" + c.a.text + ") selects no cells");
 
   if (!c.is_two_sample()) {
     if (shares_organizations(plan, cells_a.size())) {
@@ -193,12 +207,14 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
   }
 
   const auto cells_b = select_cells(plan, c.b, point);
-  if (cells_b.empty()) throw InputError("claims." + c.id + ".b (" + c.b.text + ") selects no cells");
+  if (cells_b.empty())
+    throw InputError("claims." + c.id + ".b (" + c.b.text + ") selects no cells");
   IntervalAt f;
   if (c.paired) {
     if (cells_a.size() != cells_b.size())
-      throw InputError("claims." + c.id + ": a paired comparison needs a and b to select as many cells (" +
-                       std::to_string(cells_a.size()) + " vs " + std::to_string(cells_b.size()) + ")");
+      throw InputError(
+          "claims." + c.id + ": a paired comparison needs a and b to select as many cells (" +
+          std::to_string(cells_a.size()) + " vs " + std::to_string(cells_b.size()) + ")");
     std::vector<double> va, vb;
     for (std::size_t i = 0; i < cells_a.size(); ++i) {
       // Organization k of one cell pairs with organization k of the other (the cells may
@@ -218,7 +234,9 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
       std::uint64_t pairs = 0;
       for (std::size_t i = 0; i < va.size(); ++i) pairs += !std::isnan(va[i]) && !std::isnan(vb[i]);
       r.n_a = r.n_b = pairs;
-      f = [va = std::move(va), vb = std::move(vb)](double conf) { return stats::paired_mean_difference(va, vb, conf); };
+      f = [va = std::move(va), vb = std::move(vb)](double conf) {
+        return stats::paired_mean_difference(va, vb, conf);
+      };
       r.method = "paired t interval of the mean difference";
     }
   } else if (shares_organizations(plan, cells_a.size() + cells_b.size())) {
@@ -227,8 +245,11 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
     r.n_b = b.n();
     if (binary) {
       f = [a, b](double conf) { return stats::clustered_proportion_difference(a, b, conf); };
-      r.method = std::string("difference of proportions (square and add of Wilson intervals at the effective sample "
-                             "sizes, with their correlation: Zou & Donner 2008)") + kClusterNote;
+      r.method = std::string(
+                     "difference of proportions (square and add of Wilson intervals at the "
+                     "effective sample "
+                     "sizes, with their correlation: Zou & Donner 2008)") +
+                 kClusterNote;
     } else {
       f = [a, b](double conf) { return stats::clustered_mean_difference(a, b, conf); };
       r.method = std::string("t interval of the difference of means") + kClusterNote;
@@ -238,7 +259,8 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
     r.n_a = a.n;
     r.n_b = b.n;
     if (binary) {
-      const auto ka = static_cast<std::uint64_t>(a.successes), kb = static_cast<std::uint64_t>(b.successes);
+      const auto ka = static_cast<std::uint64_t>(a.successes),
+                 kb = static_cast<std::uint64_t>(b.successes);
       f = [=](double conf) { return stats::newcombe_difference(ka, a.n, kb, b.n, conf); };
       r.method = "difference of proportions (Newcombe 1998, hybrid score)";
     } else {
@@ -260,8 +282,9 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
 /// equally. Organization k shares its random numbers across cells, so the contrast is
 /// computed per organization (over the strata where every cell has it) and its mean gets
 /// a t interval: the pairing carries the correlation between cells.
-ClaimResult evaluate_interaction(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
-                                 double confidence, const std::uint64_t* point = nullptr) {
+ClaimResult evaluate_interaction(const design::RunPlan& plan, const CellData& data,
+                                 const ClaimSpec& c, double confidence,
+                                 const std::uint64_t* point = nullptr) {
   ClaimResult r;
   const auto& x = plan.experiment();
   const auto cells = select_cells(plan, c.a, point);
@@ -293,8 +316,10 @@ ClaimResult evaluate_interaction(const design::RunPlan& plan, const CellData& da
   std::vector<double> weight;
   for (const auto& [key, members] : strata) {
     if (members.size() != (std::size_t{1} << k))
-      throw InputError("claims." + c.id + ": every combination of the interaction's factors needs one cell per "
-                       "stratum of the other factors (found " + std::to_string(members.size()) + " cells, expected " +
+      throw InputError("claims." + c.id +
+                       ": every combination of the interaction's factors needs one cell per "
+                       "stratum of the other factors (found " +
+                       std::to_string(members.size()) + " cells, expected " +
                        std::to_string(std::size_t{1} << k) + ")");
     std::vector<std::vector<double>> cols;
     std::size_t m = std::numeric_limits<std::size_t>::max();
@@ -321,14 +346,18 @@ ClaimResult evaluate_interaction(const design::RunPlan& plan, const CellData& da
   const double strata_count = static_cast<double>(strata.size());
   stats::Accumulator contrast;
   for (std::size_t j = 0; j < per_org.size(); ++j)
-    if (!std::isnan(per_org[j]) && weight[j] == strata_count) contrast.add(per_org[j] / strata_count);
+    if (!std::isnan(per_org[j]) && weight[j] == strata_count)
+      contrast.add(per_org[j] / strata_count);
   const std::uint64_t n = contrast.n;
   const double mean = contrast.mean, sd = contrast.sd();
   r.n_a = n;
-  r.method = std::to_string(k) + "-way interaction contrast / " + std::to_string(std::size_t{1} << (k - 1)) +
-             " per organization over " + std::to_string(strata.size()) +
+  r.method = std::to_string(k) + "-way interaction contrast / " +
+             std::to_string(std::size_t{1} << (k - 1)) + " per organization over " +
+             std::to_string(strata.size()) +
              " strata (common random numbers), t interval of the mean";
-  const IntervalAt f = [mean, sd, n](double conf) { return stats::mean_interval(mean, sd, n, conf); };
+  const IntervalAt f = [mean, sd, n](double conf) {
+    return stats::mean_interval(mean, sd, n, conf);
+  };
   one_sided(r, f, c.value, c.is_greater(), confidence);
   return r;
 }
@@ -356,8 +385,9 @@ std::vector<double> ranks(const std::vector<double>& v) {
 /// design's factors out of the association. Cells share organizations (common random
 /// numbers), so the standard error of the mean z is the mean of the cells' standard errors
 /// — the bound for perfectly correlated cells, valid whatever their correlation.
-ClaimResult evaluate_correlation(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
-                                 double confidence, const std::uint64_t* point = nullptr) {
+ClaimResult evaluate_correlation(const design::RunPlan& plan, const CellData& data,
+                                 const ClaimSpec& c, double confidence,
+                                 const std::uint64_t* point = nullptr) {
   ClaimResult r;
   const auto cells = select_cells(plan, c.a, point);
   if (cells.empty()) throw InputError("claims." + c.id + ".a (" + c.a.text + ") selects no cells");
@@ -431,9 +461,11 @@ Gathered gather(const design::RunPlan& plan, const CellData& data, const std::st
     d.values.insert(d.values.end(), part.begin(), part.end());
     d.cell.insert(d.cell.end(), n, cell.index);
     for (std::uint64_t j = 0; j < n; ++j) d.org.push_back(j);
-    for (std::size_t f = 0; f < x.factors.size(); ++f) d.levels[f].insert(d.levels[f].end(), n, cell.levels[f]);
+    for (std::size_t f = 0; f < x.factors.size(); ++f)
+      d.levels[f].insert(d.levels[f].end(), n, cell.levels[f]);
     for (std::size_t r = 0; r < x.ranges.size(); ++r)
-      d.levels[x.factors.size() + r].insert(d.levels[x.factors.size() + r].end(), n, cell.strata[r]);
+      d.levels[x.factors.size() + r].insert(d.levels[x.factors.size() + r].end(), n,
+                                            cell.strata[r]);
   }
   return d;
 }
@@ -480,7 +512,8 @@ CellLevels cell_levels(const design::RunPlan& plan) {
   l.level.assign(l.names.size(), std::vector<std::uint32_t>(plan.cells().size()));
   for (const auto& cell : plan.cells()) {
     for (std::size_t f = 0; f < x.factors.size(); ++f) l.level[f][cell.index] = cell.levels[f];
-    for (std::size_t r = 0; r < x.ranges.size(); ++r) l.level[x.factors.size() + r][cell.index] = cell.strata[r];
+    for (std::size_t r = 0; r < x.ranges.size(); ++r)
+      l.level[x.factors.size() + r][cell.index] = cell.strata[r];
   }
   return l;
 }
@@ -529,7 +562,8 @@ double share_difference(const std::vector<CellStats>& cells, const std::vector<d
 
 /// The levels of every group with the strata of range g permuted among the sampled points
 /// (as they would fall if g had no effect).
-std::vector<std::vector<std::uint32_t>> permuted_levels(const design::RunPlan& plan, const CellLevels& l, std::size_t g,
+std::vector<std::vector<std::uint32_t>> permuted_levels(const design::RunPlan& plan,
+                                                        const CellLevels& l, std::size_t g,
                                                         rng::Stream& s) {
   auto level = l.level;
   const auto& x = plan.experiment();
@@ -539,7 +573,8 @@ std::vector<std::vector<std::uint32_t>> permuted_levels(const design::RunPlan& p
   for (std::uint64_t p = 0; p < points; ++p) perm[p] = p;
   for (std::uint64_t i = points; i > 1; --i) std::swap(perm[i - 1], perm[rng::uniform_index(s, i)]);
   for (const auto& cell : plan.cells()) {
-    const std::uint64_t source = cell.index - cell.point + perm[cell.point];  // same factor levels, other point
+    const std::uint64_t source =
+        cell.index - cell.point + perm[cell.point];  // same factor levels, other point
     level[g][cell.index] = l.level[g][source];
   }
   return level;
@@ -571,13 +606,17 @@ ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data,
   const std::uint64_t per_cell = plan.organizations_per_cell();
   const bool org_batches = per_cell >= kOrganizationBatches;
   const bool point_bootstrap = points >= kMinimumDesignPoints;
-  r.method = std::string("eta squared difference minus its inert-parameter bias; normal interval, ") +
-             (point_bootstrap ? "bootstrap over " + std::to_string(points) + " design points" : std::string()) +
-             (point_bootstrap && org_batches ? " and " : "") +
-             (org_batches ? std::to_string(kOrganizationBatches) + " batches of organizations" : std::string());
+  r.method =
+      std::string("eta squared difference minus its inert-parameter bias; normal interval, ") +
+      (point_bootstrap ? "bootstrap over " + std::to_string(points) + " design points"
+                       : std::string()) +
+      (point_bootstrap && org_batches ? " and " : "") +
+      (org_batches ? std::to_string(kOrganizationBatches) + " batches of organizations"
+                   : std::string());
 
   std::vector<CellStats> cells(ncells);
-  std::vector<std::vector<CellStats>> batches(org_batches ? kOrganizationBatches : 0, std::vector<CellStats>(ncells));
+  std::vector<std::vector<CellStats>> batches(org_batches ? kOrganizationBatches : 0,
+                                              std::vector<CellStats>(ncells));
   std::uint64_t used = 0;
   for (const auto& cell : plan.cells()) {
     const auto values = data.read(c.column, cell.index);
@@ -591,7 +630,8 @@ ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data,
     used += all.n;
     cells[cell.index] = {static_cast<double>(all.n), all.n ? all.mean : 0.0, all.m2};
     for (std::size_t b = 0; b < part.size(); ++b)
-      batches[b][cell.index] = {static_cast<double>(part[b].n), part[b].n ? part[b].mean : 0.0, part[b].m2};
+      batches[b][cell.index] = {static_cast<double>(part[b].n), part[b].n ? part[b].mean : 0.0,
+                                part[b].m2};
   }
   r.n_a = used;
   r.n_b = point_bootstrap ? points : 0;
@@ -605,8 +645,9 @@ ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data,
     return r;
   }
   if (!point_bootstrap && !org_batches) {
-    r.reason = "no replication to estimate the uncertainty: fewer than " + std::to_string(kMinimumDesignPoints) +
-               " design points and fewer than " + std::to_string(kOrganizationBatches) + " organizations per cell";
+    r.reason = "no replication to estimate the uncertainty: fewer than " +
+               std::to_string(kMinimumDesignPoints) + " design points and fewer than " +
+               std::to_string(kOrganizationBatches) + " organizations per cell";
     return r;
   }
 
@@ -624,8 +665,11 @@ ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data,
     nonempty += cs.n > 0;
   }
   double total = within;
-  for (const auto& cs : cells) total += cs.n * (cs.mean - sum_all / n_all) * (cs.mean - sum_all / n_all);
-  const double ms_within = n_all > static_cast<double>(nonempty) ? within / (n_all - static_cast<double>(nonempty)) : 0.0;
+  for (const auto& cs : cells)
+    total += cs.n * (cs.mean - sum_all / n_all) * (cs.mean - sum_all / n_all);
+  const double ms_within = n_all > static_cast<double>(nonempty)
+                               ? within / (n_all - static_cast<double>(nonempty))
+                               : 0.0;
   rng::Stream s(x.seed, kVarianceSharePurpose, 0);
   double bias = 0;
   for (const auto* names : {&c.factors_a, &c.factors_b}) {
@@ -640,7 +684,8 @@ ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data,
       ClaimSpec one;
       one.factors_a = {name};
       double mean = 0;
-      for (int k = 0; k < kNullPermutations; ++k) mean += share_difference(cells, {}, l, permuted_levels(plan, l, g, s), one);
+      for (int k = 0; k < kNullPermutations; ++k)
+        mean += share_difference(cells, {}, l, permuted_levels(plan, l, g, s), one);
       bias += sign * mean / kNullPermutations;
     }
   }
@@ -686,13 +731,14 @@ ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data,
 /// Sobol-index claims (Sobol designs): sum of the first- or total-order indices of the
 /// ranges in factors_a minus that of factors_b, on cell means; normal interval with the
 /// standard error of the bootstrap over base points (the bootstrap of /sensitivity).
-ClaimResult evaluate_sensitivity(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
-                                 double confidence) {
+ClaimResult evaluate_sensitivity(const design::RunPlan& plan, const CellData& data,
+                                 const ClaimSpec& c, double confidence) {
   const auto& x = plan.experiment();
   ClaimResult r;
   const bool total = c.test == Test::SobolTotalAbove || c.test == Test::SobolTotalBelow;
-  r.method = std::string(total ? "total-order (Jansen 1999)" : "first-order (Saltelli 2010)") +
-             " Sobol indices of cell means; normal interval, bootstrap standard error over base points";
+  r.method =
+      std::string(total ? "total-order (Jansen 1999)" : "first-order (Saltelli 2010)") +
+      " Sobol indices of cell means; normal interval, bootstrap standard error over base points";
   std::vector<double> a(x.points), b(x.points);
   std::vector<std::vector<double>> ab(x.ranges.size() + 1, std::vector<double>(x.points));
   for (const auto& cell : plan.cells()) {
@@ -702,24 +748,31 @@ ClaimResult evaluate_sensitivity(const design::RunPlan& plan, const CellData& da
     r.n_a += acc.n;
     const double m = acc.n ? acc.mean : kNaN;
     const auto role = design::sobol_role(x, cell.point);
-    if (role.role == 0) a[role.base] = m;
-    else if (role.role == 1) b[role.base] = m;
-    else ab[role.role - 2][role.base] = m;
+    if (role.role == 0)
+      a[role.base] = m;
+    else if (role.role == 1)
+      b[role.base] = m;
+    else
+      ab[role.role - 2][role.base] = m;
   }
   auto indices = [&](const std::vector<std::string>& names) {
     std::vector<std::size_t> out;
     for (const auto& name : names)
       for (std::size_t i = 0; i <= x.ranges.size(); ++i)
-        if ((i < x.ranges.size() ? x.ranges[i].name : std::string(design::kSobolDummy)) == name) out.push_back(i);
+        if ((i < x.ranges.size() ? x.ranges[i].name : std::string(design::kSobolDummy)) == name)
+          out.push_back(i);
     return out;
   };
-  const auto d = stats::sobol_index_difference(a, b, ab, indices(c.factors_a), indices(c.factors_b), total, x.seed);
+  const auto d = stats::sobol_index_difference(a, b, ab, indices(c.factors_a), indices(c.factors_b),
+                                               total, x.seed);
   r.n_b = d.base_points;
   r.estimate = d.estimate;
   r.low = r.high = kNaN;
   if (r.n_a == 0) return r;  // check_evidence: no data
   if (std::isnan(d.estimate)) {
-    r.reason = "the indices are undefined (fewer than 2 base points with data, or the outcome does not vary)";
+    r.reason =
+        "the indices are undefined (fewer than 2 base points with data, or the outcome does not "
+        "vary)";
     return r;
   }
   if (!(d.se > 0)) {
@@ -730,7 +783,8 @@ ClaimResult evaluate_sensitivity(const design::RunPlan& plan, const CellData& da
     const double z = stats::normal_quantile(0.5 + conf / 2);
     return stats::Interval{e, e - z * se, e + z * se};
   };
-  one_sided(r, f, c.value, c.test == Test::SobolFirstAbove || c.test == Test::SobolTotalAbove, confidence);
+  one_sided(r, f, c.value, c.test == Test::SobolFirstAbove || c.test == Test::SobolTotalAbove,
+            confidence);
   return r;
 }
 
@@ -739,12 +793,15 @@ ClaimResult evaluate_sensitivity(const design::RunPlan& plan, const CellData& da
 void check_evidence(ClaimResult& r, const ClaimSpec& c) {
   if (r.reason.empty()) {
     if (r.n_a == 0 || (c.is_two_sample() && r.n_b == 0))
-      r.reason = std::string("no data: n = 0") + (c.is_two_sample() ? (r.n_a == 0 ? " in a" : " in b") : "") +
-                 " (every value of " + c.column + " is missing there)";
+      r.reason = std::string("no data: n = 0") +
+                 (c.is_two_sample() ? (r.n_a == 0 ? " in a" : " in b") : "") + " (every value of " +
+                 c.column + " is missing there)";
     else if (std::isnan(r.estimate))
       r.reason = "the estimate is undefined";
     else if (std::isnan(r.low) || std::isnan(r.high))
-      r.reason = "the interval cannot be computed (fewer than 2 observations, pairs or clusters on a side)";
+      r.reason =
+          "the interval cannot be computed (fewer than 2 observations, pairs or clusters on a "
+          "side)";
   }
   if (!r.reason.empty()) r.p_claim = r.p_opposite = kNaN;
 }
@@ -765,7 +822,7 @@ void decide(std::vector<ClaimResult>& results, double confidence) {
     r.p_claim_holm = adj[2 * i];
     r.p_opposite_holm = adj[2 * i + 1];
     r.verdict = !r.reason.empty()           ? Verdict::Inconclusive
-                : r.p_claim_holm < alpha     ? Verdict::Supported
+                : r.p_claim_holm < alpha    ? Verdict::Supported
                 : r.p_opposite_holm < alpha ? Verdict::NotSupported
                                             : Verdict::Inconclusive;
   }
@@ -818,7 +875,8 @@ class RederivedData final : public CellData {
   const CellData& base_;
   std::vector<model::ParameterValues> values_;
   mutable std::map<std::pair<std::string, std::uint64_t>, std::vector<double>> cache_;
-  mutable std::map<std::pair<std::string, std::uint64_t>, std::vector<double>> derived_;  // this grid point
+  mutable std::map<std::pair<std::string, std::uint64_t>, std::vector<double>>
+      derived_;  // this grid point
 };
 
 bool depends_on_thresholds(const design::RunPlan& plan, const ClaimSpec& c) {
@@ -854,7 +912,8 @@ std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const std::vector
   return results;
 }
 
-VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data, const std::string& column) {
+VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data,
+                               const std::string& column) {
   const Gathered d = gather(plan, data, column);
   std::vector<std::size_t> all(d.values.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
@@ -880,9 +939,10 @@ AssumptionSpace assumption_space(const design::RunPlan& plan, const std::vector<
     for (const auto& r : x.ranges) v.push_back(cell.values[r.parameter]);
     s.x.push_back(std::move(v));
     // The claim's own test, restricted to the cells of point p.
-    std::vector<ClaimResult> one{c.is_correlation()   ? evaluate_correlation(plan, data, c, x.report.confidence, &p)
-                                 : c.is_interaction() ? evaluate_interaction(plan, data, c, x.report.confidence, &p)
-                                                      : evaluate_sample(plan, data, c, x.report.confidence, &p)};
+    std::vector<ClaimResult> one{
+        c.is_correlation()   ? evaluate_correlation(plan, data, c, x.report.confidence, &p)
+        : c.is_interaction() ? evaluate_interaction(plan, data, c, x.report.confidence, &p)
+                             : evaluate_sample(plan, data, c, x.report.confidence, &p)};
     check_evidence(one[0], c);
     decide(one, x.report.confidence);
     s.verdicts.push_back(one[0].verdict);
@@ -902,13 +962,15 @@ AssumptionSpace assumption_space(const design::RunPlan& plan, const std::vector<
 
 }  // namespace
 
-Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims, const CellData& data) {
+Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
+                    const CellData& data) {
   const auto& x = plan.experiment();
   Report report;
   report.confidence = x.report.confidence;
   report.results = evaluate(plan, claims, data);
   for (std::size_t c = 0; c < claims.size(); ++c)
-    if (claims[c].assumption_space) report.spaces.push_back(assumption_space(plan, claims, data, c));
+    if (claims[c].assumption_space)
+      report.spaces.push_back(assumption_space(plan, claims, data, c));
   for (const auto& c : claims) {
     if (!c.is_variance_share()) continue;
     bool seen = false;
@@ -927,7 +989,8 @@ Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& c
     for (const auto& c : claims) used = used || c.column == d.column;
     if (!used) continue;
     for (const auto& t : d.thresholds)
-      if (std::find(rob.thresholds.begin(), rob.thresholds.end(), t) == rob.thresholds.end()) rob.thresholds.push_back(t);
+      if (std::find(rob.thresholds.begin(), rob.thresholds.end(), t) == rob.thresholds.end())
+        rob.thresholds.push_back(t);
   }
   rob.share.assign(claims.size(), kNaN);
   if (!any || rob.thresholds.empty()) return report;

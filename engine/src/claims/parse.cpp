@@ -18,7 +18,8 @@ using namespace design::toml_input;
 Selection parse_selection(const std::string& key, const toml::node& n, const Experiment& x) {
   Selection sel;
   const auto* t = n.as_table();
-  if (!t) fail(key, n, "expected a table of factor = level (or [levels]), e.g. { structure = \"flat\" }");
+  if (!t)
+    fail(key, n, "expected a table of factor = level (or [levels]), e.g. { structure = \"flat\" }");
   const auto specs = x.model->parameters();
   std::vector<std::string> names;
   for (const auto& f : x.factors) names.push_back(f.name);
@@ -39,7 +40,8 @@ Selection parse_selection(const std::string& key, const toml::node& n, const Exp
       cond.levels.push_back(value);
     };
     if (const auto* arr = v.as_array()) {
-      if (arr->empty()) fail(key + "." + fname, v, "expected a level or a non-empty list of levels");
+      if (arr->empty())
+        fail(key + "." + fname, v, "expected a level or a non-empty list of levels");
       for (const auto& level : *arr) add(level);
     } else {
       add(v);
@@ -54,7 +56,8 @@ Selection parse_selection(const std::string& key, const toml::node& n, const Exp
   return sel;
 }
 
-std::vector<std::string> parse_factor_group(const std::string& key, const toml::node& n, const Experiment& x) {
+std::vector<std::string> parse_factor_group(const std::string& key, const toml::node& n,
+                                            const Experiment& x) {
   const auto* arr = n.as_array();
   const std::string allowed = "expected a non-empty list of factor or range names";
   if (!arr || arr->empty()) fail(key, n, allowed);
@@ -66,8 +69,10 @@ std::vector<std::string> parse_factor_group(const std::string& key, const toml::
     for (const auto& f : x.factors) known = known || f.name == s->get();
     for (const auto& r : x.ranges) known = known || r.name == s->get();
     known = known || (x.sampling == Sampling::Sobol && s->get() == kSobolDummy);
-    if (!known) fail(key, e, "expected the name of a factor or range of this experiment (or \"" + std::string(kSobolDummy) +
-                                 "\" in a Sobol design)");
+    if (!known)
+      fail(key, e,
+           "expected the name of a factor or range of this experiment (or \"" +
+               std::string(kSobolDummy) + "\" in a Sobol design)");
     out.push_back(s->get());
   }
   return out;
@@ -84,9 +89,10 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
   for (std::size_t i = 0; i < arr->size(); ++i) {
     const toml::table& t = *arr->get(i)->as_table();
     const std::string where = "claims[" + std::to_string(i) + "]";
-    reject_unknown_keys(t, where + ".", {"id", "statement", "test", "column", "a", "b", "value", "paired",
-                                         "factors_a", "factors_b", "interaction", "with", "sweep",
-                                         "assumption_space"});
+    reject_unknown_keys(
+        t, where + ".",
+        {"id", "statement", "test", "column", "a", "b", "value", "paired", "factors_a", "factors_b",
+         "interaction", "with", "sweep", "assumption_space"});
     ClaimSpec c;
     auto str = [&](const char* key, bool required) -> std::string {
       const toml::node* v = t.get(key);
@@ -94,12 +100,14 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
         if (required) throw InputError("missing key " + where + "." + key);
         return "";
       }
-      if (!v->is_string() || v->as_string()->get().empty()) fail(where + "." + key, *v, "expected a non-empty string");
+      if (!v->is_string() || v->as_string()->get().empty())
+        fail(where + "." + key, *v, "expected a non-empty string");
       return v->as_string()->get();
     };
     c.id = str("id", true);
     const std::string at = "claims." + c.id;
-    if (!ids.insert(c.id).second) throw InputError(where + ".id = \"" + c.id + "\" is used twice: ids must be unique");
+    if (!ids.insert(c.id).second)
+      throw InputError(where + ".id = \"" + c.id + "\" is used twice: ids must be unique");
     c.statement = str("statement", true);
     const std::string test = str("test", true);
     bool found = false;
@@ -118,10 +126,12 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
     if (model::find_column(columns, c.column) == model::npos) {
       std::string list;
       for (const auto& col : columns) list += (list.empty() ? "" : ", ") + col.name;
-      fail(at + ".column", *t.get("column"), "expected a column of model " + std::string(x.model->name()) + ": " + list);
+      fail(at + ".column", *t.get("column"),
+           "expected a column of model " + std::string(x.model->name()) + ": " + list);
     }
     const toml::node* value = t.get("value");
-    if (!value) throw InputError("missing key " + at + ".value (the threshold or margin of the claim)");
+    if (!value)
+      throw InputError("missing key " + at + ".value (the threshold or margin of the claim)");
     c.value = number(at + ".value", *value, "expected a number");
     if (c.test == Test::Equivalent && !(c.value > 0))
       fail(at + ".value", *value, "an equivalence margin must be > 0");
@@ -134,7 +144,8 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
       c.assumption_space = s->as_boolean()->get();
       if (c.assumption_space && x.sampling == Sampling::Factorial)
         fail(at + ".assumption_space", *s,
-             "needs a sampled design (design.sampling = \"random\", \"lhs\" or \"sobol\"): the claim is evaluated "
+             "needs a sampled design (design.sampling = \"random\", \"lhs\" or \"sobol\"): the "
+             "claim is evaluated "
              "at each of its points");
       if (c.assumption_space && c.uses_factor_groups())
         fail(at + ".assumption_space", *s,
@@ -144,63 +155,84 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
       fail(at + ".test", *t.get("test"), "Sobol-index tests need design.sampling = \"sobol\"");
     if (c.uses_factor_groups()) {
       for (const char* k : {"a", "b", "paired"})
-        if (t.contains(k)) fail(at + "." + k, *t.get(k), "not used by variance-share or Sobol tests (use factors_a, factors_b)");
-      if (!t.contains("factors_a")) throw InputError("missing key " + at + ".factors_a (the factor group whose variance share is tested)");
+        if (t.contains(k))
+          fail(at + "." + k, *t.get(k),
+               "not used by variance-share or Sobol tests (use factors_a, factors_b)");
+      if (!t.contains("factors_a"))
+        throw InputError("missing key " + at +
+                         ".factors_a (the factor group whose variance share is tested)");
       c.factors_a = parse_factor_group(at + ".factors_a", *t.get("factors_a"), x);
-      if (t.contains("factors_b")) c.factors_b = parse_factor_group(at + ".factors_b", *t.get("factors_b"), x);
+      if (t.contains("factors_b"))
+        c.factors_b = parse_factor_group(at + ".factors_b", *t.get("factors_b"), x);
       for (const auto* group : {&c.factors_a, &c.factors_b})
-        if (c.is_variance_share() && std::find(group->begin(), group->end(), kSobolDummy) != group->end())
-          throw InputError(at + ": the dummy has no variance share (it is not a parameter); use a Sobol test");
+        if (c.is_variance_share() &&
+            std::find(group->begin(), group->end(), kSobolDummy) != group->end())
+          throw InputError(
+              at + ": the dummy has no variance share (it is not a parameter); use a Sobol test");
     } else {
       for (const char* k : {"factors_a", "factors_b"})
-        if (t.contains(k)) fail(at + "." + k, *t.get(k), "only used by variance-share and Sobol tests");
+        if (t.contains(k))
+          fail(at + "." + k, *t.get(k), "only used by variance-share and Sobol tests");
       if (c.is_interaction()) {
         if (!t.contains("interaction"))
-          throw InputError("missing key " + at +
-                           ".interaction (the 2 or 3 two-level factors whose interaction is tested)");
+          throw InputError(
+              "missing key " + at +
+              ".interaction (the 2 or 3 two-level factors whose interaction is tested)");
         const auto* arr = t.get("interaction")->as_array();
-        const std::string allowed = "expected a list of 2 or 3 names of factors with exactly 2 levels";
-        if (!arr || arr->size() < 2 || arr->size() > 3) fail(at + ".interaction", *t.get("interaction"), allowed);
+        const std::string allowed =
+            "expected a list of 2 or 3 names of factors with exactly 2 levels";
+        if (!arr || arr->size() < 2 || arr->size() > 3)
+          fail(at + ".interaction", *t.get("interaction"), allowed);
         for (const auto& e : *arr) {
           const auto* name = e.as_string();
           if (!name) fail(at + ".interaction", e, allowed);
           std::size_t f = 0;
           while (f < x.factors.size() && x.factors[f].name != name->get()) ++f;
-          if (f == x.factors.size() || x.factors[f].levels.size() != 2) fail(at + ".interaction", e, allowed);
+          if (f == x.factors.size() || x.factors[f].levels.size() != 2)
+            fail(at + ".interaction", e, allowed);
           if (std::find(c.interaction.begin(), c.interaction.end(), f) != c.interaction.end())
             fail(at + ".interaction", e, "each factor once");
           c.interaction.push_back(f);
         }
         if (!x.common_random_numbers)
-          throw InputError(at + ": an interaction test pairs organization k across the 2^k cells and needs "
-                                "experiment.common_random_numbers = true");
+          throw InputError(
+              at +
+              ": an interaction test pairs organization k across the 2^k cells and needs "
+              "experiment.common_random_numbers = true");
       } else if (t.contains("interaction")) {
         fail(at + ".interaction", *t.get("interaction"), "only used by interaction tests");
       }
       if (c.is_correlation()) {
         c.with = str("with", true);
         if (model::find_column(columns, c.with) == model::npos)
-          fail(at + ".with", *t.get("with"), "expected a column of model " + std::string(x.model->name()));
-        if (c.with == c.column) fail(at + ".with", *t.get("with"), "expected a column other than " + c.column);
+          fail(at + ".with", *t.get("with"),
+               "expected a column of model " + std::string(x.model->name()));
+        if (c.with == c.column)
+          fail(at + ".with", *t.get("with"), "expected a column other than " + c.column);
       } else if (t.contains("with")) {
         fail(at + ".with", *t.get("with"), "only used by correlation tests");
       }
       static const toml::table all;
-      c.a = parse_selection(at + ".a", t.contains("a") ? *t.get("a") : static_cast<const toml::node&>(all), x);
+      c.a = parse_selection(at + ".a",
+                            t.contains("a") ? *t.get("a") : static_cast<const toml::node&>(all), x);
       if (c.is_two_sample()) {
-        if (!t.contains("b")) throw InputError("missing key " + at + ".b (the cells compared with a)");
+        if (!t.contains("b"))
+          throw InputError("missing key " + at + ".b (the cells compared with a)");
         c.b = parse_selection(at + ".b", *t.get("b"), x);
       } else if (t.contains("b")) {
         fail(at + ".b", *t.get("b"), "only used by difference and equivalence tests");
       }
       for (const auto& cond : c.a.conditions)
-        if (std::find(c.interaction.begin(), c.interaction.end(), cond.factor) != c.interaction.end())
+        if (std::find(c.interaction.begin(), c.interaction.end(), cond.factor) !=
+            c.interaction.end())
           fail(at + ".a", *t.get("a"), "must not restrict a factor of the interaction");
       if (c.paired && !c.is_two_sample())
-        fail(at + ".paired", *t.get("paired"), "pairing needs two selections (a difference or equivalence test)");
+        fail(at + ".paired", *t.get("paired"),
+             "pairing needs two selections (a difference or equivalence test)");
       if (c.paired && !x.common_random_numbers)
         fail(at + ".paired", *t.get("paired"),
-             "pairing needs experiment.common_random_numbers = true (organization k of each cell shares its random numbers)");
+             "pairing needs experiment.common_random_numbers = true (organization k of each cell "
+             "shares its random numbers)");
     }
     if (const toml::node* sw = t.get("sweep")) {
       // One claim per level of the swept factor, each restricted to that level.
@@ -208,12 +240,14 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
       const auto* name = sw->as_string();
       std::size_t f = 0;
       while (name && f < x.factors.size() && x.factors[f].name != name->get()) ++f;
-      if (!name || f == x.factors.size()) fail(at + ".sweep", *sw, "expected the name of a factor of this experiment");
+      if (!name || f == x.factors.size())
+        fail(at + ".sweep", *sw, "expected the name of a factor of this experiment");
       if (std::find(c.interaction.begin(), c.interaction.end(), f) != c.interaction.end())
         fail(at + ".sweep", *sw, "must not be a factor of the interaction");
       for (const auto* sel : {&c.a, &c.b})
         for (const auto& cond : sel->conditions)
-          if (cond.factor == f) fail(at + ".sweep", *sw, "a and b must not restrict the swept factor");
+          if (cond.factor == f)
+            fail(at + ".sweep", *sw, "a and b must not restrict the swept factor");
       const auto& spec = x.model->parameters()[x.factors[f].parameter];
       for (const double level : x.factors[f].levels) {
         ClaimSpec e = c;
@@ -228,7 +262,8 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
           sel->text = (sel->text == "all cells" || sel->text.empty() ? "" : sel->text + " ") +
                       x.factors[f].name + "=" + text;
         }
-        if (!ids.insert(e.id).second) throw InputError(where + ": the swept id " + e.id + " is used twice");
+        if (!ids.insert(e.id).second)
+          throw InputError(where + ": the swept id " + e.id + " is used twice");
         claims.push_back(std::move(e));
       }
       continue;

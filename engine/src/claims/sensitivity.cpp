@@ -5,7 +5,8 @@
 namespace tribe::claims {
 
 std::vector<ColumnSensitivity> sobol_sensitivity(
-    const design::RunPlan& plan, const std::function<double(std::size_t, std::uint64_t)>& cell_mean) {
+    const design::RunPlan& plan,
+    const std::function<double(std::size_t, std::uint64_t)>& cell_mean) {
   const auto& x = plan.experiment();
   std::vector<ColumnSensitivity> out;
   if (x.sampling != design::Sampling::Sobol) return out;
@@ -21,9 +22,12 @@ std::vector<ColumnSensitivity> sobol_sensitivity(
     for (const auto& cell : plan.cells()) {
       const auto role = design::sobol_role(x, cell.point);
       const double m = cell_mean(col, cell.index);
-      if (role.role == 0) a[role.base] = m;
-      else if (role.role == 1) b[role.base] = m;
-      else ab[role.role - 2][role.base] = m;
+      if (role.role == 0)
+        a[role.base] = m;
+      else if (role.role == 1)
+        b[role.base] = m;
+      else
+        ab[role.role - 2][role.base] = m;
     }
     out.push_back({std::string(columns[col].name), names,
                    stats::sobol_indices(a, b, ab, x.report.confidence, x.seed)});

@@ -13,8 +13,8 @@
 namespace tribe::design {
 namespace toml_input {
 
-using model::ParamType;
 using model::ParameterSpec;
+using model::ParamType;
 
 std::string where(const toml::node& n) {
   const auto& src = n.source();
@@ -42,7 +42,8 @@ std::string describe(const toml::node& n) {
 
 std::string allowed_range(const ParameterSpec& s) {
   switch (s.type) {
-    case ParamType::Boolean: return "expected true or false";
+    case ParamType::Boolean:
+      return "expected true or false";
     case ParamType::Choice: {
       std::string r = "expected one of";
       for (std::size_t i = 0; i < s.choices.size(); ++i)
@@ -131,8 +132,8 @@ toml::table parse(std::string_view text, const std::string& source) {
 
 namespace {
 
-using model::ParamType;
 using model::ParameterSpec;
+using model::ParamType;
 using namespace toml_input;
 
 const toml::table& require_table(const toml::table& root, std::string_view name, bool required) {
@@ -151,8 +152,9 @@ std::uint64_t require_uint(const toml::table& t, const std::string& key, std::ui
   const std::string full = "experiment." + key;
   const toml::node* n = t.get(key);
   if (!n) {
-    if (required) throw InputError("missing key " + full + " (expected an integer in [" +
-                                   std::to_string(lo) + ", " + std::to_string(hi) + "])");
+    if (required)
+      throw InputError("missing key " + full + " (expected an integer in [" + std::to_string(lo) +
+                       ", " + std::to_string(hi) + "])");
     return fallback;
   }
   auto i = n->as_integer();
@@ -177,25 +179,28 @@ std::string require_string(const toml::table& t, const std::string& key, bool re
   return s->get();
 }
 
-
 /// One entry of [design.ranges]: [low, high] of a real or integer parameter, or, in a Sobol
 /// design, the list of choices of a choice or boolean parameter (at least two, distinct).
-Range parse_range(const std::string& key, const toml::node& v, const ParameterSpec& spec, std::size_t p,
-                  Sampling sampling) {
+Range parse_range(const std::string& key, const toml::node& v, const ParameterSpec& spec,
+                  std::size_t p, Sampling sampling) {
   const std::string full = "design.ranges." + key;
   const auto* arr = v.as_array();
   if (spec.type == ParamType::Choice || spec.type == ParamType::Boolean) {
     if (sampling != Sampling::Sobol)
-      fail(full, v, "only real or integer parameters can be sampled over a range in a \"" +
-                        std::string(to_string(sampling)) + "\" design (a \"sobol\" design also takes a list of "
-                        "choices); vary " + spec.name + " in [factors]");
+      fail(full, v,
+           "only real or integer parameters can be sampled over a range in a \"" +
+               std::string(to_string(sampling)) +
+               "\" design (a \"sobol\" design also takes a list of "
+               "choices); vary " +
+               spec.name + " in [factors]");
     const std::string allowed = "expected a list of at least two distinct values of " + spec.name;
     if (!arr || arr->size() < 2) fail(full, v, allowed);
     Range r{key, p, 0.0, 0.0, {}};
     std::set<double> seen;
     for (const auto& e : *arr) {
       const double value = parameter_value(full, spec, e);
-      if (!seen.insert(value).second) fail(full, e, "choices must be distinct (this one appears twice)");
+      if (!seen.insert(value).second)
+        fail(full, e, "choices must be distinct (this one appears twice)");
       r.choices.push_back(value);
     }
     r.low = *seen.begin();
@@ -203,7 +208,11 @@ Range parse_range(const std::string& key, const toml::node& v, const ParameterSp
     return r;
   }
   if (!arr || arr->size() != 2) fail(full, v, "expected [low, high]");
-  Range r{key, p, parameter_value(full, spec, *arr->get(0)), parameter_value(full, spec, *arr->get(1)), {}};
+  Range r{key,
+          p,
+          parameter_value(full, spec, *arr->get(0)),
+          parameter_value(full, spec, *arr->get(1)),
+          {}};
   if (!(r.low < r.high)) fail(full, v, "expected low < high");
   return r;
 }
@@ -216,33 +225,44 @@ void parse_design(const toml::table& root, Experiment& x, const toml::table& par
     const auto* str = n->as_string();
     const std::string allowed = "expected \"factorial\", \"random\", \"lhs\" or \"sobol\"";
     if (!str) fail("design.sampling", *n, allowed);
-    if (str->get() == "factorial") x.sampling = Sampling::Factorial;
-    else if (str->get() == "random") x.sampling = Sampling::Random;
-    else if (str->get() == "lhs") x.sampling = Sampling::LatinHypercube;
-    else if (str->get() == "sobol") x.sampling = Sampling::Sobol;
-    else fail("design.sampling", *n, allowed);
+    if (str->get() == "factorial")
+      x.sampling = Sampling::Factorial;
+    else if (str->get() == "random")
+      x.sampling = Sampling::Random;
+    else if (str->get() == "lhs")
+      x.sampling = Sampling::LatinHypercube;
+    else if (str->get() == "sobol")
+      x.sampling = Sampling::Sobol;
+    else
+      fail("design.sampling", *n, allowed);
   }
   const bool sampled = x.sampling != Sampling::Factorial;
   const std::string sampled_only = "only with design.sampling = \"random\", \"lhs\" or \"sobol\"";
   if (x.sampling == Sampling::Sobol && !x.factors.empty())
-    throw InputError("factors." + x.factors.front().name + ": a \"sobol\" design has no [factors]; list every varied "
+    throw InputError("factors." + x.factors.front().name +
+                     ": a \"sobol\" design has no [factors]; list every varied "
                      "parameter in [design.ranges] (a choice parameter as a list of its choices)");
   if (const toml::node* n = d.get("points")) {
     if (!sampled) fail("design.points", *n, sampled_only);
     auto i = n->as_integer();
-    const std::string allowed = "expected an integer in [" + std::string(x.sampling == Sampling::Sobol ? "2" : "1") +
-                                ", " + std::to_string(kMaxPoints) + "]";
-    if (!i || i->get() < (x.sampling == Sampling::Sobol ? 2 : 1) || static_cast<std::uint64_t>(i->get()) > kMaxPoints)
+    const std::string allowed = "expected an integer in [" +
+                                std::string(x.sampling == Sampling::Sobol ? "2" : "1") + ", " +
+                                std::to_string(kMaxPoints) + "]";
+    if (!i || i->get() < (x.sampling == Sampling::Sobol ? 2 : 1) ||
+        static_cast<std::uint64_t>(i->get()) > kMaxPoints)
       fail("design.points", *n, allowed);
     x.points = static_cast<std::uint64_t>(i->get());
   } else if (sampled) {
-    throw InputError(x.sampling == Sampling::Sobol
-                         ? "missing key design.points (expected the number of base points of the Sobol design, an integer >= 2)"
-                         : "missing key design.points (expected the number of sampled points, an integer >= 1)");
+    throw InputError(
+        x.sampling == Sampling::Sobol
+            ? "missing key design.points (expected the number of base points of the Sobol design, "
+              "an integer >= 2)"
+            : "missing key design.points (expected the number of sampled points, an integer >= 1)");
   }
   const toml::node* rn = d.get("ranges");
   if (!rn) {
-    if (sampled) throw InputError("missing table [design.ranges]: a sampled design needs at least one range");
+    if (sampled)
+      throw InputError("missing table [design.ranges]: a sampled design needs at least one range");
     return;
   }
   if (!sampled) fail("design.ranges", *rn, sampled_only);
@@ -256,13 +276,16 @@ void parse_design(const toml::table& root, Experiment& x, const toml::table& par
     const std::string full = "design.ranges." + key;
     const std::size_t p = model::find_parameter(specs, key);
     if (params.contains(key) || factors.contains(key))
-      throw InputError(full + " contradicts " + (params.contains(key) ? "parameters." : "factors.") + key +
-                       ": a parameter is fixed, varied over levels, or sampled over a range, not two of these");
+      throw InputError(
+          full + " contradicts " + (params.contains(key) ? "parameters." : "factors.") + key +
+          ": a parameter is fixed, varied over levels, or sampled over a range, not two of these");
     x.ranges.push_back(parse_range(key, v, specs[p], p, x.sampling));
   }
-  if (x.ranges.empty()) throw InputError("design.ranges is empty: a sampled design needs at least one range");
+  if (x.ranges.empty())
+    throw InputError("design.ranges is empty: a sampled design needs at least one range");
   if (x.sampling == Sampling::Sobol && x.ranges.size() > kMaxSobolRanges)
-    throw InputError("design.ranges has " + std::to_string(x.ranges.size()) + " parameters; a \"sobol\" design takes at most " +
+    throw InputError("design.ranges has " + std::to_string(x.ranges.size()) +
+                     " parameters; a \"sobol\" design takes at most " +
                      std::to_string(kMaxSobolRanges) + " (the built-in Sobol' direction numbers)");
 }
 
@@ -300,10 +323,14 @@ void parse_report(const toml::table& root, Experiment& x) {
 
 std::string_view to_string(Sampling s) {
   switch (s) {
-    case Sampling::Factorial: return "factorial";
-    case Sampling::Random: return "random";
-    case Sampling::LatinHypercube: return "lhs";
-    case Sampling::Sobol: return "sobol";
+    case Sampling::Factorial:
+      return "factorial";
+    case Sampling::Random:
+      return "random";
+    case Sampling::LatinHypercube:
+      return "lhs";
+    case Sampling::Sobol:
+      return "sobol";
   }
   return "?";
 }
@@ -323,9 +350,12 @@ void reject_nul_in_strings(const toml::node& n, const std::string& key) {
     if (s->get().find('\0') != std::string::npos)
       throw InputError(key + where(n) + ": a NUL character (\\u0000) is not allowed in a string");
   } else if (const auto* t = n.as_table()) {
-    for (const auto& [k, v] : *t) reject_nul_in_strings(v, key.empty() ? std::string(k.str()) : key + "." + std::string(k.str()));
+    for (const auto& [k, v] : *t)
+      reject_nul_in_strings(v,
+                            key.empty() ? std::string(k.str()) : key + "." + std::string(k.str()));
   } else if (const auto* a = n.as_array()) {
-    for (std::size_t i = 0; i < a->size(); ++i) reject_nul_in_strings((*a)[i], key + "[" + std::to_string(i) + "]");
+    for (std::size_t i = 0; i < a->size(); ++i)
+      reject_nul_in_strings((*a)[i], key + "[" + std::to_string(i) + "]");
   }
 }
 
@@ -334,14 +364,17 @@ void reject_nul_in_strings(const toml::node& n, const std::string& key) {
 Experiment parse_experiment(std::string_view text, std::string source_path) {
   // A NUL byte would cut strings short (names, claims, the stored experiment text).
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
-    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
-    throw InputError("a NUL byte at line " + std::to_string(line) + " is not allowed in an experiment file");
+    const auto line =
+        1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+    throw InputError("a NUL byte at line " + std::to_string(line) +
+                     " is not allowed in an experiment file");
   }
   if (text.size() > kMaxExperimentBytes)
     throw InputError("the experiment text is " + std::to_string(text.size()) + " bytes; at most " +
                      std::to_string(kMaxExperimentBytes) + " are allowed");
   const toml::table root = toml_input::parse(text, source_path);
-  reject_unknown_keys(root, "", {"experiment", "parameters", "factors", "design", "report", "claims"});
+  reject_unknown_keys(root, "",
+                      {"experiment", "parameters", "factors", "design", "report", "claims"});
   reject_nul_in_strings(root, "");
 
   Experiment x;
@@ -353,14 +386,16 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
                       {"name", "description", "model", "seed", "organizations_per_cell", "output",
                        "common_random_numbers"});
   x.name = require_string(meta, "name", true, "");
-  if (x.name.empty()) throw InputError("experiment.name = \"\" is not allowed: expected a non-empty string");
+  if (x.name.empty())
+    throw InputError("experiment.name = \"\" is not allowed: expected a non-empty string");
   x.description = require_string(meta, "description", false, "");
   x.model = &model::find_model(require_string(meta, "model", true, ""));
   x.seed = require_uint(meta, "seed", 0, static_cast<std::uint64_t>(INT64_MAX), true, 0);
   x.organizations_per_cell =
       require_uint(meta, "organizations_per_cell", 1, kMaxOrganizationsPerCell, true, 0);
   x.output = require_string(meta, "output", false, "results/" + x.name + ".h5");
-  if (x.output.empty()) throw InputError("experiment.output = \"\" is not allowed: expected a file path");
+  if (x.output.empty())
+    throw InputError("experiment.output = \"\" is not allowed: expected a file path");
   if (const toml::node* n = meta.get("common_random_numbers")) {
     auto b = n->as_boolean();
     if (!b) fail("experiment.common_random_numbers", *n, "expected true or false");
@@ -391,7 +426,8 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
                        "not both");
     const auto* arr = v.as_array();
     if (!arr) fail(full, v, "expected a non-empty list of levels, e.g. " + key + " = [a, b]");
-    if (arr->empty()) fail(full, v, "expected a non-empty list of levels (an empty factor has no cells)");
+    if (arr->empty())
+      fail(full, v, "expected a non-empty list of levels (an empty factor has no cells)");
     Factor f{key, model::find_parameter(specs, key), {}};
     std::set<double> seen;
     for (const auto& level : *arr) {
@@ -405,9 +441,9 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
 
   parse_design(root, x, params, factors);
   if (x.factorial_count() > kMaxCells || x.cell_count() > kMaxCells)
-    throw InputError("the design has " + std::to_string(x.factorial_count()) + " factor combinations x " +
-                     std::to_string(x.sampled_points()) + " points; at most " + std::to_string(kMaxCells) +
-                     " cells are allowed");
+    throw InputError("the design has " + std::to_string(x.factorial_count()) +
+                     " factor combinations x " + std::to_string(x.sampled_points()) +
+                     " points; at most " + std::to_string(kMaxCells) + " cells are allowed");
   parse_report(root, x);
   return x;
 }
@@ -422,20 +458,23 @@ Experiment load_experiment(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(status))
     throw InputError(path.string() + ": is a directory; expected an experiment file (TOML)");
   if (!std::filesystem::is_regular_file(status))
-    throw InputError(path.string() + ": is not a regular file (a device, FIFO or socket); expected an experiment file (TOML)");
+    throw InputError(
+        path.string() +
+        ": is not a regular file (a device, FIFO or socket); expected an experiment file (TOML)");
   const auto size = std::filesystem::file_size(path, ec);
   if (ec || size > kMaxExperimentBytes)
-    throw InputError(path.string() + ": the experiment file is " + std::to_string(size) + " bytes; at most " +
-                     std::to_string(kMaxExperimentBytes) + " are allowed");
+    throw InputError(path.string() + ": the experiment file is " + std::to_string(size) +
+                     " bytes; at most " + std::to_string(kMaxExperimentBytes) + " are allowed");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string() + ": cannot open experiment file (missing or unreadable)");
+  if (!in)
+    throw InputError(path.string() + ": cannot open experiment file (missing or unreadable)");
   std::string text(kMaxExperimentBytes + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) throw InputError(path.string() + ": cannot read experiment file");
   text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.size() > kMaxExperimentBytes)
-    throw InputError(path.string() + ": the experiment file grew past " + std::to_string(kMaxExperimentBytes) +
-                     " bytes while it was read");
+    throw InputError(path.string() + ": the experiment file grew past " +
+                     std::to_string(kMaxExperimentBytes) + " bytes while it was read");
   try {
     return parse_experiment(text, path.string());
   } catch (const InputError& e) {

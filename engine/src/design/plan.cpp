@@ -76,7 +76,8 @@ std::vector<std::vector<double>> sample_points(const Experiment& x) {
       rng::Stream s(x.seed, kDesignPurpose, r, 1);
       std::vector<std::uint64_t> perm(x.points);
       std::iota(perm.begin(), perm.end(), 0);
-      for (std::uint64_t i = x.points; i > 1; --i) std::swap(perm[i - 1], perm[rng::uniform_index(s, i)]);
+      for (std::uint64_t i = x.points; i > 1; --i)
+        std::swap(perm[i - 1], perm[rng::uniform_index(s, i)]);
       for (std::uint64_t p = 0; p < x.points; ++p)
         u[p][r] = (static_cast<double>(perm[p]) + rng::uniform(s)) / static_cast<double>(x.points);
     }
@@ -88,7 +89,8 @@ std::vector<std::vector<double>> sample_points(const Experiment& x) {
   }
   std::vector<std::vector<double>> values(points, std::vector<double>(d));
   for (std::uint64_t p = 0; p < points; ++p)
-    for (std::size_t r = 0; r < d; ++r) values[p][r] = to_parameter(specs[x.ranges[r].parameter], x.ranges[r], u[p][r]);
+    for (std::size_t r = 0; r < d; ++r)
+      values[p][r] = to_parameter(specs[x.ranges[r].parameter], x.ranges[r], u[p][r]);
   return values;
 }
 
@@ -108,7 +110,8 @@ RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
   // Strata of each range: the rank of the point's value cut into kStrata equal groups
   // (for a Latin hypercube these are unions of its own strata).
   const std::uint64_t n_points = experiment.sampled_points();
-  std::vector<std::vector<std::uint32_t>> strata(n_points, std::vector<std::uint32_t>(experiment.ranges.size()));
+  std::vector<std::vector<std::uint32_t>> strata(
+      n_points, std::vector<std::uint32_t>(experiment.ranges.size()));
   for (std::size_t r = 0; r < experiment.ranges.size(); ++r) {
     std::vector<std::uint64_t> order(n_points);
     std::iota(order.begin(), order.end(), 0);
@@ -126,8 +129,9 @@ RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
     for (std::size_t r = 0; r < experiment.ranges.size(); ++r)
       cell.values[experiment.ranges[r].parameter] = points[cell.point][r];
     cell.strata = strata[cell.point];
-    cell.own_random_numbers = experiment.sampling == Sampling::Sobol &&
-                              sobol_role(experiment, cell.point).role == experiment.ranges.size() + 2;
+    cell.own_random_numbers =
+        experiment.sampling == Sampling::Sobol &&
+        sobol_role(experiment, cell.point).role == experiment.ranges.size() + 2;
     cell.levels.assign(experiment.factors.size(), 0);
     std::uint64_t rest = c / n_points;
     for (std::size_t f = experiment.factors.size(); f-- > 0;) {
@@ -150,13 +154,19 @@ RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
 }
 
 RunPlan::RunPlan(const RunPlan& base, std::vector<Segment> segments)
-    : experiment_(base.experiment_), cells_(base.cells_), orgs_per_cell_(base.orgs_per_cell_),
-      block_size_(base.block_size_), segments_(std::move(segments)) {
-  for (const auto& s : segments_) TRIBE_CHECK(s.cell < cells_->size(), "segment of an unknown cell");
+    : experiment_(base.experiment_),
+      cells_(base.cells_),
+      orgs_per_cell_(base.orgs_per_cell_),
+      block_size_(base.block_size_),
+      segments_(std::move(segments)) {
+  for (const auto& s : segments_)
+    TRIBE_CHECK(s.cell < cells_->size(), "segment of an unknown cell");
   index_segments();
 }
 
-RunPlan RunPlan::with_segments(std::vector<Segment> segments) const { return RunPlan(*this, std::move(segments)); }
+RunPlan RunPlan::with_segments(std::vector<Segment> segments) const {
+  return RunPlan(*this, std::move(segments));
+}
 
 void RunPlan::index_segments() {
   block_start_.assign(1, 0);

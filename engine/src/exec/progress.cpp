@@ -9,7 +9,8 @@ namespace {
 
 std::string with_commas(std::uint64_t v) {
   std::string s = std::to_string(v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+    s.insert(static_cast<std::size_t>(i), ",");
   return s;
 }
 
@@ -46,7 +47,8 @@ ProgressReporter::ProgressReporter(Mode mode, std::FILE* out, double log_interva
     : mode_(mode), out_(out), log_interval_(log_interval_seconds) {}
 
 std::string ProgressReporter::format(const Progress& p) {
-  const double pct = p.total ? 100.0 * static_cast<double>(p.done) / static_cast<double>(p.total) : 100.0;
+  const double pct =
+      p.total ? 100.0 * static_cast<double>(p.done) / static_cast<double>(p.total) : 100.0;
   const double r = p.elapsed_seconds > 0 ? static_cast<double>(p.done) / p.elapsed_seconds : 0.0;
   const double eta = r > 0 ? static_cast<double>(p.total - p.done) / r : NAN;
   char buf[64];
@@ -57,7 +59,8 @@ std::string ProgressReporter::format(const Progress& p) {
 
 void ProgressReporter::update(const Progress& p) {
   switch (mode_) {
-    case Mode::Quiet: return;
+    case Mode::Quiet:
+      return;
     case Mode::Live:
       if (p.elapsed_seconds - last_ < 0.2 && p.done < p.total) return;
       last_ = p.elapsed_seconds;
@@ -75,7 +78,8 @@ void ProgressReporter::update(const Progress& p) {
 
 void ProgressReporter::finish(const Progress& p) {
   switch (mode_) {
-    case Mode::Quiet: return;
+    case Mode::Quiet:
+      return;
     case Mode::Live:
       std::fprintf(out_, "\r\033[K[tribe] %s\n", format(p).c_str());
       break;

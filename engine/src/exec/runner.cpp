@@ -20,9 +20,12 @@ namespace tribe::exec {
 
 std::string_view to_string(Backend b) {
   switch (b) {
-    case Backend::Serial: return "serial";
-    case Backend::OpenMP: return "openmp";
-    case Backend::TBB: return "tbb";
+    case Backend::Serial:
+      return "serial";
+    case Backend::OpenMP:
+      return "openmp";
+    case Backend::TBB:
+      return "tbb";
   }
   return "?";
 }
@@ -35,12 +38,15 @@ Backend parse_backend(std::string_view name) {
                    " is not allowed: expected serial, openmp or tbb");
 }
 
-unsigned hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+unsigned hardware_threads() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 void merge_block(std::vector<CellStatistics>& cells, const design::Block& block,
                  std::span<const stats::Accumulator> accumulators) {
   auto& cell = cells.at(block.cell).columns;
-  TRIBE_CHECK(accumulators.size() == cell.size(), "a block's accumulators do not match its cell's columns");
+  TRIBE_CHECK(accumulators.size() == cell.size(),
+              "a block's accumulators do not match its cell's columns");
   for (std::size_t c = 0; c < cell.size(); ++c) cell[c].merge(accumulators[c]);
 }
 
@@ -60,8 +66,8 @@ using Clock = std::chrono::steady_clock;
 struct Window {
   std::uint64_t first_block = 0;
   std::uint64_t blocks = 0;
-  std::vector<double> rows;                       // window_blocks * block_size * columns
-  std::vector<stats::Accumulator> accumulators;   // window_blocks * columns
+  std::vector<double> rows;                      // window_blocks * block_size * columns
+  std::vector<stats::Accumulator> accumulators;  // window_blocks * columns
   // Blocks finished: each worker publishes its block with a release increment and the
   // calling thread reads it with acquire before handing the window on. The backends
   // already synchronize at the end of a parallel loop, but inside their own
@@ -73,8 +79,8 @@ struct Window {
 /// Computes one block into its slot of the window, sequentially, with the given workspace.
 /// Returns early, leaving the block unfinished, once `stop` is set: a block of large
 /// organizations can take long, and a stop must take effect within a second.
-void compute_block(const design::RunPlan& plan, std::uint64_t b, Window& w,
-                   model::Workspace& ws, std::size_t columns, const std::atomic<bool>* stop) {
+void compute_block(const design::RunPlan& plan, std::uint64_t b, Window& w, model::Workspace& ws,
+                   std::size_t columns, const std::atomic<bool>* stop) {
   const design::Block blk = plan.block(b);
   const std::uint64_t slot = b - w.first_block;
   double* rows = w.rows.data() + slot * plan.block_size() * columns;
@@ -95,8 +101,13 @@ void compute_block(const design::RunPlan& plan, std::uint64_t b, Window& w,
 /// The worker side: computes all blocks of a window with one backend.
 class Workers {
  public:
-  Workers(const design::RunPlan& plan, Backend backend, unsigned threads, const std::atomic<bool>* stop)
-      : plan_(plan), backend_(backend), threads_(threads), stop_(stop), arena_(static_cast<int>(threads)),
+  Workers(const design::RunPlan& plan, Backend backend, unsigned threads,
+          const std::atomic<bool>* stop)
+      : plan_(plan),
+        backend_(backend),
+        threads_(threads),
+        stop_(stop),
+        arena_(static_cast<int>(threads)),
         tbb_workspaces_([&plan] { return plan.experiment().model->make_workspace(); }) {
     const auto& model = *plan.experiment().model;
     const unsigned slots = backend == Backend::OpenMP ? threads : 1;
@@ -220,7 +231,8 @@ class Writer {
       merge_block(cells_, blk, std::span<const stats::Accumulator>(acc, columns));
       const double* rows = w.rows.data() + i * plan_.block_size() * columns;
       sink_.consume(BlockRows{blk, columns, std::span<const double>(rows, blk.count * columns),
-                              w.first_block + i, std::span<const stats::Accumulator>(acc, columns)});
+                              w.first_block + i,
+                              std::span<const stats::Accumulator>(acc, columns)});
     }
   }
 
@@ -242,9 +254,9 @@ class Writer {
 RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink& sink) {
   const auto start = Clock::now();
   RunResult result;
-  const unsigned threads =
-      options.backend == Backend::Serial ? 1u
-                                         : (options.threads ? options.threads : hardware_threads());
+  const unsigned threads = options.backend == Backend::Serial
+                               ? 1u
+                               : (options.threads ? options.threads : hardware_threads());
   result.threads = threads;
   const std::size_t columns = plan.experiment().model->columns().size();
   result.cells.resize(plan.cells().size());
@@ -286,7 +298,8 @@ RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink&
         result.stopped = true;
         break;
       }
-      for (std::uint64_t b = 0; b < w.blocks; ++b) result.organizations += plan.block(next + b).count;
+      for (std::uint64_t b = 0; b < w.blocks; ++b)
+        result.organizations += plan.block(next + b).count;
       next += w.blocks;
       writer.submit(&w);
       if (options.on_progress) {
@@ -305,7 +318,8 @@ RunResult run(const design::RunPlan& plan, const RunOptions& options, BlockSink&
 
 std::vector<std::uint64_t> organizations_per_cell(const RunResult& result) {
   std::vector<std::uint64_t> n;
-  for (const auto& c : result.cells) n.push_back(c.columns.empty() ? 0 : c.columns[0].n + c.columns[0].missing);
+  for (const auto& c : result.cells)
+    n.push_back(c.columns.empty() ? 0 : c.columns[0].n + c.columns[0].missing);
   return n;
 }
 
@@ -320,14 +334,17 @@ double precision_half_width(const model::ColumnSpec& column, const stats::Accumu
 }
 
 RunResult run_to_precision(const design::RunPlan& plan, const RunOptions& options, BlockSink& sink,
-                           const PrecisionTarget& target, const std::function<void(std::uint64_t)>& before_round) {
+                           const PrecisionTarget& target,
+                           const std::function<void(std::uint64_t)>& before_round) {
   const auto columns = plan.experiment().model->columns();
   std::vector<std::size_t> targeted = target.columns;
   if (targeted.empty())
     for (std::size_t k = 0; k < columns.size(); ++k)
-      if (columns[k].kind == model::ColumnKind::Binary && columns[k].role == model::ColumnRole::Outcome)
+      if (columns[k].kind == model::ColumnKind::Binary &&
+          columns[k].role == model::ColumnRole::Outcome)
         targeted.push_back(k);
-  for (std::size_t k : targeted) TRIBE_CHECK(k < columns.size(), "precision target: column index out of range");
+  for (std::size_t k : targeted)
+    TRIBE_CHECK(k < columns.size(), "precision target: column index out of range");
   RunResult total = run(plan, options, sink);
   design::RunPlan current = plan.with_segments(plan.segments());
   for (std::uint64_t r = 1; !total.stopped; ++r) {
@@ -340,7 +357,8 @@ RunResult run_to_precision(const design::RunPlan& plan, const RunOptions& option
         const auto& a = total.cells[c].columns[k];
         if (a.n == 0) continue;  // no value to estimate in this cell
         // A NaN half-width (a mean of one value) is not precise.
-        precise = precise && precision_half_width(columns[k], a, target.confidence) <= target.half_width;
+        precise =
+            precise && precision_half_width(columns[k], a, target.confidence) <= target.half_width;
       }
       if (!precise) more.push_back({c, n[c], std::min(n[c], target.max_per_cell - n[c])});
     }
@@ -354,7 +372,8 @@ RunResult run_to_precision(const design::RunPlan& plan, const RunOptions& option
     round_options.end_block = UINT64_MAX;
     RunResult round = run(current, round_options, sink);
     for (std::size_t c = 0; c < total.cells.size(); ++c)
-      for (std::size_t k = 0; k < columns.size(); ++k) total.cells[c].columns[k].merge(round.cells[c].columns[k]);
+      for (std::size_t k = 0; k < columns.size(); ++k)
+        total.cells[c].columns[k].merge(round.cells[c].columns[k]);
     total.organizations += round.organizations;
     total.wall_seconds += round.wall_seconds;
     total.stopped = round.stopped;

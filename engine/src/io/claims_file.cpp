@@ -8,8 +8,8 @@
 
 namespace tribe::io {
 
-FileCellData::FileCellData(hid_t file, const std::vector<design::Segment>& segments, std::string context,
-                           std::span<const model::ColumnSpec> columns)
+FileCellData::FileCellData(hid_t file, const std::vector<design::Segment>& segments,
+                           std::string context, std::span<const model::ColumnSpec> columns)
     : file_(file), columns_(columns), ctx_(std::move(context)) {
   std::uint64_t row = 0;
   for (const auto& s : segments) {
@@ -26,7 +26,8 @@ std::vector<double> FileCellData::read(const std::string& column, std::uint64_t 
   std::string dataset = column;
   hsize_t at_time = 0;
   bool series = false;
-  if (const auto k = model::find_column(columns_, column); k != model::npos && !columns_[k].series.empty()) {
+  if (const auto k = model::find_column(columns_, column);
+      k != model::npos && !columns_[k].series.empty()) {
     for (const auto& st : stored_columns(columns_))
       if (st.series() && k >= st.first && k < st.first + st.count) {
         dataset = st.name;
@@ -34,30 +35,36 @@ std::vector<double> FileCellData::read(const std::string& column, std::uint64_t 
         series = true;
       }
   }
-  h5::Handle ds = h5::checked(H5Dopen2(file_, ("organizations/" + dataset).c_str(), H5P_DEFAULT), H5Dclose,
-                              ctx_, "missing dataset /organizations/" + dataset);
+  h5::Handle ds = h5::checked(H5Dopen2(file_, ("organizations/" + dataset).c_str(), H5P_DEFAULT),
+                              H5Dclose, ctx_, "missing dataset /organizations/" + dataset);
   std::vector<double> v;
   if (cell >= pieces_.size()) return v;
   h5::Handle space = h5::checked(H5Dget_space(ds.get()), H5Sclose, ctx_, "cannot get dataspace");
   hsize_t dims[2] = {0, 0};
   if (H5Sget_simple_extent_ndims(space.get()) != (series ? 2 : 1))
-    throw EnvironmentError(ctx_ + ": /organizations/" + dataset + " has another shape than its model declares");
+    throw EnvironmentError(ctx_ + ": /organizations/" + dataset +
+                           " has another shape than its model declares");
   H5Sget_simple_extent_dims(space.get(), dims, nullptr);
   const std::uint64_t rows = dims[0];
   for (const auto& p : pieces_[cell]) {
     const hsize_t start = p.row, count = p.count;
     if (rows < start + count)
-      throw EnvironmentError(ctx_ + ": /organizations/" + column + " is shorter than its segments (truncated file?)");
+      throw EnvironmentError(ctx_ + ": /organizations/" + column +
+                             " is shorter than its segments (truncated file?)");
     const std::size_t at = v.size();
     v.resize(at + count);
     h5::Handle fspace = h5::checked(H5Dget_space(ds.get()), H5Sclose, ctx_, "cannot get dataspace");
     const hsize_t start2[2] = {start, at_time}, count2[2] = {count, 1};
-    h5::check(series ? H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start2, nullptr, count2, nullptr)
-                     : H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
-              ctx_, "cannot select rows");
-    h5::Handle mspace = h5::checked(H5Screate_simple(1, &count, nullptr), H5Sclose, ctx_, "cannot create dataspace");
-    h5::check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, v.data() + at), ctx_,
-              "cannot read /organizations/" + column + " (corrupt file?)");
+    h5::check(
+        series
+            ? H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start2, nullptr, count2, nullptr)
+            : H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+        ctx_, "cannot select rows");
+    h5::Handle mspace = h5::checked(H5Screate_simple(1, &count, nullptr), H5Sclose, ctx_,
+                                    "cannot create dataspace");
+    h5::check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT,
+                      v.data() + at),
+              ctx_, "cannot read /organizations/" + column + " (corrupt file?)");
   }
   return v;
 }
@@ -88,25 +95,28 @@ std::string pvalue(double p) {
   return buf;
 }
 
-std::string describe(const std::string& test, const std::string& column, bool binary, const std::string& a,
-                     const std::string& b, double value, bool paired, const std::string& fa,
-                     const std::string& fb) {
+std::string describe(const std::string& test, const std::string& column, bool binary,
+                     const std::string& a, const std::string& b, double value, bool paired,
+                     const std::string& fa, const std::string& fb) {
   char v[32];
   std::snprintf(v, sizeof v, "%g", value);
   const std::string stat = binary ? "rate" : "mean";
   const std::string s = stat + "(" + column + " | " + a + ")";
   if (test == "above") return s + " > " + v;
   if (test == "below") return s + " < " + v;
-  const std::string d = s + " - " + stat + "(" + column + " | " + b + ")" + (paired ? " [paired]" : "");
+  const std::string d =
+      s + " - " + stat + "(" + column + " | " + b + ")" + (paired ? " [paired]" : "");
   if (test == "difference_above") return d + " > " + v;
   if (test == "difference_below") return d + " < " + v;
   if (test == "equivalent") return "|" + d + "| < " + v;
   if (test.rfind("sobol_", 0) == 0) {
     const std::string index = test.find("first") != std::string::npos ? "S1" : "ST";
-    const std::string s = index + "(" + column + ": " + fa + ")" + (fb.empty() ? "" : " - " + index + "(" + column + ": " + fb + ")");
+    const std::string s = index + "(" + column + ": " + fa + ")" +
+                          (fb.empty() ? "" : " - " + index + "(" + column + ": " + fb + ")");
     return s + (test.find("above") != std::string::npos ? " > " : " < ") + v;
   }
-  const std::string share = "eta2(" + column + ": " + fa + ")" + (fb.empty() ? "" : " - eta2(" + column + ": " + fb + ")");
+  const std::string share = "eta2(" + column + ": " + fa + ")" +
+                            (fb.empty() ? "" : " - eta2(" + column + ": " + fb + ")");
   if (test == "variance_share_above") return share + " > " + v;
   return share + " < " + v;
 }
@@ -118,7 +128,8 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 }
 
 /// "control in [0.35, 1] and structure in {flat}" (encoded values formatted per parameter).
-std::string box_text(const design::Experiment& x, const stats::PrimBox& box, const std::vector<std::string>& names) {
+std::string box_text(const design::Experiment& x, const stats::PrimBox& box,
+                     const std::vector<std::string>& names) {
   const auto specs = x.model->parameters();
   std::string s;
   for (std::size_t k = 0; k < names.size(); ++k) {
@@ -129,7 +140,8 @@ std::string box_text(const design::Experiment& x, const stats::PrimBox& box, con
     if (!r.choices.empty()) {
       std::string set;
       for (double v : r.choices)
-        if (v >= box.low[k] && v <= box.high[k]) set += (set.empty() ? "" : ", ") + model::format_value(spec, v);
+        if (v >= box.low[k] && v <= box.high[k])
+          set += (set.empty() ? "" : ", ") + model::format_value(spec, v);
       s += names[k] + " in {" + set + "}";
     } else {
       char lo[32], hi[32];
@@ -142,31 +154,36 @@ std::string box_text(const design::Experiment& x, const stats::PrimBox& box, con
 }
 
 void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan,
-                             const std::vector<claims::ClaimSpec>& claims, const claims::Report& report,
-                             const std::string& ctx) {
+                             const std::vector<claims::ClaimSpec>& claims,
+                             const claims::Report& report, const std::string& ctx) {
   if (report.spaces.empty()) return;
   const auto& x = plan.experiment();
   h5::Handle ag = h5::create_group(claims_group, "assumption_space", ctx);
-  h5::write_attribute(ag.get(), "description",
-                      "claims evaluated at every sampled point of the design on their own (verdict codes: 0 supported, "
-                      "1 not supported, 2 inconclusive; no correction across points), and the PRIM box (Friedman & "
-                      "Fisher 1999; peeling alpha 0.05, min mass 0.05, highest density with coverage >= 0.8, then "
-                      "pasting and dropping restrictions worth < 0.01 density) where the claim is supported",
-                      ctx);
+  h5::write_attribute(
+      ag.get(), "description",
+      "claims evaluated at every sampled point of the design on their own (verdict codes: 0 "
+      "supported, "
+      "1 not supported, 2 inconclusive; no correction across points), and the PRIM box (Friedman & "
+      "Fisher 1999; peeling alpha 0.05, min mass 0.05, highest density with coverage >= 0.8, then "
+      "pasting and dropping restrictions worth < 0.01 density) where the claim is supported",
+      ctx);
   const auto& first = report.spaces.front();
   h5::write_attribute(ag.get(), "parameters", first.parameters, ctx);
   const std::size_t points = first.x.size();
   for (std::size_t k = 0; k < first.parameters.size(); ++k) {
     std::vector<double> v;
     for (const auto& row : first.x) v.push_back(row[k]);
-    h5::write_dataset(ag.get(), "value_" + first.parameters[k], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data(), points, ctx);
+    h5::write_dataset(ag.get(), "value_" + first.parameters[k], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                      v.data(), points, ctx);
   }
   for (const auto& s : report.spaces) {
     h5::Handle cg = h5::create_group(ag.get(), claims[s.claim].id, ctx);
     std::vector<std::uint8_t> verdicts;
     for (auto v : s.verdicts) verdicts.push_back(static_cast<std::uint8_t>(v));
-    h5::write_dataset(cg.get(), "verdict", H5T_STD_U8LE, H5T_NATIVE_UINT8, verdicts.data(), points, ctx);
-    h5::write_dataset(cg.get(), "estimate", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, s.estimates.data(), points, ctx);
+    h5::write_dataset(cg.get(), "verdict", H5T_STD_U8LE, H5T_NATIVE_UINT8, verdicts.data(), points,
+                      ctx);
+    h5::write_dataset(cg.get(), "estimate", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, s.estimates.data(),
+                      points, ctx);
     h5::write_attribute(cg.get(), "share_supported", s.share_supported, ctx);
     h5::write_attribute(cg.get(), "share_not_supported", s.share_not_supported, ctx);
     h5::write_attribute(cg.get(), "share_inconclusive", s.share_inconclusive, ctx);
@@ -184,8 +201,10 @@ void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan,
         hi.push_back(b.high[k]);
       }
     h5::write_strings(cg.get(), "box_parameter", names, ctx);
-    h5::write_dataset(cg.get(), "box_low", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, lo.data(), lo.size(), ctx);
-    h5::write_dataset(cg.get(), "box_high", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, hi.data(), hi.size(), ctx);
+    h5::write_dataset(cg.get(), "box_low", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, lo.data(), lo.size(),
+                      ctx);
+    h5::write_dataset(cg.get(), "box_high", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, hi.data(), hi.size(),
+                      ctx);
   }
 }
 
@@ -194,10 +213,14 @@ void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan,
 void print_scenarios(const ResultReader& f, std::ostream& out, ReportFormat format) {
   if (!f.exists("claims/assumption_space")) return;
   const bool md = format == ReportFormat::Markdown;
-  out << (md ? "\n## Where each claim holds (assumption space)\n\n" : "\nWhere each claim holds (assumption space)\n")
-      << (md ? "" : "  ") << "Each claim evaluated at every sampled point on its own (no correction across points); "
+  out << (md ? "\n## Where each claim holds (assumption space)\n\n"
+             : "\nWhere each claim holds (assumption space)\n")
+      << (md ? "" : "  ")
+      << "Each claim evaluated at every sampled point on its own (no correction across points); "
       << "scenario: the PRIM box (Friedman & Fisher 1999) where it is supported.\n";
-  if (md) out << "\n| claim | supported | not supported | inconclusive | scenario | coverage | density |\n|---|---|---|---|---|---|---|\n";
+  if (md)
+    out << "\n| claim | supported | not supported | inconclusive | scenario | coverage | density "
+           "|\n|---|---|---|---|---|---|---|\n";
   for (const auto& id : f.list("claims/assumption_space")) {
     if (id.rfind("value_", 0) == 0) continue;
     const std::string g = "claims/assumption_space/" + id;
@@ -205,16 +228,20 @@ void print_scenarios(const ResultReader& f, std::ostream& out, ReportFormat form
     char buf[256];
     const std::string scenario = f.group_string_attribute(g, "scenario");
     if (md) {
-      std::snprintf(buf, sizeof buf, "| %s | %.0f%% | %.0f%% | %.0f%% | %s | %.2f | %.2f |\n", id.c_str(),
-                    100 * attr("share_supported"), 100 * attr("share_not_supported"), 100 * attr("share_inconclusive"),
-                    scenario.c_str(), attr("coverage"), attr("density"));
+      std::snprintf(buf, sizeof buf, "| %s | %.0f%% | %.0f%% | %.0f%% | %s | %.2f | %.2f |\n",
+                    id.c_str(), 100 * attr("share_supported"), 100 * attr("share_not_supported"),
+                    100 * attr("share_inconclusive"), scenario.c_str(), attr("coverage"),
+                    attr("density"));
       out << buf;
     } else {
-      std::snprintf(buf, sizeof buf, "\n  %s: supported at %.0f%% of the points, not supported at %.0f%%, inconclusive at %.0f%%\n",
+      std::snprintf(buf, sizeof buf,
+                    "\n  %s: supported at %.0f%% of the points, not supported at %.0f%%, "
+                    "inconclusive at %.0f%%\n",
                     id.c_str(), 100 * attr("share_supported"), 100 * attr("share_not_supported"),
                     100 * attr("share_inconclusive"));
       out << buf;
-      std::snprintf(buf, sizeof buf, " (coverage %.2f, density %.2f, mass %.2f)\n", attr("coverage"), attr("density"), attr("mass"));
+      std::snprintf(buf, sizeof buf, " (coverage %.2f, density %.2f, mass %.2f)\n",
+                    attr("coverage"), attr("density"), attr("mass"));
       out << "    holds where " << scenario << buf;
     }
   }
@@ -225,20 +252,22 @@ FileCellData read_back(const ResultWriter& writer, const std::vector<design::Seg
                       writer.plan().experiment().model->columns());
 }
 
-void write_report(ResultWriter& writer, const design::RunPlan& plan, const std::vector<claims::ClaimSpec>& claims,
-                  const claims::Report& report) {
+void write_report(ResultWriter& writer, const design::RunPlan& plan,
+                  const std::vector<claims::ClaimSpec>& claims, const claims::Report& report) {
   const hid_t file = writer.file();
   const std::string ctx = writer.target().string();
   const auto& x = plan.experiment();
   const std::size_t n = claims.size();
   h5::Handle g = h5::create_group(file, "claims", ctx);
   h5::write_attribute(g.get(), "confidence", report.confidence, ctx);
-  h5::write_attribute(g.get(), "multiple_comparisons",
-                      "Holm (1979) over two one-sided tests per claim (the claim and its opposite); "
-                      "supported if the claim's adjusted p < 1 - confidence, not supported if the opposite's is, "
-                      "else inconclusive",
-                      ctx);
-  std::vector<std::string> id, statement, test, column, a, b, fa, fb, method, verdict, description, reason;
+  h5::write_attribute(
+      g.get(), "multiple_comparisons",
+      "Holm (1979) over two one-sided tests per claim (the claim and its opposite); "
+      "supported if the claim's adjusted p < 1 - confidence, not supported if the opposite's is, "
+      "else inconclusive",
+      ctx);
+  std::vector<std::string> id, statement, test, column, a, b, fa, fb, method, verdict, description,
+      reason;
   std::vector<std::string> sweep_of, sweep_level;
   std::vector<double> value, est, lo, hi, pc, po, pch, poh, rob;
   std::vector<std::uint64_t> na, nb, paired;
@@ -261,17 +290,17 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan, const std::
       char v[32];
       std::snprintf(v, sizeof v, "%g", c.value);
       fa.back() = join(names, ",");
-      description.push_back("interaction(" + join(names, " x ") + ") of mean(" + c.column + " | " + a.back() +
-                            ") [paired] " + (c.is_greater() ? "> " : "< ") + v);
+      description.push_back("interaction(" + join(names, " x ") + ") of mean(" + c.column + " | " +
+                            a.back() + ") [paired] " + (c.is_greater() ? "> " : "< ") + v);
     } else if (c.is_correlation()) {
       char v[32];
       std::snprintf(v, sizeof v, "%g", c.value);
       b.back() = c.with;
-      description.push_back("spearman(" + c.column + ", " + c.with + " | " + a.back() + ", within cells) " +
-                            (c.is_greater() ? "> " : "< ") + v);
+      description.push_back("spearman(" + c.column + ", " + c.with + " | " + a.back() +
+                            ", within cells) " + (c.is_greater() ? "> " : "< ") + v);
     } else {
-      description.push_back(
-          describe(test.back(), c.column, binary, a.back(), b.back(), c.value, c.paired, fa.back(), fb.back()));
+      description.push_back(describe(test.back(), c.column, binary, a.back(), b.back(), c.value,
+                                     c.paired, fa.back(), fb.back()));
     }
     sweep_of.push_back(c.sweep_of);
     sweep_level.push_back(c.sweep_level);
@@ -291,16 +320,36 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan, const std::
     nb.push_back(r.n_b);
     paired.push_back(c.paired);
   }
-  for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<std::string>*>>{
-           {"id", &id}, {"statement", &statement}, {"test", &test}, {"column", &column}, {"a", &a}, {"b", &b},
-           {"factors_a", &fa}, {"factors_b", &fb}, {"description", &description}, {"method", &method},
-           {"verdict", &verdict}, {"reason", &reason}, {"sweep_of", &sweep_of}, {"sweep_level", &sweep_level}})
+  for (auto& [name, v] :
+       std::initializer_list<std::pair<const char*, const std::vector<std::string>*>>{
+           {"id", &id},
+           {"statement", &statement},
+           {"test", &test},
+           {"column", &column},
+           {"a", &a},
+           {"b", &b},
+           {"factors_a", &fa},
+           {"factors_b", &fb},
+           {"description", &description},
+           {"method", &method},
+           {"verdict", &verdict},
+           {"reason", &reason},
+           {"sweep_of", &sweep_of},
+           {"sweep_level", &sweep_level}})
     h5::write_strings(g.get(), name, *v, ctx);
   for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<double>*>>{
-           {"value", &value}, {"estimate", &est}, {"ci_low", &lo}, {"ci_high", &hi}, {"p_claim", &pc},
-           {"p_opposite", &po}, {"p_claim_holm", &pch}, {"p_opposite_holm", &poh}, {"robustness_share", &rob}})
+           {"value", &value},
+           {"estimate", &est},
+           {"ci_low", &lo},
+           {"ci_high", &hi},
+           {"p_claim", &pc},
+           {"p_opposite", &po},
+           {"p_claim_holm", &pch},
+           {"p_opposite_holm", &poh},
+           {"robustness_share", &rob}})
     h5::write_dataset(g.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v->data(), n, ctx);
-  for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<std::uint64_t>*>>{
+  for (auto& [name, v] :
+       std::initializer_list<std::pair<const char*, const std::vector<std::uint64_t>*>>{
            {"n_a", &na}, {"n_b", &nb}, {"paired", &paired}})
     h5::write_dataset(g.get(), name, H5T_STD_U64LE, H5T_NATIVE_UINT64, v->data(), n, ctx);
 
@@ -308,33 +357,38 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan, const std::
   const auto& rb = report.robustness;
   h5::Handle rg = h5::create_group(g.get(), "robustness", ctx);
   h5::write_attribute(rg.get(), "thresholds", rb.thresholds, ctx);
-  h5::write_attribute(rg.get(), "description",
-                      "every combination of report.robustness_offsets added to the threshold parameters; "
-                      "verdict codes: 0 supported, 1 not supported, 2 inconclusive",
-                      ctx);
+  h5::write_attribute(
+      rg.get(), "description",
+      "every combination of report.robustness_offsets added to the threshold parameters; "
+      "verdict codes: 0 supported, 1 not supported, 2 inconclusive",
+      ctx);
   const std::size_t combos = rb.offsets.size();
   for (std::size_t t = 0; t < rb.thresholds.size(); ++t) {
     std::vector<double> off;
     for (const auto& o : rb.offsets) off.push_back(o[t]);
-    h5::write_dataset(rg.get(), "offset_" + rb.thresholds[t], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, off.data(), combos, ctx);
+    h5::write_dataset(rg.get(), "offset_" + rb.thresholds[t], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                      off.data(), combos, ctx);
   }
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<std::uint8_t> v;
     for (const auto& row : rb.verdicts) v.push_back(static_cast<std::uint8_t>(row[i]));
-    h5::write_dataset(rg.get(), "verdict_" + claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), combos, ctx);
+    h5::write_dataset(rg.get(), "verdict_" + claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(),
+                      combos, ctx);
   }
 
   if (!report.curves.empty()) {
     h5::Handle cg = h5::create_group(g.get(), "threshold_curves", ctx);
-    h5::write_attribute(cg.get(), "description",
-                        "each threshold of a derived column set to every value of an even grid over its whole "
-                        "range (the other thresholds at the cells' values), every claim re-evaluated; verdict "
-                        "codes: 0 supported, 1 not supported, 2 inconclusive",
-                        ctx);
+    h5::write_attribute(
+        cg.get(), "description",
+        "each threshold of a derived column set to every value of an even grid over its whole "
+        "range (the other thresholds at the cells' values), every claim re-evaluated; verdict "
+        "codes: 0 supported, 1 not supported, 2 inconclusive",
+        ctx);
     for (const auto& curve : report.curves) {
       h5::Handle tg = h5::create_group(cg.get(), curve.threshold, ctx);
       const std::size_t points = curve.values.size();
-      h5::write_dataset(tg.get(), "value", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, curve.values.data(), points, ctx);
+      h5::write_dataset(tg.get(), "value", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, curve.values.data(),
+                        points, ctx);
       for (std::size_t i = 0; i < n; ++i) {
         std::vector<std::uint8_t> v;
         std::vector<double> e;
@@ -342,10 +396,10 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan, const std::
           v.push_back(static_cast<std::uint8_t>(curve.verdicts[k][i]));
           e.push_back(curve.estimates[k][i]);
         }
-        h5::write_dataset(tg.get(), "verdict_" + claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(), points,
-                          ctx);
-        h5::write_dataset(tg.get(), "estimate_" + claims[i].id, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, e.data(),
-                          points, ctx);
+        h5::write_dataset(tg.get(), "verdict_" + claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8,
+                          v.data(), points, ctx);
+        h5::write_dataset(tg.get(), "estimate_" + claims[i].id, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                          e.data(), points, ctx);
       }
     }
   }
@@ -353,15 +407,16 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan, const std::
 
   if (!report.variance.empty()) {
     h5::Handle vg = h5::create_group(file, "variance", ctx);
-    h5::write_attribute(vg.get(), "description",
-                        "main-effect eta squared (= first-order Sobol index on a balanced design) of each "
-                        "factor and sampled range (by strata), per outcome column",
-                        ctx);
+    h5::write_attribute(
+        vg.get(), "description",
+        "main-effect eta squared (= first-order Sobol index on a balanced design) of each "
+        "factor and sampled range (by strata), per outcome column",
+        ctx);
     for (const auto& v : report.variance) {
       h5::Handle cg = h5::create_group(vg.get(), v.column, ctx);
       h5::write_strings(cg.get(), "factor", v.names, ctx);
-      h5::write_dataset(cg.get(), "eta_squared", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.eta_squared.data(),
-                        v.eta_squared.size(), ctx);
+      h5::write_dataset(cg.get(), "eta_squared", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                        v.eta_squared.data(), v.eta_squared.size(), ctx);
       h5::write_attribute(cg.get(), "unexplained", v.unexplained, ctx);
     }
   }
@@ -383,7 +438,8 @@ std::string curve_runs(const std::vector<double>& values, const std::vector<doub
     if (i == j)
       std::snprintf(buf, sizeof buf, "%g %s", values[i], verdict_name(static_cast<int>(codes[i])));
     else
-      std::snprintf(buf, sizeof buf, "%g-%g %s", values[i], values[j], verdict_name(static_cast<int>(codes[i])));
+      std::snprintf(buf, sizeof buf, "%g-%g %s", values[i], values[j],
+                    verdict_name(static_cast<int>(codes[i])));
     s += (s.empty() ? "" : "; ") + std::string(buf);
     i = j + 1;
   }
@@ -392,15 +448,18 @@ std::string curve_runs(const std::vector<double>& values, const std::vector<doub
 
 /// The sweeps (one claim evaluated at every level of a factor) and the threshold curves
 /// of a report, as text or Markdown.
-void print_sweeps_and_curves(const ResultReader& f, std::ostream& out, bool md, const std::vector<std::string>& id,
-                             const std::vector<std::string>& verdict, const std::vector<double>& est,
-                             const std::vector<double>& lo, const std::vector<double>& hi,
+void print_sweeps_and_curves(const ResultReader& f, std::ostream& out, bool md,
+                             const std::vector<std::string>& id,
+                             const std::vector<std::string>& verdict,
+                             const std::vector<double>& est, const std::vector<double>& lo,
+                             const std::vector<double>& hi,
                              const std::vector<double>& robustness_share) {
   if (f.exists("claims/sweep_of")) {
     const auto of = f.strings("claims/sweep_of"), level = f.strings("claims/sweep_level");
     std::vector<std::string> groups;
     for (const auto& g : of)
-      if (!g.empty() && std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+      if (!g.empty() && std::find(groups.begin(), groups.end(), g) == groups.end())
+        groups.push_back(g);
     if (!groups.empty())
       out << (md ? "\n### Sweeps: each claim at every level of a factor\n\n"
                  : "\nSweeps (each claim at every level of a factor):\n");
@@ -409,7 +468,8 @@ void print_sweeps_and_curves(const ResultReader& f, std::ostream& out, bool md, 
       std::size_t supported = 0, total = 0;
       for (std::size_t i = 0; i < id.size(); ++i) {
         if (of[i] != g) continue;
-        if (factor.empty()) factor = id[i].substr(g.size() + 1, id[i].find('=', g.size()) - g.size() - 1);
+        if (factor.empty())
+          factor = id[i].substr(g.size() + 1, id[i].find('=', g.size()) - g.size() - 1);
         ++total;
         if (verdict[i] == "supported") {
           ++supported;
@@ -420,15 +480,18 @@ void print_sweeps_and_curves(const ResultReader& f, std::ostream& out, bool md, 
         estimate_row += " " + interval_text(est[i], lo[i], hi[i]) + " |";
       }
       const std::string smallest =
-          first_supported.empty() ? "holds at no level" : "smallest level at which it holds: " + factor + " = " + first_supported;
+          first_supported.empty()
+              ? "holds at no level"
+              : "smallest level at which it holds: " + factor + " = " + first_supported;
       if (md) {
-        out << "**" << g << "** over `" << factor << "`: supported at " << supported << " of " << total << " levels; "
-            << smallest << ".\n\n| " << factor << " |" << levels_row << "\n|---|";
+        out << "**" << g << "** over `" << factor << "`: supported at " << supported << " of "
+            << total << " levels; " << smallest << ".\n\n| " << factor << " |" << levels_row
+            << "\n|---|";
         for (std::size_t k = 0; k < total; ++k) out << "---|";
         out << "\n| verdict |" << verdict_row << "\n| estimate |" << estimate_row << "\n\n";
       } else {
-        out << "  " << g << " over " << factor << ": supported at " << supported << " of " << total << " levels; "
-            << smallest << "\n";
+        out << "  " << g << " over " << factor << ": supported at " << supported << " of " << total
+            << " levels; " << smallest << "\n";
         for (std::size_t i = 0; i < id.size(); ++i)
           if (of[i] == g)
             out << "    " << factor << " = " << level[i] << ": " << verdict[i] << "  "
@@ -443,10 +506,13 @@ void print_sweeps_and_curves(const ResultReader& f, std::ostream& out, bool md, 
     if (!f.exists(base + "/value")) continue;
     const auto values = f.column(base + "/value");
     if (!header) {
-      out << (md ? "\n### Threshold curves: where does a verdict change?\n\nEach threshold of the derived "
-                   "classification over its whole range (the others at their configured values); claims on "
+      out << (md ? "\n### Threshold curves: where does a verdict change?\n\nEach threshold of the "
+                   "derived "
+                   "classification over its whole range (the others at their configured values); "
+                   "claims on "
                    "columns that no threshold changes are left out.\n\n"
-                 : "\nThreshold curves (each threshold over its whole range, the others as configured):\n");
+                 : "\nThreshold curves (each threshold over its whole range, the others as "
+                   "configured):\n");
       header = true;
     }
     for (std::size_t i = 0; i < id.size(); ++i) {
@@ -457,9 +523,11 @@ void print_sweeps_and_curves(const ResultReader& f, std::ostream& out, bool md, 
       for (double c : codes) constant = constant && c == codes.front();
       const std::string runs = curve_runs(values, codes);
       if (md)
-        out << "- `" << id[i] << "`, `" << t << "`: " << (constant ? "never changes (" + runs + ")" : runs) << "\n";
+        out << "- `" << id[i] << "`, `" << t
+            << "`: " << (constant ? "never changes (" + runs + ")" : runs) << "\n";
       else
-        out << "  " << id[i] << ", " << t << ": " << (constant ? "never changes (" + runs + ")" : runs) << "\n";
+        out << "  " << id[i] << ", " << t << ": "
+            << (constant ? "never changes (" + runs + ")" : runs) << "\n";
     }
   }
 }
@@ -488,7 +556,8 @@ StoredClaims read_claims(const ResultReader& f, const std::string& file) {
   c.method = f.strings("claims/method");
   c.verdict = f.strings("claims/verdict");
   // Files of format 1.0 have no reasons.
-  c.reason = f.exists("claims/reason") ? f.strings("claims/reason") : std::vector<std::string>(c.id.size());
+  c.reason = f.exists("claims/reason") ? f.strings("claims/reason")
+                                       : std::vector<std::string>(c.id.size());
   c.est = f.column("claims/estimate");
   c.lo = f.column("claims/ci_low");
   c.hi = f.column("claims/ci_high");
@@ -504,7 +573,8 @@ StoredClaims read_claims(const ResultReader& f, const std::string& file) {
   return c;
 }
 
-void print_claims(const StoredClaims& c, std::ostream& out, ReportFormat format, const std::string& family) {
+void print_claims(const StoredClaims& c, std::ostream& out, ReportFormat format,
+                  const std::string& family) {
   char conf[16];
   std::snprintf(conf, sizeof conf, "%g", 100 * c.confidence);
   auto robustness = [&](std::size_t i) -> std::string {
@@ -517,36 +587,49 @@ void print_claims(const StoredClaims& c, std::ostream& out, ReportFormat format,
     out << "## Claims of experiment `" << c.experiment << "`\n\n";
     out << "Engine " << c.engine << " (" << c.git << "), seed " << c.seed << ", " << c.organizations
         << " organizations. "
-        << "Intervals are two-sided " << conf << "%; verdicts use Holm-adjusted one-sided p-values (family: " << family
+        << "Intervals are two-sided " << conf
+        << "%; verdicts use Holm-adjusted one-sided p-values (family: " << family
         << "). Robustness: share of threshold settings ("
-        << (c.thresholds.empty() ? std::string("none used") : join(c.thresholds, ", ") + ", each shifted by the configured offsets")
+        << (c.thresholds.empty()
+                ? std::string("none used")
+                : join(c.thresholds, ", ") + ", each shifted by the configured offsets")
         << ") under which the verdict is the same.\n\n";
-    out << "| claim | statement | test | estimate [" << conf << "% CI] | p (claim, Holm) | p (opposite, Holm) | verdict | robustness |\n";
+    out << "| claim | statement | test | estimate [" << conf
+        << "% CI] | p (claim, Holm) | p (opposite, Holm) | verdict | robustness |\n";
     out << "|---|---|---|---|---|---|---|---|\n";
     auto cell = [](std::string text) {  // a Markdown table cell: escape the column separator
-      for (std::size_t p = 0; (p = text.find('|', p)) != std::string::npos; p += 2) text.replace(p, 1, "\\|");
+      for (std::size_t p = 0; (p = text.find('|', p)) != std::string::npos; p += 2)
+        text.replace(p, 1, "\\|");
       return text;
     };
     for (std::size_t i = 0; i < c.id.size(); ++i)
-      out << "| " << c.id[i] << " | " << cell(c.statement[i]) << " | `" << cell(c.description[i]) << "` | "
-          << interval_text(c.est[i], c.lo[i], c.hi[i]) << " | " << pvalue(c.pc_holm[i]) << " | " << pvalue(c.po_holm[i])
-          << " | **" << c.verdict[i] << "**" << (c.reason[i].empty() ? "" : " (" + cell(c.reason[i]) + ")") << " | "
-          << robustness(i) << " |\n";
+      out << "| " << c.id[i] << " | " << cell(c.statement[i]) << " | `" << cell(c.description[i])
+          << "` | " << interval_text(c.est[i], c.lo[i], c.hi[i]) << " | " << pvalue(c.pc_holm[i])
+          << " | " << pvalue(c.po_holm[i]) << " | **" << c.verdict[i] << "**"
+          << (c.reason[i].empty() ? "" : " (" + cell(c.reason[i]) + ")") << " | " << robustness(i)
+          << " |\n";
     out << "\nMethods: ";
-    for (std::size_t i = 0; i < c.id.size(); ++i) out << (i ? "; " : "") << c.id[i] << ": " << c.method[i];
+    for (std::size_t i = 0; i < c.id.size(); ++i)
+      out << (i ? "; " : "") << c.id[i] << ": " << c.method[i];
     out << ".\n";
     return;
   }
-  out << "Claims of experiment " << c.experiment << " (" << c.organizations << " organizations, seed " << c.seed
-      << ")\n  family: " << family << "\n";
+  out << "Claims of experiment " << c.experiment << " (" << c.organizations
+      << " organizations, seed " << c.seed << ")\n  family: " << family << "\n";
   for (std::size_t i = 0; i < c.id.size(); ++i) {
-    out << "\n" << c.id[i] << ": " << c.statement[i] << "\n"
+    out << "\n"
+        << c.id[i] << ": " << c.statement[i] << "\n"
         << "  test:       " << c.description[i] << "\n"
         << "  method:     " << c.method[i] << " (n = " << static_cast<std::uint64_t>(c.na[i])
-        << (c.nb[i] > 0 ? ", " + std::to_string(static_cast<std::uint64_t>(c.nb[i])) : std::string()) << ")\n"
-        << "  estimate:   " << interval_text(c.est[i], c.lo[i], c.hi[i]) << "  (" << conf << "% CI)\n"
-        << "  p (Holm):   claim " << pvalue(c.pc_holm[i]) << ", opposite " << pvalue(c.po_holm[i]) << "\n"
-        << "  verdict:    " << c.verdict[i] << (c.reason[i].empty() ? "" : ": " + c.reason[i]) << "\n"
+        << (c.nb[i] > 0 ? ", " + std::to_string(static_cast<std::uint64_t>(c.nb[i]))
+                        : std::string())
+        << ")\n"
+        << "  estimate:   " << interval_text(c.est[i], c.lo[i], c.hi[i]) << "  (" << conf
+        << "% CI)\n"
+        << "  p (Holm):   claim " << pvalue(c.pc_holm[i]) << ", opposite " << pvalue(c.po_holm[i])
+        << "\n"
+        << "  verdict:    " << c.verdict[i] << (c.reason[i].empty() ? "" : ": " + c.reason[i])
+        << "\n"
         << "  robustness: " << robustness(i) << "\n";
   }
 }
@@ -563,12 +646,13 @@ void print_report(const ResultReader& f, std::ostream& out, ReportFormat format)
   print_claims(c, out, format,
                "the " + std::to_string(c.id.size()) + " claims of experiment " + c.experiment +
                    ", two one-sided tests each");
-  print_sweeps_and_curves(f, out, format == ReportFormat::Markdown, c.id, c.verdict, c.est, c.lo, c.hi, c.rob);
+  print_sweeps_and_curves(f, out, format == ReportFormat::Markdown, c.id, c.verdict, c.est, c.lo,
+                          c.hi, c.rob);
   print_scenarios(f, out, format);
 }
 
-void print_study(const std::vector<std::filesystem::path>& files, std::ostream& out, ReportFormat format,
-                 const DecideVerdicts& decide) {
+void print_study(const std::vector<std::filesystem::path>& files, std::ostream& out,
+                 ReportFormat format, const DecideVerdicts& decide) {
   // One family: every claim of every file, Holm over the two one-sided tests of each.
   std::vector<StoredClaims> all;
   std::vector<claims::ClaimResult> results;
@@ -577,10 +661,11 @@ void print_study(const std::vector<std::filesystem::path>& files, std::ostream& 
     const ResultReader f(path);
     all.push_back(read_claims(f, path.string()));
     const auto& c = all.back();
-    if (!all.empty() && !c.id.empty() && c.confidence != all.front().confidence && !all.front().id.empty())
-      throw InputError("tribe report: " + path.string() + " has report confidence " + std::to_string(c.confidence) +
-                       " but " + files.front().string() + " has " + std::to_string(all.front().confidence) +
-                       "; a study needs one confidence");
+    if (!all.empty() && !c.id.empty() && c.confidence != all.front().confidence &&
+        !all.front().id.empty())
+      throw InputError("tribe report: " + path.string() + " has report confidence " +
+                       std::to_string(c.confidence) + " but " + files.front().string() + " has " +
+                       std::to_string(all.front().confidence) + "; a study needs one confidence");
     names += (names.empty() ? "" : ", ") + c.experiment + " (" + path.filename().string() + ")";
     for (std::size_t i = 0; i < c.id.size(); ++i) {
       claims::ClaimResult r;
@@ -594,15 +679,19 @@ void print_study(const std::vector<std::filesystem::path>& files, std::ostream& 
   for (const auto& c : all)
     if (!c.id.empty()) confidence = c.confidence;
   decide(results, confidence);
-  const std::string family = "study of " + std::to_string(files.size()) + " files, " + std::to_string(results.size()) +
-                             " claims: " + names;
+  const std::string family = "study of " + std::to_string(files.size()) + " files, " +
+                             std::to_string(results.size()) + " claims: " + names;
   if (format == ReportFormat::Markdown)
     out << "# Study: " << files.size() << " result files, " << results.size() << " claims\n\n"
-        << "Verdicts are decided together: Holm over the two one-sided tests of every claim of every file "
-           "(one family: " << family << "). A verdict may therefore differ from the file's own report.\n\n";
+        << "Verdicts are decided together: Holm over the two one-sided tests of every claim of "
+           "every file "
+           "(one family: "
+        << family << "). A verdict may therefore differ from the file's own report.\n\n";
   else
-    out << "Study: " << files.size() << " result files, " << results.size() << " claims, one family for multiple "
-        << "comparisons (Holm over the two one-sided tests of every claim of every file): " << names << "\n\n";
+    out << "Study: " << files.size() << " result files, " << results.size()
+        << " claims, one family for multiple "
+        << "comparisons (Holm over the two one-sided tests of every claim of every file): " << names
+        << "\n\n";
   std::size_t k = 0;
   for (std::size_t fi = 0; fi < all.size(); ++fi) {
     auto c = all[fi];
@@ -618,7 +707,8 @@ void print_study(const std::vector<std::filesystem::path>& files, std::ostream& 
     print_claims(c, out, format, family);
     // Sweeps with the study's verdicts; threshold curves as stored (the file's own family).
     const ResultReader f(files[fi]);
-    print_sweeps_and_curves(f, out, format == ReportFormat::Markdown, c.id, c.verdict, c.est, c.lo, c.hi, c.rob);
+    print_sweeps_and_curves(f, out, format == ReportFormat::Markdown, c.id, c.verdict, c.est, c.lo,
+                            c.hi, c.rob);
     out << "\n";
   }
 }
@@ -630,11 +720,12 @@ void write_sensitivity(ResultWriter& writer, const design::RunPlan& plan,
   const hid_t file = writer.file();
   const std::string ctx = writer.target().string();
   h5::Handle g = h5::create_group(file, "sensitivity", ctx);
-  h5::write_attribute(g.get(), "description",
-                      "Sobol indices of every outcome column over the Sobol design, on cell means: first order "
-                      "(Saltelli et al. 2010) and total order (Jansen 1999), percentile bootstrap intervals over "
-                      "base points; the last parameter is the inert dummy",
-                      ctx);
+  h5::write_attribute(
+      g.get(), "description",
+      "Sobol indices of every outcome column over the Sobol design, on cell means: first order "
+      "(Saltelli et al. 2010) and total order (Jansen 1999), percentile bootstrap intervals over "
+      "base points; the last parameter is the inert dummy",
+      ctx);
   h5::write_attribute(g.get(), "base_points", x.points, ctx);
   h5::write_attribute(g.get(), "confidence", x.report.confidence, ctx);
   h5::write_attribute(g.get(), "bootstrap_replicates", std::uint64_t{1000}, ctx);
@@ -642,10 +733,16 @@ void write_sensitivity(ResultWriter& writer, const design::RunPlan& plan,
     h5::Handle cg = h5::create_group(g.get(), s.column, ctx);
     h5::write_strings(cg.get(), "parameter", s.names, ctx);
     const auto& i = s.indices;
-    for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<double>*>>{
-             {"S1", &i.first}, {"S1_low", &i.first_low}, {"S1_high", &i.first_high},
-             {"ST", &i.total}, {"ST_low", &i.total_low}, {"ST_high", &i.total_high}})
-      h5::write_dataset(cg.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v->data(), v->size(), ctx);
+    for (auto& [name, v] :
+         std::initializer_list<std::pair<const char*, const std::vector<double>*>>{
+             {"S1", &i.first},
+             {"S1_low", &i.first_low},
+             {"S1_high", &i.first_high},
+             {"ST", &i.total},
+             {"ST_low", &i.total_low},
+             {"ST_high", &i.total_high}})
+      h5::write_dataset(cg.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v->data(), v->size(),
+                        ctx);
     h5::write_attribute(cg.get(), "base_points_used", i.base_points, ctx);
     h5::write_attribute(cg.get(), "variance", i.variance, ctx);
   }
@@ -654,12 +751,15 @@ void write_sensitivity(ResultWriter& writer, const design::RunPlan& plan,
 void print_sensitivity(const ResultReader& f, std::ostream& out, ReportFormat format) {
   if (!f.exists("sensitivity")) return;
   char conf[16];
-  std::snprintf(conf, sizeof conf, "%g", 100 * f.column_attribute_double("sensitivity", "confidence"));
+  std::snprintf(conf, sizeof conf, "%g",
+                100 * f.column_attribute_double("sensitivity", "confidence"));
   const bool md = format == ReportFormat::Markdown;
   out << (md ? "## Global sensitivity (Sobol indices)\n\n" : "Global sensitivity (Sobol indices)\n")
-      << (md ? "" : "  ") << "Sobol design, " << f.column("cells/organizations").size() << " cells; first order (Saltelli 2010), "
+      << (md ? "" : "  ") << "Sobol design, " << f.column("cells/organizations").size()
+      << " cells; first order (Saltelli 2010), "
       << "total order (Jansen 1999) of each column's cell means, " << conf
-      << "% percentile bootstrap intervals over base points. The dummy changes nothing but the random numbers: "
+      << "% percentile bootstrap intervals over base points. The dummy changes nothing but the "
+         "random numbers: "
          "an index not above the dummy's cannot be told from organization noise.\n";
   for (const auto& column : f.list("sensitivity")) {
     const std::string g = "sensitivity/" + column + "/";
@@ -667,8 +767,8 @@ void print_sensitivity(const ResultReader& f, std::ostream& out, ReportFormat fo
     const auto s1 = f.column(g + "S1"), s1l = f.column(g + "S1_low"), s1h = f.column(g + "S1_high");
     const auto st = f.column(g + "ST"), stl = f.column(g + "ST_low"), sth = f.column(g + "ST_high");
     if (md) {
-      out << "\n### `" << column << "`\n\n| parameter | first order [" << conf << "% CI] | total order [" << conf
-          << "% CI] |\n|---|---|---|\n";
+      out << "\n### `" << column << "`\n\n| parameter | first order [" << conf
+          << "% CI] | total order [" << conf << "% CI] |\n|---|---|---|\n";
       for (std::size_t i = 0; i < names.size(); ++i)
         out << "| " << names[i] << " | " << interval_text(s1[i], s1l[i], s1h[i]) << " | "
             << interval_text(st[i], stl[i], sth[i]) << " |\n";
@@ -677,7 +777,8 @@ void print_sensitivity(const ResultReader& f, std::ostream& out, ReportFormat fo
       char buf[160];
       for (std::size_t i = 0; i < names.size(); ++i) {
         std::snprintf(buf, sizeof buf, "    %-28s S1 %-28s ST %s\n", names[i].c_str(),
-                      interval_text(s1[i], s1l[i], s1h[i]).c_str(), interval_text(st[i], stl[i], sth[i]).c_str());
+                      interval_text(s1[i], s1l[i], s1h[i]).c_str(),
+                      interval_text(st[i], stl[i], sth[i]).c_str());
         out << buf;
       }
     }

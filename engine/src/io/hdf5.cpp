@@ -66,11 +66,21 @@ void close_checked(Handle& h, const std::string& context, std::string_view what)
   if (id < 0) return;
   herr_t status = 0;
   switch (type) {
-    case H5I_FILE: status = H5Fclose(id); break;
-    case H5I_DATASET: status = H5Dclose(id); break;
-    case H5I_GROUP: status = H5Gclose(id); break;
-    case H5I_ATTR: status = H5Aclose(id); break;
-    default: status = H5Oclose(id); break;
+    case H5I_FILE:
+      status = H5Fclose(id);
+      break;
+    case H5I_DATASET:
+      status = H5Dclose(id);
+      break;
+    case H5I_GROUP:
+      status = H5Gclose(id);
+      break;
+    case H5I_ATTR:
+      status = H5Aclose(id);
+      break;
+    default:
+      status = H5Oclose(id);
+      break;
   }
   if (status < 0) throw EnvironmentError(failure(context, what));
 }
@@ -102,8 +112,9 @@ void write_scalar_attribute(hid_t obj, const std::string& name, hid_t file_type,
                             const void* value, const std::string& ctx) {
   if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
   Handle space = checked(H5Screate(H5S_SCALAR), H5Sclose, ctx, "cannot create dataspace");
-  Handle attr = checked(H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                        H5Aclose, ctx, "cannot create attribute " + name);
+  Handle attr =
+      checked(H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, ctx, "cannot create attribute " + name);
   check(H5Awrite(attr.get(), mem_type, value), ctx, "cannot write attribute " + name);
 }
 
@@ -121,14 +132,16 @@ Handle open_attribute(hid_t obj, const std::string& name, const std::string& ctx
 
 }  // namespace
 
-void write_attribute(hid_t obj, const std::string& name, std::string_view value, const std::string& ctx) {
+void write_attribute(hid_t obj, const std::string& name, std::string_view value,
+                     const std::string& ctx) {
   Handle t = utf8_string_type(ctx);
   std::string copy(value);
   const char* p = copy.c_str();
   write_scalar_attribute(obj, name, t.get(), t.get(), &p, ctx);
 }
 
-void write_attribute(hid_t obj, const std::string& name, std::uint64_t value, const std::string& ctx) {
+void write_attribute(hid_t obj, const std::string& name, std::uint64_t value,
+                     const std::string& ctx) {
   write_scalar_attribute(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value, ctx);
 }
 
@@ -140,10 +153,13 @@ void write_attribute(hid_t obj, const std::string& name, const std::vector<std::
                      const std::string& ctx) {
   if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
   const hsize_t n = value.size();
-  Handle space = checked(H5Screate_simple(1, &n, nullptr), H5Sclose, ctx, "cannot create dataspace");
-  Handle attr = checked(H5Acreate2(obj, name.c_str(), H5T_STD_U32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                        H5Aclose, ctx, "cannot create attribute " + name);
-  check(H5Awrite(attr.get(), H5T_NATIVE_UINT32, value.data()), ctx, "cannot write attribute " + name);
+  Handle space =
+      checked(H5Screate_simple(1, &n, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  Handle attr =
+      checked(H5Acreate2(obj, name.c_str(), H5T_STD_U32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, ctx, "cannot create attribute " + name);
+  check(H5Awrite(attr.get(), H5T_NATIVE_UINT32, value.data()), ctx,
+        "cannot write attribute " + name);
 }
 
 void write_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& value,
@@ -151,16 +167,20 @@ void write_attribute(hid_t obj, const std::string& name, const std::vector<std::
   if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
   Handle t = utf8_string_type(ctx);
   const hsize_t n = value.size();
-  Handle space = checked(H5Screate_simple(1, &n, nullptr), H5Sclose, ctx, "cannot create dataspace");
-  Handle attr = checked(H5Acreate2(obj, name.c_str(), t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                        H5Aclose, ctx, "cannot create attribute " + name);
+  Handle space =
+      checked(H5Screate_simple(1, &n, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  Handle attr =
+      checked(H5Acreate2(obj, name.c_str(), t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, ctx, "cannot create attribute " + name);
   if (value.empty()) return;  // an empty list: nothing to write
   std::vector<const char*> ptrs;
   for (const auto& s : value) ptrs.push_back(s.c_str());
   check(H5Awrite(attr.get(), t.get(), ptrs.data()), ctx, "cannot write attribute " + name);
 }
 
-bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+bool has_attribute(hid_t obj, const std::string& name) {
+  return H5Aexists(obj, name.c_str()) > 0;
+}
 
 H5T_class_t attribute_class(hid_t obj, const std::string& name) {
   if (H5Aexists(obj, name.c_str()) <= 0) return H5T_NO_CLASS;
@@ -172,7 +192,8 @@ H5T_class_t attribute_class(hid_t obj, const std::string& name) {
 
 std::string read_string_attribute(hid_t obj, const std::string& name, const std::string& ctx) {
   auto v = read_strings_attribute(obj, name, ctx);
-  if (v.size() != 1) throw EnvironmentError(ctx + ": attribute " + name + " is not a single string");
+  if (v.size() != 1)
+    throw EnvironmentError(ctx + ": attribute " + name + " is not a single string");
   return v[0];
 }
 
@@ -230,9 +251,12 @@ std::vector<std::uint32_t> read_u32s_attribute(hid_t obj, const std::string& nam
 Handle create_dataset(hid_t parent, const std::string& name, hid_t file_type, std::uint64_t n,
                       const std::string& ctx, Storage storage) {
   const hsize_t dims = n;
-  Handle space = checked(H5Screate_simple(1, &dims, nullptr), H5Sclose, ctx, "cannot create dataspace");
-  Handle dcpl = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
-  Handle dapl = checked(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, ctx, "cannot create property list");
+  Handle space =
+      checked(H5Screate_simple(1, &dims, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  Handle dcpl =
+      checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
+  Handle dapl =
+      checked(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, ctx, "cannot create property list");
   const bool compress = storage.compress && n >= 4096;
   if ((compress || storage.checksum) && n > 0) {
     const hsize_t chunk = std::min<hsize_t>(n, storage.max_chunk);
@@ -251,10 +275,12 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t file_type, st
     }
     // A dataset filled a few rows at a time needs only its partly filled chunk cached:
     // room for two, whole chunks leaving first, so that written chunks do not pile up.
-    H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 2 * chunk * H5Tget_size(file_type), 1.0);
+    H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
+                       2 * chunk * H5Tget_size(file_type), 1.0);
   }
-  return checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()),
-                 H5Dclose, ctx, "cannot create dataset " + name);
+  return checked(
+      H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()),
+      H5Dclose, ctx, "cannot create dataset " + name);
 }
 
 void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
@@ -274,11 +300,13 @@ void write_strings(hid_t parent, const std::string& name, const std::vector<std:
   write_dataset(parent, name, t.get(), t.get(), ptrs.data(), values.size(), ctx);
 }
 
-Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type, std::uint64_t chunk,
-                         const std::string& ctx) {
+Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type,
+                         std::uint64_t chunk, const std::string& ctx) {
   const hsize_t zero = 0, unlimited = H5S_UNLIMITED, c = chunk;
-  Handle space = checked(H5Screate_simple(1, &zero, &unlimited), H5Sclose, ctx, "cannot create dataspace");
-  Handle dcpl = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
+  Handle space =
+      checked(H5Screate_simple(1, &zero, &unlimited), H5Sclose, ctx, "cannot create dataspace");
+  Handle dcpl =
+      checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
   H5Pset_chunk(dcpl.get(), 1, &c);
   H5Pset_shuffle(dcpl.get());
   H5Pset_deflate(dcpl.get(), 1);
@@ -321,7 +349,8 @@ std::uint32_t fletcher32(const std::uint8_t* data, std::size_t bytes) {
 // element i to position k n + i), deflate (zlib's compress2 at level 1, what
 // H5Z_filter_deflate calls), then Fletcher-32 of the compressed bytes appended little-endian.
 // Returns false if zlib fails (the caller then lets HDF5 write the chunk).
-bool filter_chunk(const ChunkWrite& c, std::vector<std::uint8_t>& shuffled, std::vector<std::uint8_t>& out) {
+bool filter_chunk(const ChunkWrite& c, std::vector<std::uint8_t>& shuffled,
+                  std::vector<std::uint8_t>& out) {
   const std::size_t n = c.elements, e = c.element_size, bytes = n * e;
   const auto* in = static_cast<const std::uint8_t*>(c.data);
   const std::uint8_t* src = in;
@@ -344,9 +373,12 @@ bool filter_chunk(const ChunkWrite& c, std::vector<std::uint8_t>& shuffled, std:
 
 hid_t native_type(std::size_t element_size) {
   switch (element_size) {
-    case 1: return H5T_NATIVE_UINT8;
-    case 4: return H5T_NATIVE_UINT32;
-    default: return H5T_NATIVE_UINT64;  // doubles and 64-bit integers: the bytes as they are
+    case 1:
+      return H5T_NATIVE_UINT8;
+    case 4:
+      return H5T_NATIVE_UINT32;
+    default:
+      return H5T_NATIVE_UINT64;  // doubles and 64-bit integers: the bytes as they are
   }
 }
 
@@ -361,7 +393,8 @@ void write_chunks(std::span<const ChunkWrite> chunks, unsigned threads, const st
     // writes before the workers' reads for every tool (ThreadSanitizer cannot see the
     // hand-over inside libgomp's thread pool).
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const auto workers = static_cast<unsigned>(std::min<std::size_t>(n, threads > 0 ? threads : cores));
+    const auto workers =
+        static_cast<unsigned>(std::min<std::size_t>(n, threads > 0 ? threads : cores));
     std::atomic<std::size_t> next{0};
     const auto work = [&] {
       std::vector<std::uint8_t> shuffled;
@@ -382,13 +415,15 @@ void write_chunks(std::span<const ChunkWrite> chunks, unsigned threads, const st
     const ChunkWrite& c = chunks[i];
     if (ok[i]) {
       const hsize_t offset = c.offset;
-      check(H5Dwrite_chunk(c.dataset, H5P_DEFAULT, 0, &offset, filtered[i].size(), filtered[i].data()), ctx,
-            "cannot write rows (disk full?)");
+      check(H5Dwrite_chunk(c.dataset, H5P_DEFAULT, 0, &offset, filtered[i].size(),
+                           filtered[i].data()),
+            ctx, "cannot write rows (disk full?)");
     } else {  // through HDF5's own pipeline (big-endian machine, or zlib failed)
       const hid_t file_type = H5Dget_type(c.dataset);
       const hid_t mem = H5Tget_native_type(file_type, H5T_DIR_DEFAULT);
       H5Tclose(file_type);
-      write_rows(c.dataset, mem >= 0 ? mem : native_type(c.element_size), c.data, c.offset, c.elements, ctx);
+      write_rows(c.dataset, mem >= 0 ? mem : native_type(c.element_size), c.data, c.offset,
+                 c.elements, ctx);
       if (mem >= 0) H5Tclose(mem);
     }
   }
@@ -399,14 +434,15 @@ void extend(hid_t dataset, std::uint64_t size, const std::string& ctx) {
   check(H5Dset_extent(dataset, &n), ctx, "cannot extend dataset (disk full?)");
 }
 
-void write_rows(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t start, std::uint64_t n,
-                const std::string& ctx) {
+void write_rows(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t start,
+                std::uint64_t n, const std::string& ctx) {
   if (n == 0) return;
   const hsize_t first = start, count = n;
   Handle fspace = checked(H5Dget_space(dataset), H5Sclose, ctx, "cannot get dataspace");
   check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &first, nullptr, &count, nullptr), ctx,
         "cannot select rows");
-  Handle mspace = checked(H5Screate_simple(1, &count, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  Handle mspace =
+      checked(H5Screate_simple(1, &count, nullptr), H5Sclose, ctx, "cannot create dataspace");
   check(H5Dwrite(dataset, mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, data), ctx,
         "cannot write rows (disk full?)");
 }
@@ -424,13 +460,15 @@ std::vector<double> read_doubles(hid_t parent, const std::string& name, const st
   Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
   if (!ds) throw DamagedFileError(ctx + ": damaged file: dataset " + name + " is missing");
   std::vector<double> v(length(ds.get(), ctx + "/" + name));
-  if (!v.empty() && H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+  if (!v.empty() &&
+      H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
     throw DamagedFileError(ctx + ": damaged file: dataset " + name +
                            " cannot be read (corrupt data or checksum mismatch)" + error_detail());
   return v;
 }
 
-std::vector<std::string> read_strings(hid_t parent, const std::string& name, const std::string& ctx) {
+std::vector<std::string> read_strings(hid_t parent, const std::string& name,
+                                      const std::string& ctx) {
   Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
   if (!ds) throw DamagedFileError(ctx + ": damaged file: dataset " + name + " is missing");
   Handle t = utf8_string_type(ctx);
@@ -439,7 +477,8 @@ std::vector<std::string> read_strings(hid_t parent, const std::string& name, con
   std::vector<std::string> out;
   if (ptrs.empty()) return out;
   if (H5Dread(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
-    throw DamagedFileError(ctx + ": damaged file: dataset " + name + " cannot be read (corrupt data)");
+    throw DamagedFileError(ctx + ": damaged file: dataset " + name +
+                           " cannot be read (corrupt data)");
   for (char* p : ptrs) out.emplace_back(p ? p : "");
   H5Dvlen_reclaim(t.get(), space.get(), H5P_DEFAULT, ptrs.data());
   return out;
@@ -458,7 +497,8 @@ std::vector<std::string> list(hid_t group, const std::string& ctx) {
     }
     if (len < 0) throw EnvironmentError(ctx + ": cannot list group");
     std::string name(static_cast<std::size_t>(len), '\0');
-    H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
+    H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name.data(), name.size() + 1,
+                       H5P_DEFAULT);
     names.push_back(name);
   }
   return names;

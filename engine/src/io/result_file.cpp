@@ -1,11 +1,7 @@
 #include "tribe/io/result_file.hpp"
 
-#include "tribe/io/file_sync.hpp"
-#include "tribe/io/validate.hpp"
-
-#include <hdf5_hl.h>
-
 #include <fcntl.h>
+#include <hdf5_hl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,6 +14,8 @@
 #include "tribe/core/error.hpp"
 #include "tribe/core/provenance.hpp"
 #include "tribe/core/version.hpp"
+#include "tribe/io/file_sync.hpp"
+#include "tribe/io/validate.hpp"
 #include "tribe/stats/intervals.hpp"
 
 namespace tribe::io {
@@ -45,7 +43,8 @@ Converted convert(ColumnKind kind, std::span<const double> values) {
     case ColumnKind::Binary:
       c.u8.resize(n);
       for (std::size_t i = 0; i < n; ++i) {
-        TRIBE_CHECK(values[i] == 0.0 || values[i] == 1.0, "binary column holds a value other than 0/1");
+        TRIBE_CHECK(values[i] == 0.0 || values[i] == 1.0,
+                    "binary column holds a value other than 0/1");
         c.u8[i] = static_cast<std::uint8_t>(values[i]);
       }
       c.mem_type = H5T_NATIVE_UINT8;
@@ -54,8 +53,9 @@ Converted convert(ColumnKind kind, std::span<const double> values) {
     case ColumnKind::Count:
       c.u32.resize(n);
       for (std::size_t i = 0; i < n; ++i) {
-        TRIBE_CHECK(values[i] >= 0.0 && values[i] <= 4294967295.0 && values[i] == std::floor(values[i]),
-                    "count column holds a value that is not a 32-bit count");
+        TRIBE_CHECK(
+            values[i] >= 0.0 && values[i] <= 4294967295.0 && values[i] == std::floor(values[i]),
+            "count column holds a value that is not a 32-bit count");
         c.u32[i] = static_cast<std::uint32_t>(values[i]);
       }
       c.mem_type = H5T_NATIVE_UINT32;
@@ -70,22 +70,25 @@ Converted convert(ColumnKind kind, std::span<const double> values) {
 
 /// An organizations x time dataset of a series: chunked by whole rows (about kChunkRows
 /// values a chunk), byte-shuffled and deflated like the columns.
-h5::Handle create_series(hid_t parent, const std::string& name, hid_t file_type, std::uint64_t times,
-                         const std::string& ctx) {
+h5::Handle create_series(hid_t parent, const std::string& name, hid_t file_type,
+                         std::uint64_t times, const std::string& ctx) {
   const hsize_t dims[2] = {0, times}, maxdims[2] = {H5S_UNLIMITED, times};
   const hsize_t chunk[2] = {std::max<hsize_t>(1, kChunkRows / times), times};
-  h5::Handle space = h5::checked(H5Screate_simple(2, dims, maxdims), H5Sclose, ctx, "cannot create dataspace");
-  h5::Handle dcpl = h5::checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
+  h5::Handle space =
+      h5::checked(H5Screate_simple(2, dims, maxdims), H5Sclose, ctx, "cannot create dataspace");
+  h5::Handle dcpl =
+      h5::checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, ctx, "cannot create property list");
   H5Pset_chunk(dcpl.get(), 2, chunk);
   H5Pset_shuffle(dcpl.get());
   H5Pset_deflate(dcpl.get(), 1);
-  return h5::checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+  return h5::checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                dcpl.get(), H5P_DEFAULT),
                      H5Dclose, ctx, "cannot create dataset " + name);
 }
 
 /// Writes rows [start, start + n) of a 2-D dataset from row-major values (n x columns).
-void write_matrix(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t start, std::uint64_t n,
-                  std::uint64_t columns, bool extend, const std::string& ctx) {
+void write_matrix(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t start,
+                  std::uint64_t n, std::uint64_t columns, bool extend, const std::string& ctx) {
   if (extend) {
     const hsize_t size[2] = {start + n, columns};
     h5::check(H5Dset_extent(dataset, size), ctx, "cannot extend dataset (disk full?)");
@@ -95,29 +98,36 @@ void write_matrix(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t
   h5::Handle fspace = h5::checked(H5Dget_space(dataset), H5Sclose, ctx, "cannot get dataspace");
   h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, first, nullptr, count, nullptr), ctx,
             "cannot select rows");
-  h5::Handle mspace = h5::checked(H5Screate_simple(2, count, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  h5::Handle mspace =
+      h5::checked(H5Screate_simple(2, count, nullptr), H5Sclose, ctx, "cannot create dataspace");
   h5::check(H5Dwrite(dataset, mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, data), ctx,
             "cannot write rows (disk full?)");
 }
 
 /// A small contiguous 2-D dataset (a series' statistics: cells x time).
-void write_matrix_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type, const void* data,
-                          std::uint64_t rows, std::uint64_t columns, const std::string& ctx) {
+void write_matrix_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
+                          const void* data, std::uint64_t rows, std::uint64_t columns,
+                          const std::string& ctx) {
   const hsize_t dims[2] = {rows, columns};
-  h5::Handle space = h5::checked(H5Screate_simple(2, dims, nullptr), H5Sclose, ctx, "cannot create dataspace");
-  h5::Handle ds = h5::checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT,
-                                         H5P_DEFAULT),
+  h5::Handle space =
+      h5::checked(H5Screate_simple(2, dims, nullptr), H5Sclose, ctx, "cannot create dataspace");
+  h5::Handle ds = h5::checked(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                         H5P_DEFAULT, H5P_DEFAULT),
                               H5Dclose, ctx, "cannot create dataset " + name);
   if (rows * columns > 0)
-    h5::check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), ctx, "cannot write " + name);
+    h5::check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), ctx,
+              "cannot write " + name);
 }
 
 /// Makes /time/<series> a dimension scale (once) and attaches it to dimension 1 of `dataset`.
-void attach_time_scale(hid_t file, hid_t dataset, const std::string& series, const std::string& ctx) {
-  h5::Handle scale = h5::checked(H5Dopen2(file, ("time/" + series).c_str(), H5P_DEFAULT), H5Dclose, ctx,
-                                 "cannot open /time/" + series);
-  if (H5DSis_scale(scale.get()) <= 0) h5::check(H5DSset_scale(scale.get(), "t"), ctx, "cannot make a dimension scale");
-  h5::check(H5DSattach_scale(dataset, scale.get(), 1), ctx, "cannot attach the time axis of " + series);
+void attach_time_scale(hid_t file, hid_t dataset, const std::string& series,
+                       const std::string& ctx) {
+  h5::Handle scale = h5::checked(H5Dopen2(file, ("time/" + series).c_str(), H5P_DEFAULT), H5Dclose,
+                                 ctx, "cannot open /time/" + series);
+  if (H5DSis_scale(scale.get()) <= 0)
+    h5::check(H5DSset_scale(scale.get(), "t"), ctx, "cannot make a dimension scale");
+  h5::check(H5DSattach_scale(dataset, scale.get(), 1), ctx,
+            "cannot attach the time axis of " + series);
   h5::check(H5DSset_label(dataset, 1, "t"), ctx, "cannot label a dimension");
 }
 
@@ -127,11 +137,13 @@ struct ColumnStatistics {
   std::vector<double> mean, sd, ci_low, ci_high, min, max, rate, rate_low, rate_high;
 };
 
-ColumnStatistics column_statistics(const exec::RunResult& result, std::size_t col, ColumnKind kind) {
+ColumnStatistics column_statistics(const exec::RunResult& result, std::size_t col,
+                                   ColumnKind kind) {
   const std::size_t cells = result.cells.size();
   ColumnStatistics s;
   for (auto* v : {&s.n, &s.missing, &s.successes}) v->resize(cells);
-  for (auto* v : {&s.mean, &s.sd, &s.ci_low, &s.ci_high, &s.min, &s.max, &s.rate, &s.rate_low, &s.rate_high})
+  for (auto* v :
+       {&s.mean, &s.sd, &s.ci_low, &s.ci_high, &s.min, &s.max, &s.rate, &s.rate_low, &s.rate_high})
     v->resize(cells);
   for (std::size_t c = 0; c < cells; ++c) {
     const stats::Accumulator& a = result.cells[c].columns[col];
@@ -161,8 +173,8 @@ std::vector<StoredColumn> stored_columns(std::span<const model::ColumnSpec> colu
   std::vector<StoredColumn> out;
   for (std::size_t c = 0; c < columns.size(); ++c) {
     const auto& col = columns[c];
-    if (!col.series.empty() && !out.empty() && out.back().series() && out.back().name == col.series &&
-        out.back().first + out.back().count == c) {
+    if (!col.series.empty() && !out.empty() && out.back().series() &&
+        out.back().name == col.series && out.back().first + out.back().count == c) {
       out.back().count += 1;
       out.back().times.push_back(col.time);
       continue;
@@ -177,9 +189,12 @@ std::vector<StoredColumn> stored_columns(std::span<const model::ColumnSpec> colu
 
 hid_t storage_type(ColumnKind k) {
   switch (k) {
-    case ColumnKind::Binary: return H5T_STD_U8LE;
-    case ColumnKind::Count: return H5T_STD_U32LE;
-    case ColumnKind::Real: return H5T_IEEE_F64LE;
+    case ColumnKind::Binary:
+      return H5T_STD_U8LE;
+    case ColumnKind::Count:
+      return H5T_STD_U32LE;
+    case ColumnKind::Real:
+      return H5T_IEEE_F64LE;
   }
   return H5T_IEEE_F64LE;
 }
@@ -210,16 +225,16 @@ void check_output_target(const fs::path& target, bool overwrite) {
   }
 }
 
-
-void write_column_rows(hid_t dataset, ColumnKind kind, std::span<const double> values, std::uint64_t start,
-                       const std::string& ctx) {
+void write_column_rows(hid_t dataset, ColumnKind kind, std::span<const double> values,
+                       std::uint64_t start, const std::string& ctx) {
   // Integers and 0/1 pass through doubles exactly.
   const std::uint64_t n = values.size();
   switch (kind) {
     case ColumnKind::Binary: {
       std::vector<std::uint8_t> v(n);
       for (std::uint64_t i = 0; i < n; ++i) {
-        TRIBE_CHECK(values[i] == 0.0 || values[i] == 1.0, "binary column holds a value other than 0/1");
+        TRIBE_CHECK(values[i] == 0.0 || values[i] == 1.0,
+                    "binary column holds a value other than 0/1");
         v[i] = static_cast<std::uint8_t>(values[i]);
       }
       h5::write_rows(dataset, H5T_NATIVE_UINT8, v.data(), start, n, ctx);
@@ -228,8 +243,9 @@ void write_column_rows(hid_t dataset, ColumnKind kind, std::span<const double> v
     case ColumnKind::Count: {
       std::vector<std::uint32_t> v(n);
       for (std::uint64_t i = 0; i < n; ++i) {
-        TRIBE_CHECK(values[i] >= 0.0 && values[i] <= 4294967295.0 && values[i] == std::floor(values[i]),
-                    "count column holds a value that is not a 32-bit count");
+        TRIBE_CHECK(
+            values[i] >= 0.0 && values[i] <= 4294967295.0 && values[i] == std::floor(values[i]),
+            "count column holds a value that is not a 32-bit count");
         v[i] = static_cast<std::uint32_t>(values[i]);
       }
       h5::write_rows(dataset, H5T_NATIVE_UINT32, v.data(), start, n, ctx);
@@ -247,9 +263,10 @@ ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool ov
   check_output_target(target_, overwrite);
   temp_ = target_;
   temp_ += ".partial";
-  file_ = h5::checked(H5Fcreate(temp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                      ctx_, "cannot create temporary file " + temp_.string() +
-                                " (locked by another process, or not writable?)");
+  file_ =
+      h5::checked(H5Fcreate(temp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, ctx_,
+                  "cannot create temporary file " + temp_.string() +
+                      " (locked by another process, or not writable?)");
   const hid_t root = file_.get();
   const auto& x = plan.experiment();
   const auto& model = *x.model;
@@ -258,7 +275,8 @@ ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool ov
   bool has_series = false;
   for (const auto& s : stored_) has_series = has_series || s.series();
   const auto& format = has_series ? version::kResultFormatSeries : version::kResultFormat;
-  h5::write_attribute(root, "format_version", std::vector<std::uint32_t>(format.begin(), format.end()), ctx_);
+  h5::write_attribute(root, "format_version",
+                      std::vector<std::uint32_t>(format.begin(), format.end()), ctx_);
   h5::write_attribute(root, "engine_version", version::engine(), ctx_);
   h5::write_attribute(root, "git_sha1", version::git_sha1(), ctx_);
   h5::write_attribute(root, "compiler", version::compiler(), ctx_);
@@ -281,9 +299,12 @@ ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool ov
   org_group_ = h5::create_group(root, "organizations", ctx_);
   h5::write_attribute(org_group_.get(), "description",
                       "one row per organization, cell-major, in organization order", ctx_);
-  datasets_.push_back(h5::create_extendible(org_group_.get(), "cell", H5T_STD_U32LE, kChunkRows, ctx_));
-  h5::write_attribute(datasets_.back().get(), "description", "index of the organization's cell", ctx_);
-  datasets_.push_back(h5::create_extendible(org_group_.get(), "organization", H5T_STD_U64LE, kChunkRows, ctx_));
+  datasets_.push_back(
+      h5::create_extendible(org_group_.get(), "cell", H5T_STD_U32LE, kChunkRows, ctx_));
+  h5::write_attribute(datasets_.back().get(), "description", "index of the organization's cell",
+                      ctx_);
+  datasets_.push_back(
+      h5::create_extendible(org_group_.get(), "organization", H5T_STD_U64LE, kChunkRows, ctx_));
   h5::write_attribute(datasets_.back().get(), "description",
                       "index of the organization within its cell (its random-stream index)", ctx_);
   const auto columns = model.columns();
@@ -291,18 +312,23 @@ ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool ov
   for (const auto& st : stored_) {
     const auto& col = columns[st.first];
     if (!st.series()) {
-      datasets_.push_back(h5::create_extendible(org_group_.get(), st.name, storage_type(col.kind), kChunkRows, ctx_));
+      datasets_.push_back(h5::create_extendible(org_group_.get(), st.name, storage_type(col.kind),
+                                                kChunkRows, ctx_));
     } else {
       // One organizations x time dataset; its time axis is the dimension scale /time/<series>.
-      datasets_.push_back(create_series(org_group_.get(), st.name, storage_type(col.kind), st.count, ctx_));
+      datasets_.push_back(
+          create_series(org_group_.get(), st.name, storage_type(col.kind), st.count, ctx_));
       if (!time_group) {
         time_group = h5::create_group(root, "time", ctx_);
-        h5::write_attribute(time_group.get(), "description",
-                            "time axes of the series in /organizations and /cells/stats (dimension scales)", ctx_);
+        h5::write_attribute(
+            time_group.get(), "description",
+            "time axes of the series in /organizations and /cells/stats (dimension scales)", ctx_);
       }
-      h5::write_dataset(time_group.get(), st.name, H5T_STD_U32LE, H5T_NATIVE_UINT32, st.times.data(), st.count, ctx_);
+      h5::write_dataset(time_group.get(), st.name, H5T_STD_U32LE, H5T_NATIVE_UINT32,
+                        st.times.data(), st.count, ctx_);
       attach_time_scale(file_.get(), datasets_.back().get(), st.name, ctx_);
-      h5::check(H5DSset_label(datasets_.back().get(), 0, "organization"), ctx_, "cannot label a dimension");
+      h5::check(H5DSset_label(datasets_.back().get(), 0, "organization"), ctx_,
+                "cannot label a dimension");
     }
     h5::write_attribute(datasets_.back().get(), "description", col.description, ctx_);
     h5::write_attribute(datasets_.back().get(), "kind", model::to_string(col.kind), ctx_);
@@ -378,7 +404,8 @@ void ResultWriter::flush_rows() {
 
 // A whole chunk of every dataset: the 1-D ones are compressed in parallel and written
 // directly (h5::write_chunks), the series through HDF5's pipeline as in flush_rows.
-void ResultWriter::flush_whole_chunks(std::span<const model::ColumnSpec> columns, const std::string& ctx) {
+void ResultWriter::flush_whole_chunks(std::span<const model::ColumnSpec> columns,
+                                      const std::string& ctx) {
   const std::uint64_t n = kChunkRows;
   std::vector<h5::ChunkWrite> chunks;
   std::vector<Converted> converted;  // kept alive until the chunks are written
@@ -440,22 +467,27 @@ void ResultWriter::write_cells(const exec::RunResult& result) {
     orgs.push_back(acc.empty() ? 0 : acc[0].n + acc[0].missing);
   }
   h5::write_strings(group.get(), "label", labels, ctx);
-  h5::write_dataset(group.get(), "organizations", H5T_STD_U64LE, H5T_NATIVE_UINT64, orgs.data(), n, ctx);
+  h5::write_dataset(group.get(), "organizations", H5T_STD_U64LE, H5T_NATIVE_UINT64, orgs.data(), n,
+                    ctx);
   {  // which organizations of which cell each run of rows holds, in row order
     h5::Handle sg = h5::create_group(group.get(), "segments", ctx);
-    h5::write_attribute(sg.get(), "description",
-                        "rows of /organizations come in segments: organizations [first, first + count) of cell, "
-                        "in this order",
-                        ctx);
+    h5::write_attribute(
+        sg.get(), "description",
+        "rows of /organizations come in segments: organizations [first, first + count) of cell, "
+        "in this order",
+        ctx);
     std::vector<std::uint64_t> sc, sf, sn;
     for (const auto& s : result.segments) {
       sc.push_back(s.cell);
       sf.push_back(s.first);
       sn.push_back(s.count);
     }
-    h5::write_dataset(sg.get(), "cell", H5T_STD_U64LE, H5T_NATIVE_UINT64, sc.data(), sc.size(), ctx);
-    h5::write_dataset(sg.get(), "first", H5T_STD_U64LE, H5T_NATIVE_UINT64, sf.data(), sf.size(), ctx);
-    h5::write_dataset(sg.get(), "count", H5T_STD_U64LE, H5T_NATIVE_UINT64, sn.data(), sn.size(), ctx);
+    h5::write_dataset(sg.get(), "cell", H5T_STD_U64LE, H5T_NATIVE_UINT64, sc.data(), sc.size(),
+                      ctx);
+    h5::write_dataset(sg.get(), "first", H5T_STD_U64LE, H5T_NATIVE_UINT64, sf.data(), sf.size(),
+                      ctx);
+    h5::write_dataset(sg.get(), "count", H5T_STD_U64LE, H5T_NATIVE_UINT64, sn.data(), sn.size(),
+                      ctx);
   }
 
   {  // every parameter of every cell: the full specification of what was simulated
@@ -469,7 +501,8 @@ void ResultWriter::write_cells(const exec::RunResult& result) {
       } else {
         std::vector<double> v;
         for (const auto& cell : cells) v.push_back(cell.values[p]);
-        h5::write_dataset(params.get(), s.name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data(), n, ctx);
+        h5::write_dataset(params.get(), s.name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data(), n,
+                          ctx);
       }
       h5::write_attribute(params.get(), s.name, s.description, ctx);
     }
@@ -483,7 +516,8 @@ void ResultWriter::write_cells(const exec::RunResult& result) {
     h5::write_attribute(g.get(), "kind", model::to_string(spec.kind), ctx);
     h5::write_attribute(g.get(), "description", spec.description, ctx);
     std::vector<ColumnStatistics> points;  // one per column the stored dataset holds
-    for (std::size_t j = 0; j < st.count; ++j) points.push_back(column_statistics(result, st.first + j, spec.kind));
+    for (std::size_t j = 0; j < st.count; ++j)
+      points.push_back(column_statistics(result, st.first + j, spec.kind));
     // A plain column's statistics are 1-D (cells); a series' 2-D (cells x time, row-major).
     auto gather = [&](auto member) {
       using T = typename std::remove_reference_t<decltype(points[0].*member)>::value_type;
@@ -498,7 +532,8 @@ void ResultWriter::write_cells(const exec::RunResult& result) {
         return;
       }
       write_matrix_dataset(g.get(), name, file_type, mem_type, data, n, st.count, ctx);
-      h5::Handle ds = h5::checked(H5Dopen2(g.get(), name, H5P_DEFAULT), H5Dclose, ctx, "cannot reopen a statistic");
+      h5::Handle ds = h5::checked(H5Dopen2(g.get(), name, H5P_DEFAULT), H5Dclose, ctx,
+                                  "cannot reopen a statistic");
       attach_time_scale(file_.get(), ds.get(), st.name, ctx);
       h5::check(H5DSset_label(ds.get(), 0, "cell"), ctx, "cannot label a dimension");
     };
@@ -556,14 +591,18 @@ void ResultWriter::finish(const RunInfo& info) {
 // ---------------------------------------------------------------------------------------------
 
 ResultReader::ResultReader(const fs::path& path, bool allow_incomplete) : ctx_(path.string()) {
-  file_ = open_checked(path, FileKind{version::kResultFiletype, "result file", "result",
-                                      {version::kResultFormat[0], version::kResultFormatSeries[0]}});
+  file_ =
+      open_checked(path, FileKind{version::kResultFiletype,
+                                  "result file",
+                                  "result",
+                                  {version::kResultFormat[0], version::kResultFormatSeries[0]}});
   const hid_t root = file_.get();
   if (!h5::has_attribute(root, "complete") || h5::attribute_class(root, "complete") != H5T_INTEGER)
     damaged(ctx_, "attribute complete of the root is missing or not an integer");
   complete_ = h5::read_u64_attribute(root, "complete", ctx_) == 1;
   if (!complete_ && !allow_incomplete)
-    throw InputError(ctx_ + ": incomplete result file (the run did not finish); "
+    throw InputError(ctx_ +
+                     ": incomplete result file (the run did not finish); "
                      "pass --allow-incomplete to show what is there");
   // Everything a reader uses is checked here, once, before anything is read or printed.
   validate_result(root, ctx_, complete_);
@@ -585,15 +624,18 @@ std::vector<double> ResultReader::column(const std::string& path) const {
   return h5::read_doubles(file_.get(), path, ctx_);
 }
 int ResultReader::rank(const std::string& path) const {
-  h5::Handle ds = h5::checked(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), H5Dclose, ctx_, "missing dataset " + path);
+  h5::Handle ds = h5::checked(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), H5Dclose, ctx_,
+                              "missing dataset " + path);
   h5::Handle space = h5::checked(H5Dget_space(ds.get()), H5Sclose, ctx_, "cannot get dataspace");
   return H5Sget_simple_extent_ndims(space.get());
 }
 std::vector<double> ResultReader::matrix(const std::string& path, std::size_t& columns) const {
-  h5::Handle ds = h5::checked(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), H5Dclose, ctx_, "missing dataset " + path);
+  h5::Handle ds = h5::checked(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), H5Dclose, ctx_,
+                              "missing dataset " + path);
   h5::Handle space = h5::checked(H5Dget_space(ds.get()), H5Sclose, ctx_, "cannot get dataspace");
   hsize_t dims[2] = {0, 0};
-  if (H5Sget_simple_extent_ndims(space.get()) != 2) throw EnvironmentError(ctx_ + ": " + path + " is not two-dimensional");
+  if (H5Sget_simple_extent_ndims(space.get()) != 2)
+    throw EnvironmentError(ctx_ + ": " + path + " is not two-dimensional");
   H5Sget_simple_extent_dims(space.get(), dims, nullptr);
   columns = dims[1];
   std::vector<double> v(dims[0] * dims[1]);
@@ -609,7 +651,9 @@ std::vector<std::string> ResultReader::list(const std::string& group) const {
   h5::Handle g = h5::open_group(file_.get(), group, ctx_);
   return h5::list(g.get(), ctx_);
 }
-bool ResultReader::exists(const std::string& path) const { return h5::exists(file_.get(), path); }
+bool ResultReader::exists(const std::string& path) const {
+  return h5::exists(file_.get(), path);
+}
 std::vector<std::string> ResultReader::group_strings_attribute(const std::string& group,
                                                                const std::string& name) const {
   h5::Handle g = h5::open_group(file_.get(), group, ctx_);
@@ -619,14 +663,16 @@ std::vector<std::string> ResultReader::group_strings_attribute(const std::string
 }  // namespace tribe::io
 
 namespace tribe::io {
-double ResultReader::column_attribute_double(const std::string& group, const std::string& name) const {
+double ResultReader::column_attribute_double(const std::string& group,
+                                             const std::string& name) const {
   h5::Handle g = h5::open_group(file_.get(), group, ctx_);
   return h5::read_double_attribute(g.get(), name, ctx_);
 }
 }  // namespace tribe::io
 
 namespace tribe::io {
-std::string ResultReader::group_string_attribute(const std::string& group, const std::string& name) const {
+std::string ResultReader::group_string_attribute(const std::string& group,
+                                                 const std::string& name) const {
   h5::Handle g = h5::open_group(file_.get(), group, ctx_);
   return h5::read_string_attribute(g.get(), name, ctx_);
 }

@@ -21,14 +21,16 @@ void print_summary(const ResultReader& f, std::ostream& out, const SummaryOption
   const auto version = f.format_version();
   out << "tribe result file (format " << version.at(0) << "." << version.at(1) << ")"
       << (f.complete() ? "" : "  ** INCOMPLETE: the run did not finish **") << "\n";
-  for (const char* a : {"experiment_name", "experiment_path", "model", "model_version", "engine_version",
-                        "git_sha1", "created", "hostname", "rng_scheme", "backend", "command_line"}) {
+  for (const char* a :
+       {"experiment_name", "experiment_path", "model", "model_version", "engine_version",
+        "git_sha1", "created", "hostname", "rng_scheme", "backend", "command_line"}) {
     if (f.has_attribute(a)) out << "  " << a << ": " << f.attribute(a) << "\n";
   }
   for (const char* a : {"seed", "organizations_per_cell", "cells", "organizations", "threads"}) {
     if (f.has_attribute(a)) out << "  " << a << ": " << f.attribute_u64(a) << "\n";
   }
-  if (options.show_experiment) out << "\n--- experiment file ---\n" << f.attribute("experiment") << "\n---\n";
+  if (options.show_experiment)
+    out << "\n--- experiment file ---\n" << f.attribute("experiment") << "\n---\n";
   if (!f.exists("cells")) {
     out << "\n(no cell table: the run did not finish)\n";
     return;
@@ -69,7 +71,8 @@ void print_summary(const ResultReader& f, std::ostream& out, const SummaryOption
   for (const auto& c : columns) {
     const std::string g = "cells/stats/" + c + "/";
     const bool binary = f.exists(g + "rate");
-    const std::string est = g + (binary ? "rate" : "mean"), lo = g + (binary ? "rate_low" : "ci_low"),
+    const std::string est = g + (binary ? "rate" : "mean"),
+                      lo = g + (binary ? "rate_low" : "ci_low"),
                       hi = g + (binary ? "rate_high" : "ci_high");
     if (f.rank(est) != 2) {
       stats.push_back({c, binary, f.column(est), f.column(lo), f.column(hi)});
@@ -80,8 +83,12 @@ void print_summary(const ResultReader& f, std::ostream& out, const SummaryOption
     const auto e = f.matrix(est, times), l = f.matrix(lo, times), h = f.matrix(hi, times);
     const auto t = f.column("time/" + c);
     for (std::size_t j = 0; j < times; ++j) {
-      Stat s{model::series_point_name(c, j < t.size() ? static_cast<std::uint32_t>(t[j]) : static_cast<std::uint32_t>(j)),
-             binary, {}, {}, {}};
+      Stat s{model::series_point_name(c, j < t.size() ? static_cast<std::uint32_t>(t[j])
+                                                      : static_cast<std::uint32_t>(j)),
+             binary,
+             {},
+             {},
+             {}};
       for (std::size_t cell = 0; cell < labels.size(); ++cell) {
         s.est.push_back(e[cell * times + j]);
         s.lo.push_back(l[cell * times + j]);
@@ -91,8 +98,8 @@ void print_summary(const ResultReader& f, std::ostream& out, const SummaryOption
     }
   }
   for (std::size_t cell = 0; cell < labels.size(); ++cell) {
-    out << "\ncell " << cell << ": " << labels[cell] << "  (" << static_cast<std::uint64_t>(orgs[cell])
-        << " organizations)\n";
+    out << "\ncell " << cell << ": " << labels[cell] << "  ("
+        << static_cast<std::uint64_t>(orgs[cell]) << " organizations)\n";
     for (const auto& s : stats) {
       char buf[160];
       std::snprintf(buf, sizeof buf, "  %-28s %-5s %-9s [%s, %s]\n", s.name.c_str(),

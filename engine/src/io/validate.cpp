@@ -19,23 +19,31 @@ h5::Handle open_checked(const std::filesystem::path& path, const FileKind& kind)
   const std::string noun(kind.noun);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw EnvironmentError(ctx + ": no such file");
-  if (std::filesystem::is_directory(path, ec)) throw InputError(ctx + ": is a directory, not a " + noun);
-  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(ctx + ": not a regular file, not a " + noun);
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw DamagedFileError(ctx + ": not an HDF5 file (or truncated/corrupt)");
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(ctx + ": is a directory, not a " + noun);
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError(ctx + ": not a regular file, not a " + noun);
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw DamagedFileError(ctx + ": not an HDF5 file (or truncated/corrupt)");
   h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!file) throw DamagedFileError(ctx + ": cannot open HDF5 file (truncated or corrupt?)" + h5::error_detail());
+  if (!file)
+    throw DamagedFileError(ctx + ": cannot open HDF5 file (truncated or corrupt?)" +
+                           h5::error_detail());
   const hid_t root = file.get();
   if (!h5::has_attribute(root, "filetype") || h5::attribute_class(root, "filetype") != H5T_STRING ||
       h5::read_string_attribute(root, "filetype", ctx) != kind.filetype)
-    throw DamagedFileError(ctx + ": not a tribe " + noun + " (no filetype = \"" + std::string(kind.filetype) +
-                           "\" attribute)");
-  if (!h5::has_attribute(root, "format_version") || h5::attribute_class(root, "format_version") != H5T_INTEGER)
+    throw DamagedFileError(ctx + ": not a tribe " + noun + " (no filetype = \"" +
+                           std::string(kind.filetype) + "\" attribute)");
+  if (!h5::has_attribute(root, "format_version") ||
+      h5::attribute_class(root, "format_version") != H5T_INTEGER)
     damaged(ctx, "attribute format_version of the root is missing or not integers");
   const auto v = h5::read_u32s_attribute(root, "format_version", ctx);
-  const bool known = v.size() == 2 && std::find(kind.majors.begin(), kind.majors.end(), v[0]) != kind.majors.end();
+  const bool known =
+      v.size() == 2 && std::find(kind.majors.begin(), kind.majors.end(), v[0]) != kind.majors.end();
   if (!known) {
     std::string reads;
-    for (const auto major : kind.majors) reads += (reads.empty() ? "" : " and ") + std::to_string(major) + ".x";
+    for (const auto major : kind.majors)
+      reads += (reads.empty() ? "" : " and ") + std::to_string(major) + ".x";
     throw InputError(ctx + ": " + std::string(kind.format) + " format version " +
                      (v.empty() ? std::string("?") : std::to_string(v[0])) +
                      ".x is not supported (this tribe reads " + reads + ")");
@@ -49,11 +57,16 @@ enum class Kind { Text, Integer, Real, Number, TextOrNumber };
 
 const char* describe(Kind k) {
   switch (k) {
-    case Kind::Text: return "strings";
-    case Kind::Integer: return "integers";
-    case Kind::Real: return "floating-point numbers";
-    case Kind::Number: return "numbers";
-    case Kind::TextOrNumber: return "strings or numbers";
+    case Kind::Text:
+      return "strings";
+    case Kind::Integer:
+      return "integers";
+    case Kind::Real:
+      return "floating-point numbers";
+    case Kind::Number:
+      return "numbers";
+    case Kind::TextOrNumber:
+      return "strings or numbers";
   }
   return "values";
 }
@@ -61,11 +74,16 @@ const char* describe(Kind k) {
 bool matches(hid_t type, Kind k) {
   const H5T_class_t c = H5Tget_class(type);
   switch (k) {
-    case Kind::Text: return c == H5T_STRING && H5Tis_variable_str(type) > 0;
-    case Kind::Integer: return c == H5T_INTEGER;
-    case Kind::Real: return c == H5T_FLOAT;
-    case Kind::Number: return c == H5T_INTEGER || c == H5T_FLOAT;
-    case Kind::TextOrNumber: return matches(type, Kind::Text) || matches(type, Kind::Number);
+    case Kind::Text:
+      return c == H5T_STRING && H5Tis_variable_str(type) > 0;
+    case Kind::Integer:
+      return c == H5T_INTEGER;
+    case Kind::Real:
+      return c == H5T_FLOAT;
+    case Kind::Number:
+      return c == H5T_INTEGER || c == H5T_FLOAT;
+    case Kind::TextOrNumber:
+      return matches(type, Kind::Text) || matches(type, Kind::Number);
   }
   return false;
 }
@@ -141,18 +159,21 @@ class Checker {
   /// /time/<s> exists; "" otherwise.
   std::string series_of(const std::string& path) const {
     std::string name;
-    if (path.starts_with("organizations/")) name = path.substr(14);
-    else if (path.starts_with("cells/stats/")) name = path.substr(12, path.find('/', 12) - 12);
+    if (path.starts_with("organizations/"))
+      name = path.substr(14);
+    else if (path.starts_with("cells/stats/"))
+      name = path.substr(12, path.find('/', 12) - 12);
     if (name.empty() || name.find('/') != std::string::npos) return "";
     return type_of("time/" + name) == H5I_DATASET ? name : "";
   }
 
   /// Checks kind and that the length is `expected` ("one per <what>").
-  void dataset(const std::string& path, Kind kind, std::uint64_t expected, const std::string& what) const {
+  void dataset(const std::string& path, Kind kind, std::uint64_t expected,
+               const std::string& what) const {
     const std::uint64_t n = dataset(path, kind);
     if (n != expected)
-      fail("dataset /" + path + " has " + std::to_string(n) + " values, expected " + std::to_string(expected) +
-           " (" + what + ")");
+      fail("dataset /" + path + " has " + std::to_string(n) + " values, expected " +
+           std::to_string(expected) + " (" + what + ")");
   }
 
   /// Reads a validated integer dataset.
@@ -178,11 +199,13 @@ class Checker {
 
   /// Checks that `obj` (a group path, "" for the root) has attribute `name` of `kind`,
   /// a single value unless `list`.
-  void attribute(const std::string& obj, const std::string& name, Kind kind, bool list = false) const {
+  void attribute(const std::string& obj, const std::string& name, Kind kind,
+                 bool list = false) const {
     const std::string where = obj.empty() ? "the root" : "/" + obj;
     h5::Handle o(H5Oopen(file_, obj.empty() ? "/" : obj.c_str(), H5P_DEFAULT), H5Oclose);
     if (!o) fail(where + " cannot be opened");
-    if (H5Aexists(o.get(), name.c_str()) <= 0) fail("attribute " + name + " of " + where + " is missing");
+    if (H5Aexists(o.get(), name.c_str()) <= 0)
+      fail("attribute " + name + " of " + where + " is missing");
     h5::Handle a(H5Aopen(o.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
     if (!a) fail("attribute " + name + " of " + where + " cannot be opened");
     h5::Handle type(H5Aget_type(a.get()), H5Tclose);
@@ -199,7 +222,8 @@ class Checker {
     attribute("", name, Kind::Integer);
     std::uint64_t v = 0;
     h5::Handle a(H5Aopen(file_, name.c_str(), H5P_DEFAULT), H5Aclose);
-    if (!a || H5Aread(a.get(), H5T_NATIVE_UINT64, &v) < 0) fail("attribute " + name + " cannot be read");
+    if (!a || H5Aread(a.get(), H5T_NATIVE_UINT64, &v) < 0)
+      fail("attribute " + name + " cannot be read");
     return v;
   }
 
@@ -223,9 +247,11 @@ class Checker {
 constexpr const char* kStatCounts[] = {"n", "missing"};
 constexpr const char* kStatReals[] = {"mean", "sd", "ci_low", "ci_high", "min", "max"};
 constexpr const char* kBinaryReals[] = {"rate", "rate_low", "rate_high"};
-constexpr const char* kClaimTexts[] = {"statement", "test", "column", "a", "b", "factors_a", "factors_b",
-                                       "description", "method", "verdict"};
-constexpr const char* kClaimReals[] = {"value", "estimate", "ci_low", "ci_high", "p_claim", "p_opposite",
+constexpr const char* kClaimTexts[] = {"statement", "test",      "column",    "a",
+                                       "b",         "factors_a", "factors_b", "description",
+                                       "method",    "verdict"};
+constexpr const char* kClaimReals[] = {"value",        "estimate",        "ci_low",
+                                       "ci_high",      "p_claim",         "p_opposite",
                                        "p_claim_holm", "p_opposite_holm", "robustness_share"};
 constexpr const char* kClaimCounts[] = {"n_a", "n_b", "paired"};
 constexpr const char* kBlockFields[] = {"index", "cell", "first", "count"};
@@ -236,14 +262,16 @@ void validate_claims(const Checker& k) {
   const std::string per_claim = "one per claim, as /claims/id";
   for (const char* s : kClaimTexts) k.dataset(std::string("claims/") + s, Kind::Text, n, per_claim);
   for (const char* s : kClaimReals) k.dataset(std::string("claims/") + s, Kind::Real, n, per_claim);
-  for (const char* s : kClaimCounts) k.dataset(std::string("claims/") + s, Kind::Integer, n, per_claim);
+  for (const char* s : kClaimCounts)
+    k.dataset(std::string("claims/") + s, Kind::Integer, n, per_claim);
   k.attribute("claims", "confidence", Kind::Real);
   k.require_group("claims/robustness", "the robustness grid of the claims");
   k.attribute("claims/robustness", "thresholds", Kind::Text, true);
   // The grid: one row per combination of threshold offsets, in every offset_ and verdict_ dataset.
   std::uint64_t combos = 0;
   bool first = true;
-  const std::string one_per = "one per combination of threshold offsets, as the other robustness datasets";
+  const std::string one_per =
+      "one per combination of threshold offsets, as the other robustness datasets";
   for (const auto& name : k.list("claims/robustness")) {
     const std::string path = "claims/robustness/" + name;
     const Kind kind = name.starts_with("verdict_") ? Kind::Integer : Kind::Real;
@@ -256,7 +284,8 @@ void validate_claims(const Checker& k) {
   }
   // Swept claims and reasons (format 1.1): a text per claim, where present.
   for (const char* s : {"sweep_of", "sweep_level", "reason"})
-    if (k.has_dataset(std::string("claims/") + s)) k.dataset(std::string("claims/") + s, Kind::Text, n, per_claim);
+    if (k.has_dataset(std::string("claims/") + s))
+      k.dataset(std::string("claims/") + s, Kind::Text, n, per_claim);
   // Threshold curves (format 1.1): per threshold, a grid and a verdict and estimate per claim.
   if (k.has_group("claims/threshold_curves"))
     for (const auto& t : k.list("claims/threshold_curves")) {
@@ -271,19 +300,22 @@ void validate_claims(const Checker& k) {
   // Every claim has its row of verdicts.
   for (const auto& id : k.strings("claims/id"))
     if (!k.has_dataset("claims/robustness/verdict_" + id))
-      k.fail("dataset /claims/robustness/verdict_" + id + " is missing (the robustness verdicts of claim " + id + ")");
+      k.fail("dataset /claims/robustness/verdict_" + id +
+             " is missing (the robustness verdicts of claim " + id + ")");
 }
 
 }  // namespace
 
 void validate_result(hid_t file, const std::string& ctx, bool complete) {
   const Checker k(file, ctx);
-  for (const char* s : {"experiment", "experiment_name", "experiment_path", "model", "model_version",
-                        "engine_version", "git_sha1"})
+  for (const char* s : {"experiment", "experiment_name", "experiment_path", "model",
+                        "model_version", "engine_version", "git_sha1"})
     k.attribute("", s, Kind::Text);
-  for (const char* s : {"seed", "organizations_per_cell", "block_size"}) k.attribute("", s, Kind::Integer);
+  for (const char* s : {"seed", "organizations_per_cell", "block_size"})
+    k.attribute("", s, Kind::Integer);
   // Provenance written at the end of a run: checked where present (readers print them).
-  for (const char* s : {"compiler", "build_flags", "created", "hostname", "rng_scheme", "backend", "command_line"})
+  for (const char* s :
+       {"compiler", "build_flags", "created", "hostname", "rng_scheme", "backend", "command_line"})
     if (h5::has_attribute(file, s)) k.attribute("", s, Kind::Text);
   for (const char* s : {"threads", "common_random_numbers"})
     if (h5::has_attribute(file, s)) k.attribute("", s, Kind::Integer);
@@ -300,7 +332,8 @@ void validate_result(hid_t file, const std::string& ctx, bool complete) {
   if (complete) {
     rows = k.u64_attribute("organizations");
     for (const auto& c : columns)
-      k.dataset("organizations/" + c, c == "cell" || c == "organization" ? Kind::Integer : Kind::Number, rows,
+      k.dataset("organizations/" + c,
+                c == "cell" || c == "organization" ? Kind::Integer : Kind::Number, rows,
                 "one per organization, as the root attribute organizations");
   } else {
     rows = k.dataset("organizations/cell", Kind::Integer);
@@ -318,8 +351,8 @@ void validate_result(hid_t file, const std::string& ctx, bool complete) {
   k.dataset("cells/label", Kind::Text, cells, per_cell);
   const auto orgs = k.integers("cells/organizations");
   if (orgs.size() != cells)
-    k.fail("dataset /cells/organizations has " + std::to_string(orgs.size()) + " values, expected " +
-           std::to_string(cells) + " (" + per_cell + ")");
+    k.fail("dataset /cells/organizations has " + std::to_string(orgs.size()) +
+           " values, expected " + std::to_string(cells) + " (" + per_cell + ")");
   const std::uint64_t segments = k.dataset("cells/segments/cell", Kind::Integer);
   const std::string per_segment = "one per segment, as /cells/segments/cell";
   k.dataset("cells/segments/first", Kind::Integer, segments, per_segment);
@@ -334,17 +367,18 @@ void validate_result(hid_t file, const std::string& ctx, bool complete) {
         k.fail("/cells/segments/cell[" + std::to_string(i) + "] = " + std::to_string(seg_cell[i]) +
                " is not a cell (expected < " + std::to_string(cells) + ")");
       if (seg_count[i] > rows - std::min(rows, total))
-        k.fail("/cells/segments/count adds up to more than the " + std::to_string(rows) + " rows of /organizations");
+        k.fail("/cells/segments/count adds up to more than the " + std::to_string(rows) +
+               " rows of /organizations");
       total += seg_count[i];
       in_cell[seg_cell[i]] += seg_count[i];
     }
     if (total != rows)
-      k.fail("/cells/segments/count adds up to " + std::to_string(total) + ", expected " + std::to_string(rows) +
-             " (the rows of /organizations)");
+      k.fail("/cells/segments/count adds up to " + std::to_string(total) + ", expected " +
+             std::to_string(rows) + " (the rows of /organizations)");
     for (std::uint64_t c = 0; c < cells; ++c)
       if (in_cell[c] != orgs[c])
-        k.fail("/cells/organizations[" + std::to_string(c) + "] = " + std::to_string(orgs[c]) + ", but its segments hold " +
-               std::to_string(in_cell[c]) + " rows");
+        k.fail("/cells/organizations[" + std::to_string(c) + "] = " + std::to_string(orgs[c]) +
+               ", but its segments hold " + std::to_string(in_cell[c]) + " rows");
   }
   if (k.has_group("cells/parameters"))
     for (const auto& p : k.list("cells/parameters")) {
@@ -354,8 +388,10 @@ void validate_result(hid_t file, const std::string& ctx, bool complete) {
   k.require_group("cells/stats", "the statistics of each column");
   const auto stats = k.list("cells/stats");
   for (const auto& c : columns)
-    if (c != "cell" && c != "organization" && std::find(stats.begin(), stats.end(), c) == stats.end())
-      k.fail("group /cells/stats/" + c + " is missing (the statistics of column /organizations/" + c + ")");
+    if (c != "cell" && c != "organization" &&
+        std::find(stats.begin(), stats.end(), c) == stats.end())
+      k.fail("group /cells/stats/" + c + " is missing (the statistics of column /organizations/" +
+             c + ")");
   for (const auto& s : stats) {
     const std::string g = "cells/stats/" + s + "/";
     if (std::find(columns.begin(), columns.end(), s) == columns.end())
@@ -382,13 +418,15 @@ void validate_result(hid_t file, const std::string& ctx, bool complete) {
 
 void validate_part_header(hid_t file, const std::string& ctx) {
   const Checker k(file, ctx);
-  for (const char* s : {"round", "first_block", "end_block", "rows", "seed", "organizations_per_cell", "block_size",
-                        "cells"})
+  for (const char* s : {"round", "first_block", "end_block", "rows", "seed",
+                        "organizations_per_cell", "block_size", "cells"})
     k.attribute("", s, Kind::Integer);
-  for (const char* s : {"experiment", "engine_version", "model", "model_version"}) k.attribute("", s, Kind::Text);
+  for (const char* s : {"experiment", "engine_version", "model", "model_version"})
+    k.attribute("", s, Kind::Text);
 }
 
-void validate_part_layout(hid_t file, const std::string& ctx, std::uint64_t rows, std::uint64_t blocks) {
+void validate_part_layout(hid_t file, const std::string& ctx, std::uint64_t rows,
+                          std::uint64_t blocks) {
   const Checker k(file, ctx);
   k.require_group("organizations", "the per-organization rows");
   const auto columns = k.list("organizations");
@@ -396,14 +434,17 @@ void validate_part_layout(hid_t file, const std::string& ctx, std::uint64_t rows
     k.fail("/organizations does not start with the datasets cell and organization");
   const std::string per_row = "one per organization, as the attribute rows";
   for (const auto& c : columns)
-    k.dataset("organizations/" + c, c == "cell" || c == "organization" ? Kind::Integer : Kind::Number, rows, per_row);
+    k.dataset("organizations/" + c,
+              c == "cell" || c == "organization" ? Kind::Integer : Kind::Number, rows, per_row);
   k.require_group("blocks", "the blocks of the part");
   const std::string per_block = "one per block, as the attributes first_block and end_block";
-  for (const char* f : kBlockFields) k.dataset(std::string("blocks/") + f, Kind::Integer, blocks, per_block);
+  for (const char* f : kBlockFields)
+    k.dataset(std::string("blocks/") + f, Kind::Integer, blocks, per_block);
   k.require_group("blocks/accumulators", "the accumulators of each block");
   std::set<std::string> expected(columns.begin() + 2, columns.end());
   for (const auto& a : k.list("blocks/accumulators"))
-    if (!expected.count(a)) k.fail("/blocks/accumulators/" + a + " has no column /organizations/" + a);
+    if (!expected.count(a))
+      k.fail("/blocks/accumulators/" + a + " has no column /organizations/" + a);
   for (const auto& c : expected) {
     k.require_group("blocks/accumulators/" + c, "the accumulators of column " + c);
     for (const char* f : kAccFields)

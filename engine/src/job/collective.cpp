@@ -39,7 +39,8 @@ class MpiWorld final : public Collective {
 };
 
 bool launched_by_mpi() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK", "MPI_LOCALNRANKS"})
+  for (const char* v :
+       {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK", "MPI_LOCALNRANKS"})
     if (std::getenv(v)) return true;
   return false;
 }
@@ -51,10 +52,16 @@ std::unique_ptr<Collective> world(int& argc, char**& argv) {
   return std::make_unique<MpiWorld>(argc, argv);
 }
 
-bool built_with_mpi() { return true; }
+bool built_with_mpi() {
+  return true;
+}
 #else
-std::unique_ptr<Collective> world(int&, char**&) { return nullptr; }
-bool built_with_mpi() { return false; }
+std::unique_ptr<Collective> world(int&, char**&) {
+  return nullptr;
+}
+bool built_with_mpi() {
+  return false;
+}
 #endif
 
 }  // namespace tribe::job

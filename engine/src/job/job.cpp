@@ -32,7 +32,9 @@ namespace tribe::job {
 namespace fs = std::filesystem;
 
 Shard parse_shard(const std::string& text) {
-  const std::string allowed = " is not allowed: expected i/n with 0 <= i < n, e.g. --shard 0/10 (0-based, like job array indices)";
+  const std::string allowed =
+      " is not allowed: expected i/n with 0 <= i < n, e.g. --shard 0/10 (0-based, like job array "
+      "indices)";
   const auto slash = text.find('/');
   if (slash == std::string::npos) throw InputError("--shard " + text + allowed);
   try {
@@ -41,7 +43,8 @@ Shard parse_shard(const std::string& text) {
     if (used != slash) throw InputError("");
     const std::string rest = text.substr(slash + 1);
     const auto n = std::stoull(rest, &used);
-    if (used != rest.size() || n == 0 || i >= n || text[0] == '-' || rest[0] == '-') throw InputError("");
+    if (used != rest.size() || n == 0 || i >= n || text[0] == '-' || rest[0] == '-')
+      throw InputError("");
     return {i, n};
   } catch (const std::exception&) {
     throw InputError("--shard " + text + allowed);
@@ -60,7 +63,9 @@ void note(const JobOptions& o, const std::string& s) {
   if (o.note) o.note(s);
 }
 
-std::string count(std::uint64_t v) { return std::to_string(v); }
+std::string count(std::uint64_t v) {
+  return std::to_string(v);
+}
 
 /// The claims of an experiment, read before any work starts; a wrong one is an InputError
 /// naming the experiment file.
@@ -76,21 +81,23 @@ std::vector<claims::ClaimSpec> read_claims(const design::Experiment& x) {
 /// cell table and returns the run's result; the claims and sensitivity indices are
 /// computed here from it, and io/ stores them before it completes the file.
 void write_result(const std::vector<io::PartInfo>& parts, const design::RunPlan& plan,
-                  const std::vector<claims::ClaimSpec>& claim_specs, const fs::path& target, bool overwrite,
-                  const io::RunInfo& info) {
+                  const std::vector<claims::ClaimSpec>& claim_specs, const fs::path& target,
+                  bool overwrite, const io::RunInfo& info) {
   io::ResultWriter writer(target, plan, overwrite);
   writer.set_compression_threads(info.threads);  // 0 (a merge): all cores
   const exec::RunResult result = io::assemble(parts, plan, writer);
   writer.write_cells(result);
   if (!result.stopped) {
-    io::write_sensitivity(writer, plan, claims::sobol_sensitivity(plan, [&](std::size_t col, std::uint64_t cell) {
+    io::write_sensitivity(writer, plan,
+                          claims::sobol_sensitivity(plan, [&](std::size_t col, std::uint64_t cell) {
                             const auto& a = result.cells.at(cell).columns.at(col);
                             return a.n ? a.mean : NAN;
                           }));
     // Claims are evaluated on the rows just written, read back cell by cell.
     if (!claim_specs.empty())
-      io::write_report(writer, plan, claim_specs,
-                       claims::build_report(plan, claim_specs, io::read_back(writer, result.segments)));
+      io::write_report(
+          writer, plan, claim_specs,
+          claims::build_report(plan, claim_specs, io::read_back(writer, result.segments)));
   }
   writer.finish(info);
 }
@@ -125,35 +132,42 @@ OutputLock::OutputLock(const fs::path& output) : path_(output) {
       const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
       ::close(fd);
       if (err != EWOULDBLOCK)
-        throw EnvironmentError(path_.string() + ": cannot lock the output (" + std::strerror(err) + ")");
-      std::string holder = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("another process");
+        throw EnvironmentError(path_.string() + ": cannot lock the output (" + std::strerror(err) +
+                               ")");
+      std::string holder =
+          n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("another process");
       while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
       throw InputError(output.string() + " is being written by another tribe run (" + holder +
                        "); wait for it to finish or stop it (lock file " + path_.string() + ")");
     }
     // The file may have been removed (released) between open and flock: then lock again.
-    struct stat held {}, named {};
-    if (::fstat(fd, &held) != 0 || ::stat(path_.c_str(), &named) != 0 || held.st_ino != named.st_ino ||
-        held.st_dev != named.st_dev) {
+    struct stat held {
+    }, named{};
+    if (::fstat(fd, &held) != 0 || ::stat(path_.c_str(), &named) != 0 ||
+        held.st_ino != named.st_ino || held.st_dev != named.st_dev) {
       ::close(fd);
       continue;
     }
     const std::string owner = "host " + this_host() + ", PID " + std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, owner.data(), owner.size(), 0) != static_cast<ssize_t>(owner.size())) {
+    if (::ftruncate(fd, 0) != 0 ||
+        ::pwrite(fd, owner.data(), owner.size(), 0) != static_cast<ssize_t>(owner.size())) {
       const int err = errno;
       ::unlink(path_.c_str());
       ::close(fd);
-      throw EnvironmentError(path_.string() + ": cannot write the lock file of the output (" + std::strerror(err) + ")");
+      throw EnvironmentError(path_.string() + ": cannot write the lock file of the output (" +
+                             std::strerror(err) + ")");
     }
     fd_ = fd;
     return;
   }
-  throw EnvironmentError(path_.string() + ": cannot lock the output (the lock file keeps changing)");
+  throw EnvironmentError(path_.string() +
+                         ": cannot lock the output (the lock file keeps changing)");
 }
 
 OutputLock::~OutputLock() {
   if (fd_ < 0) return;
-  ::unlink(path_.c_str());  // before the flock is released: a waiter then finds no file or a new one
+  ::unlink(
+      path_.c_str());  // before the flock is released: a waiter then finds no file or a new one
   ::close(fd_);
 }
 
@@ -182,8 +196,9 @@ void discard(const JobOptions& o, const fs::path& p, std::string why) {
 /// overlap a part kept before them are removed, each with a note; parts of another run
 /// are an InputError (they are not ours to remove). Returns the round-0 parts kept, which
 /// tile no block twice, within [first, end).
-std::vector<io::PartInfo> repair_parts(const fs::path& dir, const design::RunPlan& plan, std::uint64_t first,
-                                       std::uint64_t end, const JobOptions& o) {
+std::vector<io::PartInfo> repair_parts(const fs::path& dir, const design::RunPlan& plan,
+                                       std::uint64_t first, std::uint64_t end,
+                                       const JobOptions& o) {
   std::vector<io::DamagedPart> damaged;
   auto parts = io::list_parts(dir, true, &damaged);
   for (const auto& d : damaged) discard(o, d.path, d.reason);
@@ -196,11 +211,13 @@ std::vector<io::PartInfo> repair_parts(const fs::path& dir, const design::RunPla
     }
   }
   if (!parts.empty() && o.precision)
-    throw InputError(dir.string() + " holds parts of an interrupted run, and a run with --ci-width cannot be "
+    throw InputError(dir.string() +
+                     " holds parts of an interrupted run, and a run with --ci-width cannot be "
                      "resumed; pass --overwrite to start afresh");
   std::sort(parts.begin(), parts.end(), [](const io::PartInfo& a, const io::PartInfo& b) {
     if (a.round != b.round) return a.round < b.round;
-    return a.first_block != b.first_block ? a.first_block < b.first_block : a.end_block > b.end_block;
+    return a.first_block != b.first_block ? a.first_block < b.first_block
+                                          : a.end_block > b.end_block;
   });
   std::vector<io::PartInfo> kept;
   std::uint64_t next = first;
@@ -210,12 +227,15 @@ std::vector<io::PartInfo> repair_parts(const fs::path& dir, const design::RunPla
       continue;
     }
     if (p.first_block < first || p.end_block > end) {
-      discard(o, p.path, range_text({p.first_block, p.end_block}) + " reach outside the blocks of this run, " +
-                             range_text({first, end}));
+      discard(o, p.path,
+              range_text({p.first_block, p.end_block}) + " reach outside the blocks of this run, " +
+                  range_text({first, end}));
       continue;
     }
     if (p.first_block < next) {
-      discard(o, p.path, range_text({p.first_block, p.end_block}) + " overlap " + kept.back().path.filename().string());
+      discard(o, p.path,
+              range_text({p.first_block, p.end_block}) + " overlap " +
+                  kept.back().path.filename().string());
       continue;
     }
     try {
@@ -231,7 +251,8 @@ std::vector<io::PartInfo> repair_parts(const fs::path& dir, const design::RunPla
 }
 
 /// The ranges of [first, end) that no kept part holds, in block order.
-std::vector<BlockRange> missing_ranges(const std::vector<io::PartInfo>& kept, std::uint64_t first, std::uint64_t end) {
+std::vector<BlockRange> missing_ranges(const std::vector<io::PartInfo>& kept, std::uint64_t first,
+                                       std::uint64_t end) {
   std::vector<BlockRange> todo;
   std::uint64_t next = first;
   for (const auto& p : kept) {
@@ -260,8 +281,9 @@ void remove_stale_parts(const fs::path& output, const JobOptions& o) {
 
 /// Everything a run needs before it computes, done by one process: the target checked,
 /// the output locked, parts cleared (--overwrite) or repaired. Returns the kept parts.
-std::vector<io::PartInfo> prepare(const design::RunPlan& plan, const JobOptions& o, std::uint64_t first,
-                                  std::uint64_t end, std::optional<OutputLock>& lock) {
+std::vector<io::PartInfo> prepare(const design::RunPlan& plan, const JobOptions& o,
+                                  std::uint64_t first, std::uint64_t end,
+                                  std::optional<OutputLock>& lock) {
   const fs::path parts_dir = parts_directory(o.output);
   io::check_output_target(o.output, true);  // the directory; the file itself once locked
   lock.emplace(o.output);
@@ -271,7 +293,8 @@ std::vector<io::PartInfo> prepare(const design::RunPlan& plan, const JobOptions&
   if (o.overwrite) fs::remove_all(parts_dir, ec);
   auto kept = repair_parts(parts_dir, plan, first, end, o);
   if (o.resume && kept.empty())
-    throw InputError("--resume: nothing to resume (" + parts_dir.string() + " holds no usable parts)");
+    throw InputError("--resume: nothing to resume (" + parts_dir.string() +
+                     " holds no usable parts)");
   return kept;
 }
 
@@ -290,7 +313,8 @@ class PartSink final : public exec::BlockSink {
     if (release_.empty() || parts_.rows_written() == 0) return;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
     std::error_code ec;
-    while (!fs::exists(release_, ec) && !(stop_ && stop_->load()) && std::chrono::steady_clock::now() < deadline)
+    while (!fs::exists(release_, ec) && !(stop_ && stop_->load()) &&
+           std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     release_.clear();  // once
   }
@@ -301,18 +325,18 @@ class PartSink final : public exec::BlockSink {
   fs::path release_;
 };
 
-exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const std::vector<BlockRange>& todo,
-                        JobResult& r) {
+exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o,
+                        const std::vector<BlockRange>& todo, JobResult& r) {
   const fs::path parts_dir = parts_directory(o.output);
   exec::RunResult total;
   total.cells.resize(plan.cells().size());
   std::uint64_t todo_orgs = 0;
-  for (const auto& t : todo)
-    todo_orgs += plan.organizations_in(t.first, t.end);
+  for (const auto& t : todo) todo_orgs += plan.organizations_in(t.first, t.end);
   io::PartWriter parts(parts_dir, plan, 0, o.rows_per_part);
   PartSink sink(parts, o.run.stop);
   if (o.precision) {
-    total = exec::run_to_precision(plan, o.run, sink, *o.precision, [&](std::uint64_t round) { parts.start_round(round); });
+    total = exec::run_to_precision(plan, o.run, sink, *o.precision,
+                                   [&](std::uint64_t round) { parts.start_round(round); });
   } else {
     double elapsed = 0.0;
     for (const auto& t : todo) {
@@ -341,12 +365,13 @@ exec::RunResult compute(const design::RunPlan& plan, const JobOptions& o, const 
   return total;
 }
 
-JobResult run_job_local(const design::Experiment& x, const std::vector<claims::ClaimSpec>& claim_specs,
-                        const JobOptions& o);
+JobResult run_job_local(const design::Experiment& x,
+                        const std::vector<claims::ClaimSpec>& claim_specs, const JobOptions& o);
 
 /// The memory this process may use: the cgroup's limit if it has one, else the machine's.
 double available_memory() {
-  double bytes = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  double bytes =
+      static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
   std::ifstream limit("/sys/fs/cgroup/memory.max");
   std::string text;
   if (limit >> text && !text.empty() && text.find_first_not_of("0123456789") == std::string::npos)
@@ -406,8 +431,10 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
   // then rank 0 assembles. Every step ends with a collective vote, so that a rank that
   // fails never leaves the others waiting: they stop too, each with a line.
   Collective& world = *o.ranks;
-  if (o.shard) throw InputError("--shard cannot be combined with an MPI run (the ranks are the shards)");
-  if (o.precision) throw InputError("--ci-width is not supported in an MPI run; run it on one node");
+  if (o.shard)
+    throw InputError("--shard cannot be combined with an MPI run (the ranks are the shards)");
+  if (o.precision)
+    throw InputError("--ci-width is not supported in an MPI run; run it on one node");
   const design::RunPlan plan(x, x.organizations_per_cell);
   // (main() puts "rank R: " before it)
   const std::string other_failed = "stopped because another rank failed (see its message)";
@@ -439,7 +466,8 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
     const auto missing = missing_ranges(kept, 0, plan.block_count());
     std::uint64_t total_missing = 0;
     for (const auto& m : missing) total_missing += m.end - m.first;
-    const auto rank = static_cast<std::uint64_t>(world.rank()), size = static_cast<std::uint64_t>(world.size());
+    const auto rank = static_cast<std::uint64_t>(world.rank()),
+               size = static_cast<std::uint64_t>(world.size());
     const std::uint64_t from = rank * total_missing / size, to = (rank + 1) * total_missing / size;
     std::vector<BlockRange> share;
     std::uint64_t seen = 0;
@@ -449,8 +477,7 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
       seen += m.end - m.first;
     }
     world.barrier();
-    for (const auto& s : share)
-      r.total += plan.organizations_in(s.first, s.end);
+    for (const auto& s : share) r.total += plan.organizations_in(s.first, s.end);
     r.parts = parts_directory(o.output);
     const exec::RunResult result = compute(plan, mine, share, r);
     r.computed = result.organizations;
@@ -471,8 +498,9 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
       auto all = io::list_parts(parts_directory(o.output));
       io::check_coverage(all, plan);
       write_result(all, plan, claim_specs, o.output, o.overwrite,
-                   io::RunInfo{o.command_line, std::string(exec::to_string(o.run.backend)) + " x " +
-                                                   std::to_string(world.size()) + " MPI ranks",
+                   io::RunInfo{o.command_line,
+                               std::string(exec::to_string(o.run.backend)) + " x " +
+                                   std::to_string(world.size()) + " MPI ranks",
                                r.threads, r.seconds});
       std::error_code ec;
       fs::remove_all(parts_directory(o.output), ec);
@@ -487,14 +515,16 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
 
 namespace {
 
-JobResult run_job_local(const design::Experiment& x, const std::vector<claims::ClaimSpec>& claim_specs,
-                        const JobOptions& o) {
+JobResult run_job_local(const design::Experiment& x,
+                        const std::vector<claims::ClaimSpec>& claim_specs, const JobOptions& o) {
   const design::RunPlan plan(x, x.organizations_per_cell);
   const fs::path parts_dir = parts_directory(o.output);
   JobResult r;
   r.parts = parts_dir;
   if (o.shard && o.precision)
-    throw InputError("--shard and --ci-width cannot be combined: a precision target decides over all cells at once");
+    throw InputError(
+        "--shard and --ci-width cannot be combined: a precision target decides over all cells at "
+        "once");
 
   std::uint64_t first = 0, end = plan.block_count();
   if (o.shard) {
@@ -507,18 +537,20 @@ JobResult run_job_local(const design::Experiment& x, const std::vector<claims::C
   const auto kept = prepare(plan, o, first, end, lock);
 
   r.total = plan.organizations_in(first, end);
-  note(o, x.name + ": " + count(plan.cells().size()) + " cells x " + count(plan.organizations_per_cell()) +
+  note(o, x.name + ": " + count(plan.cells().size()) + " cells x " +
+              count(plan.organizations_per_cell()) +
               " organizations = " + count(plan.total_organizations()) +
-              (o.shard ? ", shard " + count(o.shard->index) + "/" + count(o.shard->count) + " (" + count(r.total) + ")" : "") +
+              (o.shard ? ", shard " + count(o.shard->index) + "/" + count(o.shard->count) + " (" +
+                             count(r.total) + ")"
+                       : "") +
               ", backend " + std::string(exec::to_string(o.run.backend)));
   const auto todo = missing_ranges(kept, first, end);
   std::uint64_t missing = 0;
-  for (const auto& t : todo)
-    missing += plan.organizations_in(t.first, t.end);
+  for (const auto& t : todo) missing += plan.organizations_in(t.first, t.end);
   r.resumed_from = r.total - missing;
   if (r.resumed_from > 0)
-    note(o, "resuming: " + count(r.resumed_from) + " of " + count(r.total) + " organizations are done in " +
-                parts_dir.string());
+    note(o, "resuming: " + count(r.resumed_from) + " of " + count(r.total) +
+                " organizations are done in " + parts_dir.string());
 
   // Compute what is missing, writing parts as blocks finish.
   const exec::RunResult result = compute(plan, o, todo, r);
@@ -533,7 +565,8 @@ JobResult run_job_local(const design::Experiment& x, const std::vector<claims::C
 
   // Assemble: a shard into its one part file, a whole run into the result file.
   auto all = io::list_parts(parts_dir);
-  io::RunInfo info{o.command_line, std::string(exec::to_string(o.run.backend)), r.threads, r.seconds};
+  io::RunInfo info{o.command_line, std::string(exec::to_string(o.run.backend)), r.threads,
+                   r.seconds};
   std::error_code ec;
   if (o.shard) {
     // Streamed, a part's worth of rows at a time, into the file (under a temporary name
@@ -548,10 +581,12 @@ JobResult run_job_local(const design::Experiment& x, const std::vector<claims::C
     if (!o.precision) io::check_coverage(all, plan);
     const auto start = std::chrono::steady_clock::now();
     note(o, "assembling " + o.output.string() + " from " + count(all.size()) + " parts" +
-                (claim_specs.empty() ? "" : " and evaluating " + count(claim_specs.size()) + " claims"));
+                (claim_specs.empty() ? ""
+                                     : " and evaluating " + count(claim_specs.size()) + " claims"));
     write_result(all, plan, claim_specs, o.output, o.overwrite, info);
     char took[32];
-    std::snprintf(took, sizeof took, "%.1f", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    std::snprintf(took, sizeof took, "%.1f",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     note(o, "assembled in " + std::string(took) + " s");
   }
   fs::remove_all(parts_dir, ec);
@@ -569,12 +604,14 @@ void merge_shards(const std::vector<fs::path>& shards, const fs::path& output, b
   std::error_code ec;
   for (const auto& s : shards)
     if (fs::equivalent(s, output, ec))
-      throw InputError("-o " + output.string() + " is one of the shards to merge; write the result to another file");
+      throw InputError("-o " + output.string() +
+                       " is one of the shards to merge; write the result to another file");
   io::check_output_target(output, overwrite);
   std::vector<io::PartInfo> parts;
   for (const auto& s : shards) parts.push_back(io::read_part_info(s));
   // The run is described by the shards themselves: the experiment text they carry.
-  const design::Experiment x = design::parse_experiment(parts[0].experiment, parts[0].path.string());
+  const design::Experiment x =
+      design::parse_experiment(parts[0].experiment, parts[0].path.string());
   design::Experiment sized = x;
   sized.organizations_per_cell = parts[0].organizations_per_cell;
   sized.seed = parts[0].seed;
@@ -584,9 +621,11 @@ void merge_shards(const std::vector<fs::path>& shards, const fs::path& output, b
     for (std::size_t j = i + 1; j < parts.size(); ++j)
       if (fs::equivalent(parts[i].path, parts[j].path))
         throw InputError("shard " + parts[i].path.string() + " is given twice");
-  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first_block < b.first_block; });
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& a, const auto& b) { return a.first_block < b.first_block; });
   io::check_coverage(parts, plan);
-  write_result(parts, plan, read_claims(sized), output, overwrite, io::RunInfo{command_line, "merge", 0, 0.0});
+  write_result(parts, plan, read_claims(sized), output, overwrite,
+               io::RunInfo{command_line, "merge", 0, 0.0});
 }
 
 }  // namespace tribe::job

@@ -12,14 +12,16 @@ namespace {
 /// What an experiment file may give for a parameter, in its own TOML syntax.
 std::string allowed_values(const ParameterSpec& p) {
   switch (p.type) {
-    case ParamType::Boolean: return "true, false";
+    case ParamType::Boolean:
+      return "true, false";
     case ParamType::Choice: {
       std::string s;
       for (const auto& c : p.choices) s += (s.empty() ? "\"" : ", \"") + c + "\"";
       return s;
     }
     case ParamType::Integer:
-    case ParamType::Real: break;
+    case ParamType::Real:
+      break;
   }
   return format_value(p, p.min) + " .. " + format_value(p, p.max);
 }
@@ -67,8 +69,8 @@ std::string describe_model(const Model& m, CatalogFormat format) {
     os << "### Parameters (`[parameters]` and `[factors]` of an experiment)\n\n"
        << "| parameter | type | allowed | default | meaning |\n|---|---|---|---|---|\n";
     for (const auto& p : m.parameters())
-      os << "| `" << p.name << "` | " << to_string(p.type) << " | " << cell(allowed_values(p)) << " | "
-         << cell(default_value(p)) << " | " << cell(p.description) << " |\n";
+      os << "| `" << p.name << "` | " << to_string(p.type) << " | " << cell(allowed_values(p))
+         << " | " << cell(default_value(p)) << " | " << cell(p.description) << " |\n";
     os << "\n### Columns (`/organizations` of a result file)\n\n"
        << "| column | kind | role | meaning |\n|---|---|---|---|\n";
     for (const auto& c : m.columns())
@@ -78,8 +80,8 @@ std::string describe_model(const Model& m, CatalogFormat format) {
     os << m.name() << " " << m.version() << "\n  " << m.description() << "\n\n";
     os << "parameters ([parameters] and [factors] of an experiment):\n";
     for (const auto& p : m.parameters())
-      os << "  " << p.name << " (" << to_string(p.type) << ": " << allowed_values(p)
-         << "; default " << default_value(p) << ")\n      " << p.description << "\n";
+      os << "  " << p.name << " (" << to_string(p.type) << ": " << allowed_values(p) << "; default "
+         << default_value(p) << ")\n      " << p.description << "\n";
     os << "\ncolumns (/organizations of a result file):\n";
     for (const auto& c : m.columns())
       os << "  " << c.name << " (" << to_string(c.kind) << ", " << to_string(c.role) << ")\n      "

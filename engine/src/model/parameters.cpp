@@ -7,27 +7,36 @@ namespace tribe::model {
 
 std::string_view to_string(ParamType t) {
   switch (t) {
-    case ParamType::Real: return "real";
-    case ParamType::Integer: return "integer";
-    case ParamType::Boolean: return "boolean";
-    case ParamType::Choice: return "choice";
+    case ParamType::Real:
+      return "real";
+    case ParamType::Integer:
+      return "integer";
+    case ParamType::Boolean:
+      return "boolean";
+    case ParamType::Choice:
+      return "choice";
   }
   return "?";
 }
 
 std::string_view to_string(ColumnKind k) {
   switch (k) {
-    case ColumnKind::Binary: return "binary";
-    case ColumnKind::Count: return "count";
-    case ColumnKind::Real: return "real";
+    case ColumnKind::Binary:
+      return "binary";
+    case ColumnKind::Count:
+      return "count";
+    case ColumnKind::Real:
+      return "real";
   }
   return "?";
 }
 
 std::string_view to_string(ColumnRole r) {
   switch (r) {
-    case ColumnRole::Drawn: return "drawn";
-    case ColumnRole::Outcome: return "outcome";
+    case ColumnRole::Drawn:
+      return "drawn";
+    case ColumnRole::Outcome:
+      return "outcome";
   }
   return "?";
 }
@@ -44,8 +53,11 @@ std::size_t find_column(std::span<const ColumnSpec> specs, std::string_view name
   // series[t=T]
   const auto open = name.rfind("[t=");
   if (open == std::string_view::npos || open == 0 || name.back() != ']') return npos;
-  const std::string_view series = name.substr(0, open), digits = name.substr(open + 3, name.size() - open - 4);
-  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string_view::npos) return npos;
+  const std::string_view series = name.substr(0, open),
+                         digits = name.substr(open + 3, name.size() - open - 4);
+  if (digits.empty() || digits.size() > 9 ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos)
+    return npos;
   const auto time = static_cast<std::uint32_t>(std::stoul(std::string(digits)));
   for (std::size_t i = 0; i < specs.size(); ++i)
     if (!specs[i].series.empty() && specs[i].series == series && specs[i].time == time) return i;
@@ -58,7 +70,8 @@ std::string series_point_name(std::string_view series, std::uint32_t time) {
 
 std::string format_value(const ParameterSpec& spec, double value) {
   switch (spec.type) {
-    case ParamType::Boolean: return value != 0.0 ? "true" : "false";
+    case ParamType::Boolean:
+      return value != 0.0 ? "true" : "false";
     case ParamType::Choice: {
       const auto i = static_cast<std::size_t>(value);
       return i < spec.choices.size() ? spec.choices[i] : "?";
@@ -68,7 +81,8 @@ std::string format_value(const ParameterSpec& spec, double value) {
       std::snprintf(buf, sizeof buf, "%.0f", value);
       return buf;
     }
-    case ParamType::Real: break;
+    case ParamType::Real:
+      break;
   }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", value);
@@ -77,12 +91,14 @@ std::string format_value(const ParameterSpec& spec, double value) {
 
 ParameterSpec real_parameter(std::string name, double min, double max, double default_value,
                              std::string description) {
-  return ParameterSpec{std::move(name), ParamType::Real, min, max, default_value, {}, std::move(description)};
+  return ParameterSpec{std::move(name),       ParamType::Real, min, max, default_value, {},
+                       std::move(description)};
 }
 
 ParameterSpec integer_parameter(std::string name, double min, double max, double default_value,
                                 std::string description) {
-  return ParameterSpec{std::move(name), ParamType::Integer, min, max, default_value, {}, std::move(description)};
+  return ParameterSpec{std::move(name),       ParamType::Integer, min, max, default_value, {},
+                       std::move(description)};
 }
 
 ColumnSpec column(std::string name, ColumnKind kind, ColumnRole role, std::string description) {

@@ -18,7 +18,8 @@ Interval wilson_at(double p, double n, double confidence) {
   const double z2 = z * z;
   const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const double half = z / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-  return {p, p == 0 ? 0.0 : std::max(0.0, centre - half), p == 1 ? 1.0 : std::min(1.0, centre + half)};
+  return {p, p == 0 ? 0.0 : std::max(0.0, centre - half),
+          p == 1 ? 1.0 : std::min(1.0, centre + half)};
 }
 
 double effective_n(const ClusterSums& a) {
@@ -45,7 +46,9 @@ void ClusterSums::add(std::uint64_t cluster, double value) {
   max_ = std::max(max_, value);
 }
 
-double ClusterSums::mean() const { return n_ ? total_ / static_cast<double>(n_) : kNaN; }
+double ClusterSums::mean() const {
+  return n_ ? total_ / static_cast<double>(n_) : kNaN;
+}
 
 double ClusterSums::variance_of_mean() const {
   if (clusters_ < 2) return kNaN;
@@ -74,7 +77,8 @@ double ClusterSums::covariance_of_means(const ClusterSums& o) const {
   const double ma = mean(), mb = o.mean();
   double s = 0;
   for (std::size_t k = 0; k < std::min(sums_.size(), o.sums_.size()); ++k)
-    s += (sums_[k] - static_cast<double>(counts_[k]) * ma) * (o.sums_[k] - static_cast<double>(o.counts_[k]) * mb);
+    s += (sums_[k] - static_cast<double>(counts_[k]) * ma) *
+         (o.sums_[k] - static_cast<double>(o.counts_[k]) * mb);
   return small_sample_factor(g) * s / (static_cast<double>(n_) * static_cast<double>(o.n_));
 }
 
@@ -98,7 +102,8 @@ Interval clustered_mean_difference(const ClusterSums& a, const ClusterSums& b, d
   // Every organization's difference the same: v is 0 up to rounding, and the difference exact.
   if (v < 0 && v > -1e-12 * (va + vb)) v = 0;
   if (!(v >= 0) || std::isnan(va) || std::isnan(vb)) return {d, kNaN, kNaN};
-  const double t = student_t_quantile(0.5 + confidence / 2, static_cast<double>(a.clusters_with(b) - 1));
+  const double t =
+      student_t_quantile(0.5 + confidence / 2, static_cast<double>(a.clusters_with(b) - 1));
   const double se = std::sqrt(v);
   return {d, d - t * se, d + t * se};
 }
@@ -108,9 +113,11 @@ Interval clustered_proportion_interval(const ClusterSums& a, double confidence) 
   return wilson_at(a.mean(), effective_n(a), confidence);
 }
 
-Interval clustered_proportion_difference(const ClusterSums& a, const ClusterSums& b, double confidence) {
+Interval clustered_proportion_difference(const ClusterSums& a, const ClusterSums& b,
+                                         double confidence) {
   if (a.n() == 0 || b.n() == 0) return {kNaN, -1.0, 1.0};
-  const auto i1 = clustered_proportion_interval(a, confidence), i2 = clustered_proportion_interval(b, confidence);
+  const auto i1 = clustered_proportion_interval(a, confidence),
+             i2 = clustered_proportion_interval(b, confidence);
   const double p1 = i1.estimate, p2 = i2.estimate, d = p1 - p2;
   const double va = a.variance_of_mean(), vb = b.variance_of_mean(), c = a.covariance_of_means(b);
   double r = (va > 0 && vb > 0 && std::isfinite(c)) ? c / std::sqrt(va * vb) : 0.0;

@@ -1,15 +1,14 @@
 #include "tribe/stats/intervals.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <cstddef>
 #include <limits>
 #include <numbers>
 #include <numeric>
 #include <string>
-
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
 
 #include "tribe/core/error.hpp"
 
@@ -49,7 +48,9 @@ double normal_upper_quantile(double q) {
 }
 
 /// z for a two-sided interval of the given confidence: P(Z > z) = (1 - c) / 2.
-double z_for(double confidence) { return normal_upper_quantile(0.5 * (1.0 - confidence)); }
+double z_for(double confidence) {
+  return normal_upper_quantile(0.5 * (1.0 - confidence));
+}
 
 /// t > 0 with P(T > t) = q, 0 < q < 0.5, finite df > 0.
 double t_upper_quantile(double q, double df) {
@@ -115,7 +116,8 @@ Bounds paired_newcombe_z(const PairedCounts& c, double z) {
   const double dl1 = p1 - w1.low, du2 = w2.high - p2;
   const double du1 = w1.high - p1, dl2 = p2 - w2.low;
   const double low = diff - std::sqrt(std::max(0.0, dl1 * dl1 - 2.0 * phi * dl1 * du2 + du2 * du2));
-  const double high = diff + std::sqrt(std::max(0.0, dl2 * dl2 - 2.0 * phi * dl2 * du1 + du1 * du1));
+  const double high =
+      diff + std::sqrt(std::max(0.0, dl2 * dl2 - 2.0 * phi * dl2 * du1 + du1 * du1));
   return {std::max(-1.0, low), std::min(1.0, high)};
 }
 
@@ -135,7 +137,10 @@ double invert_on_z(const BoundsAtZ& bounds_at, double estimate, double margin) {
   double lo = 0.0, hi = kZMax;
   for (int it = 0; it < 200 && hi - lo > 1e-13 * std::max(1.0, hi); ++it) {
     const double mid = 0.5 * (lo + hi);
-    if (reaches(mid)) hi = mid; else lo = mid;
+    if (reaches(mid))
+      hi = mid;
+    else
+      lo = mid;
   }
   const double z = 0.5 * (lo + hi);
   const double tail = normal_cdf(-z);  // p-value of the claim on the side of the estimate
@@ -218,8 +223,8 @@ Interval wilson(std::uint64_t successes, std::uint64_t n, double confidence) {
   return {static_cast<double>(successes) / static_cast<double>(n), b.low, b.high};
 }
 
-Interval newcombe_difference(std::uint64_t k1, std::uint64_t n1, std::uint64_t k2,
-                             std::uint64_t n2, double confidence) {
+Interval newcombe_difference(std::uint64_t k1, std::uint64_t n1, std::uint64_t k2, std::uint64_t n2,
+                             double confidence) {
   check_confidence(confidence);
   check_counts(k1, n1);
   check_counts(k2, n2);
@@ -242,10 +247,14 @@ PairedCounts count_pairs(std::span<const double> a, std::span<const double> b) {
         throw InputError("paired binary outcome at index " + std::to_string(i) + " is " +
                          std::to_string(v) + ": only 0, 1 or NaN are allowed");
     const bool x = a[i] == 1.0, y = b[i] == 1.0;
-    if (x && y) ++c.both;
-    else if (x) ++c.first_only;
-    else if (y) ++c.second_only;
-    else ++c.neither;
+    if (x && y)
+      ++c.both;
+    else if (x)
+      ++c.first_only;
+    else if (y)
+      ++c.second_only;
+    else
+      ++c.neither;
   }
   return c;
 }

@@ -18,7 +18,8 @@ struct Data {
   double positives;
 };
 
-bool inside(const Data& d, std::size_t i, const std::vector<double>& lo, const std::vector<double>& hi) {
+bool inside(const Data& d, std::size_t i, const std::vector<double>& lo,
+            const std::vector<double>& hi) {
   for (std::size_t k = 0; k < d.dims; ++k)
     if (d.x[i][k] < lo[k] || d.x[i][k] > hi[k]) return false;
   return true;
@@ -40,7 +41,8 @@ Count count(const Data& d, const std::vector<double>& lo, const std::vector<doub
 }
 
 /// Values of input k of the points in the box, sorted.
-std::vector<double> values_in(const Data& d, std::size_t k, const std::vector<double>& lo, const std::vector<double>& hi) {
+std::vector<double> values_in(const Data& d, std::size_t k, const std::vector<double>& lo,
+                              const std::vector<double>& hi) {
   std::vector<double> v;
   for (std::size_t i = 0; i < d.x.size(); ++i)
     if (inside(d, i, lo, hi)) v.push_back(d.x[i][k]);
@@ -57,13 +59,15 @@ PrimBox make_box(const Data& d, const std::vector<double>& lo, const std::vector
   b.density = c.density();
   b.coverage = d.positives > 0 ? static_cast<double>(c.pos) / d.positives : 0.0;
   b.mass = static_cast<double>(c.n) / static_cast<double>(d.x.size());
-  for (std::size_t k = 0; k < d.dims; ++k) b.restricted.push_back(lo[k] > d.min[k] || hi[k] < d.max[k]);
+  for (std::size_t k = 0; k < d.dims; ++k)
+    b.restricted.push_back(lo[k] > d.min[k] || hi[k] < d.max[k]);
   return b;
 }
 
 }  // namespace
 
-PrimBox prim(const std::vector<std::vector<double>>& x, const std::vector<int>& y, const PrimOptions& o) {
+PrimBox prim(const std::vector<std::vector<double>>& x, const std::vector<int>& y,
+             const PrimOptions& o) {
   if (x.size() != y.size()) throw InputError("prim: inputs and outcomes differ in length");
   const std::size_t dims = x.empty() ? 0 : x[0].size();
   for (const auto& row : x)
@@ -84,7 +88,8 @@ PrimBox prim(const std::vector<std::vector<double>>& x, const std::vector<int>& 
   }
   std::vector<double> lo = d.min, hi = d.max;
   if (x.empty() || d.positives == 0) {
-    PrimBox b = x.empty() ? PrimBox{lo, hi, std::vector<bool>(dims, false), 0, 0, 0, 0} : make_box(d, lo, hi);
+    PrimBox b = x.empty() ? PrimBox{lo, hi, std::vector<bool>(dims, false), 0, 0, 0, 0}
+                          : make_box(d, lo, hi);
     b.coverage = 0;
     return b;
   }
@@ -99,7 +104,8 @@ PrimBox prim(const std::vector<std::vector<double>>& x, const std::vector<int>& 
     for (std::size_t k = 0; k < dims; ++k) {
       const auto v = values_in(d, k, lo, hi);
       if (v.empty() || v.front() == v.back()) continue;
-      const std::size_t cut = std::max<std::size_t>(1, static_cast<std::size_t>(o.alpha * static_cast<double>(v.size())));
+      const std::size_t cut = std::max<std::size_t>(
+          1, static_cast<std::size_t>(o.alpha * static_cast<double>(v.size())));
       for (int side = 0; side < 2; ++side) {
         auto nlo = lo, nhi = hi;
         if (side == 0) {
@@ -146,18 +152,25 @@ PrimBox prim(const std::vector<std::vector<double>>& x, const std::vector<int>& 
       for (int side = 0; side < 2; ++side) {
         // Points just outside this bound (inside every other bound).
         auto wide_lo = lo, wide_hi = hi;
-        if (side == 0) wide_lo[k] = d.min[k];
-        else wide_hi[k] = d.max[k];
+        if (side == 0)
+          wide_lo[k] = d.min[k];
+        else
+          wide_hi[k] = d.max[k];
         std::vector<double> out;
         for (std::size_t i = 0; i < x.size(); ++i)
-          if (inside(d, i, wide_lo, wide_hi) && (side == 0 ? x[i][k] < lo[k] : x[i][k] > hi[k])) out.push_back(x[i][k]);
+          if (inside(d, i, wide_lo, wide_hi) && (side == 0 ? x[i][k] < lo[k] : x[i][k] > hi[k]))
+            out.push_back(x[i][k]);
         if (out.empty()) continue;
         std::sort(out.begin(), out.end());
         const std::size_t in_box = count(d, lo, hi).n;
-        const std::size_t take = std::min(out.size(), std::max<std::size_t>(1, static_cast<std::size_t>(o.alpha * static_cast<double>(in_box))));
+        const std::size_t take = std::min(
+            out.size(), std::max<std::size_t>(
+                            1, static_cast<std::size_t>(o.alpha * static_cast<double>(in_box))));
         auto nlo = lo, nhi = hi;
-        if (side == 0) nlo[k] = d.discrete[k] ? out.back() : out[out.size() - take];
-        else nhi[k] = d.discrete[k] ? out.front() : out[take - 1];
+        if (side == 0)
+          nlo[k] = d.discrete[k] ? out.back() : out[out.size() - take];
+        else
+          nhi[k] = d.discrete[k] ? out.front() : out[take - 1];
         const double density = count(d, nlo, nhi).density();
         if (density > best) {
           best = density;

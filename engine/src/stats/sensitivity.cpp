@@ -15,8 +15,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uint64_t kBootstrapPurpose = 0x7472696265'5342ULL;
 
 /// The indices from base points `rows` (with repetition) of centred outputs.
-void estimate(const std::vector<double>& a, const std::vector<double>& b, const std::vector<std::vector<double>>& ab,
-              const std::vector<std::uint32_t>& rows, std::vector<double>& s1, std::vector<double>& st, double& v) {
+void estimate(const std::vector<double>& a, const std::vector<double>& b,
+              const std::vector<std::vector<double>>& ab, const std::vector<std::uint32_t>& rows,
+              std::vector<double>& s1, std::vector<double>& st, double& v) {
   const double n = static_cast<double>(rows.size());
   double sum = 0, sq = 0;
   for (auto j : rows) {
@@ -58,11 +59,14 @@ struct Centred {
   std::vector<std::vector<double>> ab;
 };
 
-Centred centre(std::span<const double> a, std::span<const double> b, const std::vector<std::vector<double>>& ab) {
+Centred centre(std::span<const double> a, std::span<const double> b,
+               const std::vector<std::vector<double>>& ab) {
   const std::size_t n = a.size(), k = ab.size();
-  if (b.size() != n) throw InputError("sobol_indices: A and B have different numbers of base points");
+  if (b.size() != n)
+    throw InputError("sobol_indices: A and B have different numbers of base points");
   for (const auto& x : ab)
-    if (x.size() != n) throw InputError("sobol_indices: an AB matrix has a different number of base points");
+    if (x.size() != n)
+      throw InputError("sobol_indices: an AB matrix has a different number of base points");
   std::vector<std::size_t> keep;
   double sum = 0;
   for (std::size_t j = 0; j < n; ++j) {
@@ -75,7 +79,8 @@ Centred centre(std::span<const double> a, std::span<const double> b, const std::
   }
   const std::size_t m = keep.size();
   const double c = m ? sum / (2.0 * static_cast<double>(m)) : 0.0;
-  Centred r{std::vector<double>(m), std::vector<double>(m), std::vector<std::vector<double>>(k, std::vector<double>(m))};
+  Centred r{std::vector<double>(m), std::vector<double>(m),
+            std::vector<std::vector<double>>(k, std::vector<double>(m))};
   for (std::size_t t = 0; t < m; ++t) {
     r.a[t] = a[keep[t]] - c;
     r.b[t] = b[keep[t]] - c;
@@ -93,8 +98,8 @@ void resample(std::vector<std::uint32_t>& rows, std::uint64_t seed, std::uint64_
 }  // namespace
 
 SobolIndices sobol_indices(std::span<const double> a_in, std::span<const double> b_in,
-                           const std::vector<std::vector<double>>& ab_in, double confidence, std::uint64_t seed,
-                           std::uint64_t replicates) {
+                           const std::vector<std::vector<double>>& ab_in, double confidence,
+                           std::uint64_t seed, std::uint64_t replicates) {
   if (!(confidence > 0 && confidence < 1)) throw InputError("confidence must be in (0, 1)");
   const Centred cd = centre(a_in, b_in, ab_in);
   const auto& ca = cd.a;
@@ -139,8 +144,8 @@ SobolIndices sobol_indices(std::span<const double> a_in, std::span<const double>
 IndexDifference sobol_index_difference(std::span<const double> a, std::span<const double> b,
                                        const std::vector<std::vector<double>>& ab,
                                        const std::vector<std::size_t>& group_a,
-                                       const std::vector<std::size_t>& group_b, bool total, std::uint64_t seed,
-                                       std::uint64_t replicates) {
+                                       const std::vector<std::size_t>& group_b, bool total,
+                                       std::uint64_t seed, std::uint64_t replicates) {
   const Centred cd = centre(a, b, ab);
   const std::size_t k = ab.size(), m = cd.a.size();
   for (auto i : group_a) TRIBE_CHECK(i < k, "index group out of range");

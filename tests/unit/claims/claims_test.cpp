@@ -24,13 +24,17 @@ std::string experiment(const std::string& claims, std::uint64_t per_cell = 1000)
   return test::leadership_factorial("c", claims, per_cell);
 }
 
-// Cells (control, structure): 0 = (0.1, flat), 1 = (0.1, hierarchy), 2 = (0.9, flat), 3 = (0.9, hierarchy).
-// "distributed" holds with rates 0.60, 0.58, 0.10, 0.30: a deterministic pattern with exactly
-// that share of ones in every cell.
-double rate_of(std::uint64_t cell) { return std::array<double, 4>{0.60, 0.58, 0.10, 0.30}[cell]; }
+// Cells (control, structure): 0 = (0.1, flat), 1 = (0.1, hierarchy), 2 = (0.9, flat), 3 = (0.9,
+// hierarchy). "distributed" holds with rates 0.60, 0.58, 0.10, 0.30: a deterministic pattern with
+// exactly that share of ones in every cell.
+double rate_of(std::uint64_t cell) {
+  return std::array<double, 4>{0.60, 0.58, 0.10, 0.30}[cell];
+}
 double pattern(const std::string& column, std::uint64_t cell, std::uint64_t j) {
-  if (column == "distributed") return (j % 100) < static_cast<std::uint64_t>(std::llround(rate_of(cell) * 100)) ? 1.0 : 0.0;
-  if (column == "solve_rate") return 0.5 + 0.1 * static_cast<double>(cell) + 0.01 * static_cast<double>(j % 7);
+  if (column == "distributed")
+    return (j % 100) < static_cast<std::uint64_t>(std::llround(rate_of(cell) * 100)) ? 1.0 : 0.0;
+  if (column == "solve_rate")
+    return 0.5 + 0.1 * static_cast<double>(cell) + 0.01 * static_cast<double>(j % 7);
   return 0.0;
 }
 
@@ -142,7 +146,8 @@ column = "solve_rate"
 factors_a = ["structure"]
 factors_b = ["control"]
 value = 0.0
-)T", 200),
+)T",
+                                                     200),
                                           "c.toml");
   const design::RunPlan plan(x, x.organizations_per_cell);
   const SyntheticData data(200, [](const std::string&, std::uint64_t cell, std::uint64_t j) {
@@ -161,19 +166,33 @@ value = 0.0
 
 TEST(ClaimsParse, RejectsBadClaims) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"bigger\"\ncolumn=\"distributed\"\nvalue=0.5\n", "claims.x.test"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"nope\"\nvalue=0.5\n", "claims.x.column"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\n", "claims.x.value"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\na={ structure=\"matrix\" }\n",
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"bigger\"\ncolumn=\"distributed\"\nvalue=0."
+       "5\n",
+       "claims.x.test"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"nope\"\nvalue=0.5\n",
+       "claims.x.column"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\n",
+       "claims.x.value"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0."
+       "5\na={ structure=\"matrix\" }\n",
        "claims.x.a.structure"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\na={ colour=1 }\n",
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0."
+       "5\na={ colour=1 }\n",
        "claims.x.a.colour"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"difference_above\"\ncolumn=\"distributed\"\nvalue=0.5\n", "claims.x.b"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"equivalent\"\ncolumn=\"distributed\"\nvalue=0\nb={}\n", "margin"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\nsize=3\n", "unknown key claims[0].size"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"difference_above\"\ncolumn="
+       "\"distributed\"\nvalue=0.5\n",
+       "claims.x.b"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"equivalent\"\ncolumn=\"distributed\"\nvalue="
+       "0\nb={}\n",
+       "margin"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0."
+       "5\nsize=3\n",
+       "unknown key claims[0].size"},
       {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\n"
-       "[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\n", "used twice"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"variance_share_above\"\ncolumn=\"distributed\"\nvalue=0\nfactors_a=[\"span\"]\n",
+       "[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\n",
+       "used twice"},
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"variance_share_above\"\ncolumn="
+       "\"distributed\"\nvalue=0\nfactors_a=[\"span\"]\n",
        "claims.x.factors_a"},
   };
   for (const auto& [text, expect] : cases) {
@@ -191,7 +210,8 @@ TEST(DesignSampling, LatinHypercubeStratifiesEveryRangeAndIsDeterministic) {
   const std::string text =
       "[experiment]\nname = \"s\"\nmodel = \"leadership\"\nseed = 5\norganizations_per_cell = 1\n"
       "[factors]\nstructure = [\"flat\", \"hierarchy\"]\n"
-      "[design]\nsampling = \"lhs\"\npoints = 50\n[design.ranges]\ncontrol = [0.0, 1.0]\nspan = [2, 10]\n";
+      "[design]\nsampling = \"lhs\"\npoints = 50\n[design.ranges]\ncontrol = [0.0, 1.0]\nspan = "
+      "[2, 10]\n";
   const auto x = design::parse_experiment(text, "s.toml");
   EXPECT_EQ(x.cell_count(), 100u);
   const auto pts = design::sample_points(x);
@@ -220,14 +240,18 @@ TEST(DesignSampling, LatinHypercubeStratifiesEveryRangeAndIsDeterministic) {
 }
 
 TEST(DesignSampling, RejectsBadDesigns) {
-  const std::string head = "[experiment]\nname = \"s\"\nmodel = \"leadership\"\nseed = 5\norganizations_per_cell = 1\n";
+  const std::string head =
+      "[experiment]\nname = \"s\"\nmodel = \"leadership\"\nseed = 5\norganizations_per_cell = 1\n";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"[design]\nsampling = \"quasi\"\n", "design.sampling"},
       {"[design]\nsampling = \"lhs\"\n", "design.points"},
       {"[design]\nsampling = \"lhs\"\npoints = 5\n", "design.ranges"},
-      {"[design]\nsampling = \"lhs\"\npoints = 5\n[design.ranges]\ncontrol = [0.5, 0.2]\n", "low < high"},
-      {"[design]\nsampling = \"lhs\"\npoints = 5\n[design.ranges]\nstructure = [0, 1]\n", "only real or integer"},
-      {"[parameters]\ncontrol = 0.3\n[design]\nsampling = \"lhs\"\npoints = 5\n[design.ranges]\ncontrol = [0.1, 0.2]\n",
+      {"[design]\nsampling = \"lhs\"\npoints = 5\n[design.ranges]\ncontrol = [0.5, 0.2]\n",
+       "low < high"},
+      {"[design]\nsampling = \"lhs\"\npoints = 5\n[design.ranges]\nstructure = [0, 1]\n",
+       "only real or integer"},
+      {"[parameters]\ncontrol = 0.3\n[design]\nsampling = \"lhs\"\npoints = "
+       "5\n[design.ranges]\ncontrol = [0.1, 0.2]\n",
        "contradicts"},
       {"[design]\npoints = 5\n", "only with design.sampling"},
   };
@@ -279,9 +303,10 @@ value = 0.05
                                           "c.toml");
   const design::RunPlan plan(x, x.organizations_per_cell);
   const std::array<double, 4> interacting{0.2, 0.3, 0.4, 0.9}, additive{0.2, 0.3, 0.4, 0.5};
-  const SyntheticData data(1000, [&](const std::string& column, std::uint64_t cell, std::uint64_t j) {
-    return (column == "solve_rate" ? interacting : additive)[cell] + noise(cell, j);
-  });
+  const SyntheticData data(
+      1000, [&](const std::string& column, std::uint64_t cell, std::uint64_t j) {
+        return (column == "solve_rate" ? interacting : additive)[cell] + noise(cell, j);
+      });
   const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   ASSERT_EQ(r.size(), 2u);
   // (0.2 - 0.3 - 0.4 + 0.9) / 2 = 0.2, plus the mean of the organizations' noise contrasts.
@@ -315,10 +340,12 @@ value = 0.1
 )T"),
                                           "c.toml");
   const design::RunPlan plan(x, x.organizations_per_cell);
-  const SyntheticData data(1000, [](const std::string& column, std::uint64_t cell, std::uint64_t j) {
+  const SyntheticData data(1000, [](const std::string& column, std::uint64_t cell,
+                                    std::uint64_t j) {
     const double base = std::sin(static_cast<double>(j) * 7.31);  // the organization's own level
     if (column == "solve_rate") return base + static_cast<double>(cell);
-    if (column == "queue_mean") return base + 0.01 * std::sin(static_cast<double>(j) * 3.7) - static_cast<double>(cell);
+    if (column == "queue_mean")
+      return base + 0.01 * std::sin(static_cast<double>(j) * 3.7) - static_cast<double>(cell);
     return std::sin(static_cast<double>(j) * 1.618 * 1.618 + 0.5);
   });
   const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
@@ -361,21 +388,28 @@ sweep = "control"
 
 TEST(ClaimsParse, NewTestKindsRefuseWhatTheyCannotUse) {
   const std::pair<std::string, std::string> cases[] = {
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_rate\"\nvalue=0.1\n",
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_"
+       "rate\"\nvalue=0.1\n",
        "claims.x.interaction"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_rate\"\nvalue=0.1\n"
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_"
+       "rate\"\nvalue=0.1\n"
        "interaction=[\"control\"]\n",
        "2 or 3"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_rate\"\nvalue=0.1\n"
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_"
+       "rate\"\nvalue=0.1\n"
        "interaction=[\"control\",\"structure\"]\na={control=0.1}\n",
        "must not restrict"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"correlation_above\"\ncolumn=\"solve_rate\"\nvalue=0.1\n",
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"correlation_above\"\ncolumn=\"solve_"
+       "rate\"\nvalue=0.1\n",
        "claims[0].with"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0.1\nwith=\"queue_mean\"\n",
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0."
+       "1\nwith=\"queue_mean\"\n",
        "only used by correlation"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0.1\nsweep=\"colour\"\n",
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0."
+       "1\nsweep=\"colour\"\n",
        "claims.x.sweep"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0.1\nsweep=\"control\"\n"
+      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0."
+       "1\nsweep=\"control\"\n"
        "a={control=0.1}\n",
        "must not restrict the swept factor"},
   };

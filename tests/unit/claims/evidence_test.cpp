@@ -105,11 +105,14 @@ column = "mean_time_to_solve"
 a = { structure = "flat", control = 0.1 }
 b = { structure = "hierarchy", control = 0.1 }
 value = 0.0
-)T", 20);
+)T",
+                        20);
   text.insert(text.find("[parameters]"), "common_random_numbers = false\n");
   const auto x = design::parse_experiment(text, "e.toml");
   const design::RunPlan plan(x, x.organizations_per_cell);
-  const SyntheticData data(20, [](const std::string&, std::uint64_t cell, std::uint64_t) { return cell % 2 == 0 ? 2.0 : 1.0; });
+  const SyntheticData data(20, [](const std::string&, std::uint64_t cell, std::uint64_t) {
+    return cell % 2 == 0 ? 2.0 : 1.0;
+  });
   const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   EXPECT_NE(r[0].method.find("Welch"), std::string::npos);
   EXPECT_EQ(r[0].low, 1.0);
@@ -131,7 +134,8 @@ value = 0.0
                                                     1),
                                           "e.toml");
   const design::RunPlan plan(x, 1);
-  const SyntheticData data(1, [](const std::string&, std::uint64_t cell, std::uint64_t) { return 0.1 * cell; });
+  const SyntheticData data(
+      1, [](const std::string&, std::uint64_t cell, std::uint64_t) { return 0.1 * cell; });
   const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
   EXPECT_EQ(r[0].verdict, Verdict::Inconclusive);
   EXPECT_FALSE(r[0].reason.empty());
@@ -141,8 +145,11 @@ std::string lhs(const std::string& claims, std::uint64_t points, std::uint64_t p
   return "[experiment]\nname = \"l\"\nmodel = \"leadership\"\nseed = 9\norganizations_per_cell = " +
          std::to_string(per_cell) +
          "\n[parameters]\nagents = 10\nspan = 3\n[factors]\nstructure = [\"flat\", \"hierarchy\"]\n"
-         "[design]\nsampling = \"lhs\"\npoints = " + std::to_string(points) +
-         "\n[design.ranges]\ncontrol = [0.0, 1.0]\naligned = [0.2, 0.9]\nhero_boost = [0.0, 1.0]\n" + claims;
+         "[design]\nsampling = \"lhs\"\npoints = " +
+         std::to_string(points) +
+         "\n[design.ranges]\ncontrol = [0.0, 1.0]\naligned = [0.2, 0.9]\nhero_boost = [0.0, "
+         "1.0]\n" +
+         claims;
 }
 
 TEST(ClaimsEvidence, AnInertParameterDoesNotComeOutSupported) {
@@ -176,7 +183,8 @@ value = 0.3
     return v[control] + 0.1 * v[structure] + 0.5 * noise(j, 1) + 0.3 * noise(cell, j);
   });
   const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
-  EXPECT_NE(r[0].verdict, Verdict::Supported) << r[0].estimate << " [" << r[0].low << ", " << r[0].high << "]";
+  EXPECT_NE(r[0].verdict, Verdict::Supported)
+      << r[0].estimate << " [" << r[0].low << ", " << r[0].high << "]";
   EXPECT_LT(std::abs(r[0].estimate), 0.01);
   EXPECT_EQ(r[1].verdict, Verdict::Supported);
   EXPECT_NE(r[0].method.find("design points"), std::string::npos) << r[0].method;
@@ -195,12 +203,14 @@ test = "variance_share_above"
 column = "solve_rate"
 factors_a = ["control"]
 value = 0.0
-)T", 40, 20);
+)T",
+                    40, 20);
     text.replace(text.find("seed = 9"), 8, "seed = " + std::to_string(seed));
     const auto x = design::parse_experiment(text, "l.toml");
     const design::RunPlan plan(x, x.organizations_per_cell);
     const auto specs = x.model->parameters();
-    const auto control = model::find_parameter(specs, "control"), aligned = model::find_parameter(specs, "aligned");
+    const auto control = model::find_parameter(specs, "control"),
+               aligned = model::find_parameter(specs, "aligned");
     const SyntheticData data(20, [&](const std::string&, std::uint64_t cell, std::uint64_t j) {
       const auto& v = plan.cells()[cell].values;
       return v[control] * v[aligned] * 2 + 0.3 * noise(j, 1) + 0.3 * noise(cell, j);
@@ -234,12 +244,14 @@ assumption_space = true
   const design::RunPlan plan(x, x.organizations_per_cell);
   const auto control = model::find_parameter(x.model->parameters(), "control");
   const SyntheticData data(100, [&](const std::string&, std::uint64_t cell, std::uint64_t j) {
-    return plan.cells()[cell].values[control] + 0.2 * (noise(j, 7) - 0.5) + 0.1 * (noise(cell, j) - 0.5);
+    return plan.cells()[cell].values[control] + 0.2 * (noise(j, 7) - 0.5) +
+           0.1 * (noise(cell, j) - 0.5);
   });
   const auto report = claims::build_report(plan, claims::parse_claims(x), data);
   ASSERT_EQ(report.spaces.size(), 1u);
   const auto& s = report.spaces[0];
-  ASSERT_EQ(s.parameters, (std::vector<std::string>{"aligned", "control", "hero_boost"}));  // ranges by name
+  ASSERT_EQ(s.parameters,
+            (std::vector<std::string>{"aligned", "control", "hero_boost"}));  // ranges by name
   ASSERT_EQ(s.verdicts.size(), 300u);
   EXPECT_NEAR(s.share_supported, 0.45, 0.06);
   EXPECT_NEAR(s.share_not_supported, 0.45, 0.06);
@@ -253,16 +265,19 @@ assumption_space = true
 }
 
 TEST(ClaimsAssumptionSpace, NeedsASampledDesignAndASampleClaim) {
-  EXPECT_THROW(claims::parse_claims(design::parse_experiment(factorial("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn="
-                                                  "\"solve_rate\"\nvalue=0.5\nassumption_space=true\n",
-                                                  10),
-                                        "e.toml")),
+  EXPECT_THROW(claims::parse_claims(design::parse_experiment(
+                   factorial("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn="
+                             "\"solve_rate\"\nvalue=0.5\nassumption_space=true\n",
+                             10),
+                   "e.toml")),
                InputError);
-  EXPECT_THROW(claims::parse_claims(design::parse_experiment(lhs("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"variance_share_above\"\n"
-                                            "column=\"solve_rate\"\nvalue=0\nfactors_a=[\"control\"]\nassumption_space=true\n",
-                                            10, 10),
-                                        "l.toml")),
-               InputError);
+  EXPECT_THROW(
+      claims::parse_claims(design::parse_experiment(
+          lhs("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"variance_share_above\"\n"
+              "column=\"solve_rate\"\nvalue=0\nfactors_a=[\"control\"]\nassumption_space=true\n",
+              10, 10),
+          "l.toml")),
+      InputError);
 }
 
 TEST(ClaimsStudy, SeveralFilesFormOneHolmFamily) {
@@ -287,22 +302,28 @@ paired = true
 )T";
   for (const char* name : {"a", "b"}) {
     test::write_file(dir / (std::string(name) + ".toml"), test::small_experiment("", 30) + claims);
-    const auto r = test::run_tribe("run " + (dir / (std::string(name) + ".toml")).string() + " -o " +
-                                   (dir / (std::string(name) + ".h5")).string() + " --quiet" +
-                                   (name[0] == 'b' ? " --seed 8" : ""));
+    const auto r = test::run_tribe("run " + (dir / (std::string(name) + ".toml")).string() +
+                                   " -o " + (dir / (std::string(name) + ".h5")).string() +
+                                   " --quiet" + (name[0] == 'b' ? " --seed 8" : ""));
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
   const auto one = test::run_tribe("report " + (dir / "a.h5").string());
   ASSERT_EQ(one.exit_code, 0) << one.output;
-  EXPECT_NE(one.output.find("family: the 2 claims of experiment small"), std::string::npos) << one.output;
-  const auto study = test::run_tribe("report " + (dir / "a.h5").string() + " " + (dir / "b.h5").string());
+  EXPECT_NE(one.output.find("family: the 2 claims of experiment small"), std::string::npos)
+      << one.output;
+  const auto study =
+      test::run_tribe("report " + (dir / "a.h5").string() + " " + (dir / "b.h5").string());
   ASSERT_EQ(study.exit_code, 0) << study.output;
-  EXPECT_NE(study.output.find("Study: 2 result files, 4 claims"), std::string::npos) << study.output;
-  EXPECT_NE(study.output.find("family: study of 2 files, 4 claims"), std::string::npos) << study.output;
-  const auto md = test::run_tribe("report --format markdown " + (dir / "a.h5").string() + " " + (dir / "b.h5").string());
+  EXPECT_NE(study.output.find("Study: 2 result files, 4 claims"), std::string::npos)
+      << study.output;
+  EXPECT_NE(study.output.find("family: study of 2 files, 4 claims"), std::string::npos)
+      << study.output;
+  const auto md = test::run_tribe("report --format markdown " + (dir / "a.h5").string() + " " +
+                                  (dir / "b.h5").string());
   ASSERT_EQ(md.exit_code, 0) << md.output;
   EXPECT_NE(md.output.find("# Study"), std::string::npos);
-  const auto missing = test::run_tribe("report " + (dir / "a.h5").string() + " " + (dir / "nope.h5").string());
+  const auto missing =
+      test::run_tribe("report " + (dir / "a.h5").string() + " " + (dir / "nope.h5").string());
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.output.find("tribe: error:"), std::string::npos);
 }
@@ -314,7 +335,8 @@ namespace {
 TEST(ClaimsEvidence, TheReportSaysWhyAClaimIsInconclusive) {
   // No challenges arrive: solve_rate is NaN in every organization.
   tribe::test::TempDir dir;
-  tribe::test::write_file(dir / "e.toml", tribe::test::small_experiment("arrival_rate = 0.0\n", 10) + R"T(
+  tribe::test::write_file(dir / "e.toml",
+                          tribe::test::small_experiment("arrival_rate = 0.0\n", 10) + R"T(
 [[claims]]
 id = "solves"
 statement = "organizations solve most challenges"
@@ -322,11 +344,13 @@ test = "above"
 column = "solve_rate"
 value = 0.5
 )T");
-  const auto run = tribe::test::run_tribe("run " + (dir / "e.toml").string() + " -o " + (dir / "e.h5").string() + " --quiet");
+  const auto run = tribe::test::run_tribe("run " + (dir / "e.toml").string() + " -o " +
+                                          (dir / "e.h5").string() + " --quiet");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto report = tribe::test::run_tribe("report " + (dir / "e.h5").string());
   ASSERT_EQ(report.exit_code, 0) << report.output;
-  EXPECT_NE(report.output.find("verdict:    inconclusive: no data: n = 0"), std::string::npos) << report.output;
+  EXPECT_NE(report.output.find("verdict:    inconclusive: no data: n = 0"), std::string::npos)
+      << report.output;
   const auto md = tribe::test::run_tribe("report --format markdown " + (dir / "e.h5").string());
   EXPECT_NE(md.output.find("**inconclusive** (no data"), std::string::npos) << md.output;
 }

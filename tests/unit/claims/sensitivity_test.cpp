@@ -1,6 +1,8 @@
 // Global sensitivity: the Sobol' sequence, the Saltelli design and the Sobol indices,
 // checked against the analytic indices of the Ishigami and g test functions, and a Sobol
 // design run end to end (result file and report).
+#include "tribe/claims/sensitivity.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,7 +11,6 @@
 #include "../support/test_support.hpp"
 #include "tribe/claims/evaluate.hpp"
 #include "tribe/claims/parse.hpp"
-#include "tribe/claims/sensitivity.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
@@ -23,8 +24,10 @@ using namespace tribe;
 TEST(SobolSequence, FirstPointsAreThoseOfTheReferenceGenerator) {
   // Joe & Kuo's generator (Gray-code order): (0, 0), (0.5, 0.5), (0.75, 0.25), (0.25, 0.75).
   const design::SobolSequence s(2);
-  const std::vector<std::vector<double>> expected = {{0, 0}, {0.5, 0.5}, {0.75, 0.25}, {0.25, 0.75}};
-  for (std::size_t n = 0; n < expected.size(); ++n) EXPECT_EQ(s.point(n), expected[n]) << "point " << n;
+  const std::vector<std::vector<double>> expected = {
+      {0, 0}, {0.5, 0.5}, {0.75, 0.25}, {0.25, 0.75}};
+  for (std::size_t n = 0; n < expected.size(); ++n)
+    EXPECT_EQ(s.point(n), expected[n]) << "point " << n;
 }
 
 TEST(SobolSequence, EveryTwoDimensionalProjectionOfTheFirstPointsIsStratified) {
@@ -45,8 +48,10 @@ TEST(SobolSequence, EveryTwoDimensionalProjectionOfTheFirstPointsIsStratified) {
   }
   for (std::size_t d = 0; d + 1 < s.dimensions(); ++d) {
     std::vector<int> box(32 * 32, 0);
-    for (const auto& p : pts) ++box[static_cast<std::size_t>(p[d] * 32) * 32 + static_cast<std::size_t>(p[d + 1] * 32)];
-    EXPECT_LE(*std::max_element(box.begin(), box.end()), 16) << "dimensions " << d + 1 << ", " << d + 2;
+    for (const auto& p : pts)
+      ++box[static_cast<std::size_t>(p[d] * 32) * 32 + static_cast<std::size_t>(p[d + 1] * 32)];
+    EXPECT_LE(*std::max_element(box.begin(), box.end()), 16)
+        << "dimensions " << d + 1 << ", " << d + 2;
   }
 }
 
@@ -56,9 +61,12 @@ TEST(SobolSequence, RefusesDimensionsItDoesNotHave) {
 }
 
 std::string sobol_experiment(const std::string& function, std::uint64_t points, int inputs) {
-  std::string t = "[experiment]\nname = \"sobol\"\nmodel = \"test_functions\"\nseed = 5\norganizations_per_cell = 1\n"
-                  "[parameters]\nfunction = \"" + function + "\"\n[design]\nsampling = \"sobol\"\npoints = " +
-                  std::to_string(points) + "\n[design.ranges]\n";
+  std::string t =
+      "[experiment]\nname = \"sobol\"\nmodel = \"test_functions\"\nseed = "
+      "5\norganizations_per_cell = 1\n"
+      "[parameters]\nfunction = \"" +
+      function + "\"\n[design]\nsampling = \"sobol\"\npoints = " + std::to_string(points) +
+      "\n[design.ranges]\n";
   for (int i = 1; i <= inputs; ++i) t += "x" + std::to_string(i) + " = [0.0, 1.0]\n";
   return t;
 }
@@ -75,12 +83,14 @@ std::vector<claims::ColumnSensitivity> indices_of(const design::Experiment& x) {
     cell.bound->simulate({x.seed, 0, plan.domain(cell.index)}, *ws, row);
     for (std::size_t c = 0; c < columns; ++c) means[c][cell.index] = row[c];
   }
-  return claims::sobol_sensitivity(plan, [&](std::size_t c, std::uint64_t cell) { return means[c][cell]; });
+  return claims::sobol_sensitivity(
+      plan, [&](std::size_t c, std::uint64_t cell) { return means[c][cell]; });
 }
 
 TEST(Sensitivity, RecoversTheIshigamiIndices) {
   test::test_functions_model();
-  const auto x = design::parse_experiment(sobol_experiment("ishigami", 1 << 14, 3), "ishigami.toml");
+  const auto x =
+      design::parse_experiment(sobol_experiment("ishigami", 1 << 14, 3), "ishigami.toml");
   EXPECT_EQ(x.cell_count(), (1u << 14) * 6u);  // A, B, AB_1..AB_3, AB_dummy per base point
   const auto all = indices_of(x);
   ASSERT_EQ(all.size(), 2u);
@@ -156,13 +166,13 @@ TEST(Sensitivity, BootstrapIntervalsAreReproducible) {
 
 TEST(Sensitivity, SobolDesignsAreValidated) {
   test::test_functions_model();
-  auto with = [](const std::string& extra) {
-    return sobol_experiment("ishigami", 64, 2) + extra;
-  };
+  auto with = [](const std::string& extra) { return sobol_experiment("ishigami", 64, 2) + extra; };
   // Choices of a choice parameter are sampled as equally likely levels.
-  std::string t = "[experiment]\nname = \"s\"\nmodel = \"test_functions\"\nseed = 1\norganizations_per_cell = 1\n"
-                  "[design]\nsampling = \"sobol\"\npoints = 64\n[design.ranges]\nx1 = [0.0, 1.0]\n"
-                  "function = [\"ishigami\", \"g_function\"]\n";
+  std::string t =
+      "[experiment]\nname = \"s\"\nmodel = \"test_functions\"\nseed = 1\norganizations_per_cell = "
+      "1\n"
+      "[design]\nsampling = \"sobol\"\npoints = 64\n[design.ranges]\nx1 = [0.0, 1.0]\n"
+      "function = [\"ishigami\", \"g_function\"]\n";
   const auto x = design::parse_experiment(t, "s.toml");
   ASSERT_EQ(x.ranges.size(), 2u);
   const design::RunPlan plan(x, 1);
@@ -170,20 +180,24 @@ TEST(Sensitivity, SobolDesignsAreValidated) {
   for (const auto& cell : plan.cells()) ishigami += cell.values[0] == 0.0;
   EXPECT_NEAR(ishigami / static_cast<double>(plan.cells().size()), 0.5, 0.05);
   // A Sobol design has no factors, and needs ranges and at least 2 base points.
-  EXPECT_THROW(design::parse_experiment(with("[factors]\nx5 = [0.1, 0.2]\n"), "s.toml"), InputError);
+  EXPECT_THROW(design::parse_experiment(with("[factors]\nx5 = [0.1, 0.2]\n"), "s.toml"),
+               InputError);
   EXPECT_THROW(design::parse_experiment(sobol_experiment("ishigami", 1, 2), "s.toml"), InputError);
   // Choices need a Sobol design.
-  EXPECT_THROW(design::parse_experiment(
-                   "[experiment]\nname = \"s\"\nmodel = \"test_functions\"\nseed = 1\norganizations_per_cell = 1\n"
-                   "[design]\nsampling = \"lhs\"\npoints = 4\n[design.ranges]\nfunction = [\"ishigami\", \"g_function\"]\n",
-                   "s.toml"),
-               InputError);
+  EXPECT_THROW(
+      design::parse_experiment("[experiment]\nname = \"s\"\nmodel = \"test_functions\"\nseed = "
+                               "1\norganizations_per_cell = 1\n"
+                               "[design]\nsampling = \"lhs\"\npoints = "
+                               "4\n[design.ranges]\nfunction = [\"ishigami\", \"g_function\"]\n",
+                               "s.toml"),
+      InputError);
 }
 
 /// Per-organization values computed from the model on demand.
 class ModelData : public claims::CellData {
  public:
-  explicit ModelData(const design::RunPlan& plan) : plan_(plan), ws_(plan.experiment().model->make_workspace()) {}
+  explicit ModelData(const design::RunPlan& plan)
+      : plan_(plan), ws_(plan.experiment().model->make_workspace()) {}
   std::vector<double> read(const std::string& column, std::uint64_t cell) const override {
     const auto& x = plan_.experiment();
     const auto cols = x.model->columns();
@@ -253,33 +267,43 @@ value = 0.5
   EXPECT_NEAR(r[3].estimate, test::g_function_indices().first[0], 0.05);
   // Sobol tests need a Sobol design, and the dummy has no variance share.
   EXPECT_THROW(claims::parse_claims(design::parse_experiment(
-                   "[experiment]\nname = \"s\"\nmodel = \"test_functions\"\nseed = 1\norganizations_per_cell = 1\n"
-                   "[design]\nsampling = \"lhs\"\npoints = 4\n[design.ranges]\nx1 = [0.0, 1.0]\n[[claims]]\nid = \"c\"\n"
-                   "statement = \"s\"\ntest = \"sobol_total_above\"\ncolumn = \"y\"\nfactors_a = [\"x1\"]\nvalue = 0.0\n",
+                   "[experiment]\nname = \"s\"\nmodel = \"test_functions\"\nseed = "
+                   "1\norganizations_per_cell = 1\n"
+                   "[design]\nsampling = \"lhs\"\npoints = 4\n[design.ranges]\nx1 = [0.0, "
+                   "1.0]\n[[claims]]\nid = \"c\"\n"
+                   "statement = \"s\"\ntest = \"sobol_total_above\"\ncolumn = \"y\"\nfactors_a = "
+                   "[\"x1\"]\nvalue = 0.0\n",
                    "s.toml")),
                InputError);
-  EXPECT_THROW(claims::parse_claims(design::parse_experiment(sobol_experiment("g_function", 8, 2) +
-                                            "[[claims]]\nid = \"c\"\nstatement = \"s\"\ntest = \"variance_share_above\"\n"
-                                            "column = \"y\"\nfactors_a = [\"(dummy)\"]\nvalue = 0.0\n",
-                                        "s.toml")),
-               InputError);
+  EXPECT_THROW(
+      claims::parse_claims(design::parse_experiment(
+          sobol_experiment("g_function", 8, 2) +
+              "[[claims]]\nid = \"c\"\nstatement = \"s\"\ntest = \"variance_share_above\"\n"
+              "column = \"y\"\nfactors_a = [\"(dummy)\"]\nvalue = 0.0\n",
+          "s.toml")),
+      InputError);
 }
 
 TEST(Sensitivity, ASobolRunStoresAndReportsItsIndices) {
   test::TempDir dir;
-  test::write_file(dir / "s.toml",
-                   "[experiment]\nname = \"sens\"\nmodel = \"leadership\"\nseed = 3\norganizations_per_cell = 4\n"
-                   "[parameters]\nagents = 8\nsteps = 10\n[design]\nsampling = \"sobol\"\npoints = 8\n"
-                   "[design.ranges]\ncontrol = [0.0, 1.0]\nstructure = [\"flat\", \"hierarchy\"]\n");
-  const auto run = test::run_tribe("run " + (dir / "s.toml").string() + " -o " + (dir / "s.h5").string() + " --quiet");
+  test::write_file(
+      dir / "s.toml",
+      "[experiment]\nname = \"sens\"\nmodel = \"leadership\"\nseed = 3\norganizations_per_cell = "
+      "4\n"
+      "[parameters]\nagents = 8\nsteps = 10\n[design]\nsampling = \"sobol\"\npoints = 8\n"
+      "[design.ranges]\ncontrol = [0.0, 1.0]\nstructure = [\"flat\", \"hierarchy\"]\n");
+  const auto run = test::run_tribe("run " + (dir / "s.toml").string() + " -o " +
+                                   (dir / "s.h5").string() + " --quiet");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   io::ResultReader f(dir / "s.h5");
   ASSERT_TRUE(f.exists("sensitivity"));
   const auto columns = f.list("sensitivity");
   ASSERT_FALSE(columns.empty());
   const std::string g = "sensitivity/" + columns[0] + "/";
-  EXPECT_EQ(f.strings(g + "parameter"), (std::vector<std::string>{"control", "structure", design::kSobolDummy}));
-  for (const char* d : {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"}) EXPECT_EQ(f.column(g + d).size(), 3u);
+  EXPECT_EQ(f.strings(g + "parameter"),
+            (std::vector<std::string>{"control", "structure", design::kSobolDummy}));
+  for (const char* d : {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"})
+    EXPECT_EQ(f.column(g + d).size(), 3u);
   EXPECT_EQ(f.column("cells/organizations").size(), 8u * 5u);
   const auto report = test::run_tribe("report " + (dir / "s.h5").string());
   ASSERT_EQ(report.exit_code, 0) << report.output;

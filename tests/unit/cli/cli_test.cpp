@@ -1,7 +1,6 @@
 // The `tribe` program end to end: runs, reproducibility of whole files, and the
 // promise for bad input: one clear line, a non-zero exit, no output file.
 #include <gtest/gtest.h>
-
 #include <hdf5.h>
 #include <sys/wait.h>
 
@@ -18,16 +17,20 @@ using tribe::test::run_tribe;
 using tribe::test::TempDir;
 using tribe::test::write_file;
 
-std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+std::size_t lines(const std::string& s) {
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 TEST(Cli, RunThenInspect) {
   TempDir dir;
   write_file(dir / "x.toml", tribe::test::small_experiment());
-  const auto r = run_tribe("run " + (dir / "x.toml").string() + " -o " + (dir / "x.h5").string() + " --quiet");
+  const auto r =
+      run_tribe("run " + (dir / "x.toml").string() + " -o " + (dir / "x.h5").string() + " --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto i = run_tribe("inspect " + (dir / "x.h5").string());
   ASSERT_EQ(i.exit_code, 0) << i.output;
-  for (const char* s : {"git_sha1", "seed: 7", "cell 3: control=0.9 structure=hierarchy", "distributed", "rate"})
+  for (const char* s :
+       {"git_sha1", "seed: 7", "cell 3: control=0.9 structure=hierarchy", "distributed", "rate"})
     EXPECT_NE(i.output.find(s), std::string::npos) << s << "\n" << i.output;
 }
 
@@ -35,29 +38,36 @@ TEST(Cli, ModelsDescribeTheirParametersAndColumnsFromTheirOwnTables) {
   const auto all = run_tribe("models");
   ASSERT_EQ(all.exit_code, 0) << all.output;
   for (const auto& name : tribe::model::model_names()) {
-    if (name == "test_functions") continue;  // registered by the sensitivity tests, not in the binary
+    if (name == "test_functions")
+      continue;  // registered by the sensitivity tests, not in the binary
     EXPECT_NE(all.output.find(name + " "), std::string::npos) << name;
     const tribe::model::Model& m = tribe::model::find_model(name);
     for (const char* format : {"text", "markdown"}) {
       const auto one = run_tribe("models " + name + " --format " + format);
       ASSERT_EQ(one.exit_code, 0) << one.output;
-      for (const auto& p : m.parameters()) EXPECT_NE(one.output.find(p.name), std::string::npos) << name << ": " << p.name;
-      for (const auto& c : m.columns()) EXPECT_NE(one.output.find(c.name), std::string::npos) << name << ": " << c.name;
+      for (const auto& p : m.parameters())
+        EXPECT_NE(one.output.find(p.name), std::string::npos) << name << ": " << p.name;
+      for (const auto& c : m.columns())
+        EXPECT_NE(one.output.find(c.name), std::string::npos) << name << ": " << c.name;
     }
   }
   // Allowed values are written as an experiment file spells them.
   const auto lf = run_tribe("models lazer_friedman");
-  EXPECT_NE(lf.output.find("network (choice: \"linear\", \"full\", \"random\", \"small_world\"; default \"linear\")"),
+  EXPECT_NE(lf.output.find("network (choice: \"linear\", \"full\", \"random\", \"small_world\"; "
+                           "default \"linear\")"),
             std::string::npos)
       << lf.output;
-  EXPECT_NE(lf.output.find("join_components (boolean: true, false; default true)"), std::string::npos);
+  EXPECT_NE(lf.output.find("join_components (boolean: true, false; default true)"),
+            std::string::npos);
   EXPECT_NE(lf.output.find("bits (integer: 1 .. 24; default 20)"), std::string::npos);
   const auto md = run_tribe("models march --format markdown");
-  EXPECT_NE(md.output.find("| parameter | type | allowed | default | meaning |"), std::string::npos) << md.output;
+  EXPECT_NE(md.output.find("| parameter | type | allowed | default | meaning |"), std::string::npos)
+      << md.output;
   const auto unknown = run_tribe("models nosuchmodel");
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_EQ(lines(unknown.output), 1u) << unknown.output;
-  EXPECT_NE(unknown.output.find("known: leadership, march, lazer_friedman"), std::string::npos) << unknown.output;
+  EXPECT_NE(unknown.output.find("known: leadership, march, lazer_friedman"), std::string::npos)
+      << unknown.output;
 }
 
 std::vector<double> read_doubles(const std::filesystem::path& file, const char* dataset) {
@@ -102,12 +112,17 @@ TEST(Cli, SameExperimentTwiceGivesIdenticalDatasets) {
   TempDir dir;
   write_file(dir / "x.toml", tribe::test::small_experiment());
   for (const char* out : {"a.h5", "b.h5"})
-    ASSERT_EQ(run_tribe("run " + (dir / "x.toml").string() + " -q -o " + (dir / out).string()).exit_code, 0);
+    ASSERT_EQ(
+        run_tribe("run " + (dir / "x.toml").string() + " -q -o " + (dir / out).string()).exit_code,
+        0);
   const auto a = all_datasets(dir / "a.h5");
   EXPECT_GT(a.size(), 20u);
   EXPECT_TRUE(a == all_datasets(dir / "b.h5"));
 
-  ASSERT_EQ(run_tribe("run " + (dir / "x.toml").string() + " -q --seed 8 -o " + (dir / "c.h5").string()).exit_code, 0);
+  ASSERT_EQ(
+      run_tribe("run " + (dir / "x.toml").string() + " -q --seed 8 -o " + (dir / "c.h5").string())
+          .exit_code,
+      0);
   const auto c = all_datasets(dir / "c.h5");
   EXPECT_FALSE(a.at("organizations/solve_rate") == c.at("organizations/solve_rate"));
 }
@@ -117,7 +132,10 @@ TEST(Cli, SameExperimentTwiceGivesIdenticalDatasets) {
 TEST(Cli, BackendsAndThreadCountsWriteByteIdenticalDatasets) {
   TempDir dir;
   write_file(dir / "x.toml", tribe::test::small_experiment("", 500));
-  ASSERT_EQ(run_tribe("run " + (dir / "x.toml").string() + " -q --backend serial -o " + (dir / "ref.h5").string()).exit_code, 0);
+  ASSERT_EQ(run_tribe("run " + (dir / "x.toml").string() + " -q --backend serial -o " +
+                      (dir / "ref.h5").string())
+                .exit_code,
+            0);
   const auto reference = all_datasets(dir / "ref.h5");
   for (const char* backend : {"serial", "openmp", "tbb"}) {
     for (const char* threads : {"1", "2", "8"}) {
@@ -150,7 +168,8 @@ TEST(Cli, BadInputGivesOneLineNonZeroExitAndNoFile) {
        "does not exist"},
       {"run " + (dir / "good.toml").string() + " -o /proc/forbidden.h5", "not writable"},
       {"inspect " + (dir / "good.toml").string(), "not an HDF5 file"},
-      {"run " + (dir / "good.toml").string() + " -o " + out + " --ci-width 0.05 --ci-columns no_such_column",
+      {"run " + (dir / "good.toml").string() + " -o " + out +
+           " --ci-width 0.05 --ci-columns no_such_column",
        "--ci-columns: no_such_column is not a column of model leadership (columns: "},
       {"run " + (dir / "good.toml").string() + " -o " + out + " --ci-columns solve_rate",
        "--ci-columns needs --ci-width"},
@@ -197,8 +216,8 @@ TEST(CliFaults, DiskFullGivesOneClearErrorAndNoCompleteFile) {
   TempDir dir;
   write_file(dir / "x.toml", tribe::test::small_experiment("", 3000));
   const std::string out = (dir / "x.h5").string();
-  const auto r = shell("bash -c \"ulimit -f 40; trap '' XFSZ; exec " + std::string(TRIBE_BINARY) + " run " +
-                       (dir / "x.toml").string() + " -q -o " + out + "\"");
+  const auto r = shell("bash -c \"ulimit -f 40; trap '' XFSZ; exec " + std::string(TRIBE_BINARY) +
+                       " run " + (dir / "x.toml").string() + " -q -o " + out + "\"");
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_EQ(lines(r.output), 1u) << r.output;
   EXPECT_NE(r.output.find("tribe: error: "), std::string::npos) << r.output;
@@ -234,9 +253,11 @@ TEST(CliFaults, TruncatedForeignAndFutureFilesAreRefused) {
     EXPECT_NE(cut.output.find("cut.h5"), std::string::npos) << cut.output;
     const auto v2 = run_tribe(std::string(cmd) + " " + (dir / "v2.h5").string());
     EXPECT_NE(v2.exit_code, 0);
-    EXPECT_NE(v2.output.find("format version 3.x is not supported"), std::string::npos) << v2.output;
+    EXPECT_NE(v2.output.find("format version 3.x is not supported"), std::string::npos)
+        << v2.output;
   }
-  const auto merge = run_tribe("merge " + (dir / "cut.h5").string() + " -o " + (dir / "m.h5").string());
+  const auto merge =
+      run_tribe("merge " + (dir / "cut.h5").string() + " -o " + (dir / "m.h5").string());
   EXPECT_NE(merge.exit_code, 0);
   EXPECT_EQ(lines(merge.output), 1u) << merge.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "m.h5"));
@@ -248,8 +269,10 @@ TEST(CliClaims, AClaimTheResultsContradictIsNotSupported) {
   write_file(dir / "x.toml", tribe::test::small_experiment(
                                  "aligned = 0.2\nproactive = 0.2\ncollaborative = 0.2\n", 200) +
                                  "[[claims]]\nid = \"low-quality-hierarchy-distributes\"\n"
-                                 "statement = \"a hierarchy of people low on all three qualities distributes leadership\"\n"
-                                 "test = \"above\"\ncolumn = \"distributed\"\na = { structure = \"hierarchy\" }\nvalue = 0.5\n");
+                                 "statement = \"a hierarchy of people low on all three qualities "
+                                 "distributes leadership\"\n"
+                                 "test = \"above\"\ncolumn = \"distributed\"\na = { structure = "
+                                 "\"hierarchy\" }\nvalue = 0.5\n");
   const std::string out = (dir / "x.h5").string();
   ASSERT_EQ(run_tribe("run " + (dir / "x.toml").string() + " -q -o " + out).exit_code, 0);
   const auto r = run_tribe("report " + out);
@@ -267,9 +290,11 @@ namespace {
 TEST(Cli, AnExperimentWithoutFactorsIsOneCell) {
   TempDir dir;
   write_file(dir / "x.toml",
-             "[experiment]\nname = \"one\"\nmodel = \"leadership\"\nseed = 1\norganizations_per_cell = 30\n"
+             "[experiment]\nname = \"one\"\nmodel = \"leadership\"\nseed = "
+             "1\norganizations_per_cell = 30\n"
              "[parameters]\nagents = 20\n");
-  const auto r = run_tribe("run " + (dir / "x.toml").string() + " -q -o " + (dir / "x.h5").string());
+  const auto r =
+      run_tribe("run " + (dir / "x.toml").string() + " -q -o " + (dir / "x.h5").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto i = run_tribe("inspect " + (dir / "x.h5").string());
   ASSERT_EQ(i.exit_code, 0) << i.output;
@@ -293,7 +318,8 @@ TEST(CliFaults, InputLimitsAndCommandLineMistakesGiveOneLineAndExitTwo) {
   }
   // Allowed values whose lateral ties (agents^2 / 2 pairs in a flat organization) cannot fit.
   write_file(dir / "huge.toml",
-             "[experiment]\nname = \"huge\"\nmodel = \"leadership\"\nseed = 1\norganizations_per_cell = 10\n"
+             "[experiment]\nname = \"huge\"\nmodel = \"leadership\"\nseed = "
+             "1\norganizations_per_cell = 10\n"
              "[parameters]\nagents = 100000\nstructure = \"flat\"\n");
   const std::string x = (dir / "x.toml").string(), out = (dir / "out.h5").string();
   struct Case {
@@ -305,7 +331,8 @@ TEST(CliFaults, InputLimitsAndCommandLineMistakesGiveOneLineAndExitTwo) {
       {"run " + dir.path().string() + " -o " + out, "is a directory"},
       {"run " + (dir / "nul.toml").string() + " -o " + out, "NUL"},
       {"run " + x + " -o " + out + " --ci-width nan", "--ci-width nan is not allowed"},
-      {"run " + x + " -o " + out + " --max-orgs-per-cell 50", "--max-orgs-per-cell needs --ci-width"},
+      {"run " + x + " -o " + out + " --max-orgs-per-cell 50",
+       "--max-orgs-per-cell needs --ci-width"},
       {"run " + x + " -o " + out + " --seed -1", "--seed -1 is not allowed"},
       {"run " + x + " -o ''", "-o/--output is empty"},
       {"run " + x + " -o " + out + " --threads many", "--threads"},
@@ -349,7 +376,8 @@ void shorten(const std::filesystem::path& file, const std::string& name, std::si
   H5Ldelete(f, name.c_str(), H5P_DEFAULT);
   const hsize_t n = std::min(keep, values.size());
   const hid_t space = H5Screate_simple(1, &n, nullptr);
-  const hid_t d = H5Dcreate2(f, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t d =
+      H5Dcreate2(f, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (n > 0) H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
   H5Dclose(d);
   H5Sclose(space);
@@ -370,8 +398,8 @@ TEST(CliFaults, ADatasetShorterThanTheHeaderSaysIsRefusedNamingIt) {
     const auto r = run_tribe("inspect " + damaged.string());
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_EQ(lines(r.output), 1u) << r.output;
-    EXPECT_NE(r.output.find("damaged file: dataset /cells/stats/distributed/rate has " + std::to_string(keep) +
-                            " values, expected 4"),
+    EXPECT_NE(r.output.find("damaged file: dataset /cells/stats/distributed/rate has " +
+                            std::to_string(keep) + " values, expected 4"),
               std::string::npos)
         << r.output;
   }

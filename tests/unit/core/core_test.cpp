@@ -29,7 +29,8 @@ TEST(CoreError, ADamagedFileIsBadInputAndTheTiersAreDistinct) {
 }
 
 TEST(CoreErrorDeathTest, ABrokenInvariantAbortsNamingTheConditionAndTheFile) {
-  EXPECT_DEATH(TRIBE_CHECK(1 + 1 == 3, "arithmetic is broken"), "core_test\\.cpp:[0-9]+: check '1 \\+ 1 == 3' failed: arithmetic is broken");
+  EXPECT_DEATH(TRIBE_CHECK(1 + 1 == 3, "arithmetic is broken"),
+               "core_test\\.cpp:[0-9]+: check '1 \\+ 1 == 3' failed: arithmetic is broken");
 }
 
 TEST(CoreProvenance, UtcNowIsIso8601AndNow) {
@@ -43,7 +44,8 @@ TEST(CoreProvenance, UtcNowIsIso8601AndNow) {
 }
 
 TEST(CoreVersion, StampsArePresentAndBothFormatsShareTheirMinor) {
-  EXPECT_TRUE(std::regex_match(std::string(version::engine()), std::regex(R"(\d+\.\d+\.\d+.*)"))) << version::engine();
+  EXPECT_TRUE(std::regex_match(std::string(version::engine()), std::regex(R"(\d+\.\d+\.\d+.*)")))
+      << version::engine();
   EXPECT_FALSE(version::git_sha1().empty());
   EXPECT_FALSE(version::compiler().empty());
   // Readers accept either major; 2.x is 1.x with series, so the minors move together.

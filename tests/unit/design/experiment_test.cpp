@@ -1,9 +1,10 @@
 // The experiment file: parsing, defaults, the full-factorial plan, and rejection of bad input.
+#include "tribe/design/experiment.hpp"
+
 #include <gtest/gtest.h>
 
 #include "../support/test_support.hpp"
 #include "tribe/core/error.hpp"
-#include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
 
 namespace {
@@ -68,41 +69,61 @@ struct BadCase {
   std::vector<std::string> message_contains;
 };
 
-std::string with(const std::string& exp_extra, const std::string& params, const std::string& factors) {
-  return "[experiment]\nname = \"x\"\nmodel = \"leadership\"\nseed = 1\norganizations_per_cell = 10\n" +
+std::string with(const std::string& exp_extra, const std::string& params,
+                 const std::string& factors) {
+  return "[experiment]\nname = \"x\"\nmodel = \"leadership\"\nseed = 1\norganizations_per_cell = "
+         "10\n" +
          exp_extra + "\n[parameters]\n" + params + "\n[factors]\n" + factors;
 }
 
 TEST(DesignExperiment, RejectsBadInputWithAClearMessage) {
   const std::vector<BadCase> cases = {
       {"malformed TOML", "[experiment\nname = 1", {"malformed TOML", "line 1"}},
-      {"unknown top-level table", with("", "", "") + "\n[paramters]\nagents = 3\n", {"unknown key paramters"}},
+      {"unknown top-level table",
+       with("", "", "") + "\n[paramters]\nagents = 3\n",
+       {"unknown key paramters"}},
       {"unknown experiment key", with("sede = 3\n", "", ""), {"experiment.sede", "allowed keys"}},
       {"unknown parameter", with("", "agentz = 3\n", ""), {"parameters.agentz", "allowed keys"}},
       {"unknown factor", with("", "", "contrl = [0.1]\n"), {"factors.contrl"}},
-      {"unknown model", "[experiment]\nname=\"x\"\nmodel=\"nope\"\nseed=1\norganizations_per_cell=1\n",
+      {"unknown model",
+       "[experiment]\nname=\"x\"\nmodel=\"nope\"\nseed=1\norganizations_per_cell=1\n",
        {"model = \"nope\"", "known"}},
-      {"missing seed", "[experiment]\nname=\"x\"\nmodel=\"leadership\"\norganizations_per_cell=1\n",
+      {"missing seed",
+       "[experiment]\nname=\"x\"\nmodel=\"leadership\"\norganizations_per_cell=1\n",
        {"experiment.seed"}},
-      {"seed not an integer", with("", "", "").replace(with("", "", "").find("seed = 1"), 8, "seed = 1.5"),
+      {"seed not an integer",
+       with("", "", "").replace(with("", "", "").find("seed = 1"), 8, "seed = 1.5"),
        {"experiment.seed = 1.5", "integer"}},
-      {"negative seed", with("", "", "").replace(with("", "", "").find("seed = 1"), 8, "seed = -4"),
+      {"negative seed",
+       with("", "", "").replace(with("", "", "").find("seed = 1"), 8, "seed = -4"),
        {"experiment.seed = -4"}},
       {"zero organizations",
-       with("", "", "").replace(with("", "", "").find("organizations_per_cell = 10"), 27,
-                                "organizations_per_cell = 0"),
+       with("", "", "")
+           .replace(with("", "", "").find("organizations_per_cell = 10"), 27,
+                    "organizations_per_cell = 0"),
        {"experiment.organizations_per_cell = 0", "[1,"}},
-      {"wrong type", with("", "agents = \"many\"\n", ""), {"parameters.agents = \"many\"", "integer"}},
-      {"integer as float", with("", "agents = 10.5\n", ""), {"parameters.agents = 10.5", "integer"}},
-      {"out of range threshold", with("", "dl_breadth = 1.5\n", ""), {"parameters.dl_breadth = 1.5", "[0, 1]"}},
+      {"wrong type",
+       with("", "agents = \"many\"\n", ""),
+       {"parameters.agents = \"many\"", "integer"}},
+      {"integer as float",
+       with("", "agents = 10.5\n", ""),
+       {"parameters.agents = 10.5", "integer"}},
+      {"out of range threshold",
+       with("", "dl_breadth = 1.5\n", ""),
+       {"parameters.dl_breadth = 1.5", "[0, 1]"}},
       {"negative control", with("", "control = -0.1\n", ""), {"parameters.control = -0.1"}},
       {"zero steps", with("", "steps = 0\n", ""), {"parameters.steps = 0"}},
-      {"bad choice", with("", "structure = \"matrix\"\n", ""), {"parameters.structure = \"matrix\"", "\"flat\""}},
+      {"bad choice",
+       with("", "structure = \"matrix\"\n", ""),
+       {"parameters.structure = \"matrix\"", "\"flat\""}},
       {"empty factor", with("", "", "control = []\n"), {"factors.control", "non-empty"}},
       {"factor not a list", with("", "", "control = 0.5\n"), {"factors.control = 0.5", "list"}},
-      {"factor level out of range", with("", "", "control = [0.1, 2.0]\n"), {"factors.control = 2.0"}},
+      {"factor level out of range",
+       with("", "", "control = [0.1, 2.0]\n"),
+       {"factors.control = 2.0"}},
       {"duplicate level", with("", "", "control = [0.1, 0.1]\n"), {"factors.control", "distinct"}},
-      {"fixed and varied", with("", "control = 0.2\n", "control = [0.1, 0.5]\n"),
+      {"fixed and varied",
+       with("", "control = 0.2\n", "control = [0.1, 0.5]\n"),
        {"factors.control contradicts parameters.control"}},
       {"span larger than N", with("", "agents = 10\nspan = 20\n", ""), {"span", "20", "agents"}},
   };
@@ -116,7 +137,8 @@ TEST(DesignExperiment, RejectsBadInputWithAClearMessage) {
     } catch (const InputError& e) {
       const std::string msg = e.what();
       EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
-      for (const auto& part : c.message_contains) EXPECT_NE(msg.find(part), std::string::npos) << msg;
+      for (const auto& part : c.message_contains)
+        EXPECT_NE(msg.find(part), std::string::npos) << msg;
     }
   }
 }

@@ -1,9 +1,10 @@
 // The runners: every backend and thread count gives bit-identical rows and cell
 // statistics, blocks reach the sink in order, and a stop request ends a run early.
+#include "tribe/exec/runner.hpp"
+
 #include <gtest/gtest.h>
 
 #include <bit>
-
 #include <cstring>
 #include <tuple>
 
@@ -12,7 +13,6 @@
 #include "tribe/core/error.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
-#include "tribe/exec/runner.hpp"
 #include "tribe/stats/intervals.hpp"
 
 namespace {
@@ -48,8 +48,8 @@ Outcome run_with(const design::RunPlan& plan, exec::Backend backend, unsigned th
   Outcome o{std::move(sink.values), {}};
   for (const auto& cell : result.cells)
     for (const auto& a : cell.columns)
-      for (double v : {static_cast<double>(a.n), static_cast<double>(a.missing), a.mean, a.m2, a.sum,
-                       a.min, a.max})
+      for (double v : {static_cast<double>(a.n), static_cast<double>(a.missing), a.mean, a.m2,
+                       a.sum, a.min, a.max})
         o.stats.push_back(v);
   return o;
 }
@@ -151,7 +151,8 @@ TEST(ExecRunner, SegmentsFollowTheBlocksOfARange) {
   // Rows: k of each organization run, in row order.
   const std::size_t cols = x.model->columns().size();
   ASSERT_EQ(sink.values.size(), 100u * cols);
-  for (std::size_t r = 0; r < 100; ++r) EXPECT_EQ(sink.values[r * cols], r < 36 ? 64.0 + r : r - 36.0);
+  for (std::size_t r = 0; r < 100; ++r)
+    EXPECT_EQ(sink.values[r * cols], r < 36 ? 64.0 + r : r - 36.0);
 }
 
 TEST(ExecRunner, StopFlagEndsTheRunEarly) {
@@ -198,7 +199,9 @@ TEST(ExecPrecision, AddsOrganizationsUntilEveryRateIsPreciseOrCapped) {
     EXPECT_LE(n[c], 800u);
     grew = grew || n[c] > 50;
     for (std::size_t k = 0; k < columns.size(); ++k) {
-      if (columns[k].kind != model::ColumnKind::Binary || columns[k].role != model::ColumnRole::Outcome) continue;
+      if (columns[k].kind != model::ColumnKind::Binary ||
+          columns[k].role != model::ColumnRole::Outcome)
+        continue;
       const auto& a = result.cells[c].columns[k];
       const auto w = stats::wilson(static_cast<std::uint64_t>(a.sum), a.n, 0.95);
       EXPECT_TRUE((w.high - w.low) / 2 <= 0.02 || n[c] == 800) << "cell " << c;
@@ -213,7 +216,6 @@ TEST(ExecPrecision, AddsOrganizationsUntilEveryRateIsPreciseOrCapped) {
   EXPECT_EQ(exec::organizations_per_cell(again), n);
   EXPECT_TRUE(bitwise_equal(rows, rows2));
 }
-
 
 TEST(ExecPrecision, MeansOfRealColumnsReachTheirTargetToo) {
   // March's model, small enough to be quick under the sanitizers; the equilibrium
@@ -231,7 +233,8 @@ TEST(ExecPrecision, MeansOfRealColumnsReachTheirTargetToo) {
   opts.end_block = plan.block_count();
   const auto result = exec::run_to_precision(plan, opts, sink, target);
   const auto n = exec::organizations_per_cell(result);
-  EXPECT_EQ(sink.values.size() / columns.size(), n[0] + n[1]) << "every organization reached the sink";
+  EXPECT_EQ(sink.values.size() / columns.size(), n[0] + n[1])
+      << "every organization reached the sink";
   for (std::size_t c = 0; c < n.size(); ++c) {
     const auto& a = result.cells[c].columns[k];
     const double hw = exec::precision_half_width(columns[k], a, 0.95);

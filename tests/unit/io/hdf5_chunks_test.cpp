@@ -27,8 +27,10 @@ template <class T>
 void check_type(hid_t file, const char* name, hid_t file_type, hid_t mem_type, std::size_t chunk) {
   const std::size_t n = 2 * chunk;
   std::vector<T> values(n);
-  for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<T>((i * 2654435761u) % 1000) / static_cast<T>(i % 7 + 1);
-  const std::string direct = std::string(name) + "_direct", pipeline = std::string(name) + "_pipeline";
+  for (std::size_t i = 0; i < n; ++i)
+    values[i] = static_cast<T>((i * 2654435761u) % 1000) / static_cast<T>(i % 7 + 1);
+  const std::string direct = std::string(name) + "_direct",
+                    pipeline = std::string(name) + "_pipeline";
   auto a = io::h5::create_extendible(file, direct, file_type, chunk, "test");
   auto b = io::h5::create_extendible(file, pipeline, file_type, chunk, "test");
   io::h5::extend(a.get(), n, "test");
@@ -40,7 +42,8 @@ void check_type(hid_t file, const char* name, hid_t file_type, hid_t mem_type, s
   H5Fflush(file, H5F_SCOPE_GLOBAL);
   for (std::uint64_t off : {std::uint64_t{0}, std::uint64_t{chunk}}) {
     std::uint32_t mask_a = 1, mask_b = 1;
-    EXPECT_EQ(raw_chunk(a.get(), off, mask_a), raw_chunk(b.get(), off, mask_b)) << name << " chunk at " << off;
+    EXPECT_EQ(raw_chunk(a.get(), off, mask_a), raw_chunk(b.get(), off, mask_b))
+        << name << " chunk at " << off;
     EXPECT_EQ(mask_a, 0u);
     EXPECT_EQ(mask_b, 0u);
   }
@@ -57,7 +60,8 @@ TEST(IoHdf5Chunks, DirectChunksAreTheBytesOfHdf5sOwnPipeline) {
   ASSERT_GE(file, 0);
   check_type<double>(file, "f64", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 4096);
   check_type<std::uint32_t>(file, "u32", H5T_STD_U32LE, H5T_NATIVE_UINT32, 1000);
-  check_type<std::uint8_t>(file, "u8", H5T_STD_U8LE, H5T_NATIVE_UINT8, 333);  // odd bytes: Fletcher's last byte
+  check_type<std::uint8_t>(file, "u8", H5T_STD_U8LE, H5T_NATIVE_UINT8,
+                           333);  // odd bytes: Fletcher's last byte
   check_type<std::uint64_t>(file, "u64", H5T_STD_U64LE, H5T_NATIVE_UINT64, 777);
   H5Fclose(file);
 }

@@ -1,6 +1,8 @@
 // Part files: a shard's single file is streamed into place a few blocks at a time (the
 // rows held in memory do not grow with the shard), and holds exactly what one part of
 // all its blocks holds; an unfinished one leaves nothing behind.
+#include "tribe/io/part_file.hpp"
+
 #include <gtest/gtest.h>
 
 #include "../support/test_functions.hpp"
@@ -8,7 +10,6 @@
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
 #include "tribe/exec/runner.hpp"
-#include "tribe/io/part_file.hpp"
 
 namespace {
 
@@ -49,8 +50,7 @@ TEST(IoPartFile, SingleFileIsStreamedAndHoldsWhatOnePartOfAllItsBlocksHolds) {
   {
     io::PartWriter single(io::PartWriter::SingleFile{path, first, end}, plan, rows_per_part);
     EXPECT_TRUE(fs::exists(temporary_of(path)));
-    io::for_each_block(parts[0], plan,
-                       [&](const exec::BlockRows& r) { single.consume(r); });
+    io::for_each_block(parts[0], plan, [&](const exec::BlockRows& r) { single.consume(r); });
     EXPECT_FALSE(fs::exists(path));  // visible only once finished
     single.finish();
     EXPECT_GT(single.peak_buffered_rows(), 0u);

@@ -1,5 +1,7 @@
 // The result file: write -> read round trip, provenance, the complete flag, and
 // refusal of files that are not complete tribe results.
+#include "tribe/io/result_file.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -11,7 +13,6 @@
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
 #include "tribe/exec/runner.hpp"
-#include "tribe/io/result_file.hpp"
 
 namespace {
 
@@ -52,7 +53,8 @@ TEST(IoResultFile, RoundTripsEveryRowAndCellStatistic) {
   io::ResultReader r(path);
   EXPECT_TRUE(r.complete());
   EXPECT_EQ(r.attribute("filetype"), version::kResultFiletype);
-  EXPECT_EQ(r.format_version(), (std::vector<std::uint32_t>{version::kResultFormat[0], version::kResultFormat[1]}));
+  EXPECT_EQ(r.format_version(),
+            (std::vector<std::uint32_t>{version::kResultFormat[0], version::kResultFormat[1]}));
   EXPECT_EQ(r.attribute("engine_version"), version::engine());
   EXPECT_EQ(r.attribute("git_sha1"), version::git_sha1());
   EXPECT_EQ(r.attribute("experiment"), x.source_text);

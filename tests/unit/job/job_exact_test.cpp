@@ -18,9 +18,11 @@ using namespace tribe;
 // Two claims with exact estimates: the odd share of level = 10 (n even: exactly 1/2),
 // and the difference of the value means of level 10 and level 0 (exactly 10).
 const std::string kClaims =
-    "[[claims]]\nid = \"half-odd\"\nstatement = \"half the organizations are odd\"\ntest = \"above\"\n"
+    "[[claims]]\nid = \"half-odd\"\nstatement = \"half the organizations are odd\"\ntest = "
+    "\"above\"\n"
     "column = \"odd\"\na = { level = 10 }\nvalue = 0.25\n"
-    "[[claims]]\nid = \"ten-apart\"\nstatement = \"level 10 is not 5 below level 0\"\ntest = \"difference_above\"\n"
+    "[[claims]]\nid = \"ten-apart\"\nstatement = \"level 10 is not 5 below level 0\"\ntest = "
+    "\"difference_above\"\n"
     "column = \"value\"\na = { level = 10 }\nb = { level = 0 }\nvalue = -5\n";
 
 job::JobOptions options(const std::filesystem::path& output, std::uint64_t rows_per_part = 50) {
@@ -44,7 +46,8 @@ TEST(JobExact, AssembledFileHoldsExactStatisticsAndClaims) {
   EXPECT_EQ(f.attribute_u64("organizations"), 2 * n);
   const auto k = f.column("organizations/k");
   ASSERT_EQ(k.size(), 2 * n);
-  for (std::uint64_t i = 0; i < 2 * n; ++i) EXPECT_EQ(k[i], static_cast<double>(i % n));  // cell-major rows
+  for (std::uint64_t i = 0; i < 2 * n; ++i)
+    EXPECT_EQ(k[i], static_cast<double>(i % n));  // cell-major rows
   const auto mean = f.column("cells/stats/value/mean");
   const auto min = f.column("cells/stats/value/min"), max = f.column("cells/stats/value/max");
   const auto successes = f.column("cells/stats/odd/successes");
@@ -81,14 +84,17 @@ TEST(JobExact, ShardsMergedInAnyOrderGiveTheDatasetsOfOneRun) {
 TEST(JobExact, AWrongClaimIsRefusedBeforeAnyWork) {
   test::TempDir dir;
   const auto x = design::parse_experiment(
-      test::exact_experiment(10, "[[claims]]\nid = \"c\"\nstatement = \"s\"\ntest = \"above\"\ncolumn = \"nope\"\n"
-                                 "value = 0\n"),
+      test::exact_experiment(
+          10,
+          "[[claims]]\nid = \"c\"\nstatement = \"s\"\ntest = \"above\"\ncolumn = \"nope\"\n"
+          "value = 0\n"),
       "exact.toml");
   try {
     job::run_job(x, options(dir / "out.h5"));
     ADD_FAILURE() << "accepted a claim on a column the model does not have";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("exact.toml: claims.c.column"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("exact.toml: claims.c.column"), std::string::npos)
+        << e.what();
   }
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }

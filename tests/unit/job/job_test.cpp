@@ -1,10 +1,11 @@
 // Crash safety, resume, shards and merge, end to end through the `tribe` program:
 // whatever happens to a run, the final file's datasets are byte-identical to an
 // uninterrupted single run, and nothing incomplete looks complete.
-#include <gtest/gtest.h>
+#include "tribe/job/job.hpp"
 
-#include <signal.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,11 +17,10 @@
 #include <thread>
 
 #include "../support/test_support.hpp"
+#include "tribe/core/error.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
-#include "tribe/core/error.hpp"
 #include "tribe/io/part_file.hpp"
-#include "tribe/job/job.hpp"
 
 extern char** environ;
 
@@ -32,7 +32,8 @@ using tribe::test::TempDir;
 using tribe::test::write_file;
 
 std::string experiment() {
-  return "[experiment]\nname = \"k\"\nmodel = \"leadership\"\nseed = 11\norganizations_per_cell = 6000\n"
+  return "[experiment]\nname = \"k\"\nmodel = \"leadership\"\nseed = 11\norganizations_per_cell = "
+         "6000\n"
          "[parameters]\nagents = 40\nsteps = 100\n"
          "[factors]\nstructure = [\"flat\", \"hierarchy\"]\ncontrol = [0.1, 0.9]\n";
 }
@@ -87,15 +88,16 @@ class JobTest : public ::testing::Test {
  protected:
   void SetUp() override {
     write_file(dir / "k.toml", experiment());
-    const auto r = run_tribe("run " + (dir / "k.toml").string() + " -q -o " + (dir / "ref.h5").string());
+    const auto r =
+        run_tribe("run " + (dir / "k.toml").string() + " -q -o " + (dir / "ref.h5").string());
     ASSERT_EQ(r.exit_code, 0) << r.output;
     reference = all_datasets(dir / "ref.h5");
   }
   /// Starts `tribe run k.toml -o OUT` (one thread, parts of 200 rows) and returns once it
   /// holds after its first part, until `release` exists: certainly in the middle of its work.
   pid_t start_held_run(const std::string& out, const std::filesystem::path& release) {
-    const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "1",
-                                   "--rows-per-part", "200"},
+    const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads",
+                                   "1", "--rows-per-part", "200"},
                                   release.string());
     EXPECT_GE(wait_for_parts(out, 1), 1u);
     EXPECT_FALSE(std::filesystem::exists(out));
@@ -113,8 +115,9 @@ TEST_F(JobTest, KillNineAtRandomPointsThenResumeGivesIdenticalDatasets) {
   std::mt19937 gen(20261126);
   std::uniform_int_distribution<int> delay_us(0, 30000);
   const std::string out = (dir / "out.h5").string();
-  const std::vector<std::string> args = {"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads", "2",
-                                         "--rows-per-part", "300"};
+  const std::vector<std::string> args = {
+      "run", (dir / "k.toml").string(), "-q", "-o", out, "--threads",
+      "2",   "--rows-per-part",         "300"};
   int interrupted = 0;
   for (std::size_t attempt = 1; attempt <= 5 && !std::filesystem::exists(out); ++attempt) {
     const std::size_t before = wait_for_parts(out, 0);
@@ -128,7 +131,8 @@ TEST_F(JobTest, KillNineAtRandomPointsThenResumeGivesIdenticalDatasets) {
   }
   EXPECT_GE(interrupted, 3) << "the runs were too fast to be interrupted";
   if (!std::filesystem::exists(out)) {
-    const auto r = run_tribe("run " + (dir / "k.toml").string() + " -o " + out + " --rows-per-part 300");
+    const auto r =
+        run_tribe("run " + (dir / "k.toml").string() + " -o " + out + " --rows-per-part 300");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("resuming"), std::string::npos) << r.output;
   }
@@ -144,7 +148,8 @@ TEST_F(JobTest, SigintStopsGracefullyAndTheRunResumes) {
   EXPECT_EQ(wait_exit(pid), 130);
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_TRUE(std::filesystem::exists(out + ".parts"));
-  const auto again = run_tribe("run " + (dir / "k.toml").string() + " -o " + out + " --resume --rows-per-part 200");
+  const auto again = run_tribe("run " + (dir / "k.toml").string() + " -o " + out +
+                               " --resume --rows-per-part 200");
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find("resuming"), std::string::npos) << again.output;
   EXPECT_TRUE(all_datasets(out) == reference);
@@ -154,14 +159,16 @@ TEST_F(JobTest, ShardsMergedInAnyOrderEqualASingleRun) {
   std::vector<std::string> shards;
   for (int i = 0; i < 3; ++i) {
     shards.push_back((dir / ("part_" + std::to_string(i) + ".h5")).string());
-    const auto r = run_tribe("run " + (dir / "k.toml").string() + " -q --shard " + std::to_string(i) + "/3 -o " +
-                             shards.back());
+    const auto r = run_tribe("run " + (dir / "k.toml").string() + " -q --shard " +
+                             std::to_string(i) + "/3 -o " + shards.back());
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
-  const auto m1 = run_tribe("merge " + shards[2] + " " + shards[0] + " " + shards[1] + " -o " + (dir / "m1.h5").string());
+  const auto m1 = run_tribe("merge " + shards[2] + " " + shards[0] + " " + shards[1] + " -o " +
+                            (dir / "m1.h5").string());
   ASSERT_EQ(m1.exit_code, 0) << m1.output;
   EXPECT_TRUE(all_datasets(dir / "m1.h5") == reference);
-  const auto m2 = run_tribe("merge " + shards[0] + " " + shards[1] + " " + shards[2] + " -o " + (dir / "m2.h5").string());
+  const auto m2 = run_tribe("merge " + shards[0] + " " + shards[1] + " " + shards[2] + " -o " +
+                            (dir / "m2.h5").string());
   ASSERT_EQ(m2.exit_code, 0) << m2.output;
   EXPECT_TRUE(all_datasets(dir / "m2.h5") == reference);
   // A result file whose inspection works like any other.
@@ -196,7 +203,8 @@ TEST_F(JobTest, MergeRefusesMissingDuplicatedAndForeignShards) {
   std::vector<std::string> shards;
   for (int i = 0; i < 3; ++i) {
     shards.push_back((dir / ("part_" + std::to_string(i) + ".h5")).string());
-    ASSERT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --shard " + std::to_string(i) + "/3 -o " + shards.back())
+    ASSERT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --shard " + std::to_string(i) +
+                        "/3 -o " + shards.back())
                   .exit_code,
               0);
   }
@@ -204,22 +212,31 @@ TEST_F(JobTest, MergeRefusesMissingDuplicatedAndForeignShards) {
   const auto missing = run_tribe("merge " + shards[0] + " " + shards[2] + " -o " + out);
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.output.find("missing part"), std::string::npos) << missing.output;
-  const auto dup = run_tribe("merge " + shards[0] + " " + shards[1] + " " + shards[1] + " " + shards[2] + " -o " + out);
+  const auto dup = run_tribe("merge " + shards[0] + " " + shards[1] + " " + shards[1] + " " +
+                             shards[2] + " -o " + out);
   EXPECT_NE(dup.exit_code, 0);
   EXPECT_NE(dup.output.find("twice"), std::string::npos) << dup.output;
   const auto foreign_path = (dir / "foreign.h5").string();
-  ASSERT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --seed 12 --shard 1/3 -o " + foreign_path).exit_code, 0);
-  const auto foreign = run_tribe("merge " + shards[0] + " " + foreign_path + " " + shards[2] + " -o " + out);
+  ASSERT_EQ(
+      run_tribe("run " + (dir / "k.toml").string() + " -q --seed 12 --shard 1/3 -o " + foreign_path)
+          .exit_code,
+      0);
+  const auto foreign =
+      run_tribe("merge " + shards[0] + " " + foreign_path + " " + shards[2] + " -o " + out);
   EXPECT_NE(foreign.exit_code, 0);
   EXPECT_NE(foreign.output.find("does not belong"), std::string::npos) << foreign.output;
   const auto overlap_path = (dir / "half.h5").string();
-  ASSERT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --shard 0/2 -o " + overlap_path).exit_code, 0);
-  const auto overlap = run_tribe("merge " + overlap_path + " " + shards[1] + " " + shards[2] + " -o " + out);
+  ASSERT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --shard 0/2 -o " + overlap_path)
+                .exit_code,
+            0);
+  const auto overlap =
+      run_tribe("merge " + overlap_path + " " + shards[1] + " " + shards[2] + " -o " + out);
   EXPECT_NE(overlap.exit_code, 0);
   EXPECT_NE(overlap.output.find("overlapping"), std::string::npos) << overlap.output;
   const auto not_shard = run_tribe("merge " + (dir / "ref.h5").string() + " -o " + out);
   EXPECT_NE(not_shard.exit_code, 0);
-  EXPECT_NE(not_shard.output.find("not a tribe part or shard file"), std::string::npos) << not_shard.output;
+  EXPECT_NE(not_shard.output.find("not a tribe part or shard file"), std::string::npos)
+      << not_shard.output;
   EXPECT_FALSE(std::filesystem::exists(out));
   for (const auto* r : {&missing, &dup, &foreign, &overlap, &not_shard})
     EXPECT_EQ(std::count(r->output.begin(), r->output.end(), '\n'), 1) << r->output;
@@ -234,7 +251,9 @@ TEST_F(JobTest, PartsOfAnotherRunAreNotMixedIn) {
   const auto other = run_tribe("run " + (dir / "k.toml").string() + " -q --seed 99 -o " + out);
   EXPECT_NE(other.exit_code, 0);
   EXPECT_NE(other.output.find("holds parts of another run"), std::string::npos) << other.output;
-  EXPECT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --seed 99 --overwrite -o " + out).exit_code, 0);
+  EXPECT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --seed 99 --overwrite -o " + out)
+                .exit_code,
+            0);
 }
 
 }  // namespace
@@ -242,13 +261,16 @@ TEST_F(JobTest, PartsOfAnotherRunAreNotMixedIn) {
 namespace {
 
 /// Copies a shard file into a parts directory under the name a part of its blocks has.
-std::filesystem::path shard_as_part(const std::filesystem::path& shard, const std::filesystem::path& parts) {
+std::filesystem::path shard_as_part(const std::filesystem::path& shard,
+                                    const std::filesystem::path& parts) {
   const auto info = tribe::io::read_part_info(shard);
   char name[80];
-  std::snprintf(name, sizeof name, "part-0-%012llu-%012llu.h5", static_cast<unsigned long long>(info.first_block),
+  std::snprintf(name, sizeof name, "part-0-%012llu-%012llu.h5",
+                static_cast<unsigned long long>(info.first_block),
                 static_cast<unsigned long long>(info.end_block));
   std::filesystem::create_directories(parts);
-  std::filesystem::copy_file(shard, parts / name, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(shard, parts / name,
+                             std::filesystem::copy_options::overwrite_existing);
   return parts / name;
 }
 
@@ -260,7 +282,10 @@ TEST_F(JobTest, ResumeRepairsPartsThatDoNotTileThePlan) {
   std::vector<std::filesystem::path> quarters, thirds;
   for (int i = 0; i < 4; ++i) {
     quarters.push_back(dir / ("q" + std::to_string(i) + ".h5"));
-    ASSERT_EQ(run_tribe("run " + k + " -q --shard " + std::to_string(i) + "/4 -o " + quarters.back().string()).exit_code, 0);
+    ASSERT_EQ(run_tribe("run " + k + " -q --shard " + std::to_string(i) + "/4 -o " +
+                        quarters.back().string())
+                  .exit_code,
+              0);
   }
   thirds.push_back(dir / "t1.h5");
   ASSERT_EQ(run_tribe("run " + k + " -q --shard 1/3 -o " + thirds.back().string()).exit_code, 0);
@@ -289,7 +314,8 @@ TEST_F(JobTest, ASecondRunOnTheSameOutputRefusesAtOnce) {
   const auto second = run_tribe("run " + (dir / "k.toml").string() + " -q -o " + out);
   EXPECT_EQ(second.exit_code, 2);
   EXPECT_EQ(std::count(second.output.begin(), second.output.end(), '\n'), 1) << second.output;
-  EXPECT_NE(second.output.find("is being written by another tribe run (host "), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("is being written by another tribe run (host "), std::string::npos)
+      << second.output;
   write_file(release, "");
   EXPECT_EQ(wait_exit(first), 0);
   EXPECT_TRUE(all_datasets(out) == reference);

@@ -64,15 +64,17 @@ double binomial_p(std::uint64_t hits, std::uint64_t n, double q) {
 
 TEST(RngSamplerDistribution, ExponentialZigguratIsExponential) {
   Stream s(101, 1, 0);
-  EXPECT_GT(ks_test("exponential", 1'000'000, [&] { return tribe::rng::exponential(s); },
-                    [](double x) { return -std::expm1(-x); }),
+  EXPECT_GT(ks_test(
+                "exponential", 1'000'000, [&] { return tribe::rng::exponential(s); },
+                [](double x) { return -std::expm1(-x); }),
             kMinP);
 }
 
 TEST(RngSamplerDistribution, NormalZigguratIsNormal) {
   Stream s(102, 1, 0);
-  EXPECT_GT(ks_test("normal", 1'000'000, [&] { return tribe::rng::normal(s); },
-                    [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }),
+  EXPECT_GT(ks_test(
+                "normal", 1'000'000, [&] { return tribe::rng::normal(s); },
+                [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }),
             kMinP);
 }
 
@@ -90,8 +92,9 @@ TEST(RngSamplerDistribution, ZigguratTailsHaveTheirProbabilityAndShape) {
                 n * std::exp(-tribe::rng::kZigguratExpR), p);
     EXPECT_GT(p, kMinP);
     std::size_t i = 0;
-    EXPECT_GT(ks_test("exponential tail beyond r", tail.size(), [&] { return tail[i++]; },
-                      [](double x) { return -std::expm1(-x); }),
+    EXPECT_GT(ks_test(
+                  "exponential tail beyond r", tail.size(), [&] { return tail[i++]; },
+                  [](double x) { return -std::expm1(-x); }),
               kMinP);
   }
   {  // normal: P(|X| > r) = erfc(r / sqrt 2), and |X| | |X| > r has the normal's tail shape
@@ -107,8 +110,9 @@ TEST(RngSamplerDistribution, ZigguratTailsHaveTheirProbabilityAndShape) {
     std::printf("  normal tail: %zu beyond +-r (expected %.1f), p = %.4f\n", tail.size(), n * q, p);
     EXPECT_GT(p, kMinP);
     std::size_t i = 0;
-    EXPECT_GT(ks_test("normal tail beyond r", tail.size(), [&] { return tail[i++]; },
-                      [&](double x) { return 1.0 - std::erfc(x / std::sqrt(2.0)) / q; }),
+    EXPECT_GT(ks_test(
+                  "normal tail beyond r", tail.size(), [&] { return tail[i++]; },
+                  [&](double x) { return 1.0 - std::erfc(x / std::sqrt(2.0)) / q; }),
               kMinP);
   }
 }
@@ -120,8 +124,9 @@ TEST(RngSamplerDistribution, GammaMatchesItsCdf) {
     const boost::math::gamma_distribution<double> exact(shape);
     char what[64];
     std::snprintf(what, sizeof what, "gamma(%g)", shape);
-    EXPECT_GT(ks_test(what, 300'000, [&] { return g(s); },
-                      [&](double x) { return boost::math::cdf(exact, x); }),
+    EXPECT_GT(ks_test(
+                  what, 300'000, [&] { return g(s); },
+                  [&](double x) { return boost::math::cdf(exact, x); }),
               kMinP)
         << what;
   }
@@ -139,13 +144,14 @@ TEST(RngSamplerDistribution, BetaMatchesItsCdfOnBothPaths) {
     char what[64];
     std::snprintf(what, sizeof what, "beta(%g, %g)", ab[0], ab[1]);
     std::uint64_t outside = 0;
-    EXPECT_GT(ks_test(what, 200'000,
-                      [&] {
-                        const double x = b(s);
-                        outside += (x >= 0.0 && x <= 1.0) ? 0 : 1;
-                        return x;
-                      },
-                      [&](double x) { return boost::math::cdf(exact, std::clamp(x, 0.0, 1.0)); }),
+    EXPECT_GT(ks_test(
+                  what, 200'000,
+                  [&] {
+                    const double x = b(s);
+                    outside += (x >= 0.0 && x <= 1.0) ? 0 : 1;
+                    return x;
+                  },
+                  [&](double x) { return boost::math::cdf(exact, std::clamp(x, 0.0, 1.0)); }),
               kMinP)
         << what;
     EXPECT_EQ(outside, 0u) << what;

@@ -1,4 +1,6 @@
 // Known-answer tests for the random streams and samplers.
+#include "tribe/rng/stream.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,7 +8,6 @@
 #include <vector>
 
 #include "tribe/rng/samplers.hpp"
-#include "tribe/rng/stream.hpp"
 
 namespace {
 
@@ -22,13 +23,19 @@ TEST(RngPhilox, MatchesRandom123KnownAnswers) {
     E::ctr_type expected;
   };
   const Kat kats[] = {
-      {{{0, 0, 0, 0}}, {{0, 0}},
-       {{0x16554d9eca36314cULL, 0xdb20fe9d672d0fdcULL, 0xd7e772cee186176bULL, 0x7e68b68aec7ba23bULL}}},
-      {{{~0ULL, ~0ULL, ~0ULL, ~0ULL}}, {{~0ULL, ~0ULL}},
-       {{0x87b092c3013fe90bULL, 0x438c3c67be8d0224ULL, 0x9cc7d7c69cd777b6ULL, 0xa09caebf594f0ba0ULL}}},
-      {{{0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL, 0x082efa98ec4e6c89ULL}},
+      {{{0, 0, 0, 0}},
+       {{0, 0}},
+       {{0x16554d9eca36314cULL, 0xdb20fe9d672d0fdcULL, 0xd7e772cee186176bULL,
+         0x7e68b68aec7ba23bULL}}},
+      {{{~0ULL, ~0ULL, ~0ULL, ~0ULL}},
+       {{~0ULL, ~0ULL}},
+       {{0x87b092c3013fe90bULL, 0x438c3c67be8d0224ULL, 0x9cc7d7c69cd777b6ULL,
+         0xa09caebf594f0ba0ULL}}},
+      {{{0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL,
+         0x082efa98ec4e6c89ULL}},
        {{0x452821e638d01377ULL, 0xbe5466cf34e90c6cULL}},
-       {{0xa528f45403e61d95ULL, 0x38c72dbd566e9788ULL, 0xa5a1610e72fd18b5ULL, 0x57bd43b5e52b7fe6ULL}}},
+       {{0xa528f45403e61d95ULL, 0x38c72dbd566e9788ULL, 0xa5a1610e72fd18b5ULL,
+         0x57bd43b5e52b7fe6ULL}}},
   };
   for (const auto& k : kats) {
     const auto out = E{}(k.ctr, k.key);
@@ -37,11 +44,14 @@ TEST(RngPhilox, MatchesRandom123KnownAnswers) {
 }
 
 TEST(RngStream, LayoutIsKeySeedPurposeCounterOrgDrawSubstreamDomain) {
-  // The stream's first four words are Philox(ctr = (org, 0, substream, domain), key = (seed, purpose)).
+  // The stream's first four words are Philox(ctr = (org, 0, substream, domain), key = (seed,
+  // purpose)).
   Stream s(0x452821e638d01377ULL, 0xbe5466cf34e90c6cULL, 7, 11, 13);
-  const auto out = r123::Philox4x64{}({{7, 0, 11, 13}}, {{0x452821e638d01377ULL, 0xbe5466cf34e90c6cULL}});
+  const auto out =
+      r123::Philox4x64{}({{7, 0, 11, 13}}, {{0x452821e638d01377ULL, 0xbe5466cf34e90c6cULL}});
   for (int i = 0; i < 4; ++i) EXPECT_EQ(s.next_u64(), out.v[i]);
-  const auto next = r123::Philox4x64{}({{7, 1, 11, 13}}, {{0x452821e638d01377ULL, 0xbe5466cf34e90c6cULL}});
+  const auto next =
+      r123::Philox4x64{}({{7, 1, 11, 13}}, {{0x452821e638d01377ULL, 0xbe5466cf34e90c6cULL}});
   EXPECT_EQ(s.next_u64(), next.v[0]);
   EXPECT_EQ(s.draws(), 5u);
 }
@@ -69,29 +79,48 @@ TEST(RngConversion, U01Bounds) {
 TEST(RngSamplers, KnownAnswers) {
   using namespace tribe::rng;
   Stream s(20261126, 1, 0);
-  const double expected_uniform[] = {0.25022895484394414, 0.75162747991713952, 0.87604434042474988, 0.03607262940897582, 0.59151114123195669,};
+  const double expected_uniform[] = {
+      0.25022895484394414, 0.75162747991713952, 0.87604434042474988,
+      0.03607262940897582, 0.59151114123195669,
+  };
   for (double e : expected_uniform) EXPECT_EQ(uniform(s), e);
   Stream g(20261126, 2, 0);
-  const double expected_gamma[] = {2.5522397195173014, 1.0427611805640171, 1.6181563679550635, 2.312355855167608, 2.6945212255580784,};
+  const double expected_gamma[] = {
+      2.5522397195173014, 1.0427611805640171, 1.6181563679550635,
+      2.312355855167608,  2.6945212255580784,
+  };
   for (double e : expected_gamma) EXPECT_EQ(gamma(g, 2.5), e);
   // Beta is the gamma ratio X / (X + Y) on Marsaglia-Tsang gammas over the ziggurat
   // normal (leadership model 3.0.0; before, Cheng's (1978) BB/BC); these values were
   // printed by a small program calling beta_mean_concentration(b, 0.3, 10.0) five times
   // on this stream, at -O0 and -O2 alike.
   Stream b(20261126, 3, 0);
-  const double expected_beta[] = {0.37028160450448461, 0.55018809979515759, 0.45916088910081027, 0.44448332563984133, 0.084531974319331321,};
+  const double expected_beta[] = {
+      0.37028160450448461, 0.55018809979515759,  0.45916088910081027,
+      0.44448332563984133, 0.084531974319331321,
+  };
   for (double e : expected_beta) EXPECT_EQ(beta_mean_concentration(b, 0.3, 10.0), e);
   Stream n(20261126, 4, 0);
-  const double expected_normal[] = {0.52559336077729146, -2.1635406434636342, 0.024632186803176189, 0.21722785173757655, -0.13222252442574836,};
+  const double expected_normal[] = {
+      0.52559336077729146, -2.1635406434636342,  0.024632186803176189,
+      0.21722785173757655, -0.13222252442574836,
+  };
   for (double e : expected_normal) EXPECT_EQ(normal(n), e);
   Stream i(20261126, 5, 0);
-  const std::uint64_t expected_index[] = {80, 6, 88, 62, 89, 86, 77, 98,};
+  const std::uint64_t expected_index[] = {
+      80, 6, 88, 62, 89, 86, 77, 98,
+  };
   for (auto e : expected_index) EXPECT_EQ(uniform_index(i, 100), e);
   Stream q(20261126, 6, 0);
-  const std::uint64_t expected_geometric[] = {20, 3, 17, 8, 3, 14, 12, 15,};
+  const std::uint64_t expected_geometric[] = {
+      20, 3, 17, 8, 3, 14, 12, 15,
+  };
   for (auto e : expected_geometric) EXPECT_EQ(geometric(q, 0.1), e);
   Stream x(20261126, 7, 0);
-  const double expected_exponential[] = {0.48997379371394006, 0.81535657667531025, 0.32330134469327765, 0.19342612904603881, 0.11665924803443453,};
+  const double expected_exponential[] = {
+      0.48997379371394006, 0.81535657667531025, 0.32330134469327765,
+      0.19342612904603881, 0.11665924803443453,
+  };
   for (double e : expected_exponential) EXPECT_EQ(exponential(x), e);
 }
 

@@ -1,11 +1,12 @@
 // Intervals over cells that share organizations (common random numbers): coverage on
 // synthetic correlated data, where organization k carries an effect shared by every cell.
+#include "tribe/stats/clustered.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 
-#include "tribe/stats/clustered.hpp"
 #include "tribe/stats/intervals.hpp"
 
 namespace {
@@ -42,7 +43,8 @@ TEST(ClusteredIntervals, PooledMeanCoversAt95PercentWhereTheIndependentIntervalD
     const auto c = clustered_mean_interval(s, 0.95);
     clustered += c.low <= 0 && 0 <= c.high;
     const double n = static_cast<double>(kCells * kOrganizations), m = sum / n;
-    const auto i = mean_interval(m, std::sqrt((sq - n * m * m) / (n - 1)), kCells * kOrganizations, 0.95);
+    const auto i =
+        mean_interval(m, std::sqrt((sq - n * m * m) / (n - 1)), kCells * kOrganizations, 0.95);
     independent += i.low <= 0 && 0 <= i.high;
   }
   const double coverage = clustered / static_cast<double>(kReplications);
@@ -63,7 +65,8 @@ TEST(ClusteredIntervals, UnpairedDifferenceOverSharedOrganizationsCoversAt95Perc
     for (auto& v : u) v = n(g);
     ClusterSums a, b;
     for (std::uint64_t c = 0; c < kCells; ++c)
-      for (std::uint64_t k = 0; k < kOrganizations; ++k) (c < 2 ? a : b).add(k, (c < 2 ? 1.0 : 1.5) * u[k] + n(g));
+      for (std::uint64_t k = 0; k < kOrganizations; ++k)
+        (c < 2 ? a : b).add(k, (c < 2 ? 1.0 : 1.5) * u[k] + n(g));
     const auto i = clustered_mean_difference(a, b, 0.95);
     covered += i.low <= 0 && 0 <= i.high;
   }

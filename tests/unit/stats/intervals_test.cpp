@@ -34,7 +34,7 @@ TEST(StatsNormal, QuantileKnownValues) {
   expect_rel(normal_quantile(0.3), -0.52440051270804082, 1e-15);
   expect_rel(normal_quantile(1e-10), -6.3613409024040562, 1e-15);
   expect_rel(normal_quantile(1.0 - 1e-12), 7.0344869100478352, 1e-12);  // 1 - p rounds
-  expect_rel(normal_quantile(0.84134474606854294859), 1.0, 1e-15);     // Phi(1), mpmath
+  expect_rel(normal_quantile(0.84134474606854294859), 1.0, 1e-15);      // Phi(1), mpmath
   EXPECT_EQ(normal_quantile(0.5), 0.0);
   EXPECT_EQ(normal_quantile(0.0), -kInf);
   EXPECT_EQ(normal_quantile(1.0), kInf);
@@ -95,7 +95,10 @@ TEST(StatsStudentT, CdfValuesAndRoundTrip) {
 
 TEST(StatsWilson, NewcombeTableI) {
   // Newcombe (1998), Statist. Med. 17:873-890, Table I, method 3 (score, no CC), 95%.
-  struct Case { std::uint64_t k, n; double lo, hi; };
+  struct Case {
+    std::uint64_t k, n;
+    double lo, hi;
+  };
   for (const Case c : {Case{81, 263, 0.2553, 0.3662}, Case{15, 148, 0.0624, 0.1605},
                        Case{0, 20, 0.0, 0.1611}, Case{1, 29, 0.0061, 0.1718}}) {
     const Interval iv = wilson(c.k, c.n);
@@ -128,7 +131,10 @@ TEST(StatsNewcombe, DifferenceTableII) {
   // Example (c) 6/7 - 2/7 is 0.0582 to 0.8062 for method 10; the pair 0.0342 to 0.8534 that
   // is sometimes quoted for it is the Miettinen-Nurminen score interval of the same table
   // (reproduced independently: the MN score interval of 6/7 - 2/7 is 0.0342 to 0.8534).
-  struct Case { std::uint64_t k1, n1, k2, n2; double lo, hi; };
+  struct Case {
+    std::uint64_t k1, n1, k2, n2;
+    double lo, hi;
+  };
   for (const Case c : {Case{56, 70, 48, 80, 0.0524, 0.3339}, Case{9, 10, 3, 10, 0.1705, 0.8090},
                        Case{6, 7, 2, 7, 0.0582, 0.8062}, Case{5, 56, 0, 29, -0.0381, 0.1926},
                        Case{0, 10, 0, 20, -0.1611, 0.2775}, Case{10, 10, 0, 20, 0.6791, 1.0000}}) {

@@ -1,9 +1,9 @@
 // PRIM scenario discovery on a known box.
+#include "tribe/stats/prim.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
-
-#include "tribe/stats/prim.hpp"
 
 namespace {
 

@@ -32,10 +32,12 @@ class SyntheticData : public claims::CellData {
 /// flat), 1 = (0.1, hierarchy), 2 = (0.9, flat), 3 = (0.9, hierarchy).
 inline std::string leadership_factorial(const std::string& name, const std::string& claims,
                                         std::uint64_t per_cell) {
-  return "[experiment]\nname = \"" + name + "\"\nmodel = \"leadership\"\nseed = 3\norganizations_per_cell = " +
+  return "[experiment]\nname = \"" + name +
+         "\"\nmodel = \"leadership\"\nseed = 3\norganizations_per_cell = " +
          std::to_string(per_cell) +
          "\n[parameters]\nagents = 10\nspan = 3\n[factors]\nstructure = [\"flat\", \"hierarchy\"]\n"
-         "control = [0.1, 0.9]\n" + claims;
+         "control = [0.1, 0.9]\n" +
+         claims;
 }
 
 }  // namespace tribe::test

@@ -19,8 +19,16 @@ struct Traits {
   struct Scratch {
     double y = 0, y_noisy = 0;
   };
-  static constexpr std::array<std::string_view, 9> parameter_names = model::index_names<9>(
-      {{0, "function"}, {1, "x1"}, {2, "x2"}, {3, "x3"}, {4, "x4"}, {5, "x5"}, {6, "x6"}, {7, "x7"}, {8, "x8"}});
+  static constexpr std::array<std::string_view, 9> parameter_names =
+      model::index_names<9>({{0, "function"},
+                             {1, "x1"},
+                             {2, "x2"},
+                             {3, "x3"},
+                             {4, "x4"},
+                             {5, "x5"},
+                             {6, "x6"},
+                             {7, "x7"},
+                             {8, "x8"}});
   static Config configure(const model::ParameterValues& v) {
     Config c;
     c.ishigami = v[0] == 0.0;
@@ -30,11 +38,14 @@ struct Traits {
   static double value(const Config& c) {
     if (c.ishigami) {
       const double pi = std::numbers::pi;
-      const double x1 = -pi + 2 * pi * c.x[0], x2 = -pi + 2 * pi * c.x[1], x3 = -pi + 2 * pi * c.x[2];
-      return std::sin(x1) + kIshigamiA * std::sin(x2) * std::sin(x2) + kIshigamiB * std::pow(x3, 4) * std::sin(x1);
+      const double x1 = -pi + 2 * pi * c.x[0], x2 = -pi + 2 * pi * c.x[1],
+                   x3 = -pi + 2 * pi * c.x[2];
+      return std::sin(x1) + kIshigamiA * std::sin(x2) * std::sin(x2) +
+             kIshigamiB * std::pow(x3, 4) * std::sin(x1);
     }
     double y = 1;
-    for (std::size_t i = 0; i < 8; ++i) y *= (std::abs(4 * c.x[i] - 2) + kGFunctionA[i]) / (1 + kGFunctionA[i]);
+    for (std::size_t i = 0; i < 8; ++i)
+      y *= (std::abs(4 * c.x[i] - 2) + kGFunctionA[i]) / (1 + kGFunctionA[i]);
     return y;
   }
   static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& out) {
@@ -55,14 +66,22 @@ class TestFunctions final : public model::Plugin<Traits> {
   TestFunctions()
       : Plugin("test_functions", "1", "Ishigami and Sobol g test functions (tests only)", specs(),
                {{"y", model::ColumnKind::Real, model::ColumnRole::Outcome, "the function's value"},
-                {"y_noisy", model::ColumnKind::Real, model::ColumnRole::Outcome, "y plus a standard normal draw"}}) {}
+                {"y_noisy", model::ColumnKind::Real, model::ColumnRole::Outcome,
+                 "y plus a standard normal draw"}}) {}
 
  private:
   static std::vector<model::ParameterSpec> specs() {
     std::vector<model::ParameterSpec> p;
-    p.push_back({"function", ParamType::Choice, 0, 1, 0, {"ishigami", "g_function"}, "which test function"});
+    p.push_back({"function",
+                 ParamType::Choice,
+                 0,
+                 1,
+                 0,
+                 {"ishigami", "g_function"},
+                 "which test function"});
     for (int i = 1; i <= 8; ++i)
-      p.push_back({"x" + std::to_string(i), ParamType::Real, 0, 1, 0.5, {}, "input " + std::to_string(i)});
+      p.push_back(
+          {"x" + std::to_string(i), ParamType::Real, 0, 1, 0.5, {}, "input " + std::to_string(i)});
     return p;
   }
 };
@@ -95,13 +114,16 @@ struct ExactTraits {
 class Exact final : public model::Plugin<ExactTraits> {
  public:
   Exact()
-      : Plugin("test_exact", "1", "outcomes known exactly from the organization's index (tests only)",
+      : Plugin("test_exact", "1",
+               "outcomes known exactly from the organization's index (tests only)",
                {{"level", ParamType::Real, -1000, 1000, 0, {}, "value of organization 0"},
                 {"step", ParamType::Integer, 0, 1000, 1, {}, "value added per organization"}},
-               {{"k", model::ColumnKind::Count, model::ColumnRole::Outcome, "the organization's index in its cell"},
+               {{"k", model::ColumnKind::Count, model::ColumnRole::Outcome,
+                 "the organization's index in its cell"},
                 {"value", model::ColumnKind::Real, model::ColumnRole::Outcome, "level + step * k"},
                 {"odd", model::ColumnKind::Binary, model::ColumnRole::Outcome, "k mod 2"},
-                {"draw", model::ColumnKind::Real, model::ColumnRole::Outcome, "a uniform draw of the organization"}}) {}
+                {"draw", model::ColumnKind::Real, model::ColumnRole::Outcome,
+                 "a uniform draw of the organization"}}) {}
 };
 
 }  // namespace
@@ -115,7 +137,8 @@ const model::Model& exact_model() {
 
 std::string exact_experiment(std::uint64_t orgs_per_cell, const std::string& extra) {
   exact_model();
-  return "[experiment]\nname = \"exact\"\nmodel = \"test_exact\"\nseed = 7\norganizations_per_cell = " +
+  return "[experiment]\nname = \"exact\"\nmodel = \"test_exact\"\nseed = 7\norganizations_per_cell "
+         "= " +
          std::to_string(orgs_per_cell) + "\n[factors]\nlevel = [0, 10]\n" + extra;
 }
 

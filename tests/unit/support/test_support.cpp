@@ -30,11 +30,14 @@ std::string small_experiment(const std::string& extra_parameters, std::uint64_t 
          "name = \"small\"\n"
          "model = \"leadership\"\n"
          "seed = 7\n"
-         "organizations_per_cell = " + std::to_string(orgs_per_cell) + "\n"
+         "organizations_per_cell = " +
+         std::to_string(orgs_per_cell) +
+         "\n"
          "\n[parameters]\n"
          "agents = 12\n"
          "steps = 30\n"
-         "span = 3\n" + extra_parameters +
+         "span = 3\n" +
+         extra_parameters +
          "\n[factors]\n"
          "structure = [\"flat\", \"hierarchy\"]\n"
          "control = [0.1, 0.9]\n";
@@ -44,8 +47,12 @@ std::string small_march_experiment(std::uint64_t seed, std::uint64_t orgs_per_ce
   return "[experiment]\n"
          "name = \"march_precision\"\n"
          "model = \"march\"\n"
-         "seed = " + std::to_string(seed) + "\n"
-         "organizations_per_cell = " + std::to_string(orgs_per_cell) + "\n"
+         "seed = " +
+         std::to_string(seed) +
+         "\n"
+         "organizations_per_cell = " +
+         std::to_string(orgs_per_cell) +
+         "\n"
          "common_random_numbers = true\n"
          "[parameters]\n"
          "p2 = 0.5\n"

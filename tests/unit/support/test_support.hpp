@@ -21,7 +21,8 @@ class TempDir {
 };
 
 /// A small but complete leadership experiment (2 x 2 cells, 12 agents, 30 steps).
-std::string small_experiment(const std::string& extra_parameters = "", std::uint64_t orgs_per_cell = 40);
+std::string small_experiment(const std::string& extra_parameters = "",
+                             std::uint64_t orgs_per_cell = 40);
 
 /// A small March (1991) experiment: two cells (p1 = 0.1, 0.9; p2 = 0.5), 10 dimensions and
 /// 10 individuals, common random numbers. Its real outcome knowledge_code_equilibrium has

@@ -24,10 +24,10 @@ enum class Test {
   CorrelationAbove,    // cells' mean within-cell Spearman correlation of column and `with` > value
   CorrelationBelow,    // ... < value
   // Sobol designs: sums of Sobol indices of ranges (or the dummy) of the design
-  SobolFirstAbove,     // sum S1(factors_a) - sum S1(factors_b) > value
-  SobolFirstBelow,     // sum S1(factors_a) - sum S1(factors_b) < value
-  SobolTotalAbove,     // sum ST(factors_a) - sum ST(factors_b) > value
-  SobolTotalBelow,     // sum ST(factors_a) - sum ST(factors_b) < value
+  SobolFirstAbove,  // sum S1(factors_a) - sum S1(factors_b) > value
+  SobolFirstBelow,  // sum S1(factors_a) - sum S1(factors_b) < value
+  SobolTotalAbove,  // sum ST(factors_a) - sum ST(factors_b) > value
+  SobolTotalBelow,  // sum ST(factors_a) - sum ST(factors_b) < value
 };
 std::string_view to_string(Test t);
 /// Names accepted in experiment files, in the order of the enum.
@@ -62,10 +62,11 @@ struct ClaimSpec {
   std::string id;
   std::string statement;  // the claim in words
   Test test = Test::Above;
-  std::string column;     // model column; binary -> rate, otherwise mean
+  std::string column;  // model column; binary -> rate, otherwise mean
   Selection a, b;
-  double value = 0.0;     // threshold (above/below) or margin
-  bool paired = false;    // compare organization k of a with organization k of b (common random numbers)
+  double value = 0.0;  // threshold (above/below) or margin
+  bool paired =
+      false;  // compare organization k of a with organization k of b (common random numbers)
   std::vector<std::string> factors_a, factors_b;  // variance-share tests: factor groups
   std::vector<std::size_t> interaction;  // interaction tests: factors (indices), 2 levels each
   std::string with;                      // correlation tests: the second column
@@ -77,23 +78,31 @@ struct ClaimSpec {
   /// "assumption space"): the share of points where it holds, and a PRIM scenario.
   bool assumption_space = false;
 
-  bool is_variance_share() const { return test == Test::VarianceShareAbove || test == Test::VarianceShareBelow; }
-  bool is_interaction() const { return test == Test::InteractionAbove || test == Test::InteractionBelow; }
-  bool is_correlation() const { return test == Test::CorrelationAbove || test == Test::CorrelationBelow; }
+  bool is_variance_share() const {
+    return test == Test::VarianceShareAbove || test == Test::VarianceShareBelow;
+  }
+  bool is_interaction() const {
+    return test == Test::InteractionAbove || test == Test::InteractionBelow;
+  }
+  bool is_correlation() const {
+    return test == Test::CorrelationAbove || test == Test::CorrelationBelow;
+  }
   bool is_sensitivity() const {
-    return test == Test::SobolFirstAbove || test == Test::SobolFirstBelow || test == Test::SobolTotalAbove ||
-           test == Test::SobolTotalBelow;
+    return test == Test::SobolFirstAbove || test == Test::SobolFirstBelow ||
+           test == Test::SobolTotalAbove || test == Test::SobolTotalBelow;
   }
   /// Tests on groups of factors or ranges (factors_a, factors_b) rather than on cells (a, b).
   bool uses_factor_groups() const { return is_variance_share() || is_sensitivity(); }
   /// The claim holds when its statistic is above the value (else below, or equivalence).
   bool is_greater() const {
-    return test == Test::Above || test == Test::DifferenceAbove || test == Test::VarianceShareAbove ||
-           test == Test::InteractionAbove || test == Test::CorrelationAbove || test == Test::SobolFirstAbove ||
+    return test == Test::Above || test == Test::DifferenceAbove ||
+           test == Test::VarianceShareAbove || test == Test::InteractionAbove ||
+           test == Test::CorrelationAbove || test == Test::SobolFirstAbove ||
            test == Test::SobolTotalAbove;
   }
   bool is_two_sample() const {
-    return test == Test::DifferenceAbove || test == Test::DifferenceBelow || test == Test::Equivalent;
+    return test == Test::DifferenceAbove || test == Test::DifferenceBelow ||
+           test == Test::Equivalent;
   }
 };
 
@@ -102,14 +111,14 @@ std::string_view to_string(Verdict v);
 
 struct ClaimResult {
   double estimate = 0.0;
-  double low = 0.0, high = 0.0;      // two-sided interval at the report's confidence
-  double p_claim = 1.0;              // one-sided p-value of the claim against its negation
-  double p_opposite = 1.0;           // one-sided p-value of the opposite of the claim
-  double p_claim_holm = 1.0;         // Holm-adjusted over every test of the report
+  double low = 0.0, high = 0.0;  // two-sided interval at the report's confidence
+  double p_claim = 1.0;          // one-sided p-value of the claim against its negation
+  double p_opposite = 1.0;       // one-sided p-value of the opposite of the claim
+  double p_claim_holm = 1.0;     // Holm-adjusted over every test of the report
   double p_opposite_holm = 1.0;
   Verdict verdict = Verdict::Inconclusive;
-  std::uint64_t n_a = 0, n_b = 0;    // organizations (or pairs, or batches) used
-  std::string method;                // "Wilson", "Newcombe hybrid score", "paired t", ...
+  std::uint64_t n_a = 0, n_b = 0;  // organizations (or pairs, or batches) used
+  std::string method;              // "Wilson", "Newcombe hybrid score", "paired t", ...
   /// Why the data cannot decide the claim (no data, an interval that cannot be computed,
   /// too few design points...): the verdict is then inconclusive whatever the p-values.
   /// Empty when the evidence is usable.

@@ -26,9 +26,11 @@ void decide(std::vector<ClaimResult>& results, double confidence);
 /// Variance shares (main-effect eta² of the design; a Sobol index only on a balanced full
 /// factorial, not on a sampled design cut into strata) of `column` over
 /// every factor and sampled range of the design, from all organizations.
-VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data, const std::string& column);
+VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data,
+                               const std::string& column);
 
 /// Everything a report holds: claims, variance decompositions, robustness.
-Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims, const CellData& data);
+Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
+                    const CellData& data);
 
 }  // namespace tribe::claims

@@ -23,6 +23,7 @@ struct ColumnSensitivity {
 /// columns) over the organizations of `cell` (NaN when it has none). Empty unless the
 /// experiment's design is a Sobol design.
 std::vector<ColumnSensitivity> sobol_sensitivity(
-    const design::RunPlan& plan, const std::function<double(std::size_t, std::uint64_t)>& cell_mean);
+    const design::RunPlan& plan,
+    const std::function<double(std::size_t, std::uint64_t)>& cell_mean);
 
 }  // namespace tribe::claims

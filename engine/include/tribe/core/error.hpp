@@ -28,12 +28,13 @@ class EnvironmentError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-[[noreturn]] void check_failed(const char* expr, const char* file, int line, const std::string& msg);
+[[noreturn]] void check_failed(const char* expr, const char* file, int line,
+                               const std::string& msg);
 
 }  // namespace tribe
 
-#define TRIBE_CHECK(cond, msg)                                           \
-  do {                                                                   \
-    if (!(cond)) [[unlikely]]                                            \
-      ::tribe::check_failed(#cond, __FILE__, __LINE__, (msg));           \
+#define TRIBE_CHECK(cond, msg)                                 \
+  do {                                                         \
+    if (!(cond)) [[unlikely]]                                  \
+      ::tribe::check_failed(#cond, __FILE__, __LINE__, (msg)); \
   } while (0)

@@ -23,6 +23,7 @@ inline constexpr std::array<std::uint32_t, 2> kResultFormatSeries = {2, 1};
 
 inline constexpr std::string_view kRngScheme =
     "Philox4x64-10 (Random123); key = (master seed, stream purpose); "
-    "counter = (organization index in cell, draw block, substream, cell or 0 when common random numbers)";
+    "counter = (organization index in cell, draw block, substream, cell or 0 when common random "
+    "numbers)";
 
 }  // namespace tribe::version

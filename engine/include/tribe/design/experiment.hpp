@@ -67,8 +67,9 @@ struct Experiment {
   model::ParameterValues fixed;  // every parameter: model default, overridden by [parameters]
   std::vector<Factor> factors;   // in the order of the file's [factors] table (sorted by name)
   Sampling sampling = Sampling::Factorial;
-  std::uint64_t points = 1;      // sampled points (random / lhs) or base points (sobol); 1 for factorial
-  std::vector<Range> ranges;     // sampled parameters (sorted by name)
+  std::uint64_t points =
+      1;  // sampled points (random / lhs) or base points (sobol); 1 for factorial
+  std::vector<Range> ranges;  // sampled parameters (sorted by name)
   ReportSettings report;
 
   /// Combinations of factor levels (1 with no factors).
@@ -101,7 +102,6 @@ inline SobolRole sobol_role(const Experiment& x, std::uint64_t point) {
   const std::uint64_t per = x.ranges.size() + 3;
   return {point / per, static_cast<std::size_t>(point % per)};
 }
-
 
 inline constexpr std::uint64_t kMaxOrganizationsPerCell = 1'000'000'000'000ULL;
 inline constexpr std::uint64_t kMaxCells = 1'000'000;

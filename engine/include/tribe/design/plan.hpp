@@ -20,12 +20,13 @@ struct Cell {
   std::uint64_t index = 0;
   std::vector<std::uint32_t> levels;  // level index of each factor
   std::uint64_t point = 0;            // sampled point (random / lhs designs)
-  std::vector<std::uint32_t> strata;  // per range: stratum of the point's value (kStrata equal bins)
+  std::vector<std::uint32_t>
+      strata;  // per range: stratum of the point's value (kStrata equal bins)
   /// Draws its own random numbers even under common random numbers: the dummy's AB cell
   /// of a Sobol design (the dummy stands for a parameter that changes nothing but the
   /// random numbers, so its indices show what organization noise alone gives).
   bool own_random_numbers = false;
-  model::ParameterValues values;      // every parameter of the model for this cell
+  model::ParameterValues values;  // every parameter of the model for this cell
   std::unique_ptr<const model::CellModel> bound;
 
   /// Strata per sampled range used when sampled values enter a variance decomposition.

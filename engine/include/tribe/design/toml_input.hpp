@@ -2,11 +2,11 @@
 // Reading TOML input with one clear line per wrong key ("KEY = VALUE (line N) is not
 // allowed: WHAT IS"): shared by the experiment parser (design/experiment.cpp) and the
 // parser of the experiment's [[claims]] (claims/parse.hpp). The engine's own; not installed.
+#include <toml++/toml.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "tribe/model/parameters.hpp"
 
@@ -28,6 +28,7 @@ double number(const std::string& key, const toml::node& n, const std::string& al
 double parameter_value(const std::string& key, const model::ParameterSpec& s, const toml::node& n);
 
 /// Throws InputError naming the first key of `t` that is not in `known`, and the allowed keys.
-void reject_unknown_keys(const toml::table& t, const std::string& prefix, const std::vector<std::string>& known);
+void reject_unknown_keys(const toml::table& t, const std::string& prefix,
+                         const std::vector<std::string>& known);
 
 }  // namespace tribe::design::toml_input

@@ -31,7 +31,7 @@ struct BlockRows {
   design::Block block;
   std::size_t columns = 0;
   std::span<const double> values;
-  std::uint64_t index = 0;                          // block index in its plan
+  std::uint64_t index = 0;                           // block index in its plan
   std::span<const stats::Accumulator> accumulators;  // one per column (may be empty)
 };
 
@@ -55,18 +55,18 @@ struct Progress {
 
 struct RunOptions {
   Backend backend = Backend::OpenMP;
-  unsigned threads = 0;                  // 0: every hardware thread
-  std::uint64_t window_blocks = 0;       // 0: chosen from the thread count
-  std::uint64_t first_block = 0;         // the range of blocks to run (all by default)
+  unsigned threads = 0;             // 0: every hardware thread
+  std::uint64_t window_blocks = 0;  // 0: chosen from the thread count
+  std::uint64_t first_block = 0;    // the range of blocks to run (all by default)
   std::uint64_t end_block = UINT64_MAX;
   std::function<void(const Progress&)> on_progress;  // called from the calling thread
   const std::atomic<bool>* stop = nullptr;           // set asynchronously to stop early
 };
 
 struct RunResult {
-  std::vector<CellStatistics> cells;  // one per cell of the plan
+  std::vector<CellStatistics> cells;      // one per cell of the plan
   std::vector<design::Segment> segments;  // the work done, in output row order
-  std::uint64_t organizations = 0;    // organizations computed
+  std::uint64_t organizations = 0;        // organizations computed
   double wall_seconds = 0.0;
   unsigned threads = 0;  // threads actually used
   bool stopped = false;  // the stop flag ended the run early
@@ -95,7 +95,8 @@ struct PrecisionTarget {
   double half_width = 0.01;
   std::uint64_t max_per_cell = 10'000'000;
   double confidence = 0.95;
-  std::vector<std::size_t> columns;  // indices into the model's columns; empty: every binary outcome
+  std::vector<std::size_t>
+      columns;  // indices into the model's columns; empty: every binary outcome
 };
 
 /// Half-width of the interval `target` judges column `k` of one cell by (NaN when it

@@ -46,8 +46,8 @@ FileCellData read_back(const ResultWriter& writer, const std::vector<design::Seg
 
 /// Writes /claims (and /claims/robustness, /variance) into a result file being written:
 /// the report of `claims` (the experiment's, claims/parse.hpp).
-void write_report(ResultWriter& writer, const design::RunPlan& plan, const std::vector<claims::ClaimSpec>& claims,
-                  const claims::Report& report);
+void write_report(ResultWriter& writer, const design::RunPlan& plan,
+                  const std::vector<claims::ClaimSpec>& claims, const claims::Report& report);
 
 /// Writes /sensitivity (first- and total-order Sobol indices of every column, with their
 /// intervals) into a result file being written when the experiment's design is a Sobol design.
@@ -68,9 +68,10 @@ using DecideVerdicts = std::function<void(std::vector<claims::ClaimResult>&, dou
 
 /// Prints the claims of several result files as one study: Holm over every claim of every
 /// file (one family, named in the report), each verdict decided anew by `decide` from the
-/// stored unadjusted p-values. Files with claims must share one report confidence (else InputError).
-void print_study(const std::vector<std::filesystem::path>& files, std::ostream& out, ReportFormat format,
-                 const DecideVerdicts& decide);
+/// stored unadjusted p-values. Files with claims must share one report confidence (else
+/// InputError).
+void print_study(const std::vector<std::filesystem::path>& files, std::ostream& out,
+                 ReportFormat format, const DecideVerdicts& decide);
 
 /// Prints the assumption-space map and scenario of each claim that has one (nothing otherwise).
 void print_scenarios(const ResultReader& file, std::ostream& out, ReportFormat format);

@@ -10,7 +10,8 @@ namespace tribe::io {
 
 /// Flushes and closes a file being written at `path`, and checks that everything HDF5
 /// wrote reached it (a full disk is not always reported by H5Fclose).
-void close_file_checked(h5::Handle& file, const std::filesystem::path& path, const std::string& ctx);
+void close_file_checked(h5::Handle& file, const std::filesystem::path& path,
+                        const std::string& ctx);
 /// fsync; throws EnvironmentError on a data error (EIO, ENOSPC, ...).
 void sync_path(const std::filesystem::path& p);
 

@@ -65,8 +65,10 @@ Handle open_group(hid_t parent, const std::string& name, const std::string& ctx)
 bool exists(hid_t parent, const std::string& path);
 
 // Attributes.
-void write_attribute(hid_t obj, const std::string& name, std::string_view value, const std::string& ctx);
-void write_attribute(hid_t obj, const std::string& name, std::uint64_t value, const std::string& ctx);
+void write_attribute(hid_t obj, const std::string& name, std::string_view value,
+                     const std::string& ctx);
+void write_attribute(hid_t obj, const std::string& name, std::uint64_t value,
+                     const std::string& ctx);
 void write_attribute(hid_t obj, const std::string& name, double value, const std::string& ctx);
 void write_attribute(hid_t obj, const std::string& name, const std::vector<std::uint32_t>& value,
                      const std::string& ctx);
@@ -76,10 +78,12 @@ bool has_attribute(hid_t obj, const std::string& name);
 /// The type class of an attribute (H5T_NO_CLASS when missing or unreadable).
 H5T_class_t attribute_class(hid_t obj, const std::string& name);
 std::string read_string_attribute(hid_t obj, const std::string& name, const std::string& ctx);
-std::vector<std::string> read_strings_attribute(hid_t obj, const std::string& name, const std::string& ctx);
+std::vector<std::string> read_strings_attribute(hid_t obj, const std::string& name,
+                                                const std::string& ctx);
 std::uint64_t read_u64_attribute(hid_t obj, const std::string& name, const std::string& ctx);
 double read_double_attribute(hid_t obj, const std::string& name, const std::string& ctx);
-std::vector<std::uint32_t> read_u32s_attribute(hid_t obj, const std::string& name, const std::string& ctx);
+std::vector<std::uint32_t> read_u32s_attribute(hid_t obj, const std::string& name,
+                                               const std::string& ctx);
 
 // One-dimensional datasets.
 /// How a dataset is stored: compressed (shuffled and deflated, when n >= 4096) and/or
@@ -98,8 +102,8 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t file_type, st
 void write_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
                    const void* data, std::uint64_t n, const std::string& ctx, bool compress = true);
 /// Writes n values (of `mem_type`) into rows [start, start + n) of a 1-D dataset.
-void write_rows(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t start, std::uint64_t n,
-                const std::string& ctx);
+void write_rows(hid_t dataset, hid_t mem_type, const void* data, std::uint64_t start,
+                std::uint64_t n, const std::string& ctx);
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values,
                    const std::string& ctx);
 /// Creates an extendible, chunked, shuffled, deflated and checksummed 1-D dataset of length 0.
@@ -127,7 +131,8 @@ std::uint64_t length(hid_t dataset, const std::string& ctx);
 /// Reads a whole 1-D numeric dataset converted to double. A dataset that is missing or
 /// cannot be read (a damaged chunk) is a DamagedFileError.
 std::vector<double> read_doubles(hid_t parent, const std::string& name, const std::string& ctx);
-std::vector<std::string> read_strings(hid_t parent, const std::string& name, const std::string& ctx);
+std::vector<std::string> read_strings(hid_t parent, const std::string& name,
+                                      const std::string& ctx);
 /// Names of the links in a group, in creation order where tracked (else by name).
 std::vector<std::string> list(hid_t group, const std::string& ctx);
 

@@ -52,7 +52,8 @@ class PartWriter final : public exec::BlockSink {
   };
   /// Streams the blocks into `target.path`: the file is created (under a temporary name)
   /// sized for all its blocks, and filled every `rows_per_part` rows; finish() completes it.
-  PartWriter(const SingleFile& target, const design::RunPlan& plan, std::uint64_t rows_per_part = 65536);
+  PartWriter(const SingleFile& target, const design::RunPlan& plan,
+             std::uint64_t rows_per_part = 65536);
   /// An unfinished single file is removed (its temporary name; the target is untouched).
   ~PartWriter() override;
 
@@ -82,10 +83,10 @@ class PartWriter final : public exec::BlockSink {
   std::filesystem::path directory_;
   const design::RunPlan& plan_;
   std::uint64_t round_, rows_per_part_;
-  std::unique_ptr<File> single_;             // the single file; null when writing parts
+  std::unique_ptr<File> single_;  // the single file; null when writing parts
   std::vector<Buffered> blocks_;
-  std::vector<double> rows_;                 // row-major
-  std::vector<stats::Accumulator> acc_;      // blocks x columns
+  std::vector<double> rows_;             // row-major
+  std::vector<stats::Accumulator> acc_;  // blocks x columns
   std::uint64_t buffered_rows_ = 0;
   std::uint64_t rows_written_ = 0, peak_buffered_rows_ = 0;
 };
@@ -104,7 +105,8 @@ struct DamagedPart {
 /// files of an interrupted write are removed when `remove_temporaries` (never while
 /// other processes may be writing into the directory). A missing directory gives no parts.
 /// A part that is damaged throws, or, given `damaged`, is listed there instead.
-std::vector<PartInfo> list_parts(const std::filesystem::path& directory, bool remove_temporaries = true,
+std::vector<PartInfo> list_parts(const std::filesystem::path& directory,
+                                 bool remove_temporaries = true,
                                  std::vector<DamagedPart>* damaged = nullptr);
 
 /// Throws InputError naming the part and the field when a part does not belong to
@@ -133,6 +135,7 @@ std::uint64_t completed_prefix(const std::vector<PartInfo>& parts, std::uint64_t
 /// given order) into `writer`, and returns the run's result: the cell statistics merged
 /// block by block (the same ordered reduction as one uninterrupted run) and the segments
 /// of the rows in the order written. The caller completes the file (job/job.hpp).
-exec::RunResult assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan, ResultWriter& writer);
+exec::RunResult assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan,
+                         ResultWriter& writer);
 
 }  // namespace tribe::io

@@ -107,7 +107,7 @@ class ResultReader {
   explicit ResultReader(const std::filesystem::path& path, bool allow_incomplete = false);
 
   bool complete() const { return complete_; }
-  std::string attribute(const std::string& name) const;      // string attribute of the root
+  std::string attribute(const std::string& name) const;  // string attribute of the root
   std::uint64_t attribute_u64(const std::string& name) const;
   bool has_attribute(const std::string& name) const;
   std::vector<std::uint32_t> format_version() const;
@@ -120,7 +120,8 @@ class ResultReader {
   std::vector<std::string> strings(const std::string& path) const;
   std::vector<std::string> list(const std::string& group) const;
   bool exists(const std::string& path) const;
-  std::vector<std::string> group_strings_attribute(const std::string& group, const std::string& name) const;
+  std::vector<std::string> group_strings_attribute(const std::string& group,
+                                                   const std::string& name) const;
   double column_attribute_double(const std::string& group, const std::string& name) const;
   std::string group_string_attribute(const std::string& group, const std::string& name) const;
 

@@ -22,10 +22,10 @@ namespace tribe::io {
 
 /// What a tribe file says it is: its root's `filetype`, and the major format versions read.
 struct FileKind {
-  std::string_view filetype;                   // "tribe-result", "tribe-part"
-  std::string_view noun;                       // "result file", "part or shard file"
-  std::string_view format;                     // "result", "part": "<format> format version 3.x ..."
-  std::vector<std::uint32_t> majors;           // the major format versions this tribe reads
+  std::string_view filetype;          // "tribe-result", "tribe-part"
+  std::string_view noun;              // "result file", "part or shard file"
+  std::string_view format;            // "result", "part": "<format> format version 3.x ..."
+  std::vector<std::uint32_t> majors;  // the major format versions this tribe reads
 };
 
 /// Opens a tribe file read-only once it is one: it exists (else EnvironmentError), is a
@@ -46,7 +46,8 @@ void validate_part_header(hid_t file, const std::string& ctx);
 /// Checks the datasets of a part or shard file against its header: `rows` organizations
 /// and `blocks` blocks; every /organizations dataset has `rows` values, every /blocks
 /// dataset and every accumulator `blocks` values, one accumulator group per column.
-void validate_part_layout(hid_t file, const std::string& ctx, std::uint64_t rows, std::uint64_t blocks);
+void validate_part_layout(hid_t file, const std::string& ctx, std::uint64_t rows,
+                          std::uint64_t blocks);
 
 /// "<ctx>: damaged file: <what>" as a DamagedFileError.
 [[noreturn]] void damaged(const std::string& ctx, const std::string& what);

@@ -45,11 +45,11 @@ struct JobOptions {
 };
 
 struct JobResult {
-  bool complete = false;       // the output file was written
-  bool stopped = false;        // interrupted: parts are kept for a resume
-  std::uint64_t resumed_from = 0;   // organizations found done in existing parts
-  std::uint64_t computed = 0;       // organizations computed by this attempt
-  std::uint64_t total = 0;          // organizations of the whole run (or shard)
+  bool complete = false;           // the output file was written
+  bool stopped = false;            // interrupted: parts are kept for a resume
+  std::uint64_t resumed_from = 0;  // organizations found done in existing parts
+  std::uint64_t computed = 0;      // organizations computed by this attempt
+  std::uint64_t total = 0;         // organizations of the whole run (or shard)
   double seconds = 0.0;
   unsigned threads = 0;
   std::filesystem::path parts;
@@ -83,7 +83,8 @@ JobResult run_job(const design::Experiment& experiment, const JobOptions& option
 /// `tribe merge`: checks that shard files belong to one run (experiment, seed, engine
 /// and model versions), that none is missing, duplicated or overlapping, and writes
 /// the result file a single run would have written.
-void merge_shards(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& output,
-                  bool overwrite, const std::string& command_line);
+void merge_shards(const std::vector<std::filesystem::path>& shards,
+                  const std::filesystem::path& output, bool overwrite,
+                  const std::string& command_line);
 
 }  // namespace tribe::job

@@ -15,13 +15,19 @@
 namespace tribe::rng {
 
 /// Uniform on [0, 1).
-inline double uniform(Stream& s) noexcept { return u01(s.next_u64()); }
+inline double uniform(Stream& s) noexcept {
+  return u01(s.next_u64());
+}
 
 /// Uniform on [a, b).
-inline double uniform(Stream& s, double a, double b) noexcept { return a + (b - a) * uniform(s); }
+inline double uniform(Stream& s, double a, double b) noexcept {
+  return a + (b - a) * uniform(s);
+}
 
 /// true with probability p (p <= 0 never, p >= 1 always); one draw always.
-inline bool bernoulli(Stream& s, double p) noexcept { return uniform(s) < p; }
+inline bool bernoulli(Stream& s, double p) noexcept {
+  return uniform(s) < p;
+}
 
 // 128-bit products (a GCC/Clang extension; __extension__ keeps -Wpedantic quiet).
 __extension__ using uint128 = unsigned __int128;
@@ -145,7 +151,9 @@ class GammaSampler {
 };
 
 /// Gamma(shape, 1) (see GammaSampler, which saves the set-up for many draws).
-inline double gamma(Stream& s, double shape) noexcept { return GammaSampler(shape)(s); }
+inline double gamma(Stream& s, double shape) noexcept {
+  return GammaSampler(shape)(s);
+}
 
 /// Beta(a, b), a, b > 0, as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b) independent
 /// (exact). X is drawn before Y. When a shape is below 1 the ratio is formed from the
@@ -181,7 +189,9 @@ class BetaSampler {
 
 /// Beta(a, b), a, b > 0 (see BetaSampler, which saves the set-up when many variates
 /// share the shapes).
-inline double beta(Stream& s, double a, double b) noexcept { return BetaSampler(a, b)(s); }
+inline double beta(Stream& s, double a, double b) noexcept {
+  return BetaSampler(a, b)(s);
+}
 
 /// Beta parameterized by its mean m in (0, 1) and concentration phi > 0
 /// (a = m * phi, b = (1 - m) * phi; variance m (1 - m) / (phi + 1)).

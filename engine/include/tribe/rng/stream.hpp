@@ -58,7 +58,9 @@ class Stream {
 /// The conversions to floating point are our own (not std::*_distribution),
 /// so results are identical across standard libraries and machines.
 /// [0, 1) with 53 random bits.
-inline double u01(std::uint64_t x) noexcept { return static_cast<double>(x >> 11) * 0x1.0p-53; }
+inline double u01(std::uint64_t x) noexcept {
+  return static_cast<double>(x >> 11) * 0x1.0p-53;
+}
 /// (0, 1] with 53 random bits: safe to take the logarithm of.
 inline double u01_open_low(std::uint64_t x) noexcept {
   return static_cast<double>((x >> 11) + 1) * 0x1.0p-53;

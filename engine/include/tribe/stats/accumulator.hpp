@@ -17,7 +17,7 @@ struct Accumulator {
   std::uint64_t n = 0;        // values seen that are not NaN
   std::uint64_t missing = 0;  // NaN values (undefined for that organization)
   double mean = 0.0;
-  double m2 = 0.0;  // sum of squared deviations from the mean
+  double m2 = 0.0;   // sum of squared deviations from the mean
   double sum = 0.0;  // exact for counts and 0/1 values up to 2^53
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();

@@ -51,7 +51,8 @@ class ClusterSums {
   std::vector<std::uint64_t> counts_;
   std::uint64_t n_ = 0, clusters_ = 0;
   double total_ = 0;
-  double min_ = std::numeric_limits<double>::infinity(), max_ = -std::numeric_limits<double>::infinity();
+  double min_ = std::numeric_limits<double>::infinity(),
+         max_ = -std::numeric_limits<double>::infinity();
 };
 
 /// t interval of the mean with the cluster-robust variance (G - 1 degrees of freedom).
@@ -60,12 +61,14 @@ Interval clustered_mean_interval(const ClusterSums& a, double confidence = 0.95)
 
 /// Interval of mean(a) - mean(b) over samples that share clusters. Both samples
 /// constant (n >= 2 each) -> the exact difference.
-Interval clustered_mean_difference(const ClusterSums& a, const ClusterSums& b, double confidence = 0.95);
+Interval clustered_mean_difference(const ClusterSums& a, const ClusterSums& b,
+                                   double confidence = 0.95);
 
 /// Wilson interval of a proportion (values 0/1) at the cluster-robust effective sample size.
 Interval clustered_proportion_interval(const ClusterSums& a, double confidence = 0.95);
 
 /// Difference of proportions over samples that share clusters (see above).
-Interval clustered_proportion_difference(const ClusterSums& a, const ClusterSums& b, double confidence = 0.95);
+Interval clustered_proportion_difference(const ClusterSums& a, const ClusterSums& b,
+                                         double confidence = 0.95);
 
 }  // namespace tribe::stats

@@ -57,8 +57,8 @@ Interval wilson(std::uint64_t successes, std::uint64_t n, double confidence = 0.
 /// Wilson intervals, no continuity correction):
 ///   low  = d - sqrt((p1 - l1)^2 + (u2 - p2)^2),  high = d + sqrt((u1 - p1)^2 + (p2 - l2)^2).
 /// n1 = 0 or n2 = 0 -> {NaN, -1, 1}.
-Interval newcombe_difference(std::uint64_t k1, std::uint64_t n1, std::uint64_t k2,
-                             std::uint64_t n2, double confidence = 0.95);
+Interval newcombe_difference(std::uint64_t k1, std::uint64_t n1, std::uint64_t k2, std::uint64_t n2,
+                             double confidence = 0.95);
 
 /// Paired binary outcomes summarised as a 2x2 table: `both` = pairs with outcome 1 in both
 /// arms, `first_only` = 1 in the first arm only, `second_only`, `neither`.

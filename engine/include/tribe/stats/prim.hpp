@@ -24,22 +24,23 @@
 namespace tribe::stats {
 
 struct PrimOptions {
-  double alpha = 0.05;          // peeling and pasting share
-  double min_mass = 0.05;       // smallest box, as a share of the points
-  double min_coverage = 0.8;    // the chosen box keeps at least this coverage
-  double drop_tolerance = 0.01; // restrictions worth less density than this are dropped
+  double alpha = 0.05;           // peeling and pasting share
+  double min_mass = 0.05;        // smallest box, as a share of the points
+  double min_coverage = 0.8;     // the chosen box keeps at least this coverage
+  double drop_tolerance = 0.01;  // restrictions worth less density than this are dropped
 };
 
 struct PrimBox {
   std::vector<double> low, high;  // per input; [min, max] of the input when unrestricted
   std::vector<bool> restricted;   // per input
   double coverage = 0, density = 0, mass = 0;
-  std::size_t points = 0;         // points in the box
+  std::size_t points = 0;  // points in the box
 };
 
 /// x[i][d]: input d of point i; y[i]: 1 where the outcome of interest holds. No point with
 /// y = 1 -> a box with coverage 0 and density 0 (nothing to find). Throws InputError on
 /// ragged input.
-PrimBox prim(const std::vector<std::vector<double>>& x, const std::vector<int>& y, const PrimOptions& options = {});
+PrimBox prim(const std::vector<std::vector<double>>& x, const std::vector<int>& y,
+             const PrimOptions& options = {});
 
 }  // namespace tribe::stats

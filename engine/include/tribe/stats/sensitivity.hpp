@@ -36,13 +36,13 @@ SobolIndices sobol_indices(std::span<const double> a, std::span<const double> b,
 /// spread includes the correlation of its indices).
 struct IndexDifference {
   double estimate = 0.0;
-  double se = 0.0;                // bootstrap standard error (NaN with fewer than 2 base points)
+  double se = 0.0;  // bootstrap standard error (NaN with fewer than 2 base points)
   std::uint64_t base_points = 0;
 };
 IndexDifference sobol_index_difference(std::span<const double> a, std::span<const double> b,
                                        const std::vector<std::vector<double>>& ab,
                                        const std::vector<std::size_t>& group_a,
-                                       const std::vector<std::size_t>& group_b, bool total, std::uint64_t seed,
-                                       std::uint64_t replicates = 1000);
+                                       const std::vector<std::size_t>& group_b, bool total,
+                                       std::uint64_t seed, std::uint64_t replicates = 1000);
 
 }  // namespace tribe::stats

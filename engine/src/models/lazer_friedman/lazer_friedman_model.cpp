@@ -139,28 +139,33 @@ std::vector<ColumnSpec> make_columns() {
   const auto R = ColumnKind::Real;
   std::vector<ColumnSpec> c;
   c.push_back(model::column("global_max_fitness", R, D,
-               "fitness of the landscape's global maximum (exhaustive search)"));
+                            "fitness of the landscape's global maximum (exhaustive search)"));
   c.push_back(model::column("edges", N, D, "links of the realized network"));
   c.push_back(model::column("network_adjustments", N, D,
-               "random: links added to join components; small_world: rewirings undone "
-               "because they would disconnect the network"));
-  c.push_back(model::column("components", N, D,
-               "connected components of the network searched (1 unless a random network is "
-               "left fragmented with join_components = false)"));
+                            "random: links added to join components; small_world: rewirings undone "
+                            "because they would disconnect the network"));
+  c.push_back(
+      model::column("components", N, D,
+                    "connected components of the network searched (1 unless a random network is "
+                    "left fragmented with join_components = false)"));
   // A series: stored as one organizations x time dataset `mean_score`, a point addressed
   // as mean_score[t=T] (or by its column name mean_score_tTTT).
   for (int t = 0; t <= kRecordedRounds; ++t)
-    c.push_back({score_column(t), R, O,
-                 "mean score of the agents after round t (t = 0: the random starts); NaN beyond rounds",
-                 "mean_score", static_cast<std::uint32_t>(t)});
-  c.push_back(model::column("final_mean_score", R, O, "mean score of the agents after the last round"));
-  c.push_back(model::column("final_best_score", R, O, "best score of an agent after the last round"));
+    c.push_back(
+        {score_column(t), R, O,
+         "mean score of the agents after round t (t = 0: the random starts); NaN beyond rounds",
+         "mean_score", static_cast<std::uint32_t>(t)});
+  c.push_back(
+      model::column("final_mean_score", R, O, "mean score of the agents after the last round"));
+  c.push_back(
+      model::column("final_best_score", R, O, "best score of an agent after the last round"));
   c.push_back(model::column("rounds_to_equilibrium", R, O,
-               "first round after which all agents share one locally optimal solution "
-               "(nothing can change any more); NaN if not reached within rounds"));
+                            "first round after which all agents share one locally optimal solution "
+                            "(nothing can change any more); NaN if not reached within rounds"));
   c.push_back(model::column("share_at_global_max", R, O,
                             "share of agents whose final solution is the global maximum"));
-  c.push_back(model::column("unique_solutions_final", N, O, "distinct solutions among the agents at the end"));
+  c.push_back(model::column("unique_solutions_final", N, O,
+                            "distinct solutions among the agents at the end"));
   return c;
 }
 

@@ -161,7 +161,9 @@ int count_components(const Network& net, NetworkScratch& w) {
   return label;
 }
 
-bool is_connected(const Network& net, NetworkScratch& w) { return count_components(net, w) <= 1; }
+bool is_connected(const Network& net, NetworkScratch& w) {
+  return count_components(net, w) <= 1;
+}
 
 int search_round(const Landscape& land, const Network& net, Agents& ag, rng::Stream& s,
                  const Imitation& im, rng::Stream* variants) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -96,8 +96,10 @@ constexpr auto kParameterNames = model::index_names<kParameterCount>({
 
 std::vector<ParameterSpec> make_parameters() {
   std::vector<ParameterSpec> p;
-  p.push_back(model::integer_parameter("agents", 2, 100000, 100, "number of agents N in the organization"));
-  p.push_back(model::integer_parameter("steps", 1, 100000, 200, "number of time steps T simulated"));
+  p.push_back(
+      model::integer_parameter("agents", 2, 100000, 100, "number of agents N in the organization"));
+  p.push_back(
+      model::integer_parameter("steps", 1, 100000, 200, "number of time steps T simulated"));
   p.push_back(ParameterSpec{
       "structure",
       ParamType::Choice,
@@ -108,71 +110,90 @@ std::vector<ParameterSpec> make_parameters() {
       "reporting tree: flat (one leader, everyone reports to it), hierarchy (balanced, "
       "span s, breadth-first fill), random_hierarchy (spans uniform around s), "
       "random_tree (uniform attachment), preferential (preferential attachment)"});
-  p.push_back(model::integer_parameter("span", 1, 100000, 5,
-                      "span of control s of hierarchy and random_hierarchy (at most agents - 1)"));
-  p.push_back(model::real_parameter("span_spread", 0, 1, 0.5,
-                   "random_hierarchy: each manager's span is uniform on s - w .. s + w with "
-                   "w = min(round(s * spread), s - 1), so the mean span is s"));
-  p.push_back(model::real_parameter("tie_within", 0, 1, 0.3,
-                   "probability of a lateral tie between two siblings (same manager)"));
-  p.push_back(model::real_parameter("tie_across", 0, 1, 0.01,
-                   "probability of a lateral tie between two agents that are neither siblings nor "
-                   "manager and report"));
-  p.push_back(model::real_parameter("control", 0, 1, 0.2,
-                   "upstream control kappa: probability that a lateral interaction must route "
-                   "through (wait for, be "
-                   "approved and joined by) the holder's manager, using that manager's capacity"));
-  p.push_back(model::real_parameter("aligned", 0, 1, 0.5, "mean alignment A of the agents (Beta mean)"));
-  p.push_back(model::real_parameter("proactive", 0, 1, 0.5, "mean proactivity P of the agents (Beta mean)"));
-  p.push_back(model::real_parameter("collaborative", 0, 1, 0.5, "mean collaboration C of the agents (Beta mean)"));
-  p.push_back(model::real_parameter("concentration", 0.5, 10000, 10,
-                   "Beta concentration phi of the agent qualities (variance m(1-m)/(phi+1)); "
-                   "qualities independent"));
-  p.push_back(model::integer_parameter("capacity", 1, 1000, 2,
-                      "queue items (decisions, joined interactions) an agent processes per step"));
-  p.push_back(ParameterSpec{"hero", ParamType::Boolean, 0, 1, 0, {}, "the top leader is a hero"});
+  p.push_back(model::integer_parameter(
+      "span", 1, 100000, 5,
+      "span of control s of hierarchy and random_hierarchy (at most agents - 1)"));
+  p.push_back(model::real_parameter(
+      "span_spread", 0, 1, 0.5,
+      "random_hierarchy: each manager's span is uniform on s - w .. s + w with "
+      "w = min(round(s * spread), s - 1), so the mean span is s"));
+  p.push_back(model::real_parameter(
+      "tie_within", 0, 1, 0.3, "probability of a lateral tie between two siblings (same manager)"));
+  p.push_back(model::real_parameter(
+      "tie_across", 0, 1, 0.01,
+      "probability of a lateral tie between two agents that are neither siblings nor "
+      "manager and report"));
+  p.push_back(model::real_parameter(
+      "control", 0, 1, 0.2,
+      "upstream control kappa: probability that a lateral interaction must route "
+      "through (wait for, be "
+      "approved and joined by) the holder's manager, using that manager's capacity"));
   p.push_back(
-      model::real_parameter("hero_capacity", 1, 1000, 5, "a hero's capacity is floor(capacity * hero_capacity)"));
-  p.push_back(model::real_parameter("hero_boost", 0, 1, 0.5,
-                   "an interaction a hero joins has insight probability p + hero_boost * (1 - p)"));
-  p.push_back(model::real_parameter("hero_quality", 0, 1, 0.9, "a hero's alignment, proactivity and collaboration"));
-  p.push_back(model::real_parameter("hero_deference", 0, 1, 0,
-                   "heroic mindset: while a hero is present the others' initiative is P * (1 - "
-                   "hero_deference)"));
+      model::real_parameter("aligned", 0, 1, 0.5, "mean alignment A of the agents (Beta mean)"));
+  p.push_back(model::real_parameter("proactive", 0, 1, 0.5,
+                                    "mean proactivity P of the agents (Beta mean)"));
+  p.push_back(model::real_parameter("collaborative", 0, 1, 0.5,
+                                    "mean collaboration C of the agents (Beta mean)"));
+  p.push_back(model::real_parameter(
+      "concentration", 0.5, 10000, 10,
+      "Beta concentration phi of the agent qualities (variance m(1-m)/(phi+1)); "
+      "qualities independent"));
+  p.push_back(model::integer_parameter(
+      "capacity", 1, 1000, 2,
+      "queue items (decisions, joined interactions) an agent processes per step"));
+  p.push_back(ParameterSpec{"hero", ParamType::Boolean, 0, 1, 0, {}, "the top leader is a hero"});
+  p.push_back(model::real_parameter("hero_capacity", 1, 1000, 5,
+                                    "a hero's capacity is floor(capacity * hero_capacity)"));
+  p.push_back(model::real_parameter(
+      "hero_boost", 0, 1, 0.5,
+      "an interaction a hero joins has insight probability p + hero_boost * (1 - p)"));
+  p.push_back(model::real_parameter("hero_quality", 0, 1, 0.9,
+                                    "a hero's alignment, proactivity and collaboration"));
+  p.push_back(model::real_parameter(
+      "hero_deference", 0, 1, 0,
+      "heroic mindset: while a hero is present the others' initiative is P * (1 - "
+      "hero_deference)"));
   p.push_back(model::integer_parameter(
       "hero_managers", 0, 100000, 0,
       "number of further hero-like managers, drawn uniformly among the leaders below the top "
       "(\"finding more Joes\"); at most agents - 1"));
-  p.push_back(model::real_parameter("arrival_rate", 0, 10, 0.01,
-                   "challenges per agent per step (Poisson over the organization)"));
-  p.push_back(model::real_parameter("front_line_share", 0, 1, 0.8,
-                   "probability a challenge arises at a uniformly drawn front-line agent (no "
-                   "reports) rather than a "
-                   "uniformly drawn agent"));
-  p.push_back(model::real_parameter("difficulty_mean", 0, 1, 0.5, "mean difficulty of a challenge (Beta mean)"));
   p.push_back(
-      model::real_parameter("difficulty_concentration", 0.5, 10000, 4, "Beta concentration of the difficulty"));
+      model::real_parameter("arrival_rate", 0, 10, 0.01,
+                            "challenges per agent per step (Poisson over the organization)"));
+  p.push_back(model::real_parameter(
+      "front_line_share", 0, 1, 0.8,
+      "probability a challenge arises at a uniformly drawn front-line agent (no "
+      "reports) rather than a "
+      "uniformly drawn agent"));
+  p.push_back(model::real_parameter("difficulty_mean", 0, 1, 0.5,
+                                    "mean difficulty of a challenge (Beta mean)"));
+  p.push_back(model::real_parameter("difficulty_concentration", 0.5, 10000, 4,
+                                    "Beta concentration of the difficulty"));
   p.push_back(model::real_parameter(
       "deadline_mean", 1, 100000, 10,
       "mean number of steps a challenge may be worked on (1 + geometric with mean deadline_mean)"));
   p.push_back(model::real_parameter("insight_bias", -20, 20, 0,
-                   "insight log-odds of average participants (A = C = d = 0.5)"));
-  p.push_back(model::real_parameter("insight_alignment", 0, 50, 4,
-                   "insight log-odds per unit of the participants' mean alignment"));
-  p.push_back(model::real_parameter("insight_collaboration", 0, 50, 4,
-                   "insight log-odds per unit of the participants' mean collaboration"));
-  p.push_back(model::real_parameter("insight_difficulty", 0, 50, 4, "insight log-odds lost per unit of difficulty"));
+                                    "insight log-odds of average participants (A = C = d = 0.5)"));
   p.push_back(
-      model::real_parameter("conflict_scale", 0, 1, 1,
-           "conflict probability = conflict_scale * mean P * (1 - mean C) of the participants"));
-  p.push_back(model::real_parameter("dl_breadth", 0, 1, 0.5,
-                   "distributed (a classification of spread): minimum leadership breadth"));
-  p.push_back(model::real_parameter("dl_centralization", 0, 1, 0.5,
-                   "distributed (a classification of spread): maximum leadership-network "
-                   "centralization"));
+      model::real_parameter("insight_alignment", 0, 50, 4,
+                            "insight log-odds per unit of the participants' mean alignment"));
+  p.push_back(
+      model::real_parameter("insight_collaboration", 0, 50, 4,
+                            "insight log-odds per unit of the participants' mean collaboration"));
+  p.push_back(model::real_parameter("insight_difficulty", 0, 50, 4,
+                                    "insight log-odds lost per unit of difficulty"));
+  p.push_back(model::real_parameter(
+      "conflict_scale", 0, 1, 1,
+      "conflict probability = conflict_scale * mean P * (1 - mean C) of the participants"));
+  p.push_back(model::real_parameter(
+      "dl_breadth", 0, 1, 0.5,
+      "distributed (a classification of spread): minimum leadership breadth"));
+  p.push_back(
+      model::real_parameter("dl_centralization", 0, 1, 0.5,
+                            "distributed (a classification of spread): maximum leadership-network "
+                            "centralization"));
   return p;
 }
-
 
 std::vector<ColumnSpec> make_columns() {
   const auto D = ColumnRole::Drawn;
@@ -184,54 +205,68 @@ std::vector<ColumnSpec> make_columns() {
       model::column("depth", N, D, "depth of the reporting tree (levels below the top leader)"),
       model::column("max_span", N, D, "largest number of direct reports of one agent"),
       model::column("lateral_ties", N, D, "number of lateral ties"),
-      model::column("hero_present", B, D, "the organization has a hero (top leader or hero-like manager)"),
-      model::column("mean_aligned", R, D, "mean alignment of the agents as drawn (heroes included)"),
-      model::column("mean_proactive", R, D, "mean proactivity of the agents as drawn (heroes included)"),
+      model::column("hero_present", B, D,
+                    "the organization has a hero (top leader or hero-like manager)"),
+      model::column("mean_aligned", R, D,
+                    "mean alignment of the agents as drawn (heroes included)"),
+      model::column("mean_proactive", R, D,
+                    "mean proactivity of the agents as drawn (heroes included)"),
       model::column("mean_collaborative", R, D,
-          "mean collaboration of the agents as drawn (heroes included)"),
+                    "mean collaboration of the agents as drawn (heroes included)"),
       model::column("challenges", N, O, "challenges that arose in the horizon"),
-      model::column("censored", N, O,
+      model::column(
+          "censored", N, O,
           "challenges whose deadline lies beyond the horizon (excluded from per-challenge rates)"),
-      model::column("solve_rate", R, O, "solved / resolvable challenges (deadline inside the horizon)"),
-      model::column("aligned_solve_rate", R, O, "mission-aligned solutions / resolvable challenges"),
+      model::column("solve_rate", R, O,
+                    "solved / resolvable challenges (deadline inside the horizon)"),
+      model::column("aligned_solve_rate", R, O,
+                    "mission-aligned solutions / resolvable challenges"),
       model::column("mean_time_to_solve", R, O,
-          "mean steps from arising to solution (resolvable challenges)"),
+                    "mean steps from arising to solution (resolvable challenges)"),
       model::column("front_line_initiative", R, O,
-          "share of solutions found while the agent where the challenge arose held it"),
+                    "share of solutions found while the agent where the challenge arose held it"),
       model::column("escalation_rate", R, O,
-          "share of initiative decisions (holders with a manager) that escalated"),
+                    "share of initiative decisions (holders with a manager) that escalated"),
       model::column("queue_mean", R, O,
-          "mean number of items waiting ahead of an item joining a leader's queue"),
-      model::column("queue_max", N, O, "largest number of items waiting ahead of an item at any leader"),
+                    "mean number of items waiting ahead of an item joining a leader's queue"),
+      model::column("queue_max", N, O,
+                    "largest number of items waiting ahead of an item at any leader"),
       model::column("conflicts_per_challenge", R, O, "conflict events per resolvable challenge"),
       model::column("misdirected_per_challenge", R, O,
-          "solutions not serving the mission per resolvable challenge"),
+                    "solutions not serving the mission per resolvable challenge"),
       model::column("failures_per_challenge", R, O,
-          "challenges failed at their deadline per resolvable challenge"),
-      model::column("blame_per_challenge", R, O,
+                    "challenges failed at their deadline per resolvable challenge"),
+      model::column(
+          "blame_per_challenge", R, O,
           "blame events (one per agent that held a failed challenge) per resolvable challenge"),
-      model::column("leadership_breadth", R, O, "share of agents with at least one leadership event"),
+      model::column("leadership_breadth", R, O,
+                    "share of agents with at least one leadership event"),
       model::column("leadership_evenness", R, O, "1 - Gini of leadership events over all agents"),
       model::column("leader_share", R, O,
-          "share of insights (leadership moments) in which the top leader took part"),
-      model::column("manager_share", R, O,
+                    "share of insights (leadership moments) in which the top leader took part"),
+      model::column(
+          "manager_share", R, O,
           "share of insights in which at least one formal leader (an agent with reports) took "
           "part"),
-      model::column("leadership_density", R, O,
+      model::column(
+          "leadership_density", R, O,
           "density of the leadership network (agents linked when they shared an insight)"),
-      model::column("leadership_centralization", R, O,
+      model::column(
+          "leadership_centralization", R, O,
           "Freeman degree centralization of the leadership network in [0, 1]; NaN without "
           "links"),
-      model::column("evenness_vs_chance", R, O,
+      model::column(
+          "evenness_vs_chance", R, O,
           "leadership evenness / its expectation if each insight's participants were drawn "
           "uniformly at random (1: as even as chance)"),
-      model::column("hero_dependence", R, O,
+      model::column(
+          "hero_dependence", R, O,
           "solve rate minus that of the same organization (structure, qualities, arrivals, common "
           "random numbers) "
           "with its heroes replaced by ordinary agents; NaN without a hero"),
       model::column("distributed", B, O,
-          "leadership spread (not success): leadership_breadth >= dl_breadth and "
-          "leadership_centralization <= dl_centralization"),
+                    "leadership spread (not success): leadership_breadth >= dl_breadth and "
+                    "leadership_centralization <= dl_centralization"),
   };
 }
 
@@ -309,10 +344,12 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
     auto ties_of = [&](double n) {
       const auto kind = static_cast<StructureKind>(static_cast<int>(v[kStructure]));
       const double all_pairs = n * (n - 1) / 2;
-      const bool wide = kind == StructureKind::flat || kind == StructureKind::random_tree ||
-                        kind == StructureKind::preferential;  // a manager may have nearly all agents as reports
+      const bool wide =
+          kind == StructureKind::flat || kind == StructureKind::random_tree ||
+          kind == StructureKind::preferential;  // a manager may have nearly all agents as reports
       const double widest_span = std::max(1.0, std::round(v[kSpan] * (1 + v[kSpanSpread])));
-      const double sibling_pairs = wide ? all_pairs : std::min(all_pairs, n * (widest_span - 1) / 2);
+      const double sibling_pairs =
+          wide ? all_pairs : std::min(all_pairs, n * (widest_span - 1) / 2);
       // Expected ties, with room for the spread of the draws.
       const double expected = v[kTieWithin] * sibling_pairs + v[kTieAcross] * all_pairs;
       return 1.05 * expected + 64;
@@ -334,18 +371,21 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
     }
     char need[64];
     std::snprintf(need, sizeof need, "%.3g GiB", ties_of(agents) * kBytesPerTie / (1u << 30));
-    throw InputError("agents = " + num(agents) + " with structure = " +
-                     std::string(kStructureNames[static_cast<int>(v[kStructure])]) + " needs about " + need +
-                     " per worker thread for its lateral ties (they grow with agents^2)" +
-                     (ties_of(agents) > kMaxTies ? ", more than the 1e9 ties an organization may hold" : "") +
-                     "; at most agents = " + num(lo) + " fits here (fewer --threads, or smaller tie_within/tie_across, "
-                     "allow more)");
+    throw InputError(
+        "agents = " + num(agents) + " with structure = " +
+        std::string(kStructureNames[static_cast<int>(v[kStructure])]) + " needs about " + need +
+        " per worker thread for its lateral ties (they grow with agents^2)" +
+        (ties_of(agents) > kMaxTies ? ", more than the 1e9 ties an organization may hold" : "") +
+        "; at most agents = " + num(lo) +
+        " fits here (fewer --threads, or smaller tie_within/tie_across, "
+        "allow more)");
   }
 
   // "distributed" is a classification of four other outcomes by four thresholds that
   // change nothing in the simulation: the engine re-derives it under other thresholds.
   std::span<const model::DerivedColumn> derived_columns() const override { return derived_; }
-  double derive(std::size_t d, std::span<const double> in, const model::ParameterValues& v) const override {
+  double derive(std::size_t d, std::span<const double> in,
+                const model::ParameterValues& v) const override {
     TRIBE_CHECK(d == 0 && in.size() == 2, "leadership derives one column from two inputs");
     const DistributedThresholds t{v[kDlBreadth], v[kDlCentralization]};
     return is_distributed(t, in[0], in[1]) ? 1.0 : 0.0;

@@ -148,13 +148,15 @@ std::pair<std::uint64_t, std::vector<double>> binomial_window(std::uint64_t n, d
   const double sd = std::sqrt(mean * (1.0 - r));
   const double reach = 12.0 * sd + 12.0;  // tails beyond ~12 sd are below 1e-17
   const auto lo = static_cast<std::uint64_t>(std::max(0.0, std::floor(mean - reach)));
-  const auto hi = static_cast<std::uint64_t>(std::min(static_cast<double>(n), std::ceil(mean + reach)));
+  const auto hi =
+      static_cast<std::uint64_t>(std::min(static_cast<double>(n), std::ceil(mean + reach)));
   const double dn = static_cast<double>(n);
   const double base = std::lgamma(dn + 1.0), lr = std::log(r), lq = std::log1p(-r);
   std::vector<double> p(hi - lo + 1);
   for (std::uint64_t l = lo; l <= hi; ++l) {
     const double dl = static_cast<double>(l);
-    p[l - lo] = std::exp(base - std::lgamma(dl + 1.0) - std::lgamma(dn - dl + 1.0) + dl * lr + (dn - dl) * lq);
+    p[l - lo] = std::exp(base - std::lgamma(dl + 1.0) - std::lgamma(dn - dl + 1.0) + dl * lr +
+                         (dn - dl) * lq);
   }
   return {lo, std::move(p)};
 }
@@ -172,7 +174,8 @@ double chance_evenness(std::int64_t agents, std::span<const std::uint64_t> insig
     const std::uint64_t count = insights_by_size[k];
     if (count == 0) continue;
     events += count * k;
-    const double dk = static_cast<double>(std::min<std::int64_t>(static_cast<std::int64_t>(k), agents));
+    const double dk =
+        static_cast<double>(std::min<std::int64_t>(static_cast<std::int64_t>(k), agents));
     const double r = 2.0 * dk * (n - dk) / (n * (n - 1.0));
     const auto [lo, w] = binomial_window(count, r);
     std::vector<double> conv(pmf.size() + w.size() - 1, 0.0);

@@ -32,9 +32,15 @@ inline std::uint64_t threshold32(double p) {
   if (p >= 1.0) return std::uint64_t{1} << 32;
   return static_cast<std::uint64_t>(std::ceil(p * 0x1.0p32));
 }
-inline std::uint64_t hi32(std::uint64_t x) { return x >> 32; }
-inline std::uint64_t lo32(std::uint64_t x) { return x & 0xffffffffu; }
-inline double u32(std::uint64_t k) { return static_cast<double>(k) * 0x1.0p-32; }
+inline std::uint64_t hi32(std::uint64_t x) {
+  return x >> 32;
+}
+inline std::uint64_t lo32(std::uint64_t x) {
+  return x & 0xffffffffu;
+}
+inline double u32(std::uint64_t k) {
+  return static_cast<double>(k) * 0x1.0p-32;
+}
 // floor(u n) for u = k 2^-32 and 0 <= n < 2^31, in integers: k n < 2^63, so this is
 // the exact floor of the real product (the same as the previous floating-point
 // form, whose product k n 2^-32 is exact in double for n < 2^21).
@@ -278,8 +284,8 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
   // An interaction of holder h with partner p (or -1) and joining manager m (or -1).
   // (decide and interact are forced inline into the step loop: measured ~8% faster.)
   const auto interact = [&](std::int32_t c, std::int64_t s, std::int32_t h, std::int32_t p,
-                            std::int32_t m, std::uint64_t w2,
-                            std::uint64_t w3) __attribute__((always_inline)) {
+                            std::int32_t m, std::uint64_t w2, std::uint64_t w3)
+      __attribute__((always_inline)) {
     const Scratch::Challenge& cc = ch[c];
     const double u_conflict = u32(hi32(w2)), u_mission = u32(hi32(w3));
     const Scratch::Agent& xh = ag[h];

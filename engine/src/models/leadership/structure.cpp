@@ -99,7 +99,8 @@ void skip_pairs(std::int64_t k, double p, rng::Stream& stream, Emit& emit) {
     // than a logarithm per tie. P(u < ceil(p 2^32)) = p to within 2^-32, the model's
     // resolution of every decision. Same pair order as the skipping below.
     const double scaled = std::ceil(p * 4294967296.0);
-    const std::uint64_t t = scaled >= 4294967296.0 ? 4294967296ULL : static_cast<std::uint64_t>(scaled);
+    const std::uint64_t t =
+        scaled >= 4294967296.0 ? 4294967296ULL : static_cast<std::uint64_t>(scaled);
     std::uint64_t word = 0;
     bool have_half = false;
     for (std::int64_t v = 1; v < k; ++v) {
@@ -196,7 +197,9 @@ void generate_ties(const Tree& tree, double tie_within, double tie_across, rng::
       void operator()(std::int64_t v, std::int64_t w) {
         if (allowed(v, w)) sink(v, w);
       }
-      void dense(std::int64_t v, std::int64_t w, bool keep) { sink.dense(v, w, keep && allowed(v, w)); }
+      void dense(std::int64_t v, std::int64_t w, bool keep) {
+        sink.dense(v, w, keep && allowed(v, w));
+      }
     } across{all, tree};
     skip_pairs(n, tie_across, stream, across);
     count = all.count;

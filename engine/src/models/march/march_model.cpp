@@ -83,7 +83,9 @@ std::int32_t code_score(const State& s) {
   return score;
 }
 
-double code_knowledge(const State& s) { return static_cast<double>(code_score(s)) / s.m; }
+double code_knowledge(const State& s) {
+  return static_cast<double>(code_score(s)) / s.m;
+}
 
 double code_share_correct(const State& s) {
   std::int32_t correct = 0;
@@ -155,8 +157,8 @@ std::int32_t learn_code(State& s, rng::Stream& draws, CodeUpdate update) {
     const auto k = static_cast<std::size_t>(sum > 0 ? sum : -sum);
     if (rng::uniform(draws) < s.adopt[k]) {
       // step: -majority -> 0 -> majority; adopt: straight to the majority.
-      s.code[j] = update == CodeUpdate::step ? static_cast<std::int8_t>(s.code[j] + majority)
-                                              : majority;
+      s.code[j] =
+          update == CodeUpdate::step ? static_cast<std::int8_t>(s.code[j] + majority) : majority;
       ++changed;
     }
   }
@@ -296,34 +298,52 @@ constexpr auto kParameterNames = model::index_names<kParameterCount>({
 
 std::vector<ParameterSpec> make_parameters() {
   return {
-      model::integer_parameter("dimensions", 1, 100000, 30, "m: dimensions of reality (each +1 or -1)"),
+      model::integer_parameter("dimensions", 1, 100000, 30,
+                               "m: dimensions of reality (each +1 or -1)"),
       model::integer_parameter("individuals", 1, 100000, 50, "n: individuals in the organization"),
-      model::real_parameter("p1", 0, 1, 0.1,
-           "socialization rate: per period and dimension, probability that a belief differing "
-           "from a non-zero code moves one step toward it"),
-      model::real_parameter("p2", 0, 1, 0.5,
-           "code learning rate: the code adopts the superior group's majority on a dimension "
-           "with probability 1 - (1 - p2)^k, k = majority - minority"),
-      model::real_parameter("p3", 0, 1, 0, "turnover: per period, probability an individual is replaced"),
-      model::real_parameter("p4", 0, 1, 0, "turbulence: per period, probability a dimension of reality flips"),
-      model::real_parameter("fast_share", 0, 1, 0,
-           "share of individuals (round(fast_share * n)) socialized at p1_fast instead of p1"),
+      model::real_parameter(
+          "p1", 0, 1, 0.1,
+          "socialization rate: per period and dimension, probability that a belief differing "
+          "from a non-zero code moves one step toward it"),
+      model::real_parameter(
+          "p2", 0, 1, 0.5,
+          "code learning rate: the code adopts the superior group's majority on a dimension "
+          "with probability 1 - (1 - p2)^k, k = majority - minority"),
+      model::real_parameter("p3", 0, 1, 0,
+                            "turnover: per period, probability an individual is replaced"),
+      model::real_parameter("p4", 0, 1, 0,
+                            "turbulence: per period, probability a dimension of reality flips"),
+      model::real_parameter(
+          "fast_share", 0, 1, 0,
+          "share of individuals (round(fast_share * n)) socialized at p1_fast instead of p1"),
       model::real_parameter("p1_fast", 0, 1, 0.9, "socialization rate of the fast learners"),
       model::integer_parameter("max_periods", 1, 10000000, 5000,
-              "periods simulated at most (all of them when p3 or p4 > 0)"),
-      model::integer_parameter("observe_period", 0, 10000000, 20,
-              "period after which the *_at_period columns are recorded (0: initial state)"),
-      ParameterSpec{"superior_by", ParamType::Choice, 0, 1, 0, {"actions", "beliefs"},
-           "superior group and code learning: by action scores and actions (a 0 belief acts by "
-           "a fair coin; the specification followed by default) or by belief scores and "
-           "non-zero beliefs (March's BASIC program as translated by Watts 2014)"},
-      ParameterSpec{"code_update", ParamType::Choice, 0, 1, 0, {"adopt", "step"},
-           "a code that differs from the superior group's majority takes the majority's value "
-           "at once (adopt) or moves one step toward it, -1 -> 0 -> +1 (step, as in the BASIC "
-           "program)"},
+                               "periods simulated at most (all of them when p3 or p4 > 0)"),
+      model::integer_parameter(
+          "observe_period", 0, 10000000, 20,
+          "period after which the *_at_period columns are recorded (0: initial state)"),
+      ParameterSpec{
+          "superior_by",
+          ParamType::Choice,
+          0,
+          1,
+          0,
+          {"actions", "beliefs"},
+          "superior group and code learning: by action scores and actions (a 0 belief acts by "
+          "a fair coin; the specification followed by default) or by belief scores and "
+          "non-zero beliefs (March's BASIC program as translated by Watts 2014)"},
+      ParameterSpec{
+          "code_update",
+          ParamType::Choice,
+          0,
+          1,
+          0,
+          {"adopt", "step"},
+          "a code that differs from the superior group's majority takes the majority's value "
+          "at once (adopt) or moves one step toward it, -1 -> 0 -> +1 (step, as in the BASIC "
+          "program)"},
   };
 }
-
 
 std::vector<ColumnSpec> make_columns() {
   const auto D = ColumnRole::Drawn;
@@ -331,21 +351,25 @@ std::vector<ColumnSpec> make_columns() {
   const auto R = ColumnKind::Real;
   return {
       model::column("initial_knowledge_individuals", R, D,
-          "mean over individuals of beliefs x reality / m as drawn (0 beliefs count 0)"),
+                    "mean over individuals of beliefs x reality / m as drawn (0 beliefs count 0)"),
       model::column("knowledge_code_equilibrium", R, O,
-          "code x reality / m at equilibrium (else after max_periods)"),
-      model::column("knowledge_individuals_equilibrium", R, O,
+                    "code x reality / m at equilibrium (else after max_periods)"),
+      model::column(
+          "knowledge_individuals_equilibrium", R, O,
           "mean individual beliefs x reality / m at equilibrium (else after max_periods)"),
-      model::column("equilibrium_period", R, O,
+      model::column(
+          "equilibrium_period", R, O,
           "periods until equilibrium (every belief equals the code, and no individual can beat "
           "it any more); NaN if not reached"),
       model::column("reached_equilibrium", ColumnKind::Binary, O,
-          "the equilibrium was reached within max_periods (never when p3 or p4 > 0)"),
+                    "the equilibrium was reached within max_periods (never when p3 or p4 > 0)"),
       model::column("periods", ColumnKind::Count, O, "periods simulated"),
-      model::column("knowledge_code_at_period", R, O, "code x reality / m after observe_period periods"),
+      model::column("knowledge_code_at_period", R, O,
+                    "code x reality / m after observe_period periods"),
       model::column("knowledge_individuals_at_period", R, O,
-          "mean individual beliefs x reality / m after observe_period periods"),
-      model::column("code_share_correct_equilibrium", R, O,
+                    "mean individual beliefs x reality / m after observe_period periods"),
+      model::column(
+          "code_share_correct_equilibrium", R, O,
           "share of dimensions on which the code equals reality (0 counts as wrong) at "
           "equilibrium (else after max_periods): the knowledge measure of some replications"),
   };

@@ -312,7 +312,8 @@ TEST(NkSearch, VelocityAndCopyErrorVariants) {
     two.fitness = {0.0, 1.0};
     two.next.resize(2);
     two.next_fitness.resize(2);
-    tribe::rng::Stream st(3, 104, 0, static_cast<std::uint64_t>(t)), vt(3, 105, 0, static_cast<std::uint64_t>(t));
+    tribe::rng::Stream st(3, 104, 0, static_cast<std::uint64_t>(t)),
+        vt(3, 105, 0, static_cast<std::uint64_t>(t));
     nk::search_round(big, pair, two, st, nk::Imitation{1.0, 0.1}, &vt);
     flipped += 20 - std::popcount(two.solution[0]);
   }

@@ -506,12 +506,12 @@ TEST(LeadershipMetrics, ChanceEvennessMatchesSimulatedRandomCreditingAtScale) {
 TEST(LeadershipModel, DescribesItsParametersAndColumns) {
   const auto& m = lm::model();
   EXPECT_EQ(m.name(), "leadership");
-  for (const char* p :
-       {"agents",          "steps",         "structure",      "span",         "span_spread",
-        "tie_within",      "tie_across",    "control",        "aligned",      "proactive",
-        "collaborative",   "concentration", "capacity",       "hero",         "hero_capacity",
-        "hero_boost",      "hero_quality",  "hero_deference", "arrival_rate", "front_line_share",
-        "difficulty_mean", "deadline_mean", "dl_breadth",     "dl_centralization"})
+  for (const char* p : {"agents",          "steps",          "structure",     "span",
+                        "span_spread",     "tie_within",     "tie_across",    "control",
+                        "aligned",         "proactive",      "collaborative", "concentration",
+                        "capacity",        "hero",           "hero_capacity", "hero_boost",
+                        "hero_quality",    "hero_deference", "arrival_rate",  "front_line_share",
+                        "difficulty_mean", "deadline_mean",  "dl_breadth",    "dl_centralization"})
     parameter(p);
   for (const auto& p : m.parameters()) {
     EXPECT_LE(p.min, p.default_value) << p.name;

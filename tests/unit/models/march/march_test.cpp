@@ -120,7 +120,7 @@ TEST(MarchSocialization, OneStepTowardNonZeroCodeOnly) {
   EXPECT_EQ(row_of(s, 2), (std::vector<int>{1, -1, 0}));   // equal to the code: kept
   EXPECT_EQ(mm::socialize(s, draws), 2);
   EXPECT_EQ(row_of(s, 0), (std::vector<int>{1, -1, 1}));
-  EXPECT_EQ(mm::socialize(s, draws), 0);  // nothing left to learn
+  EXPECT_EQ(mm::socialize(s, draws), 0);                    // nothing left to learn
   EXPECT_EQ(s.code, (std::vector<std::int8_t>{1, -1, 0}));  // socialization never moves the code
 }
 
@@ -158,11 +158,11 @@ TEST(MarchSocialization, FastLearnersAreRoundedShare) {
 TEST(MarchSuperiorGroup, HandBuilt) {
   // reality (+1,-1,+1,+1), code (+1,0,0,0): code score 1. No 0 beliefs, so actions = beliefs.
   auto s = make_state({1, -1, 1, 1}, {1, 0, 0, 0},
-                      {{1, -1, 1, 1},      // score 4: superior
-                       {1, 1, -1, 1},      // 0
-                       {1, -1, -1, -1},    // 0
-                       {-1, -1, 1, 1},     // 2: superior
-                       {1, 1, 1, -1}});    // 0... (1 - 1 + 1 - 1)
+                      {{1, -1, 1, 1},    // score 4: superior
+                       {1, 1, -1, 1},    // 0
+                       {1, -1, -1, -1},  // 0
+                       {-1, -1, 1, 1},   // 2: superior
+                       {1, 1, 1, -1}});  // 0... (1 - 1 + 1 - 1)
   tribe::rng::Stream coins(1, 1, 1);
   mm::act(s, coins);
   EXPECT_EQ(mm::code_score(s), 1);
@@ -200,9 +200,9 @@ TEST(MarchCodeLearning, AdoptionProbabilityIsOneMinusOneMinusP2PowK) {
   actions.push_back({-1, 1, 1, 1, 1, 1});
   for (int i = 0; i < 10; ++i) actions.push_back({-1, -1, -1, -1, 1, 1});
   const std::vector<int> code0 = {-1, 1, 1, 1, 0, 0};
-  auto s = make_state(std::vector<int>(6, 1), code0,
-                      std::vector<std::vector<int>>(actions.size(), std::vector<int>(6, 0)), 1.0,
-                      p2);
+  auto s =
+      make_state(std::vector<int>(6, 1), code0,
+                 std::vector<std::vector<int>>(actions.size(), std::vector<int>(6, 0)), 1.0, p2);
   set_actions(s, actions);
   const int trials = 40000;
   int changed0 = 0, changed4 = 0, changed_other = 0;
@@ -259,7 +259,8 @@ TEST(MarchBasicRules, BeliefScoresNoCoinsAndZeroBeliefsDoNotVote) {
   EXPECT_EQ(s.scores, (std::vector<std::int32_t>{2, 1, 0}));
   EXPECT_EQ(mm::superior_count(s), 1);
   for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) EXPECT_EQ(s.actions[static_cast<std::size_t>(i) * 3 + j], s.belief(i, j));
+    for (int j = 0; j < 3; ++j)
+      EXPECT_EQ(s.actions[static_cast<std::size_t>(i) * 3 + j], s.belief(i, j));
   // The superior individual's 0 belief on dimension 2 is no vote: a tie, nothing changes;
   // its +1 on dimension 1 moves the code (p2 = 1).
   tribe::rng::Stream draws(1, 1, 1);
@@ -302,11 +303,14 @@ TEST(MarchBasicRules, EquilibriumMayKeepZerosInTheCodeAndIsAbsorbing) {
   EXPECT_TRUE(mm::at_equilibrium(s, mm::SuperiorBy::beliefs));
   EXPECT_FALSE(mm::at_equilibrium(s, mm::SuperiorBy::actions));
   // Frozen: beliefs differ where the code is 0, but only by being wrong (score 0 < 1).
-  EXPECT_TRUE(mm::at_equilibrium(make_state({1, -1}, {1, 0}, {{1, 1}, {1, 0}}), mm::SuperiorBy::beliefs));
+  EXPECT_TRUE(
+      mm::at_equilibrium(make_state({1, -1}, {1, 0}, {{1, 1}, {1, 0}}), mm::SuperiorBy::beliefs));
   // Not frozen: a belief right where the code is 0 beats the code (score 2 > 1).
-  EXPECT_FALSE(mm::at_equilibrium(make_state({1, -1}, {1, 0}, {{1, -1}, {1, 0}}), mm::SuperiorBy::beliefs));
+  EXPECT_FALSE(
+      mm::at_equilibrium(make_state({1, -1}, {1, 0}, {{1, -1}, {1, 0}}), mm::SuperiorBy::beliefs));
   // Not frozen: a belief differs from a non-zero code (socialization still acts).
-  EXPECT_FALSE(mm::at_equilibrium(make_state({1, -1}, {1, 0}, {{0, 0}, {1, 0}}), mm::SuperiorBy::beliefs));
+  EXPECT_FALSE(
+      mm::at_equilibrium(make_state({1, -1}, {1, 0}, {{0, 0}, {1, 0}}), mm::SuperiorBy::beliefs));
   mm::Config c;
   c.p1 = 0.5;
   c.p2 = 0.5;

@@ -120,7 +120,7 @@ struct OrgResult {
   double unique_solutions_final = 0.0;
   double global_max_fitness = 0.0;
   double edges = 0.0;
-  double joined = 0.0;  // links added to join components / rewirings undone
+  double joined = 0.0;      // links added to join components / rewirings undone
   double components = 1.0;  // connected components of the network searched
 };
 

@@ -74,7 +74,7 @@ struct RunCounts {
   std::uint64_t lateral = 0, routed = 0, upward = 0, root_pulls = 0;
   std::uint64_t all_conflicts = 0;
   std::uint64_t insights = 0, insights_with_top = 0, insights_with_hero = 0;
-  std::uint64_t insights_with_manager = 0;         // a formal leader (anyone with reports) took part
+  std::uint64_t insights_with_manager = 0;  // a formal leader (anyone with reports) took part
   std::uint64_t insights_by_size[4] = {0, 0, 0, 0};  // by number of participants (2 or 3)
   std::uint64_t solutions = 0, solutions_at_origin = 0;
   std::uint64_t leader_items = 0;  // queue items at leaders
@@ -106,11 +106,11 @@ struct Scratch {
   std::vector<std::uint8_t> is_hero;
   /// A challenge as drawn (arrival order = index order).
   struct Challenge {
-    std::int32_t origin;   // agent where it arises (its first holder)
-    std::int32_t arrival;  // step it arises
-    std::int32_t last;     // last workable step
-    std::int32_t eligible; // 1 if last + 1 < T (resolved inside the horizon)
-    double difficulty;     // d in [0, 1]
+    std::int32_t origin;    // agent where it arises (its first holder)
+    std::int32_t arrival;   // step it arises
+    std::int32_t last;      // last workable step
+    std::int32_t eligible;  // 1 if last + 1 < T (resolved inside the horizon)
+    double difficulty;      // d in [0, 1]
   };
   std::vector<Challenge> challenges;
   /// A challenge's state in one run of the dynamics.

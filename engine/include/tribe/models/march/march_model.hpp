@@ -90,7 +90,9 @@ struct State {
   double adopt_p2 = -1.0;            // the p2 `adopt` was filled for
 
   void resize(std::int32_t dims, std::int32_t people);
-  std::int8_t& belief(std::int32_t i, std::int32_t j) { return beliefs[static_cast<std::size_t>(i) * m + j]; }
+  std::int8_t& belief(std::int32_t i, std::int32_t j) {
+    return beliefs[static_cast<std::size_t>(i) * m + j];
+  }
   std::int8_t belief(std::int32_t i, std::int32_t j) const {
     return beliefs[static_cast<std::size_t>(i) * m + j];
   }
@@ -138,12 +140,12 @@ bool at_equilibrium(const State& s, SuperiorBy by = SuperiorBy::actions);
 /// Outcomes of one organization.
 struct Result {
   double initial_knowledge_individuals = 0;
-  double knowledge_code_final = 0;         // at equilibrium, else at max_periods
-  double code_share_correct_final = 0;     // the same time
+  double knowledge_code_final = 0;      // at equilibrium, else at max_periods
+  double code_share_correct_final = 0;  // the same time
   double knowledge_individuals_final = 0;
   bool reached_equilibrium = false;
-  std::int32_t periods = 0;                // periods simulated
-  double knowledge_code_at_period = 0;     // after observe_period periods
+  std::int32_t periods = 0;             // periods simulated
+  double knowledge_code_at_period = 0;  // after observe_period periods
   double knowledge_individuals_at_period = 0;
 };
 
