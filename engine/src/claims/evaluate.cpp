@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 
+#include "tribe/claims/sensitivity.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/rng/samplers.hpp"
 #include "tribe/stats/accumulator.hpp"
@@ -739,22 +740,13 @@ ClaimResult evaluate_sensitivity(const design::RunPlan& plan, const CellData& da
   r.method =
       std::string(total ? "total-order (Jansen 1999)" : "first-order (Saltelli 2010)") +
       " Sobol indices of cell means; normal interval, bootstrap standard error over base points";
-  std::vector<double> a(x.points), b(x.points);
-  std::vector<std::vector<double>> ab(x.ranges.size() + 1, std::vector<double>(x.points));
-  for (const auto& cell : plan.cells()) {
+  const auto s = sobol_samples(plan, [&](std::uint64_t cell) {
     stats::Accumulator acc;
-    for (double v : data.read(c.column, cell.index))
+    for (double v : data.read(c.column, cell))
       if (!std::isnan(v)) acc.add(v);
     r.n_a += acc.n;
-    const double m = acc.n ? acc.mean : kNaN;
-    const auto role = design::sobol_role(x, cell.point);
-    if (role.role == 0)
-      a[role.base] = m;
-    else if (role.role == 1)
-      b[role.base] = m;
-    else
-      ab[role.role - 2][role.base] = m;
-  }
+    return acc.n ? acc.mean : kNaN;
+  });
   auto indices = [&](const std::vector<std::string>& names) {
     std::vector<std::size_t> out;
     for (const auto& name : names)
@@ -763,8 +755,8 @@ ClaimResult evaluate_sensitivity(const design::RunPlan& plan, const CellData& da
           out.push_back(i);
     return out;
   };
-  const auto d = stats::sobol_index_difference(a, b, ab, indices(c.factors_a), indices(c.factors_b),
-                                               total, x.seed);
+  const auto d = stats::sobol_index_difference(s.a, s.b, s.ab, indices(c.factors_a),
+                                               indices(c.factors_b), total, x.seed);
   r.n_b = d.base_points;
   r.estimate = d.estimate;
   r.low = r.high = kNaN;

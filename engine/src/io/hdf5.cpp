@@ -351,7 +351,7 @@ std::uint32_t fletcher32(const std::uint8_t* data, std::size_t bytes) {
 // Returns false if zlib fails (the caller then lets HDF5 write the chunk).
 bool filter_chunk(const ChunkWrite& c, std::vector<std::uint8_t>& shuffled,
                   std::vector<std::uint8_t>& out) {
-  const std::size_t n = c.elements, e = c.element_size, bytes = n * e;
+  const std::size_t n = c.elements, e = H5Tget_size(c.mem_type), bytes = n * e;
   const auto* in = static_cast<const std::uint8_t*>(c.data);
   const std::uint8_t* src = in;
   if (e > 1) {
@@ -369,17 +369,6 @@ bool filter_chunk(const ChunkWrite& c, std::vector<std::uint8_t>& shuffled,
   for (int b = 0; b < 4; ++b) out[packed + b] = static_cast<std::uint8_t>(sum >> (8 * b));
   out.resize(packed + 4);
   return true;
-}
-
-hid_t native_type(std::size_t element_size) {
-  switch (element_size) {
-    case 1:
-      return H5T_NATIVE_UINT8;
-    case 4:
-      return H5T_NATIVE_UINT32;
-    default:
-      return H5T_NATIVE_UINT64;  // doubles and 64-bit integers: the bytes as they are
-  }
 }
 
 }  // namespace
@@ -419,12 +408,7 @@ void write_chunks(std::span<const ChunkWrite> chunks, unsigned threads, const st
                            filtered[i].data()),
             ctx, "cannot write rows (disk full?)");
     } else {  // through HDF5's own pipeline (big-endian machine, or zlib failed)
-      const hid_t file_type = H5Dget_type(c.dataset);
-      const hid_t mem = H5Tget_native_type(file_type, H5T_DIR_DEFAULT);
-      H5Tclose(file_type);
-      write_rows(c.dataset, mem >= 0 ? mem : native_type(c.element_size), c.data, c.offset,
-                 c.elements, ctx);
-      if (mem >= 0) H5Tclose(mem);
+      write_rows(c.dataset, c.mem_type, c.data, c.offset, c.elements, ctx);
     }
   }
 }

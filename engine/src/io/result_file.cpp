@@ -365,29 +365,31 @@ void ResultWriter::flush_rows() {
   if (n == 0) return;
   const auto columns = plan_.experiment().model->columns();
   const std::string ctx = ctx_ + ": /organizations";
-  if (n == kChunkRows && written_ % kChunkRows == 0) {
-    flush_whole_chunks(columns, ctx);
-    return;
-  }
-  std::vector<std::uint64_t> u64;
-  for (std::size_t d = 0; d < 2; ++d) {
-    const auto& buf = buffers_[d];
-    h5::extend(datasets_[d].get(), written_ + n, ctx);
-    if (d == 1) {
-      u64.assign(buf.begin(), buf.end());
-      h5::write_rows(datasets_[d].get(), H5T_NATIVE_UINT64, u64.data(), written_, n, ctx);
-    } else {
-      write_column_rows(datasets_[d].get(), ColumnKind::Count, buf, written_, ctx);
-    }
-  }
+  // A whole, aligned chunk of each 1-D dataset is filtered on several threads and written
+  // directly (h5::write_chunks); a partial one (the last) goes through HDF5's pipeline.
+  const bool whole = n == kChunkRows && written_ % kChunkRows == 0;
+  std::vector<h5::ChunkWrite> chunks;
+  std::vector<Converted> converted;  // kept alive until the chunks are written
+  converted.reserve(2 + stored_.size());
+  const auto write_column = [&](hid_t ds, hid_t mem_type, const void* data) {
+    h5::extend(ds, written_ + n, ctx);
+    if (whole)
+      chunks.push_back(h5::ChunkWrite{ds, mem_type, data, n, written_});
+    else
+      h5::write_rows(ds, mem_type, data, written_, n, ctx);
+  };
+  converted.push_back(convert(ColumnKind::Count, buffers_[0]));
+  write_column(datasets_[0].get(), converted.back().mem_type, converted.back().data);
+  const std::vector<std::uint64_t> u64(buffers_[1].begin(), buffers_[1].end());
+  write_column(datasets_[1].get(), H5T_NATIVE_UINT64, u64.data());
   std::vector<double> matrix;
   for (std::size_t k = 0; k < stored_.size(); ++k) {
     const auto& st = stored_[k];
     const hid_t ds = datasets_[2 + k].get();
     const ColumnKind kind = columns[st.first].kind;
     if (!st.series()) {
-      h5::extend(ds, written_ + n, ctx);
-      write_column_rows(ds, kind, buffers_[2 + st.first], written_, ctx);
+      converted.push_back(convert(kind, buffers_[2 + st.first]));
+      write_column(ds, converted.back().mem_type, converted.back().data);
       continue;
     }
     matrix.resize(n * st.count);  // row-major: organization by organization
@@ -398,48 +400,7 @@ void ResultWriter::flush_rows() {
     const Converted v = convert(kind, matrix);
     write_matrix(ds, v.mem_type, v.data, written_, n, st.count, true, ctx);
   }
-  written_ += n;
-  for (auto& b : buffers_) b.clear();
-}
-
-// A whole chunk of every dataset: the 1-D ones are compressed in parallel and written
-// directly (h5::write_chunks), the series through HDF5's pipeline as in flush_rows.
-void ResultWriter::flush_whole_chunks(std::span<const model::ColumnSpec> columns,
-                                      const std::string& ctx) {
-  const std::uint64_t n = kChunkRows;
-  std::vector<h5::ChunkWrite> chunks;
-  std::vector<Converted> converted;  // kept alive until the chunks are written
-  converted.reserve(2 + stored_.size());
-  std::vector<std::uint64_t> u64(buffers_[1].begin(), buffers_[1].end());
-  const auto add = [&](hid_t ds, const void* data, std::size_t size) {
-    h5::extend(ds, written_ + n, ctx);
-    chunks.push_back(h5::ChunkWrite{ds, data, size, n, written_});
-  };
-  converted.push_back(convert(ColumnKind::Count, buffers_[0]));
-  add(datasets_[0].get(), converted.back().data, sizeof(std::uint32_t));
-  add(datasets_[1].get(), u64.data(), sizeof(std::uint64_t));
-  std::vector<double> matrix;
-  for (std::size_t k = 0; k < stored_.size(); ++k) {
-    const auto& st = stored_[k];
-    const hid_t ds = datasets_[2 + k].get();
-    const ColumnKind kind = columns[st.first].kind;
-    if (st.series()) {
-      matrix.resize(n * st.count);
-      for (std::size_t j = 0; j < st.count; ++j) {
-        const auto& buf = buffers_[2 + st.first + j];
-        for (std::uint64_t r = 0; r < n; ++r) matrix[r * st.count + j] = buf[r];
-      }
-      const Converted v = convert(kind, matrix);
-      write_matrix(ds, v.mem_type, v.data, written_, n, st.count, true, ctx);
-      continue;
-    }
-    converted.push_back(convert(kind, buffers_[2 + st.first]));
-    const std::size_t size = kind == ColumnKind::Binary  ? sizeof(std::uint8_t)
-                             : kind == ColumnKind::Count ? sizeof(std::uint32_t)
-                                                         : sizeof(double);
-    add(ds, converted.back().data, size);
-  }
-  h5::write_chunks(chunks, compression_threads_, ctx);
+  if (!chunks.empty()) h5::write_chunks(chunks, compression_threads_, ctx);
   written_ += n;
   for (auto& b : buffers_) b.clear();
 }

@@ -35,8 +35,8 @@ void check_type(hid_t file, const char* name, hid_t file_type, hid_t mem_type, s
   auto b = io::h5::create_extendible(file, pipeline, file_type, chunk, "test");
   io::h5::extend(a.get(), n, "test");
   io::h5::extend(b.get(), n, "test");
-  const io::h5::ChunkWrite chunks[] = {{a.get(), values.data(), sizeof(T), chunk, 0},
-                                       {a.get(), values.data() + chunk, sizeof(T), chunk, chunk}};
+  const io::h5::ChunkWrite chunks[] = {{a.get(), mem_type, values.data(), chunk, 0},
+                                       {a.get(), mem_type, values.data() + chunk, chunk, chunk}};
   io::h5::write_chunks(chunks, 2, "test");
   io::h5::write_rows(b.get(), mem_type, values.data(), 0, n, "test");
   H5Fflush(file, H5F_SCOPE_GLOBAL);

@@ -19,6 +19,15 @@ struct ColumnSensitivity {
   stats::SobolIndices indices;
 };
 
+/// A Sobol design's per-cell values in the estimators' layout: a and b (one value per base
+/// point) and ab[i] (range i, the dummy last), from `value(cell)` of every cell.
+struct SobolSamples {
+  std::vector<double> a, b;
+  std::vector<std::vector<double>> ab;
+};
+SobolSamples sobol_samples(const design::RunPlan& plan,
+                           const std::function<double(std::uint64_t)>& value);
+
 /// `cell_mean(column, cell)`: the mean of model column `column` (index into the model's
 /// columns) over the organizations of `cell` (NaN when it has none). Empty unless the
 /// experiment's design is a Sobol design.

@@ -110,12 +110,13 @@ void write_strings(hid_t parent, const std::string& name, const std::vector<std:
 Handle create_extendible(hid_t parent, const std::string& name, hid_t file_type,
                          std::uint64_t chunk, const std::string& ctx);
 /// One whole chunk of a dataset made by create_extendible, for write_chunks: `elements`
-/// (the dataset's chunk length) values of `element_size` bytes in the file's
-/// little-endian type, for elements [offset, offset + elements).
+/// (the dataset's chunk length) values of the native integer or floating type
+/// `mem_type`, of the size of the dataset's own type, for elements
+/// [offset, offset + elements).
 struct ChunkWrite {
   hid_t dataset = -1;
+  hid_t mem_type = -1;
   const void* data = nullptr;
-  std::size_t element_size = 0;
   std::size_t elements = 0;
   std::uint64_t offset = 0;
 };

@@ -85,7 +85,6 @@ class ResultWriter final : public exec::BlockSink {
 
  private:
   void flush_rows();
-  void flush_whole_chunks(std::span<const model::ColumnSpec> columns, const std::string& ctx);
 
   std::filesystem::path target_, temp_;
   const design::RunPlan& plan_;

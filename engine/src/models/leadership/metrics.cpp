@@ -96,12 +96,6 @@ void unique_pairs_bitset(std::int64_t agents, std::vector<std::uint64_t>& pairs,
 }  // namespace
 
 NetworkMeasures leadership_network(std::int64_t agents, std::vector<std::uint64_t>& pairs,
-                                   std::vector<std::uint32_t>& degree) {
-  std::vector<std::uint64_t> seen;
-  return leadership_network(agents, pairs, degree, seen);
-}
-
-NetworkMeasures leadership_network(std::int64_t agents, std::vector<std::uint64_t>& pairs,
                                    std::vector<std::uint32_t>& degree,
                                    std::vector<std::uint64_t>& seen) {
   NetworkMeasures m;

@@ -421,14 +421,24 @@ TEST(LeadershipMetrics, NetworkFromInsightPairsCountsEachLinkOnce) {
   const auto key = [](std::uint64_t a, std::uint64_t b) { return a << 32 | b; };
   std::vector<std::uint64_t> pairs{key(0, 1), key(0, 1), key(0, 2), key(0, 3), key(2, 3)};
   std::vector<std::uint32_t> degree;
-  const auto m = lm::leadership_network(4, pairs, degree);
+  std::vector<std::uint64_t> seen;
+  const auto m = lm::leadership_network(4, pairs, degree, seen);
   EXPECT_DOUBLE_EQ(m.density, 4.0 / 6.0);
   // degrees 3 1 2 2: sum (3 - d_i) = 0 + 2 + 1 + 1 = 4, (n-1)(n-2) = 6
   EXPECT_DOUBLE_EQ(m.centralization, 4.0 / 6.0);
   std::vector<std::uint64_t> none;
-  const auto e = lm::leadership_network(4, none, degree);
+  const auto e = lm::leadership_network(4, none, degree, seen);
   EXPECT_EQ(e.density, 0.0);
   EXPECT_TRUE(std::isnan(e.centralization));
+  // The bit matrix is left all zero, and above kNetworkBitsetAgents the sort path counts
+  // the same links: {0,1} twice and {0,2} on 5,000 agents, degrees 2 1 1 0 ...
+  for (const auto w : seen) EXPECT_EQ(w, 0u);
+  const std::int64_t n = lm::kNetworkBitsetAgents + 904;
+  std::vector<std::uint64_t> big{key(0, 1), key(0, 1), key(0, 2)};
+  const auto b = lm::leadership_network(n, big, degree, seen);
+  const double dn = static_cast<double>(n);
+  EXPECT_DOUBLE_EQ(b.density, 2.0 / (dn * (dn - 1.0) / 2.0));
+  EXPECT_DOUBLE_EQ(b.centralization, (dn * 2.0 - 4.0) / ((dn - 1.0) * (dn - 2.0)));
 }
 
 // Brute force: every way of crediting each insight to k distinct agents, equally likely.

@@ -39,9 +39,6 @@ inline constexpr std::int64_t kNetworkBitsetAgents = 4096;  // a 2 MiB matrix at
 NetworkMeasures leadership_network(std::int64_t agents, std::vector<std::uint64_t>& pairs,
                                    std::vector<std::uint32_t>& degree,
                                    std::vector<std::uint64_t>& seen);
-/// The same with its own working memory for the bit matrix.
-NetworkMeasures leadership_network(std::int64_t agents, std::vector<std::uint64_t>& pairs,
-                                   std::vector<std::uint32_t>& degree);
 
 /// Freeman (1979) degree centralization of a graph on n nodes from its degrees:
 /// sum_i (d_max - d_i) / ((n - 1)(n - 2)), in [0, 1]: 1 for a star, 0 when all degrees
