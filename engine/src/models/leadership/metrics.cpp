@@ -133,6 +133,20 @@ double degree_centralization(std::span<const std::uint32_t> degree) {
 
 namespace {
 
+// log(k!) = lgamma(k + 1) for the integers below kLogFactorials, computed once by
+// std::lgamma itself, so the values (and every figure derived from them) are the
+// same as calling it; a default organization needs a few hundred of them.
+constexpr std::uint64_t kLogFactorials = 4096;
+double log_factorial(std::uint64_t k) {
+  static const std::vector<double> table = [] {
+    std::vector<double> t(kLogFactorials);
+    for (std::uint64_t i = 0; i < kLogFactorials; ++i)
+      t[i] = std::lgamma(static_cast<double>(i) + 1.0);
+    return t;
+  }();
+  return k < kLogFactorials ? table[k] : std::lgamma(static_cast<double>(k) + 1.0);
+}
+
 // Binomial(n, r) probabilities over the window where they are not negligible, as
 // (first index, values). Log-space (lgamma) so that large n never underflows.
 std::pair<std::uint64_t, std::vector<double>> binomial_window(std::uint64_t n, double r) {
@@ -145,12 +159,11 @@ std::pair<std::uint64_t, std::vector<double>> binomial_window(std::uint64_t n, d
   const auto hi =
       static_cast<std::uint64_t>(std::min(static_cast<double>(n), std::ceil(mean + reach)));
   const double dn = static_cast<double>(n);
-  const double base = std::lgamma(dn + 1.0), lr = std::log(r), lq = std::log1p(-r);
+  const double base = log_factorial(n), lr = std::log(r), lq = std::log1p(-r);
   std::vector<double> p(hi - lo + 1);
   for (std::uint64_t l = lo; l <= hi; ++l) {
     const double dl = static_cast<double>(l);
-    p[l - lo] = std::exp(base - std::lgamma(dl + 1.0) - std::lgamma(dn - dl + 1.0) + dl * lr +
-                         (dn - dl) * lq);
+    p[l - lo] = std::exp(base - log_factorial(l) - log_factorial(n - l) + dl * lr + (dn - dl) * lq);
   }
   return {lo, std::move(p)};
 }

@@ -208,19 +208,38 @@ void generate_ties(const Tree& tree, double tie_within, double tie_across, rng::
   ties.edge_b.resize(count);
   const auto un = static_cast<std::size_t>(n);
   ties.start.assign(un + 1, 0);
-  for (std::size_t e = 0; e < ties.edge_a.size(); ++e) {
-    ++ties.start[ties.edge_a[e] + 1];
-    ++ties.start[ties.edge_b[e] + 1];
+  ties.adj.resize(2 * count);
+  // Compressed rows (each agent's ties in the order they were drawn). Edges come in
+  // runs of equal a (all of an agent's pairs with lower agents in a row), so a's
+  // counter and cursor stay in a register for the run instead of a chain of loads and
+  // stores to one address; there are no self-ties (b != a), so the b-side updates of
+  // the run never touch the cached entry, and the result is the same as updating
+  // start[a] edge by edge.
+  const std::int32_t* const ea = ties.edge_a.data();
+  const std::int32_t* const eb = ties.edge_b.data();
+  std::int32_t* const start = ties.start.data();
+  std::int32_t* const adj = ties.adj.data();
+  std::size_t e = 0;
+  while (e < count) {
+    const std::int32_t a = ea[e];
+    std::int32_t run = 0;
+    for (; e < count && ea[e] == a; ++e, ++run) ++start[eb[e] + 1];
+    start[a + 1] += run;
   }
-  for (std::size_t i = 0; i < un; ++i) ties.start[i + 1] += ties.start[i];
-  ties.adj.resize(2 * ties.edge_a.size());
+  for (std::size_t i = 0; i < un; ++i) start[i + 1] += start[i];
   // Fill using start[i] as a cursor, then shift back.
-  for (std::size_t e = 0; e < ties.edge_a.size(); ++e) {
-    ties.adj[ties.start[ties.edge_a[e]]++] = ties.edge_b[e];
-    ties.adj[ties.start[ties.edge_b[e]]++] = ties.edge_a[e];
+  e = 0;
+  while (e < count) {
+    const std::int32_t a = ea[e];
+    std::int32_t cursor = start[a];
+    for (; e < count && ea[e] == a; ++e) {
+      adj[cursor++] = eb[e];
+      adj[start[eb[e]]++] = a;
+    }
+    start[a] = cursor;
   }
-  for (std::size_t i = un; i > 0; --i) ties.start[i] = ties.start[i - 1];
-  ties.start[0] = 0;
+  for (std::size_t i = un; i > 0; --i) start[i] = start[i - 1];
+  start[0] = 0;
 }
 
 bool is_valid_tree(std::span<const std::int32_t> parent) {
