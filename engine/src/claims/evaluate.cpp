@@ -823,13 +823,20 @@ void decide(std::vector<ClaimResult>& results, double confidence) {
 namespace {
 
 /// Reads through to another CellData, except for derived columns, which are recomputed
-/// from their (cached) inputs under other parameter values.
+/// from their inputs under other parameter values. Inputs (for all threshold settings)
+/// and derived values (for the current one: several claims read the same cells) are
+/// kept while they fit in a fixed budget (kRederiveCacheBytes by default, which holds
+/// the cells of several million organizations); beyond it they are read (or derived)
+/// again at each use, so the memory of the evaluation stays bounded however many
+/// organizations a run has.
 class RederivedData final : public CellData {
  public:
-  RederivedData(const design::RunPlan& plan, const CellData& base) : plan_(plan), base_(base) {}
+  RederivedData(const design::RunPlan& plan, const CellData& base, std::size_t budget)
+      : plan_(plan), base_(base), budget_(budget) {}
 
   void set_values(std::vector<model::ParameterValues> per_cell) {
     values_ = std::move(per_cell);
+    for (const auto& [key, v] : derived_) cached_bytes_ -= v.size() * sizeof(double);
     derived_.clear();
   }
 
@@ -838,37 +845,57 @@ class RederivedData final : public CellData {
     const auto derived = model.derived_columns();
     for (std::size_t d = 0; d < derived.size(); ++d) {
       if (derived[d].column != column) continue;
-      // Several claims read the same cells under the same thresholds: derive once.
-      const auto key = std::make_pair(column, cell);
+      auto key = std::make_pair(column, cell);
       if (auto it = derived_.find(key); it != derived_.end()) return it->second;
-      std::vector<const std::vector<double>*> inputs;  // cached columns, not copies
-      for (const auto& in : derived[d].inputs) inputs.push_back(&cached(in, cell));
+      std::vector<std::vector<double>> uncached(derived[d].inputs.size());
+      std::vector<const std::vector<double>*> inputs;
+      for (std::size_t k = 0; k < derived[d].inputs.size(); ++k)
+        inputs.push_back(&input(derived[d].inputs[k], cell, uncached[k]));
       std::vector<double> out(inputs.empty() ? 0 : inputs[0]->size());
       std::vector<double> row(inputs.size());
       for (std::size_t i = 0; i < out.size(); ++i) {
         for (std::size_t k = 0; k < inputs.size(); ++k) row[k] = (*inputs[k])[i];
         out[i] = model.derive(d, row, values_[cell]);
       }
-      derived_.emplace(key, out);
+      if (fits(out)) derived_.emplace(std::move(key), out);
       return out;
     }
-    return cached(column, cell);
+    std::vector<double> uncached;
+    const auto& v = input(column, cell, uncached);
+    return &v == &uncached ? std::move(uncached) : v;
   }
 
  private:
-  const std::vector<double>& cached(const std::string& column, std::uint64_t cell) const {
+  /// Whether v can be kept within the budget (and, if so, counts it).
+  bool fits(const std::vector<double>& v) const {
+    const std::size_t bytes = v.size() * sizeof(double);
+    if (cached_bytes_ + bytes > budget_) return false;
+    cached_bytes_ += bytes;
+    return true;
+  }
+
+  /// The column's values in the cell: kept, or read and kept while the budget allows,
+  /// or read into `uncached`.
+  const std::vector<double>& input(const std::string& column, std::uint64_t cell,
+                                   std::vector<double>& uncached) const {
     auto key = std::make_pair(column, cell);
-    auto it = cache_.find(key);
-    if (it == cache_.end()) it = cache_.emplace(key, base_.read(column, cell)).first;
-    return it->second;
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    std::vector<double> v = base_.read(column, cell);
+    if (!fits(v)) {
+      uncached = std::move(v);
+      return uncached;
+    }
+    return cache_.emplace(std::move(key), std::move(v)).first->second;
   }
 
   const design::RunPlan& plan_;
   const CellData& base_;
+  const std::size_t budget_;
   std::vector<model::ParameterValues> values_;
   mutable std::map<std::pair<std::string, std::uint64_t>, std::vector<double>> cache_;
   mutable std::map<std::pair<std::string, std::uint64_t>, std::vector<double>>
-      derived_;  // this grid point
+      derived_;  // this threshold setting
+  mutable std::size_t cached_bytes_ = 0;
 };
 
 bool depends_on_thresholds(const design::RunPlan& plan, const ClaimSpec& c) {
@@ -955,7 +982,7 @@ AssumptionSpace assumption_space(const design::RunPlan& plan, const std::vector<
 }  // namespace
 
 Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
-                    const CellData& data) {
+                    const CellData& data, std::size_t cache_bytes) {
   const auto& x = plan.experiment();
   Report report;
   report.confidence = x.report.confidence;
@@ -987,7 +1014,7 @@ Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& c
   rob.share.assign(claims.size(), kNaN);
   if (!any || rob.thresholds.empty()) return report;
 
-  RederivedData rederived(plan, data);
+  RederivedData rederived(plan, data, cache_bytes);
   // The family under other threshold values. A claim whose column no threshold feeds has
   // the same test at every setting: its result is taken from report.results (decide()
   // recomputes every Holm-adjusted p-value and verdict from the raw p-values), so only

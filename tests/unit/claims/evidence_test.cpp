@@ -356,3 +356,71 @@ value = 0.5
 }
 
 }  // namespace
+
+namespace {
+
+// Breadth and centralization uniform on [0, 1) and independent, so that "distributed"
+// (breadth >= dl_breadth and centralization <= dl_centralization) has probability
+// (1 - dl_breadth) dl_centralization: 0.25 at the defaults (0.5, 0.5).
+SyntheticData uniform_leadership() {
+  return SyntheticData(2000, [](const std::string& column, std::uint64_t cell, std::uint64_t j) {
+    const double breadth = noise(cell * 7 + 1, j), centralization = noise(cell * 7 + 2, j);
+    if (column == "leadership_breadth") return breadth;
+    if (column == "leadership_centralization") return centralization;
+    if (column == "distributed") return breadth >= 0.5 && centralization <= 0.5 ? 1.0 : 0.0;
+    return noise(cell * 7 + 3, j);
+  });
+}
+
+}  // namespace
+
+TEST(ClaimsRobustness, CurvesFollowTheThresholdsAndDoNotDependOnTheCacheBudget) {
+  const auto x = design::parse_experiment(factorial(R"T(
+[report]
+robustness_offsets = [-0.1, 0.0, 0.1]
+threshold_points = 11
+[[claims]]
+id = "some-distributed"
+statement = "more than a fifth of flat organizations are distributed"
+test = "above"
+column = "distributed"
+a = { structure = "flat" }
+value = 0.2
+[[claims]]
+id = "not-threshold-dependent"
+statement = "solve rate above 0.4"
+test = "above"
+column = "solve_rate"
+a = { structure = "flat" }
+value = 0.4
+)T",
+                                                    2000),
+                                          "e.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  const auto specs = claims::parse_claims(x);
+  const auto data = uniform_leadership();
+  // The default budget keeps everything; a budget of 0 keeps nothing and reads (and
+  // derives) again at each use: the same report either way.
+  const auto kept = claims::build_report(plan, specs, data);
+  const auto reread = claims::build_report(plan, specs, data, 0);
+  ASSERT_EQ(kept.curves.size(), 2u);  // dl_breadth, dl_centralization
+  ASSERT_EQ(reread.curves.size(), kept.curves.size());
+  for (std::size_t t = 0; t < kept.curves.size(); ++t) {
+    EXPECT_EQ(kept.curves[t].values, reread.curves[t].values);
+    EXPECT_EQ(kept.curves[t].verdicts, reread.curves[t].verdicts);
+    EXPECT_EQ(kept.curves[t].estimates, reread.curves[t].estimates);
+  }
+  EXPECT_EQ(kept.robustness.verdicts, reread.robustness.verdicts);
+  EXPECT_EQ(kept.robustness.share[0], reread.robustness.share[0]);
+  // The curves follow the thresholds: P(distributed) = (1 - b) c.
+  const auto& breadth = kept.curves[0].threshold == "dl_breadth" ? kept.curves[0] : kept.curves[1];
+  ASSERT_EQ(breadth.values.size(), 11u);
+  EXPECT_EQ(breadth.verdicts.front()[0], Verdict::Supported);    // b = 0: 0.5 > 0.2
+  EXPECT_EQ(breadth.verdicts.back()[0], Verdict::NotSupported);  // b = 1: 0 < 0.2
+  EXPECT_NEAR(breadth.estimates.front()[0], 0.5, 0.03);
+  EXPECT_NEAR(breadth.estimates[2][0], 0.4, 0.03);  // b = 0.2
+  // The claim on another column has one verdict at every threshold setting.
+  for (const auto& v : breadth.verdicts) EXPECT_EQ(v[1], kept.results[1].verdict);
+  EXPECT_TRUE(std::isnan(kept.robustness.share[1]));  // threshold-independent
+  EXPECT_TRUE(std::isnan(reread.robustness.share[1]));
+}

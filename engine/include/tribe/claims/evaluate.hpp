@@ -3,6 +3,7 @@
 // for multiple comparisons (Holm) and a robustness check over the thresholds of
 // derived outcomes. Works from per-organization data read cell by cell, so it runs
 // the same on a finished run, a merged set of shards or a file read back later.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,8 +30,13 @@ void decide(std::vector<ClaimResult>& results, double confidence);
 VarianceShares variance_shares(const design::RunPlan& plan, const CellData& data,
                                const std::string& column);
 
-/// Everything a report holds: claims, variance decompositions, robustness.
+/// What the robustness evaluation keeps in memory at most (the inputs and values of
+/// derived columns re-derived under other thresholds); beyond it, it reads them again.
+inline constexpr std::size_t kRederiveCacheBytes = std::size_t{256} << 20;
+
+/// Everything a report holds: claims, variance decompositions, robustness. The report
+/// does not depend on `cache_bytes`, only the memory and time it takes.
 Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
-                    const CellData& data);
+                    const CellData& data, std::size_t cache_bytes = kRederiveCacheBytes);
 
 }  // namespace tribe::claims
