@@ -1,8 +1,8 @@
 #pragma once
-// The leadership model's Beta draws. The sampler itself (Cheng 1978, algorithms
-// BB and BC, as in R's rbeta) now lives in tribe/rng/samplers.hpp as
-// rng::BetaSampler, which is also what rng::beta uses; this header keeps the
-// model's mean/concentration spelling.
+// The leadership model's Beta draws. The sampler itself (since leadership 3.0.0 the
+// ratio of two Marsaglia–Tsang gamma variates on the ziggurat normal) lives in
+// tribe/rng/samplers.hpp as rng::BetaSampler, which is also what rng::beta uses; this
+// header keeps the model's mean/concentration spelling.
 #include "tribe/rng/samplers.hpp"
 
 namespace tribe::models::leadership {
