@@ -65,7 +65,7 @@ class ResultWriter final : public exec::BlockSink {
   /// Writes the rows still buffered and the cell table (/cells) of the run's result.
   void write_cells(const exec::RunResult& result);
   /// The open temporary file, once write_cells() is done: for the groups stored beside
-  /// the cells (/sensitivity and /claims, io/claims_file.hpp).
+  /// the cells (/sensitivity and /claims, io/claims_store.hpp).
   hid_t file() const;
   /// Writes run provenance, marks the file complete, renames it (after write_cells()).
   void finish(const RunInfo& info);
