@@ -24,8 +24,10 @@
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/plan.hpp"
+#include "tribe/io/assembly.hpp"
 #include "tribe/io/claims_store.hpp"
 #include "tribe/io/part_file.hpp"
+#include "tribe/io/part_reader.hpp"
 #include "tribe/io/result_file.hpp"
 #include "tribe/io/row_reader.hpp"
 

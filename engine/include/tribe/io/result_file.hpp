@@ -46,6 +46,14 @@ struct StoredColumn {
 };
 std::vector<StoredColumn> stored_columns(std::span<const model::ColumnSpec> columns);
 
+/// Writes the root attributes that every file of a run carries, result, part and shard
+/// files alike (docs/hdf5-format.md): filetype, format_version, engine_version, git_sha1,
+/// seed, experiment, experiment_path, model, model_version, organizations_per_cell, cells
+/// and block_size.
+void write_run_header(hid_t root, std::string_view filetype,
+                      std::span<const std::uint32_t> format_version, const design::RunPlan& plan,
+                      const std::string& ctx);
+
 /// Confidence level of every interval in the cell table.
 inline constexpr double kConfidence = 0.95;
 
