@@ -4,18 +4,9 @@
 #include <vector>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
 
 namespace tribe::claims {
-
-namespace {
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
-}
-
-}  // namespace
 
 std::string describe(const ClaimSpec& c, const design::Experiment& x) {
   char value[32];

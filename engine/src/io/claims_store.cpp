@@ -5,16 +5,11 @@
 
 #include "tribe/claims/describe.hpp"
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
 
 namespace tribe::io {
 
 namespace {
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
-}
 
 /// "control in [0.35, 1] and structure in {flat}" (encoded values formatted per parameter).
 std::string box_text(const design::Experiment& x, const stats::PrimBox& box,

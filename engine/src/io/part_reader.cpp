@@ -50,13 +50,10 @@ std::vector<PartInfo> list_parts(const fs::path& directory, bool remove_temporar
       continue;
     }
     if (!name.starts_with("part-") || !name.ends_with(".h5")) continue;
-    if (!damaged_parts) {
-      parts.push_back(read_part_info(e.path()));
-      continue;
-    }
     try {
       parts.push_back(read_part_info(e.path()));
     } catch (const InputError& err) {
+      if (!damaged_parts) throw;
       damaged_parts->push_back({e.path(), err.what()});
     }
   }

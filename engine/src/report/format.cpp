@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
 
 namespace tribe::report {
 
@@ -27,12 +28,6 @@ std::string pvalue(double p) {
   if (p < 1e-15) return "<1e-15";
   std::snprintf(buf, sizeof buf, p < 1e-3 ? "%.1e" : "%.3f", p);
   return buf;
-}
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
 }
 
 /// A stored verdict code: 0 supported, 1 not supported, 2 inconclusive.
