@@ -122,7 +122,7 @@ void print_sweeps_and_curves(const StoredClaims& c, const std::vector<io::Stored
     }
     for (std::size_t i = 0; i < id.size(); ++i) {
       // Claims on columns that no threshold changes (robustness share NaN) are left out.
-      if (std::isnan(c.rob[i]) || !curve.verdicts[i]) continue;
+      if (std::isnan(c.rob[i]) || i >= curve.verdicts.size() || !curve.verdicts[i]) continue;
       const auto& codes = *curve.verdicts[i];
       bool constant = true;
       for (double code : codes) constant = constant && code == codes.front();
