@@ -14,7 +14,10 @@ file is listed as a known exception. Finally, the installed API headers
 
 The layers the engine aims at (docs/architecture.md):
 
-    cli -> job -> {exec, claims, io} -> design -> model -> models -> stats -> core (rng)
+    cli -> job -> report -> {exec, claims, io} -> design -> model -> models -> stats -> core (rng)
+
+(report/, the text of a stored report, is used by cli alone; it reads io/'s plain data
+and claims/' verdicts, and nothing below it may include it.)
 
 Usage: check_includes.py [REPO_ROOT]   (default: the repository this script is in)
 """
@@ -27,6 +30,7 @@ import sys
 # long as no cycle forms.
 LAYERS = [
     ("job",),
+    ("report",),
     ("exec", "claims", "io"),
     ("design",),
     ("model", "models"),

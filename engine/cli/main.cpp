@@ -22,13 +22,14 @@
 #include "tribe/design/plan.hpp"
 #include "tribe/exec/progress.hpp"
 #include "tribe/exec/runner.hpp"
-#include "tribe/io/claims_file.hpp"
+#include "tribe/io/claims_store.hpp"
 #include "tribe/io/result_file.hpp"
 #include "tribe/io/summary.hpp"
 #include "tribe/job/collective.hpp"
 #include "tribe/job/job.hpp"
 #include "tribe/model/catalog.hpp"
 #include "tribe/model/registry.hpp"
+#include "tribe/report/format.hpp"
 
 namespace {
 
@@ -209,15 +210,17 @@ int report_command(const ReportArgs& a, const CLI::App& cmd) {
     tribe::io::check_output_target(a.output, a.overwrite);
   }
   const auto format =
-      a.format == "markdown" ? tribe::io::ReportFormat::Markdown : tribe::io::ReportFormat::Text;
+      a.format == "markdown" ? tribe::report::Format::Markdown : tribe::report::Format::Text;
   std::ostringstream text;
   if (a.files.size() == 1) {
-    tribe::io::ResultReader f(a.files[0]);
-    tribe::io::print_report(f, text, format);
+    tribe::report::print_report(tribe::io::read_report(tribe::io::ResultReader(a.files[0])), text,
+                                format);
   } else {
     // Several files: one study, one family for multiple comparisons.
-    tribe::io::print_study(std::vector<std::filesystem::path>(a.files.begin(), a.files.end()), text,
-                           format, tribe::claims::decide);
+    std::vector<tribe::io::StoredReport> reports;
+    for (const auto& file : a.files)
+      reports.push_back(tribe::io::read_report(tribe::io::ResultReader(file), file));
+    tribe::report::print_study(reports, text, format, tribe::claims::decide);
   }
   if (a.output.empty()) {
     std::cout << text.str();

@@ -54,6 +54,16 @@ def _decode(v):
     return v
 
 
+def _attributes(obj) -> dict:
+    """The attributes of a file, group or dataset, decoded (_decode)."""
+    return {k: _decode(v) for k, v in obj.attrs.items()}
+
+
+def _subgroups(g: h5py.Group) -> list[tuple[str, h5py.Group]]:
+    """(name, group) of each group directly in G, in the file's order (datasets left out)."""
+    return [(k, g[k]) for k in g.keys() if isinstance(g[k], h5py.Group)]
+
+
 def _strings(ds: h5py.Dataset) -> np.ndarray:
     return ds.asstr()[()] if ds.dtype.kind in "SO" else ds[()]
 
@@ -142,7 +152,7 @@ class Result:
     def provenance(self) -> dict:
         """Every root attribute (docs/hdf5-format.md), strings as str, arrays as lists."""
         if "provenance" not in self._cache:
-            self._cache["provenance"] = {k: _decode(v) for k, v in self._f.attrs.items()}
+            self._cache["provenance"] = _attributes(self._f)
         return dict(self._cache["provenance"])
 
     def _attr(self, name, default=None):
@@ -533,7 +543,7 @@ class Result:
         names.sort(key=lambda s: (first.index(s) if s in first else len(first), s))
         frame = pd.DataFrame(OrderedDict((k, _strings(g[k])) for k in names))
         # The report's confidence level and decision rule (attributes of /claims).
-        frame.attrs = {k: _decode(v) for k, v in g.attrs.items()}
+        frame.attrs = _attributes(g)
         frame.attrs.setdefault("confidence", self.confidence)
         return frame
 
@@ -573,13 +583,12 @@ class Result:
         for k in g.keys():
             if k.startswith("value_") and isinstance(g[k], h5py.Dataset):
                 data[k] = g[k][()]
-        for cid in g.keys():
-            if isinstance(g[cid], h5py.Group):
-                data[f"verdict_{cid}"] = _VERDICTS[g[cid]["verdict"][()].astype(int)]
-                data[f"estimate_{cid}"] = g[cid]["estimate"][()]
+        for cid, sg in _subgroups(g):
+            data[f"verdict_{cid}"] = _VERDICTS[sg["verdict"][()].astype(int)]
+            data[f"estimate_{cid}"] = sg["estimate"][()]
         frame = pd.DataFrame(data)
         frame.index.name = "point"
-        frame.attrs = {k: _decode(v) for k, v in g.attrs.items()}
+        frame.attrs = _attributes(g)
         return frame
 
     @property
@@ -594,10 +603,7 @@ class Result:
         if g is None:
             return None
         rows = []
-        for cid in g.keys():
-            sg = g[cid]
-            if not isinstance(sg, h5py.Group):
-                continue
+        for cid, sg in _subgroups(g):
             a = sg.attrs
             row = {"id": cid}
             for k in ("share_supported", "share_not_supported", "share_inconclusive"):
@@ -646,9 +652,8 @@ class Result:
         cols = ["column", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
                 "base_points_used", "variance"]
         rows = []
-        for col in g.keys():
-            sg = g[col]
-            if not isinstance(sg, h5py.Group) or "parameter" not in sg:
+        for col, sg in _subgroups(g):
+            if "parameter" not in sg:
                 continue
             names = _strings(sg["parameter"]).tolist()
             values = {k: sg[k][()] for k in cols[2:8] if k in sg}
@@ -660,7 +665,7 @@ class Result:
                     row[k] = _decode(sg.attrs[k]) if k in sg.attrs else np.nan
                 rows.append(row)
         frame = pd.DataFrame(rows, columns=cols)
-        frame.attrs = {k: _decode(v) for k, v in g.attrs.items()}
+        frame.attrs = _attributes(g)
         return frame
 
     @property
@@ -674,8 +679,7 @@ class Result:
         if g is None:
             return None
         rows = []
-        for col in g.keys():
-            sg = g[col]
+        for col, sg in _subgroups(g):
             for fac, eta in zip(_strings(sg["factor"]).tolist(), sg["eta_squared"][()].tolist()):
                 rows.append({"column": col, "factor": fac, "eta_squared": eta})
             if "unexplained" in sg.attrs:

@@ -20,7 +20,6 @@ Needs Debian's python3-h5py, python3-numpy and python3-matplotlib (/usr/bin/pyth
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 
@@ -82,8 +81,7 @@ def main() -> int:
     if tribe is None:
         return 2
 
-    tmp = tempfile.mkdtemp(prefix="tribe-docking-figures-")
-    try:
+    with tempfile.TemporaryDirectory(prefix="tribe-docking-figures-", ignore_cleanup_errors=True) as tmp:
         print(f"running the March experiments ({MARCH_ORGS} organizations per cell):")
         march = {e: run_experiment(tribe, e, MARCH_ORGS, tmp) for e in MARCH_FIGURES}
         print(f"running the Lazer & Friedman experiments ({LF_ORGS} organizations per cell):")
@@ -116,8 +114,6 @@ def main() -> int:
         print("refusing files the scripts cannot draw:")
         for (script, _, what, outdir), r in zip(refusals, results[len(draws):]):
             check_refusal(script, r, what, outdir, set())
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
     return finish("docking figure")
 

@@ -40,8 +40,7 @@ def main() -> int:
         return 2
     import h5py
 
-    tmp = tempfile.mkdtemp(prefix="tribe-figures-")
-    try:
+    with tempfile.TemporaryDirectory(prefix="tribe-figures-", ignore_cleanup_errors=True) as tmp:
         results = {}
         print("running the four experiments (20 organizations per cell):")
         for exp in EXPERIMENTS:
@@ -95,8 +94,6 @@ def main() -> int:
             future = future_copy(src, os.path.join(tmp, "future.h5"))
             check_refused(FIGURES, [future], "a result of format version 3.0", refdir)
             check_refused(FIGURES, [src, text], "a valid result together with a text file", refdir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
     return finish("figure")
 

@@ -257,6 +257,26 @@ void write_column_rows(hid_t dataset, ColumnKind kind, std::span<const double> v
   }
 }
 
+void write_run_header(hid_t root, std::string_view filetype,
+                      std::span<const std::uint32_t> format_version, const design::RunPlan& plan,
+                      const std::string& ctx) {
+  const auto& x = plan.experiment();
+  h5::write_attribute(root, "filetype", filetype, ctx);
+  h5::write_attribute(root, "format_version",
+                      std::vector<std::uint32_t>(format_version.begin(), format_version.end()),
+                      ctx);
+  h5::write_attribute(root, "engine_version", version::engine(), ctx);
+  h5::write_attribute(root, "git_sha1", version::git_sha1(), ctx);
+  h5::write_attribute(root, "seed", x.seed, ctx);
+  h5::write_attribute(root, "experiment", x.source_text, ctx);
+  h5::write_attribute(root, "experiment_path", x.source_path, ctx);
+  h5::write_attribute(root, "model", x.model->name(), ctx);
+  h5::write_attribute(root, "model_version", x.model->version(), ctx);
+  h5::write_attribute(root, "organizations_per_cell", plan.organizations_per_cell(), ctx);
+  h5::write_attribute(root, "cells", static_cast<std::uint64_t>(plan.cells().size()), ctx);
+  h5::write_attribute(root, "block_size", plan.block_size(), ctx);
+}
+
 ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool overwrite)
     : target_(std::move(target)), plan_(plan), ctx_(target_.string()) {
   h5::quiet_errors();
@@ -270,30 +290,18 @@ ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool ov
   const hid_t root = file_.get();
   const auto& x = plan.experiment();
   const auto& model = *x.model;
-  h5::write_attribute(root, "filetype", version::kResultFiletype, ctx_);
   stored_ = stored_columns(model.columns());
   bool has_series = false;
   for (const auto& s : stored_) has_series = has_series || s.series();
-  const auto& format = has_series ? version::kResultFormatSeries : version::kResultFormat;
-  h5::write_attribute(root, "format_version",
-                      std::vector<std::uint32_t>(format.begin(), format.end()), ctx_);
-  h5::write_attribute(root, "engine_version", version::engine(), ctx_);
-  h5::write_attribute(root, "git_sha1", version::git_sha1(), ctx_);
+  write_run_header(root, version::kResultFiletype,
+                   has_series ? version::kResultFormatSeries : version::kResultFormat, plan, ctx_);
   h5::write_attribute(root, "compiler", version::compiler(), ctx_);
   h5::write_attribute(root, "build_flags", version::build_flags(), ctx_);
   h5::write_attribute(root, "created", provenance::utc_now(), ctx_);
   h5::write_attribute(root, "hostname", provenance::hostname(), ctx_);
-  h5::write_attribute(root, "seed", x.seed, ctx_);
   h5::write_attribute(root, "rng_scheme", version::kRngScheme, ctx_);
   h5::write_attribute(root, "common_random_numbers", std::uint64_t{x.common_random_numbers}, ctx_);
-  h5::write_attribute(root, "experiment", x.source_text, ctx_);
   h5::write_attribute(root, "experiment_name", x.name, ctx_);
-  h5::write_attribute(root, "experiment_path", x.source_path, ctx_);
-  h5::write_attribute(root, "model", model.name(), ctx_);
-  h5::write_attribute(root, "model_version", model.version(), ctx_);
-  h5::write_attribute(root, "organizations_per_cell", plan.organizations_per_cell(), ctx_);
-  h5::write_attribute(root, "cells", static_cast<std::uint64_t>(plan.cells().size()), ctx_);
-  h5::write_attribute(root, "block_size", plan.block_size(), ctx_);
   h5::write_attribute(root, "complete", std::uint64_t{0}, ctx_);
 
   org_group_ = h5::create_group(root, "organizations", ctx_);

@@ -6,6 +6,7 @@
 
 #include "tribe/core/error.hpp"
 #include "tribe/io/hdf5.hpp"
+#include "tribe/io/part_file.hpp"
 
 namespace tribe::io {
 
@@ -254,8 +255,14 @@ constexpr const char* kClaimReals[] = {"value",        "estimate",        "ci_lo
                                        "ci_high",      "p_claim",         "p_opposite",
                                        "p_claim_holm", "p_opposite_holm", "robustness_share"};
 constexpr const char* kClaimCounts[] = {"n_a", "n_b", "paired"};
-constexpr const char* kBlockFields[] = {"index", "cell", "first", "count"};
-constexpr const char* kAccFields[] = {"n", "missing", "mean", "m2", "sum", "min", "max"};
+
+/// The root attributes that every file of a run carries (write_run_header) and readers use.
+void validate_run_header(const Checker& k) {
+  for (const char* s : {"experiment", "model", "model_version", "engine_version"})
+    k.attribute("", s, Kind::Text);
+  for (const char* s : {"seed", "organizations_per_cell", "block_size"})
+    k.attribute("", s, Kind::Integer);
+}
 
 void validate_claims(const Checker& k) {
   const std::uint64_t n = k.dataset("claims/id", Kind::Text);
@@ -308,11 +315,9 @@ void validate_claims(const Checker& k) {
 
 void validate_result(hid_t file, const std::string& ctx, bool complete) {
   const Checker k(file, ctx);
-  for (const char* s : {"experiment", "experiment_name", "experiment_path", "model",
-                        "model_version", "engine_version", "git_sha1"})
+  validate_run_header(k);
+  for (const char* s : {"experiment_name", "experiment_path", "git_sha1"})
     k.attribute("", s, Kind::Text);
-  for (const char* s : {"seed", "organizations_per_cell", "block_size"})
-    k.attribute("", s, Kind::Integer);
   // Provenance written at the end of a run: checked where present (readers print them).
   for (const char* s :
        {"compiler", "build_flags", "created", "hostname", "rng_scheme", "backend", "command_line"})
@@ -418,11 +423,9 @@ void validate_result(hid_t file, const std::string& ctx, bool complete) {
 
 void validate_part_header(hid_t file, const std::string& ctx) {
   const Checker k(file, ctx);
-  for (const char* s : {"round", "first_block", "end_block", "rows", "seed",
-                        "organizations_per_cell", "block_size", "cells"})
+  validate_run_header(k);
+  for (const char* s : {"round", "first_block", "end_block", "rows", "cells"})
     k.attribute("", s, Kind::Integer);
-  for (const char* s : {"experiment", "engine_version", "model", "model_version"})
-    k.attribute("", s, Kind::Text);
 }
 
 void validate_part_layout(hid_t file, const std::string& ctx, std::uint64_t rows,
@@ -438,7 +441,7 @@ void validate_part_layout(hid_t file, const std::string& ctx, std::uint64_t rows
               c == "cell" || c == "organization" ? Kind::Integer : Kind::Number, rows, per_row);
   k.require_group("blocks", "the blocks of the part");
   const std::string per_block = "one per block, as the attributes first_block and end_block";
-  for (const char* f : kBlockFields)
+  for (const char* f : kPartBlockFields)
     k.dataset(std::string("blocks/") + f, Kind::Integer, blocks, per_block);
   k.require_group("blocks/accumulators", "the accumulators of each block");
   std::set<std::string> expected(columns.begin() + 2, columns.end());
@@ -447,7 +450,7 @@ void validate_part_layout(hid_t file, const std::string& ctx, std::uint64_t rows
       k.fail("/blocks/accumulators/" + a + " has no column /organizations/" + a);
   for (const auto& c : expected) {
     k.require_group("blocks/accumulators/" + c, "the accumulators of column " + c);
-    for (const char* f : kAccFields)
+    for (const char* f : kPartAccumulatorFields)
       k.dataset("blocks/accumulators/" + c + "/" + f, Kind::Real, blocks, per_block);
   }
 }

@@ -24,9 +24,12 @@
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/plan.hpp"
-#include "tribe/io/claims_file.hpp"
+#include "tribe/io/assembly.hpp"
+#include "tribe/io/claims_store.hpp"
 #include "tribe/io/part_file.hpp"
+#include "tribe/io/part_reader.hpp"
 #include "tribe/io/result_file.hpp"
+#include "tribe/io/row_reader.hpp"
 
 namespace tribe::job {
 namespace fs = std::filesystem;

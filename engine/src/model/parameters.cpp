@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 namespace tribe::model {
 
@@ -66,6 +67,12 @@ std::size_t find_column(std::span<const ColumnSpec> specs, std::string_view name
 
 std::string series_point_name(std::string_view series, std::uint32_t time) {
   return std::string(series) + "[t=" + std::to_string(time) + "]";
+}
+
+std::string format_number(double value) {
+  std::ostringstream os;
+  os << value;
+  return os.str();
 }
 
 std::string format_value(const ParameterSpec& spec, double value) {

@@ -10,6 +10,8 @@
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
 #include "tribe/exec/runner.hpp"
+#include "tribe/io/assembly.hpp"
+#include "tribe/io/part_reader.hpp"
 
 namespace {
 

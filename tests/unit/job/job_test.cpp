@@ -21,6 +21,7 @@
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
 #include "tribe/io/part_file.hpp"
+#include "tribe/io/part_reader.hpp"
 
 extern char** environ;
 

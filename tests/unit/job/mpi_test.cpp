@@ -9,6 +9,7 @@
 
 #include "../support/test_support.hpp"
 #include "tribe/io/part_file.hpp"
+#include "tribe/io/part_reader.hpp"
 
 namespace {
 

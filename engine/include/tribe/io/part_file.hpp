@@ -26,6 +26,11 @@
 namespace tribe::io {
 
 inline constexpr std::string_view kPartFiletype = "tribe-part";
+/// The datasets of a part's /blocks (one value per block) and, per column, of
+/// /blocks/accumulators/<column> (a block's stats::Accumulator), as written and checked.
+inline constexpr const char* kPartBlockFields[] = {"index", "cell", "first", "count"};
+inline constexpr const char* kPartAccumulatorFields[] = {"n",   "missing", "mean", "m2",
+                                                         "sum", "min",     "max"};
 
 /// What a part file says about itself (its header).
 struct PartInfo {
@@ -90,52 +95,5 @@ class PartWriter final : public exec::BlockSink {
   std::uint64_t buffered_rows_ = 0;
   std::uint64_t rows_written_ = 0, peak_buffered_rows_ = 0;
 };
-
-/// Reads and checks the header of a part file (filetype, format version) and validates
-/// its layout against it (io/validate.hpp): a damaged part is a DamagedFileError.
-PartInfo read_part_info(const std::filesystem::path& path);
-
-/// A part file that could not be used, and why.
-struct DamagedPart {
-  std::filesystem::path path;
-  std::string reason;
-};
-
-/// The parts of a run directory, sorted by (round, first block). Leftover temporary
-/// files of an interrupted write are removed when `remove_temporaries` (never while
-/// other processes may be writing into the directory). A missing directory gives no parts.
-/// A part that is damaged throws, or, given `damaged`, is listed there instead.
-std::vector<PartInfo> list_parts(const std::filesystem::path& directory,
-                                 bool remove_temporaries = true,
-                                 std::vector<DamagedPart>* damaged = nullptr);
-
-/// Throws InputError naming the part and the field when a part does not belong to
-/// the run of `plan` (another experiment, seed, size, engine or model version).
-void check_belongs(const PartInfo& part, const design::RunPlan& plan);
-
-/// Checks that round-0 parts cover blocks [0, plan.block_count()) exactly once:
-/// a missing range or an overlap is an InputError naming the blocks and the files.
-void check_coverage(const std::vector<PartInfo>& parts, const design::RunPlan& plan);
-
-/// Calls `f` for every block of a part, in order, with its rows and accumulators. Every
-/// value is read through its checksum and the blocks are checked against `plan`: a
-/// damaged part is a DamagedFileError naming the dataset.
-void for_each_block(const PartInfo& part, const design::RunPlan& plan,
-                    const std::function<void(const exec::BlockRows&)>& f);
-
-/// Reads a whole part (every checksum, every block against the plan) without using it:
-/// throws DamagedFileError when for_each_block would.
-void verify_part(const PartInfo& part, const design::RunPlan& plan);
-
-/// The number of leading blocks of round 0 that the parts hold contiguously from `first`
-/// (the point where a resumed run continues).
-std::uint64_t completed_prefix(const std::vector<PartInfo>& parts, std::uint64_t first);
-
-/// Feeds the blocks of the parts (each checked to belong to the run of `plan`, in the
-/// given order) into `writer`, and returns the run's result: the cell statistics merged
-/// block by block (the same ordered reduction as one uninterrupted run) and the segments
-/// of the rows in the order written. The caller completes the file (job/job.hpp).
-exec::RunResult assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan,
-                         ResultWriter& writer);
 
 }  // namespace tribe::io

@@ -46,6 +46,14 @@ struct StoredColumn {
 };
 std::vector<StoredColumn> stored_columns(std::span<const model::ColumnSpec> columns);
 
+/// Writes the root attributes that every file of a run carries, result, part and shard
+/// files alike (docs/hdf5-format.md): filetype, format_version, engine_version, git_sha1,
+/// seed, experiment, experiment_path, model, model_version, organizations_per_cell, cells
+/// and block_size.
+void write_run_header(hid_t root, std::string_view filetype,
+                      std::span<const std::uint32_t> format_version, const design::RunPlan& plan,
+                      const std::string& ctx);
+
 /// Confidence level of every interval in the cell table.
 inline constexpr double kConfidence = 0.95;
 
@@ -65,7 +73,7 @@ class ResultWriter final : public exec::BlockSink {
   /// Writes the rows still buffered and the cell table (/cells) of the run's result.
   void write_cells(const exec::RunResult& result);
   /// The open temporary file, once write_cells() is done: for the groups stored beside
-  /// the cells (/sensitivity and /claims, io/claims_file.hpp).
+  /// the cells (/sensitivity and /claims, io/claims_store.hpp).
   hid_t file() const;
   /// Writes run provenance, marks the file complete, renames it (after write_cells()).
   void finish(const RunInfo& info);

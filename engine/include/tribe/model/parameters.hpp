@@ -67,6 +67,9 @@ std::size_t find_column(std::span<const ColumnSpec> specs, std::string_view name
 
 /// Human-readable value of a parameter ("hierarchy", "0.25", "true", "100").
 std::string format_value(const ParameterSpec& spec, double value);
+/// A number as a model's checks name it in an error message ("0.25", "100", "1e+08": the
+/// default output of a stream).
+std::string format_number(double value);
 
 /// Shorthands for model authors.
 ParameterSpec real_parameter(std::string name, double min, double max, double default_value,

@@ -151,4 +151,12 @@ class Plugin : public Model {
   std::vector<ColumnSpec> columns_;
 };
 
+/// The one instance of a plug-in class, built (and its tables checked) at its first use:
+/// what a model's `model()` returns.
+template <class PluginClass>
+const Model& instance() {
+  static const PluginClass plugin;
+  return plugin;
+}
+
 }  // namespace tribe::model

@@ -1,7 +1,6 @@
 #include "tribe/models/lazer_friedman/lazer_friedman_model.hpp"
 
 #include <cstdio>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -169,34 +168,26 @@ std::vector<ColumnSpec> make_columns() {
   return c;
 }
 
-std::string num(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
-
-Config to_config(const model::ParameterValues& v) {
-  Config c;
-  c.bits = static_cast<int>(v[kBits]);
-  c.k = static_cast<int>(v[kK]);
-  c.agents = static_cast<int>(v[kAgents]);
-  c.rounds = static_cast<int>(v[kRounds]);
-  c.network = static_cast<NetworkKind>(static_cast<int>(v[kNetwork]));
-  c.density = v[kDensity];
-  c.rewired = static_cast<int>(v[kRewired]);
-  c.join_components = v[kJoinComponents] != 0.0;
-  c.exponent = v[kExponent];
-  c.imitation = Imitation{v[kVelocity], v[kCopyError]};
-  return c;
-}
-
 struct LazerFriedmanTraits {
   using Config = lazer_friedman::Config;
   struct Scratch {
     lazer_friedman::Scratch scratch;
     OrgResult result;
   };
-  static Config configure(const model::ParameterValues& v) { return to_config(v); }
+  static Config configure(const model::ParameterValues& v) {
+    Config c;
+    c.bits = static_cast<int>(v[kBits]);
+    c.k = static_cast<int>(v[kK]);
+    c.agents = static_cast<int>(v[kAgents]);
+    c.rounds = static_cast<int>(v[kRounds]);
+    c.network = static_cast<NetworkKind>(static_cast<int>(v[kNetwork]));
+    c.density = v[kDensity];
+    c.rewired = static_cast<int>(v[kRewired]);
+    c.join_components = v[kJoinComponents] != 0.0;
+    c.exponent = v[kExponent];
+    c.imitation = Imitation{v[kVelocity], v[kCopyError]};
+    return c;
+  }
   static constexpr auto parameter_names = kParameterNames;
   static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
     simulate_organization(c, ctx, w.scratch, w.result);
@@ -230,16 +221,18 @@ class LazerFriedmanModel final : public model::Plugin<LazerFriedmanTraits> {
  protected:
   void check(const model::ParameterValues& v) const override {
     if (v[kK] > v[kBits] - 1)
-      throw InputError("k = " + num(v[kK]) + " must be at most bits - 1 = " + num(v[kBits] - 1));
+      throw InputError("k = " + model::format_number(v[kK]) +
+                       " must be at most bits - 1 = " + model::format_number(v[kBits] - 1));
     const auto network = static_cast<NetworkKind>(static_cast<int>(v[kNetwork]));
     if (network == NetworkKind::small_world) {
       if (v[kAgents] < 5)
-        throw InputError("agents = " + num(v[kAgents]) +
+        throw InputError("agents = " + model::format_number(v[kAgents]) +
                          " must be at least 5 for network = \"small_world\" (ring lattice of "
                          "degree 4)");
       if (v[kRewired] > 2 * v[kAgents])
-        throw InputError("rewired = " + num(v[kRewired]) + " must be at most 2 * agents = " +
-                         num(2 * v[kAgents]) + " (the links of the ring lattice)");
+        throw InputError("rewired = " + model::format_number(v[kRewired]) +
+                         " must be at most 2 * agents = " + model::format_number(2 * v[kAgents]) +
+                         " (the links of the ring lattice)");
     }
   }
 };
@@ -247,8 +240,7 @@ class LazerFriedmanModel final : public model::Plugin<LazerFriedmanTraits> {
 }  // namespace
 
 const model::Model& model() {
-  static const LazerFriedmanModel instance;
-  return instance;
+  return model::instance<LazerFriedmanModel>();
 }
 
 }  // namespace tribe::models::lazer_friedman

@@ -271,9 +271,7 @@ std::vector<ColumnSpec> make_columns() {
 }
 
 std::string num(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
+  return model::format_number(v);
 }
 
 Config to_config(const model::ParameterValues& v) {

@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <string>
 
 #include "tribe/core/error.hpp"
@@ -375,36 +374,28 @@ std::vector<ColumnSpec> make_columns() {
   };
 }
 
-std::string num(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
-
-Config to_config(const model::ParameterValues& v) {
-  Config c;
-  c.dimensions = static_cast<std::int32_t>(v[kDimensions]);
-  c.individuals = static_cast<std::int32_t>(v[kIndividuals]);
-  c.p1 = v[kP1];
-  c.p2 = v[kP2];
-  c.p3 = v[kP3];
-  c.p4 = v[kP4];
-  c.fast_share = v[kFastShare];
-  c.p1_fast = v[kP1Fast];
-  c.max_periods = static_cast<std::int32_t>(v[kMaxPeriods]);
-  c.observe_period = static_cast<std::int32_t>(v[kObservePeriod]);
-  c.superior_by = static_cast<SuperiorBy>(static_cast<int>(v[kSuperiorBy]));
-  c.code_update = static_cast<CodeUpdate>(static_cast<int>(v[kCodeUpdate]));
-  return c;
-}
-
 struct MarchTraits {
   using Config = march::Config;
   struct Scratch {
     State state;
     Result result;
   };
-  static Config configure(const model::ParameterValues& v) { return to_config(v); }
+  static Config configure(const model::ParameterValues& v) {
+    Config c;
+    c.dimensions = static_cast<std::int32_t>(v[kDimensions]);
+    c.individuals = static_cast<std::int32_t>(v[kIndividuals]);
+    c.p1 = v[kP1];
+    c.p2 = v[kP2];
+    c.p3 = v[kP3];
+    c.p4 = v[kP4];
+    c.fast_share = v[kFastShare];
+    c.p1_fast = v[kP1Fast];
+    c.max_periods = static_cast<std::int32_t>(v[kMaxPeriods]);
+    c.observe_period = static_cast<std::int32_t>(v[kObservePeriod]);
+    c.superior_by = static_cast<SuperiorBy>(static_cast<int>(v[kSuperiorBy]));
+    c.code_update = static_cast<CodeUpdate>(static_cast<int>(v[kCodeUpdate]));
+    return c;
+  }
   static constexpr auto parameter_names = kParameterNames;
   static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
     simulate_organization(c, ctx, w.state, w.result);
@@ -437,19 +428,19 @@ class MarchModel final : public model::Plugin<MarchTraits> {
  protected:
   void check(const model::ParameterValues& v) const override {
     if (v[kObservePeriod] > v[kMaxPeriods])
-      throw InputError("observe_period = " + num(v[kObservePeriod]) +
-                       " must be at most max_periods = " + num(v[kMaxPeriods]));
+      throw InputError("observe_period = " + model::format_number(v[kObservePeriod]) +
+                       " must be at most max_periods = " + model::format_number(v[kMaxPeriods]));
     if (v[kDimensions] * v[kIndividuals] > 1.0e8)
-      throw InputError("dimensions * individuals = " + num(v[kDimensions] * v[kIndividuals]) +
-                       " must be at most 1e8");
+      throw InputError(
+          "dimensions * individuals = " + model::format_number(v[kDimensions] * v[kIndividuals]) +
+          " must be at most 1e8");
   }
 };
 
 }  // namespace
 
 const model::Model& model() {
-  static const MarchModel instance;
-  return instance;
+  return model::instance<MarchModel>();
 }
 
 }  // namespace tribe::models::march

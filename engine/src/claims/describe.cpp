@@ -1,0 +1,61 @@
+#include "tribe/claims/describe.hpp"
+
+#include <cstdio>
+#include <vector>
+
+#include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
+
+namespace tribe::claims {
+
+std::string describe(const ClaimSpec& c, const design::Experiment& x) {
+  char value[32];
+  std::snprintf(value, sizeof value, "%g", c.value);
+  const std::string than = (c.is_greater() ? " > " : " < ") + std::string(value);
+  const auto columns = x.model->columns();
+  const bool binary =
+      columns[model::find_column(columns, c.column)].kind == model::ColumnKind::Binary;
+  const std::string stat = binary ? "rate" : "mean";
+  const std::string of_a = stat + "(" + c.column + " | " + c.a.text + ")";
+  const std::string difference =
+      of_a + " - " + stat + "(" + c.column + " | " + c.b.text + ")" + (c.paired ? " [paired]" : "");
+  // eta2, S1 or ST of the factor group a, minus that of group b if there is one.
+  auto groups = [&](const std::string& index) {
+    const std::string a = join(c.factors_a, ","), b = join(c.factors_b, ",");
+    return index + "(" + c.column + ": " + a + ")" +
+           (b.empty() ? "" : " - " + index + "(" + c.column + ": " + b + ")");
+  };
+  switch (c.test) {
+    case Test::Above:
+    case Test::Below:
+      return of_a + than;
+    case Test::DifferenceAbove:
+    case Test::DifferenceBelow:
+      return difference + than;
+    case Test::Equivalent:
+      return "|" + difference + "| < " + value;
+    case Test::VarianceShareAbove:
+    case Test::VarianceShareBelow:
+      return groups("eta2") + than;
+    case Test::SobolFirstAbove:
+    case Test::SobolFirstBelow:
+      return groups("S1") + than;
+    case Test::SobolTotalAbove:
+    case Test::SobolTotalBelow:
+      return groups("ST") + than;
+    case Test::InteractionAbove:
+    case Test::InteractionBelow: {
+      std::vector<std::string> names;
+      for (auto f : c.interaction) names.push_back(x.factors[f].name);
+      return "interaction(" + join(names, " x ") + ") of mean(" + c.column + " | " + c.a.text +
+             ") [paired]" + than;
+    }
+    case Test::CorrelationAbove:
+    case Test::CorrelationBelow:
+      return "spearman(" + c.column + ", " + c.with + " | " + c.a.text + ", within cells)" + than;
+  }
+  TRIBE_CHECK(false, "claims::describe: a test without a description");
+  return {};
+}
+
+}  // namespace tribe::claims

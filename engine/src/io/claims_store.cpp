@@ -1,0 +1,400 @@
+#include "tribe/io/claims_store.hpp"
+
+#include <cstdio>
+#include <optional>
+
+#include "tribe/claims/describe.hpp"
+#include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
+
+namespace tribe::io {
+
+namespace {
+
+/// "control in [0.35, 1] and structure in {flat}" (encoded values formatted per parameter).
+std::string box_text(const design::Experiment& x, const stats::PrimBox& box,
+                     const std::vector<std::string>& names) {
+  const auto specs = x.model->parameters();
+  std::string s;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (!box.restricted[k]) continue;
+    const auto& spec = specs[model::find_parameter(specs, names[k])];
+    if (!s.empty()) s += " and ";
+    const auto& r = x.ranges[k];
+    if (!r.choices.empty()) {
+      std::string set;
+      for (double v : r.choices)
+        if (v >= box.low[k] && v <= box.high[k])
+          set += (set.empty() ? "" : ", ") + model::format_value(spec, v);
+      s += names[k] + " in {" + set + "}";
+    } else {
+      char lo[32], hi[32];
+      std::snprintf(lo, sizeof lo, "%.3g", box.low[k]);
+      std::snprintf(hi, sizeof hi, "%.3g", box.high[k]);
+      s += names[k] + " in [" + lo + ", " + hi + "]";
+    }
+  }
+  return s.empty() ? "the whole space (no parameter restricted)" : s;
+}
+
+void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan,
+                             const std::vector<claims::ClaimSpec>& claims,
+                             const claims::Report& report, const std::string& ctx) {
+  if (report.spaces.empty()) return;
+  const auto& x = plan.experiment();
+  h5::Handle ag = h5::create_group(claims_group, "assumption_space", ctx);
+  h5::write_attribute(
+      ag.get(), "description",
+      "claims evaluated at every sampled point of the design on their own (verdict codes: 0 "
+      "supported, "
+      "1 not supported, 2 inconclusive; no correction across points), and the PRIM box (Friedman & "
+      "Fisher 1999; peeling alpha 0.05, min mass 0.05, highest density with coverage >= 0.8, then "
+      "pasting and dropping restrictions worth < 0.01 density) where the claim is supported",
+      ctx);
+  const auto& first = report.spaces.front();
+  h5::write_attribute(ag.get(), "parameters", first.parameters, ctx);
+  const std::size_t points = first.x.size();
+  for (std::size_t k = 0; k < first.parameters.size(); ++k) {
+    std::vector<double> v;
+    for (const auto& row : first.x) v.push_back(row[k]);
+    h5::write_dataset(ag.get(), "value_" + first.parameters[k], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                      v.data(), points, ctx);
+  }
+  for (const auto& s : report.spaces) {
+    h5::Handle cg = h5::create_group(ag.get(), claims[s.claim].id, ctx);
+    std::vector<std::uint8_t> verdicts;
+    for (auto v : s.verdicts) verdicts.push_back(static_cast<std::uint8_t>(v));
+    h5::write_dataset(cg.get(), "verdict", H5T_STD_U8LE, H5T_NATIVE_UINT8, verdicts.data(), points,
+                      ctx);
+    h5::write_dataset(cg.get(), "estimate", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, s.estimates.data(),
+                      points, ctx);
+    h5::write_attribute(cg.get(), "share_supported", s.share_supported, ctx);
+    h5::write_attribute(cg.get(), "share_not_supported", s.share_not_supported, ctx);
+    h5::write_attribute(cg.get(), "share_inconclusive", s.share_inconclusive, ctx);
+    const auto& b = s.scenario;
+    h5::write_attribute(cg.get(), "scenario", box_text(x, b, s.parameters), ctx);
+    h5::write_attribute(cg.get(), "coverage", b.coverage, ctx);
+    h5::write_attribute(cg.get(), "density", b.density, ctx);
+    h5::write_attribute(cg.get(), "mass", b.mass, ctx);
+    std::vector<std::string> names;
+    std::vector<double> lo, hi;
+    for (std::size_t k = 0; k < s.parameters.size(); ++k)
+      if (b.restricted[k]) {
+        names.push_back(s.parameters[k]);
+        lo.push_back(b.low[k]);
+        hi.push_back(b.high[k]);
+      }
+    h5::write_strings(cg.get(), "box_parameter", names, ctx);
+    h5::write_dataset(cg.get(), "box_low", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, lo.data(), lo.size(),
+                      ctx);
+    h5::write_dataset(cg.get(), "box_high", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, hi.data(), hi.size(),
+                      ctx);
+  }
+}
+
+}  // namespace
+
+void write_report(ResultWriter& writer, const design::RunPlan& plan,
+                  const std::vector<claims::ClaimSpec>& claims, const claims::Report& report) {
+  const hid_t file = writer.file();
+  const std::string ctx = writer.target().string();
+  const auto& x = plan.experiment();
+  const std::size_t n = claims.size();
+  h5::Handle g = h5::create_group(file, "claims", ctx);
+  h5::write_attribute(g.get(), "confidence", report.confidence, ctx);
+  h5::write_attribute(
+      g.get(), "multiple_comparisons",
+      "Holm (1979) over two one-sided tests per claim (the claim and its opposite); "
+      "supported if the claim's adjusted p < 1 - confidence, not supported if the opposite's is, "
+      "else inconclusive",
+      ctx);
+  std::vector<std::string> id, statement, test, column, a, b, fa, fb, method, verdict, description,
+      reason;
+  std::vector<std::string> sweep_of, sweep_level;
+  std::vector<double> value, est, lo, hi, pc, po, pch, poh, rob;
+  std::vector<std::uint64_t> na, nb, paired;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& c = claims[i];
+    const auto& r = report.results[i];
+    id.push_back(c.id);
+    statement.push_back(c.statement);
+    test.push_back(std::string(claims::to_string(c.test)));
+    column.push_back(c.column);
+    a.push_back(c.uses_factor_groups() ? "" : c.a.text);
+    b.push_back(c.is_two_sample() ? c.b.text : "");
+    fa.push_back(join(c.factors_a, ","));
+    fb.push_back(join(c.factors_b, ","));
+    if (c.is_interaction()) {
+      std::vector<std::string> names;
+      for (auto f : c.interaction) names.push_back(x.factors[f].name);
+      fa.back() = join(names, ",");
+    }
+    if (c.is_correlation()) b.back() = c.with;
+    description.push_back(claims::describe(c, x));
+    sweep_of.push_back(c.sweep_of);
+    sweep_level.push_back(c.sweep_level);
+    method.push_back(r.method);
+    verdict.push_back(std::string(claims::to_string(r.verdict)));
+    reason.push_back(r.reason);
+    value.push_back(c.value);
+    est.push_back(r.estimate);
+    lo.push_back(r.low);
+    hi.push_back(r.high);
+    pc.push_back(r.p_claim);
+    po.push_back(r.p_opposite);
+    pch.push_back(r.p_claim_holm);
+    poh.push_back(r.p_opposite_holm);
+    rob.push_back(report.robustness.share[i]);
+    na.push_back(r.n_a);
+    nb.push_back(r.n_b);
+    paired.push_back(c.paired);
+  }
+  for (auto& [name, v] :
+       std::initializer_list<std::pair<const char*, const std::vector<std::string>*>>{
+           {"id", &id},
+           {"statement", &statement},
+           {"test", &test},
+           {"column", &column},
+           {"a", &a},
+           {"b", &b},
+           {"factors_a", &fa},
+           {"factors_b", &fb},
+           {"description", &description},
+           {"method", &method},
+           {"verdict", &verdict},
+           {"reason", &reason},
+           {"sweep_of", &sweep_of},
+           {"sweep_level", &sweep_level}})
+    h5::write_strings(g.get(), name, *v, ctx);
+  for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<double>*>>{
+           {"value", &value},
+           {"estimate", &est},
+           {"ci_low", &lo},
+           {"ci_high", &hi},
+           {"p_claim", &pc},
+           {"p_opposite", &po},
+           {"p_claim_holm", &pch},
+           {"p_opposite_holm", &poh},
+           {"robustness_share", &rob}})
+    h5::write_dataset(g.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v->data(), n, ctx);
+  for (auto& [name, v] :
+       std::initializer_list<std::pair<const char*, const std::vector<std::uint64_t>*>>{
+           {"n_a", &na}, {"n_b", &nb}, {"paired", &paired}})
+    h5::write_dataset(g.get(), name, H5T_STD_U64LE, H5T_NATIVE_UINT64, v->data(), n, ctx);
+
+  // Robustness grid: one row per combination of threshold offsets.
+  const auto& rb = report.robustness;
+  h5::Handle rg = h5::create_group(g.get(), "robustness", ctx);
+  h5::write_attribute(rg.get(), "thresholds", rb.thresholds, ctx);
+  h5::write_attribute(
+      rg.get(), "description",
+      "every combination of report.robustness_offsets added to the threshold parameters; "
+      "verdict codes: 0 supported, 1 not supported, 2 inconclusive",
+      ctx);
+  const std::size_t combos = rb.offsets.size();
+  for (std::size_t t = 0; t < rb.thresholds.size(); ++t) {
+    std::vector<double> off;
+    for (const auto& o : rb.offsets) off.push_back(o[t]);
+    h5::write_dataset(rg.get(), "offset_" + rb.thresholds[t], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                      off.data(), combos, ctx);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<std::uint8_t> v;
+    for (const auto& row : rb.verdicts) v.push_back(static_cast<std::uint8_t>(row[i]));
+    h5::write_dataset(rg.get(), "verdict_" + claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8, v.data(),
+                      combos, ctx);
+  }
+
+  if (!report.curves.empty()) {
+    h5::Handle cg = h5::create_group(g.get(), "threshold_curves", ctx);
+    h5::write_attribute(
+        cg.get(), "description",
+        "each threshold of a derived column set to every value of an even grid over its whole "
+        "range (the other thresholds at the cells' values), every claim re-evaluated; verdict "
+        "codes: 0 supported, 1 not supported, 2 inconclusive",
+        ctx);
+    for (const auto& curve : report.curves) {
+      h5::Handle tg = h5::create_group(cg.get(), curve.threshold, ctx);
+      const std::size_t points = curve.values.size();
+      h5::write_dataset(tg.get(), "value", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, curve.values.data(),
+                        points, ctx);
+      for (std::size_t i = 0; i < n; ++i) {
+        std::vector<std::uint8_t> v;
+        std::vector<double> e;
+        for (std::size_t k = 0; k < points; ++k) {
+          v.push_back(static_cast<std::uint8_t>(curve.verdicts[k][i]));
+          e.push_back(curve.estimates[k][i]);
+        }
+        h5::write_dataset(tg.get(), "verdict_" + claims[i].id, H5T_STD_U8LE, H5T_NATIVE_UINT8,
+                          v.data(), points, ctx);
+        h5::write_dataset(tg.get(), "estimate_" + claims[i].id, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                          e.data(), points, ctx);
+      }
+    }
+  }
+  write_assumption_spaces(g.get(), plan, claims, report, ctx);
+
+  if (!report.variance.empty()) {
+    h5::Handle vg = h5::create_group(file, "variance", ctx);
+    h5::write_attribute(
+        vg.get(), "description",
+        "main-effect eta squared (= first-order Sobol index on a balanced design) of each "
+        "factor and sampled range (by strata), per outcome column",
+        ctx);
+    for (const auto& v : report.variance) {
+      h5::Handle cg = h5::create_group(vg.get(), v.column, ctx);
+      h5::write_strings(cg.get(), "factor", v.names, ctx);
+      h5::write_dataset(cg.get(), "eta_squared", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                        v.eta_squared.data(), v.eta_squared.size(), ctx);
+      h5::write_attribute(cg.get(), "unexplained", v.unexplained, ctx);
+    }
+  }
+}
+
+void write_sensitivity(ResultWriter& writer, const design::RunPlan& plan,
+                       const std::vector<claims::ColumnSensitivity>& all) {
+  const auto& x = plan.experiment();
+  if (x.sampling != design::Sampling::Sobol) return;
+  const hid_t file = writer.file();
+  const std::string ctx = writer.target().string();
+  h5::Handle g = h5::create_group(file, "sensitivity", ctx);
+  h5::write_attribute(
+      g.get(), "description",
+      "Sobol indices of every outcome column over the Sobol design, on cell means: first order "
+      "(Saltelli et al. 2010) and total order (Jansen 1999), percentile bootstrap intervals over "
+      "base points; the last parameter is the inert dummy",
+      ctx);
+  h5::write_attribute(g.get(), "base_points", x.points, ctx);
+  h5::write_attribute(g.get(), "confidence", x.report.confidence, ctx);
+  h5::write_attribute(g.get(), "bootstrap_replicates", std::uint64_t{1000}, ctx);
+  for (const auto& s : all) {
+    h5::Handle cg = h5::create_group(g.get(), s.column, ctx);
+    h5::write_strings(cg.get(), "parameter", s.names, ctx);
+    const auto& i = s.indices;
+    for (auto& [name, v] :
+         std::initializer_list<std::pair<const char*, const std::vector<double>*>>{
+             {"S1", &i.first},
+             {"S1_low", &i.first_low},
+             {"S1_high", &i.first_high},
+             {"ST", &i.total},
+             {"ST_low", &i.total_low},
+             {"ST_high", &i.total_high}})
+      h5::write_dataset(cg.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v->data(), v->size(),
+                        ctx);
+    h5::write_attribute(cg.get(), "base_points_used", i.base_points, ctx);
+    h5::write_attribute(cg.get(), "variance", i.variance, ctx);
+  }
+}
+
+namespace {
+
+StoredClaims read_claims(const ResultReader& f, const std::string& file) {
+  StoredClaims c;
+  c.file = file;
+  c.experiment = f.attribute("experiment_name");
+  c.engine = f.attribute("engine_version");
+  c.git = f.attribute("git_sha1");
+  c.seed = f.attribute_u64("seed");
+  c.organizations = f.attribute_u64("organizations");
+  if (!f.exists("claims")) return c;
+  c.id = f.strings("claims/id");
+  c.statement = f.strings("claims/statement");
+  c.description = f.strings("claims/description");
+  c.method = f.strings("claims/method");
+  c.verdict = f.strings("claims/verdict");
+  // Files of format 1.0 have no reasons.
+  c.reason = f.exists("claims/reason") ? f.strings("claims/reason")
+                                       : std::vector<std::string>(c.id.size());
+  c.est = f.column("claims/estimate");
+  c.lo = f.column("claims/ci_low");
+  c.hi = f.column("claims/ci_high");
+  c.pc = f.column("claims/p_claim");
+  c.po = f.column("claims/p_opposite");
+  c.pc_holm = f.column("claims/p_claim_holm");
+  c.po_holm = f.column("claims/p_opposite_holm");
+  c.rob = f.column("claims/robustness_share");
+  c.na = f.column("claims/n_a");
+  c.nb = f.column("claims/n_b");
+  c.thresholds = f.group_strings_attribute("claims/robustness", "thresholds");
+  c.confidence = f.column_attribute_double("claims", "confidence");
+  c.sweep_of =
+      f.exists("claims/sweep_of") ? f.strings("claims/sweep_of") : std::vector<std::string>{};
+  c.sweep_level =
+      f.exists("claims/sweep_of") ? f.strings("claims/sweep_level") : std::vector<std::string>{};
+  return c;
+}
+
+StoredSensitivity read_sensitivity(const ResultReader& f) {
+  StoredSensitivity s;
+  s.confidence = f.column_attribute_double("sensitivity", "confidence");
+  s.cells = f.column("cells/organizations").size();
+  for (const auto& column : f.list("sensitivity")) {
+    const std::string g = "sensitivity/" + column + "/";
+    StoredSensitivity::Column c;
+    c.name = column;
+    c.parameter = f.strings(g + "parameter");
+    c.s1 = f.column(g + "S1");
+    c.s1_low = f.column(g + "S1_low");
+    c.s1_high = f.column(g + "S1_high");
+    c.st = f.column(g + "ST");
+    c.st_low = f.column(g + "ST_low");
+    c.st_high = f.column(g + "ST_high");
+    s.columns.push_back(std::move(c));
+  }
+  return s;
+}
+
+/// The threshold curves of the thresholds the claims' robustness grid varies.
+std::vector<StoredCurve> read_curves(const ResultReader& f, const StoredClaims& c) {
+  std::vector<StoredCurve> curves;
+  for (const auto& t : c.thresholds) {
+    const std::string base = "claims/threshold_curves/" + t;
+    if (!f.exists(base + "/value")) continue;
+    StoredCurve curve;
+    curve.threshold = t;
+    curve.values = f.column(base + "/value");
+    for (const auto& id : c.id)
+      curve.verdicts.push_back(f.exists(base + "/verdict_" + id)
+                                   ? std::optional(f.column(base + "/verdict_" + id))
+                                   : std::nullopt);
+    curves.push_back(std::move(curve));
+  }
+  return curves;
+}
+
+std::vector<StoredScenario> read_scenarios(const ResultReader& f) {
+  std::vector<StoredScenario> scenarios;
+  for (const auto& id : f.list("claims/assumption_space")) {
+    if (id.rfind("value_", 0) == 0) continue;
+    const std::string g = "claims/assumption_space/" + id;
+    auto attr = [&](const char* name) { return f.column_attribute_double(g, name); };
+    StoredScenario s;
+    s.id = id;
+    s.share_supported = attr("share_supported");
+    s.share_not_supported = attr("share_not_supported");
+    s.share_inconclusive = attr("share_inconclusive");
+    s.scenario = f.group_string_attribute(g, "scenario");
+    s.coverage = attr("coverage");
+    s.density = attr("density");
+    s.mass = attr("mass");
+    scenarios.push_back(std::move(s));
+  }
+  return scenarios;
+}
+
+}  // namespace
+
+StoredReport read_report(const ResultReader& f, const std::string& name) {
+  StoredReport r;
+  r.has_sensitivity = f.exists("sensitivity");
+  if (r.has_sensitivity) r.sensitivity = read_sensitivity(f);
+  r.has_claims = f.exists("claims");
+  r.claims = read_claims(f, name);
+  if (!r.has_claims) return r;
+  r.curves = read_curves(f, r.claims);
+  r.has_assumption_space = f.exists("claims/assumption_space");
+  if (r.has_assumption_space) r.scenarios = read_scenarios(f);
+  return r;
+}
+
+}  // namespace tribe::io
