@@ -11,6 +11,16 @@ namespace tribe::io {
 
 namespace {
 
+/// Column k of a table stored by rows (one row per point), as a 1-D dataset of doubles.
+void write_column(hid_t group, const std::string& name,
+                  const std::vector<std::vector<double>>& rows, std::size_t k,
+                  const std::string& ctx) {
+  std::vector<double> v;
+  v.reserve(rows.size());
+  for (const auto& row : rows) v.push_back(row[k]);
+  h5::write_dataset(group, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data(), v.size(), ctx);
+}
+
 /// "control in [0.35, 1] and structure in {flat}" (encoded values formatted per parameter).
 std::string box_text(const design::Experiment& x, const stats::PrimBox& box,
                      const std::vector<std::string>& names) {
@@ -54,12 +64,8 @@ void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan,
   const auto& first = report.spaces.front();
   h5::write_attribute(ag.get(), "parameters", first.parameters, ctx);
   const std::size_t points = first.x.size();
-  for (std::size_t k = 0; k < first.parameters.size(); ++k) {
-    std::vector<double> v;
-    for (const auto& row : first.x) v.push_back(row[k]);
-    h5::write_dataset(ag.get(), "value_" + first.parameters[k], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                      v.data(), points, ctx);
-  }
+  for (std::size_t k = 0; k < first.parameters.size(); ++k)
+    write_column(ag.get(), "value_" + first.parameters[k], first.x, k, ctx);
   for (const auto& s : report.spaces) {
     h5::Handle cg = h5::create_group(ag.get(), claims[s.claim].id, ctx);
     std::vector<std::uint8_t> verdicts;
@@ -192,12 +198,8 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan,
       "verdict codes: 0 supported, 1 not supported, 2 inconclusive",
       ctx);
   const std::size_t combos = rb.offsets.size();
-  for (std::size_t t = 0; t < rb.thresholds.size(); ++t) {
-    std::vector<double> off;
-    for (const auto& o : rb.offsets) off.push_back(o[t]);
-    h5::write_dataset(rg.get(), "offset_" + rb.thresholds[t], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                      off.data(), combos, ctx);
-  }
+  for (std::size_t t = 0; t < rb.thresholds.size(); ++t)
+    write_column(rg.get(), "offset_" + rb.thresholds[t], rb.offsets, t, ctx);
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<std::uint8_t> v;
     for (const auto& row : rb.verdicts) v.push_back(static_cast<std::uint8_t>(row[i]));
