@@ -13,6 +13,7 @@
 #include "tribe/io/result_file.hpp"
 #include "tribe/model/registry.hpp"
 #include "tribe/models/leadership/structure.hpp"
+#include "tribe/rng/beta_table.hpp"
 #include "tribe/rng/samplers.hpp"
 #include "tribe/stats/accumulator.hpp"
 
@@ -77,6 +78,22 @@ void BM_RngBeta(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RngBeta);
+
+// The tabulated Beta the leadership model draws its qualities and difficulties from
+// (same distribution as BM_RngBeta: mean 0.6, concentration 10, i.e. Beta(6, 4)).
+void BM_RngBetaTable(benchmark::State& state) {
+  rng::Stream s(1, 1, 0);
+  const auto table = rng::BetaTable::make(6.0, 4.0);
+  for (auto _ : state) benchmark::DoNotOptimize((*table)(s));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RngBetaTable);
+
+// Building that table (once per cell and thread: `CachedBetaMean`).
+void BM_RngBetaTableSetup(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(rng::BetaTable::make(6.0, 4.0));
+}
+BENCHMARK(BM_RngBetaTableSetup);
 
 void BM_RngStreamSetup(benchmark::State& state) {
   std::uint64_t k = 0;

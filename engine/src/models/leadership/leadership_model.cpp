@@ -328,7 +328,7 @@ struct LeadershipTraits {
 class LeadershipModel final : public model::Plugin<LeadershipTraits> {
  public:
   LeadershipModel()
-      : Plugin("leadership", "3.0.0",
+      : Plugin("leadership", "4.0.0",
                "Organization model of distributed leadership: challenges arise (mostly at the "
                "front line) in a reporting tree with lateral ties; holders take initiative or "
                "escalate, interact with peers or managers (under upstream control and finite "

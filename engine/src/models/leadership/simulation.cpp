@@ -89,7 +89,7 @@ void draw_qualities(const Config& cfg, const model::OrgContext& ctx, Scratch& ws
   std::vector<double>* dest[3] = {&ws.aligned, &ws.proactive, &ws.collaborative};
   for (int q = 0; q < 3; ++q) {
     auto s = stream(ctx, StreamPurpose::qualities, static_cast<std::uint64_t>(q));
-    const BetaMean draw(means[q], cfg.concentration);
+    const BetaMean& draw = ws.quality_beta[q].get(means[q], cfg.concentration);
     dest[q]->resize(n);
     double* const out = dest[q]->data();
     for (std::size_t i = 0; i < n; ++i) out[i] = draw(s);
@@ -138,7 +138,8 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
   // E ~ Exp(1), as in rng::geometric, with log(1 - p) computed once.
   const double p_deadline = 1.0 / cfg.deadline_mean;
   const double inv_rate = p_deadline < 1.0 ? -1.0 / std::log1p(-p_deadline) : 0.0;
-  const BetaMean difficulty(cfg.difficulty_mean, cfg.difficulty_concentration);
+  const BetaMean& difficulty =
+      ws.difficulty_beta.get(cfg.difficulty_mean, cfg.difficulty_concentration);
   const std::uint64_t t_front = threshold32(cfg.front_line_share);
   const auto& leaves = ws.tree.leaves;
   const auto n_leaves = static_cast<std::uint64_t>(leaves.size());

@@ -1,6 +1,7 @@
 #include "tribe/models/leadership/structure.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "tribe/rng/samplers.hpp"
@@ -86,34 +87,62 @@ void finish_tree(Tree& tree, std::vector<std::int32_t>& count) {
 
 namespace {
 
-// Above this tie probability, pairs are drawn one by one (see skip_pairs).
-constexpr double kDensePairs = 0.5;
+// From this tie probability up, pairs are drawn 64 at a time by bit-parallel Bernoulli
+// trials (see skip_pairs); below it, by geometric skips from tie to tie.
+constexpr double kDensePairs = 1.0 / 16.0;
+
+// 64 Bernoulli trials u_i < t at once, u_i a 32-bit uniform integer and t in
+// [0, 2^32]: lane i of the result is 1 iff u_i < t. The bits of all 64 u_i are drawn
+// from the most significant down, one word per bit position (bit i of the word is the
+// next bit of u_i), and a lane is decided at the first bit where u_i and t differ: u_i
+// < t if t has the 1 there. Only the bits up to that point are ever looked at, so a
+// word is drawn only while some lane is undecided: about 7 words for 64 lanes (each
+// lane is decided with probability 1/2 per word), against 32 if every bit were drawn.
+// Lanes outside `lanes` are left 0. The same distribution as comparing a full 32-bit
+// uniform with t, exactly.
+std::uint64_t bernoulli_lanes(std::uint64_t t, std::uint64_t lanes, rng::Stream& stream) {
+  if (t >= (std::uint64_t{1} << 32)) return lanes;
+  std::uint64_t undecided = lanes, yes = 0;
+  for (int bit = 31; bit >= 0 && undecided != 0; --bit) {
+    // Below the lowest 1 of t, u_i can only equal or exceed t: the undecided are no.
+    if ((t & ((std::uint64_t{2} << bit) - 1)) == 0) break;
+    const std::uint64_t r = stream.next_u64();
+    if ((t >> bit) & 1) {
+      yes |= undecided & ~r;  // u_i has a 0 where t has a 1: u_i < t
+      undecided &= r;
+    } else {
+      undecided &= ~r;  // u_i has a 1 where t has a 0: u_i > t
+    }
+  }
+  return yes;
+}
 
 // All pairs (v, w), 0 <= w < v < k, each with probability p, in the order of
-// Batagelj & Brandes (2005), algorithm G(n, p) with geometric skips.
+// Batagelj & Brandes (2005): (1, 0), (2, 0), (2, 1), (3, 0), ...
 template <class Emit>
 void skip_pairs(std::int64_t k, double p, rng::Stream& stream, Emit& emit) {
   if (p <= 0.0 || k < 2) return;
   if (p >= kDensePairs) {
-    // Dense ties: one Bernoulli per pair from 32-bit halves of the draws is cheaper
-    // than a logarithm per tie. P(u < ceil(p 2^32)) = p to within 2^-32, the model's
-    // resolution of every decision. Same pair order as the skipping below.
+    // Dense ties: the pairs, numbered in that order, in blocks of 64, each block's ties
+    // by bernoulli_lanes with t = ceil(p 2^32): P(tie) = p to within 2^-32, the model's
+    // resolution of every decision. Then the ties of a block in increasing order.
     const double scaled = std::ceil(p * 4294967296.0);
     const std::uint64_t t =
         scaled >= 4294967296.0 ? 4294967296ULL : static_cast<std::uint64_t>(scaled);
-    std::uint64_t word = 0;
-    bool have_half = false;
-    for (std::int64_t v = 1; v < k; ++v) {
-      for (std::int64_t w = 0; w < v; ++w) {
-        std::uint64_t u;
-        if (have_half) {
-          u = word >> 32;
-        } else {
-          word = stream.next_u64();
-          u = word & 0xffffffffULL;
+    const std::int64_t pairs = k * (k - 1) / 2;
+    std::int64_t v = 1, w = 0, at = 0;  // (v, w) is pair number `at`
+    for (std::int64_t first = 0; first < pairs; first += 64) {
+      const std::int64_t size = std::min<std::int64_t>(64, pairs - first);
+      const std::uint64_t lanes = size == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << size) - 1;
+      for (std::uint64_t ties = bernoulli_lanes(t, lanes, stream); ties != 0; ties &= ties - 1) {
+        const std::int64_t i = first + std::countr_zero(ties);
+        w += i - at;
+        at = i;
+        while (w >= v) {
+          w -= v;
+          ++v;
         }
-        have_half = !have_half;
-        emit.dense(v, w, u < t);
+        emit(v, w);
       }
     }
     return;
@@ -138,8 +167,7 @@ void skip_pairs(std::int64_t k, double p, rng::Stream& stream, Emit& emit) {
   }
 }
 
-/// Receives drawn ties; `dense` stores every candidate pair and keeps it only when
-/// `keep` (no unpredictable branch per pair: a third of the pairs are ties at 0.3).
+/// Receives drawn ties, in local indices (`map` gives the agents).
 struct TieSink {
   std::vector<std::int32_t>& a;
   std::vector<std::int32_t>& b;
@@ -152,12 +180,6 @@ struct TieSink {
     a[count] = agent(v);
     b[count] = agent(w);
     ++count;
-  }
-  void dense(std::int64_t v, std::int64_t w, bool keep) {
-    reserve_one();
-    a[count] = agent(v);
-    b[count] = agent(w);
-    count += keep ? 1 : 0;
   }
   void reserve_one() {
     if (count == a.size()) {  // grow geometrically; the workspace keeps the capacity
@@ -196,9 +218,6 @@ void generate_ties(const Tree& tree, double tie_within, double tie_across, rng::
       }
       void operator()(std::int64_t v, std::int64_t w) {
         if (allowed(v, w)) sink(v, w);
-      }
-      void dense(std::int64_t v, std::int64_t w, bool keep) {
-        sink.dense(v, w, keep && allowed(v, w));
       }
     } across{all, tree};
     skip_pairs(n, tie_across, stream, across);

@@ -2,7 +2,9 @@
 // model interface (determinism, validation) and mechanism checks at extremes.
 #include <gtest/gtest.h>
 
+#include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <set>
 #include <string>
@@ -316,16 +318,62 @@ TEST(LeadershipTies, AdjacencyMatchesEdgesAndDensity) {
   EXPECT_NEAR(static_cast<double>(across), 0.02 * 78601, 200);
 }
 
+// Sibling ties are independent Bernoulli trials of probability ceil(p 2^32) 2^-32 on both
+// paths (geometric skips below 1/16, 64 bit-parallel trials at a time from 1/16 up), over
+// 20,000 draws of a flat group of 40 reports (780 pairs: 12 full blocks of 64 and a
+// partial one): each pair's frequency (chi-square, 779 df), and the number of ties per
+// draw, whose variance would grow if pairs were correlated (in a lane, across a block's
+// edge, or between the bits of one word).
+TEST(LeadershipTies, SiblingTiesAreIndependentTrialsOfTheirProbability) {
+  const auto t = make_tree(lm::StructureKind::flat, 41, 1);
+  constexpr int kPairs = 40 * 39 / 2;
+  constexpr int kDraws = 20000;
+  for (const double p : {0.05, 0.07, 0.3, 0.9}) {
+    const double q = std::ceil(p * 0x1.0p32) * 0x1.0p-32;
+    std::vector<double> freq(kPairs, 0.0);
+    double sum = 0, sum2 = 0;
+    lm::Ties ties;
+    for (int d = 0; d < kDraws; ++d) {
+      tribe::rng::Stream s(11, 5, static_cast<std::uint64_t>(d));
+      lm::generate_ties(t, p, 0.0, s, ties);
+      for (std::int64_t e = 0; e < ties.count(); ++e) {
+        const int v = ties.edge_a[e] - 1, w = ties.edge_b[e] - 1;  // local indices, v > w
+        ASSERT_GT(v, w);
+        freq[static_cast<std::size_t>(v * (v - 1) / 2 + w)] += 1;
+      }
+      const auto c = static_cast<double>(ties.count());
+      sum += c;
+      sum2 += c * c;
+    }
+    double chi2 = 0;
+    for (const double f : freq)
+      chi2 += (f - kDraws * q) * (f - kDraws * q) / (kDraws * q * (1 - q));
+    const double p_chi2 = boost::math::cdf(
+        boost::math::complement(boost::math::chi_squared_distribution<double>(kPairs - 1), chi2));
+    const double mean = sum / kDraws, var = sum2 / kDraws - mean * mean;
+    const double expected_var = kPairs * q * (1 - q);
+    std::printf(
+        "  ties p = %.2f: chi2 %.1f on %d df (p = %.4f); per draw mean %.2f (%.2f), variance "
+        "%.2f (%.2f)\n",
+        p, chi2, kPairs - 1, p_chi2, mean, kPairs * q, var, expected_var);
+    EXPECT_GT(p_chi2, 1e-4) << p;
+    EXPECT_NEAR(mean, kPairs * q, 5 * std::sqrt(expected_var / kDraws)) << p;
+    // The sample variance's standard error is about sqrt(2 / draws) = 1% of it.
+    EXPECT_NEAR(var / expected_var, 1.0, 0.05) << p;
+  }
+}
+
 // ---------------------------------------------------------------- sampling
 
 TEST(LeadershipSampling, BetaHasRequestedMeanAndVariance) {
   for (const auto& [m, phi] : std::vector<std::pair<double, double>>{
            {0.5, 10}, {0.3, 10}, {0.8, 2}, {0.1, 4}, {0.5, 0.8}}) {
     tribe::rng::Stream s(5, 2, 0);
+    const lm::BetaMean beta(m, phi);
     const int n = 200000;
     double sum = 0, sum2 = 0;
     for (int i = 0; i < n; ++i) {
-      const double x = lm::beta_mean(s, m, phi);
+      const double x = beta(s);
       ASSERT_GE(x, 0.0);
       ASSERT_LE(x, 1.0);
       sum += x;
@@ -339,6 +387,24 @@ TEST(LeadershipSampling, BetaHasRequestedMeanAndVariance) {
   tribe::rng::Stream s(5, 2, 0);
   EXPECT_EQ(lm::beta_mean(s, 0.0, 10), 0.0);
   EXPECT_EQ(lm::beta_mean(s, 1.0, 10), 1.0);
+}
+
+// Shapes >= 1 that are not too narrow are drawn from a table, the others by the gamma
+// ratio; a cached sampler draws exactly what a fresh one draws, also after the cell's
+// parameters change.
+TEST(LeadershipSampling, CachedBetaDrawsWhatAFreshOneDraws) {
+  EXPECT_NE(lm::BetaMean(0.5, 10).table(), nullptr);
+  EXPECT_NE(lm::BetaMean(0.5, 4).table(), nullptr);
+  EXPECT_EQ(lm::BetaMean(0.95, 10).table(), nullptr);  // b = 0.5 < 1
+  EXPECT_EQ(lm::BetaMean(0.0, 10).table(), nullptr);   // degenerate
+  lm::CachedBetaMean cached;
+  for (const auto& [m, phi] : std::vector<std::pair<double, double>>{
+           {0.5, 10}, {0.3, 10}, {0.3, 10}, {0.95, 10}, {0.5, 10}}) {
+    tribe::rng::Stream a(6, 2, 0), b(6, 2, 0);
+    const lm::BetaMean fresh(m, phi);
+    const lm::BetaMean& kept = cached.get(m, phi);
+    for (int i = 0; i < 1000; ++i) ASSERT_EQ(kept(a), fresh(b)) << m << " " << phi << " " << i;
+  }
 }
 
 TEST(LeadershipQualities, DrawnMeansMatchTheProfile) {

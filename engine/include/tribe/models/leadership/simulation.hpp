@@ -9,6 +9,7 @@
 #include "tribe/model/model.hpp"
 #include "tribe/model/row_writer.hpp"
 #include "tribe/models/leadership/metrics.hpp"
+#include "tribe/models/leadership/sampling.hpp"
 #include "tribe/models/leadership/structure.hpp"
 
 namespace tribe::models::leadership {
@@ -104,6 +105,7 @@ struct Scratch {
   std::vector<std::int32_t> tmp_i32;
   std::vector<double> aligned, proactive, collaborative;  // as drawn
   std::vector<std::uint8_t> is_hero;
+  CachedBetaMean quality_beta[3], difficulty_beta;  // the cell's Beta set-ups
   /// A challenge as drawn (arrival order = index order).
   struct Challenge {
     std::int32_t origin;    // agent where it arises (its first holder)

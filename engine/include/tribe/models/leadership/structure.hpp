@@ -67,8 +67,9 @@ void finish_tree(Tree& tree, std::vector<std::int32_t>& count);
 
 /// Draws lateral ties: each pair of siblings (same manager) with probability
 /// `tie_within`, each other pair that is not a manager-report pair with
-/// probability `tie_across`. Geometric skipping (Batagelj & Brandes 2005):
-/// cost O(n + ties).
+/// probability `tie_across`. Geometric skipping (Batagelj & Brandes 2005) for
+/// probabilities below 1/16, cost O(n + ties); from 1/16 up, 64 pairs at a time by
+/// bit-parallel Bernoulli trials (about 7 words per 64 pairs).
 void generate_ties(const Tree& tree, double tie_within, double tie_across, rng::Stream& stream,
                    Ties& ties);
 
