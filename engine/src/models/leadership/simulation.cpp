@@ -221,17 +221,17 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
   const Scratch::Challenge* const ch = ws.challenges.data();
   ws.open.resize(uK);
   Scratch::Open* const open = ws.open.data();
-  for (std::size_t c = 0; c < uK; ++c) open[c] = Scratch::Open{ch[c].origin, 1, 0, 0, 0, 0};
+  for (std::size_t c = 0; c < uK; ++c) open[c] = Scratch::Open{ch[c].origin, 1, 0, -1, 0, -1, 0, 0};
   const std::int32_t* const adj = ties.adj.data();
   const std::int32_t* const children = tree.children.data();
-  // Calendar of events: one FIFO list per step (events at or after T are censored
-  // and never stored). Within a step, events run in the order they were created.
-  ws.events_pool.clear();
+  // Calendar: one FIFO list per step of the challenges whose item is due then (items at
+  // or after T are censored and never stored). Within a step, items run in the order
+  // they were scheduled. A challenge has one item at a time, so the list runs through
+  // the challenges themselves (Open::next).
   ws.bucket_head.assign(static_cast<std::size_t>(T), -1);
   ws.bucket_tail.assign(static_cast<std::size_t>(T), -1);
   std::int32_t* const head = ws.bucket_head.data();
   std::int32_t* const tail = ws.bucket_tail.data();
-  std::int32_t free_list = -1;
   const rng::Stream::Engine::key_type key{
       {ctx.seed, static_cast<std::uint64_t>(StreamPurpose::interactions)}};
 
@@ -265,21 +265,15 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
     const std::int64_t at =
         std::min<std::int64_t>(x.busy_step, static_cast<std::int64_t>(ch[c].last) + 1);
     if (at >= T) return;
-    std::int32_t id;
-    if (free_list >= 0) {
-      id = free_list;
-      free_list = ws.events_pool[static_cast<std::size_t>(id)].next;
-    } else {
-      id = static_cast<std::int32_t>(ws.events_pool.size());
-      ws.events_pool.emplace_back();
-    }
-    Scratch::Event* const pool = ws.events_pool.data();
-    pool[id] = Scratch::Event{c, a, partner, kind, -1};
+    Scratch::Open& oc = open[c];
+    oc.kind = kind;
+    oc.partner = partner;
+    oc.next = -1;
     if (tail[at] < 0)
-      head[at] = id;
+      head[at] = c;
     else
-      pool[tail[at]].next = id;
-    tail[at] = id;
+      open[tail[at]].next = c;
+    tail[at] = c;
   };
 
   // An interaction of holder h with partner p (or -1) and joining manager m (or -1).
@@ -426,23 +420,20 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
     }
     // Then the items due at step t, in the order they were scheduled (items
     // scheduled while processing step t are due at t + 1 or later).
-    std::int32_t id = head[t];
-    while (id >= 0) {
-      Scratch::Event* const pool = ws.events_pool.data();
-      const Scratch::Event ev = pool[id];
-      pool[id].next = free_list;
-      free_list = id;
-      id = ev.next;
-      const std::int32_t c = ev.challenge;
-      if (t > ch[c].last) {  // past its deadline: crash and burn
-        ++rc.failed;         // (last + 1 < T here, so the challenge is eligible)
-        rc.blame += static_cast<std::uint64_t>(open[c].holders);
+    std::int32_t c = head[t];
+    while (c >= 0) {
+      const Scratch::Open oc = open[c];  // its item (processing may schedule the next one)
+      const std::int32_t due = c;
+      c = oc.next;
+      if (t > ch[due].last) {  // past its deadline: crash and burn
+        ++rc.failed;           // (last + 1 < T here, so the challenge is eligible)
+        rc.blame += static_cast<std::uint64_t>(oc.holders);
         continue;
       }
-      if (ev.kind == 0)
-        decide(c, t);
+      if (oc.kind == 0)  // the manager that joins is the holder's (the holder has not moved)
+        decide(due, t);
       else
-        interact(c, t, open[c].holder, ev.partner, ev.agent, open[c].w2, open[c].w3);
+        interact(due, t, oc.holder, oc.partner, ag[oc.holder].parent, oc.w2, oc.w3);
     }
   }
   out = rc;

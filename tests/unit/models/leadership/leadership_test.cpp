@@ -693,14 +693,14 @@ TEST(LeadershipModel, WorkspaceDoesNotReallocateOnceGrown) {
   lm::Scratch ws;
   lm::OrgResult r;
   lm::simulate_organization(big, OrgContext{1, 0, 0}, ws, r);
-  const auto* pool = ws.events_pool.data();
+  const auto* open = ws.open.data();
   const auto* challenges = ws.challenges.data();
   const auto* agents = ws.agents.data();
   const auto* adj = ws.ties.adj.data();
   const auto* events = ws.events.data();
   for (std::uint64_t o = 0; o < 20; ++o) {
     lm::simulate_organization(c, OrgContext{1, o, 0}, ws, r);
-    EXPECT_EQ(pool, ws.events_pool.data());
+    EXPECT_EQ(open, ws.open.data());
     EXPECT_EQ(challenges, ws.challenges.data());
     EXPECT_EQ(agents, ws.agents.data());
     EXPECT_EQ(events, ws.events.data());

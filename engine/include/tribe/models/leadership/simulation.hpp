@@ -115,9 +115,14 @@ struct Scratch {
     double difficulty;      // d in [0, 1]
   };
   std::vector<Challenge> challenges;
-  /// A challenge's state in one run of the dynamics.
+  /// A challenge's state in one run of the dynamics. An open challenge is always in
+  /// exactly one queue (its next item), so the calendar links challenges, not items.
   struct Open {
-    std::int32_t holder, holders, attempts, unused_;
+    std::int32_t holder, holders, attempts;
+    std::int32_t next;     // next challenge due at the same step (-1: the last)
+    std::int32_t kind;     // its item: 0 the holder decides, 1 an interaction joined by the
+                           // holder's manager
+    std::int32_t partner;  // lateral partner of that interaction, or -1
     std::uint64_t w2, w3;  // interaction words of an interaction waiting for the manager
   };
   std::vector<Open> open;
@@ -136,15 +141,7 @@ struct Scratch {
   std::vector<std::uint64_t> pairs;   // leadership-network links, one per (insight, pair)
   std::vector<std::uint32_t> degree;  // leadership-network degrees
   std::vector<std::uint64_t> seen;    // leadership-network bit matrix (all zero between uses)
-  struct Event {
-    std::int32_t challenge;
-    std::int32_t agent;    // whose queue processes it
-    std::int32_t partner;  // lateral partner of a joined interaction, or -1
-    std::int32_t kind;     // 0: the holder decides, 1: an interaction joined by `agent`
-    std::int32_t next;     // next event of the same step (or free list), -1 at the end
-  };
-  std::vector<Event> events_pool;
-  std::vector<std::int32_t> bucket_head, bucket_tail;  // per step
+  std::vector<std::int32_t> bucket_head, bucket_tail;  // per step: first and last challenge due
 };
 
 /// Simulates one organization; a pure function of (config, ctx).
