@@ -305,9 +305,18 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
       top_in = top_in || m == 0;
       ++k;
     }
-    a /= k;
-    pr /= k;
-    co /= k;
+    // The participants' means. x / 2 and x * 0.5 are the same double, and the product
+    // spares the conflict and insight tests a division's latency in the common case of
+    // two participants (an interaction has a partner, a manager or both: k is 2 or 3).
+    if (k == 3) {
+      a /= 3;
+      pr /= 3;
+      co /= 3;
+    } else if (k == 2) {
+      a *= 0.5;
+      pr *= 0.5;
+      co *= 0.5;
+    }
     ++rc.interactions;
     rc.interactions_with_leader += (m >= 0 || xh.parent < 0) ? 1 : 0;
     if (u_conflict < cfg.conflict_scale * pr * (1.0 - co)) {
