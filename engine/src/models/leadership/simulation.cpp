@@ -62,23 +62,30 @@ double logistic(double x) {
 class InsightDecision {
  public:
   InsightDecision() {
-    logit_[0] = -std::numeric_limits<double>::infinity();
+    constexpr double kMargin = 1e-9;
+    double logit[257];
+    logit[0] = -std::numeric_limits<double>::infinity();
     for (int j = 1; j < 256; ++j) {
       const double u = j / 256.0;
-      logit_[j] = std::log(u / (1.0 - u));
+      logit[j] = std::log(u / (1.0 - u));
     }
-    logit_[256] = std::numeric_limits<double>::infinity();
+    logit[256] = std::numeric_limits<double>::infinity();
+    // The bracket's bounds with their margins, added once here rather than per decision
+    // (the same doubles).
+    for (int j = 0; j < 256; ++j) bracket_[j] = {logit[j] - kMargin, logit[j + 1] + kMargin};
   }
   bool operator()(std::uint64_t k, double x) const noexcept {
-    constexpr double kMargin = 1e-9;
-    const auto j = static_cast<std::size_t>(k >> 24);
-    if (x >= logit_[j + 1] + kMargin) return true;
-    if (x < logit_[j] - kMargin) return false;
+    const Bracket& b = bracket_[k >> 24];
+    if (x >= b.yes_from) return true;
+    if (x < b.no_below) return false;
     return u32(k) < logistic(x);
   }
 
  private:
-  double logit_[257];
+  struct Bracket {
+    double no_below, yes_from;
+  };
+  Bracket bracket_[256];
 };
 const InsightDecision kInsightDecision;
 
