@@ -117,7 +117,7 @@ def test_an_interaction_claim_is_decided_per_point_on_that_points_cells(space):
 
 def test_threshold_curves_and_claims_attributes(space):
     curves = space.threshold_curves
-    assert set(curves) == {"dl_breadth", "dl_centralization"}
+    assert set(curves) == {"dl_top_share", "dl_formal_share", "dl_reliance_evenness"}
     with h5py.File(space.path, "r") as f:
         for t, frame in curves.items():
             g = f[f"claims/threshold_curves/{t}"]

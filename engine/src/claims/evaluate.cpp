@@ -217,16 +217,47 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
           "claims." + c.id + ": a paired comparison needs a and b to select as many cells (" +
           std::to_string(cells_a.size()) + " vs " + std::to_string(cells_b.size()) + ")");
     std::vector<double> va, vb;
+    // Several pairs of cells: organization k of every cell shares its random numbers, so
+    // the pairs of different cells with the same index are correlated too; the variance
+    // is cluster-robust by organization index (CLAIMS.md section 7). One pair of cells
+    // has one pair per organization: the classical paired intervals.
+    const bool clustered = cells_a.size() > 1;
+    stats::ClusterSums ca, cb;
     for (std::size_t i = 0; i < cells_a.size(); ++i) {
       // Organization k of one cell pairs with organization k of the other (the cells may
       // hold different numbers under a precision target: the common prefix is paired).
       const auto xa = data.read(c.column, cells_a[i]);
       const auto xb = data.read(c.column, cells_b[i]);
       const std::size_t m = std::min(xa.size(), xb.size());
+      if (clustered) {
+        for (std::size_t k = 0; k < m; ++k) {
+          if (std::isnan(xa[k]) || std::isnan(xb[k])) continue;  // only complete pairs
+          ca.add(k, xa[k]);
+          cb.add(k, xb[k]);
+        }
+        continue;
+      }
       va.insert(va.end(), xa.begin(), xa.begin() + static_cast<std::ptrdiff_t>(m));
       vb.insert(vb.end(), xb.begin(), xb.begin() + static_cast<std::ptrdiff_t>(m));
     }
-    if (binary) {
+    if (clustered) {
+      r.n_a = ca.n();
+      r.n_b = cb.n();
+      if (binary) {
+        f = [ca, cb](double conf) { return stats::clustered_proportion_difference(ca, cb, conf); };
+        r.method = std::string(
+                       "paired difference of proportions over several pairs of cells (square "
+                       "and add of Wilson intervals at the effective sample sizes, with their "
+                       "correlation: Zou & Donner 2008)") +
+                   kClusterNote;
+      } else {
+        f = [ca, cb](double conf) { return stats::clustered_mean_difference(ca, cb, conf); };
+        r.method = std::string(
+                       "paired t interval of the mean difference over several pairs of "
+                       "cells") +
+                   kClusterNote;
+      }
+    } else if (binary) {
       const auto counts = stats::count_pairs(va, vb);
       r.n_a = r.n_b = counts.n();
       f = [counts](double conf) { return stats::paired_proportion_difference(counts, conf); };

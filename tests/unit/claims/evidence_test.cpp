@@ -359,15 +359,16 @@ value = 0.5
 
 namespace {
 
-// Breadth and centralization uniform on [0, 1) and independent, so that "distributed"
-// (breadth >= dl_breadth and centralization <= dl_centralization) has probability
+// Breadth and centralization uniform on [0, 1) and independent, so that
+// "distributed_network" (breadth >= dl_breadth and centralization <= dl_centralization,
+// the leadership model's two-threshold classification of models 2-4) has probability
 // (1 - dl_breadth) dl_centralization: 0.25 at the defaults (0.5, 0.5).
 SyntheticData uniform_leadership() {
   return SyntheticData(2000, [](const std::string& column, std::uint64_t cell, std::uint64_t j) {
     const double breadth = noise(cell * 7 + 1, j), centralization = noise(cell * 7 + 2, j);
     if (column == "leadership_breadth") return breadth;
     if (column == "leadership_centralization") return centralization;
-    if (column == "distributed") return breadth >= 0.5 && centralization <= 0.5 ? 1.0 : 0.0;
+    if (column == "distributed_network") return breadth >= 0.5 && centralization <= 0.5 ? 1.0 : 0.0;
     return noise(cell * 7 + 3, j);
   });
 }
@@ -383,7 +384,7 @@ threshold_points = 11
 id = "some-distributed"
 statement = "more than a fifth of flat organizations are distributed"
 test = "above"
-column = "distributed"
+column = "distributed_network"
 a = { structure = "flat" }
 value = 0.2
 [[claims]]

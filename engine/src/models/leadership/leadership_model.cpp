@@ -55,6 +55,9 @@ enum P : std::size_t {
   kConflictScale,
   kDlBreadth,
   kDlCentralization,
+  kDlTopShare,
+  kDlFormalShare,
+  kDlRelianceEvenness,
   kParameterCount
 };
 
@@ -92,6 +95,9 @@ constexpr auto kParameterNames = model::index_names<kParameterCount>({
     {kConflictScale, "conflict_scale"},
     {kDlBreadth, "dl_breadth"},
     {kDlCentralization, "dl_centralization"},
+    {kDlTopShare, "dl_top_share"},
+    {kDlFormalShare, "dl_formal_share"},
+    {kDlRelianceEvenness, "dl_reliance_evenness"},
 });
 
 std::vector<ParameterSpec> make_parameters() {
@@ -187,11 +193,21 @@ std::vector<ParameterSpec> make_parameters() {
       "conflict probability = conflict_scale * mean P * (1 - mean C) of the participants"));
   p.push_back(model::real_parameter(
       "dl_breadth", 0, 1, 0.5,
-      "distributed (a classification of spread): minimum leadership breadth"));
-  p.push_back(
-      model::real_parameter("dl_centralization", 0, 1, 0.5,
-                            "distributed (a classification of spread): maximum leadership-network "
-                            "centralization"));
+      "distributed_network (the classification of models 2-4, kept for history): minimum "
+      "leadership breadth"));
+  p.push_back(model::real_parameter(
+      "dl_centralization", 0, 1, 0.5,
+      "distributed_network (the classification of models 2-4, kept for history): maximum "
+      "leadership-network centralization"));
+  p.push_back(model::real_parameter(
+      "dl_top_share", 0, 1, DistributedThresholds{}.top_share,
+      "distributed (a classification of spread): maximum reliance_top_share"));
+  p.push_back(model::real_parameter(
+      "dl_formal_share", 0, 1, DistributedThresholds{}.formal_share,
+      "distributed (a classification of spread): maximum reliance_formal_share"));
+  p.push_back(model::real_parameter(
+      "dl_reliance_evenness", 0, 1, DistributedThresholds{}.reliance_evenness,
+      "distributed (a classification of spread): minimum reliance_evenness_vs_chance"));
   return p;
 }
 
@@ -259,14 +275,37 @@ std::vector<ColumnSpec> make_columns() {
           "evenness_vs_chance", R, O,
           "leadership evenness / its expectation if each insight's participants were drawn "
           "uniformly at random (1: as even as chance)"),
+      model::column("reliance_events", N, O,
+                    "reliance events: decisions to escalate to, turn to, be routed through, ask "
+                    "to join or pull in another agent, whatever the outcome (the volume of the "
+                    "reliance network)"),
+      model::column("reliance_top_share", R, O,
+                    "share of reliance events directed at the most relied-on agent; NaN "
+                    "without events"),
+      model::column("reliance_formal_share", R, O,
+                    "share of reliance events directed at formal leaders (agents with "
+                    "reports); NaN without events"),
+      model::column("reliance_evenness_vs_chance", R, O,
+                    "Simpson evenness of the reliance events received, (1 - H) / (1 - 1/N) "
+                    "with H = sum w_i (w_i - 1) / (W (W - 1)) unbiased for any W: 1 = as even "
+                    "as events directed at uniformly drawn agents, 0 = one agent receives all"),
+      model::column("moment_evenness_vs_chance", R, O,
+                    "Simpson evenness of the leadership events (insight credits), (1 - H) / "
+                    "(1 - 1/N) with H = sum x_i (x_i - 1) / (M^2 - sum_j k_j^2) over insights "
+                    "j of k_j participants: 1 = as even as random crediting, for any volume"),
       model::column(
           "hero_dependence", R, O,
           "solve rate minus that of the same organization (structure, qualities, arrivals, common "
           "random numbers) "
           "with its heroes replaced by ordinary agents; NaN without a hero"),
       model::column("distributed", B, O,
-                    "leadership spread (not success): leadership_breadth >= dl_breadth and "
-                    "leadership_centralization <= dl_centralization"),
+                    "leadership spread (not success), on volume-invariant measures: "
+                    "reliance_top_share <= dl_top_share, reliance_formal_share <= "
+                    "dl_formal_share and reliance_evenness_vs_chance >= dl_reliance_evenness"),
+      model::column("distributed_network", B, O,
+                    "the classification of models 2-4 (history; it moves with event volume): "
+                    "leadership_breadth >= dl_breadth and leadership_centralization <= "
+                    "dl_centralization"),
   };
 }
 
@@ -305,7 +344,9 @@ Config to_config(const model::ParameterValues& v) {
   c.insight_collaboration = v[kInsightCollaboration];
   c.insight_difficulty = v[kInsightDifficulty];
   c.conflict_scale = v[kConflictScale];
-  c.thresholds = DistributedThresholds{v[kDlBreadth], v[kDlCentralization]};
+  c.thresholds = DistributedThresholds{v[kDlTopShare], v[kDlFormalShare], v[kDlRelianceEvenness]};
+  c.dl_breadth = v[kDlBreadth];
+  c.dl_centralization = v[kDlCentralization];
   return c;
 }
 
@@ -328,7 +369,7 @@ struct LeadershipTraits {
 class LeadershipModel final : public model::Plugin<LeadershipTraits> {
  public:
   LeadershipModel()
-      : Plugin("leadership", "4.0.0",
+      : Plugin("leadership", "5.0.0",
                "Organization model of distributed leadership: challenges arise (mostly at the "
                "front line) in a reporting tree with lateral ties; holders take initiative or "
                "escalate, interact with peers or managers (under upstream control and finite "
@@ -379,14 +420,21 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
         "allow more)");
   }
 
-  // "distributed" is a classification of four other outcomes by four thresholds that
-  // change nothing in the simulation: the engine re-derives it under other thresholds.
+  // "distributed" and "distributed_network" classify two other outcomes each by two
+  // thresholds that change nothing in the simulation: the engine re-derives them under
+  // other thresholds (threshold curves).
   std::span<const model::DerivedColumn> derived_columns() const override { return derived_; }
   double derive(std::size_t d, std::span<const double> in,
                 const model::ParameterValues& v) const override {
-    TRIBE_CHECK(d == 0 && in.size() == 2, "leadership derives one column from two inputs");
-    const DistributedThresholds t{v[kDlBreadth], v[kDlCentralization]};
-    return is_distributed(t, in[0], in[1]) ? 1.0 : 0.0;
+    TRIBE_CHECK(d < 2 && in.size() == (d == 0 ? 3u : 2u),
+                "leadership derives distributed from three inputs, distributed_network from two");
+    if (d == 0)
+      return is_distributed(
+                 DistributedThresholds{v[kDlTopShare], v[kDlFormalShare], v[kDlRelianceEvenness]},
+                 in[0], in[1], in[2])
+                 ? 1.0
+                 : 0.0;
+    return is_distributed_network(v[kDlBreadth], v[kDlCentralization], in[0], in[1]) ? 1.0 : 0.0;
   }
 
  protected:
@@ -406,6 +454,9 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
  private:
   std::vector<model::DerivedColumn> derived_ = {
       {"distributed",
+       {"reliance_top_share", "reliance_formal_share", "reliance_evenness_vs_chance"},
+       {"dl_top_share", "dl_formal_share", "dl_reliance_evenness"}},
+      {"distributed_network",
        {"leadership_breadth", "leadership_centralization"},
        {"dl_breadth", "dl_centralization"}}};
 };

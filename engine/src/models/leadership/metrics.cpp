@@ -5,6 +5,8 @@
 #include <limits>
 #include <utility>
 
+#include "tribe/core/error.hpp"
+
 namespace tribe::models::leadership {
 
 namespace {
@@ -213,9 +215,50 @@ double evenness_vs_chance(double evenness_value, double chance) {
   return evenness_value / chance;
 }
 
-bool is_distributed(const DistributedThresholds& t, double breadth_value, double centralization) {
+double simpson_evenness_vs_chance(std::span<const std::uint32_t> counts,
+                                  std::uint64_t sum_size_squared) {
+  const std::size_t n = counts.size();
+  std::uint64_t credits = 0, same = 0;
+  for (const auto c : counts) {
+    credits += c;
+    same += static_cast<std::uint64_t>(c) * (c > 0 ? c - 1 : 0);
+  }
+  // Ordered pairs of credits from different events (exact in 64 bits below 2^32 credits).
+  if (n < 2 || credits * credits <= sum_size_squared) return kNaN;
+  const double pairs = static_cast<double>(credits * credits - sum_size_squared);
+  const double concentration = static_cast<double>(same) / pairs;
+  return (1.0 - concentration) / (1.0 - 1.0 / static_cast<double>(n));
+}
+
+RelianceMeasures reliance_measures(std::span<const std::uint32_t> in_weight,
+                                   std::span<const std::uint8_t> formal) {
+  TRIBE_CHECK(formal.size() == in_weight.size(),
+              "reliance_measures needs one formal flag per agent");
+  std::uint64_t total = 0, on_formal = 0;
+  std::uint32_t top = 0;
+  for (std::size_t i = 0; i < in_weight.size(); ++i) {
+    const std::uint32_t w = in_weight[i];
+    total += w;
+    on_formal += formal[i] != 0 ? w : 0;
+    top = std::max(top, w);
+  }
+  if (total == 0) return {kNaN, kNaN, kNaN};
+  const auto dt = static_cast<double>(total);
+  // A reliance event credits one agent: sum of squared sizes = W.
+  return {static_cast<double>(top) / dt, static_cast<double>(on_formal) / dt,
+          simpson_evenness_vs_chance(in_weight, total)};
+}
+
+bool is_distributed(const DistributedThresholds& t, double top_share, double formal_share,
+                    double reliance_evenness) {
   // Comparisons with NaN are false, so an undefined figure never qualifies.
-  return breadth_value >= t.breadth && centralization <= t.centralization;
+  return top_share <= t.top_share && formal_share <= t.formal_share &&
+         reliance_evenness >= t.reliance_evenness;
+}
+
+bool is_distributed_network(double breadth_min, double centralization_max, double breadth_value,
+                            double centralization) {
+  return breadth_value >= breadth_min && centralization <= centralization_max;
 }
 
 }  // namespace tribe::models::leadership

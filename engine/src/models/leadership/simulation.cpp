@@ -223,8 +223,10 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
   }
   const std::uint64_t t_route = threshold32(cfg.control);
   ws.events.assign(un, 0);
+  ws.reliance.assign(un, 0);
   ws.pairs.clear();
   std::uint32_t* const events = ws.events.data();
+  std::uint32_t* const relied_on = ws.reliance.data();
   const Scratch::Challenge* const ch = ws.challenges.data();
   ws.open.resize(uK);
   Scratch::Open* const open = ws.open.data();
@@ -393,6 +395,7 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
       ++rc.decisions;
       if (hi32(w0) >= xh.t_act) {  // look up the chart
         ++rc.escalations;
+        ++relied_on[m];
         oc.holder = m;
         ++oc.holders;
         enqueue(m, s + 1, c, 0, -1);
@@ -402,8 +405,10 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
     if (lo32(w0) < xh.t_lat) {  // a lateral partner (t_lat is 0 without ties)
       const std::int32_t p = adj[xh.tie_start + scaled32(hi32(w1), xh.degree)];
       ++rc.lateral;
+      ++relied_on[p];
       if (m >= 0 && lo32(w1) < t_route) {  // must go through (and be joined by) the manager
         ++rc.routed;
+        ++relied_on[m];
         oc.w2 = w2;
         oc.w3 = w3;
         enqueue(m, s + 1, c, 1, p);
@@ -414,6 +419,7 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
     }
     if (m >= 0) {  // upward: the manager joins when it processes the request
       ++rc.upward;
+      ++relied_on[m];
       oc.w2 = w2;
       oc.w3 = w3;
       enqueue(m, s + 1, c, 1, -1);
@@ -421,7 +427,7 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
     }
     // The top leader without a lateral partner pulls in one of its reports.
     const std::int32_t p = children[xh.child_start + scaled32(hi32(w1), xh.reports)];
-    ++rc.root_pulls;
+    ++rc.root_pulls;  // direction down the chart, not reliance: not a reliance event
     interact(c, s, h, p, -1, w2, w3);
   };
 
@@ -452,6 +458,7 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
         interact(due, t, oc.holder, oc.partner, ag[oc.holder].parent, oc.w2, oc.w3);
     }
   }
+  for (std::size_t i = 0; i < un; ++i) rc.reliance_events += relied_on[i];
   out = rc;
 }
 
@@ -503,6 +510,14 @@ void simulate_organization(const Config& cfg, const model::OrgContext& ctx, Scra
   out.centralization = net.centralization;
   out.evenness_vs_chance =
       evenness_vs_chance(out.evenness, chance_evenness(cfg.agents, out.run.insights_by_size));
+  std::uint64_t size_squared = 0;  // sum over insights of (participants)^2
+  for (std::uint64_t k = 1; k < 4; ++k) size_squared += k * k * out.run.insights_by_size[k];
+  out.moment_evenness_vs_chance = simpson_evenness_vs_chance(ev, size_squared);
+  ws.formal.resize(un);
+  for (std::size_t i = 0; i < un; ++i)
+    ws.formal[i] = ws.tree.reports(static_cast<std::int32_t>(i)) > 0 ? 1 : 0;
+  out.reliance =
+      reliance_measures(std::span<const std::uint32_t>(ws.reliance.data(), un), ws.formal);
 }
 
 namespace {
@@ -549,8 +564,20 @@ void write_row(const Config& cfg, const OrgResult& r, model::RowWriter& out) {
   out("leadership_density", r.density);
   out("leadership_centralization", r.centralization);
   out("evenness_vs_chance", r.evenness_vs_chance);
+  out("reliance_events", static_cast<double>(c.reliance_events));
+  out("reliance_top_share", r.reliance.top_share);
+  out("reliance_formal_share", r.reliance.formal_share);
+  out("reliance_evenness_vs_chance", r.reliance.evenness_vs_chance);
+  out("moment_evenness_vs_chance", r.moment_evenness_vs_chance);
   out("hero_dependence", r.hero_present ? solve_rate(c) - solve_rate(r.counterfactual) : kNaN);
-  out("distributed", is_distributed(cfg.thresholds, r.breadth, r.centralization) ? 1.0 : 0.0);
+  out("distributed", is_distributed(cfg.thresholds, r.reliance.top_share, r.reliance.formal_share,
+                                    r.reliance.evenness_vs_chance)
+                         ? 1.0
+                         : 0.0);
+  out("distributed_network",
+      is_distributed_network(cfg.dl_breadth, cfg.dl_centralization, r.breadth, r.centralization)
+          ? 1.0
+          : 0.0);
 }
 
 }  // namespace tribe::models::leadership

@@ -17,6 +17,7 @@
 #include "tribe/models/leadership/sampling.hpp"
 #include "tribe/models/leadership/simulation.hpp"
 #include "tribe/models/leadership/structure.hpp"
+#include "tribe/rng/samplers.hpp"
 
 namespace lm = tribe::models::leadership;
 using tribe::model::OrgContext;
@@ -462,12 +463,137 @@ TEST(LeadershipMetrics, BreadthLeaderShareAndClassification) {
   EXPECT_DOUBLE_EQ(lm::leader_share(3, 4), 0.75);
   EXPECT_TRUE(std::isnan(lm::leader_share(0, 0)));
 
-  const lm::DistributedThresholds t{0.6, 0.3};
-  EXPECT_TRUE(lm::is_distributed(t, 0.6, 0.3));  // thresholds are inclusive
-  EXPECT_FALSE(lm::is_distributed(t, 0.59, 0.3));
-  EXPECT_FALSE(lm::is_distributed(t, 0.6, 0.31));
-  EXPECT_FALSE(lm::is_distributed(t, std::nan(""), 0.1));
-  EXPECT_FALSE(lm::is_distributed(t, 0.9, std::nan("")));
+  // distributed: top share <= 0.3, formal share <= 0.5, reliance evenness >= 0.8.
+  const lm::DistributedThresholds t{0.3, 0.5, 0.8};
+  EXPECT_TRUE(lm::is_distributed(t, 0.3, 0.5, 0.8));  // thresholds are inclusive
+  EXPECT_FALSE(lm::is_distributed(t, 0.31, 0.5, 0.8));
+  EXPECT_FALSE(lm::is_distributed(t, 0.3, 0.51, 0.8));
+  EXPECT_FALSE(lm::is_distributed(t, 0.3, 0.5, 0.79));
+  EXPECT_FALSE(lm::is_distributed(t, std::nan(""), 0.1, 0.9));
+  EXPECT_FALSE(lm::is_distributed(t, 0.1, std::nan(""), 0.9));
+  EXPECT_FALSE(lm::is_distributed(t, 0.1, 0.1, std::nan("")));
+  // The classification of models 2-4 (history): breadth >= 0.6 and centralization <= 0.3.
+  EXPECT_TRUE(lm::is_distributed_network(0.6, 0.3, 0.6, 0.3));
+  EXPECT_FALSE(lm::is_distributed_network(0.6, 0.3, 0.59, 0.3));
+  EXPECT_FALSE(lm::is_distributed_network(0.6, 0.3, 0.6, 0.31));
+  EXPECT_FALSE(lm::is_distributed_network(0.6, 0.3, 0.9, std::nan("")));
+}
+
+// ---------------------------------------------------------------- reliance network
+// Exact values on hand-built event lists: in_weight[i] = reliance events directed at i.
+
+TEST(LeadershipReliance, OneHubReceivingEverything) {
+  // 5 agents, agent 0 (the only formal leader) receives all 12 events: top and formal
+  // share 1; H = 12 * 11 / (12 * 11) = 1, so evenness vs chance (1 - 1) / (1 - 1/5) = 0.
+  const std::vector<std::uint32_t> w{12, 0, 0, 0, 0};
+  const std::vector<std::uint8_t> formal{1, 0, 0, 0, 0};
+  const auto m = lm::reliance_measures(w, formal);
+  EXPECT_DOUBLE_EQ(m.top_share, 1.0);
+  EXPECT_DOUBLE_EQ(m.formal_share, 1.0);
+  EXPECT_DOUBLE_EQ(m.evenness_vs_chance, 0.0);
+}
+
+TEST(LeadershipReliance, UniformInWeights) {
+  // 4 agents, 3 events each (W = 12): top share 1/4; formal (agents 0, 1) 6/12;
+  // H = 4 * 3 * 2 / (12 * 11) = 2/11, evenness (1 - 2/11) / (3/4) = 12/11 (more even
+  // than random targeting, whose in-weights would vary).
+  const std::vector<std::uint32_t> w{3, 3, 3, 3};
+  const std::vector<std::uint8_t> formal{1, 1, 0, 0};
+  const auto m = lm::reliance_measures(w, formal);
+  EXPECT_DOUBLE_EQ(m.top_share, 0.25);
+  EXPECT_DOUBLE_EQ(m.formal_share, 0.5);
+  EXPECT_NEAR(m.evenness_vs_chance, 12.0 / 11.0, 1e-15);
+}
+
+TEST(LeadershipReliance, AMixedListByHand) {
+  // w = (5, 3, 2, 0), W = 10, formal = agent 1 only: top 0.5, formal 0.3;
+  // H = (20 + 6 + 2) / 90 = 28/90; evenness (1 - 28/90) / (3/4) = (62/90) (4/3) = 248/270.
+  const std::vector<std::uint32_t> w{5, 3, 2, 0};
+  const std::vector<std::uint8_t> formal{0, 1, 0, 0};
+  const auto m = lm::reliance_measures(w, formal);
+  EXPECT_DOUBLE_EQ(m.top_share, 0.5);
+  EXPECT_DOUBLE_EQ(m.formal_share, 0.3);
+  EXPECT_NEAR(m.evenness_vs_chance, 248.0 / 270.0, 1e-15);
+}
+
+TEST(LeadershipReliance, EmptyAndSingleEvent) {
+  const std::vector<std::uint8_t> formal{1, 0, 0};
+  // No events: nothing to measure.
+  const auto none = lm::reliance_measures(std::vector<std::uint32_t>{0, 0, 0}, formal);
+  EXPECT_TRUE(std::isnan(none.top_share));
+  EXPECT_TRUE(std::isnan(none.formal_share));
+  EXPECT_TRUE(std::isnan(none.evenness_vs_chance));
+  // One event: its target holds the whole share, but one event has no pair of events
+  // to compare, so evenness is undefined.
+  const auto one = lm::reliance_measures(std::vector<std::uint32_t>{0, 1, 0}, formal);
+  EXPECT_DOUBLE_EQ(one.top_share, 1.0);
+  EXPECT_DOUBLE_EQ(one.formal_share, 0.0);
+  EXPECT_TRUE(std::isnan(one.evenness_vs_chance));
+  // Two events on two agents: H = 0, evenness 1 / (2/3) = 1.5 = N / (N - 1), the maximum.
+  const auto two = lm::reliance_measures(std::vector<std::uint32_t>{1, 1, 0}, formal);
+  EXPECT_DOUBLE_EQ(two.evenness_vs_chance, 1.5);
+  EXPECT_DOUBLE_EQ(two.top_share, 0.5);
+}
+
+TEST(LeadershipReliance, MomentEvennessCountsOnlyPairsFromDifferentInsights) {
+  // Two insights of 2 participants each, both (0, 1): x = (2, 2, 0), M = 4, sum k^2 = 8:
+  // H = (2 + 2) / (16 - 8) = 1/2; evenness (1/2) / (2/3) = 0.75.
+  EXPECT_DOUBLE_EQ(lm::simpson_evenness_vs_chance(std::vector<std::uint32_t>{2, 2, 0}, 8), 0.75);
+  // A single insight has no pair of credits from different insights: undefined.
+  EXPECT_TRUE(std::isnan(lm::simpson_evenness_vs_chance(std::vector<std::uint32_t>{1, 1, 1}, 9)));
+}
+
+// Unbiased for every volume: with W events drawn from the same targeting distribution pi,
+// the mean of H is sum pi_i^2 whether W is 5 or 500 (Simpson 1949), and 1/N under
+// uniform targeting; the Gini-based ratio to chance is not (it drifts with W).
+TEST(LeadershipReliance, EvennessIsUnbiasedWhateverTheNumberOfEvents) {
+  const std::vector<double> pi{0.4, 0.2, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.0, 0.0};
+  double concentration = 0;
+  for (double p : pi) concentration += p * p;
+  const double n = static_cast<double>(pi.size());
+  const double expected = (1.0 - concentration) / (1.0 - 1.0 / n);
+  const std::vector<std::uint8_t> formal(pi.size(), 0);
+  tribe::rng::Stream s(31, 0, 0);
+  for (int events : {5, 40, 500}) {
+    const int reps = 40000 / events + 2000;
+    double sum = 0, sum2 = 0;
+    std::vector<std::uint32_t> w(pi.size());
+    for (int r = 0; r < reps; ++r) {
+      std::fill(w.begin(), w.end(), 0u);
+      for (int e = 0; e < events; ++e) {
+        double u = tribe::rng::uniform(s), acc = 0;
+        std::size_t i = 0;
+        while (i + 1 < pi.size() && u >= (acc += pi[i])) ++i;
+        ++w[i];
+      }
+      const double x = lm::reliance_measures(w, formal).evenness_vs_chance;
+      sum += x;
+      sum2 += x * x;
+    }
+    const double mean = sum / reps;
+    const double se = std::sqrt((sum2 / reps - mean * mean) / reps);
+    EXPECT_NEAR(mean, expected, 5 * se + 1e-12) << events << " events";
+  }
+}
+
+TEST(LeadershipReliance, ChanceTargetingScoresOneOnAverage) {
+  // Uniform targeting among N = 20 agents: the mean evenness vs chance is exactly 1.
+  const std::size_t n = 20;
+  const std::vector<std::uint8_t> formal(n, 0);
+  tribe::rng::Stream s(32, 0, 0);
+  double sum = 0, sum2 = 0;
+  const int reps = 20000;
+  std::vector<std::uint32_t> w(n);
+  for (int r = 0; r < reps; ++r) {
+    std::fill(w.begin(), w.end(), 0u);
+    for (int e = 0; e < 15; ++e) ++w[tribe::rng::uniform_index(s, n)];
+    const double x = lm::reliance_measures(w, formal).evenness_vs_chance;
+    sum += x;
+    sum2 += x * x;
+  }
+  const double mean = sum / reps;
+  const double se = std::sqrt((sum2 / reps - mean * mean) / reps);
+  EXPECT_NEAR(mean, 1.0, 5 * se);
 }
 
 TEST(LeadershipMetrics, FreemanCentralizationOfAStarALineAndARegularGraph) {
@@ -582,12 +708,33 @@ TEST(LeadershipMetrics, ChanceEvennessMatchesSimulatedRandomCreditingAtScale) {
 TEST(LeadershipModel, DescribesItsParametersAndColumns) {
   const auto& m = lm::model();
   EXPECT_EQ(m.name(), "leadership");
-  for (const char* p : {"agents",          "steps",          "structure",     "span",
-                        "span_spread",     "tie_within",     "tie_across",    "control",
-                        "aligned",         "proactive",      "collaborative", "concentration",
-                        "capacity",        "hero",           "hero_capacity", "hero_boost",
-                        "hero_quality",    "hero_deference", "arrival_rate",  "front_line_share",
-                        "difficulty_mean", "deadline_mean",  "dl_breadth",    "dl_centralization"})
+  for (const char* p : {"agents",
+                        "steps",
+                        "structure",
+                        "span",
+                        "span_spread",
+                        "tie_within",
+                        "tie_across",
+                        "control",
+                        "aligned",
+                        "proactive",
+                        "collaborative",
+                        "concentration",
+                        "capacity",
+                        "hero",
+                        "hero_capacity",
+                        "hero_boost",
+                        "hero_quality",
+                        "hero_deference",
+                        "arrival_rate",
+                        "front_line_share",
+                        "difficulty_mean",
+                        "deadline_mean",
+                        "dl_breadth",
+                        "dl_centralization",
+                        "dl_top_share",
+                        "dl_formal_share",
+                        "dl_reliance_evenness"})
     parameter(p);
   for (const auto& p : m.parameters()) {
     EXPECT_LE(p.min, p.default_value) << p.name;
@@ -620,8 +767,14 @@ TEST(LeadershipModel, DescribesItsParametersAndColumns) {
                         "leadership_density",
                         "leadership_centralization",
                         "evenness_vs_chance",
+                        "reliance_events",
+                        "reliance_top_share",
+                        "reliance_formal_share",
+                        "reliance_evenness_vs_chance",
+                        "moment_evenness_vs_chance",
                         "hero_dependence",
-                        "distributed"})
+                        "distributed",
+                        "distributed_network"})
     column(c);
   EXPECT_EQ(m.parameters()[parameter("structure")].choices.size(), 5u);
 }
@@ -897,6 +1050,65 @@ TEST(LeadershipSpecialCase, FlatFullyTiedFreeAndCapableNeverInvolvesAManager) {
     EXPECT_EQ(row[column("escalation_rate")], 0.0);
     EXPECT_LT(row[column("leadership_centralization")], 0.15);
     EXPECT_GT(row[column("evenness_vs_chance")], 0.8);
+  }
+}
+
+TEST(LeadershipReliance, FlatWithoutInitiativeReliesOnlyOnTheFounder) {
+  // Flat, P = 0: every decision below the top escalates to the founder, and the founder's
+  // own decisions pull reports in (direction, not reliance): every reliance event goes to
+  // the founder, whatever becomes of the challenge. Concentration, never "distributed".
+  auto v = defaults();
+  v[parameter("structure")] = 0;
+  v[parameter("proactive")] = 0;
+  v[parameter("capacity")] = 1;
+  v[parameter("arrival_rate")] = 0.05;  // an overloaded founder: most challenges die in the queue
+  for (std::uint64_t o = 0; o < 5; ++o) {
+    const auto row = run_row(v, OrgContext{5, o, 0});
+    EXPECT_GT(row[column("failures_per_challenge")], 0.5);
+    EXPECT_GT(row[column("reliance_events")], 0.0);
+    EXPECT_EQ(row[column("reliance_top_share")], 1.0);
+    EXPECT_EQ(row[column("reliance_formal_share")], 1.0);
+    EXPECT_EQ(row[column("reliance_evenness_vs_chance")], 0.0);
+    EXPECT_EQ(row[column("distributed")], 0.0);
+  }
+}
+
+TEST(LeadershipReliance, FlatFullyTiedFreeAndCapableReliesOnPeers) {
+  // As FlatFullyTiedFreeAndCapableNeverInvolvesAManager: every decision turns to a lateral
+  // partner drawn uniformly among the holder's tied siblings, so no reliance reaches the
+  // founder and the in-weights are those of near-uniform targeting: distributed.
+  auto v = defaults();
+  v[parameter("structure")] = 0;
+  v[parameter("tie_within")] = 1;
+  v[parameter("control")] = 0;
+  v[parameter("aligned")] = v[parameter("proactive")] = v[parameter("collaborative")] = 1;
+  v[parameter("front_line_share")] = 1;
+  for (std::uint64_t o = 0; o < 5; ++o) {
+    const auto row = run_row(v, OrgContext{4, o, 0});
+    EXPECT_EQ(row[column("reliance_formal_share")], 0.0);
+    EXPECT_LT(row[column("reliance_top_share")], 0.1);
+    EXPECT_GT(row[column("reliance_evenness_vs_chance")], 0.9);
+    EXPECT_EQ(row[column("distributed")], 1.0);
+  }
+}
+
+TEST(LeadershipReliance, ReliancePerDecisionIsCountedWhateverTheOutcome) {
+  // Every decision of a holder with a manager is exactly one reliance event, plus one for
+  // each routed interaction (partner and manager); the top leader's decisions are none.
+  for (int structure : {0, 2}) {
+    lm::Config c;  // tie_across = 0: the top leader has no lateral tie, its decisions pull
+    c.structure = static_cast<lm::StructureKind>(structure);
+    c.capacity = 1;
+    c.arrival_rate = 0.03;
+    c.control = 0.5;
+    c.tie_across = 0;
+    lm::Scratch scratch;
+    lm::OrgResult r;
+    for (std::uint64_t o = 0; o < 3; ++o) {
+      lm::simulate_organization(c, OrgContext{8, o, 0}, scratch, r);
+      EXPECT_EQ(r.run.reliance_events, r.run.decisions + r.run.routed) << structure;
+      EXPECT_GT(r.run.failed, 0u);
+    }
   }
 }
 

@@ -59,14 +59,60 @@ double chance_evenness(std::int64_t agents, std::span<const std::uint64_t> insig
 /// below 1: concentrated). NaN when either is undefined or the chance evenness is 0.
 double evenness_vs_chance(double evenness, double chance);
 
+/// Evenness of credits relative to chance on Simpson's index, for any volume of events.
+/// `counts[i]` is the number of credits agent i received, `sum_size_squared` the sum over
+/// events of (credits per event)^2 (an event credits distinct agents: 1 for a reliance
+/// event, k for an insight with k participants). With M credits in all,
+///   H = sum_i x_i (x_i - 1) / (M^2 - sum_size_squared)
+/// is the share of ordered pairs of credits from different events that went to the same
+/// agent: an unbiased estimate of the concentration sum_i pi_i^2 of the process that
+/// directs the events (Simpson 1949), whatever their number, and exactly 1 / N in
+/// expectation when every event goes to agents drawn uniformly at random. Returned:
+///   (1 - H) / (1 - 1 / N)
+/// 1 = as even as chance, 0 = one agent receives every credit; at most N / (N - 1) (more
+/// even than chance). NaN with fewer than 2 agents or no two credits from different events.
+double simpson_evenness_vs_chance(std::span<const std::uint32_t> counts,
+                                  std::uint64_t sum_size_squared);
+
+/// Concentration of the reliance network (docs/model.md §7.11). A reliance event is
+/// directed from an agent to another it escalates to, turns to as a lateral partner, is
+/// routed through, or asks to join, whatever the outcome; `in_weight[i]` counts the
+/// events directed at agent i and `formal[i]` is 1 when agent i has reports. Each figure
+/// estimates a property of the process that directs reliance, not of the number of
+/// events; NaN without events (and evenness with fewer than two).
+struct RelianceMeasures {
+  double top_share = 0;           // max_i w_i / W
+  double formal_share = 0;        // sum_{i formal} w_i / W
+  double evenness_vs_chance = 0;  // simpson_evenness_vs_chance(w, W)
+};
+RelianceMeasures reliance_measures(std::span<const std::uint32_t> in_weight,
+                                   std::span<const std::uint8_t> formal);
+
+/// Thresholds of the `distributed` classification (configuration: every claim on it is
+/// reported with its curve over each threshold's range).
+/// Defaults, stated before any run with their reasons (docs/model.md §7.11): nobody
+/// receives more than a quarter of all reliance; at most half of it goes to formal
+/// leaders (the rest flows across the chart); and reliance is no more concentrated than
+/// a Herfindahl index of about 0.15 (the "unconcentrated" bound of the U.S. merger
+/// guidelines, 2010): (1 - 0.15) / (1 - 1/100) = 0.859, rounded down to 0.85.
 struct DistributedThresholds {
-  double breadth = 0.5;         // minimum leadership breadth
-  double centralization = 0.5;  // maximum leadership-network centralization
+  double top_share = 0.25;          // maximum reliance_top_share
+  double formal_share = 0.5;        // maximum reliance_formal_share
+  double reliance_evenness = 0.85;  // minimum reliance_evenness_vs_chance
 };
 
-/// Distributed leadership (a classification of spread, not of success): breadth >=
-/// t.breadth AND leadership_centralization <= t.centralization. Any NaN input (an
-/// undefined figure) makes it false.
-bool is_distributed(const DistributedThresholds& t, double breadth, double centralization);
+/// Distributed leadership (a classification of spread, not of success), on reliance
+/// measures that do not move with the volume of events: reliance_top_share <=
+/// t.top_share, reliance_formal_share <= t.formal_share and reliance_evenness_vs_chance
+/// >= t.reliance_evenness. Any NaN input (an undefined figure) makes it false.
+bool is_distributed(const DistributedThresholds& t, double top_share, double formal_share,
+                    double reliance_evenness);
+
+/// The classification of models 2.0.0-4.0.0 on the success-only leadership network,
+/// kept as `distributed_network` for the history of definitions: breadth >= breadth_min
+/// AND leadership_centralization <= centralization_max. It grows more centralized with
+/// the volume of insights and ignores challenges that die in a queue (issue 25).
+bool is_distributed_network(double breadth_min, double centralization_max, double breadth,
+                            double centralization);
 
 }  // namespace tribe::models::leadership

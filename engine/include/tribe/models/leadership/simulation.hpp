@@ -57,6 +57,7 @@ struct Config {
   double insight_difficulty = 4.0;
   double conflict_scale = 1.0;
   DistributedThresholds thresholds{};
+  double dl_breadth = 0.5, dl_centralization = 0.5;  // distributed_network (history)
 };
 
 /// Counters of one run of the dynamics (one organization, with or without its heroes).
@@ -81,6 +82,10 @@ struct RunCounts {
   std::uint64_t leader_items = 0;  // queue items at leaders
   double leader_ahead_sum = 0.0;   // items waiting ahead of them
   std::uint64_t leader_ahead_max = 0;
+  // The reliance network: one event per agent relied on (escalated to, turned to as a
+  // lateral partner, routed through, asked to join, pulled in), counted when the
+  // decision is taken, whatever becomes of the challenge.
+  std::uint64_t reliance_events = 0;
 };
 
 /// The full result of one organization.
@@ -95,6 +100,9 @@ struct OrgResult {
   // Leadership metrics of `run`
   double breadth = 0, evenness = 0, leader_share = 0;
   double manager_share = 0, density = 0, centralization = 0, evenness_vs_chance = 0;
+  // Volume-invariant spread of `run`: leadership moments and the reliance network
+  double moment_evenness_vs_chance = 0;
+  RelianceMeasures reliance{};
 };
 
 /// Per-thread memory: every vector grows to the largest organization seen and is
@@ -136,11 +144,13 @@ struct Scratch {
     std::uint8_t hero, leader;
   };
   std::vector<Agent> agents;
-  std::vector<std::uint32_t> events;  // leadership events per agent (of the last run)
-  std::vector<std::uint32_t> sorted;  // metrics scratch
-  std::vector<std::uint64_t> pairs;   // leadership-network links, one per (insight, pair)
-  std::vector<std::uint32_t> degree;  // leadership-network degrees
-  std::vector<std::uint64_t> seen;    // leadership-network bit matrix (all zero between uses)
+  std::vector<std::uint32_t> events;    // leadership events per agent (of the last run)
+  std::vector<std::uint32_t> reliance;  // reliance events directed at each agent (last run)
+  std::vector<std::uint8_t> formal;     // 1 for an agent with reports
+  std::vector<std::uint32_t> sorted;    // metrics scratch
+  std::vector<std::uint64_t> pairs;     // leadership-network links, one per (insight, pair)
+  std::vector<std::uint32_t> degree;    // leadership-network degrees
+  std::vector<std::uint64_t> seen;      // leadership-network bit matrix (all zero between uses)
   std::vector<std::int32_t> bucket_head, bucket_tail;  // per step: first and last challenge due
 };
 
