@@ -237,6 +237,9 @@ std::vector<ColumnSpec> make_columns() {
                     "solved / resolvable challenges (deadline inside the horizon)"),
       model::column("aligned_solve_rate", R, O,
                     "mission-aligned solutions / resolvable challenges"),
+      model::column("aligned_solve_logit", R, O,
+                    "empirical log-odds of mission-aligned solving, log((s + 1/2) / (e - s + "
+                    "1/2)) with s aligned solutions of e resolvable challenges (Haldane-Anscombe)"),
       model::column("mean_time_to_solve", R, O,
                     "mean steps from arising to solution (resolvable challenges)"),
       model::column("front_line_initiative", R, O,

@@ -546,6 +546,10 @@ void write_row(const Config& cfg, const OrgResult& r, model::RowWriter& out) {
   out("censored", static_cast<double>(c.challenges - c.eligible));
   out("solve_rate", solve_rate(c));
   out("aligned_solve_rate", aligned_rate);
+  // Empirical log-odds (Haldane-Anscombe +1/2): finite for 0 and all solved.
+  out("aligned_solve_logit", e > 0 ? std::log((static_cast<double>(c.solved_aligned) + 0.5) /
+                                              (e - static_cast<double>(c.solved_aligned) + 0.5))
+                                   : kNaN);
   out("mean_time_to_solve", ratio(c.time_to_solve_sum, static_cast<double>(c.solved)));
   out("front_line_initiative",
       ratio(static_cast<double>(c.solutions_at_origin), static_cast<double>(c.solutions)));

@@ -751,6 +751,7 @@ TEST(LeadershipModel, DescribesItsParametersAndColumns) {
                         "challenges",
                         "solve_rate",
                         "aligned_solve_rate",
+                        "aligned_solve_logit",
                         "mean_time_to_solve",
                         "front_line_initiative",
                         "escalation_rate",
@@ -950,6 +951,16 @@ TEST(LeadershipMechanism, RatesAreConsistent) {
     for (int i = 0; i < c.agents; ++i) events += ws.events[i];
     EXPECT_GE(events, 2 * r.run.insights);  // every insight credits at least two participants
     EXPECT_LE(events, 3 * r.run.insights);
+  }
+}
+
+TEST(LeadershipMechanism, AlignedLogitIsTheEmpiricalLogOddsOfTheRate) {
+  for (std::uint64_t o = 0; o < 5; ++o) {
+    const auto row = run_row(defaults(), OrgContext{2, o, 0});
+    const double e = row[column("challenges")] - row[column("censored")];
+    const double s = std::round(row[column("aligned_solve_rate")] * e);
+    ASSERT_GT(e, 0.0);
+    EXPECT_NEAR(row[column("aligned_solve_logit")], std::log((s + 0.5) / (e - s + 0.5)), 1e-12);
   }
 }
 
