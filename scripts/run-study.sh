@@ -39,6 +39,12 @@ for e in "${family[@]}"; do files+=("results/$e.h5"); done
 /usr/bin/python3 scripts/levers.py results/levers.h5 --format markdown -o results/levers-analysis.md
 /usr/bin/python3 scripts/population.py results/population.h5 --format markdown \
   -o results/population-analysis.md
+# The within-cell correlation of spread and outcomes, kept only as a diagnostic, by
+# structure and control (claims.toml) and by structure and load (measurement_validity.toml).
+{ /usr/bin/python3 scripts/within_cell.py results/claims.h5 --by structure,control
+  echo
+  /usr/bin/python3 scripts/within_cell.py results/measurement_validity.h5 --by structure,arrival_rate
+} > results/within-cell.md
 doc=docs/results-claims.md
 marker='<!-- Everything below this line is written by scripts/run-study.sh from the final runs. -->'
 grep -qF "$marker" "$doc" || { echo "run-study: $doc has no marker line" >&2; exit 2; }
@@ -55,6 +61,8 @@ for e in "${experiments[@]}"; do
 done
 printf '\n' >> "$tmp"
 sed 's/^## /### /; s/^# /### /' results/population-analysis.md >> "$tmp"
+printf '\n### Within-cell correlations (a diagnostic)\n\n' >> "$tmp"
+cat results/within-cell.md >> "$tmp"
 mv "$tmp" "$doc"
 /usr/bin/python3 scripts/figures.py results/claims.h5 results/three_qualities.h5 results/hero.h5 \
   results/horizon.h5 results/structure.h5 results/sensitivity.h5 results/assumption_space.h5 \
