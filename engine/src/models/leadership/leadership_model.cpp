@@ -279,9 +279,9 @@ std::vector<ColumnSpec> make_columns() {
           "leadership evenness / its expectation if each insight's participants were drawn "
           "uniformly at random (1: as even as chance)"),
       model::column("reliance_events", N, O,
-                    "reliance events: decisions to escalate to, turn to, be routed through, ask "
-                    "to join or pull in another agent, whatever the outcome (the volume of the "
-                    "reliance network)"),
+                    "reliance events: decisions to escalate to, turn to, be routed through or ask "
+                    "to join another agent, whatever the outcome (the volume of the reliance "
+                    "network; the top leader pulling in a report is direction, not reliance)"),
       model::column("reliance_top_share", R, O,
                     "share of reliance events directed at the most relied-on agent; NaN "
                     "without events"),

@@ -61,3 +61,26 @@ TEST(LeadershipDerived, RederivingTheClassificationsReproducesTheSimulatedColumn
 }
 
 }  // namespace
+
+#include "tribe/models/leadership/simulation.hpp"
+
+namespace {
+
+// "Hero absent" means the hero is not involved, not that the organization never had
+// one: the heroic mindset (deference) stays in the counterfactual run.
+TEST(LeadershipHero, TheMindsetStaysWhenTheHeroIsAbsent) {
+  namespace lm = tribe::models::leadership;
+  lm::Config c;
+  c.hero = true;
+  c.hero_deference = 1.0;  // nobody below a hero takes initiative
+  lm::Scratch ws;
+  lm::OrgResult r;
+  for (std::uint64_t o = 0; o < 5; ++o) {
+    lm::simulate_organization(c, tribe::model::OrgContext{6, o, 0}, ws, r);
+    ASSERT_TRUE(r.hero_present);
+    EXPECT_GT(r.counterfactual.decisions, 0u);
+    EXPECT_EQ(r.counterfactual.escalations, r.counterfactual.decisions);
+  }
+}
+
+}  // namespace

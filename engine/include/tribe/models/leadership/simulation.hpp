@@ -83,8 +83,8 @@ struct RunCounts {
   double leader_ahead_sum = 0.0;   // items waiting ahead of them
   std::uint64_t leader_ahead_max = 0;
   // The reliance network: one event per agent relied on (escalated to, turned to as a
-  // lateral partner, routed through, asked to join, pulled in), counted when the
-  // decision is taken, whatever becomes of the challenge.
+  // lateral partner, routed through, asked to join), counted when the decision is taken,
+  // whatever becomes of the challenge; the top leader pulling in a report is not one.
   std::uint64_t reliance_events = 0;
 };
 
