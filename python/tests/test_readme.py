@@ -31,7 +31,7 @@ def test_readme_python_example_runs_as_written(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "verdict" in out.stdout and "H5-crash-mindset-stays" in out.stdout
-    assert tribe.open(tmp_path / "hero-small.h5").n_organizations == 88 * 50
+    assert tribe.open(tmp_path / "hero-small.h5").n_organizations == 120 * 50  # hero.toml: 120 cells
 
 
 @pytest.fixture(scope="module")
