@@ -55,11 +55,11 @@ for e in "${experiments[@]}"; do
   printf '\n' >> "$tmp"
   sed 's/^## /### /' "results/$e-report.md" >> "$tmp"
   if [[ $e == levers ]]; then
-    printf '\n' >> "$tmp"
+    printf '\n### Lever analysis (scripts/levers.py)\n\n' >> "$tmp"
     sed 's/^## /### /; s/^# /### /' results/levers-analysis.md >> "$tmp"
   fi
 done
-printf '\n' >> "$tmp"
+printf '\n### Population analysis (scripts/population.py)\n\n' >> "$tmp"
 sed 's/^## /### /; s/^# /### /' results/population-analysis.md >> "$tmp"
 printf '\n### Within-cell correlations (a diagnostic)\n\n' >> "$tmp"
 cat results/within-cell.md >> "$tmp"
