@@ -53,6 +53,19 @@ std::string describe(const ClaimSpec& c, const design::Experiment& x) {
     case Test::CorrelationAbove:
     case Test::CorrelationBelow:
       return "spearman(" + c.column + ", " + c.with + " | " + c.a.text + ", within cells)" + than;
+    case Test::Within:
+    case Test::RankCorrelationWithin: {
+      char low[32], high[32];
+      std::snprintf(low, sizeof low, "%g", c.value);
+      std::snprintf(high, sizeof high, "%g", c.value_high);
+      const std::string statistic =
+          c.test == Test::Within
+              ? of_a
+              : "spearman(" + c.column + ", " + c.with + " | " + c.a.text +
+                    ", between organizations" +
+                    (c.controls.empty() ? "" : ", net of " + join(c.controls, ", ")) + ")";
+      return std::string(low) + " < " + statistic + " < " + high;
+    }
   }
   TRIBE_CHECK(false, "claims::describe: a test without a description");
   return {};

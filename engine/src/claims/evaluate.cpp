@@ -8,6 +8,7 @@
 
 #include "tribe/claims/sensitivity.hpp"
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
 #include "tribe/rng/samplers.hpp"
 #include "tribe/stats/accumulator.hpp"
 #include "tribe/stats/clustered.hpp"
@@ -164,6 +165,26 @@ void equivalence(ClaimResult& r, const IntervalAt& f, double v, double confidenc
   r.p_opposite = std::min(1.0, 2.0 * std::min(p_greater(f, v), p_less(f, -v)));
 }
 
+/// value < theta < value_high by two one-sided tests (a band, as an equivalence test with
+/// its own two bounds); the opposite, theta outside the band, by the better of the two
+/// outer one-sided tests with a Bonferroni factor of 2.
+void band(ClaimResult& r, const IntervalAt& f, double low, double high, double confidence) {
+  const auto i = f(confidence);
+  r.estimate = i.estimate;
+  r.low = i.low;
+  r.high = i.high;
+  r.p_claim = std::max(p_greater(f, low), p_less(f, high));
+  r.p_opposite = std::min(1.0, 2.0 * std::min(p_greater(f, high), p_less(f, low)));
+}
+
+/// The decision of a one-sample claim: above or below its value, or inside its band.
+void one_sample(ClaimResult& r, const IntervalAt& f, const ClaimSpec& c, double confidence) {
+  if (c.is_band())
+    band(r, f, c.value, c.value_high, confidence);
+  else
+    one_sided(r, f, c.value, c.test == Test::Above, confidence);
+}
+
 bool is_binary(const design::RunPlan& plan, const std::string& column) {
   const auto cols = plan.experiment().model->columns();
   return cols[model::find_column(cols, column)].kind == model::ColumnKind::Binary;
@@ -189,7 +210,7 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
         f = [a](double conf) { return stats::clustered_mean_interval(a, conf); };
         r.method = std::string("t interval of the mean") + kClusterNote;
       }
-      one_sided(r, f, c.value, c.test == Test::Above, confidence);
+      one_sample(r, f, c, confidence);
       return r;
     }
     const Pooled a = pool(data, c.column, cells_a);
@@ -203,7 +224,7 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
       f = [a](double conf) { return stats::mean_interval(a.mean, a.sd(), a.n, conf); };
       r.method = "t interval of the mean";
     }
-    one_sided(r, f, c.value, c.test == Test::Above, confidence);
+    one_sample(r, f, c, confidence);
     return r;
   }
 
@@ -467,6 +488,167 @@ ClaimResult evaluate_correlation(const design::RunPlan& plan, const CellData& da
     return stats::Interval{std::tanh(z), std::tanh(z - q * se), std::tanh(z + q * se)};
   };
   one_sided(r, f, c.value, c.is_greater(), confidence);
+  if (std::isnan(r.p_claim)) r.p_claim = 1.0;
+  if (std::isnan(r.p_opposite)) r.p_opposite = 1.0;
+  return r;
+}
+
+constexpr std::uint64_t kRankCorrelationPurpose = 0x7472696265'5243ULL;  // "tribeRC"
+constexpr int kRankCorrelationReplicates = 1000;
+
+/// Spearman's rho of x and y, or, with controls, the partial Spearman correlation: the
+/// ranks of x and of y each residualized by least squares on the ranks of the controls
+/// (and a constant), the residuals correlated. NaN when a residual is constant.
+double rank_correlation(const std::vector<double>& x, const std::vector<double>& y,
+                        const std::vector<std::vector<double>>& controls) {
+  std::vector<double> rx = ranks(x), ry = ranks(y);
+  const std::size_t n = rx.size(), k = controls.size() + 1;
+  if (n < 3) return kNaN;
+  if (k > 1) {
+    // Design matrix [1, ranks of the controls]; normal equations by Gaussian elimination
+    // with partial pivoting (k is small: the volume controls).
+    std::vector<std::vector<double>> z(k, std::vector<double>(n, 1.0));
+    for (std::size_t j = 1; j < k; ++j) z[j] = ranks(controls[j - 1]);
+    std::vector<double> zz(k * k, 0.0), zx(k, 0.0), zy(k, 0.0);
+    for (std::size_t a = 0; a < k; ++a) {
+      for (std::size_t b = 0; b < k; ++b)
+        for (std::size_t i = 0; i < n; ++i) zz[a * k + b] += z[a][i] * z[b][i];
+      for (std::size_t i = 0; i < n; ++i) {
+        zx[a] += z[a][i] * rx[i];
+        zy[a] += z[a][i] * ry[i];
+      }
+    }
+    for (std::size_t col = 0; col < k; ++col) {
+      std::size_t piv = col;
+      for (std::size_t row = col + 1; row < k; ++row)
+        if (std::fabs(zz[row * k + col]) > std::fabs(zz[piv * k + col])) piv = row;
+      if (!(std::fabs(zz[piv * k + col]) > 1e-12)) continue;  // collinear control: skip it
+      for (std::size_t b = 0; b < k; ++b) std::swap(zz[col * k + b], zz[piv * k + b]);
+      std::swap(zx[col], zx[piv]);
+      std::swap(zy[col], zy[piv]);
+      for (std::size_t row = 0; row < k; ++row) {
+        if (row == col) continue;
+        const double m = zz[row * k + col] / zz[col * k + col];
+        for (std::size_t b = 0; b < k; ++b) zz[row * k + b] -= m * zz[col * k + b];
+        zx[row] -= m * zx[col];
+        zy[row] -= m * zy[col];
+      }
+    }
+    std::vector<double> bx(k, 0.0), by(k, 0.0);
+    for (std::size_t a = 0; a < k; ++a)
+      if (std::fabs(zz[a * k + a]) > 1e-12) {
+        bx[a] = zx[a] / zz[a * k + a];
+        by[a] = zy[a] / zz[a * k + a];
+      }
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t a = 0; a < k; ++a) {
+        rx[i] -= bx[a] * z[a][i];
+        ry[i] -= by[a] * z[a][i];
+      }
+  }
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    mx += rx[i];
+    my += ry[i];
+  }
+  mx /= static_cast<double>(n);
+  my /= static_cast<double>(n);
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    sxy += (rx[i] - mx) * (ry[i] - my);
+    sxx += (rx[i] - mx) * (rx[i] - mx);
+    syy += (ry[i] - my) * (ry[i] - my);
+  }
+  if (!(sxx > 1e-9 * static_cast<double>(n) && syy > 1e-9 * static_cast<double>(n))) return kNaN;
+  return sxy / std::sqrt(sxx * syy);
+}
+
+/// The association between organizations that the field measures on samples of real
+/// teams: Spearman's rho of column and `with` over every organization of the selected
+/// cells pooled (a population: the cells' parameters differ, and that is the point),
+/// net of the controls' ranks if any. Interval: percentile bootstrap over clusters — the
+/// organization index under common random numbers (organization k of every cell shares
+/// its random numbers), otherwise the cell — with kRankCorrelationReplicates replicates
+/// drawn from a stream of the experiment's seed, so the report is reproducible.
+ClaimResult evaluate_rank_correlation(const design::RunPlan& plan, const CellData& data,
+                                      const ClaimSpec& c, double confidence,
+                                      const std::uint64_t* point = nullptr) {
+  ClaimResult r;
+  const auto cells = select_cells(plan, c.a, point);
+  if (cells.empty())
+    throw InputError((c.pattern ? "patterns." : "claims.") + c.id + ".a (" + c.a.text +
+                     ") selects no cells");
+  const bool by_organization = plan.experiment().common_random_numbers;
+  std::vector<double> xs, ys;
+  std::vector<std::vector<double>> zs(c.controls.size());
+  std::vector<std::uint64_t> cluster;
+  for (auto ci : cells) {
+    const auto x = data.read(c.column, ci), y = data.read(c.with, ci);
+    std::vector<std::vector<double>> z;
+    for (const auto& name : c.controls) z.push_back(data.read(name, ci));
+    for (std::size_t j = 0; j < std::min(x.size(), y.size()); ++j) {
+      bool ok = !std::isnan(x[j]) && !std::isnan(y[j]);
+      for (const auto& col : z) ok = ok && j < col.size() && !std::isnan(col[j]);
+      if (!ok) continue;
+      xs.push_back(x[j]);
+      ys.push_back(y[j]);
+      for (std::size_t q = 0; q < z.size(); ++q) zs[q].push_back(z[q][j]);
+      cluster.push_back(by_organization ? j : ci);
+    }
+  }
+  // Clusters as dense indices, with their rows.
+  std::vector<std::uint64_t> ids = cluster;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<std::vector<std::size_t>> rows(ids.size());
+  for (std::size_t i = 0; i < cluster.size(); ++i)
+    rows[static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), cluster[i]) -
+                                  ids.begin())]
+        .push_back(i);
+  r.n_a = xs.size();
+  r.n_b = ids.size();
+  r.method = std::string(c.controls.empty()
+                             ? "Spearman rho"
+                             : "partial Spearman rho (net of " + join(c.controls, ", ") + ")") +
+             " between the organizations of " + std::to_string(cells.size()) +
+             " cells pooled; percentile bootstrap over " + std::to_string(ids.size()) +
+             (by_organization ? " organization indices" : " cells") + ", " +
+             std::to_string(kRankCorrelationReplicates) + " replicates";
+  const double estimate = rank_correlation(xs, ys, zs);
+  std::vector<double> boot;
+  if (ids.size() >= 2 && !std::isnan(estimate)) {
+    rng::Stream s(plan.experiment().seed, kRankCorrelationPurpose, 0);
+    std::vector<double> bx, by;
+    std::vector<std::vector<double>> bz(zs.size());
+    for (int b = 0; b < kRankCorrelationReplicates; ++b) {
+      bx.clear();
+      by.clear();
+      for (auto& z : bz) z.clear();
+      for (std::size_t g = 0; g < ids.size(); ++g)
+        for (const std::size_t i : rows[rng::uniform_index(s, ids.size())]) {
+          bx.push_back(xs[i]);
+          by.push_back(ys[i]);
+          for (std::size_t q = 0; q < zs.size(); ++q) bz[q].push_back(zs[q][i]);
+        }
+      const double v = rank_correlation(bx, by, bz);
+      if (!std::isnan(v)) boot.push_back(v);
+    }
+    std::sort(boot.begin(), boot.end());
+  }
+  const IntervalAt f = [estimate, boot](double conf) {
+    if (boot.size() < 2) return stats::Interval{estimate, kNaN, kNaN};
+    const auto at = [&](double q) {  // linear interpolation between order statistics
+      const double h = q * static_cast<double>(boot.size() - 1);
+      const auto lo = static_cast<std::size_t>(std::floor(h));
+      const std::size_t hi = std::min(lo + 1, boot.size() - 1);
+      return boot[lo] + (h - static_cast<double>(lo)) * (boot[hi] - boot[lo]);
+    };
+    return stats::Interval{estimate, at(0.5 - conf / 2), at(0.5 + conf / 2)};
+  };
+  if (c.is_band())
+    band(r, f, c.value, c.value_high, confidence);
+  else
+    one_sided(r, f, c.value, c.is_greater(), confidence);
   if (std::isnan(r.p_claim)) r.p_claim = 1.0;
   if (std::isnan(r.p_opposite)) r.p_opposite = 1.0;
   return r;
@@ -942,11 +1124,12 @@ namespace {
 /// One claim's test (before the family's Holm decision).
 ClaimResult evaluate_claim(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
                            double confidence) {
-  ClaimResult r = c.is_variance_share() ? evaluate_variance(plan, data, c, confidence)
-                  : c.is_interaction()  ? evaluate_interaction(plan, data, c, confidence)
-                  : c.is_correlation()  ? evaluate_correlation(plan, data, c, confidence)
-                  : c.is_sensitivity()  ? evaluate_sensitivity(plan, data, c, confidence)
-                                        : evaluate_sample(plan, data, c, confidence);
+  ClaimResult r = c.is_variance_share()     ? evaluate_variance(plan, data, c, confidence)
+                  : c.is_interaction()      ? evaluate_interaction(plan, data, c, confidence)
+                  : c.is_correlation()      ? evaluate_correlation(plan, data, c, confidence)
+                  : c.is_rank_correlation() ? evaluate_rank_correlation(plan, data, c, confidence)
+                  : c.is_sensitivity()      ? evaluate_sensitivity(plan, data, c, confidence)
+                                            : evaluate_sample(plan, data, c, confidence);
   check_evidence(r, c);
   return r;
 }
@@ -990,7 +1173,9 @@ AssumptionSpace assumption_space(const design::RunPlan& plan, const std::vector<
     s.x.push_back(std::move(v));
     // The claim's own test, restricted to the cells of point p.
     std::vector<ClaimResult> one{
-        c.is_correlation()   ? evaluate_correlation(plan, data, c, x.report.confidence, &p)
+        c.is_correlation() ? evaluate_correlation(plan, data, c, x.report.confidence, &p)
+        : c.is_rank_correlation()
+            ? evaluate_rank_correlation(plan, data, c, x.report.confidence, &p)
         : c.is_interaction() ? evaluate_interaction(plan, data, c, x.report.confidence, &p)
                              : evaluate_sample(plan, data, c, x.report.confidence, &p)};
     check_evidence(one[0], c);

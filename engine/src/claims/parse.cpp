@@ -78,21 +78,25 @@ std::vector<std::string> parse_factor_group(const std::string& key, const toml::
   return out;
 }
 
-std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x) {
+/// The [[claims]] (table = "claims") or [[patterns]] (table = "patterns") of an experiment
+/// file; `ids` holds the ids already taken (ids are unique across both tables).
+std::vector<ClaimSpec> parse_table(const toml::table& root, const Experiment& x,
+                                   const std::string& table, std::set<std::string>& ids) {
   std::vector<ClaimSpec> claims;
-  const toml::node* n = root.get("claims");
+  const bool patterns = table == "patterns";
+  const toml::node* n = root.get(table);
   if (!n) return claims;
   const auto* arr = n->as_array();
-  if (!arr || !arr->is_array_of_tables()) fail("claims", *n, "expected [[claims]] tables");
+  if (!arr || !arr->is_array_of_tables()) fail(table, *n, "expected [[" + table + "]] tables");
   const auto columns = x.model->columns();
-  std::set<std::string> ids;
+  const std::string singular = patterns ? "patterns" : "claims";
   for (std::size_t i = 0; i < arr->size(); ++i) {
     const toml::table& t = *arr->get(i)->as_table();
-    const std::string where = "claims[" + std::to_string(i) + "]";
+    const std::string where = table + "[" + std::to_string(i) + "]";
     reject_unknown_keys(
         t, where + ".",
-        {"id", "statement", "test", "column", "a", "b", "value", "paired", "factors_a", "factors_b",
-         "interaction", "with", "sweep", "assumption_space"});
+        {"id", "statement", "test", "column", "a", "b", "value", "band", "paired", "factors_a",
+         "factors_b", "interaction", "with", "controls", "sweep", "assumption_space"});
     ClaimSpec c;
     auto str = [&](const char* key, bool required) -> std::string {
       const toml::node* v = t.get(key);
@@ -105,7 +109,8 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
       return v->as_string()->get();
     };
     c.id = str("id", true);
-    const std::string at = "claims." + c.id;
+    c.pattern = patterns;
+    const std::string at = singular + "." + c.id;
     if (!ids.insert(c.id).second)
       throw InputError(where + ".id = \"" + c.id + "\" is used twice: ids must be unique");
     c.statement = str("statement", true);
@@ -129,18 +134,40 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
       fail(at + ".column", *t.get("column"),
            "expected a column of model " + std::string(x.model->name()) + ": " + list);
     }
-    const toml::node* value = t.get("value");
-    if (!value)
-      throw InputError("missing key " + at + ".value (the threshold or margin of the claim)");
-    c.value = number(at + ".value", *value, "expected a number");
-    if (c.test == Test::Equivalent && !(c.value > 0))
-      fail(at + ".value", *value, "an equivalence margin must be > 0");
+    if (patterns && !c.is_band())
+      fail(at + ".test", *t.get("test"),
+           "a pattern is a band: expected \"within\" or \"rank_correlation_within\"");
+    if (c.is_band()) {
+      // A band [low, high]: the statistic lies strictly inside it.
+      if (t.contains("value"))
+        fail(at + ".value", *t.get("value"), "a band test takes band = [low, high], not value");
+      const toml::node* band = t.get("band");
+      if (!band)
+        throw InputError("missing key " + at +
+                         ".band (the interval [low, high] the statistic must lie in)");
+      const auto* pair = band->as_array();
+      const std::string allowed = "expected [low, high] with two numbers, low < high";
+      if (!pair || pair->size() != 2) fail(at + ".band", *band, allowed);
+      c.value = number(at + ".band", *pair->get(0), allowed);
+      c.value_high = number(at + ".band", *pair->get(1), allowed);
+      if (!(c.value < c.value_high)) fail(at + ".band", *band, allowed);
+    } else {
+      if (t.contains("band"))
+        fail(at + ".band", *t.get("band"), "only used by within and rank_correlation_within");
+      const toml::node* value = t.get("value");
+      if (!value)
+        throw InputError("missing key " + at + ".value (the threshold or margin of the claim)");
+      c.value = number(at + ".value", *value, "expected a number");
+      if (c.test == Test::Equivalent && !(c.value > 0))
+        fail(at + ".value", *value, "an equivalence margin must be > 0");
+    }
     if (const toml::node* p = t.get("paired")) {
       if (!p->is_boolean()) fail(at + ".paired", *p, "expected true or false");
       c.paired = p->as_boolean()->get();
     }
     if (const toml::node* s = t.get("assumption_space")) {
       if (!s->is_boolean()) fail(at + ".assumption_space", *s, "expected true or false");
+      if (patterns) fail(at + ".assumption_space", *s, "not used by patterns");
       c.assumption_space = s->as_boolean()->get();
       if (c.assumption_space && x.sampling == Sampling::Factorial)
         fail(at + ".assumption_space", *s,
@@ -202,7 +229,7 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
       } else if (t.contains("interaction")) {
         fail(at + ".interaction", *t.get("interaction"), "only used by interaction tests");
       }
-      if (c.is_correlation()) {
+      if (c.is_correlation() || c.is_rank_correlation()) {
         c.with = str("with", true);
         if (model::find_column(columns, c.with) == model::npos)
           fail(at + ".with", *t.get("with"),
@@ -211,6 +238,23 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
           fail(at + ".with", *t.get("with"), "expected a column other than " + c.column);
       } else if (t.contains("with")) {
         fail(at + ".with", *t.get("with"), "only used by correlation tests");
+      }
+      if (const toml::node* ctl = t.get("controls")) {
+        const std::string allowed = "expected a list of columns of model " +
+                                    std::string(x.model->name()) +
+                                    ", other than column and with, each once";
+        if (!c.is_rank_correlation())
+          fail(at + ".controls", *ctl, "only used by rank_correlation_within");
+        const auto* list = ctl->as_array();
+        if (!list || list->empty()) fail(at + ".controls", *ctl, allowed);
+        for (const auto& e : *list) {
+          const auto* name = e.as_string();
+          if (!name || model::find_column(columns, name->get()) == model::npos ||
+              name->get() == c.column || name->get() == c.with ||
+              std::find(c.controls.begin(), c.controls.end(), name->get()) != c.controls.end())
+            fail(at + ".controls", e, allowed);
+          c.controls.push_back(name->get());
+        }
       }
       static const toml::table all;
       c.a = parse_selection(at + ".a",
@@ -276,7 +320,15 @@ std::vector<ClaimSpec> parse_claims(const toml::table& root, const Experiment& x
 }  // namespace
 
 std::vector<ClaimSpec> parse_claims(const design::Experiment& x) {
-  return parse_claims(parse(x.source_text, x.source_path), x);
+  std::set<std::string> ids;
+  return parse_table(parse(x.source_text, x.source_path), x, "claims", ids);
+}
+
+std::vector<ClaimSpec> parse_patterns(const design::Experiment& x) {
+  const auto root = parse(x.source_text, x.source_path);
+  std::set<std::string> ids;
+  parse_table(root, x, "claims", ids);  // a pattern's id must not be a claim's
+  return parse_table(root, x, "patterns", ids);
 }
 
 }  // namespace tribe::claims

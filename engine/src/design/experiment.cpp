@@ -373,8 +373,8 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
     throw InputError("the experiment text is " + std::to_string(text.size()) + " bytes; at most " +
                      std::to_string(kMaxExperimentBytes) + " are allowed");
   const toml::table root = toml_input::parse(text, source_path);
-  reject_unknown_keys(root, "",
-                      {"experiment", "parameters", "factors", "design", "report", "claims"});
+  reject_unknown_keys(
+      root, "", {"experiment", "parameters", "factors", "design", "report", "claims", "patterns"});
   reject_nul_in_strings(root, "");
 
   Experiment x;

@@ -1,6 +1,7 @@
 #include "tribe/io/claims_store.hpp"
 
 #include <cstdio>
+#include <limits>
 #include <optional>
 
 #include "tribe/claims/describe.hpp"
@@ -100,28 +101,24 @@ void write_assumption_spaces(hid_t claims_group, const design::RunPlan& plan,
 
 }  // namespace
 
-void write_report(ResultWriter& writer, const design::RunPlan& plan,
-                  const std::vector<claims::ClaimSpec>& claims, const claims::Report& report) {
-  const hid_t file = writer.file();
-  const std::string ctx = writer.target().string();
+namespace {
+
+/// The table of claims (or patterns) with their results, one entry per claim in every
+/// dataset of `g`: /claims and /patterns have the same layout.
+void write_claim_table(hid_t g, const design::RunPlan& plan,
+                       const std::vector<claims::ClaimSpec>& claims,
+                       const std::vector<claims::ClaimResult>& results,
+                       const std::vector<double>& robustness, const std::string& ctx) {
   const auto& x = plan.experiment();
   const std::size_t n = claims.size();
-  h5::Handle g = h5::create_group(file, "claims", ctx);
-  h5::write_attribute(g.get(), "confidence", report.confidence, ctx);
-  h5::write_attribute(
-      g.get(), "multiple_comparisons",
-      "Holm (1979) over two one-sided tests per claim (the claim and its opposite); "
-      "supported if the claim's adjusted p < 1 - confidence, not supported if the opposite's is, "
-      "else inconclusive",
-      ctx);
   std::vector<std::string> id, statement, test, column, a, b, fa, fb, method, verdict, description,
       reason;
-  std::vector<std::string> sweep_of, sweep_level;
-  std::vector<double> value, est, lo, hi, pc, po, pch, poh, rob;
+  std::vector<std::string> sweep_of, sweep_level, controls;
+  std::vector<double> value, value_high, est, lo, hi, pc, po, pch, poh, rob;
   std::vector<std::uint64_t> na, nb, paired;
   for (std::size_t i = 0; i < n; ++i) {
     const auto& c = claims[i];
-    const auto& r = report.results[i];
+    const auto& r = results[i];
     id.push_back(c.id);
     statement.push_back(c.statement);
     test.push_back(std::string(claims::to_string(c.test)));
@@ -135,7 +132,8 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan,
       for (auto f : c.interaction) names.push_back(x.factors[f].name);
       fa.back() = join(names, ",");
     }
-    if (c.is_correlation()) b.back() = c.with;
+    if (c.is_correlation() || c.is_rank_correlation()) b.back() = c.with;
+    controls.push_back(join(c.controls, ","));
     description.push_back(claims::describe(c, x));
     sweep_of.push_back(c.sweep_of);
     sweep_level.push_back(c.sweep_level);
@@ -143,6 +141,7 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan,
     verdict.push_back(std::string(claims::to_string(r.verdict)));
     reason.push_back(r.reason);
     value.push_back(c.value);
+    value_high.push_back(c.is_band() ? c.value_high : std::numeric_limits<double>::quiet_NaN());
     est.push_back(r.estimate);
     lo.push_back(r.low);
     hi.push_back(r.high);
@@ -150,7 +149,7 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan,
     po.push_back(r.p_opposite);
     pch.push_back(r.p_claim_holm);
     poh.push_back(r.p_opposite_holm);
-    rob.push_back(report.robustness.share[i]);
+    rob.push_back(robustness[i]);
     na.push_back(r.n_a);
     nb.push_back(r.n_b);
     paired.push_back(c.paired);
@@ -165,15 +164,17 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan,
            {"b", &b},
            {"factors_a", &fa},
            {"factors_b", &fb},
+           {"controls", &controls},
            {"description", &description},
            {"method", &method},
            {"verdict", &verdict},
            {"reason", &reason},
            {"sweep_of", &sweep_of},
            {"sweep_level", &sweep_level}})
-    h5::write_strings(g.get(), name, *v, ctx);
+    h5::write_strings(g, name, *v, ctx);
   for (auto& [name, v] : std::initializer_list<std::pair<const char*, const std::vector<double>*>>{
            {"value", &value},
+           {"value_high", &value_high},
            {"estimate", &est},
            {"ci_low", &lo},
            {"ci_high", &hi},
@@ -182,11 +183,46 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan,
            {"p_claim_holm", &pch},
            {"p_opposite_holm", &poh},
            {"robustness_share", &rob}})
-    h5::write_dataset(g.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v->data(), n, ctx);
+    h5::write_dataset(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v->data(), n, ctx);
   for (auto& [name, v] :
        std::initializer_list<std::pair<const char*, const std::vector<std::uint64_t>*>>{
            {"n_a", &na}, {"n_b", &nb}, {"paired", &paired}})
-    h5::write_dataset(g.get(), name, H5T_STD_U64LE, H5T_NATIVE_UINT64, v->data(), n, ctx);
+    h5::write_dataset(g, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, v->data(), n, ctx);
+}
+
+constexpr const char* kHolmText =
+    "Holm (1979) over two one-sided tests per claim (the claim and its opposite); "
+    "supported if the claim's adjusted p < 1 - confidence, not supported if the opposite's is, "
+    "else inconclusive";
+
+}  // namespace
+
+void write_patterns(ResultWriter& writer, const design::RunPlan& plan,
+                    const std::vector<claims::ClaimSpec>& patterns,
+                    const std::vector<claims::ClaimResult>& results) {
+  const std::string ctx = writer.target().string();
+  h5::Handle g = h5::create_group(writer.file(), "patterns", ctx);
+  h5::write_attribute(g.get(), "confidence", plan.experiment().report.confidence, ctx);
+  h5::write_attribute(g.get(), "multiple_comparisons",
+                      std::string(kHolmText) +
+                          "; the patterns are one family, apart from the claims; "
+                          "supported = the model reproduces the pattern (the statistic lies "
+                          "inside its band)",
+                      ctx);
+  write_claim_table(g.get(), plan, patterns, results,
+                    std::vector<double>(patterns.size(), std::numeric_limits<double>::quiet_NaN()),
+                    ctx);
+}
+
+void write_report(ResultWriter& writer, const design::RunPlan& plan,
+                  const std::vector<claims::ClaimSpec>& claims, const claims::Report& report) {
+  const hid_t file = writer.file();
+  const std::string ctx = writer.target().string();
+  h5::Handle g = h5::create_group(file, "claims", ctx);
+  h5::write_attribute(g.get(), "confidence", report.confidence, ctx);
+  h5::write_attribute(g.get(), "multiple_comparisons", kHolmText, ctx);
+  write_claim_table(g.get(), plan, claims, report.results, report.robustness.share, ctx);
+  const std::size_t n = claims.size();
 
   // Robustness grid: one row per combination of threshold offsets.
   const auto& rb = report.robustness;
@@ -290,7 +326,8 @@ void write_sensitivity(ResultWriter& writer, const design::RunPlan& plan,
 
 namespace {
 
-StoredClaims read_claims(const ResultReader& f, const std::string& file) {
+StoredClaims read_claims(const ResultReader& f, const std::string& file,
+                         const std::string& group = "claims") {
   StoredClaims c;
   c.file = file;
   c.experiment = f.attribute("experiment_name");
@@ -298,31 +335,33 @@ StoredClaims read_claims(const ResultReader& f, const std::string& file) {
   c.git = f.attribute("git_sha1");
   c.seed = f.attribute_u64("seed");
   c.organizations = f.attribute_u64("organizations");
-  if (!f.exists("claims")) return c;
-  c.id = f.strings("claims/id");
-  c.statement = f.strings("claims/statement");
-  c.description = f.strings("claims/description");
-  c.method = f.strings("claims/method");
-  c.verdict = f.strings("claims/verdict");
+  if (!f.exists(group)) return c;
+  c.id = f.strings(group + "/id");
+  c.statement = f.strings(group + "/statement");
+  c.description = f.strings(group + "/description");
+  c.method = f.strings(group + "/method");
+  c.verdict = f.strings(group + "/verdict");
   // Files of format 1.0 have no reasons.
-  c.reason = f.exists("claims/reason") ? f.strings("claims/reason")
-                                       : std::vector<std::string>(c.id.size());
-  c.est = f.column("claims/estimate");
-  c.lo = f.column("claims/ci_low");
-  c.hi = f.column("claims/ci_high");
-  c.pc = f.column("claims/p_claim");
-  c.po = f.column("claims/p_opposite");
-  c.pc_holm = f.column("claims/p_claim_holm");
-  c.po_holm = f.column("claims/p_opposite_holm");
-  c.rob = f.column("claims/robustness_share");
-  c.na = f.column("claims/n_a");
-  c.nb = f.column("claims/n_b");
-  c.thresholds = f.group_strings_attribute("claims/robustness", "thresholds");
-  c.confidence = f.column_attribute_double("claims", "confidence");
+  c.reason = f.exists(group + "/reason") ? f.strings(group + "/reason")
+                                         : std::vector<std::string>(c.id.size());
+  c.est = f.column(group + "/estimate");
+  c.lo = f.column(group + "/ci_low");
+  c.hi = f.column(group + "/ci_high");
+  c.pc = f.column(group + "/p_claim");
+  c.po = f.column(group + "/p_opposite");
+  c.pc_holm = f.column(group + "/p_claim_holm");
+  c.po_holm = f.column(group + "/p_opposite_holm");
+  c.rob = f.column(group + "/robustness_share");
+  c.na = f.column(group + "/n_a");
+  c.nb = f.column(group + "/n_b");
+  c.thresholds = f.exists(group + "/robustness")
+                     ? f.group_strings_attribute(group + "/robustness", "thresholds")
+                     : std::vector<std::string>{};
+  c.confidence = f.column_attribute_double(group, "confidence");
   c.sweep_of =
-      f.exists("claims/sweep_of") ? f.strings("claims/sweep_of") : std::vector<std::string>{};
-  c.sweep_level =
-      f.exists("claims/sweep_of") ? f.strings("claims/sweep_level") : std::vector<std::string>{};
+      f.exists(group + "/sweep_of") ? f.strings(group + "/sweep_of") : std::vector<std::string>{};
+  c.sweep_level = f.exists(group + "/sweep_of") ? f.strings(group + "/sweep_level")
+                                                : std::vector<std::string>{};
   return c;
 }
 
@@ -392,6 +431,8 @@ StoredReport read_report(const ResultReader& f, const std::string& name) {
   if (r.has_sensitivity) r.sensitivity = read_sensitivity(f);
   r.has_claims = f.exists("claims");
   r.claims = read_claims(f, name);
+  r.has_patterns = f.exists("patterns");
+  if (r.has_patterns) r.patterns = read_claims(f, name, "patterns");
   if (!r.has_claims) return r;
   r.curves = read_curves(f, r.claims);
   r.has_assumption_space = f.exists("claims/assumption_space");

@@ -289,10 +289,11 @@ void validate_claims(const Checker& k) {
       k.dataset(path, kind, combos, one_per);
     }
   }
-  // Swept claims and reasons (format 1.1): a text per claim, where present.
-  for (const char* s : {"sweep_of", "sweep_level", "reason"})
+  // Swept claims and reasons (format 1.1), band ends and controls (band tests): where present.
+  for (const char* s : {"sweep_of", "sweep_level", "reason", "controls"})
     if (k.has_dataset(std::string("claims/") + s))
       k.dataset(std::string("claims/") + s, Kind::Text, n, per_claim);
+  if (k.has_dataset("claims/value_high")) k.dataset("claims/value_high", Kind::Real, n, per_claim);
   // Threshold curves (format 1.1): per threshold, a grid and a verdict and estimate per claim.
   if (k.has_group("claims/threshold_curves"))
     for (const auto& t : k.list("claims/threshold_curves")) {
@@ -309,6 +310,20 @@ void validate_claims(const Checker& k) {
     if (!k.has_dataset("claims/robustness/verdict_" + id))
       k.fail("dataset /claims/robustness/verdict_" + id +
              " is missing (the robustness verdicts of claim " + id + ")");
+}
+
+/// /patterns (experiments with [[patterns]]): the table of /claims, one entry per pattern,
+/// no robustness grid.
+void validate_patterns(const Checker& k) {
+  const std::uint64_t n = k.dataset("patterns/id", Kind::Text);
+  const std::string per = "one per pattern, as /patterns/id";
+  for (const char* s : kClaimTexts) k.dataset(std::string("patterns/") + s, Kind::Text, n, per);
+  for (const char* s : {"reason", "controls", "sweep_of", "sweep_level"})
+    k.dataset(std::string("patterns/") + s, Kind::Text, n, per);
+  for (const char* s : kClaimReals) k.dataset(std::string("patterns/") + s, Kind::Real, n, per);
+  k.dataset("patterns/value_high", Kind::Real, n, per);
+  for (const char* s : kClaimCounts) k.dataset(std::string("patterns/") + s, Kind::Integer, n, per);
+  k.attribute("patterns", "confidence", Kind::Real);
 }
 
 }  // namespace
@@ -412,6 +427,7 @@ void validate_result(hid_t file, const std::string& ctx, bool complete) {
   }
 
   if (k.has_group("claims")) validate_claims(k);
+  if (k.has_group("patterns")) validate_patterns(k);
   if (k.has_group("variance"))
     for (const auto& c : k.list("variance")) {
       const std::string g = "variance/" + c;

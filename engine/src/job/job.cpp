@@ -70,11 +70,14 @@ std::string count(std::uint64_t v) {
   return std::to_string(v);
 }
 
-/// The claims of an experiment, read before any work starts; a wrong one is an InputError
-/// naming the experiment file.
+/// The claims and then the patterns (ClaimSpec::pattern) of an experiment, read before any
+/// work starts; a wrong one is an InputError naming the experiment file.
 std::vector<claims::ClaimSpec> read_claims(const design::Experiment& x) {
   try {
-    return claims::parse_claims(x);
+    auto specs = claims::parse_claims(x);
+    auto patterns = claims::parse_patterns(x);
+    specs.insert(specs.end(), patterns.begin(), patterns.end());
+    return specs;
   } catch (const InputError& e) {
     throw InputError(x.source_path + ": " + e.what());
   }
@@ -84,8 +87,10 @@ std::vector<claims::ClaimSpec> read_claims(const design::Experiment& x) {
 /// cell table and returns the run's result; the claims and sensitivity indices are
 /// computed here from it, and io/ stores them before it completes the file.
 void write_result(const std::vector<io::PartInfo>& parts, const design::RunPlan& plan,
-                  const std::vector<claims::ClaimSpec>& claim_specs, const fs::path& target,
+                  const std::vector<claims::ClaimSpec>& specs, const fs::path& target,
                   bool overwrite, const io::RunInfo& info) {
+  std::vector<claims::ClaimSpec> claim_specs, pattern_specs;
+  for (const auto& c : specs) (c.pattern ? pattern_specs : claim_specs).push_back(c);
   io::ResultWriter writer(target, plan, overwrite);
   writer.set_compression_threads(info.threads);  // 0 (a merge): all cores
   const exec::RunResult result = io::assemble(parts, plan, writer);
@@ -101,6 +106,11 @@ void write_result(const std::vector<io::PartInfo>& parts, const design::RunPlan&
       io::write_report(
           writer, plan, claim_specs,
           claims::build_report(plan, claim_specs, io::read_back(writer, result.segments)));
+    // Patterns: one family of their own, apart from the claims.
+    if (!pattern_specs.empty())
+      io::write_patterns(
+          writer, plan, pattern_specs,
+          claims::evaluate(plan, pattern_specs, io::read_back(writer, result.segments)));
   }
   writer.finish(info);
 }

@@ -138,7 +138,7 @@ void print_sweeps_and_curves(const StoredClaims& c, const std::vector<io::Stored
 }
 
 void print_claims(const StoredClaims& c, std::ostream& out, Format format,
-                  const std::string& family) {
+                  const std::string& family, const std::string& what = "Claims") {
   char conf[16];
   std::snprintf(conf, sizeof conf, "%g", 100 * c.confidence);
   auto robustness = [&](std::size_t i) -> std::string {
@@ -148,7 +148,7 @@ void print_claims(const StoredClaims& c, std::ostream& out, Format format,
     return buf;
   };
   if (format == Format::Markdown) {
-    out << "## Claims of experiment `" << c.experiment << "`\n\n";
+    out << "## " << what << " of experiment `" << c.experiment << "`\n\n";
     out << "Engine " << c.engine << " (" << c.git << "), seed " << c.seed << ", " << c.organizations
         << " organizations. "
         << "Intervals are two-sided " << conf
@@ -158,8 +158,8 @@ void print_claims(const StoredClaims& c, std::ostream& out, Format format,
                 ? std::string("none used")
                 : join(c.thresholds, ", ") + ", each shifted by the configured offsets")
         << ") under which the verdict is the same.\n\n";
-    out << "| claim | statement | test | estimate [" << conf
-        << "% CI] | p (claim, Holm) | p (opposite, Holm) | verdict | robustness |\n";
+    out << (what == "Claims" ? "| claim" : "| pattern") << " | statement | test | estimate ["
+        << conf << "% CI] | p (claim, Holm) | p (opposite, Holm) | verdict | robustness |\n";
     out << "|---|---|---|---|---|---|---|---|\n";
     auto cell = [](std::string text) {  // a Markdown table cell: escape the column separator
       for (std::size_t p = 0; (p = text.find('|', p)) != std::string::npos; p += 2)
@@ -178,7 +178,7 @@ void print_claims(const StoredClaims& c, std::ostream& out, Format format,
     out << ".\n";
     return;
   }
-  out << "Claims of experiment " << c.experiment << " (" << c.organizations
+  out << what << " of experiment " << c.experiment << " (" << c.organizations
       << " organizations, seed " << c.seed << ")\n  family: " << family << "\n";
   for (std::size_t i = 0; i < c.id.size(); ++i) {
     out << "\n"
@@ -266,16 +266,28 @@ void print_scenarios(const std::vector<io::StoredScenario>& scenarios, std::ostr
 
 void print_report(const StoredReport& r, std::ostream& out, Format format) {
   if (r.has_sensitivity) print_sensitivity(r.sensitivity, out, format);
-  if (!r.has_claims) {
+  if (!r.has_claims && !r.has_patterns) {
     out << "This result file has no claims (the experiment states none).\n";
     return;
   }
-  const auto& c = r.claims;
-  print_claims(c, out, format,
-               "the " + std::to_string(c.id.size()) + " claims of experiment " + c.experiment +
-                   ", two one-sided tests each");
-  print_sweeps_and_curves(c, r.curves, out, format == Format::Markdown);
-  if (r.has_assumption_space) print_scenarios(r.scenarios, out, format);
+  if (r.has_claims) {
+    const auto& c = r.claims;
+    print_claims(c, out, format,
+                 "the " + std::to_string(c.id.size()) + " claims of experiment " + c.experiment +
+                     ", two one-sided tests each");
+    print_sweeps_and_curves(c, r.curves, out, format == Format::Markdown);
+    if (r.has_assumption_space) print_scenarios(r.scenarios, out, format);
+  }
+  // Patterns: empirical regularities the model should reproduce; "supported" means the
+  // statistic lies inside the pattern's band.
+  if (r.has_patterns) {
+    const auto& p = r.patterns;
+    if (r.has_claims) out << "\n";
+    print_claims(p, out, format,
+                 "the " + std::to_string(p.id.size()) + " patterns of experiment " + p.experiment +
+                     ", apart from its claims; supported = reproduced (inside the band)",
+                 "Patterns");
+  }
 }
 
 void print_study(const std::vector<StoredReport>& reports, std::ostream& out, Format format,

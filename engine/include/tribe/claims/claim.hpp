@@ -28,6 +28,9 @@ enum class Test {
   SobolFirstBelow,  // sum S1(factors_a) - sum S1(factors_b) < value
   SobolTotalAbove,  // sum ST(factors_a) - sum ST(factors_b) > value
   SobolTotalBelow,  // sum ST(factors_a) - sum ST(factors_b) < value
+  // Bands (patterns, and claims that state an interval): value < statistic < value_high
+  Within,                 // mean (or rate) of column over the cells of a
+  RankCorrelationWithin,  // Spearman rho between organizations of a (net of `controls`)
 };
 std::string_view to_string(Test t);
 /// Names accepted in experiment files, in the order of the enum.
@@ -45,7 +48,9 @@ inline constexpr std::string_view kTestNames[] = {"above",
                                                   "sobol_first_above",
                                                   "sobol_first_below",
                                                   "sobol_total_above",
-                                                  "sobol_total_below"};
+                                                  "sobol_total_below",
+                                                  "within",
+                                                  "rank_correlation_within"};
 
 /// Cells whose factor levels are among the given ones, for every factor named
 /// (factors not named are unrestricted: their cells are pooled).
@@ -64,12 +69,19 @@ struct ClaimSpec {
   Test test = Test::Above;
   std::string column;  // model column; binary -> rate, otherwise mean
   Selection a, b;
-  double value = 0.0;  // threshold (above/below) or margin
+  double value = 0.0;       // threshold (above/below) or margin; a band's lower end
+  double value_high = 0.0;  // a band's upper end (within tests: value < statistic < value_high)
   bool paired =
       false;  // compare organization k of a with organization k of b (common random numbers)
   std::vector<std::string> factors_a, factors_b;  // variance-share tests: factor groups
   std::vector<std::size_t> interaction;  // interaction tests: factors (indices), 2 levels each
   std::string with;                      // correlation tests: the second column
+  /// rank_correlation_within: columns whose ranks are partialled out of both columns' ranks
+  /// (e.g. the volume of events), so the statistic is a partial Spearman correlation.
+  std::vector<std::string> controls;
+  /// A pattern ([[patterns]]): an empirical regularity the model should reproduce, decided
+  /// in its own family, apart from the claims.
+  bool pattern = false;
   // A swept claim ("sweep = factor" in the file) is expanded into one claim per level of
   // that factor, each restricted to the level: sweep_of is the written id, sweep_level
   // the level as text ("" for ordinary claims).
@@ -87,6 +99,9 @@ struct ClaimSpec {
   bool is_correlation() const {
     return test == Test::CorrelationAbove || test == Test::CorrelationBelow;
   }
+  /// A band: value < statistic < value_high.
+  bool is_band() const { return test == Test::Within || test == Test::RankCorrelationWithin; }
+  bool is_rank_correlation() const { return test == Test::RankCorrelationWithin; }
   bool is_sensitivity() const {
     return test == Test::SobolFirstAbove || test == Test::SobolFirstBelow ||
            test == Test::SobolTotalAbove || test == Test::SobolTotalBelow;

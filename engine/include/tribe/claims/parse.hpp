@@ -14,4 +14,9 @@ namespace tribe::claims {
 /// what is allowed. A job calls it before any work starts.
 std::vector<ClaimSpec> parse_claims(const design::Experiment& experiment);
 
+/// The [[patterns]] of the experiment: empirical regularities the model should reproduce,
+/// each a band test ("within", "rank_correlation_within") decided in a family of its own.
+/// Same errors as parse_claims; a pattern's id must differ from every claim's.
+std::vector<ClaimSpec> parse_patterns(const design::Experiment& experiment);
+
 }  // namespace tribe::claims

@@ -21,6 +21,12 @@ namespace tribe::io {
 void write_report(ResultWriter& writer, const design::RunPlan& plan,
                   const std::vector<claims::ClaimSpec>& claims, const claims::Report& report);
 
+/// Writes /patterns into a result file being written: the patterns of the experiment
+/// (claims/parse.hpp, parse_patterns) with their results, decided as one family.
+void write_patterns(ResultWriter& writer, const design::RunPlan& plan,
+                    const std::vector<claims::ClaimSpec>& patterns,
+                    const std::vector<claims::ClaimResult>& results);
+
 /// Writes /sensitivity (first- and total-order Sobol indices of every column, with their
 /// intervals) into a result file being written when the experiment's design is a Sobol design.
 void write_sensitivity(ResultWriter& writer, const design::RunPlan& plan,

@@ -55,6 +55,8 @@ struct StoredReport {
   StoredSensitivity sensitivity;
   bool has_claims = false;
   StoredClaims claims;  // provenance (experiment, seed, ...) also without claims
+  bool has_patterns = false;
+  StoredClaims patterns;  // /patterns: the same table, a family of its own
   std::vector<StoredCurve> curves;
   bool has_assumption_space = false;
   std::vector<StoredScenario> scenarios;
