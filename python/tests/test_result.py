@@ -177,3 +177,30 @@ def test_plot_draws_a_column_with_the_figure_scripts_implementation(small_result
                          if len(line.get_ydata())] or [np.array([])])
     stat = r.cells[f"{col}_mean"].to_numpy(float)
     assert any(np.isclose(ys, m).any() for m in stat[np.isfinite(stat)])
+
+
+def test_patterns_are_a_table_of_their_own(tmp_path, cli):
+    x = {
+        "experiment": {"name": "pop", "model": "leadership", "seed": 5, "organizations_per_cell": 4,
+                       "common_random_numbers": False},
+        "parameters": {"agents": 10, "steps": 60},
+        "factors": {"structure": ["flat", "hierarchy"]},
+        "design": {"sampling": "lhs", "points": 30, "ranges": {"control": [0.0, 1.0],
+                                                               "collaborative": [0.2, 0.9]}},
+        "patterns": [{"id": "P-density", "statement": "denser leadership goes with performance",
+                      "test": "rank_correlation_within", "column": "leadership_density",
+                      "with": "aligned_solve_rate", "controls": ["reliance_events"],
+                      "band": [0.18, 0.35]}],
+    }
+    r = tribe.run(x, output=tmp_path / "p.h5", progress=False)
+    assert r.claims.empty
+    p = r.patterns
+    assert list(p.id) == ["P-density"]
+    row = p.iloc[0]
+    assert (row.value, row.value_high) == (0.18, 0.35)
+    assert row.controls == "reliance_events" and row.b == "aligned_solve_rate"
+    assert row.verdict in ("supported", "not supported", "inconclusive")
+    assert row.ci_low <= row.estimate <= row.ci_high
+    report = cli("report", str(tmp_path / "p.h5"))
+    assert report.returncode == 0 and "Patterns of experiment pop" in report.stdout
+    assert "P-density" in report.stdout

@@ -533,16 +533,26 @@ class Result:
         """One row per claim of the experiment (empty when it states none): id, statement,
         test, column, the cells compared, estimate, interval, p-values, verdict,
         robustness share ..."""
+        return self._claim_table("claims")
+
+    @property
+    def patterns(self):
+        """One row per pattern of the experiment ([[patterns]]; empty when it states none):
+        the same columns as `claims`, with the band [value, value_high]; verdict "supported"
+        means the model reproduces the pattern. The patterns are a family of their own."""
+        return self._claim_table("patterns")
+
+    def _claim_table(self, group: str):
         pd = _pd()
-        g = self._f.get("claims")
+        g = self._f.get(group)
         if g is None:
             return pd.DataFrame(columns=["id", "statement", "verdict"])
-        first = ["id", "statement", "test", "column", "a", "b", "value", "estimate", "ci_low", "ci_high",
-                 "verdict", "robustness_share"]
+        first = ["id", "statement", "test", "column", "a", "b", "value", "value_high", "estimate",
+                 "ci_low", "ci_high", "verdict", "robustness_share"]
         names = [k for k in g.keys() if isinstance(g[k], h5py.Dataset) and g[k].ndim == 1]
         names.sort(key=lambda s: (first.index(s) if s in first else len(first), s))
         frame = pd.DataFrame(OrderedDict((k, _strings(g[k])) for k in names))
-        # The report's confidence level and decision rule (attributes of /claims).
+        # The report's confidence level and decision rule (attributes of the group).
         frame.attrs = _attributes(g)
         frame.attrs.setdefault("confidence", self.confidence)
         return frame
