@@ -292,6 +292,10 @@ std::vector<ColumnSpec> make_columns() {
                     "Simpson evenness of the reliance events received, (1 - H) / (1 - 1/N) "
                     "with H = sum w_i (w_i - 1) / (W (W - 1)) unbiased for any W: 1 = as even "
                     "as events directed at uniformly drawn agents, 0 = one agent receives all"),
+      model::column("reliance_top5pct_share", R, O,
+                    "share of reliance events received by the ceil(5% of N) most relied-on "
+                    "agents (the concentration of collaborative load: Cross, Rebele & Grant "
+                    "2016); NaN without events"),
       model::column("moment_evenness_vs_chance", R, O,
                     "Simpson evenness of the leadership events (insight credits), (1 - H) / "
                     "(1 - 1/N) with H = sum x_i (x_i - 1) / (M^2 - sum_j k_j^2) over insights "
@@ -372,7 +376,7 @@ struct LeadershipTraits {
 class LeadershipModel final : public model::Plugin<LeadershipTraits> {
  public:
   LeadershipModel()
-      : Plugin("leadership", "5.0.0",
+      : Plugin("leadership", "5.1.0",
                "Organization model of distributed leadership: challenges arise (mostly at the "
                "front line) in a reporting tree with lateral ties; holders take initiative or "
                "escalate, interact with peers or managers (under upstream control and finite "

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <utility>
 
@@ -247,6 +248,23 @@ RelianceMeasures reliance_measures(std::span<const std::uint32_t> in_weight,
   // A reliance event credits one agent: sum of squared sizes = W.
   return {static_cast<double>(top) / dt, static_cast<double>(on_formal) / dt,
           simpson_evenness_vs_chance(in_weight, total)};
+}
+
+double top_fraction_share(std::span<const std::uint32_t> in_weight, double fraction,
+                          std::vector<std::uint32_t>& scratch) {
+  TRIBE_CHECK(fraction > 0.0 && fraction <= 1.0, "top_fraction_share: fraction in (0, 1]");
+  const std::size_t n = in_weight.size();
+  std::uint64_t total = 0;
+  for (const auto w : in_weight) total += w;
+  if (n == 0 || total == 0) return kNaN;
+  const auto k = std::min<std::size_t>(
+      n, static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(n) - 1e-9)));
+  scratch.assign(in_weight.begin(), in_weight.end());
+  std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(k - 1),
+                   scratch.end(), std::greater<>());
+  std::uint64_t top = 0;
+  for (std::size_t i = 0; i < k; ++i) top += scratch[i];
+  return static_cast<double>(top) / static_cast<double>(total);
 }
 
 bool is_distributed(const DistributedThresholds& t, double top_share, double formal_share,

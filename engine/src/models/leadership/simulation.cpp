@@ -518,6 +518,8 @@ void simulate_organization(const Config& cfg, const model::OrgContext& ctx, Scra
     ws.formal[i] = ws.tree.reports(static_cast<std::int32_t>(i)) > 0 ? 1 : 0;
   out.reliance =
       reliance_measures(std::span<const std::uint32_t>(ws.reliance.data(), un), ws.formal);
+  out.reliance_top5pct_share =
+      top_fraction_share(std::span<const std::uint32_t>(ws.reliance.data(), un), 0.05, ws.sorted);
 }
 
 namespace {
@@ -572,6 +574,7 @@ void write_row(const Config& cfg, const OrgResult& r, model::RowWriter& out) {
   out("reliance_top_share", r.reliance.top_share);
   out("reliance_formal_share", r.reliance.formal_share);
   out("reliance_evenness_vs_chance", r.reliance.evenness_vs_chance);
+  out("reliance_top5pct_share", r.reliance_top5pct_share);
   out("moment_evenness_vs_chance", r.moment_evenness_vs_chance);
   out("hero_dependence", r.hero_present ? solve_rate(c) - solve_rate(r.counterfactual) : kNaN);
   out("distributed", is_distributed(cfg.thresholds, r.reliance.top_share, r.reliance.formal_share,

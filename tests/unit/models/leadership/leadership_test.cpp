@@ -535,6 +535,25 @@ TEST(LeadershipReliance, EmptyAndSingleEvent) {
   EXPECT_DOUBLE_EQ(two.top_share, 0.5);
 }
 
+TEST(LeadershipReliance, TopFractionShareByHand) {
+  std::vector<std::uint32_t> scratch;
+  // 20 agents, 5% -> the top 1: 9 of 20 events.
+  std::vector<std::uint32_t> w(20, 0);
+  w[3] = 9;
+  w[7] = 6;
+  w[11] = 5;
+  EXPECT_DOUBLE_EQ(lm::top_fraction_share(w, 0.05, scratch), 9.0 / 20.0);
+  // 10% -> the top 2 (9 + 6); 15% -> ceil(3) = 3: everything.
+  EXPECT_DOUBLE_EQ(lm::top_fraction_share(w, 0.10, scratch), 15.0 / 20.0);
+  EXPECT_DOUBLE_EQ(lm::top_fraction_share(w, 0.15, scratch), 1.0);
+  // 100 agents with one event each: the top 5 hold 5%.
+  EXPECT_DOUBLE_EQ(lm::top_fraction_share(std::vector<std::uint32_t>(100, 1), 0.05, scratch), 0.05);
+  // 7 agents: ceil(0.35) = 1 agent.
+  EXPECT_DOUBLE_EQ(
+      lm::top_fraction_share(std::vector<std::uint32_t>{1, 2, 3, 4, 0, 0, 0}, 0.05, scratch), 0.4);
+  EXPECT_TRUE(std::isnan(lm::top_fraction_share(std::vector<std::uint32_t>(5, 0), 0.05, scratch)));
+}
+
 TEST(LeadershipReliance, MomentEvennessCountsOnlyPairsFromDifferentInsights) {
   // Two insights of 2 participants each, both (0, 1): x = (2, 2, 0), M = 4, sum k^2 = 8:
   // H = (2 + 2) / (16 - 8) = 1/2; evenness (1/2) / (2/3) = 0.75.
@@ -772,6 +791,7 @@ TEST(LeadershipModel, DescribesItsParametersAndColumns) {
                         "reliance_top_share",
                         "reliance_formal_share",
                         "reliance_evenness_vs_chance",
+                        "reliance_top5pct_share",
                         "moment_evenness_vs_chance",
                         "hero_dependence",
                         "distributed",

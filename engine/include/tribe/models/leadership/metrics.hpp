@@ -88,6 +88,13 @@ struct RelianceMeasures {
 RelianceMeasures reliance_measures(std::span<const std::uint32_t> in_weight,
                                    std::span<const std::uint8_t> formal);
 
+/// Share of all events received by the k = ceil(fraction N) agents that received the most
+/// (ties broken arbitrarily: the share is the same), e.g. fraction 0.05 for "the top 5% of
+/// people" (Cross, Rebele & Grant 2016). NaN without events; fraction in (0, 1].
+/// `scratch` is working memory.
+double top_fraction_share(std::span<const std::uint32_t> in_weight, double fraction,
+                          std::vector<std::uint32_t>& scratch);
+
 /// Thresholds of the `distributed` classification (configuration: every claim on it is
 /// reported with its curve over each threshold's range).
 /// Defaults, stated before any run with their reasons (docs/model.md §7.11): nobody

@@ -103,6 +103,7 @@ struct OrgResult {
   // Volume-invariant spread of `run`: leadership moments and the reliance network
   double moment_evenness_vs_chance = 0;
   RelianceMeasures reliance{};
+  double reliance_top5pct_share = 0;  // share on the ceil(5% N) most relied-on agents
 };
 
 /// Per-thread memory: every vector grows to the largest organization seen and is
