@@ -8,7 +8,8 @@
 #   - the essay's claims: claims, three_qualities, hero, more_joes, levers, horizon,
 #     structure, sensitivity, as one Holm family (the assumption spaces evaluate the same
 #     claims over other designs and stay apart);
-#   - verification (verification.toml): rule restatements, outside every claims family.
+#   - verification (verification.toml): rule restatements, outside every claims family;
+#   - validation (validation.toml): empirical patterns ([[patterns]]), a family of their own.
 # The figures (results/figures/) include, per claim of the assumption_space*.toml files,
 # where it holds over the two parameters that matter most (assumption_space*_where*.png).
 #   scripts/run-study.sh [extra `tribe run` options, e.g. --threads 2]
@@ -20,7 +21,7 @@ mkdir -p results
 tribe=build/release/bin/tribe
 experiments=(measurement_validity claims three_qualities hero more_joes levers horizon structure
              sensitivity assumption_space assumption_space_qualities assumption_space_hero
-             verification population)
+             verification population validation)
 family=(claims three_qualities hero more_joes levers horizon structure sensitivity)
 for e in "${experiments[@]}"; do
   out=results/$e.h5
