@@ -1,6 +1,7 @@
 #include "tribe/claims/parse.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <string>
 
@@ -109,6 +110,19 @@ std::vector<ClaimSpec> parse_table(const toml::table& root, const Experiment& x,
       return v->as_string()->get();
     };
     c.id = str("id", true);
+    // An id names datasets of the result file (verdict_<id>, groups of the assumption
+    // space): letters, digits, '-', '_' and '.', starting with a letter or digit, at most
+    // 200 characters ("a/b", "." or "/" would be refused only after the whole run).
+    {
+      bool ok = c.id.size() <= 200 && std::isalnum(static_cast<unsigned char>(c.id[0]));
+      for (const char ch : c.id)
+        ok = ok &&
+             (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.');
+      if (!ok)
+        fail(where + ".id", *t.get("id"),
+             "expected letters, digits, '-', '_' or '.', starting with a letter or digit, at "
+             "most 200 characters (the id names datasets in the result file)");
+    }
     c.pattern = patterns;
     const std::string at = singular + "." + c.id;
     if (!ids.insert(c.id).second)

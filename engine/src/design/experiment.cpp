@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -118,7 +119,76 @@ double number(const std::string& key, const toml::node& n, const std::string& al
   fail(key, n, allowed);
 }
 
+namespace {
+
+/// The most parts a dotted key or table header may have. toml++ limits how deeply values
+/// nest but builds a dotted key's tables recursively, so a key of tens of thousands of
+/// parts overflows the stack: such a key is refused before toml++ sees it. No experiment
+/// needs more than a handful.
+constexpr std::size_t kMaxKeyParts = 64;
+
+/// Throws when a key (the text before an '=' outside strings, or a [table] header) has
+/// more than kMaxKeyParts dotted parts. A light lexer: it skips strings (all four kinds)
+/// and comments, and counts the dots of the key part of each line; it may count the dots
+/// of a value written before an '=' on the same line (an inline table), which only ever
+/// makes it stricter.
+void check_key_depth(std::string_view text) {
+  std::size_t line = 1, dots = 0;
+  bool in_key = true;  // before the first '=' of the line (or inside a table header)
+  bool in_header = false;
+  std::size_t i = 0;
+  const auto starts = [&](std::string_view s) { return text.substr(i, s.size()) == s; };
+  const auto refuse = [&] {
+    throw InputError("line " + std::to_string(line) + ": a key or table header with more than " +
+                     std::to_string(kMaxKeyParts) + " dotted parts (" + std::to_string(dots + 1) +
+                     " or more); at most " + std::to_string(kMaxKeyParts) + " are allowed");
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      dots = 0;
+      in_key = true;
+      in_header = false;
+      ++i;
+    } else if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (starts("\"\"\"") || starts("'''")) {
+      const std::string_view close = text.substr(i, 3);
+      i += 3;
+      while (i < text.size() && !starts(close)) {
+        if (text[i] == '\n') ++line;
+        if (close[0] == '"' && text[i] == '\\') ++i;  // an escape in a basic string
+        ++i;
+      }
+      i += 3;
+    } else if (c == '"' || c == '\'') {
+      ++i;
+      while (i < text.size() && text[i] != c && text[i] != '\n') {
+        if (c == '"' && text[i] == '\\') ++i;
+        ++i;
+      }
+      ++i;
+    } else {
+      if (c == '[' && in_key && dots == 0) in_header = true;
+      if (c == '=' && !in_header) {
+        in_key = false;
+      } else if (c == '{' || c == ',') {
+        // An inline table's key follows.
+        in_key = true;
+        dots = 0;
+      } else if (c == '.' && (in_key || in_header)) {
+        if (++dots >= kMaxKeyParts) refuse();
+      }
+      ++i;
+    }
+  }
+}
+
+}  // namespace
+
 toml::table parse(std::string_view text, const std::string& source) {
+  check_key_depth(text);
   try {
     return toml::parse(text, source);
   } catch (const toml::parse_error& e) {
@@ -336,9 +406,23 @@ std::string_view to_string(Sampling s) {
 }
 
 std::uint64_t Experiment::factorial_count() const {
+  // Saturating: a design of more than 2^64 combinations counts as 2^64 - 1 (refused by
+  // parse_experiment), never as the wrapped-around remainder.
   std::uint64_t c = 1;
-  for (const auto& f : factors) c *= f.levels.size();
+  for (const auto& f : factors) {
+    const std::uint64_t n = f.levels.size();
+    if (n != 0 && c > std::numeric_limits<std::uint64_t>::max() / n)
+      return std::numeric_limits<std::uint64_t>::max();
+    c *= n;
+  }
   return c;
+}
+
+std::uint64_t Experiment::cell_count() const {
+  const std::uint64_t f = factorial_count(), p = sampled_points();
+  if (p != 0 && f > std::numeric_limits<std::uint64_t>::max() / p)
+    return std::numeric_limits<std::uint64_t>::max();
+  return f * p;
 }
 
 namespace {
@@ -440,10 +524,15 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
   }
 
   parse_design(root, x, params, factors);
-  if (x.factorial_count() > kMaxCells || x.cell_count() > kMaxCells)
-    throw InputError("the design has " + std::to_string(x.factorial_count()) +
-                     " factor combinations x " + std::to_string(x.sampled_points()) +
-                     " points; at most " + std::to_string(kMaxCells) + " cells are allowed");
+  if (x.factorial_count() > kMaxCells || x.cell_count() > kMaxCells) {
+    const auto count = [](std::uint64_t v) {
+      return v == std::numeric_limits<std::uint64_t>::max() ? std::string("more than 2^64")
+                                                            : std::to_string(v);
+    };
+    throw InputError("the design has " + count(x.factorial_count()) + " factor combinations x " +
+                     std::to_string(x.sampled_points()) + " points; at most " +
+                     std::to_string(kMaxCells) + " cells are allowed");
+  }
   parse_report(root, x);
   return x;
 }

@@ -187,3 +187,22 @@ band = [0.1, 0.9]
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 27, item 8: an id names datasets of the result file; "a/b", "." or "/" used to be
+// refused only after the whole run (exit 3). Now at parse time, with one line.
+TEST(ClaimIds, AreNamesTheFileCanStore) {
+  for (const std::string id : {"a/b", ".", "/", "-lead", "with space", "x\\u00e9"}) {
+    const auto msg = parse_error(
+        "[[claims]]\nid = \"" + id +
+        "\"\nstatement = \"s\"\ntest = \"above\"\ncolumn = \"solve_rate\"\nvalue = 0.5\n");
+    EXPECT_NE(msg.find("claims[0].id"), std::string::npos) << id << ": " << msg;
+    EXPECT_NE(msg.find("letters, digits"), std::string::npos) << id << ": " << msg;
+  }
+  EXPECT_EQ(parse_error("[[claims]]\nid = \"H1-a_b.2\"\nstatement = \"s\"\ntest = \"above\"\n"
+                        "column = \"solve_rate\"\nvalue = 0.5\n"),
+            "");
+}
+
+}  // namespace

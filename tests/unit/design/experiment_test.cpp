@@ -144,3 +144,61 @@ TEST(DesignExperiment, RejectsBadInputWithAClearMessage) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string repeated(const std::string& part, std::size_t n, const std::string& sep) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += (i ? sep : "") + part;
+  return s;
+}
+
+std::string refusal(const std::string& text) {
+  try {
+    tribe::design::parse_experiment(text, "e.toml");
+  } catch (const tribe::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+// Issue 27, item 3: a key of tens of thousands of dotted parts overflowed toml++'s stack
+// (it nests values to 256 levels, not keys); now it is refused with one line, before
+// toml++ reads it, as a table header, a dotted key or an inline table's key.
+TEST(DesignExperiment, RefusesKeysWithTooManyDottedParts) {
+  const std::string base = with("", "", "");
+  for (const std::string& bad : {base + "\n[" + repeated("a", 40000, ".") + "]\n",
+                                 base + "\n" + repeated("k", 60000, ".") + " = 1\n",
+                                 base + "\nx = { " + repeated("k", 100, " . ") + " = 1 }\n"}) {
+    const auto msg = refusal(bad);
+    EXPECT_NE(msg.find("dotted parts"), std::string::npos) << msg.substr(0, 200);
+    EXPECT_NE(msg.find("at most 64"), std::string::npos) << msg.substr(0, 200);
+    EXPECT_EQ(msg.find('\n'), std::string::npos);  // one line
+  }
+  // Dots in values, strings and comments are not key parts: a long list of levels, a
+  // dotted string and a comment full of dots are fine.
+  std::string levels;
+  for (int i = 0; i < 200; ++i) levels += (i ? ", " : "") + std::to_string(i / 200.0);
+  const auto ok = refusal(with("description = \"" + repeated("a", 100, ".") + "\"\n", "",
+                               "control = [" + levels + "]\n# " + repeated("x", 100, ".") + "\n"));
+  EXPECT_EQ(ok, "");
+}
+
+// Issue 27, item 5: 16 factors of 16 levels (2^64 combinations) wrapped around to 0 cells;
+// now the count saturates and the design is refused.
+TEST(DesignExperiment, RefusesDesignsWhoseCellCountOverflows) {
+  std::string factors;
+  for (const char* p :
+       {"control", "aligned", "proactive", "collaborative", "tie_within", "tie_across",
+        "span_spread", "hero_boost", "hero_quality", "hero_deference", "front_line_share",
+        "difficulty_mean", "conflict_scale", "dl_breadth", "dl_centralization", "dl_top_share"}) {
+    std::string levels;
+    for (int i = 0; i < 16; ++i) levels += (i ? ", " : "") + std::to_string(i / 16.0);
+    factors += std::string(p) + " = [" + levels + "]\n";
+  }
+  const auto msg = refusal(with("", "", factors));
+  EXPECT_NE(msg.find("more than 2^64"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("cells are allowed"), std::string::npos) << msg;
+}

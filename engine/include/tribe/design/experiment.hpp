@@ -81,7 +81,8 @@ struct Experiment {
     return sampling == Sampling::Sobol ? points * (ranges.size() + 3) : points;
   }
   /// Cells of the design: factor combinations x sampled points.
-  std::uint64_t cell_count() const { return factorial_count() * sampled_points(); }
+  /// Saturating at 2^64 - 1, as factorial_count().
+  std::uint64_t cell_count() const;
 };
 
 /// The dimensions of a Sobol design: its ranges, then the inert dummy (not a model
