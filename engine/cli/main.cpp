@@ -126,9 +126,6 @@ int run_command(const RunArgs& a, const CLI::App& cmd, const std::string& comman
 
   job::JobOptions o;
   o.output = a.output.empty() ? std::filesystem::path(x.output) : std::filesystem::path(a.output);
-  if (same_file(o.output, a.experiment))
-    throw InputError("-o " + o.output.string() +
-                     " is the experiment file itself; write the result to another file");
   o.overwrite = a.overwrite;
   o.resume = a.resume;
   o.rows_per_part = a.rows_per_part;

@@ -155,3 +155,14 @@ def test_gil_is_released_while_computing(tmp_path, small_experiment):
         stop.set()
         t.join()
     assert len(during) >= 2 and during[-1] > during[0]
+
+
+def test_the_output_is_never_the_experiment_file(tmp_path, small_experiment):
+    # Issue 27, item 12: tribe.run(path, output=path, overwrite=True) overwrote the user's
+    # experiment; the check is now the engine's, for every front end.
+    exp = tmp_path / "small.toml"
+    text = tribe.experiment_text(small_experiment)
+    exp.write_text(text)
+    with pytest.raises(tribe.InputError, match="is the experiment file itself"):
+        tribe.run(str(exp), output=str(exp), overwrite=True, progress=False)
+    assert exp.read_text() == text

@@ -437,6 +437,14 @@ void vote(Collective& world, const std::exception_ptr& failure, const std::strin
 }  // namespace
 
 JobResult run_job(const design::Experiment& x, const JobOptions& o) {
+  // Every front end (the CLI, tribe.run) gets this check here: a result written over the
+  // experiment file would destroy the user's experiment (issue 27, item 12).
+  {
+    std::error_code ec;
+    if (!x.source_path.empty() && fs::equivalent(o.output, fs::path(x.source_path), ec))
+      throw InputError("the output " + o.output.string() +
+                       " is the experiment file itself; write the result to another file");
+  }
   const auto claim_specs = read_claims(x);
   if (!o.ranks || o.ranks->size() == 1) return run_job_local(x, claim_specs, o);
   // Several ranks: rank 0 checks the target, locks it and repairs the parts; every rank
@@ -541,6 +549,14 @@ JobResult run_job_local(const design::Experiment& x,
 
   std::uint64_t first = 0, end = plan.block_count();
   if (o.shard) {
+    // Every shard takes at least one block of organizations: more shards than blocks
+    // would write empty shards that merge then refuses (issue 27, item 10), and a huge n
+    // would overflow index * blocks.
+    if (o.shard->count > plan.block_count())
+      throw InputError("--shard " + count(o.shard->index) + "/" + count(o.shard->count) +
+                       ": this run has " + count(plan.block_count()) +
+                       " blocks of organizations, so at most " + count(plan.block_count()) +
+                       " shards (n <= " + count(plan.block_count()) + ")");
     first = o.shard->index * plan.block_count() / o.shard->count;
     end = (o.shard->index + 1) * plan.block_count() / o.shard->count;
   }

@@ -8,6 +8,7 @@
 #include "../support/test_support.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/design/experiment.hpp"
+#include "tribe/design/plan.hpp"
 #include "tribe/io/result_file.hpp"
 #include "tribe/job/job.hpp"
 
@@ -79,6 +80,33 @@ TEST(JobExact, ShardsMergedInAnyOrderGiveTheDatasetsOfOneRun) {
   }
   job::merge_shards({shards[2], shards[0], shards[1]}, dir / "merged.h5", false, "test");
   EXPECT_EQ(test::all_datasets(dir / "merged.h5"), test::all_datasets(dir / "single.h5"));
+}
+
+// Issue 27, item 10: more shards than blocks wrote empty shards (exit 0) that merge then
+// called damaged, and --shard 0/18446744073709551615 was taken; both are refused now,
+// before any work, naming the largest n.
+TEST(JobExact, MoreShardsThanBlocksAreRefusedBeforeAnyWork) {
+  test::TempDir dir;
+  const auto x = design::parse_experiment(test::exact_experiment(3000, kClaims), "exact.toml");
+  const design::RunPlan plan(x, x.organizations_per_cell);
+  for (const std::uint64_t n : {plan.block_count() + 1, std::uint64_t{18446744073709551615ULL}}) {
+    auto o = options(dir / "shard.h5", 1000);
+    o.shard = job::Shard{0, n};
+    try {
+      job::run_job(x, o);
+      ADD_FAILURE() << "accepted " << n << " shards of " << plan.block_count() << " blocks";
+    } catch (const InputError& e) {
+      EXPECT_NE(
+          std::string(e.what()).find("at most " + std::to_string(plan.block_count()) + " shards"),
+          std::string::npos)
+          << e.what();
+    }
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+  }
+  // n = blocks is fine: every shard has one block.
+  auto o = options(dir / "last.h5", 1000);
+  o.shard = job::Shard{plan.block_count() - 1, plan.block_count()};
+  EXPECT_TRUE(job::run_job(x, o).complete);
 }
 
 TEST(JobExact, AWrongClaimIsRefusedBeforeAnyWork) {
