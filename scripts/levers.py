@@ -36,7 +36,6 @@ python3-h5py, python3-numpy and python3-pandas: run with /usr/bin/python3.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -45,8 +44,10 @@ import tomllib
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # analysis_report, beside it
 import tribe.result as tr  # noqa: E402
 from tribe.errors import EnvironmentFault, InputError  # noqa: E402
+from analysis_report import Refused, fmt, interval, table, write  # noqa: E402
 
 PROG = "levers"
 EXPERIMENT = "levers"
@@ -58,8 +59,6 @@ MEASURES = ("reliance_formal_share", "reliance_top_share", "reliance_evenness_vs
 MIN_TOTAL = 0.002
 
 
-class Refused(Exception):
-    """A one-line reason to refuse the input (exit status 2)."""
 
 
 # ---------------------------------------------------------------------------------- input
@@ -195,43 +194,9 @@ def analyse(cells, levels, values, n: int, replicates: int, seed: int) -> list[d
     return rows
 
 
-def interval(v: np.ndarray) -> tuple[float, float]:
-    """The 95% percentile interval of the replicates v[1:] (NaN without replicates)."""
-    rep = v[1:]
-    rep = rep[np.isfinite(rep)]
-    if not len(rep):
-        return (float("nan"), float("nan"))
-    lo, hi = np.percentile(rep, [2.5, 97.5])
-    return (float(lo), float(hi))
-
-
 # ---------------------------------------------------------------------------------- output
-def fmt(v: np.ndarray, digits: int, ci: bool = True) -> str:
-    est = float(v[0])
-    if not np.isfinite(est):
-        return "n/a"
-    s = f"{est:+.{digits}f}"
-    if ci and len(v) > 1:
-        lo, hi = interval(v)
-        s += f" [{lo:+.{digits}f}, {hi:+.{digits}f}]"
-    return s
-
-
 def level(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
-
-
-def table(header: list[str], rows: list[list[str]], style: str, right_from: int) -> list[str]:
-    if style == "markdown":
-        out = ["| " + " | ".join(header) + " |",
-               "|" + "|".join("---" if i < right_from else "---:" for i in range(len(header))) + "|"]
-        return out + ["| " + " | ".join(r) + " |" for r in rows]
-    widths = [max(len(x) for x in col) for col in zip(header, *rows)]
-
-    def line(r):
-        return "  ".join(x.ljust(w) if i < right_from else x.rjust(w)
-                         for i, (x, w) in enumerate(zip(r, widths)))
-    return [line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
 
 
 def report(rows: list[dict], info: dict, replicates: int, seed: int, style: str) -> str:
@@ -320,21 +285,7 @@ def main(argv=None) -> int:
         return 3
     rows = analyse(cells, levels, values, info["n"], a.bootstrap, a.seed)
     text = report(rows, info, a.bootstrap, a.seed, a.format)
-    try:
-        if a.output:
-            with open(a.output, "w") as f:
-                f.write(text)
-        else:
-            sys.stdout.write(text)
-        if a.json:
-            with open(a.json, "w") as f:
-                json.dump(dump(rows, info, a.bootstrap, a.seed), f, indent=1)
-    except OSError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
-        return 3
-    if a.output:
-        print(f"{PROG}: wrote {a.output} ({time.monotonic() - start:.1f} s)", file=sys.stderr)
-    return 0
+    return write(PROG, text, a.output, a.json, lambda: dump(rows, info, a.bootstrap, a.seed), start)
 
 
 if __name__ == "__main__":

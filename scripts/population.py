@@ -47,7 +47,6 @@ python3-h5py, python3-numpy and python3-pandas: run with /usr/bin/python3.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -55,8 +54,10 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # analysis_report, beside it
 import tribe.result as tr  # noqa: E402
 from tribe.errors import EnvironmentFault, InputError  # noqa: E402
+from analysis_report import Refused, fmt, interval, table, write  # noqa: E402
 
 PROG = "population"
 EXPERIMENT = "population"
@@ -69,8 +70,6 @@ VOLUME = ("reliance_events", "challenges")
 EVENTS = "reliance_events"
 
 
-class Refused(Exception):
-    """A one-line reason to refuse the input (exit status 2)."""
 
 
 # ---------------------------------------------------------------------------------- input
@@ -192,40 +191,7 @@ def analyse(orgs, volume, replicates: int, seed: int, chunk: int = 100) -> list[
     return rows
 
 
-def interval(v: np.ndarray) -> tuple[float, float]:
-    rep = v[1:]
-    rep = rep[np.isfinite(rep)]
-    if not len(rep):
-        return (float("nan"), float("nan"))
-    lo, hi = np.percentile(rep, [2.5, 97.5])
-    return (float(lo), float(hi))
-
-
 # ---------------------------------------------------------------------------------- output
-def fmt(v: np.ndarray, digits: int = 3) -> str:
-    est = float(v[0])
-    if not np.isfinite(est):
-        return "n/a"
-    s = f"{est:+.{digits}f}"
-    if len(v) > 1:
-        lo, hi = interval(v)
-        s += f" [{lo:+.{digits}f}, {hi:+.{digits}f}]"
-    return s
-
-
-def table(header: list[str], rows: list[list[str]], style: str, right_from: int) -> list[str]:
-    if style == "markdown":
-        out = ["| " + " | ".join(header) + " |",
-               "|" + "|".join("---" if i < right_from else "---:" for i in range(len(header))) + "|"]
-        return out + ["| " + " | ".join(r) + " |" for r in rows]
-    widths = [max(len(x) for x in col) for col in zip(header, *rows)]
-
-    def line(r):
-        return "  ".join(x.ljust(w) if i < right_from else x.rjust(w)
-                         for i, (x, w) in enumerate(zip(r, widths)))
-    return [line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
-
-
 def report(rows, info, volume, replicates: int, seed: int, style: str) -> str:
     ns = sorted(set(r["agents"] for r in rows))
     points = ", ".join(f"{info['points_per_n'].get(n, 0):,} for N = {n:g}" for n in ns)
@@ -310,21 +276,7 @@ def main(argv=None) -> int:
         return 3
     rows = analyse(orgs, volume, a.bootstrap, a.seed)
     text = report(rows, info, volume, a.bootstrap, a.seed, a.format)
-    try:
-        if a.output:
-            with open(a.output, "w") as f:
-                f.write(text)
-        else:
-            sys.stdout.write(text)
-        if a.json:
-            with open(a.json, "w") as f:
-                json.dump(dump(rows, info, volume, a.bootstrap, a.seed), f, indent=1)
-    except OSError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
-        return 3
-    if a.output:
-        print(f"{PROG}: wrote {a.output} ({time.monotonic() - start:.1f} s)", file=sys.stderr)
-    return 0
+    return write(PROG, text, a.output, a.json, lambda: dump(rows, info, volume, a.bootstrap, a.seed), start)
 
 
 if __name__ == "__main__":
