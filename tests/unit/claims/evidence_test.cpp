@@ -20,18 +20,11 @@ namespace {
 using namespace tribe;
 using claims::Verdict;
 
+using test::noise;
 using test::SyntheticData;
 
 std::string factorial(const std::string& claims, std::uint64_t per_cell) {
   return test::leadership_factorial("e", claims, per_cell);
-}
-
-/// A deterministic pseudo-random number in [0, 1) from integers (no state: any cell, any order).
-double noise(std::uint64_t a, std::uint64_t b) {
-  std::uint64_t z = a * 0x9E3779B97F4A7C15ULL + b * 0xBF58476D1CE4E5B9ULL + 0x94D049BB133111EBULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1p-53;
 }
 
 TEST(ClaimsEvidence, NoVerdictWithoutData) {

@@ -27,6 +27,15 @@ class SyntheticData : public claims::CellData {
   Function f_;
 };
 
+/// A deterministic pseudo-random number in [0, 1) from integers (no state: any cell, any
+/// order), for synthetic per-organization data.
+inline double noise(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t z = a * 0x9E3779B97F4A7C15ULL + b * 0xBF58476D1CE4E5B9ULL + 0x94D049BB133111EBULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1p-53;
+}
+
 /// A leadership experiment named `name` (seed 3, 10 agents, span 3) over structure (flat,
 /// hierarchy) x control (0.1, 0.9), with `claims` (more TOML) appended. Cells: 0 = (0.1,
 /// flat), 1 = (0.1, hierarchy), 2 = (0.9, flat), 3 = (0.9, hierarchy).
