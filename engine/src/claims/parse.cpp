@@ -338,11 +338,19 @@ std::vector<ClaimSpec> parse_claims(const design::Experiment& x) {
   return parse_table(parse(x.source_text, x.source_path), x, "claims", ids);
 }
 
-std::vector<ClaimSpec> parse_patterns(const design::Experiment& x) {
+std::vector<ClaimSpec> parse_claims_and_patterns(const design::Experiment& x) {
   const auto root = parse(x.source_text, x.source_path);
-  std::set<std::string> ids;
-  parse_table(root, x, "claims", ids);  // a pattern's id must not be a claim's
-  return parse_table(root, x, "patterns", ids);
+  std::set<std::string> ids;  // unique across both tables
+  auto specs = parse_table(root, x, "claims", ids);
+  auto patterns = parse_table(root, x, "patterns", ids);
+  specs.insert(specs.end(), patterns.begin(), patterns.end());
+  return specs;
+}
+
+std::vector<ClaimSpec> parse_patterns(const design::Experiment& x) {
+  auto specs = parse_claims_and_patterns(x);
+  std::erase_if(specs, [](const ClaimSpec& c) { return !c.pattern; });
+  return specs;
 }
 
 }  // namespace tribe::claims

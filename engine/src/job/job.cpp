@@ -74,10 +74,7 @@ std::string count(std::uint64_t v) {
 /// work starts; a wrong one is an InputError naming the experiment file.
 std::vector<claims::ClaimSpec> read_claims(const design::Experiment& x) {
   try {
-    auto specs = claims::parse_claims(x);
-    auto patterns = claims::parse_patterns(x);
-    specs.insert(specs.end(), patterns.begin(), patterns.end());
-    return specs;
+    return claims::parse_claims_and_patterns(x);
   } catch (const InputError& e) {
     throw InputError(x.source_path + ": " + e.what());
   }

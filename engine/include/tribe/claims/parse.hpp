@@ -19,4 +19,8 @@ std::vector<ClaimSpec> parse_claims(const design::Experiment& experiment);
 /// Same errors as parse_claims; a pattern's id must differ from every claim's.
 std::vector<ClaimSpec> parse_patterns(const design::Experiment& experiment);
 
+/// The claims, then the patterns (ClaimSpec::pattern), from one reading of the file: what a
+/// run evaluates.
+std::vector<ClaimSpec> parse_claims_and_patterns(const design::Experiment& experiment);
+
 }  // namespace tribe::claims
