@@ -494,28 +494,65 @@ ClaimResult evaluate_correlation(const design::RunPlan& plan, const CellData& da
 }
 
 constexpr std::uint64_t kRankCorrelationPurpose = 0x7472696265'5243ULL;  // "tribeRC"
-constexpr int kRankCorrelationReplicates = 1000;
 
-/// Spearman's rho of x and y, or, with controls, the partial Spearman correlation: the
-/// ranks of x and of y each residualized by least squares on the ranks of the controls
-/// (and a constant), the residuals correlated. NaN when a residual is constant.
-double rank_correlation(const std::vector<double>& x, const std::vector<double>& y,
-                        const std::vector<std::vector<double>>& controls) {
-  std::vector<double> rx = ranks(x), ry = ranks(y);
-  const std::size_t n = rx.size(), k = controls.size() + 1;
-  if (n < 3) return kNaN;
+/// A variable ready to be ranked under any weights: its values' order and where each group
+/// of ties begins. A bootstrap resample is a multiset of the organizations, so its ranks
+/// follow from this order in linear time (weighted_ranks) instead of a sort per replicate.
+struct RankedVariable {
+  std::vector<std::size_t> order;   // indices sorted by value
+  std::vector<std::uint8_t> starts;  // [position in order]: 1 where a group of ties begins
+  explicit RankedVariable(const std::vector<double>& v) : order(v.size()), starts(v.size(), 0) {
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+    for (std::size_t q = 0; q < order.size(); ++q)
+      starts[q] = q == 0 || v[order[q]] != v[order[q - 1]];
+  }
+};
+
+/// Midranks of the sample in which organization i appears w[i] times: a group of ties of
+/// total weight W after C earlier values holds positions C + 1 .. C + W, midrank
+/// C + (W + 1) / 2 (exactly ranks() of the expanded sample; with w = 1, ranks()).
+void weighted_ranks(const RankedVariable& v, const std::vector<double>& w, std::vector<double>& r) {
+  const std::size_t n = v.order.size();
+  r.resize(n);
+  double before = 0.0;
+  for (std::size_t q = 0; q < n;) {
+    std::size_t e = q + 1;
+    while (e < n && !v.starts[e]) ++e;
+    double weight = 0.0;
+    for (std::size_t t = q; t < e; ++t) weight += w[v.order[t]];
+    const double mid = before + 0.5 * (weight + 1.0);
+    for (std::size_t t = q; t < e; ++t) r[v.order[t]] = mid;
+    before += weight;
+    q = e;
+  }
+}
+
+/// Spearman's rho of vars[0] and vars[1] over the sample in which organization i appears
+/// w[i] times, or, with controls (vars[2..]), the partial Spearman correlation: the ranks
+/// of both each residualized by least squares on the ranks of the controls (and a
+/// constant), the residuals correlated. NaN when a residual is constant.
+double weighted_rank_correlation(const std::vector<RankedVariable>& vars,
+                                 const std::vector<double>& w) {
+  const std::size_t n = w.size(), k = vars.size() - 1;  // k: the constant and the controls
+  double total = 0.0;
+  for (double v : w) total += v;
+  if (total < 3) return kNaN;
+  std::vector<double> rx, ry;
+  weighted_ranks(vars[0], w, rx);
+  weighted_ranks(vars[1], w, ry);
   if (k > 1) {
-    // Design matrix [1, ranks of the controls]; normal equations by Gaussian elimination
-    // with partial pivoting (k is small: the volume controls).
+    // Design matrix [1, ranks of the controls]; weighted normal equations by Gaussian
+    // elimination with partial pivoting (k is small: the volume controls).
     std::vector<std::vector<double>> z(k, std::vector<double>(n, 1.0));
-    for (std::size_t j = 1; j < k; ++j) z[j] = ranks(controls[j - 1]);
+    for (std::size_t j = 1; j < k; ++j) weighted_ranks(vars[j + 1], w, z[j]);
     std::vector<double> zz(k * k, 0.0), zx(k, 0.0), zy(k, 0.0);
     for (std::size_t a = 0; a < k; ++a) {
       for (std::size_t b = 0; b < k; ++b)
-        for (std::size_t i = 0; i < n; ++i) zz[a * k + b] += z[a][i] * z[b][i];
+        for (std::size_t i = 0; i < n; ++i) zz[a * k + b] += w[i] * z[a][i] * z[b][i];
       for (std::size_t i = 0; i < n; ++i) {
-        zx[a] += z[a][i] * rx[i];
-        zy[a] += z[a][i] * ry[i];
+        zx[a] += w[i] * z[a][i] * rx[i];
+        zy[a] += w[i] * z[a][i] * ry[i];
       }
     }
     for (std::size_t col = 0; col < k; ++col) {
@@ -548,18 +585,18 @@ double rank_correlation(const std::vector<double>& x, const std::vector<double>&
   }
   double mx = 0, my = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    mx += rx[i];
-    my += ry[i];
+    mx += w[i] * rx[i];
+    my += w[i] * ry[i];
   }
-  mx /= static_cast<double>(n);
-  my /= static_cast<double>(n);
+  mx /= total;
+  my /= total;
   double sxy = 0, sxx = 0, syy = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    sxy += (rx[i] - mx) * (ry[i] - my);
-    sxx += (rx[i] - mx) * (rx[i] - mx);
-    syy += (ry[i] - my) * (ry[i] - my);
+    sxy += w[i] * (rx[i] - mx) * (ry[i] - my);
+    sxx += w[i] * (rx[i] - mx) * (rx[i] - mx);
+    syy += w[i] * (ry[i] - my) * (ry[i] - my);
   }
-  if (!(sxx > 1e-9 * static_cast<double>(n) && syy > 1e-9 * static_cast<double>(n))) return kNaN;
+  if (!(sxx > 1e-9 * total && syy > 1e-9 * total)) return kNaN;
   return sxy / std::sqrt(sxx * syy);
 }
 
@@ -572,7 +609,8 @@ double rank_correlation(const std::vector<double>& x, const std::vector<double>&
 /// drawn from a stream of the experiment's seed, so the report is reproducible.
 ClaimResult evaluate_rank_correlation(const design::RunPlan& plan, const CellData& data,
                                       const ClaimSpec& c, double confidence,
-                                      const std::uint64_t* point = nullptr) {
+                                      const std::uint64_t* point = nullptr,
+                                      int replicates = kRankCorrelationReplicates) {
   ClaimResult r;
   const auto cells = select_cells(plan, c.a, point);
   if (cells.empty())
@@ -582,8 +620,10 @@ ClaimResult evaluate_rank_correlation(const design::RunPlan& plan, const CellDat
   std::vector<double> xs, ys;
   std::vector<std::vector<double>> zs(c.controls.size());
   std::vector<std::uint64_t> cluster;
+  std::size_t cells_used = 0;  // cells that hold data (a calibration reads one point's)
   for (auto ci : cells) {
     const auto x = data.read(c.column, ci), y = data.read(c.with, ci);
+    cells_used += !x.empty();
     std::vector<std::vector<double>> z;
     for (const auto& name : c.controls) z.push_back(data.read(name, ci));
     for (std::size_t j = 0; j < std::min(x.size(), y.size()); ++j) {
@@ -610,27 +650,24 @@ ClaimResult evaluate_rank_correlation(const design::RunPlan& plan, const CellDat
   r.method = std::string(c.controls.empty()
                              ? "Spearman rho"
                              : "partial Spearman rho (net of " + join(c.controls, ", ") + ")") +
-             " between the organizations of " + std::to_string(cells.size()) +
+             " between the organizations of " + std::to_string(cells_used) +
              " cells pooled; percentile bootstrap over " + std::to_string(ids.size()) +
              (by_organization ? " organization indices" : " cells") + ", " +
-             std::to_string(kRankCorrelationReplicates) + " replicates";
-  const double estimate = rank_correlation(xs, ys, zs);
+             std::to_string(replicates) + " replicates";
+  std::vector<RankedVariable> vars{RankedVariable(xs), RankedVariable(ys)};
+  for (const auto& z : zs) vars.emplace_back(z);
+  const double estimate = weighted_rank_correlation(vars, std::vector<double>(xs.size(), 1.0));
+  // Cluster bootstrap: a replicate draws ids.size() clusters with replacement; organization
+  // i enters it as often as its cluster is drawn (its weight).
   std::vector<double> boot;
   if (ids.size() >= 2 && !std::isnan(estimate)) {
     rng::Stream s(plan.experiment().seed, kRankCorrelationPurpose, 0);
-    std::vector<double> bx, by;
-    std::vector<std::vector<double>> bz(zs.size());
-    for (int b = 0; b < kRankCorrelationReplicates; ++b) {
-      bx.clear();
-      by.clear();
-      for (auto& z : bz) z.clear();
+    std::vector<double> w(xs.size());
+    for (int b = 0; b < replicates; ++b) {
+      std::fill(w.begin(), w.end(), 0.0);
       for (std::size_t g = 0; g < ids.size(); ++g)
-        for (const std::size_t i : rows[rng::uniform_index(s, ids.size())]) {
-          bx.push_back(xs[i]);
-          by.push_back(ys[i]);
-          for (std::size_t q = 0; q < zs.size(); ++q) bz[q].push_back(zs[q][i]);
-        }
-      const double v = rank_correlation(bx, by, bz);
+        for (const std::size_t i : rows[rng::uniform_index(s, ids.size())]) w[i] += 1.0;
+      const double v = weighted_rank_correlation(vars, w);
       if (!std::isnan(v)) boot.push_back(v);
     }
     std::sort(boot.begin(), boot.end());
@@ -1123,11 +1160,12 @@ namespace {
 
 /// One claim's test (before the family's Holm decision).
 ClaimResult evaluate_claim(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
-                           double confidence) {
+                           double confidence, int rank_replicates = kRankCorrelationReplicates) {
   ClaimResult r = c.is_variance_share()     ? evaluate_variance(plan, data, c, confidence)
                   : c.is_interaction()      ? evaluate_interaction(plan, data, c, confidence)
                   : c.is_correlation()      ? evaluate_correlation(plan, data, c, confidence)
-                  : c.is_rank_correlation() ? evaluate_rank_correlation(plan, data, c, confidence)
+                  : c.is_rank_correlation()
+                      ? evaluate_rank_correlation(plan, data, c, confidence, nullptr, rank_replicates)
                   : c.is_sensitivity()      ? evaluate_sensitivity(plan, data, c, confidence)
                                             : evaluate_sample(plan, data, c, confidence);
   check_evidence(r, c);
@@ -1137,10 +1175,11 @@ ClaimResult evaluate_claim(const design::RunPlan& plan, const CellData& data, co
 }  // namespace
 
 std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
-                                  const CellData& data) {
+                                  const CellData& data, int rank_replicates) {
   const double confidence = plan.experiment().report.confidence;
   std::vector<ClaimResult> results;
-  for (const auto& c : claims) results.push_back(evaluate_claim(plan, data, c, confidence));
+  for (const auto& c : claims)
+    results.push_back(evaluate_claim(plan, data, c, confidence, rank_replicates));
   decide(results, confidence);
   return results;
 }

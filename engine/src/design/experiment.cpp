@@ -252,8 +252,8 @@ std::string require_string(const toml::table& t, const std::string& key, bool re
 /// One entry of [design.ranges]: [low, high] of a real or integer parameter, or, in a Sobol
 /// design, the list of choices of a choice or boolean parameter (at least two, distinct).
 Range parse_range(const std::string& key, const toml::node& v, const ParameterSpec& spec,
-                  std::size_t p, Sampling sampling) {
-  const std::string full = "design.ranges." + key;
+                  std::size_t p, Sampling sampling, const std::string& table = "design.ranges") {
+  const std::string full = table + "." + key;
   const auto* arr = v.as_array();
   if (spec.type == ParamType::Choice || spec.type == ParamType::Boolean) {
     if (sampling != Sampling::Sobol)
@@ -359,6 +359,98 @@ void parse_design(const toml::table& root, Experiment& x, const toml::table& par
                      std::to_string(kMaxSobolRanges) + " (the built-in Sobol' direction numbers)");
 }
 
+/// [calibration]: the calibrated assumptions, how many prior draws, the acceptance rule.
+void parse_calibration(const toml::table& root, Experiment& x, const toml::table& params,
+                       const toml::table& factors) {
+  const toml::node* node = root.get("calibration");
+  if (!node) return;
+  if (!node->is_table())
+    fail("calibration", *node, "expected a table [calibration] (points, quantile or tolerance, "
+                               "ranges)");
+  const toml::table& c = *node->as_table();
+  reject_unknown_keys(c, "calibration.",
+                      {"method", "points", "quantile", "tolerance", "patterns", "credible",
+                       "ranges"});
+  if (x.sampling == Sampling::Sobol)
+    throw InputError(
+        "[calibration] is not allowed with design.sampling = \"sobol\": a calibration runs the "
+        "whole design at every calibration point; use a factorial, random or lhs design");
+  if (const toml::node* n = c.get("method")) {
+    const auto* str = n->as_string();
+    if (!str || str->get() != "rejection")
+      fail("calibration.method", *n, "expected \"rejection\" (rejection ABC)");
+  }
+  const toml::node* pn = c.get("points");
+  if (!pn) throw InputError("missing key calibration.points (expected the number of prior draws, "
+                            "an integer in [2, " + std::to_string(kMaxPoints) + "])");
+  const auto* pi = pn->as_integer();
+  if (!pi || pi->get() < 2 || static_cast<std::uint64_t>(pi->get()) > kMaxPoints)
+    fail("calibration.points", *pn, "expected an integer in [2, " + std::to_string(kMaxPoints) + "]");
+  x.calibration.points = static_cast<std::uint64_t>(pi->get());
+  const toml::node* qn = c.get("quantile");
+  const toml::node* tn = c.get("tolerance");
+  const std::string rule =
+      "a calibration accepts either the closest share of its points (quantile, in (0, 1]) or "
+      "every point within a distance (tolerance, >= 0): give exactly one";
+  if ((qn == nullptr) == (tn == nullptr))
+    throw InputError(std::string(qn ? "calibration.quantile and calibration.tolerance are both "
+                                      "given: "
+                                    : "missing key calibration.quantile or calibration.tolerance: ") +
+                     rule);
+  if (qn) {
+    const double q = number("calibration.quantile", *qn, "expected a number in (0, 1]");
+    if (!(q > 0.0 && q <= 1.0)) fail("calibration.quantile", *qn, "expected a number in (0, 1]");
+    x.calibration.quantile = q;
+  } else {
+    const double t = number("calibration.tolerance", *tn, "expected a finite number >= 0");
+    if (!(t >= 0.0 && std::isfinite(t)))
+      fail("calibration.tolerance", *tn, "expected a finite number >= 0");
+    x.calibration.tolerance = t;
+  }
+  if (const toml::node* n = c.get("credible")) {
+    const double v = number("calibration.credible", *n, "expected a number in (0, 1)");
+    if (!(v > 0.0 && v < 1.0)) fail("calibration.credible", *n, "expected a number in (0, 1)");
+    x.calibration.credible = v;
+  }
+  if (const toml::node* n = c.get("patterns")) {
+    const auto* arr = n->as_array();
+    const std::string allowed = "expected a non-empty list of pattern ids (of [[patterns]])";
+    if (!arr || arr->empty()) fail("calibration.patterns", *n, allowed);
+    std::set<std::string> seen;
+    for (const auto& e : *arr) {
+      const auto* str = e.as_string();
+      if (!str) fail("calibration.patterns", e, allowed);
+      if (!seen.insert(str->get()).second)
+        fail("calibration.patterns", e, "pattern ids must be distinct (this one appears twice)");
+      x.calibration.patterns.push_back(str->get());
+    }
+  }
+  const toml::node* rn = c.get("ranges");
+  if (!rn || !rn->is_table() || rn->as_table()->empty())
+    throw InputError("calibration.ranges: expected a non-empty table of parameter = [low, high] "
+                     "(the calibrated assumptions)");
+  const auto specs = x.model->parameters();
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name);
+  reject_unknown_keys(*rn->as_table(), "calibration.ranges.", names);
+  for (const auto& [k, v] : *rn->as_table()) {
+    const std::string key(k.str());
+    const std::size_t p = model::find_parameter(specs, key);
+    bool sampled = false;
+    for (const auto& r : x.ranges) sampled = sampled || r.name == key;
+    if (params.contains(key) || factors.contains(key) || sampled)
+      throw InputError("calibration.ranges." + key + " contradicts " +
+                       (params.contains(key)    ? "parameters."
+                        : factors.contains(key) ? "factors."
+                                                : "design.ranges.") +
+                       key +
+                       ": a parameter is fixed, varied over levels, sampled over a range of the "
+                       "design, or calibrated, only one of these");
+    x.calibration.ranges.push_back(
+        parse_range(key, v, specs[p], p, Sampling::LatinHypercube, "calibration.ranges"));
+  }
+}
+
 void parse_report(const toml::table& root, Experiment& x) {
   const toml::table& r = require_table(root, "report", false);
   reject_unknown_keys(r, "report.", {"confidence", "robustness_offsets", "threshold_points"});
@@ -418,11 +510,22 @@ std::uint64_t Experiment::factorial_count() const {
   return c;
 }
 
-std::uint64_t Experiment::cell_count() const {
-  const std::uint64_t f = factorial_count(), p = sampled_points();
-  if (p != 0 && f > std::numeric_limits<std::uint64_t>::max() / p)
+namespace {
+/// a * b, saturating at 2^64 - 1.
+std::uint64_t saturating_product(std::uint64_t a, std::uint64_t b) {
+  if (b != 0 && a > std::numeric_limits<std::uint64_t>::max() / b)
     return std::numeric_limits<std::uint64_t>::max();
-  return f * p;
+  return a * b;
+}
+}  // namespace
+
+std::uint64_t Experiment::cells_per_calibration_point() const {
+  return saturating_product(factorial_count(), sampled_points());
+}
+
+std::uint64_t Experiment::cell_count() const {
+  return saturating_product(cells_per_calibration_point(),
+                            calibration.enabled() ? calibration.points : 1);
 }
 
 namespace {
@@ -458,7 +561,9 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
                      std::to_string(kMaxExperimentBytes) + " are allowed");
   const toml::table root = toml_input::parse(text, source_path);
   reject_unknown_keys(
-      root, "", {"experiment", "parameters", "factors", "design", "report", "claims", "patterns"});
+      root, "",
+      {"experiment", "parameters", "factors", "design", "calibration", "report", "claims",
+       "patterns"});
   reject_nul_in_strings(root, "");
 
   Experiment x;
@@ -524,13 +629,18 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
   }
 
   parse_design(root, x, params, factors);
+  parse_calibration(root, x, params, factors);
   if (x.factorial_count() > kMaxCells || x.cell_count() > kMaxCells) {
     const auto count = [](std::uint64_t v) {
       return v == std::numeric_limits<std::uint64_t>::max() ? std::string("more than 2^64")
                                                             : std::to_string(v);
     };
     throw InputError("the design has " + count(x.factorial_count()) + " factor combinations x " +
-                     std::to_string(x.sampled_points()) + " points; at most " +
+                     std::to_string(x.sampled_points()) + " points" +
+                     (x.calibration.enabled()
+                          ? " x " + std::to_string(x.calibration.points) + " calibration points"
+                          : std::string()) +
+                     "; at most " +
                      std::to_string(kMaxCells) + " cells are allowed");
   }
   parse_report(root, x);

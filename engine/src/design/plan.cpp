@@ -22,6 +22,10 @@ std::string Cell::label(const Experiment& x) const {
     if (!s.empty()) s += ' ';
     s += range.name + "=" + model::format_value(specs[range.parameter], values[range.parameter]);
   }
+  for (const auto& range : x.calibration.ranges) {
+    if (!s.empty()) s += ' ';
+    s += range.name + "=" + model::format_value(specs[range.parameter], values[range.parameter]);
+  }
   return s.empty() ? "(single cell)" : s;
 }
 
@@ -30,6 +34,27 @@ namespace {
 // ASCII tag, "tribeDS", that no model uses (leadership 1-6, lazer_friedman 101-105, march
 // "MAR" + 1-7), so that drawing the design never shares random numbers with a simulation.
 constexpr std::uint64_t kDesignPurpose = 0x7472696265'4453ULL;  // "tribeDS"
+/// The purpose of the calibration's prior draws ("tribeCA"): apart from the design's, so
+/// that adding a calibration to an experiment leaves its design points unchanged.
+constexpr std::uint64_t kCalibrationPurpose = 0x7472696265'4341ULL;  // "tribeCA"
+
+/// McKay, Beckman & Conover (1979): each of `d` coordinates is cut into `points` equal
+/// strata, each stratum used once, strata paired across coordinates by independent
+/// permutations. u[point][coordinate] in [0, 1).
+std::vector<std::vector<double>> latin_hypercube(std::uint64_t seed, std::uint64_t purpose,
+                                                 std::uint64_t points, std::size_t d) {
+  std::vector<std::vector<double>> u(points, std::vector<double>(d));
+  for (std::size_t r = 0; r < d; ++r) {
+    rng::Stream s(seed, purpose, r, 1);
+    std::vector<std::uint64_t> perm(points);
+    std::iota(perm.begin(), perm.end(), 0);
+    for (std::uint64_t i = points; i > 1; --i)
+      std::swap(perm[i - 1], perm[rng::uniform_index(s, i)]);
+    for (std::uint64_t p = 0; p < points; ++p)
+      u[p][r] = (static_cast<double>(perm[p]) + rng::uniform(s)) / static_cast<double>(points);
+  }
+  return u;
+}
 
 double to_parameter(const model::ParameterSpec& spec, const Range& r, double u) {
   if (!r.choices.empty()) {
@@ -70,17 +95,7 @@ std::vector<std::vector<double>> sample_points(const Experiment& x) {
       }
     }
   } else if (x.sampling == Sampling::LatinHypercube) {
-    // McKay, Beckman & Conover (1979): each range is cut into `points` equal strata,
-    // each stratum used once, strata paired across ranges by independent permutations.
-    for (std::size_t r = 0; r < d; ++r) {
-      rng::Stream s(x.seed, kDesignPurpose, r, 1);
-      std::vector<std::uint64_t> perm(x.points);
-      std::iota(perm.begin(), perm.end(), 0);
-      for (std::uint64_t i = x.points; i > 1; --i)
-        std::swap(perm[i - 1], perm[rng::uniform_index(s, i)]);
-      for (std::uint64_t p = 0; p < x.points; ++p)
-        u[p][r] = (static_cast<double>(perm[p]) + rng::uniform(s)) / static_cast<double>(x.points);
-    }
+    u = latin_hypercube(x.seed, kDesignPurpose, x.points, d);
   } else {
     for (std::uint64_t p = 0; p < x.points; ++p) {
       rng::Stream s(x.seed, kDesignPurpose, p, 0);
@@ -91,6 +106,17 @@ std::vector<std::vector<double>> sample_points(const Experiment& x) {
   for (std::uint64_t p = 0; p < points; ++p)
     for (std::size_t r = 0; r < d; ++r)
       values[p][r] = to_parameter(specs[x.ranges[r].parameter], x.ranges[r], u[p][r]);
+  return values;
+}
+
+std::vector<std::vector<double>> calibration_points(const Experiment& x) {
+  const auto& c = x.calibration;
+  if (!c.enabled()) return {};
+  const auto specs = x.model->parameters();
+  auto values = latin_hypercube(x.seed, kCalibrationPurpose, c.points, c.ranges.size());
+  for (auto& v : values)
+    for (std::size_t r = 0; r < c.ranges.size(); ++r)
+      v[r] = to_parameter(specs[c.ranges[r].parameter], c.ranges[r], v[r]);
   return values;
 }
 
@@ -107,6 +133,8 @@ RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
   const std::uint64_t n = experiment.cell_count();
   cells->resize(n);
   const auto points = sample_points(experiment);
+  const auto calibrated = calibration_points(experiment);
+  const std::uint64_t per_calibration = experiment.cells_per_calibration_point();
   // Strata of each range: the rank of the point's value cut into kStrata equal groups
   // (for a Latin hypercube these are unions of its own strata).
   const std::uint64_t n_points = experiment.sampled_points();
@@ -120,11 +148,15 @@ RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
     for (std::uint64_t rank = 0; rank < n_points; ++rank)
       strata[order[rank]][r] = static_cast<std::uint32_t>(rank * Cell::kStrata / n_points);
   }
-  // Cells: factor combinations (mixed radix, the last factor fastest) x sampled points.
+  // Cells: calibration points (slowest) x factor combinations (mixed radix, the last factor
+  // fastest) x sampled points.
   for (std::uint64_t c = 0; c < n; ++c) {
     Cell& cell = (*cells)[c];
     cell.index = c;
     cell.values = experiment.fixed;
+    cell.calibration = c / per_calibration;
+    for (std::size_t r = 0; r < experiment.calibration.ranges.size(); ++r)
+      cell.values[experiment.calibration.ranges[r].parameter] = calibrated[cell.calibration][r];
     cell.point = c % n_points;
     for (std::size_t r = 0; r < experiment.ranges.size(); ++r)
       cell.values[experiment.ranges[r].parameter] = points[cell.point][r];
@@ -133,7 +165,7 @@ RunPlan::RunPlan(const Experiment& experiment, std::uint64_t orgs_per_cell,
         experiment.sampling == Sampling::Sobol &&
         sobol_role(experiment, cell.point).role == experiment.ranges.size() + 2;
     cell.levels.assign(experiment.factors.size(), 0);
-    std::uint64_t rest = c / n_points;
+    std::uint64_t rest = (c % per_calibration) / n_points;
     for (std::size_t f = experiment.factors.size(); f-- > 0;) {
       const auto& factor = experiment.factors[f];
       const auto level = rest % factor.levels.size();

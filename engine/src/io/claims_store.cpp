@@ -1,5 +1,7 @@
 #include "tribe/io/claims_store.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <optional>
@@ -214,6 +216,111 @@ void write_patterns(ResultWriter& writer, const design::RunPlan& plan,
                     ctx);
 }
 
+namespace {
+std::string acceptance_rule(const design::Calibration& c) {
+  char buf[160];
+  if (!std::isnan(c.quantile))
+    std::snprintf(buf, sizeof buf,
+                  "the closest %.4g of the points (quantile rule; ties at the cut included)",
+                  c.quantile);
+  else
+    std::snprintf(buf, sizeof buf, "every point at distance <= %.4g (tolerance rule)",
+                  c.tolerance);
+  return buf;
+}
+}  // namespace
+
+void write_calibration(ResultWriter& writer, const design::RunPlan& plan,
+                       const std::vector<claims::ClaimSpec>& patterns,
+                       const claims::Calibration& cal) {
+  const auto& x = plan.experiment();
+  const std::string ctx = writer.target().string();
+  h5::Handle g = h5::create_group(writer.file(), "calibration", ctx);
+  h5::write_attribute(
+      g.get(), "method",
+      "rejection ABC (Pritchard et al. 1999; Beaumont 2010): prior draws of the calibrated "
+      "assumptions (a Latin hypercube over calibration.ranges, uniform), the whole design run at "
+      "each, every pattern evaluated on each point's organizations alone",
+      ctx);
+  h5::write_attribute(g.get(), "distance",
+                      "a point's distance is the largest, over the patterns the calibration "
+                      "uses, of the distance of the pattern's estimate from its band in units "
+                      "of the band's width (0 inside; infinite for an undefined estimate)",
+                      ctx);
+  h5::write_attribute(g.get(), "rule", acceptance_rule(x.calibration), ctx);
+  h5::write_attribute(g.get(), "quantile", x.calibration.quantile, ctx);
+  h5::write_attribute(g.get(), "tolerance", x.calibration.tolerance, ctx);
+  h5::write_attribute(g.get(), "tolerance_reached", cal.tolerance_reached, ctx);
+  h5::write_attribute(g.get(), "credible", x.calibration.credible, ctx);
+  h5::write_attribute(g.get(), "points", static_cast<std::uint64_t>(cal.theta.size()), ctx);
+  const auto n_accepted =
+      static_cast<std::uint64_t>(std::count(cal.accepted.begin(), cal.accepted.end(), 1));
+  h5::write_attribute(g.get(), "accepted_points", n_accepted, ctx);
+
+  // Per calibrated parameter: prior range and the accepted region's marginal.
+  std::vector<double> plo, phi, med, clo, chi;
+  for (std::size_t r = 0; r < cal.parameters.size(); ++r) {
+    plo.push_back(x.calibration.ranges[r].low);
+    phi.push_back(x.calibration.ranges[r].high);
+    med.push_back(cal.marginals[r].median);
+    clo.push_back(cal.marginals[r].low);
+    chi.push_back(cal.marginals[r].high);
+  }
+  const auto doubles = [&](hid_t parent, const char* name, const std::vector<double>& v) {
+    h5::write_dataset(parent, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v.data(), v.size(), ctx);
+  };
+  h5::write_strings(g.get(), "parameter", cal.parameters, ctx);
+  doubles(g.get(), "prior_low", plo);
+  doubles(g.get(), "prior_high", phi);
+  doubles(g.get(), "median", med);
+  doubles(g.get(), "credible_low", clo);
+  doubles(g.get(), "credible_high", chi);
+  // Per point.
+  for (std::size_t r = 0; r < cal.parameters.size(); ++r)
+    write_column(g.get(), "value_" + cal.parameters[r], cal.theta, r, ctx);
+  doubles(g.get(), "distance", cal.distance);
+  h5::write_dataset(g.get(), "accepted", H5T_STD_U8LE, H5T_NATIVE_UINT8, cal.accepted.data(),
+                    cal.accepted.size(), ctx);
+  // Per pattern.
+  std::vector<std::string> ids;
+  std::vector<double> uses;
+  for (std::size_t j = 0; j < patterns.size(); ++j) {
+    ids.push_back(patterns[j].id);
+    uses.push_back(cal.uses[j]);
+  }
+  h5::write_strings(g.get(), "pattern", ids, ctx);
+  doubles(g.get(), "uses", uses);
+  doubles(g.get(), "inside_prior", cal.inside_prior);
+  doubles(g.get(), "inside_accepted", cal.inside_accepted);
+  h5::Handle pg = h5::create_group(g.get(), "at_point", ctx);
+  for (std::size_t j = 0; j < patterns.size(); ++j) {
+    h5::Handle one = h5::create_group(pg.get(), patterns[j].id, ctx);
+    std::vector<double> est, lo, hi, bd;
+    for (std::size_t k = 0; k < cal.at.size(); ++k) {
+      est.push_back(cal.at[k][j].estimate);
+      lo.push_back(cal.at[k][j].low);
+      hi.push_back(cal.at[k][j].high);
+      bd.push_back(cal.band_distance[k][j]);
+    }
+    doubles(one.get(), "estimate", est);
+    doubles(one.get(), "ci_low", lo);
+    doubles(one.get(), "ci_high", hi);
+    doubles(one.get(), "band_distance", bd);
+  }
+  if (!cal.accepted_region.empty()) {
+    h5::Handle ag = h5::create_group(g.get(), "accepted_region", ctx);
+    h5::write_attribute(ag.get(), "confidence", x.report.confidence, ctx);
+    h5::write_attribute(ag.get(), "multiple_comparisons",
+                        std::string(kHolmText) +
+                            "; the patterns over the organizations of every accepted point "
+                            "pooled, one family",
+                        ctx);
+    write_claim_table(ag.get(), plan, patterns, cal.accepted_region,
+                      std::vector<double>(patterns.size(), std::numeric_limits<double>::quiet_NaN()),
+                      ctx);
+  }
+}
+
 void write_report(ResultWriter& writer, const design::RunPlan& plan,
                   const std::vector<claims::ClaimSpec>& claims, const claims::Report& report) {
   const hid_t file = writer.file();
@@ -423,6 +530,30 @@ std::vector<StoredScenario> read_scenarios(const ResultReader& f) {
   return scenarios;
 }
 
+StoredCalibration read_calibration(const ResultReader& f, const std::string& name) {
+  StoredCalibration c;
+  c.rule = f.group_string_attribute("calibration", "rule");
+  c.points = static_cast<std::uint64_t>(f.column_attribute_double("calibration", "points"));
+  c.accepted =
+      static_cast<std::uint64_t>(f.column_attribute_double("calibration", "accepted_points"));
+  c.tolerance_reached = f.column_attribute_double("calibration", "tolerance_reached");
+  c.credible = f.column_attribute_double("calibration", "credible");
+  c.parameter = f.strings("calibration/parameter");
+  c.prior_low = f.column("calibration/prior_low");
+  c.prior_high = f.column("calibration/prior_high");
+  c.median = f.column("calibration/median");
+  c.credible_low = f.column("calibration/credible_low");
+  c.credible_high = f.column("calibration/credible_high");
+  c.pattern = f.strings("calibration/pattern");
+  c.uses = f.column("calibration/uses");
+  c.inside_prior = f.column("calibration/inside_prior");
+  c.inside_accepted = f.column("calibration/inside_accepted");
+  c.has_accepted_region = f.exists("calibration/accepted_region");
+  if (c.has_accepted_region)
+    c.accepted_region = read_claims(f, name, "calibration/accepted_region");
+  return c;
+}
+
 }  // namespace
 
 StoredReport read_report(const ResultReader& f, const std::string& name) {
@@ -433,6 +564,8 @@ StoredReport read_report(const ResultReader& f, const std::string& name) {
   r.claims = read_claims(f, name);
   r.has_patterns = f.exists("patterns");
   if (r.has_patterns) r.patterns = read_claims(f, name, "patterns");
+  r.has_calibration = f.exists("calibration");
+  if (r.has_calibration) r.calibration = read_calibration(f, name);
   if (!r.has_claims) return r;
   r.curves = read_curves(f, r.claims);
   r.has_assumption_space = f.exists("claims/assumption_space");

@@ -18,6 +18,7 @@
 #include <system_error>
 #include <thread>
 
+#include "tribe/claims/calibrate.hpp"
 #include "tribe/claims/evaluate.hpp"
 #include "tribe/claims/parse.hpp"
 #include "tribe/claims/sensitivity.hpp"
@@ -74,7 +75,12 @@ std::string count(std::uint64_t v) {
 /// work starts; a wrong one is an InputError naming the experiment file.
 std::vector<claims::ClaimSpec> read_claims(const design::Experiment& x) {
   try {
-    return claims::parse_claims_and_patterns(x);
+    auto specs = claims::parse_claims_and_patterns(x);
+    std::vector<claims::ClaimSpec> patterns;
+    for (const auto& c : specs)
+      if (c.pattern) patterns.push_back(c);
+    claims::check_calibration(x, patterns);
+    return specs;
   } catch (const InputError& e) {
     throw InputError(x.source_path + ": " + e.what());
   }
@@ -108,6 +114,12 @@ void write_result(const std::vector<io::PartInfo>& parts, const design::RunPlan&
       io::write_patterns(
           writer, plan, pattern_specs,
           claims::evaluate(plan, pattern_specs, io::read_back(writer, result.segments)));
+    // Calibration: the patterns at every calibration point, the accepted region.
+    if (plan.experiment().calibration.enabled())
+      io::write_calibration(
+          writer, plan, pattern_specs,
+          claims::calibrate(plan, pattern_specs, io::read_back(writer, result.segments),
+                            info.threads));
   }
   writer.finish(info);
 }

@@ -262,6 +262,71 @@ void print_scenarios(const std::vector<io::StoredScenario>& scenarios, std::ostr
   }
 }
 
+/// "0.31" or "-" for NaN, in a report of a calibration.
+std::string number_text(double v, const char* fmt = "%.3g") {
+  if (std::isnan(v)) return "-";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+void print_calibration(const io::StoredCalibration& c, const std::string& experiment,
+                       std::ostream& out, Format format) {
+  const bool md = format == Format::Markdown;
+  const std::string credible = number_text(100 * c.credible, "%g") + "%";
+  out << (md ? "\n## Calibration (rejection ABC) of experiment `" + experiment + "`\n\n"
+             : "\nCalibration (rejection ABC) of experiment " + experiment + "\n  ")
+      << c.points << " prior draws of " << c.parameter.size()
+      << " calibrated assumptions; accepted: " << c.rule << ": " << c.accepted << " points"
+      << (c.accepted ? " (tolerance reached " + number_text(c.tolerance_reached) +
+                           " band widths on the worst pattern)"
+                     : std::string(" (none: no point comes close enough to every band)"))
+      << ".\n";
+  if (md) {
+    out << "\n| assumption | prior range | accepted median | " << credible
+        << " credible interval |\n|---|---|---|---|\n";
+    for (std::size_t i = 0; i < c.parameter.size(); ++i)
+      out << "| " << c.parameter[i] << " | " << number_text(c.prior_low[i]) << " – "
+          << number_text(c.prior_high[i]) << " | " << number_text(c.median[i]) << " | "
+          << number_text(c.credible_low[i]) << " – " << number_text(c.credible_high[i]) << " |\n";
+    out << "\n| pattern | used by the distance | inside its band: all points | accepted points "
+           "|\n|---|---|---|---|\n";
+    for (std::size_t j = 0; j < c.pattern.size(); ++j)
+      out << "| " << c.pattern[j] << " | " << (c.uses[j] != 0 ? "yes" : "no") << " | "
+          << number_text(100 * c.inside_prior[j], "%.0f%%") << " | "
+          << number_text(100 * c.inside_accepted[j], "%.0f%%") << " |\n";
+  } else {
+    char buf[200];
+    out << "\n  " << "assumption                 prior range        median   " << credible
+        << " credible interval\n";
+    for (std::size_t i = 0; i < c.parameter.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "  %-26s %-18s %-8s %s\n", c.parameter[i].c_str(),
+                    (number_text(c.prior_low[i]) + " - " + number_text(c.prior_high[i])).c_str(),
+                    number_text(c.median[i]).c_str(),
+                    (number_text(c.credible_low[i]) + " - " + number_text(c.credible_high[i]))
+                        .c_str());
+      out << buf;
+    }
+    out << "\n  pattern inside its band at: all points / accepted points\n";
+    for (std::size_t j = 0; j < c.pattern.size(); ++j) {
+      std::snprintf(buf, sizeof buf, "  %-40s %6s / %-6s%s\n", c.pattern[j].c_str(),
+                    number_text(100 * c.inside_prior[j], "%.0f%%").c_str(),
+                    number_text(100 * c.inside_accepted[j], "%.0f%%").c_str(),
+                    c.uses[j] != 0 ? "" : "  (not used by the distance)");
+      out << buf;
+    }
+  }
+  if (c.has_accepted_region) {
+    out << "\n";
+    const auto& a = c.accepted_region;
+    print_claims(a, out, format,
+                 "the " + std::to_string(a.id.size()) + " patterns over the organizations of the " +
+                     std::to_string(c.accepted) +
+                     " accepted points pooled; supported = reproduced (inside the band)",
+                 "Patterns in the accepted region");
+  }
+}
+
 }  // namespace
 
 void print_report(const StoredReport& r, std::ostream& out, Format format) {
@@ -288,6 +353,7 @@ void print_report(const StoredReport& r, std::ostream& out, Format format) {
                      ", apart from its claims; supported = reproduced (inside the band)",
                  "Patterns");
   }
+  if (r.has_calibration) print_calibration(r.calibration, r.claims.experiment, out, format);
 }
 
 void print_study(const std::vector<StoredReport>& reports, std::ostream& out, Format format,

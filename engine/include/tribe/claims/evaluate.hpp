@@ -14,10 +14,15 @@
 
 namespace tribe::claims {
 
+/// Bootstrap replicates of a rank correlation's percentile interval (rank_correlation_within).
+inline constexpr int kRankCorrelationReplicates = 1000;
+
 /// Evaluates every claim (of the experiment of `plan`: claims/parse.hpp) at the
-/// experiment's report confidence.
+/// experiment's report confidence. `rank_replicates`: the bootstrap replicates of rank
+/// correlations (a calibration's per-point intervals, descriptive only, use fewer).
 std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const std::vector<ClaimSpec>& claims,
-                                  const CellData& data);
+                                  const CellData& data,
+                                  int rank_replicates = kRankCorrelationReplicates);
 
 /// Decides the verdicts of one family of claims: Holm over the two one-sided tests of each
 /// (the claim and its opposite); supported if the claim's adjusted p < 1 - confidence, not

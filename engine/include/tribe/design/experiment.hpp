@@ -8,6 +8,9 @@
 //   [design]      sampling = "factorial" | "random" | "lhs" | "sobol", points, and
 //                 [design.ranges]: parameters sampled over ranges (crossed with the factors;
 //                 a Sobol design has no factors, and its ranges may list choices)
+//   [calibration] rejection ABC over assumptions ([calibration.ranges], sampled by a Latin
+//                 hypercube of their own): every cell of the design is run at every
+//                 calibration point; the patterns are evaluated per point (claims/calibrate.hpp)
 //   [report]      confidence, robustness offsets of the threshold parameters
 //   [[claims]]    claims evaluated on the result: kept here as data, in source_text;
 //                 claims/parse.hpp reads and checks them against the experiment
@@ -16,6 +19,7 @@
 // errors name the key, the value and what is allowed.
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +58,25 @@ struct ReportSettings {
   std::size_t threshold_points = 21;
 };
 
+/// Calibration by rejection ABC (Pritchard et al. 1999; Beaumont 2010): `points` draws of
+/// the calibrated assumptions from their prior (uniform over `ranges`, a Latin hypercube on
+/// its own random stream); the whole design is run at each; a point is accepted when its
+/// distance to the patterns' bands is small (claims/calibrate.hpp states the distance).
+struct Calibration {
+  std::uint64_t points = 0;   // 0: the experiment calibrates nothing
+  std::vector<Range> ranges;  // the calibrated assumptions (sorted by name)
+  /// The acceptance rule: exactly one of the two is a number, the other NaN. `quantile`:
+  /// accept the closest ceil(quantile * points) points; `tolerance`: accept every point at
+  /// distance <= tolerance (0: every pattern's estimate inside its band).
+  double quantile = std::numeric_limits<double>::quiet_NaN();
+  double tolerance = std::numeric_limits<double>::quiet_NaN();
+  /// Patterns the distance uses (ids of [[patterns]]); empty: every pattern.
+  std::vector<std::string> patterns;
+  /// Level of the equal-tailed credible intervals of the accepted region's marginals.
+  double credible = 0.9;
+  bool enabled() const { return points > 0; }
+};
+
 struct Experiment {
   std::string name;
   std::string description;
@@ -70,6 +93,7 @@ struct Experiment {
   std::uint64_t points =
       1;  // sampled points (random / lhs) or base points (sobol); 1 for factorial
   std::vector<Range> ranges;  // sampled parameters (sorted by name)
+  Calibration calibration;
   ReportSettings report;
 
   /// Combinations of factor levels (1 with no factors).
@@ -80,7 +104,9 @@ struct Experiment {
   std::uint64_t sampled_points() const {
     return sampling == Sampling::Sobol ? points * (ranges.size() + 3) : points;
   }
-  /// Cells of the design: factor combinations x sampled points.
+  /// Cells of one calibration point: factor combinations x sampled points.
+  std::uint64_t cells_per_calibration_point() const;
+  /// Cells of the design: factor combinations x sampled points (x calibration points).
   /// Saturating at 2^64 - 1, as factorial_count().
   std::uint64_t cell_count() const;
 };

@@ -20,6 +20,7 @@ struct Cell {
   std::uint64_t index = 0;
   std::vector<std::uint32_t> levels;  // level index of each factor
   std::uint64_t point = 0;            // sampled point (random / lhs designs)
+  std::uint64_t calibration = 0;      // calibration point ([calibration]; 0 without one)
   std::vector<std::uint32_t>
       strata;  // per range: stratum of the point's value (kStrata equal bins)
   /// Draws its own random numbers even under common random numbers: the dummy's AB cell
@@ -32,7 +33,7 @@ struct Cell {
   /// Strata per sampled range used when sampled values enter a variance decomposition.
   static constexpr std::uint32_t kStrata = 5;
 
-  /// "structure=flat control=0.8" (factors, then sampled values).
+  /// "structure=flat control=0.8" (factors, then sampled values, then calibrated values).
   std::string label(const Experiment& x) const;
 };
 
@@ -53,6 +54,11 @@ struct Segment {
 /// The sampled values of every point of a random or Latin-hypercube design:
 /// values[point][range]. Deterministic for a given seed (its own random stream).
 std::vector<std::vector<double>> sample_points(const Experiment& x);
+
+/// The calibrated values of every calibration point: values[point][calibration range], a
+/// Latin hypercube over the calibration ranges (its own random stream, apart from the
+/// design's), the prior draws of the rejection ABC. Empty without [calibration].
+std::vector<std::vector<double>> calibration_points(const Experiment& x);
 
 class RunPlan {
  public:

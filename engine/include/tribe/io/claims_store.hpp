@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tribe/claims/calibrate.hpp"
 #include "tribe/claims/claim.hpp"
 #include "tribe/claims/report.hpp"
 #include "tribe/claims/sensitivity.hpp"
@@ -26,6 +27,13 @@ void write_report(ResultWriter& writer, const design::RunPlan& plan,
 void write_patterns(ResultWriter& writer, const design::RunPlan& plan,
                     const std::vector<claims::ClaimSpec>& patterns,
                     const std::vector<claims::ClaimResult>& results);
+
+/// Writes /calibration into a result file being written: every calibration point's
+/// calibrated values, pattern estimates and distance, the accepted set, the marginals of
+/// the accepted region and the patterns re-evaluated over it (docs/hdf5-format.md).
+void write_calibration(ResultWriter& writer, const design::RunPlan& plan,
+                       const std::vector<claims::ClaimSpec>& patterns,
+                       const claims::Calibration& calibration);
 
 /// Writes /sensitivity (first- and total-order Sobol indices of every column, with their
 /// intervals) into a result file being written when the experiment's design is a Sobol design.

@@ -50,6 +50,19 @@ struct StoredScenario {
   double coverage = 0, density = 0, mass = 0;
 };
 
+/// /calibration: the rejection ABC of the experiment's [calibration], summarized.
+struct StoredCalibration {
+  std::string rule;  // the acceptance rule, in words
+  std::uint64_t points = 0, accepted = 0;
+  double tolerance_reached = 0.0, credible = 0.9;
+  std::vector<std::string> parameter;  // the calibrated assumptions
+  std::vector<double> prior_low, prior_high, median, credible_low, credible_high;
+  std::vector<std::string> pattern;  // every pattern, in the experiment's order
+  std::vector<double> uses, inside_prior, inside_accepted;
+  bool has_accepted_region = false;
+  StoredClaims accepted_region;  // the patterns over the accepted points pooled
+};
+
 struct StoredReport {
   bool has_sensitivity = false;
   StoredSensitivity sensitivity;
@@ -57,6 +70,8 @@ struct StoredReport {
   StoredClaims claims;  // provenance (experiment, seed, ...) also without claims
   bool has_patterns = false;
   StoredClaims patterns;  // /patterns: the same table, a family of its own
+  bool has_calibration = false;
+  StoredCalibration calibration;
   std::vector<StoredCurve> curves;
   bool has_assumption_space = false;
   std::vector<StoredScenario> scenarios;
