@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 
 from . import _toml
 from .errors import EnvironmentFault, InputError, Interrupted, TribeError
-from .result import Result, open  # noqa: A004 - tribe.open is the module's reader
+from .result import Calibration, Result, open  # noqa: A004 - tribe.open is the module's reader
 
 try:
     from . import _tribe
@@ -29,7 +29,7 @@ except ImportError as _e:  # the pure-Python reader still works
     _tribe = None
     _import_error = _e
 
-__all__ = ["run", "open", "models", "model", "Result", "experiment_text", "check",
+__all__ = ["run", "open", "models", "model", "Result", "Calibration", "experiment_text", "check",
            "TribeError", "InputError", "EnvironmentFault", "Interrupted", "__version__"]
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import os
 import re
 from collections import OrderedDict
-from typing import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 import h5py
 import numpy as np
@@ -66,6 +67,22 @@ def _subgroups(g: h5py.Group) -> list[tuple[str, h5py.Group]]:
 
 def _strings(ds: h5py.Dataset) -> np.ndarray:
     return ds.asstr()[()] if ds.dtype.kind in "SO" else ds[()]
+
+
+@dataclass
+class Calibration:
+    """The /calibration group of a result file (Result.calibration): see docs/hdf5-format.md."""
+
+    points: Any  # DataFrame: one row per prior draw
+    marginals: Any  # DataFrame: one row per calibrated assumption
+    patterns: Any  # DataFrame: one row per pattern
+    accepted_region: Any  # DataFrame: the patterns over the accepted points pooled
+    attrs: dict = field(default_factory=dict)
+
+    @property
+    def accepted(self):
+        """The accepted points (rows of `points`)."""
+        return self.points[self.points["accepted"]]
 
 
 class Result:
@@ -541,6 +558,47 @@ class Result:
         the same columns as `claims`, with the band [value, value_high]; verdict "supported"
         means the model reproduces the pattern. The patterns are a family of their own."""
         return self._claim_table("patterns")
+
+    @property
+    def calibration(self):
+        """The rejection ABC of the experiment's [calibration] (None when it has none): a
+        `Calibration` with `points` (one row per prior draw: `value_<assumption>`,
+        `distance`, `accepted`, and per pattern `estimate_<id>`, `ci_low_<id>`,
+        `ci_high_<id>`, `band_distance_<id>`), `marginals` (one row per calibrated
+        assumption: prior range, accepted median, credible interval), `patterns` (per
+        pattern: used by the distance, share of points inside its band over all points and
+        over the accepted ones), `accepted_region` (the patterns over the accepted points'
+        organizations pooled, the layout of `patterns`) and `attrs` (rule, tolerance
+        reached, ...)."""
+        pd = _pd()
+        g = self._f.get("calibration")
+        if g is None:
+            return None
+        points: OrderedDict = OrderedDict()
+        for k in g.keys():
+            if k.startswith("value_") and isinstance(g[k], h5py.Dataset):
+                points[k] = g[k][()]
+        points["distance"] = g["distance"][()]
+        points["accepted"] = g["accepted"][()].astype(bool)
+        ids = _strings(g["pattern"])
+        for pid in ids:
+            sg = g["at_point"][pid]
+            for k in ("estimate", "ci_low", "ci_high", "band_distance"):
+                points[f"{k}_{pid}"] = sg[k][()]
+        frame = pd.DataFrame(points)
+        frame.index.name = "point"
+        marginals = pd.DataFrame(OrderedDict(
+            (k, _strings(g[k])) for k in ("parameter", "prior_low", "prior_high", "median",
+                                          "credible_low", "credible_high")))
+        patterns = pd.DataFrame(OrderedDict([
+            ("pattern", ids),
+            ("used", g["uses"][()].astype(bool)),
+            ("inside_prior", g["inside_prior"][()]),
+            ("inside_accepted", g["inside_accepted"][()]),
+        ]))
+        region = self._claim_table("calibration/accepted_region")
+        return Calibration(points=frame, marginals=marginals, patterns=patterns,
+                           accepted_region=region, attrs=_attributes(g))
 
     def _claim_table(self, group: str):
         pd = _pd()
