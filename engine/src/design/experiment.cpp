@@ -287,13 +287,61 @@ Range parse_range(const std::string& key, const toml::node& v, const ParameterSp
   return r;
 }
 
+/// A "list" design: [design.points] names each parameter with the list of its values, one
+/// per point, all lists of one length.
+void parse_listed_points(const toml::table& d, Experiment& x, const toml::table& params,
+                         const toml::table& factors) {
+  if (const toml::node* n = d.get("ranges"))
+    fail("design.ranges", *n,
+         "not with design.sampling = \"list\": the points are listed in [design.points]");
+  const toml::node* pn = d.get("points");
+  const std::string allowed =
+      "expected a table [design.points] of parameter = [value of point 1, value of point 2, "
+      "...], every list of the same length";
+  if (!pn || !pn->is_table() || pn->as_table()->empty())
+    throw InputError("design.points: " + allowed + " (design.sampling = \"list\")");
+  const auto specs = x.model->parameters();
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name);
+  reject_unknown_keys(*pn->as_table(), "design.points.", names);
+  std::size_t count = 0;
+  std::vector<std::vector<double>> columns;
+  for (const auto& [k, v] : *pn->as_table()) {
+    const std::string key(k.str());
+    const std::string full = "design.points." + key;
+    if (params.contains(key) || factors.contains(key))
+      throw InputError(full + " contradicts " + (params.contains(key) ? "parameters." : "factors.") +
+                       key +
+                       ": a parameter is fixed, varied over levels, or listed, not two of these");
+    const auto* arr = v.as_array();
+    if (!arr || arr->empty()) fail(full, v, allowed);
+    if (columns.empty()) count = arr->size();
+    if (arr->size() != count)
+      fail(full, v,
+           "expected " + std::to_string(count) + " values, one per point, as the first list");
+    if (count > kMaxPoints) fail(full, v, "at most " + std::to_string(kMaxPoints) + " points");
+    const std::size_t p = model::find_parameter(specs, key);
+    std::vector<double> values;
+    for (const auto& e : *arr) values.push_back(parameter_value(full, specs[p], e));
+    Range r{key, p, *std::min_element(values.begin(), values.end()),
+            *std::max_element(values.begin(), values.end()), {}};
+    x.ranges.push_back(std::move(r));
+    columns.push_back(std::move(values));
+  }
+  x.points = count;
+  x.listed.assign(count, std::vector<double>(columns.size()));
+  for (std::size_t r = 0; r < columns.size(); ++r)
+    for (std::size_t p = 0; p < count; ++p) x.listed[p][r] = columns[r][p];
+}
+
 void parse_design(const toml::table& root, Experiment& x, const toml::table& params,
                   const toml::table& factors) {
   const toml::table& d = require_table(root, "design", false);
   reject_unknown_keys(d, "design.", {"sampling", "points", "ranges"});
   if (const toml::node* n = d.get("sampling")) {
     const auto* str = n->as_string();
-    const std::string allowed = "expected \"factorial\", \"random\", \"lhs\" or \"sobol\"";
+    const std::string allowed =
+        "expected \"factorial\", \"random\", \"lhs\", \"sobol\" or \"list\"";
     if (!str) fail("design.sampling", *n, allowed);
     if (str->get() == "factorial")
       x.sampling = Sampling::Factorial;
@@ -303,8 +351,14 @@ void parse_design(const toml::table& root, Experiment& x, const toml::table& par
       x.sampling = Sampling::LatinHypercube;
     else if (str->get() == "sobol")
       x.sampling = Sampling::Sobol;
+    else if (str->get() == "list")
+      x.sampling = Sampling::List;
     else
       fail("design.sampling", *n, allowed);
+  }
+  if (x.sampling == Sampling::List) {
+    parse_listed_points(d, x, params, factors);
+    return;
   }
   const bool sampled = x.sampling != Sampling::Factorial;
   const std::string sampled_only = "only with design.sampling = \"random\", \"lhs\" or \"sobol\"";
@@ -493,6 +547,8 @@ std::string_view to_string(Sampling s) {
       return "lhs";
     case Sampling::Sobol:
       return "sobol";
+    case Sampling::List:
+      return "list";
   }
   return "?";
 }

@@ -72,6 +72,7 @@ double to_parameter(const model::ParameterSpec& spec, const Range& r, double u) 
 }  // namespace
 
 std::vector<std::vector<double>> sample_points(const Experiment& x) {
+  if (x.sampling == Sampling::List) return x.listed;
   const auto specs = x.model->parameters();
   const std::size_t d = x.ranges.size();
   const std::uint64_t points = x.sampled_points();

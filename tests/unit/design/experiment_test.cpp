@@ -202,3 +202,40 @@ TEST(DesignExperiment, RefusesDesignsWhoseCellCountOverflows) {
   EXPECT_NE(msg.find("more than 2^64"), std::string::npos) << msg;
   EXPECT_NE(msg.find("cells are allowed"), std::string::npos) << msg;
 }
+
+namespace {
+
+// A "list" design runs the listed points themselves (e.g. a calibration's accepted
+// points), crossed with the factors; each mistake is refused with one line.
+TEST(DesignExperiment, ListDesignRunsTheListedPoints) {
+  const std::string base =
+      "[experiment]\nname = \"l\"\nmodel = \"leadership\"\nseed = 1\norganizations_per_cell = 2\n"
+      "[factors]\nstructure = [\"flat\", \"hierarchy\"]\n[design]\nsampling = \"list\"\n";
+  const auto x = tribe::design::parse_experiment(
+      base + "[design.points]\nagents = [10, 20, 30]\ninsight_bias = [0.1, -0.2, 0.3]\n", "e.toml");
+  EXPECT_EQ(x.points, 3u);
+  EXPECT_EQ(x.cell_count(), 6u);
+  const tribe::design::RunPlan plan(x, 1);
+  const auto specs = x.model->parameters();
+  const auto agents = tribe::model::find_parameter(specs, "agents");
+  const auto bias = tribe::model::find_parameter(specs, "insight_bias");
+  for (const auto& cell : plan.cells()) {
+    EXPECT_EQ(cell.values[agents], 10.0 * static_cast<double>(cell.point + 1));
+    EXPECT_EQ(cell.values[bias], (std::vector<double>{0.1, -0.2, 0.3})[cell.point]);
+  }
+  EXPECT_NE(refusal(base + "[design.points]\nagents = [10, 20]\ninsight_bias = [0.1]\n")
+                .find("is not allowed: expected 2 values, one per point"),
+            std::string::npos);
+  EXPECT_NE(refusal(base + "points = 3\n").find("design.points: expected a table"),
+            std::string::npos);
+  EXPECT_NE(refusal(base + "[design.points]\nagents = [1.5]\n").find("design.points.agents"),
+            std::string::npos);
+  EXPECT_NE(refusal(base + "[design.points]\nstructure = [\"flat\"]\n")
+                .find("contradicts factors.structure"),
+            std::string::npos);
+  EXPECT_NE(refusal(base + "[design.points]\nagents = [10]\n[design.ranges]\nspan = [2, 3]\n")
+                .find("not with design.sampling = \"list\""),
+            std::string::npos);
+}
+
+}  // namespace

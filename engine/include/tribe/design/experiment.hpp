@@ -7,7 +7,9 @@
 //   [factors]     model parameters varied in a full-factorial design (lists of levels)
 //   [design]      sampling = "factorial" | "random" | "lhs" | "sobol", points, and
 //                 [design.ranges]: parameters sampled over ranges (crossed with the factors;
-//                 a Sobol design has no factors, and its ranges may list choices)
+//                 a Sobol design has no factors, and its ranges may list choices);
+//                 or sampling = "list" and [design.points]: the points themselves, one
+//                 list of values per parameter (e.g. a calibration's accepted points)
 //   [calibration] rejection ABC over assumptions ([calibration.ranges], sampled by a Latin
 //                 hypercube of their own): every cell of the design is run at every
 //                 calibration point; the patterns are evaluated per point (claims/calibrate.hpp)
@@ -35,7 +37,7 @@ struct Factor {
   std::vector<double> levels;
 };
 
-enum class Sampling { Factorial, Random, LatinHypercube, Sobol };
+enum class Sampling { Factorial, Random, LatinHypercube, Sobol, List };
 std::string_view to_string(Sampling s);
 
 /// A model parameter sampled over [low, high] (random, Latin hypercube or Sobol designs),
@@ -93,6 +95,9 @@ struct Experiment {
   std::uint64_t points =
       1;  // sampled points (random / lhs) or base points (sobol); 1 for factorial
   std::vector<Range> ranges;  // sampled parameters (sorted by name)
+  /// A "list" design: listed[point][range], the values of [design.points] (ranges then
+  /// span each parameter's listed values).
+  std::vector<std::vector<double>> listed;
   Calibration calibration;
   ReportSettings report;
 
