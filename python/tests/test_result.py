@@ -204,3 +204,37 @@ def test_patterns_are_a_table_of_their_own(tmp_path, cli):
     report = cli("report", str(tmp_path / "p.h5"))
     assert report.returncode == 0 and "Patterns of experiment pop" in report.stdout
     assert "P-density" in report.stdout
+
+
+def test_calibration_reads_the_rejection_abc(tmp_path, small_result):
+    # A band on the mean number of challenges (500 x arrival_rate for 10 agents x 50 steps)
+    # is matched near arrival_rate 0.02: Result.calibration gives every prior draw with its
+    # pattern estimate, the accepted points, the marginals and the accepted region.
+    x = {
+        "experiment": {"name": "cal", "model": "leadership", "seed": 11, "organizations_per_cell": 50,
+                       "common_random_numbers": False},
+        "parameters": {"agents": 10, "steps": 50, "span": 3},
+        "factors": {"structure": ["flat", "hierarchy"]},
+        "patterns": [{"id": "load", "statement": "about 10 challenges per organization",
+                      "test": "within", "column": "challenges", "band": [9.5, 10.5]}],
+        "calibration": {"points": 24, "quantile": 0.25,
+                        "ranges": {"arrival_rate": [0.005, 0.03]}},
+    }
+    r = tribe.run(x, output=tmp_path / "c.h5", progress=False)
+    c = r.calibration
+    assert isinstance(c, tribe.Calibration)
+    assert len(c.points) == 24 and c.points["accepted"].sum() == len(c.accepted) >= 6
+    est = c.points["estimate_load"].to_numpy()
+    rate = c.points["value_arrival_rate"].to_numpy()
+    assert np.all(np.abs(est - 500 * rate) < 2.0)
+    # The quantile rule keeps the closest points: no rejected point is closer than an accepted one.
+    d = c.points["distance"].to_numpy()
+    acc = c.points["accepted"].to_numpy()
+    assert d[acc].max() <= d[~acc].min()
+    m = c.marginals.set_index("parameter").loc["arrival_rate"]
+    assert m.prior_low == 0.005 and m.prior_high == 0.03
+    assert m.credible_low <= 0.02 <= m.credible_high
+    assert list(c.accepted_region.id) == ["load"]
+    assert c.attrs["points"] == 24
+    # Without [calibration] there is none.
+    assert tribe.open(small_result).calibration is None

@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-from . import columns, curves, layout, space
+from . import calibration, columns, curves, layout, space
 from .design import first_binary, sampled_parameters
 from .frame import note
 from .hero import figure_hero
@@ -181,6 +181,9 @@ def main(argv=None) -> int:
                     if res.assumption_space() is not None:
                         spaces += space.figure_space(res, args.outdir, unique(f"{name}_where", stem),
                                                      written)
+                if res.calibration() is not None:
+                    calibration.figure_calibration(res, args.outdir, unique(f"{name}_calibration", stem),
+                                                   written)
             cols = wanted or columns.default_columns(res)
             if not cols:
                 note(res, "no column with cell statistics to draw")

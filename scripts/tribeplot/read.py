@@ -344,6 +344,10 @@ class Result:
             out[k] = g[k].to_numpy().astype(float)
         return out
 
+    def calibration(self):
+        """The rejection ABC of the file (tribe.Result.calibration), or None."""
+        return self.r.calibration
+
     def assumption_space(self):
         """(points, scenarios) of the claims evaluated over the assumption space
         (tribe.Result.assumption_space and .scenarios), or None."""
