@@ -40,6 +40,10 @@ for e in "${family[@]}"; do files+=("results/$e.h5"); done
 /usr/bin/python3 scripts/levers.py results/levers.h5 --format markdown -o results/levers-analysis.md
 /usr/bin/python3 scripts/population.py results/population.h5 --format markdown \
   -o results/population-analysis.md
+# The essay's claims re-decided inside the calibration's accepted region (validation.toml,
+# [calibration]) and at as many points of the whole prior.
+/usr/bin/python3 scripts/calibrated_claims.py results/validation.h5 --out results/calibrated \
+  -o results/calibrated-claims.md --extra "$*"
 # The within-cell correlation of spread and outcomes, kept only as a diagnostic, by
 # structure and control (claims.toml) and by structure and load (measurement_validity.toml).
 { /usr/bin/python3 scripts/within_cell.py results/claims.h5 --by structure,control
@@ -60,6 +64,8 @@ for e in "${experiments[@]}"; do
     sed 's/^## /### /; s/^# /### /' results/levers-analysis.md >> "$tmp"
   fi
 done
+printf '\n### Claims in the accepted region of the calibration (scripts/calibrated_claims.py)\n\n' >> "$tmp"
+cat results/calibrated-claims.md >> "$tmp"
 printf '\n### Population analysis (scripts/population.py)\n\n' >> "$tmp"
 sed 's/^## /### /; s/^# /### /' results/population-analysis.md >> "$tmp"
 printf '\n### Within-cell correlations (a diagnostic)\n\n' >> "$tmp"
@@ -67,5 +73,6 @@ cat results/within-cell.md >> "$tmp"
 mv "$tmp" "$doc"
 /usr/bin/python3 scripts/figures.py results/claims.h5 results/three_qualities.h5 results/hero.h5 \
   results/horizon.h5 results/structure.h5 results/sensitivity.h5 results/assumption_space.h5 \
-  results/assumption_space_qualities.h5 results/assumption_space_hero.h5 -o results/figures
+  results/assumption_space_qualities.h5 results/assumption_space_hero.h5 results/validation.h5 \
+  -o results/figures
 echo "study: reports in results/*-report.md (results/study-report.md: all claims as one Holm family) and $doc, figures in results/figures/" >&2
