@@ -17,6 +17,7 @@
 
 #include "tribe/claims/evaluate.hpp"
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
@@ -368,7 +369,7 @@ int main(int argc, char** argv) {
     // The same convention as every other error: one line, exit 2.
     std::string what = e.what();
     std::replace(what.begin(), what.end(), '\n', ' ');
-    std::fprintf(stderr, "tribe: error: %s (see tribe --help)\n", what.c_str());
+    std::fprintf(stderr, "tribe: error: %s (see tribe --help)\n", tribe::one_line(what).c_str());
     return 2;
   }
 
@@ -397,17 +398,18 @@ int main(int argc, char** argv) {
   } catch (const tribe::InputError& e) {
     if (ranks && ranks->rank() != 0 && std::string(e.what()).empty()) return 2;
     std::fprintf(stderr, "tribe: error: %s%s\n",
-                 ranks ? ("rank " + std::to_string(ranks->rank()) + ": ").c_str() : "", e.what());
+                 ranks ? ("rank " + std::to_string(ranks->rank()) + ": ").c_str() : "",
+                 tribe::one_line(e.what()).c_str());
     return 2;
   } catch (const tribe::EnvironmentError& e) {
-    std::fprintf(stderr, "tribe: error: %s\n", e.what());
+    std::fprintf(stderr, "tribe: error: %s\n", tribe::one_line(e.what()).c_str());
     // After a failed write (a full disk) the HDF5 library may still hold a file it
     // cannot close; its exit handler would then crash. Leave without running it: the
     // temporary files are removed by the next run.
     std::fflush(nullptr);
     std::_Exit(3);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "tribe: error: %s\n", e.what());
+    std::fprintf(stderr, "tribe: error: %s\n", tribe::one_line(e.what()).c_str());
     return 1;
   }
   return 0;

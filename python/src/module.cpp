@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
+#include "tribe/io/result_file.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/exec/runner.hpp"
@@ -248,10 +250,10 @@ PYBIND11_MODULE(_tribe, m) {
       if (p) std::rethrow_exception(p);
     } catch (const tribe::InputError& e) {
       py::object cls = py::module_::import("tribe.errors").attr("InputError");
-      PyErr_SetString(cls.ptr(), e.what());
+      PyErr_SetString(cls.ptr(), tribe::one_line(e.what()).c_str());
     } catch (const tribe::EnvironmentError& e) {
       py::object cls = py::module_::import("tribe.errors").attr("EnvironmentFault");
-      PyErr_SetString(cls.ptr(), e.what());
+      PyErr_SetString(cls.ptr(), tribe::one_line(e.what()).c_str());
     }
   });
 
@@ -270,6 +272,16 @@ PYBIND11_MODULE(_tribe, m) {
                             : tribe::model::describe_model(tribe::model::find_model(name), f);
       },
       py::arg("name") = "", py::arg("markdown") = false, "The text `tribe models [NAME]` prints.");
+  m.def(
+      "validate_result",
+      [](const std::string& path, bool allow_incomplete) {
+        // The CLI's one validation layer (io/validate.hpp): every dataset and attribute a
+        // reader uses, the strings' digest, the format version; throws its one-line errors.
+        py::gil_scoped_release release;
+        const tribe::io::ResultReader reader(path, allow_incomplete);
+      },
+      py::arg("path"), py::arg("allow_incomplete") = false,
+      "Checks a result file as `tribe inspect` does (raises InputError or EnvironmentFault).");
   m.def(
       "check_experiment",
       [](const std::string& text, const std::string& source_path) {

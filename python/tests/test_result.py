@@ -238,3 +238,33 @@ def test_calibration_reads_the_rejection_abc(tmp_path, small_result):
     assert c.attrs["points"] == 24
     # Without [calibration] there is none.
     assert tribe.open(small_result).calibration is None
+
+
+def test_cell_selections_are_masks_or_indices(small_result):
+    # Issue 27, item 11: a boolean mask returned cells 0 and 1, a fractional index cell 1.
+    r = tribe.open(small_result)
+    mask = np.array([True, False, False, True])
+    by_mask = r.read_organizations(["solve_rate"], cells=mask)
+    assert sorted(set(by_mask.cell)) == [0, 3]
+    assert by_mask.equals(r.read_organizations(["solve_rate"], cells=[0, 3]))
+    with pytest.raises(tribe.InputError, match="one value per cell"):
+        r.read_organizations(["solve_rate"], cells=np.array([True, False]))
+    with pytest.raises(tribe.InputError, match="cell indices"):
+        r.read_organizations(["solve_rate"], cells=[1.5])
+
+
+def test_open_runs_the_engines_validation(small_result, tmp_path, cli):
+    # Issue 27, items 1 and 11: tribe.open refuses what `tribe inspect` refuses, with the
+    # same line: here a changed string (a label in HDF5's global heap, outside the chunks'
+    # checksums) that h5py alone would read as if nothing had happened.
+    data = open(small_result, "rb").read()
+    at = data.rfind(b"structure=flat")
+    assert at > 0
+    damaged = tmp_path / "damaged.h5"
+    damaged.write_bytes(data[:at] + b"S" + data[at + 1:])
+    c = cli("inspect", damaged)
+    assert c.returncode == 2
+    with pytest.raises(tribe.InputError) as e:
+        tribe.open(damaged)
+    assert str(e.value) == engine_message(c)
+    assert "digest" in str(e.value)

@@ -166,3 +166,19 @@ def test_the_output_is_never_the_experiment_file(tmp_path, small_experiment):
     with pytest.raises(tribe.InputError, match="is the experiment file itself"):
         tribe.run(str(exp), output=str(exp), overwrite=True, progress=False)
     assert exp.read_text() == text
+
+
+def test_arguments_are_checked_with_their_names(tmp_path):
+    # Issue 27, item 12: output="" was accepted; negative or oversized integers gave
+    # pybind11's long TypeError; threads=1.5 and seed=True were taken as 1.
+    from conftest import SMALL
+    for kwargs, name in (({"output": ""}, "output"), ({"threads": 1.5}, "threads"),
+                         ({"seed": True}, "seed"), ({"seed": -1}, "seed"),
+                         ({"orgs_per_cell": 0}, "orgs_per_cell"), ({"threads": 10**9}, "threads"),
+                         ({"rows_per_part": "many"}, "rows_per_part"), ({"ci_width": "x"}, "ci_width")):
+        kwargs = dict(kwargs)
+        kwargs.setdefault("output", tmp_path / "x.h5")
+        with pytest.raises(tribe.InputError, match=f"^{name} = ") as e:
+            tribe.run(SMALL, progress=False, **kwargs)
+        assert "\n" not in str(e.value)
+    assert not (tmp_path / "x.h5").exists()

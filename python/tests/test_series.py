@@ -32,7 +32,7 @@ def format2(tmp_path_factory):
 
 def test_a_series_is_one_chunked_compressed_2d_dataset_with_a_time_scale(format2):
     with h5py.File(format2.path) as f:
-        assert list(f.attrs["format_version"]) == [2, 1]
+        assert list(f.attrs["format_version"]) == [2, 2]
         ds = f["organizations/mean_score"]
         assert ds.shape == (16, 101) and ds.chunks is not None and ds.chunks[1] == 101
         assert ds.compression == "gzip" and ds.shuffle
@@ -44,7 +44,7 @@ def test_a_series_is_one_chunked_compressed_2d_dataset_with_a_time_scale(format2
 
 def test_files_without_a_series_keep_format_1(small_result):
     with h5py.File(small_result) as f:
-        assert list(f.attrs["format_version"]) == [1, 1]
+        assert list(f.attrs["format_version"]) == [1, 2]
 
 
 @pytest.mark.parametrize("which", ["format1", "format2"])

@@ -19,6 +19,8 @@ import sys
 from collections.abc import Mapping
 from typing import Callable, Sequence
 
+import numpy as np
+
 from . import _toml
 from .errors import EnvironmentFault, InputError, Interrupted, TribeError
 from .result import Calibration, Result, open  # noqa: A004 - tribe.open is the module's reader
@@ -126,6 +128,17 @@ class _ProgressBar:
             self._bar = None
 
 
+def _whole(name: str, value, low: int, high: int):
+    """VALUE as an int in [LOW, HIGH] (None stays None), or InputError naming the argument."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"{name} = {value!r} is not allowed: expected an integer in [{low}, {high}]")
+    if not low <= int(value) <= high:
+        raise InputError(f"{name} = {value} is not allowed: expected an integer in [{low}, {high}]")
+    return int(value)
+
+
 def run(experiment, output: "str | os.PathLike | None" = None, *, threads: "int | None" = None,
         backend: str = "openmp", seed: "int | None" = None, orgs_per_cell: "int | None" = None,
         progress: "bool | Callable[[int, int, float], None]" = True, overwrite: bool = False,
@@ -149,6 +162,18 @@ def run(experiment, output: "str | os.PathLike | None" = None, *, threads: "int 
     """
     e = _engine()
     text, source, from_file = _source(experiment)
+    # The arguments, checked here with their names (pybind11 would give a 15-line TypeError,
+    # or take 1.5 and True as 1).
+    threads = _whole("threads", threads, 1, 4096)
+    seed = _whole("seed", seed, 0, 2**63 - 1)
+    orgs_per_cell = _whole("orgs_per_cell", orgs_per_cell, 1, 10**12)
+    max_orgs_per_cell = _whole("max_orgs_per_cell", max_orgs_per_cell, 1, 10**12)
+    rows_per_part = _whole("rows_per_part", rows_per_part, 1, 2**32)
+    if output is not None and os.fspath(output) == "":
+        raise InputError('output = "" is not allowed: expected a file path (or None for the '
+                         "experiment's own output)")
+    if ci_width is not None and (isinstance(ci_width, bool) or not isinstance(ci_width, (int, float))):
+        raise InputError(f"ci_width = {ci_width!r} is not allowed: expected a number")
     bar = _ProgressBar() if progress is True else None
     callback = bar if bar is not None else (progress if callable(progress) else None)
     def note(text: str) -> None:
@@ -160,7 +185,7 @@ def run(experiment, output: "str | os.PathLike | None" = None, *, threads: "int 
     try:
         info = e.run(text, source, from_file=from_file, output=os.fspath(output) if output is not None else "",
                      seed=seed, orgs_per_cell=orgs_per_cell, backend=backend,
-                     threads=0 if threads is None else int(threads), overwrite=overwrite, resume=resume,
+                     threads=0 if threads is None else threads, overwrite=overwrite, resume=resume,
                      ci_width=ci_width, ci_columns=list(ci_columns or []),
                      max_orgs_per_cell=max_orgs_per_cell, rows_per_part=rows_per_part,
                      command_line=command, progress=callback, note=note if progress is True else None)

@@ -69,6 +69,15 @@ def _strings(ds: h5py.Dataset) -> np.ndarray:
     return ds.asstr()[()] if ds.dtype.kind in "SO" else ds[()]
 
 
+def _engine():
+    """The compiled engine (tribe._tribe), or None when the reader runs without it."""
+    try:
+        from . import _tribe
+    except ImportError:
+        return None
+    return _tribe
+
+
 @dataclass
 class Calibration:
     """The /calibration group of a result file (Result.calibration): see docs/hdf5-format.md."""
@@ -102,6 +111,12 @@ class Result:
     def __init__(self, path: str | os.PathLike, allow_incomplete: bool = False):
         self.path = os.fspath(path)
         p = self.path
+        # The engine's own validation first, when the compiled engine is there (the CLI's
+        # checks, word for word: every dataset a reader uses, the strings' digest, the
+        # format); the checks below are what a reader without the engine can do.
+        engine = _engine()
+        if engine is not None:
+            engine.validate_result(p, allow_incomplete)
         if not os.path.exists(p):
             raise EnvironmentFault(f"{p}: no such file")
         if os.path.isdir(p):
@@ -443,7 +458,17 @@ class Result:
         return self._cache["segments"]
 
     def _row_ranges(self, cells) -> list[tuple[int, int]]:
-        wanted = set(int(c) for c in np.atleast_1d(cells))
+        arr = np.atleast_1d(np.asarray(cells))
+        if arr.dtype == bool:  # a mask over the cells, as numpy indexes with one
+            if arr.size != self.n_cells:
+                raise InputError(f"cells: a boolean mask needs one value per cell ({self.n_cells}), "
+                                 f"not {arr.size}")
+            arr = np.flatnonzero(arr)
+        elif arr.size and not np.issubdtype(arr.dtype, np.integer):
+            if not (np.issubdtype(arr.dtype, np.floating) and np.all(np.mod(arr, 1) == 0)):
+                raise InputError(f"cells: expected cell indices (integers) or a boolean mask, "
+                                 f"not {arr.tolist()[:3]}")
+        wanted = set(int(c) for c in arr)
         bad = [c for c in wanted if c < 0 or c >= self.n_cells]
         if bad:
             raise InputError(f"cell {bad[0]} does not exist in {self.path} (cells 0 .. {self.n_cells - 1})")

@@ -1,12 +1,12 @@
 #include "tribe/claims/calibrate.hpp"
 
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
-
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "tribe/claims/evaluate.hpp"
 #include "tribe/core/error.hpp"
@@ -83,9 +83,9 @@ void check_calibration(const design::Experiment& x, const std::vector<ClaimSpec>
     if (!known) {
       std::vector<std::string> ids;
       for (const auto& p : patterns) ids.push_back(p.id);
-      throw InputError("calibration.patterns: \"" + id +
-                       "\" is not a pattern of this experiment (expected one of: " +
-                       join(ids, ", ") + ")");
+      throw InputError(
+          "calibration.patterns: \"" + id +
+          "\" is not a pattern of this experiment (expected one of: " + join(ids, ", ") + ")");
     }
   }
 }
@@ -106,9 +106,8 @@ Calibration calibrate(const design::RunPlan& plan, const std::vector<ClaimSpec>&
     out.theta.push_back(std::move(v));
   }
   for (const auto& p : patterns)
-    out.uses.push_back(cal.patterns.empty() ||
-                       std::find(cal.patterns.begin(), cal.patterns.end(), p.id) !=
-                           cal.patterns.end());
+    out.uses.push_back(cal.patterns.empty() || std::find(cal.patterns.begin(), cal.patterns.end(),
+                                                         p.id) != cal.patterns.end());
 
   // Each point on its own, in parallel (each point's result depends on that point alone).
   const Preloaded data(plan, file_data, patterns);

@@ -499,11 +499,12 @@ constexpr std::uint64_t kRankCorrelationPurpose = 0x7472696265'5243ULL;  // "tri
 /// of ties begins. A bootstrap resample is a multiset of the organizations, so its ranks
 /// follow from this order in linear time (weighted_ranks) instead of a sort per replicate.
 struct RankedVariable {
-  std::vector<std::size_t> order;   // indices sorted by value
+  std::vector<std::size_t> order;    // indices sorted by value
   std::vector<std::uint8_t> starts;  // [position in order]: 1 where a group of ties begins
   explicit RankedVariable(const std::vector<double>& v) : order(v.size()), starts(v.size(), 0) {
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
     for (std::size_t q = 0; q < order.size(); ++q)
       starts[q] = q == 0 || v[order[q]] != v[order[q - 1]];
   }
@@ -1164,8 +1165,8 @@ ClaimResult evaluate_claim(const design::RunPlan& plan, const CellData& data, co
   ClaimResult r = c.is_variance_share()     ? evaluate_variance(plan, data, c, confidence)
                   : c.is_interaction()      ? evaluate_interaction(plan, data, c, confidence)
                   : c.is_correlation()      ? evaluate_correlation(plan, data, c, confidence)
-                  : c.is_rank_correlation()
-                      ? evaluate_rank_correlation(plan, data, c, confidence, nullptr, rank_replicates)
+                  : c.is_rank_correlation() ? evaluate_rank_correlation(plan, data, c, confidence,
+                                                                        nullptr, rank_replicates)
                   : c.is_sensitivity()      ? evaluate_sensitivity(plan, data, c, confidence)
                                             : evaluate_sample(plan, data, c, confidence);
   check_evidence(r, c);

@@ -310,8 +310,8 @@ void parse_listed_points(const toml::table& d, Experiment& x, const toml::table&
     const std::string key(k.str());
     const std::string full = "design.points." + key;
     if (params.contains(key) || factors.contains(key))
-      throw InputError(full + " contradicts " + (params.contains(key) ? "parameters." : "factors.") +
-                       key +
+      throw InputError(full + " contradicts " +
+                       (params.contains(key) ? "parameters." : "factors.") + key +
                        ": a parameter is fixed, varied over levels, or listed, not two of these");
     const auto* arr = v.as_array();
     if (!arr || arr->empty()) fail(full, v, allowed);
@@ -323,8 +323,11 @@ void parse_listed_points(const toml::table& d, Experiment& x, const toml::table&
     const std::size_t p = model::find_parameter(specs, key);
     std::vector<double> values;
     for (const auto& e : *arr) values.push_back(parameter_value(full, specs[p], e));
-    Range r{key, p, *std::min_element(values.begin(), values.end()),
-            *std::max_element(values.begin(), values.end()), {}};
+    Range r{key,
+            p,
+            *std::min_element(values.begin(), values.end()),
+            *std::max_element(values.begin(), values.end()),
+            {}};
     x.ranges.push_back(std::move(r));
     columns.push_back(std::move(values));
   }
@@ -419,12 +422,13 @@ void parse_calibration(const toml::table& root, Experiment& x, const toml::table
   const toml::node* node = root.get("calibration");
   if (!node) return;
   if (!node->is_table())
-    fail("calibration", *node, "expected a table [calibration] (points, quantile or tolerance, "
-                               "ranges)");
+    fail("calibration", *node,
+         "expected a table [calibration] (points, quantile or tolerance, "
+         "ranges)");
   const toml::table& c = *node->as_table();
-  reject_unknown_keys(c, "calibration.",
-                      {"method", "points", "quantile", "tolerance", "patterns", "credible",
-                       "ranges"});
+  reject_unknown_keys(
+      c, "calibration.",
+      {"method", "points", "quantile", "tolerance", "patterns", "credible", "ranges"});
   if (x.sampling == Sampling::Sobol)
     throw InputError(
         "[calibration] is not allowed with design.sampling = \"sobol\": a calibration runs the "
@@ -435,11 +439,15 @@ void parse_calibration(const toml::table& root, Experiment& x, const toml::table
       fail("calibration.method", *n, "expected \"rejection\" (rejection ABC)");
   }
   const toml::node* pn = c.get("points");
-  if (!pn) throw InputError("missing key calibration.points (expected the number of prior draws, "
-                            "an integer in [2, " + std::to_string(kMaxPoints) + "])");
+  if (!pn)
+    throw InputError(
+        "missing key calibration.points (expected the number of prior draws, "
+        "an integer in [2, " +
+        std::to_string(kMaxPoints) + "])");
   const auto* pi = pn->as_integer();
   if (!pi || pi->get() < 2 || static_cast<std::uint64_t>(pi->get()) > kMaxPoints)
-    fail("calibration.points", *pn, "expected an integer in [2, " + std::to_string(kMaxPoints) + "]");
+    fail("calibration.points", *pn,
+         "expected an integer in [2, " + std::to_string(kMaxPoints) + "]");
   x.calibration.points = static_cast<std::uint64_t>(pi->get());
   const toml::node* qn = c.get("quantile");
   const toml::node* tn = c.get("tolerance");
@@ -447,10 +455,11 @@ void parse_calibration(const toml::table& root, Experiment& x, const toml::table
       "a calibration accepts either the closest share of its points (quantile, in (0, 1]) or "
       "every point within a distance (tolerance, >= 0): give exactly one";
   if ((qn == nullptr) == (tn == nullptr))
-    throw InputError(std::string(qn ? "calibration.quantile and calibration.tolerance are both "
-                                      "given: "
-                                    : "missing key calibration.quantile or calibration.tolerance: ") +
-                     rule);
+    throw InputError(
+        std::string(qn ? "calibration.quantile and calibration.tolerance are both "
+                         "given: "
+                       : "missing key calibration.quantile or calibration.tolerance: ") +
+        rule);
   if (qn) {
     const double q = number("calibration.quantile", *qn, "expected a number in (0, 1]");
     if (!(q > 0.0 && q <= 1.0)) fail("calibration.quantile", *qn, "expected a number in (0, 1]");
@@ -481,8 +490,9 @@ void parse_calibration(const toml::table& root, Experiment& x, const toml::table
   }
   const toml::node* rn = c.get("ranges");
   if (!rn || !rn->is_table() || rn->as_table()->empty())
-    throw InputError("calibration.ranges: expected a non-empty table of parameter = [low, high] "
-                     "(the calibrated assumptions)");
+    throw InputError(
+        "calibration.ranges: expected a non-empty table of parameter = [low, high] "
+        "(the calibrated assumptions)");
   const auto specs = x.model->parameters();
   std::vector<std::string> names;
   for (const auto& s : specs) names.push_back(s.name);
@@ -616,10 +626,9 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
     throw InputError("the experiment text is " + std::to_string(text.size()) + " bytes; at most " +
                      std::to_string(kMaxExperimentBytes) + " are allowed");
   const toml::table root = toml_input::parse(text, source_path);
-  reject_unknown_keys(
-      root, "",
-      {"experiment", "parameters", "factors", "design", "calibration", "report", "claims",
-       "patterns"});
+  reject_unknown_keys(root, "",
+                      {"experiment", "parameters", "factors", "design", "calibration", "report",
+                       "claims", "patterns"});
   reject_nul_in_strings(root, "");
 
   Experiment x;
@@ -696,8 +705,7 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
                      (x.calibration.enabled()
                           ? " x " + std::to_string(x.calibration.points) + " calibration points"
                           : std::string()) +
-                     "; at most " +
-                     std::to_string(kMaxCells) + " cells are allowed");
+                     "; at most " + std::to_string(kMaxCells) + " cells are allowed");
   }
   parse_report(root, x);
   return x;

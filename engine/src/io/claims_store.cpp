@@ -224,8 +224,7 @@ std::string acceptance_rule(const design::Calibration& c) {
                   "the closest %.4g of the points (quantile rule; ties at the cut included)",
                   c.quantile);
   else
-    std::snprintf(buf, sizeof buf, "every point at distance <= %.4g (tolerance rule)",
-                  c.tolerance);
+    std::snprintf(buf, sizeof buf, "every point at distance <= %.4g (tolerance rule)", c.tolerance);
   return buf;
 }
 }  // namespace
@@ -315,9 +314,9 @@ void write_calibration(ResultWriter& writer, const design::RunPlan& plan,
                             "; the patterns over the organizations of every accepted point "
                             "pooled, one family",
                         ctx);
-    write_claim_table(ag.get(), plan, patterns, cal.accepted_region,
-                      std::vector<double>(patterns.size(), std::numeric_limits<double>::quiet_NaN()),
-                      ctx);
+    write_claim_table(
+        ag.get(), plan, patterns, cal.accepted_region,
+        std::vector<double>(patterns.size(), std::numeric_limits<double>::quiet_NaN()), ctx);
   }
 }
 

@@ -32,4 +32,12 @@ void close_file_checked(h5::Handle& file, const fs::path& path, const std::strin
     throw EnvironmentError(ctx + ": the file just written cannot be read back (disk full?)");
 }
 
+void refuse_symlink(const std::filesystem::path& p, const std::string& what) {
+  std::error_code ec;
+  if (std::filesystem::is_symlink(std::filesystem::symlink_status(p, ec)))
+    throw EnvironmentError(p.string() + ": the " + what +
+                           " is a symbolic link; tribe does not write through links for its side "
+                           "files (remove the link, or choose another output)");
+}
+
 }  // namespace tribe::io

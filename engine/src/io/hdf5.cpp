@@ -38,6 +38,20 @@ herr_t find_errno_text(unsigned, const H5E_error2_t* e, void* out) {
 
 }  // namespace
 
+namespace {
+herr_t find_text(unsigned, const H5E_error2_t* e, void* data) {
+  auto& [needle, found] = *static_cast<std::pair<std::string_view, bool>*>(data);
+  if (e->desc && std::string_view(e->desc).find(needle) != std::string_view::npos) found = true;
+  return 0;
+}
+}  // namespace
+
+bool error_stack_contains(std::string_view needle) {
+  std::pair<std::string_view, bool> data{needle, false};
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_text, &data);
+  return data.second;
+}
+
 std::string error_detail() {
   std::string text;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_errno_text, &text);
@@ -87,6 +101,100 @@ void close_checked(Handle& h, const std::string& context, std::string_view what)
 
 void check(herr_t status, const std::string& context, std::string_view what) {
   if (status < 0) throw EnvironmentError(failure(context, what));
+}
+
+Handle create_file(const std::string& path, const std::string& ctx, std::string_view what) {
+  Handle fapl =
+      checked(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, ctx, "cannot create a file access list");
+  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110), ctx,
+        "cannot select HDF5's 1.10 file format");
+  return checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose, ctx,
+                 what);
+}
+
+namespace {
+
+struct Digest {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
+  bool ok = true;
+  void add(const void* data, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+  }
+  void add(std::string_view s) {
+    const std::uint64_t n = s.size();
+    add(&n, sizeof n);  // length first: ("ab", "c") and ("a", "bc") differ
+    add(s.data(), s.size());
+  }
+};
+
+/// Adds the strings of a variable-length string dataset or attribute (`is_attr`), after
+/// `name`; other types add nothing (their bytes are in checksummed storage already).
+void digest_strings(hid_t obj, bool is_attr, std::string_view name, Digest& d) {
+  Handle type(is_attr ? H5Aget_type(obj) : H5Dget_type(obj), H5Tclose);
+  if (!type || H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) <= 0)
+    return;
+  d.add(name);
+  Handle space(is_attr ? H5Aget_space(obj) : H5Dget_space(obj), H5Sclose);
+  if (!space) {
+    d.ok = false;
+    return;
+  }
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  if (n < 0 || n > (hssize_t{1} << 40)) {
+    d.ok = false;
+    return;
+  }
+  std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+  Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(mem.get(), H5T_VARIABLE);
+  H5Tset_cset(mem.get(), H5T_CSET_UTF8);
+  const herr_t status = n == 0 ? 0
+                        : is_attr
+                            ? H5Aread(obj, mem.get(), ptrs.data())
+                            : H5Dread(obj, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data());
+  if (status < 0) {
+    d.ok = false;
+    return;
+  }
+  for (char* p : ptrs) d.add(p ? std::string_view(p) : std::string_view());
+  if (n > 0) H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, ptrs.data());
+}
+
+herr_t digest_attribute(hid_t obj, const char* name, const H5A_info_t*, void* data) {
+  auto& d = *static_cast<Digest*>(data);
+  Handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  if (!a) {
+    d.ok = false;
+    return 0;
+  }
+  digest_strings(a.get(), true, name, d);
+  return 0;
+}
+
+herr_t digest_object(hid_t root, const char* name, const H5O_info_t* info, void* data) {
+  auto& d = *static_cast<Digest*>(data);
+  d.add(std::string_view(name));  // every object, in name order
+  Handle obj(H5Oopen(root, name, H5P_DEFAULT), H5Oclose);
+  if (!obj) {
+    d.ok = false;
+    return 0;
+  }
+  hsize_t at = 0;
+  if (H5Aiterate2(obj.get(), H5_INDEX_NAME, H5_ITER_INC, &at, digest_attribute, &d) < 0)
+    d.ok = false;
+  if (info->type == H5O_TYPE_DATASET) digest_strings(obj.get(), false, ".", d);
+  return 0;
+}
+
+}  // namespace
+
+bool string_digest(hid_t file, std::uint64_t& digest) {
+  Digest d;
+  if (H5Ovisit(file, H5_INDEX_NAME, H5_ITER_INC, digest_object, &d) < 0) return false;
+  if (!d.ok) return false;
+  digest = d.h;
+  return true;
 }
 
 Handle create_group(hid_t parent, const std::string& name, const std::string& ctx) {

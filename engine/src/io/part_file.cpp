@@ -87,8 +87,8 @@ PartWriter::File::File(fs::path path, const design::RunPlan& plan, std::uint64_t
   columns_ = plan.experiment().model->columns();
   tmp_ = path_;
   tmp_ += ".tmp";
-  file_ = h5::checked(H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                      ctx_, "cannot create part file (directory missing or not writable?)");
+  file_ = h5::create_file(tmp_.string(), ctx_,
+                          "cannot create part file (directory missing or not writable?)");
   try {
     create(plan, round, compress);
   } catch (...) {
@@ -235,6 +235,7 @@ PartWriter::PartWriter(fs::path directory, const design::RunPlan& plan, std::uin
     : directory_(std::move(directory)), plan_(plan), round_(round), rows_per_part_(rows_per_part) {
   h5::quiet_errors();
   if (!directory_.empty()) {
+    refuse_symlink(directory_, "directory of part files");
     std::error_code ec;
     fs::create_directories(directory_, ec);
     if (ec)

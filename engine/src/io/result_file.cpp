@@ -283,10 +283,10 @@ ResultWriter::ResultWriter(fs::path target, const design::RunPlan& plan, bool ov
   check_output_target(target_, overwrite);
   temp_ = target_;
   temp_ += ".partial";
-  file_ =
-      h5::checked(H5Fcreate(temp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, ctx_,
-                  "cannot create temporary file " + temp_.string() +
-                      " (locked by another process, or not writable?)");
+  refuse_symlink(temp_, "temporary file of the output");
+  file_ = h5::create_file(temp_.string(), ctx_,
+                          "cannot create temporary file " + temp_.string() +
+                              " (locked by another process, or not writable?)");
   const hid_t root = file_.get();
   const auto& x = plan.experiment();
   const auto& model = *x.model;
@@ -545,6 +545,12 @@ void ResultWriter::finish(const RunInfo& info) {
   h5::write_attribute(root, "backend", info.backend, ctx_);
   h5::write_attribute(root, "threads", std::uint64_t{info.threads}, ctx_);
   h5::write_attribute(root, "wall_seconds", info.wall_seconds, ctx_);
+  // Every string is written: their digest, then the mark that the file is complete (both
+  // integers, in the root's checksummed object header).
+  std::uint64_t digest = 0;
+  if (!h5::string_digest(root, digest))
+    throw EnvironmentError(ctx_ + ": cannot read back the strings just written");
+  h5::write_attribute(root, "string_digest", digest, ctx_);
   h5::write_attribute(root, "complete", std::uint64_t{1}, ctx_);
   for (auto& d : datasets_) h5::close_checked(d, ctx_, "cannot write /organizations (disk full?)");
   datasets_.clear();
@@ -575,6 +581,7 @@ ResultReader::ResultReader(const fs::path& path, bool allow_incomplete) : ctx_(p
                      "pass --allow-incomplete to show what is there");
   // Everything a reader uses is checked here, once, before anything is read or printed.
   validate_result(root, ctx_, complete_);
+  verify_string_digest(root, ctx_);
 }
 
 std::string ResultReader::attribute(const std::string& name) const {

@@ -14,6 +14,21 @@ void damaged(const std::string& ctx, const std::string& what) {
   throw DamagedFileError(ctx + ": damaged file: " + what);
 }
 
+void verify_string_digest(hid_t file, const std::string& ctx) {
+  if (!h5::has_attribute(file, "string_digest")) return;
+  if (h5::attribute_class(file, "string_digest") != H5T_INTEGER)
+    damaged(ctx, "attribute string_digest of the root is not an integer");
+  const std::uint64_t stored = h5::read_u64_attribute(file, "string_digest", ctx);
+  std::uint64_t now = 0;
+  if (!h5::string_digest(file, now))
+    damaged(ctx,
+            "a variable-length string (a label, a claim's text, the experiment) cannot be read");
+  if (now != stored)
+    damaged(ctx,
+            "its variable-length strings (labels, claims' text, the experiment) do not match "
+            "their digest: the text of the file has been changed");
+}
+
 h5::Handle open_checked(const std::filesystem::path& path, const FileKind& kind) {
   h5::quiet_errors();
   const std::string ctx = path.string();
@@ -27,9 +42,15 @@ h5::Handle open_checked(const std::filesystem::path& path, const FileKind& kind)
   if (H5Fis_hdf5(path.c_str()) <= 0)
     throw DamagedFileError(ctx + ": not an HDF5 file (or truncated/corrupt)");
   h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!file)
-    throw DamagedFileError(ctx + ": cannot open HDF5 file (truncated or corrupt?)" +
-                           h5::error_detail());
+  if (!file) {
+    const std::string detail = h5::error_detail();
+    // HDF5's 1.10 format marks a file open for writing until its writer closes it.
+    if (h5::error_stack_contains("already open for write"))
+      throw InputError(ctx + ": an unfinished " + noun +
+                       ": the run writing it has not closed it (it is still running, or it "
+                       "stopped before it finished); rerun that run's command to resume it");
+    throw DamagedFileError(ctx + ": cannot open HDF5 file (truncated or corrupt?)" + detail);
+  }
   const hid_t root = file.get();
   if (!h5::has_attribute(root, "filetype") || h5::attribute_class(root, "filetype") != H5T_STRING ||
       h5::read_string_attribute(root, "filetype", ctx) != kind.filetype)

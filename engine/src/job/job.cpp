@@ -27,6 +27,7 @@
 #include "tribe/design/plan.hpp"
 #include "tribe/io/assembly.hpp"
 #include "tribe/io/claims_store.hpp"
+#include "tribe/io/file_sync.hpp"
 #include "tribe/io/part_file.hpp"
 #include "tribe/io/part_reader.hpp"
 #include "tribe/io/result_file.hpp"
@@ -144,7 +145,9 @@ OutputLock::OutputLock(const fs::path& output) : path_(output) {
   // flock() is held for the life of the process and released by the kernel when the
   // process dies, however it dies: a lock file whose flock is free is stale.
   for (int attempt = 0; attempt < 8; ++attempt) {
-    const int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // O_NOFOLLOW: a symbolic link at the lock's name is refused, never written through.
+    const int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 && errno == ELOOP) io::refuse_symlink(path_, "lock file of the output");
     if (fd < 0)
       throw EnvironmentError(path_.string() + ": cannot create the lock file of the output (" +
                              std::strerror(errno) + ")");
@@ -232,10 +235,20 @@ std::vector<io::PartInfo> repair_parts(const fs::path& dir, const design::RunPla
                        "); remove it or pass --overwrite to start afresh");
     }
   }
-  if (!parts.empty() && o.precision)
-    throw InputError(dir.string() +
-                     " holds parts of an interrupted run, and a run with --ci-width cannot be "
-                     "resumed; pass --overwrite to start afresh");
+  // A precision target's rounds depend on every earlier round's statistics: its parts are
+  // not resumed one by one; the run starts its rounds again. They are deterministic (the
+  // same plan, seed and blocks), so the result is the one the interrupted run would have
+  // written; the interruption costs the time, never the result.
+  if (!parts.empty() && o.precision) {
+    note(o,
+         "a run with --ci-width resumes by computing its rounds again (they are "
+         "deterministic: the result is the same)");
+    for (const auto& p : parts) {
+      std::error_code ec;
+      fs::remove(p.path, ec);
+    }
+    return {};
+  }
   std::sort(parts.begin(), parts.end(), [](const io::PartInfo& a, const io::PartInfo& b) {
     if (a.round != b.round) return a.round < b.round;
     return a.first_block != b.first_block ? a.first_block < b.first_block
@@ -313,8 +326,9 @@ std::vector<io::PartInfo> prepare(const design::RunPlan& plan, const JobOptions&
   io::check_output_target(o.output, o.overwrite);
   std::error_code ec;
   if (o.overwrite) fs::remove_all(parts_dir, ec);
+  const bool had_parts = fs::is_directory(parts_dir, ec) && !fs::is_empty(parts_dir, ec);
   auto kept = repair_parts(parts_dir, plan, first, end, o);
-  if (o.resume && kept.empty())
+  if (o.resume && kept.empty() && !(o.precision && had_parts))
     throw InputError("--resume: nothing to resume (" + parts_dir.string() +
                      " holds no usable parts)");
   return kept;

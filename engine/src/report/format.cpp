@@ -297,14 +297,15 @@ void print_calibration(const io::StoredCalibration& c, const std::string& experi
           << number_text(100 * c.inside_accepted[j], "%.0f%%") << " |\n";
   } else {
     char buf[200];
-    out << "\n  " << "assumption                 prior range        median   " << credible
+    out << "\n  "
+        << "assumption                 prior range        median   " << credible
         << " credible interval\n";
     for (std::size_t i = 0; i < c.parameter.size(); ++i) {
-      std::snprintf(buf, sizeof buf, "  %-26s %-18s %-8s %s\n", c.parameter[i].c_str(),
-                    (number_text(c.prior_low[i]) + " - " + number_text(c.prior_high[i])).c_str(),
-                    number_text(c.median[i]).c_str(),
-                    (number_text(c.credible_low[i]) + " - " + number_text(c.credible_high[i]))
-                        .c_str());
+      std::snprintf(
+          buf, sizeof buf, "  %-26s %-18s %-8s %s\n", c.parameter[i].c_str(),
+          (number_text(c.prior_low[i]) + " - " + number_text(c.prior_high[i])).c_str(),
+          number_text(c.median[i]).c_str(),
+          (number_text(c.credible_low[i]) + " - " + number_text(c.credible_high[i])).c_str());
       out << buf;
     }
     out << "\n  pattern inside its band at: all points / accepted points\n";

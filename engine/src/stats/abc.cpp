@@ -38,8 +38,8 @@ std::vector<std::uint8_t> accept(std::span<const double> distance, double quanti
     for (double d : distance)
       if (std::isfinite(d)) finite.push_back(d);
     if (finite.empty()) return out;
-    const auto k = static_cast<std::size_t>(
-        std::ceil(quantile * static_cast<double>(distance.size()) - 1e-9));
+    const auto k =
+        static_cast<std::size_t>(std::ceil(quantile * static_cast<double>(distance.size()) - 1e-9));
     const std::size_t kth = std::min(std::max<std::size_t>(k, 1), finite.size()) - 1;
     std::nth_element(finite.begin(), finite.begin() + static_cast<std::ptrdiff_t>(kth),
                      finite.end());

@@ -3,6 +3,8 @@
 // point), and a run on the leadership model whose answer is known: challenges arise at
 // arrival_rate per agent and step, so a band on the mean number of challenges observed at
 // one rate must be matched near that rate, and only there.
+#include "tribe/claims/calibrate.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,7 +13,6 @@
 
 #include "../support/claims_support.hpp"
 #include "../support/test_support.hpp"
-#include "tribe/claims/calibrate.hpp"
 #include "tribe/claims/parse.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/design/experiment.hpp"
@@ -33,7 +34,8 @@ band = [9.5, 10.5]
 
 std::string experiment(const std::string& calibration, const std::string& extra = kPattern) {
   return "[experiment]\nname = \"cal\"\nmodel = \"leadership\"\nseed = 11\n"
-         "organizations_per_cell = 50\ncommon_random_numbers = false\n[parameters]\nagents = 10\nsteps = 50\nspan = 3\n"
+         "organizations_per_cell = 50\ncommon_random_numbers = false\n[parameters]\nagents = "
+         "10\nsteps = 50\nspan = 3\n"
          "[factors]\nstructure = [\"flat\", \"hierarchy\"]\n" +
          extra + calibration;
 }
@@ -60,17 +62,15 @@ TEST(Calibration, ParseRefusesEachMistakeWithOneLine) {
   EXPECT_EQ(parse_error(experiment("[calibration]\npoints = 8\ntolerance = 0\n" + kRanges)), "");
   EXPECT_TRUE(has(parse_error(experiment("[calibration]\npoints = 8\n" + kRanges)),
                   "missing key calibration.quantile or calibration.tolerance"));
-  EXPECT_TRUE(
-      has(parse_error(experiment("[calibration]\npoints = 8\nquantile = 0.1\ntolerance = 0\n" +
-                                 kRanges)),
-          "are both given"));
+  EXPECT_TRUE(has(parse_error(experiment(
+                      "[calibration]\npoints = 8\nquantile = 0.1\ntolerance = 0\n" + kRanges)),
+                  "are both given"));
   EXPECT_TRUE(has(parse_error(experiment("[calibration]\npoints = 8\nquantile = 0\n" + kRanges)),
                   "calibration.quantile = 0"));
   EXPECT_TRUE(has(parse_error(experiment("[calibration]\npoints = 1\ntolerance = 0\n" + kRanges)),
                   "calibration.points = 1"));
-  EXPECT_TRUE(
-      has(parse_error(experiment("[calibration]\npoints = 8\ntolerance = -1\n" + kRanges)),
-          "calibration.tolerance = -1"));
+  EXPECT_TRUE(has(parse_error(experiment("[calibration]\npoints = 8\ntolerance = -1\n" + kRanges)),
+                  "calibration.tolerance = -1"));
   EXPECT_TRUE(has(parse_error(experiment("[calibration]\npoints = 8\ntolerance = 0\n")),
                   "calibration.ranges: expected a non-empty table"));
   EXPECT_TRUE(has(parse_error(experiment("[calibration]\npoints = 8\ntolerance = 0\n"
@@ -80,20 +80,21 @@ TEST(Calibration, ParseRefusesEachMistakeWithOneLine) {
                                          "[calibration.ranges]\nstructure = [0, 1]\n")),
                   "contradicts factors.structure"));
   EXPECT_TRUE(has(parse_error(experiment("[calibration]\npoints = 8\ntolerance = 0\n"
-                                         "method = \"smc\"\n" + kRanges)),
+                                         "method = \"smc\"\n" +
+                                         kRanges)),
                   "expected \"rejection\""));
   EXPECT_TRUE(has(parse_error(experiment("[calibration]\npoints = 8\ntolerance = 0\n"
-                                         "patterns = [\"nope\"]\n" + kRanges)),
+                                         "patterns = [\"nope\"]\n" +
+                                         kRanges)),
                   "\"nope\" is not a pattern of this experiment (expected one of: load)"));
-  EXPECT_TRUE(has(parse_error(experiment("[calibration]\npoints = 8\ntolerance = 0\n" + kRanges,
-                                         "")),
-                  "needs at least one [[patterns]] table"));
+  EXPECT_TRUE(
+      has(parse_error(experiment("[calibration]\npoints = 8\ntolerance = 0\n" + kRanges, "")),
+          "needs at least one [[patterns]] table"));
 }
 
 TEST(Calibration, PlanRunsEveryCellAtEveryCalibrationPoint) {
-  const auto x =
-      design::parse_experiment(experiment("[calibration]\npoints = 8\ntolerance = 0\n" + kRanges),
-                               "e.toml");
+  const auto x = design::parse_experiment(
+      experiment("[calibration]\npoints = 8\ntolerance = 0\n" + kRanges), "e.toml");
   EXPECT_EQ(x.cells_per_calibration_point(), 2u);
   EXPECT_EQ(x.cell_count(), 16u);
   const design::RunPlan plan(x, 1);
@@ -123,9 +124,9 @@ TEST(Calibration, AcceptsTheKnownRateAndWritesTheAcceptedRegion) {
   // sd ~0.3 around it; independent random numbers at every point, as rejection ABC draws
   // an independent simulation per prior draw).
   test::TempDir dir;
-  test::write_file(dir / "e.toml",
-                   experiment("[calibration]\npoints = 48\ntolerance = 0\ncredible = 0.9\n" +
-                              kRanges));
+  test::write_file(
+      dir / "e.toml",
+      experiment("[calibration]\npoints = 48\ntolerance = 0\ncredible = 0.9\n" + kRanges));
   const auto run = test::run_tribe("run " + (dir / "e.toml").string() + " -o " +
                                    (dir / "e.h5").string() + " --quiet");
   ASSERT_EQ(run.exit_code, 0) << run.output;
@@ -159,6 +160,32 @@ TEST(Calibration, AcceptsTheKnownRateAndWritesTheAcceptedRegion) {
   EXPECT_NE(report.output.find("Calibration (rejection ABC) of experiment cal"), std::string::npos)
       << report.output;
   EXPECT_NE(report.output.find("Patterns in the accepted region"), std::string::npos);
+}
+
+// The calibration is part of the result: the same with 1 or 2 threads, and from shards
+// merged as from one run (each point's patterns depend on that point's organizations only).
+TEST(Calibration, IsTheSameWithAnyThreadsAndFromMergedShards) {
+  test::TempDir dir;
+  test::write_file(dir / "e.toml",
+                   experiment("[calibration]\npoints = 12\nquantile = 0.25\n" + kRanges));
+  const std::string e = (dir / "e.toml").string();
+  const auto at = [&](const std::string& name) { return (dir / name).string(); };
+  ASSERT_EQ(test::run_tribe("run " + e + " -o " + at("t1.h5") + " --threads 1 --quiet").exit_code,
+            0);
+  ASSERT_EQ(test::run_tribe("run " + e + " -o " + at("t2.h5") + " --threads 2 --quiet").exit_code,
+            0);
+  for (int k = 0; k < 3; ++k)
+    ASSERT_EQ(test::run_tribe("run " + e + " --shard " + std::to_string(k) + "/3 -o " +
+                              at("s" + std::to_string(k) + ".h5") + " --quiet")
+                  .exit_code,
+              0);
+  const auto merge = test::run_tribe("merge " + at("s0.h5") + " " + at("s1.h5") + " " +
+                                     at("s2.h5") + " -o " + at("m.h5"));
+  ASSERT_EQ(merge.exit_code, 0) << merge.output;
+  const auto one = test::all_datasets(dir / "t1.h5");
+  ASSERT_TRUE(one.count("calibration/distance"));
+  EXPECT_TRUE(one == test::all_datasets(dir / "t2.h5"));
+  EXPECT_TRUE(one == test::all_datasets(dir / "m.h5"));
 }
 
 }  // namespace

@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 
 #include "../support/test_support.hpp"
+#include "tribe/core/text.hpp"
 #include "tribe/model/registry.hpp"
 
 namespace {
@@ -403,6 +406,63 @@ TEST(CliFaults, ADatasetShorterThanTheHeaderSaysIsRefusedNamingIt) {
               std::string::npos)
         << r.output;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 27, item 9: a symbolic link at the lock, the partial file or the parts directory
+// of an output got its target overwritten (a file outside the run destroyed) or filled.
+// Now each is refused with one line (exit 3) and the link's target is left as it was.
+TEST(CliFaults, SideFilesThatAreSymbolicLinksAreRefusedAndTheirTargetsKept) {
+  for (const std::string side : {".lock", ".partial", ".parts"}) {
+    SCOPED_TRACE(side);
+    TempDir dir;
+    write_file(dir / "x.toml", tribe::test::small_experiment("", 5));
+    const auto target = dir / "precious.txt";
+    write_file(target, "keep me\n");
+    const auto out = dir / "out.h5";
+    std::filesystem::path link = out;
+    link += side;
+    if (side == ".parts") {
+      std::filesystem::create_directory(dir / "elsewhere");
+      std::filesystem::create_directory_symlink(dir / "elsewhere", link);
+    } else {
+      std::filesystem::create_symlink(target, link);
+    }
+    const auto r = run_tribe("run " + (dir / "x.toml").string() + " -o " + out.string());
+    EXPECT_EQ(r.exit_code, 3) << r.output;
+    EXPECT_NE(r.output.find("is a symbolic link"), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(out));
+    std::ifstream in(target);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, "keep me\n");
+    EXPECT_TRUE(!std::filesystem::exists(dir / "elsewhere") ||
+                std::filesystem::is_empty(dir / "elsewhere"));
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 27, item 14: a newline in an echoed value split "tribe: error:" over two lines, and
+// escape sequences in names reached the terminal raw. Every message is one line now, its
+// control characters written as escapes.
+TEST(CliFaults, EchoedValuesCannotSplitTheErrorOrReachTheTerminalRaw) {
+  TempDir dir;
+  write_file(dir / "x.toml",
+             "[experiment]\nname = \"x\"\nmodel = \"no\\nsuch\\u001b[31mmodel\\u009b\"\n"
+             "seed = 1\norganizations_per_cell = 1\n");
+  const auto r = run_tribe("run " + (dir / "x.toml").string() + " -o " + (dir / "o.h5").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  EXPECT_EQ(r.output.find('\x1b'), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("\xc2\x9b"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("no\\nsuch\\x1b[31mmodel\\u009b"), std::string::npos) << r.output;
+  EXPECT_EQ(tribe::one_line("a\tb\x7f"), "a\\tb\\x7f");
+  EXPECT_EQ(tribe::one_line("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 text stays as it is
 }
 
 }  // namespace

@@ -144,21 +144,85 @@ TEST(IoResultFile, ReaderRefusesWhatIsNotACompleteResult) {
     EXPECT_NE(std::string(e.what()).find("not a tribe result file"), std::string::npos);
   }
 
-  // An incomplete file (a run that did not finish) is refused unless asked for.
+  // A file its writer has not closed (a run still going, or killed) is refused with one
+  // line saying so, even when incomplete files are asked for: HDF5's 1.10 format marks it
+  // open for writing. (A closed file with complete = 0 is read with allow_incomplete: the
+  // Python tests make one.)
   const auto x = design::parse_experiment(test::exact_experiment(10), "exact.toml");
   const design::RunPlan plan(x, x.organizations_per_cell);
   {
     io::ResultWriter writer(dir / "run.h5", plan, false);
     std::filesystem::copy_file(writer.temporary(), dir / "partial.h5");
   }
-  try {
-    io::ResultReader r(dir / "partial.h5");
-    ADD_FAILURE();
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("incomplete"), std::string::npos);
+  for (const bool allow : {false, true}) {
+    try {
+      io::ResultReader r(dir / "partial.h5", allow);
+      ADD_FAILURE();
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string(e.what()).find("an unfinished result file"), std::string::npos)
+          << e.what();
+    }
   }
-  io::ResultReader partial(dir / "partial.h5", true);
-  EXPECT_FALSE(partial.complete());
+}
+
+}  // namespace
+
+namespace {
+
+std::string read_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void write_bytes(const std::filesystem::path& p, const std::string& bytes) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// Issue 27, item 1: the metadata outside the chunks was not checksummed (superblock 0,
+// v1 object headers and B-trees) and the strings live in HDF5's global heap, outside
+// every checksum: one flipped byte turned a label or a verdict into another silently.
+// Files are now written in HDF5's 1.10 format (checksummed superblock, object headers,
+// chunk indexes), and the strings carry a digest checked on every read.
+TEST(IoResultFile, MetadataIsChecksummedAndAChangedStringIsRefused) {
+  test::TempDir dir;
+  test::write_file(dir / "e.toml", test::small_experiment("", 10));
+  ASSERT_EQ(
+      test::run_tribe("run " + (dir / "e.toml").string() + " -q -o " + (dir / "r.h5").string())
+          .exit_code,
+      0);
+  const std::string bytes = read_bytes(dir / "r.h5");
+  // The superblock (after the 8-byte signature): version 2 or 3 carries a checksum.
+  ASSERT_GT(bytes.size(), 9u);
+  EXPECT_GE(static_cast<int>(bytes[8]), 2);
+  {
+    io::ResultReader ok(dir / "r.h5");
+    EXPECT_FALSE(ok.attribute("experiment_name").empty());
+  }
+  // Change one character of a string in the global heap: a verdict word of a claim, the
+  // experiment text, a label. Each changed file is refused with one line.
+  int changed = 0;
+  for (const std::string word : {"structure=flat", "supported", "[experiment]"}) {
+    const auto at = bytes.rfind(word);
+    if (at == std::string::npos) continue;
+    std::string damaged = bytes;
+    damaged[at] = static_cast<char>(damaged[at] == 's' ? 'S' : damaged[at] ^ 0x20);
+    write_bytes(dir / "d.h5", damaged);
+    ++changed;
+    SCOPED_TRACE(word);
+    try {
+      io::ResultReader r(dir / "d.h5");
+      ADD_FAILURE() << "a changed string was read";
+    } catch (const DamagedFileError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("damaged file"), std::string::npos) << what;
+      EXPECT_EQ(what.find('\n'), std::string::npos);
+    }
+    const auto report = test::run_tribe("report " + (dir / "d.h5").string());
+    EXPECT_EQ(report.exit_code, 2) << report.output;
+    EXPECT_EQ(report.output.find("verdict"), std::string::npos) << report.output;
+  }
+  EXPECT_GE(changed, 2);
 }
 
 }  // namespace

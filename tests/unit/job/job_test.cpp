@@ -156,6 +156,29 @@ TEST_F(JobTest, SigintStopsGracefullyAndTheRunResumes) {
   EXPECT_TRUE(all_datasets(out) == reference);
 }
 
+// Issue 27, item 7: an interrupted --ci-width run said "rerun the same command" and the
+// rerun refused. Now the rerun computes its rounds again (they are deterministic) and
+// writes what an uninterrupted run writes.
+TEST_F(JobTest, AnInterruptedPrecisionRunResumesToTheSameResult) {
+  const std::string k = (dir / "k.toml").string();
+  const std::string ci = " --ci-width 0.01 --ci-columns solve_rate --max-orgs-per-cell 24000";
+  const auto whole = run_tribe("run " + k + " -q -o " + (dir / "whole.h5").string() + ci);
+  ASSERT_EQ(whole.exit_code, 0) << whole.output;
+  const std::string out = (dir / "out.h5").string();
+  const pid_t pid = spawn_tribe(
+      {"run", k, "-q", "-o", out, "--threads", "1", "--rows-per-part", "200", "--ci-width", "0.01",
+       "--ci-columns", "solve_rate", "--max-orgs-per-cell", "24000"},
+      (dir / "never").string());
+  ASSERT_GE(wait_for_parts(out, 1), 1u);
+  kill(pid, SIGINT);
+  EXPECT_EQ(wait_exit(pid), 130);
+  ASSERT_TRUE(std::filesystem::exists(out + ".parts"));
+  const auto again = run_tribe("run " + k + " -o " + out + ci);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("computing its rounds again"), std::string::npos) << again.output;
+  EXPECT_TRUE(all_datasets(out) == all_datasets(dir / "whole.h5"));
+}
+
 TEST_F(JobTest, ShardsMergedInAnyOrderEqualASingleRun) {
   std::vector<std::string> shards;
   for (int i = 0; i < 3; ++i) {

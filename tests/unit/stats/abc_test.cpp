@@ -78,7 +78,9 @@ TEST(Abc, CredibleIntervalsCoverTheTrueParametersAtTheirNominalRate) {
   std::normal_distribution<double> e(0.0, 0.05);
   constexpr int kRepeats = 400, kDraws = 20000;
   constexpr double kHalfWidth = 0.03, kLevel = 0.9;
-  const auto model = [&](double a, double b) { return std::vector<double>{a + e(g), a * b + e(g)}; };
+  const auto model = [&](double a, double b) {
+    return std::vector<double>{a + e(g), a * b + e(g)};
+  };
   int covered_a = 0, covered_b = 0, repeats = 0;
   double width_a = 0;
   for (int r = 0; r < kRepeats; ++r) {

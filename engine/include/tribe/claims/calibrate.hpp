@@ -19,15 +19,15 @@
 namespace tribe::claims {
 
 struct Calibration {
-  std::vector<std::string> parameters;      // the calibrated assumptions (calibration.ranges)
-  std::vector<std::vector<double>> theta;   // [point][parameter]: the prior draws
-  std::vector<std::uint8_t> uses;           // [pattern]: 1 if the distance uses it
-  std::vector<std::vector<ClaimResult>> at; // [point][pattern]: the patterns at each point
+  std::vector<std::string> parameters;       // the calibrated assumptions (calibration.ranges)
+  std::vector<std::vector<double>> theta;    // [point][parameter]: the prior draws
+  std::vector<std::uint8_t> uses;            // [pattern]: 1 if the distance uses it
+  std::vector<std::vector<ClaimResult>> at;  // [point][pattern]: the patterns at each point
   std::vector<std::vector<double>> band_distance;  // [point][pattern]
-  std::vector<double> distance;             // [point]: the largest over the patterns used
-  std::vector<std::uint8_t> accepted;       // [point]
-  double tolerance_reached = 0.0;           // the largest accepted distance (NaN: none)
-  std::vector<stats::abc::Marginal> marginals;  // [parameter]
+  std::vector<double> distance;                    // [point]: the largest over the patterns used
+  std::vector<std::uint8_t> accepted;              // [point]
+  double tolerance_reached = 0.0;                  // the largest accepted distance (NaN: none)
+  std::vector<stats::abc::Marginal> marginals;     // [parameter]
   /// [pattern]: share of the points whose estimate lies inside the band, over all points
   /// (the prior) and over the accepted ones (NaN when none is accepted).
   std::vector<double> inside_prior, inside_accepted;

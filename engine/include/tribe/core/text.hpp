@@ -16,4 +16,39 @@ inline std::string join(const std::vector<std::string>& items, std::string_view 
   return s;
 }
 
+/// `text` safe to print as one line of a terminal: control characters (newline, tab,
+/// escape, DEL, and the C1 controls U+0080-U+009F) written as escapes (\n, \t, \x1b,
+/// \u009b), everything else as is. Every error message is printed through it, so a value
+/// echoed from a file or a command line cannot split an error over lines or reach the
+/// terminal as an escape sequence.
+inline std::string one_line(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else if (c == 0xc2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      const auto d = static_cast<unsigned char>(text[++i]);
+      out += "\\u00";
+      out += kHex[d >> 4];
+      out += kHex[d & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace tribe

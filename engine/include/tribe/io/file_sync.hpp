@@ -15,4 +15,9 @@ void close_file_checked(h5::Handle& file, const std::filesystem::path& path,
 /// fsync; throws EnvironmentError on a data error (EIO, ENOSPC, ...).
 void sync_path(const std::filesystem::path& p);
 
+/// Refuses a side file of a run (the lock, the partial file, the parts directory) that is a
+/// symbolic link: writing through it would overwrite or fill whatever it points to. Throws
+/// EnvironmentError with one line naming the link; a missing path is fine.
+void refuse_symlink(const std::filesystem::path& p, const std::string& what);
+
 }  // namespace tribe::io

@@ -20,6 +20,8 @@ void quiet_errors();
 /// What the operating system said about the last HDF5 failure of this thread, as
 /// " (No space left on device)", taken from the HDF5 error stack; "" when it names no errno.
 std::string error_detail();
+/// Whether a description on HDF5's error stack (of the last failed call) contains `needle`.
+bool error_stack_contains(std::string_view needle);
 
 class Handle {
  public:
@@ -59,6 +61,20 @@ void close_checked(Handle& h, const std::string& context, std::string_view what)
 /// Throws EnvironmentError("<context>: <what>") when id < 0; returns the handle otherwise.
 Handle checked(hid_t id, Handle::Closer closer, const std::string& context, std::string_view what);
 void check(herr_t status, const std::string& context, std::string_view what);
+
+/// Creates (truncates) a file in HDF5's 1.10 file format (H5Pset_libver_bounds, low and high
+/// bound 1.10): its superblock, object headers, attribute storage and chunk indexes carry
+/// checksums that HDF5 verifies on every read, so damaged metadata is refused rather than
+/// used (the chunks carry tribe's own Fletcher-32 checksums). `what` names the failure.
+Handle create_file(const std::string& path, const std::string& ctx, std::string_view what);
+
+/// A digest (64-bit FNV-1a) of every variable-length string of a file — of its datasets and
+/// its attributes, with their paths, in name order. HDF5 keeps these strings in its global
+/// heap, which no checksum covers: the digest, stored in a checksummed attribute of the root
+/// (`string_digest`) when a file is finished and recomputed when it is read, detects a
+/// changed byte in any of them. Returns false (and leaves `digest`) when a string cannot be
+/// read.
+bool string_digest(hid_t file, std::uint64_t& digest);
 
 Handle create_group(hid_t parent, const std::string& name, const std::string& ctx);
 Handle open_group(hid_t parent, const std::string& name, const std::string& ctx);

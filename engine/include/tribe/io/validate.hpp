@@ -49,6 +49,11 @@ void validate_part_header(hid_t file, const std::string& ctx);
 void validate_part_layout(hid_t file, const std::string& ctx, std::uint64_t rows,
                           std::uint64_t blocks);
 
+/// Recomputes the digest of the file's variable-length strings (h5::string_digest) and
+/// compares it with the root's `string_digest` (files written before format 1.2 have none:
+/// nothing to compare). A mismatch or an unreadable string is a DamagedFileError.
+void verify_string_digest(hid_t file, const std::string& ctx);
+
 /// "<ctx>: damaged file: <what>" as a DamagedFileError.
 [[noreturn]] void damaged(const std::string& ctx, const std::string& what);
 

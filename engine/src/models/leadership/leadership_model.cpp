@@ -384,8 +384,10 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
                "participant of an insight gets a leadership event.",
                make_parameters(), make_columns()) {}
 
-  // Lateral ties are the only structure that grows faster than the agents: with a flat
-  // structure every pair of the leader's reports may be tied (agents^2 / 2 pairs).
+  // What one organization holds while it runs, per worker thread: lateral ties (they grow
+  // with agents^2: with a flat structure every pair of the leader's reports may be tied),
+  // the challenges of the horizon (they grow with arrival_rate x agents x steps) with their
+  // open items and leadership-network links, and the per-step calendar.
   void check_memory(const model::ParameterValues& v, double bytes_per_worker) const override {
     auto ties_of = [&](double n) {
       const auto kind = static_cast<StructureKind>(static_cast<int>(v[kStructure]));
@@ -400,31 +402,66 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
       const double expected = v[kTieWithin] * sibling_pairs + v[kTieAcross] * all_pairs;
       return 1.05 * expected + 64;
     };
-    // Per tie: two endpoint arrays that grow by doubling (up to 2 x 8 bytes) and the
-    // adjacency (8 bytes); adjacency offsets are 32-bit.
-    constexpr double kBytesPerTie = 24;
-    constexpr double kMaxTies = 1.0e9;
-    auto fits = [&](double n) {
-      const double ties = ties_of(n);
-      return ties <= kMaxTies && ties * kBytesPerTie + n * 256 <= bytes_per_worker;
+    // Challenges of the horizon: Poisson with mean arrival_rate x agents x steps, with room
+    // for its spread (sd = sqrt(mean)).
+    auto challenges_of = [&](double n, double steps) {
+      const double mean = v[kArrivalRate] * n * steps;
+      return mean + 6 * std::sqrt(mean) + 64;
     };
-    const double agents = v[kAgents];
-    if (fits(agents)) return;
-    double lo = 2, hi = agents;  // fits(lo), !fits(hi)
-    while (hi - lo > 1) {
-      const double mid = std::floor((lo + hi) / 2);
-      (fits(mid) ? lo : hi) = mid;
-    }
+    // Per tie: two endpoint arrays that grow by doubling (up to 2 x 8 bytes) and the
+    // adjacency (8 bytes); adjacency offsets are 32-bit. Per challenge: its record (24
+    // bytes, in a vector that grows by doubling: 48), its open item (40) and up to three
+    // leadership-network links of its insight (3 x 8, doubling: 48). Per step: the
+    // calendar's first and last item (8 bytes).
+    constexpr double kBytesPerTie = 24, kBytesPerChallenge = 136, kBytesPerStep = 8;
+    constexpr double kMaxTies = 1.0e9;
+    // Challenge indices are 32-bit.
+    constexpr double kMaxChallenges = 2.0e9;
+    auto bytes = [&](double n, double steps) {
+      return ties_of(n) * kBytesPerTie + challenges_of(n, steps) * kBytesPerChallenge +
+             steps * kBytesPerStep + n * 256;
+    };
+    auto fits = [&](double n, double steps) {
+      return ties_of(n) <= kMaxTies && challenges_of(n, steps) <= kMaxChallenges &&
+             bytes(n, steps) <= bytes_per_worker;
+    };
+    const double agents = v[kAgents], steps = v[kSteps];
+    if (fits(agents, steps)) return;
+    // The largest value of one parameter that fits, the others as given.
+    auto largest = [&](double lo, double hi, auto&& ok) {  // ok(lo) or lo is returned
+      while (hi - lo > 1) {
+        const double mid = std::floor((lo + hi) / 2);
+        (ok(mid) ? lo : hi) = mid;
+      }
+      return lo;
+    };
     char need[64];
-    std::snprintf(need, sizeof need, "%.3g GiB", ties_of(agents) * kBytesPerTie / (1u << 30));
+    std::snprintf(need, sizeof need, "%.3g GiB", bytes(agents, steps) / (1u << 30));
+    const double tie_bytes = ties_of(agents) * kBytesPerTie;
+    const double challenge_bytes = challenges_of(agents, steps) * kBytesPerChallenge;
+    if (tie_bytes >= challenge_bytes || ties_of(agents) > kMaxTies || !fits(agents, 1)) {
+      const double most = largest(2, agents, [&](double n) { return fits(n, steps); });
+      throw InputError(
+          "agents = " + num(agents) + " with structure = " +
+          std::string(kStructureNames[static_cast<int>(v[kStructure])]) + " needs about " + need +
+          " per worker thread, mostly for its lateral ties (they grow with agents^2)" +
+          (ties_of(agents) > kMaxTies ? ", more than the 1e9 ties an organization may hold" : "") +
+          "; at most agents = " + num(most) +
+          " fits here (fewer --threads, or smaller tie_within/tie_across, allow more)");
+    }
+    const double most = largest(1, steps, [&](double t) { return fits(agents, t); });
+    char expected[32];
+    std::snprintf(expected, sizeof expected, "%.3g", v[kArrivalRate] * agents * steps);
     throw InputError(
-        "agents = " + num(agents) + " with structure = " +
-        std::string(kStructureNames[static_cast<int>(v[kStructure])]) + " needs about " + need +
-        " per worker thread for its lateral ties (they grow with agents^2)" +
-        (ties_of(agents) > kMaxTies ? ", more than the 1e9 ties an organization may hold" : "") +
-        "; at most agents = " + num(lo) +
-        " fits here (fewer --threads, or smaller tie_within/tie_across, "
-        "allow more)");
+        "agents = " + num(agents) + ", steps = " + num(steps) +
+        " and arrival_rate = " + num(v[kArrivalRate]) + " give about " + expected +
+        " challenges per organization, which need about " + need + " per worker thread" +
+        (challenges_of(agents, steps) > kMaxChallenges
+             ? ", more than the 2e9 challenges an organization may hold"
+             : "") +
+        "; at most steps = " + num(most) +
+        " fits here with these agents and arrival_rate (fewer --threads, fewer agents or a "
+        "lower arrival_rate allow more)");
   }
 
   // "distributed" and "distributed_network" classify two other outcomes each by two

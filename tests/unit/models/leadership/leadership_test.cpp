@@ -1198,3 +1198,69 @@ TEST(LeadershipHero, DeferenceLowersOthersInitiativeOnlyWithAHero) {
   const auto s = total(c, 5);
   EXPECT_EQ(s.escalations, s.decisions);
 }
+
+namespace {
+
+std::string memory_refusal(const std::vector<double>& v, double bytes) {
+  try {
+    lm::model().check_memory(v, bytes);
+  } catch (const tribe::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Issue 27, item 4: the challenges of the horizon (arrival_rate x agents x steps of them)
+// were not in the memory estimate: agents 100, steps 100,000, arrival_rate 10 (all in
+// range) crashed. Now refused before work, naming the largest horizon that fits, and that
+// horizon fits.
+TEST(LeadershipMemory, ChallengesOfTheHorizonAreEstimatedAndRefusedWithTheLargestThatFits) {
+  auto v = defaults();
+  v[parameter("agents")] = 100;
+  v[parameter("steps")] = 100000;
+  v[parameter("arrival_rate")] = 10;
+  const double budget = 4.0 * (1u << 30);  // 4 GiB per worker
+  const auto msg = memory_refusal(v, budget);
+  ASSERT_NE(msg.find("challenges per organization"), std::string::npos) << msg;
+  const auto at = msg.find("at most steps = ");
+  ASSERT_NE(at, std::string::npos) << msg;
+  const double most = std::stod(msg.substr(at + 16));
+  EXPECT_GT(most, 1000);
+  EXPECT_LT(most, 100000);
+  v[parameter("steps")] = most;
+  EXPECT_EQ(memory_refusal(v, budget), "");  // the value it names fits
+  v[parameter("steps")] = most + 1;
+  EXPECT_NE(memory_refusal(v, budget), "");  // and is the largest
+  // About 136 bytes per challenge: 1e8 challenges cannot fit in 4 GiB, 1e6 can.
+  v[parameter("steps")] = 1000;  // 1e6 challenges
+  EXPECT_EQ(memory_refusal(v, budget), "");
+  // Beyond 2e9 challenges (32-bit indices) whatever the memory.
+  v[parameter("agents")] = 2000;
+  v[parameter("steps")] = 100000;
+  EXPECT_NE(memory_refusal(v, 1e18).find("more than the 2e9 challenges"), std::string::npos);
+}
+
+// The worst case of each parameter in range, one at a time and together: the estimate
+// either accepts or refuses with one line; it never accepts what exceeds the budget by its
+// own count (a run is refused before work rather than killed during it).
+TEST(LeadershipMemory, WorstCaseOfEachParameterIsEstimated) {
+  const double budget = 2.0 * (1u << 30);
+  for (const char* name : {"agents", "steps", "arrival_rate", "tie_within", "tie_across"}) {
+    auto v = defaults();
+    const auto& spec = lm::model().parameters()[parameter(name)];
+    v[parameter(name)] = spec.max;
+    if (std::string(name) == "agents") v[parameter("structure")] = 0;  // flat: widest
+    const auto msg = memory_refusal(v, budget);
+    SCOPED_TRACE(name);
+    if (!msg.empty()) {
+      EXPECT_NE(msg.find("fits here"), std::string::npos) << msg;
+      EXPECT_EQ(msg.find('\n'), std::string::npos);
+    }
+  }
+  auto v = defaults();
+  for (const char* name : {"agents", "steps", "arrival_rate"})
+    v[parameter(name)] = lm::model().parameters()[parameter(name)].max;
+  EXPECT_NE(memory_refusal(v, budget), "");
+}
+
+}  // namespace
