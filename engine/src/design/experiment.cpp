@@ -542,6 +542,26 @@ void parse_report(const toml::table& root, Experiment& x) {
       x.report.robustness_offsets.push_back(o);
     }
     if (!zero) fail("report.robustness_offsets", *n, allowed);
+    // The robustness grid is every combination of the offsets over the model's threshold
+    // parameters, each re-evaluating every claim: capped, so that a long list cannot make
+    // the evaluation run for hours (issue 27, item 6).
+    std::set<std::string> thresholds;
+    for (const auto& d : x.model->derived_columns())
+      thresholds.insert(d.thresholds.begin(), d.thresholds.end());
+    double settings = 1;
+    for (std::size_t t = 0; t < thresholds.size(); ++t)
+      settings *= static_cast<double>(x.report.robustness_offsets.size());
+    if (settings > kMaxRobustnessSettings) {
+      std::size_t most = 1;
+      while (std::pow(static_cast<double>(most + 1), static_cast<double>(thresholds.size())) <=
+             kMaxRobustnessSettings)
+        ++most;
+      fail("report.robustness_offsets", *n,
+           "expected at most " + std::to_string(most) + " offsets: the robustness grid of the " +
+               std::to_string(thresholds.size()) + " threshold parameters of model " +
+               std::string(x.model->name()) + " takes every combination, at most " +
+               std::to_string(static_cast<std::uint64_t>(kMaxRobustnessSettings)) + " settings");
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 #include "tribe/io/part_reader.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <system_error>
 
 #include "tribe/core/error.hpp"
@@ -70,9 +71,18 @@ void for_each_block(const PartInfo& part, const design::RunPlan& plan,
   const auto specs = plan.experiment().model->columns();
   const std::size_t columns = specs.size();
   h5::Handle file(H5Fopen(part.path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!file)
+  if (!file) {
+    // A part that was listed and is gone (its directory deleted or moved during the run) is
+    // a fault of the environment, not damaged input (issue 27, item 15).
+    std::error_code ec;
+    if (!std::filesystem::exists(part.path, ec))
+      throw EnvironmentError(ctx +
+                             ": the part file vanished during the run (its directory "
+                             "deleted or moved?); rerun the same command to compute "
+                             "its blocks again");
     throw DamagedFileError(ctx + ": cannot open part file (truncated or corrupt?)" +
                            h5::error_detail());
+  }
   // The layout was validated against the header when the part was listed: read, then
   // check the values that address the plan.
   validate_part_layout(file.get(), ctx, part.rows, part.end_block - part.first_block);

@@ -299,6 +299,17 @@ std::vector<BlockRange> missing_ranges(const std::vector<io::PartInfo>& kept, st
   return todo;
 }
 
+/// The parts directory of a run that has just computed its blocks: gone (deleted or moved
+/// while the run went on) is a fault of the environment, not missing input (issue 27,
+/// item 15).
+void require_parts_directory(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw EnvironmentError(dir.string() +
+                           ": the directory of part files vanished during the run (deleted or "
+                           "moved?); rerun the same command to compute its blocks again");
+}
+
 /// Removes a parts directory left beside a complete result (a crash after the final
 /// rename, before the clean-up).
 void remove_stale_parts(const fs::path& output, const JobOptions& o) {
@@ -539,6 +550,7 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
   }
   if (world.rank() == 0) {
     try {
+      require_parts_directory(parts_directory(o.output));
       auto all = io::list_parts(parts_directory(o.output));
       io::check_coverage(all, plan);
       write_result(all, plan, claim_specs, o.output, o.overwrite,
@@ -616,6 +628,7 @@ JobResult run_job_local(const design::Experiment& x,
   }
 
   // Assemble: a shard into its one part file, a whole run into the result file.
+  require_parts_directory(parts_dir);
   auto all = io::list_parts(parts_dir);
   io::RunInfo info{o.command_line, std::string(exec::to_string(o.run.backend)), r.threads,
                    r.seconds};

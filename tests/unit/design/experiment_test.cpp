@@ -239,3 +239,19 @@ TEST(DesignExperiment, ListDesignRunsTheListedPoints) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 27, item 6: an uncapped robustness_offsets list (10^8 settings per claim) ran for
+// ~25 minutes deaf to Ctrl-C. The grid is capped at parse time, naming the longest list.
+TEST(DesignExperiment, RobustnessGridIsCapped) {
+  std::string offsets;
+  for (int i = -5; i <= 5; ++i) offsets += (offsets.empty() ? "" : ", ") + std::to_string(i / 10.0);
+  const auto msg = refusal(with("", "", "") + "[report]\nrobustness_offsets = [" + offsets + "]\n");
+  EXPECT_NE(msg.find("report.robustness_offsets"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("expected at most 10 offsets"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("5 threshold parameters of model leadership"), std::string::npos) << msg;
+  EXPECT_EQ(refusal(with("", "", "") + "[report]\nrobustness_offsets = [-0.1, 0.0, 0.1]\n"), "");
+}
+
+}  // namespace

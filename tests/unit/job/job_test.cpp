@@ -179,6 +179,26 @@ TEST_F(JobTest, AnInterruptedPrecisionRunResumesToTheSameResult) {
   EXPECT_TRUE(all_datasets(out) == all_datasets(dir / "whole.h5"));
 }
 
+// Issue 27, item 15: a parts directory deleted mid-run was reported as damaged input
+// (exit 2, "corrupt?"); it is a fault of the environment (exit 3), with one line.
+TEST_F(JobTest, APartsDirectoryDeletedMidRunIsAnEnvironmentFault) {
+  // Deleted while parts are still to be written (200 rows a part), and after the last part
+  // (one part of all 24,000 rows: the run holds once it is written, before assembly).
+  for (const char* rows : {"200", "24000"}) {
+    SCOPED_TRACE(rows);
+    const std::string out = (dir / (std::string("out") + rows + ".h5")).string();
+    const auto release = dir / (std::string("go") + rows);
+    const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads",
+                                   "1", "--rows-per-part", rows},
+                                  release.string());
+    ASSERT_GE(wait_for_parts(out, 1), 1u);
+    std::filesystem::remove_all(out + ".parts");
+    write_file(release, "");
+    EXPECT_EQ(wait_exit(pid), 3);
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+}
+
 TEST_F(JobTest, ShardsMergedInAnyOrderEqualASingleRun) {
   std::vector<std::string> shards;
   for (int i = 0; i < 3; ++i) {

@@ -135,6 +135,9 @@ inline SobolRole sobol_role(const Experiment& x, std::uint64_t point) {
   return {point / per, static_cast<std::size_t>(point % per)};
 }
 
+/// The largest robustness grid (combinations of report.robustness_offsets over a model's
+/// threshold parameters; each setting re-evaluates every claim).
+inline constexpr double kMaxRobustnessSettings = 100000;
 inline constexpr std::uint64_t kMaxOrganizationsPerCell = 1'000'000'000'000ULL;
 inline constexpr std::uint64_t kMaxCells = 1'000'000;
 inline constexpr std::uint64_t kMaxPoints = 1'000'000;
