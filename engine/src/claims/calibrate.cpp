@@ -154,6 +154,9 @@ Calibration calibrate(const design::RunPlan& plan, const std::vector<ClaimSpec>&
     }
     const CalibrationPoints region(plan, data, out.accepted);
     out.accepted_region = evaluate(plan, patterns, region);
+    for (const auto& cell : plan.cells())
+      if (out.accepted[cell.calibration])
+        out.accepted_organizations += data.read(patterns.front().column, cell.index).size();
   }
   return out;
 }

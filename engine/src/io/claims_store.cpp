@@ -309,6 +309,7 @@ void write_calibration(ResultWriter& writer, const design::RunPlan& plan,
   if (!cal.accepted_region.empty()) {
     h5::Handle ag = h5::create_group(g.get(), "accepted_region", ctx);
     h5::write_attribute(ag.get(), "confidence", x.report.confidence, ctx);
+    h5::write_attribute(ag.get(), "organizations", cal.accepted_organizations, ctx);
     h5::write_attribute(ag.get(), "multiple_comparisons",
                         std::string(kHolmText) +
                             "; the patterns over the organizations of every accepted point "
@@ -548,8 +549,16 @@ StoredCalibration read_calibration(const ResultReader& f, const std::string& nam
   c.inside_prior = f.column("calibration/inside_prior");
   c.inside_accepted = f.column("calibration/inside_accepted");
   c.has_accepted_region = f.exists("calibration/accepted_region");
-  if (c.has_accepted_region)
+  if (c.has_accepted_region) {
     c.accepted_region = read_claims(f, name, "calibration/accepted_region");
+    // The organizations the accepted region's patterns were evaluated on (not the file's);
+    // files written before this attribute keep the file's count.
+    try {
+      c.accepted_region.organizations = static_cast<std::uint64_t>(
+          f.column_attribute_double("calibration/accepted_region", "organizations"));
+    } catch (const std::exception&) {
+    }
+  }
   return c;
 }
 

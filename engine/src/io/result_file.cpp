@@ -578,7 +578,8 @@ ResultReader::ResultReader(const fs::path& path, bool allow_incomplete) : ctx_(p
   if (!complete_ && !allow_incomplete)
     throw InputError(ctx_ +
                      ": incomplete result file (the run did not finish); "
-                     "pass --allow-incomplete to show what is there");
+                     "pass --allow-incomplete (tribe.open: allow_incomplete=True) to show what "
+                     "is there");
   // Everything a reader uses is checked here, once, before anything is read or printed.
   validate_result(root, ctx_, complete_);
   verify_string_digest(root, ctx_);

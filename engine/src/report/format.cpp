@@ -276,8 +276,9 @@ void print_calibration(const io::StoredCalibration& c, const std::string& experi
   const std::string credible = number_text(100 * c.credible, "%g") + "%";
   out << (md ? "\n## Calibration (rejection ABC) of experiment `" + experiment + "`\n\n"
              : "\nCalibration (rejection ABC) of experiment " + experiment + "\n  ")
-      << c.points << " prior draws of " << c.parameter.size()
-      << " calibrated assumptions; accepted: " << c.rule << ": " << c.accepted << " points"
+      << c.points << " prior draws of " << c.parameter.size() << " calibrated assumption"
+      << (c.parameter.size() == 1 ? "" : "s") << "; accepted: " << c.rule << ": " << c.accepted
+      << " points"
       << (c.accepted ? " (tolerance reached " + number_text(c.tolerance_reached) +
                            " band widths on the worst pattern)"
                      : std::string(" (none: no point comes close enough to every band)"))

@@ -34,6 +34,7 @@ struct Calibration {
   /// [pattern]: each pattern evaluated on the organizations of every accepted point pooled,
   /// decided as a family (Holm over the patterns); empty when nothing is accepted.
   std::vector<ClaimResult> accepted_region;
+  std::uint64_t accepted_organizations = 0;  // organizations of the accepted points
 };
 
 /// Checks the experiment's calibration against its patterns: at least one pattern, and
