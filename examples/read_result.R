@@ -13,6 +13,13 @@
 #   $claims         one row per claim (NULL when the experiment states none)
 # and, run as a script, prints a summary of them. A file that is not a complete tribe
 # result of format 1.x or 2.x stops with one line "read_result.R: error: ..." (status 2).
+#
+# Before reading, the file is checked by the tribe program itself (`tribe inspect`, which
+# validates every dataset, the chunk indexes and the strings' digest in a separate
+# process, so that a damaged file is refused rather than read or crashing R): the program
+# named by the environment variable TRIBE_BINARY, else `tribe` on the PATH, else the
+# build tree's build/release/bin/tribe. Without it the file is read unchecked, with a
+# warning line.
 suppressPackageStartupMessages(library(hdf5r))
 
 fail <- function(msg) {
@@ -20,8 +27,12 @@ fail <- function(msg) {
   quit(status = 2)
 }
 
-# Unsigned 64-bit integers arrive as bit64::integer64; counts fit a double exactly.
-as_plain <- function(x) if (inherits(x, "integer64")) as.numeric(x) else x
+# Unsigned 64-bit integers arrive as bit64::integer64; counts fit a double exactly. Values
+# beyond 2^53 (the root's string_digest, a hash) are kept exact as text.
+as_plain <- function(x) {
+  if (!inherits(x, "integer64")) return(x)
+  if (any(abs(x) > bit64::as.integer64(2)^53, na.rm = TRUE)) as.character(x) else as.numeric(x)
+}
 
 read_group <- function(group, skip = character()) {
   names <- setdiff(group$ls()$name, skip)
@@ -40,8 +51,40 @@ read_group <- function(group, skip = character()) {
   as.data.frame(cols, optional = TRUE, stringsAsFactors = FALSE)
 }
 
+tribe_program <- function() {
+  candidates <- c(Sys.getenv("TRIBE_BINARY"), Sys.which("tribe"))
+  script <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+  if (length(script) == 1)
+    candidates <- c(candidates, file.path(dirname(script), "..", "build", "release", "bin", "tribe"))
+  candidates <- candidates[nzchar(candidates) & file.exists(candidates)]
+  if (length(candidates) == 0) "" else candidates[[1]]
+}
+
+# The engine's own validation (the CLI's: one line, exit 2, for whatever it refuses).
+check_with_engine <- function(path) {
+  program <- tribe_program()
+  if (!nzchar(program)) {
+    message("read_result.R: warning: the tribe program was not found (set TRIBE_BINARY): ",
+            path, " is read without the engine's validation")
+    return(invisible())
+  }
+  said <- suppressWarnings(system2(program, c("inspect", shQuote(path)), stdout = FALSE,
+                                   stderr = TRUE))
+  status <- attr(said, "status")
+  if (!is.null(status) && status != 0) {
+    line <- sub("^tribe: error: ", "", said[grepl("^tribe: error: ", said)][1])
+    fail(if (is.na(line)) paste0(path, ": refused by tribe inspect (status ", status, ")") else line)
+  }
+}
+
 read_tribe_result <- function(path) {
   if (!file.exists(path)) fail(paste0(path, ": no such file"))
+  check_with_engine(path)
+  tryCatch(read_checked(path), error = function(e)
+    fail(paste0(path, ": cannot read it (", gsub("[\r\n]+", " ", conditionMessage(e)), ")")))
+}
+
+read_checked <- function(path) {
   f <- tryCatch(H5File$new(path, mode = "r"),
                 error = function(e) fail(paste0(path, ": not an HDF5 file (or truncated/corrupt)")))
   on.exit(f$close_all())

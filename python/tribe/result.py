@@ -14,6 +14,7 @@ a file that stores a series as a single two-dimensional dataset (format 2.x).
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import OrderedDict
@@ -23,7 +24,7 @@ from typing import Any, Sequence
 import h5py
 import numpy as np
 
-from .errors import EnvironmentFault, InputError
+from .errors import EnvironmentFault, InputError, TribeError
 
 FILETYPE = "tribe-result"
 #: Major format versions this reader understands.
@@ -860,6 +861,35 @@ class Result:
                 warnings.simplefilter("ignore", RuntimeWarning)
                 ds = ds.set_index(cell=self.factors).unstack("cell")
         return ds
+
+
+def _read_errors_as_damage(member):
+    """Wraps a public member of Result so that a read HDF5 refuses (a chunk whose checksum
+    fails, an index block that no longer reads) reaches the caller as one InputError naming
+    the file, as `tribe inspect` reports it, never as h5py's OSError from deep inside."""
+
+    @functools.wraps(member)
+    def guarded(self, *args, **kwargs):
+        try:
+            return member(self, *args, **kwargs)
+        except TribeError:
+            raise
+        except (OSError, RuntimeError) as e:
+            if getattr(self, "_f", None) is None or not self._f.id.valid:
+                raise
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise InputError(f"{self.path}: damaged file: cannot read it ({first})") from None
+
+    return guarded
+
+
+for _name, _member in list(vars(Result).items()):
+    if _name.startswith("_") or _name in ("close", "file"):
+        continue
+    if isinstance(_member, property) and _member.fget is not None:
+        setattr(Result, _name, property(_read_errors_as_damage(_member.fget), doc=_member.__doc__))
+    elif callable(_member) and not isinstance(_member, (staticmethod, classmethod, type)):
+        setattr(Result, _name, _read_errors_as_damage(_member))
 
 
 def open(path: str | os.PathLike, allow_incomplete: bool = False) -> Result:  # noqa: A001 - tribe.open

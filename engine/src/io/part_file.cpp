@@ -202,6 +202,12 @@ void PartWriter::File::finish() {
   TRIBE_CHECK(blocks_done_ == end_block_ - first_block_ && rows_done_ == rows_,
               "a part file is finished without all its blocks");
   const std::string what = "cannot write part file (disk full?)";
+  // The digest of the header's strings (the experiment, the model): outside the
+  // checksummed chunks, a flipped bit in them must not pass for another run's part.
+  std::uint64_t digest = 0;
+  if (!h5::string_digest(file_.get(), digest))
+    throw EnvironmentError(ctx_ + ": cannot read back the strings just written");
+  h5::write_attribute(file_.get(), "string_digest", digest, ctx_);
   for (auto* group : {&row_ds_, &block_ds_, &acc_ds_})
     for (auto& ds : *group) h5::close_checked(ds, ctx_, what);
   h5::close_checked(acc_, ctx_, what);

@@ -11,12 +11,15 @@
 namespace tribe::io {
 namespace fs = std::filesystem;
 
-PartInfo read_part_info(const fs::path& path) {
+namespace {
+
+PartInfo read_part_header(const fs::path& path) {
   const std::string ctx = path.string();
   const h5::Handle f = open_checked(
       path, FileKind{kPartFiletype, "part or shard file", "part", {version::kResultFormat[0]}});
   const hid_t root = f.get();
   validate_part_header(root, ctx);
+  verify_string_digest(root, ctx);
   PartInfo p;
   p.path = path;
   p.round = h5::read_u64_attribute(root, "round", ctx);
@@ -36,6 +39,15 @@ PartInfo read_part_info(const fs::path& path) {
                      " and end_block = " + std::to_string(p.end_block) + " hold no blocks");
   validate_part_layout(root, ctx, p.rows, p.end_block - p.first_block);
   return p;
+}
+
+}  // namespace
+
+PartInfo read_part_info(const fs::path& path) {
+  // First in a child process: a part or shard whose metadata crashes HDF5 is refused as
+  // damaged (resume computes its blocks again; merge names it), not a crash.
+  contained_check(path.string(), [&] { read_part_header(path); });
+  return read_part_header(path);
 }
 
 std::vector<PartInfo> list_parts(const fs::path& directory, bool remove_temporaries,

@@ -565,24 +565,40 @@ void ResultWriter::finish(const RunInfo& info) {
 
 // ---------------------------------------------------------------------------------------------
 
-ResultReader::ResultReader(const fs::path& path, bool allow_incomplete) : ctx_(path.string()) {
-  file_ =
+namespace {
+
+// Opens a result file and checks everything a reader uses, once, before anything is read
+// or printed (io/validate.hpp).
+h5::Handle open_validated(const fs::path& path, bool allow_incomplete, const std::string& ctx,
+                          bool& complete) {
+  h5::Handle file =
       open_checked(path, FileKind{version::kResultFiletype,
                                   "result file",
                                   "result",
                                   {version::kResultFormat[0], version::kResultFormatSeries[0]}});
-  const hid_t root = file_.get();
+  const hid_t root = file.get();
   if (!h5::has_attribute(root, "complete") || h5::attribute_class(root, "complete") != H5T_INTEGER)
-    damaged(ctx_, "attribute complete of the root is missing or not an integer");
-  complete_ = h5::read_u64_attribute(root, "complete", ctx_) == 1;
-  if (!complete_ && !allow_incomplete)
-    throw InputError(ctx_ +
+    damaged(ctx, "attribute complete of the root is missing or not an integer");
+  complete = h5::read_u64_attribute(root, "complete", ctx) == 1;
+  if (!complete && !allow_incomplete)
+    throw InputError(ctx +
                      ": incomplete result file (the run did not finish); "
                      "pass --allow-incomplete (tribe.open: allow_incomplete=True) to show what "
                      "is there");
-  // Everything a reader uses is checked here, once, before anything is read or printed.
-  validate_result(root, ctx_, complete_);
-  verify_string_digest(root, ctx_);
+  validate_result(root, ctx, complete);
+  verify_string_digest(root, ctx);
+  return file;
+}
+
+}  // namespace
+
+ResultReader::ResultReader(const fs::path& path, bool allow_incomplete) : ctx_(path.string()) {
+  // First in a child process: a file whose metadata crashes HDF5 is refused, not a crash.
+  contained_check(ctx_, [&] {
+    bool complete = false;
+    open_validated(path, allow_incomplete, ctx_, complete);
+  });
+  file_ = open_validated(path, allow_incomplete, ctx_, complete_);
 }
 
 std::string ResultReader::attribute(const std::string& name) const {

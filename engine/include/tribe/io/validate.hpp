@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,16 @@ void validate_part_layout(hid_t file, const std::string& ctx, std::uint64_t rows
 /// compares it with the root's `string_digest` (files written before format 1.2 have none:
 /// nothing to compare). A mismatch or an unreadable string is a DamagedFileError.
 void verify_string_digest(hid_t file, const std::string& ctx);
+
+/// Runs `check` -- code that opens and validates a file with HDF5 -- in a child process
+/// first, then returns; the caller then does its own (identical, deterministic) reading.
+/// HDF5 does not validate every structure it parses: a flipped bit in a global heap or an
+/// object header can make it copy out of bounds or free a wild pointer (issue 27, item 2).
+/// Contained, such a file costs the child, and the caller gets one DamagedFileError
+/// naming the signal. An error `check` throws in the child is rethrown here, of the same
+/// class (InputError, DamagedFileError, EnvironmentError) and with the same message.
+/// Where fork() is not available (resource limits), `check` runs in this process.
+void contained_check(const std::string& ctx, const std::function<void()>& check);
 
 /// "<ctx>: damaged file: <what>" as a DamagedFileError.
 [[noreturn]] void damaged(const std::string& ctx, const std::string& what);
