@@ -17,6 +17,7 @@
 
 #include "tribe/claims/evaluate.hpp"
 #include "tribe/core/error.hpp"
+#include "tribe/core/stop.hpp"
 #include "tribe/core/text.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/experiment.hpp"
@@ -171,20 +172,31 @@ int run_command(const RunArgs& a, const CLI::App& cmd, const std::string& comman
       {r.resumed_from + r.computed, std::max(r.total, r.resumed_from + r.computed), r.seconds});
   if (r.stopped) {
     if (!leader) return 130;
-    std::fprintf(stderr,
-                 "tribe: interrupted: %llu of %llu organizations are saved in %s; rerun the same "
-                 "command (or add "
-                 "--resume) to continue\n",
-                 static_cast<unsigned long long>(r.resumed_from + r.computed),
-                 static_cast<unsigned long long>(r.total), r.parts.c_str());
+    if (!r.stopped_while.empty())
+      std::fprintf(stderr,
+                   "tribe: %s: all %llu organizations are saved in %s; rerun the same command "
+                   "(or add --resume) to finish the result\n",
+                   tribe::one_line(r.stopped_while).c_str(),
+                   static_cast<unsigned long long>(r.total), r.parts.c_str());
+    else
+      std::fprintf(stderr,
+                   "tribe: interrupted: %llu of %llu organizations are saved in %s; rerun the "
+                   "same command (or add --resume) to continue\n",
+                   static_cast<unsigned long long>(r.resumed_from + r.computed),
+                   static_cast<unsigned long long>(r.total), r.parts.c_str());
     return 130;
   }
   if (!a.quiet && leader) {
     const double rate = r.seconds > 0 ? static_cast<double>(r.computed) / r.seconds : 0.0;
-    std::fprintf(
-        stderr,
-        "[tribe] wrote %s: %llu organizations computed in %.2f s (%.0f orgs/s, %u threads)\n",
-        o.output.c_str(), static_cast<unsigned long long>(r.computed), r.seconds, rate, r.threads);
+    if (r.computed == 0)
+      std::fprintf(stderr, "[tribe] wrote %s from the %llu organizations its parts held\n",
+                   o.output.c_str(), static_cast<unsigned long long>(r.resumed_from));
+    else
+      std::fprintf(
+          stderr,
+          "[tribe] wrote %s: %llu organizations computed in %.2f s (%.0f orgs/s, %u threads)\n",
+          o.output.c_str(), static_cast<unsigned long long>(r.computed), r.seconds, rate,
+          r.threads);
   }
   return 0;
 }
@@ -259,7 +271,11 @@ int main(int argc, char** argv) {
   // `tribe run` stops gracefully on SIGINT/SIGTERM from its first moment: a signal that
   // comes while the experiment is still being read (a loaded machine can take a while) is
   // kept, and the run stops before its first block, its parts saved, exit 130.
-  if (argc > 1 && std::string_view(argv[1]) == "run") install_signal_handlers();
+  // `tribe merge` stops the same way, wherever it is (its output is written under a
+  // temporary name, removed when it stops).
+  if (argc > 1 && (std::string_view(argv[1]) == "run" || std::string_view(argv[1]) == "merge"))
+    install_signal_handlers();
+  const tribe::StopScope stop_scope(&g_stop);
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
 
@@ -395,6 +411,12 @@ int main(int argc, char** argv) {
                    merge.output.c_str());
       return 0;
     }
+  } catch (const tribe::Stopped& e) {
+    // A merge (a run reports its own interruption, its parts kept): nothing was written.
+    std::fprintf(stderr, "tribe: %s: nothing was written; rerun the same command\n",
+                 tribe::one_line(e.what()).c_str());
+    std::fflush(nullptr);
+    std::_Exit(130);
   } catch (const tribe::InputError& e) {
     if (ranks && ranks->rank() != 0 && std::string(e.what()).empty()) return 2;
     std::fprintf(stderr, "tribe: error: %s%s\n",

@@ -11,6 +11,7 @@
 #include <pybind11/stl.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -109,6 +110,44 @@ struct PendingError {
     PyErr_Restore(type.release().ptr(), value.release().ptr(), traceback.release().ptr());
     throw py::error_already_set();
   }
+};
+
+// SIGINT while the engine runs (the GIL released, this thread inside the engine): Python's
+// own handler would only mark the signal for later, and the run would go on to its end
+// (issue 27, item 6). For the run's duration the engine's handler stands in for it: it
+// stops the run in whatever phase it is (computing, assembling, evaluating claims), and
+// the call raises tribe.Interrupted. Python's handler is restored when the run returns.
+std::atomic<bool>* g_run_stop = nullptr;
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_interrupt(int) {
+  g_interrupted = 1;
+  if (g_run_stop) g_run_stop->store(true);
+}
+
+class InterruptScope {
+ public:
+  InterruptScope(std::atomic<bool>& stop, bool main_thread) : active_(main_thread) {
+    if (!active_) return;  // signals reach Python's main thread only
+    g_run_stop = &stop;
+    g_interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &previous_);
+  }
+  ~InterruptScope() {
+    if (!active_) return;
+    sigaction(SIGINT, &previous_, nullptr);
+    g_run_stop = nullptr;
+  }
+  bool interrupted() const { return active_ && g_interrupted != 0; }
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+
+ private:
+  bool active_;
+  struct sigaction previous_ {};
 };
 
 struct RunRequest {
@@ -219,15 +258,26 @@ py::dict run(const RunRequest& q, const py::object& progress, const py::object& 
   };
 
   job::JobResult r;
+  const py::module_ threading = py::module_::import("threading");
+  const bool main_thread =
+      threading.attr("current_thread")().is(threading.attr("main_thread")());
   {
-    py::gil_scoped_release release;
-    r = job::run_job(x, o);
+    InterruptScope interrupts(stop, main_thread);
+    {
+      py::gil_scoped_release release;
+      r = job::run_job(x, o);
+    }
+    if (interrupts.interrupted() && !pending.set()) {
+      PyErr_SetNone(PyExc_KeyboardInterrupt);
+      pending.fetch();
+    }
   }
   if (pending.set() && !pending.is_keyboard_interrupt()) pending.raise();  // a failing callback
   py::dict d;
   d["output"] = o.output.string();
   d["complete"] = r.complete;
   d["stopped"] = r.stopped;
+  d["stopped_while"] = r.stopped_while;
   d["resumed_from"] = r.resumed_from;
   d["computed"] = r.computed;
   d["total"] = r.total;

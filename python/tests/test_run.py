@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 
 import h5py
@@ -132,6 +134,36 @@ def test_interrupt_keeps_parts_and_the_same_call_resumes(tmp_path, small_experim
     assert r.run_info["resumed_from"] + r.run_info["computed"] == 12000
     assert not os.path.exists(e.value.parts)
     fresh = tribe.run(small_experiment, progress=False, **{**opts, "output": tmp_path / "fresh.h5"})
+    assert datasets(r.path) == datasets(fresh.path)
+
+
+def test_interrupt_after_the_computing_raises_interrupted_and_the_same_call_finishes(tmp_path, small_experiment):
+    # SIGINT once every organization is computed (assembly, claims, robustness: no progress
+    # callback runs then): tribe.Interrupted naming the phase, no result, the parts kept;
+    # the same call then finishes the same result as an undisturbed run (issue 27, item 6).
+    small_experiment["experiment"]["organizations_per_cell"] = 10000
+    small_experiment["report"] = {"robustness_offsets": [(i - 5) / 100 for i in range(10)]}
+    exp = tmp_path / "late.toml"
+    exp.write_text(tribe.experiment_text(small_experiment))
+    out = tmp_path / "late.h5"
+    script = ("import sys, tribe\n"
+              "try:\n"
+              f"    tribe.run({str(exp)!r}, output={str(out)!r}, progress=True)\n"
+              "    print('COMPLETE')\n"
+              "except tribe.Interrupted as e:\n"
+              "    print('INTERRUPTED', e.saved, e.total, e)\n")
+    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=dict(os.environ))
+    for line in p.stderr:
+        if "assembling" in line:
+            break
+    p.send_signal(signal.SIGINT)
+    said, _ = p.communicate(timeout=120)
+    assert p.returncode == 0 and said.startswith("INTERRUPTED 40000 40000 interrupted while "), said
+    assert not out.exists() and os.path.isdir(str(out) + ".parts")
+    r = tribe.run(exp, output=out, progress=False)
+    assert r.run_info["computed"] == 0 and r.run_info["resumed_from"] == 40000
+    fresh = tribe.run(exp, output=tmp_path / "fresh.h5", progress=False)
     assert datasets(r.path) == datasets(fresh.path)
 
 

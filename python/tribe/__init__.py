@@ -194,10 +194,18 @@ def run(experiment, output: "str | os.PathLike | None" = None, *, threads: "int 
             bar.close()
     if info["stopped"]:
         saved = info["resumed_from"] + info["computed"]
-        raise Interrupted(f"interrupted: {saved:,} of {info['total']:,} organizations are saved in "
-                          f"{info['parts']}; run the same call again (or pass resume=True) to continue",
-                          saved=saved, total=info["total"], parts=info["parts"]) from info["interrupt"]
-    if progress is True:
+        if info.get("stopped_while"):  # after the computing: every organization is saved
+            saved = info["total"]
+            message = (f"{info['stopped_while']}: all {saved:,} organizations are saved in {info['parts']}; "
+                       "run the same call again (or pass resume=True) to finish the result")
+        else:
+            message = (f"interrupted: {saved:,} of {info['total']:,} organizations are saved in "
+                       f"{info['parts']}; run the same call again (or pass resume=True) to continue")
+        raise Interrupted(message, saved=saved, total=info["total"], parts=info["parts"]) from info["interrupt"]
+    if progress is True and info["computed"] == 0:
+        print(f"[tribe] wrote {info['output']} from the {info['resumed_from']:,} organizations its parts held",
+              file=sys.stderr, flush=True)
+    elif progress is True:
         rate = info["computed"] / info["seconds"] if info["seconds"] > 0 else 0.0
         print(f"[tribe] wrote {info['output']}: {info['computed']:,} organizations computed in "
               f"{info['seconds']:.2f} s ({rate:,.0f} orgs/s, {info['threads']} threads)", file=sys.stderr, flush=True)

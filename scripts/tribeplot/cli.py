@@ -15,7 +15,7 @@ from .design import first_binary, sampled_parameters
 from .frame import note
 from .hero import figure_hero
 from .profiles import figure_claims, figure_three_qualities
-from .read import Refused, Result
+from .read import Refused, Result, tribe
 from .structure import figure_structure
 from .style import QUALITIES, use_paper_style
 from .verdicts import figure_verdicts
@@ -198,6 +198,11 @@ def main(argv=None) -> int:
             with open(args.dump, "w") as f:
                 json.dump(_clean({"figures": dumps, "assumption_space": spaces}), f, indent=1, default=_json_default)
             print(f"{PROG}: wrote {args.dump}")
+    except tribe.TribeError as e:
+        # A file that passed the first checks and fails while its rows are read (a chunk
+        # whose checksum fails): one line, as the CLI (exit 2; 3 for the environment).
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 3 if isinstance(e, tribe.EnvironmentFault) else 2
     except OSError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ Every case asserts what a user relies on: tribe never crashes; a refusal is exit
 accepts gives the values an undamaged run gives (no silent corruption, no
 out-of-bounds values). Prints the count of each kind of case; exits 1 on any failure.
 """
+import bisect
 import collections
 import concurrent.futures
 import os
@@ -290,6 +291,294 @@ def damaged_files(work, ref_result, shards, reference):
 
 
 # ----------------------------------------------------------------------------------------------
+# Metadata and heap flips: one bit outside the checksummed chunks
+
+
+# Signatures of HDF5's metadata structures (HDF5 file format specification, section III):
+# global heap collections (variable-length strings), fixed and extensible array indexes
+# of chunks (1.10 format), v2 B-trees, object headers, fractal heaps, local heaps, v1
+# B-trees, symbol table nodes.
+HEAP = (b"GCOL",)
+CHUNK_INDEX = (b"FAHD", b"FADB", b"EAHD", b"EAIB", b"EASB", b"EADB", b"BTHD", b"BTIN", b"BTLF")
+OBJECT_HEADER = (b"OHDR", b"OCHK", b"FRHP", b"FHDB", b"FHIB", b"HEAP", b"TREE", b"SNOD")
+
+
+def chunk_ranges(path):
+    """The byte ranges of every chunk of every dataset (covered by Fletcher-32)."""
+    ranges = []
+    with h5py.File(path, "r") as f:
+        def visit(_, obj):
+            if isinstance(obj, h5py.Dataset) and obj.chunks:
+                for i in range(obj.id.get_num_chunks()):
+                    c = obj.id.get_chunk_info(i)
+                    ranges.append((c.byte_offset, c.byte_offset + c.size))
+        f.visititems(visit)
+    return sorted(ranges)
+
+
+def flip_sites(path, n_random, n_targeted, rng):
+    """(offset, bit) pairs: n_random anywhere outside the chunks, and n_targeted inside the
+    global heap, the chunk indexes and the object headers (a third each)."""
+    ranges = chunk_ranges(path)
+    starts = [a for a, _ in ranges]
+    data = open(path, "rb").read()
+
+    def in_chunk(o):
+        k = bisect.bisect_right(starts, o) - 1
+        return k >= 0 and o < ranges[k][1]
+
+    sites = []
+    while len(sites) < n_random:
+        o = rng.randrange(len(data))
+        if not in_chunk(o):
+            sites.append((o, rng.randrange(8)))
+    for kinds in (HEAP, CHUNK_INDEX, OBJECT_HEADER):
+        found = [m.start() for sig in kinds for m in re.finditer(re.escape(sig), data)
+                 if not in_chunk(m.start())]
+        if not found:
+            continue
+        for _ in range(n_targeted // 3):
+            at = rng.choice(found)
+            if data[at:at + 4] == b"GCOL":  # anywhere in the collection (its size at +8)
+                size = int.from_bytes(data[at + 8:at + 16], "little")
+                span = max(16, min(size, len(data) - at))
+            else:
+                span = min(96, len(data) - at)
+            sites.append((at + rng.randrange(span), rng.randrange(8)))
+    return sites
+
+
+def flipped_copy(src, dst, site):
+    shutil.copy(src, dst)
+    offset, bit = site
+    with open(dst, "r+b") as f:
+        f.seek(offset)
+        b = f.read(1)[0]
+        f.seek(offset)
+        f.write(bytes([b ^ (1 << bit)]))
+
+
+def printed(directory, commands):
+    """What `tribe inspect r.h5` and `tribe report r.h5` print, run in `directory`."""
+    return [tribe([c, "r.h5"], cwd=directory) for c in commands]
+
+
+def flipped_result_case(work, ref, site, expected):
+    d = tempfile.mkdtemp(dir=work)
+    flipped_copy(ref, os.path.join(d, "r.h5"), site)
+    case = f"result bit {site[1]} of byte {site[0]} flipped"
+    ok = True
+    for (rc, out, err), (_, want, _), cmd in zip(printed(d, ("inspect", "report")), expected,
+                                                 ("inspect", "report")):
+        if rc == 0:
+            if out != want:
+                counts["silent corruptions"] += 1
+                ok = False
+                fail(case + " " + cmd, "accepted, and printed other values than the undamaged file")
+        else:
+            ok &= check_refusal(case + " " + cmd, rc, err)
+    return d, ok
+
+
+def flipped_shard_case(work, shards, which, site, reference):
+    d = tempfile.mkdtemp(dir=work)
+    dmg = os.path.join(d, "s.h5")
+    flipped_copy(shards[which], dmg, site)
+    out = os.path.join(d, "m.h5")
+    rc, _, err = tribe(["merge"] + [dmg if i == which else s for i, s in enumerate(shards)] + ["-o", out])
+    case = f"shard {which} bit {site[1]} of byte {site[0]} flipped, merged"
+    ok = True
+    if rc == 0:
+        if not same_values(datasets(out), reference):
+            counts["silent corruptions"] += 1
+            ok = False
+            fail(case, "merge accepted the shard and wrote other values")
+    else:
+        ok = check_refusal(case, rc, err, output=out)
+    shutil.rmtree(d)
+    return ok
+
+
+def flipped_part_case(work, toml, shards4, which, site, reference):
+    """A damaged part met by a resume: set aside and computed again, or harmless."""
+    d = tempfile.mkdtemp(dir=work)
+    out = os.path.join(d, "r.h5")
+    for i, s in enumerate(shards4):
+        if i != which:
+            shard_into_part(s, out + ".parts")
+    part = shard_into_part(shards4[which], out + ".parts")
+    flipped_copy(shards4[which], part, site)
+    rc, _, err = tribe(["run", toml, "-q", "-o", out])
+    case = f"part {which} bit {site[1]} of byte {site[0]} flipped, resumed"
+    ok = True
+    if rc < 0:
+        counts["crashes"] += 1
+        ok = False
+        fail(case, f"killed by signal {-rc}", err)
+    elif rc != 0:
+        ok = False
+        fail(case, f"exit {rc}: a resume repairs damaged parts", err)
+    elif not same_values(datasets(out), reference):
+        counts["silent corruptions"] += 1
+        ok = False
+        fail(case, "the resumed result differs from an undisturbed run")
+    shutil.rmtree(d)
+    return ok
+
+
+PY_READER = """
+import hashlib, sys, tribe
+def digest(r):
+    h = hashlib.sha256()
+    for name in ("provenance", "cells", "organizations", "claims", "robustness", "threshold_curves",
+                 "sensitivity", "variance_shares", "assumption_space", "scenarios", "patterns"):
+        v = getattr(r, name)
+        h.update(b"None" if v is None else (v.to_csv() if hasattr(v, "to_csv") else repr(v)).encode())
+    return h.hexdigest()
+for line in sys.stdin:
+    i, path = line.split(maxsplit=1)
+    print("BEGIN", i, flush=True)
+    try:
+        with tribe.open(path.strip()) as r:
+            print("OK", i, digest(r), flush=True)
+    except tribe.TribeError as e:
+        print("REFUSED", i, "1" if len(str(e).splitlines()) == 1 else "many", flush=True)
+    except Exception as e:
+        print("FOREIGN", i, type(e).__name__, str(e).splitlines()[0][:200] if str(e) else "", flush=True)
+"""
+
+
+def python_reads(files):
+    """Reads every file with tribe.open in as few Python processes as crashes allow:
+    index -> ("OK", digest) | ("REFUSED", "1"/"many") | ("FOREIGN", ...) | ("CRASH", signal)."""
+    env = dict(os.environ, PYTHONPATH=os.path.join(BUILD, "python"))
+    outcome, start = {}, 0
+    while start < len(files):
+        p = subprocess.run(["/usr/bin/python3", "-c", PY_READER], capture_output=True, text=True,
+                           env=env, timeout=600,
+                           input="".join(f"{i} {files[i]}\n" for i in range(start, len(files))))
+        last = None
+        for line in p.stdout.splitlines():
+            w = line.split(maxsplit=3)
+            if w[0] == "BEGIN":
+                last = int(w[1])
+            else:
+                outcome[int(w[1])] = (w[0], w[2] if len(w) > 2 else "")
+        if p.returncode == 0:
+            break
+        if last is None or last in outcome:
+            raise RuntimeError(f"the Python reader failed outside a file: {p.stderr[-400:]}")
+        outcome[last] = ("CRASH", str(p.returncode))
+        start = last + 1
+    return outcome
+
+
+def r_reads(work, files, reference):
+    """examples/read_result.R on each file: one error line (status 2) or the undamaged
+    file's summary."""
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "read_result.R")
+    env = dict(os.environ, TRIBE_BINARY=TRIBE)
+    want = subprocess.run(["Rscript", script, "r.h5"], capture_output=True, text=True, env=env,
+                          cwd=os.path.dirname(reference))
+    assert want.returncode == 0, want.stderr
+    for f in files:
+        p = subprocess.run(["Rscript", script, "r.h5"], capture_output=True, text=True,
+                           env=env, cwd=os.path.dirname(f), timeout=120)
+        counts["flip cases: R reader"] += 1
+        case = f"R reader on {f}"
+        if p.returncode < 0:
+            counts["crashes"] += 1
+            fail(case, f"R killed by signal {-p.returncode}", p.stderr)
+        elif p.returncode == 0:
+            if p.stdout != want.stdout:
+                counts["silent corruptions"] += 1
+                fail(case, "R read other values than the undamaged file's", p.stdout[-300:])
+        elif p.returncode != 2 or len(p.stderr.strip().splitlines()) != 1 or \
+                not p.stderr.startswith("read_result.R: error: "):
+            fail(case, f"status {p.returncode}, expected one `read_result.R: error:` line", p.stderr)
+
+
+def figure_reads(work, files):
+    """scripts/figures.py on damaged files: figures drawn (the damage did not touch what
+    they read) or one line `figures: error:` with status 2; never a traceback."""
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "figures.py")
+    env = dict(os.environ, PYTHONPATH=os.path.join(BUILD, "python"), MPLBACKEND="Agg")
+    for f in files:
+        d = tempfile.mkdtemp(dir=work)
+        p = subprocess.run(["/usr/bin/python3", script, f, "-o", d, "--columns", "solve_rate",
+                            "--no-paper", "--formats", "png", "--dpi", "40"],
+                           capture_output=True, text=True, env=env, timeout=300)
+        counts["flip cases: figures"] += 1
+        lines = p.stderr.strip().splitlines()
+        if p.returncode < 0:
+            counts["crashes"] += 1
+            fail(f"figures on {f}", f"killed by signal {-p.returncode}", p.stderr)
+        elif p.returncode != 0 and (p.returncode != 2 or len(lines) != 1 or
+                                    not lines[0].startswith("figures: error: ")):
+            fail(f"figures on {f}", f"status {p.returncode}, expected 0 or one `figures: error:` line",
+                 p.stderr)
+        shutil.rmtree(d)
+
+
+def metadata_flips(work, ref, shards4, toml, reference):
+    """One bit flipped outside the chunks (random, and targeted at the heap, the chunk
+    indexes and the object headers) of results, shards and parts. The rule: refused with
+    one line, or every printed value identical to the undamaged file's; never a crash,
+    in the CLI, merge, resume, Python or R."""
+    rng = random.Random(27)
+    base = tempfile.mkdtemp(dir=work)
+    shutil.copy(ref, os.path.join(base, "r.h5"))
+    expected = printed(base, ("inspect", "report"))
+    assert all(rc == 0 for rc, _, _ in expected), expected
+    result_sites = flip_sites(ref, 270, 150, rng)
+    kept = []
+    with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+        jobs = [pool.submit(flipped_result_case, work, ref, site, expected) for site in result_sites]
+        for job in jobs:
+            d, _ = job.result()
+            counts["flip cases: results"] += 1
+            kept.append(os.path.join(d, "r.h5"))
+        shard_sites = [(k % 4, site) for k, site in enumerate(flip_sites(shards4[1], 90, 60, rng))]
+        for ok in pool.map(lambda ws: flipped_shard_case(work, shards4, ws[0], ws[1], reference),
+                           shard_sites):
+            counts["flip cases: shards"] += 1
+        part_sites = flip_sites(shards4[2], 24, 15, rng)
+        for ok in pool.map(lambda s: flipped_part_case(work, toml, shards4, 2, s, reference), part_sites):
+            counts["flip cases: parts"] += 1
+    # Python: the undamaged file first, then every fourth damaged result.
+    files = [os.path.join(base, "r.h5")] + kept[::4]
+    outcome = python_reads(files)
+    if outcome.get(0, ("",))[0] != "OK":
+        fail("tribe.open on the undamaged file", f"{outcome.get(0)}")
+    for i in range(1, len(files)):
+        what, detail = outcome.get(i, ("MISSING", ""))
+        counts["flip cases: Python"] += 1
+        case = f"tribe.open on {files[i]}"
+        if what == "CRASH":
+            counts["crashes"] += 1
+            fail(case, f"the Python interpreter died (exit {detail})")
+        elif what == "OK" and detail != outcome[0][1]:
+            counts["silent corruptions"] += 1
+            fail(case, "accepted, and read other values than the undamaged file")
+        elif what == "REFUSED" and detail != "1":
+            fail(case, "refused with more than one line")
+        elif what in ("FOREIGN", "MISSING"):
+            fail(case, f"not a tribe error: {detail}")
+    r_reads(work, kept[1::24], os.path.join(base, "r.h5"))
+    # Figures: three metadata flips and three damaged row chunks (read while drawing).
+    chunked = []
+    for k, column in enumerate(("solve_rate", "cell", "distributed")):
+        d = tempfile.mkdtemp(dir=work)
+        chunked.append(os.path.join(d, "r.h5"))
+        shutil.copy(ref, chunked[-1])
+        flip_in(chunked[-1], f"organizations/{column}")
+    figure_reads(work, kept[5::140] + chunked)
+    for f in kept:
+        shutil.rmtree(os.path.dirname(f), ignore_errors=True)
+    counts["flip cases"] = sum(counts[k] for k in list(counts) if k.startswith("flip cases: "))
+
+
+# ----------------------------------------------------------------------------------------------
 # Runs
 
 
@@ -448,6 +737,115 @@ def signals(work, toml_big, reference_big):
         print(f"  stop latency after SIGINT/SIGTERM: max {max(latencies):.3f} s over {len(latencies)} signals")
 
 
+LONG_ORGANIZATION = """[experiment]
+name = "long"
+model = "march"
+seed = 3
+organizations_per_cell = 2
+
+[parameters]
+dimensions = 2000
+individuals = 2000
+p3 = 0.1
+max_periods = 10000000
+"""
+
+
+def wait_for(stream_lines, text, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = stream_lines.readline()
+        if not line:
+            return False
+        if text in line:
+            return True
+    return False
+
+
+def stop_after_the_computing(work, toml, shards):
+    """SIGINT in the phases after the computing (assembly, claims, robustness, merge) and
+    inside one long organization: exit 130 with one line naming the phase, nothing under
+    the final name, every part kept; the same command then finishes the same file."""
+    slow = os.path.join(work, "slow.toml")
+    offsets = ", ".join(f"{(i - 5) / 100:.2f}" for i in range(10))  # 10^5 robustness settings
+    with open(slow, "w") as f:
+        f.write(EXPERIMENT.replace("organizations_per_cell = 600", "organizations_per_cell = 10000")
+                .replace("[parameters]", f"[report]\nrobustness_offsets = [{offsets}]\n\n[parameters]"))
+    ref = os.path.join(work, "slow-ref.h5")
+    assert tribe(["run", slow, "-q", "-o", ref], timeout=600)[0] == 0
+    reference = datasets(ref)
+    rng = random.Random(6)
+    latencies, phases = [], collections.Counter()
+    for i in range(6):
+        out = os.path.join(work, f"late-{i}.h5")
+        p = subprocess.Popen([TRIBE, "run", slow, "-o", out], stderr=subprocess.PIPE, text=True)
+        if not wait_for(p.stderr, "assembling"):
+            fail(f"late SIGINT {i}", "the run never reached its assembly")
+            p.kill()
+            continue
+        time.sleep(rng.uniform(0.0, 1.2))
+        t0 = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        err = p.stderr.read()
+        p.wait(timeout=120)
+        took = time.monotonic() - t0
+        counts["late signal cases"] += 1
+        case = f"SIGINT after the computing ({i})"
+        if p.returncode == 130:
+            latencies.append(took)
+            lines = [l for l in err.splitlines() if l.startswith("tribe: ")]
+            m = re.match(r"tribe: interrupted while ([^:]+): all \d+ organizations are saved", lines[-1] if lines else "")
+            if len(lines) != 1 or not m:
+                fail(case, "not one line naming the phase", err)
+            else:
+                phases[m.group(1)] += 1
+            if os.path.exists(out) or not os.path.isdir(out + ".parts"):
+                fail(case, "a file under the final name, or the parts not kept")
+            if took > 10.0:
+                fail(case, f"took {took:.2f} s to stop")
+        elif p.returncode != 0:
+            fail(case, f"exit {p.returncode}", err)
+        rc, _, err = tribe(["run", slow, "-q", "-o", out] + (["--overwrite"] if p.returncode == 0 else []),
+                           timeout=600)
+        if rc != 0 or not same_values(datasets(out), reference):
+            fail(case + ", then rerun", f"exit {rc}, or another result than an undisturbed run", err)
+    # merge: stopped, it writes nothing; rerun, the same file as the run's.
+    for i in range(2):
+        out = os.path.join(work, f"merge-stop-{i}.h5")
+        p = subprocess.Popen([TRIBE, "merge"] + shards + ["-o", out], stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.0, 0.1))
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=120)
+        counts["late signal cases"] += 1
+        if p.returncode == 130:
+            phases["merge"] += 1
+            if os.path.exists(out) or not err.startswith("tribe: interrupted while "):
+                fail(f"SIGINT in merge ({i})", "a file under the final name, or no line", err)
+        elif p.returncode != 0:
+            fail(f"SIGINT in merge ({i})", f"exit {p.returncode}", err)
+    # One organization that runs for minutes (March's model, 2000 x 2000, 10^7 periods).
+    long_toml = os.path.join(work, "long.toml")
+    with open(long_toml, "w") as f:
+        f.write(LONG_ORGANIZATION)
+    out = os.path.join(work, "long.h5")
+    p = subprocess.Popen([TRIBE, "run", long_toml, "-q", "--threads", "1", "-o", out],
+                         stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    t0 = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=120)
+    took = time.monotonic() - t0
+    counts["late signal cases"] += 1
+    if p.returncode != 130 or "interrupted: 0 of 2 organizations" not in err:
+        fail("SIGINT inside one long organization", f"exit {p.returncode}", err)
+    elif took > 10.0:
+        fail("SIGINT inside one long organization", f"took {took:.2f} s to stop")
+    latencies.append(took)
+    shutil.rmtree(out + ".parts", ignore_errors=True)
+    print(f"  stop latency after the computing and inside an organization: max {max(latencies):.3f} s "
+          f"over {len(latencies)} signals; phases interrupted: {dict(phases)}")
+
+
 def bad_input(work, toml):
     fifo = os.path.join(work, "fifo")
     os.mkfifo(fifo)
@@ -499,10 +897,14 @@ def main():
         t0 = time.monotonic()
         damaged_files(work, ref, shards4, reference)
         t_damaged = time.monotonic() - t0
+        t0 = time.monotonic()
+        metadata_flips(work, ref, shards4, toml, reference)
+        t_flips = time.monotonic() - t0
         concurrent_runs(work, toml_big, reference_big)
         part_repairs(work, toml, shards4, shards3, reference)
         full_disk(work, toml)
         signals(work, toml_big, reference_big)
+        stop_after_the_computing(work, toml, shards4)
         bad_input(work, toml)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -510,11 +912,14 @@ def main():
     counts.setdefault("crashes", 0)
     counts.setdefault("out-of-bounds values", 0)
     counts.setdefault("silent corruptions", 0)
-    print(f"fault injection ({t_damaged:.0f} s for the damaged files, {WORKERS} workers):")
+    print(f"fault injection ({t_damaged:.0f} s for the damaged files, {t_flips:.0f} s for the "
+          f"flipped bits, {WORKERS} workers):")
     for k in sorted(counts):
         print(f"  {k}: {counts[k]}")
     if counts["damaged-file cases"] < 500:
         failures.append(f"only {counts['damaged-file cases']} damaged-file cases (at least 500 expected)")
+    if counts["flip cases"] < 500:
+        failures.append(f"only {counts['flip cases']} metadata and heap flips (at least 500 expected)")
     if failures:
         print(f"{len(failures)} FAILED:")
         for f in failures[:60]:

@@ -10,6 +10,7 @@
 
 #include "tribe/claims/evaluate.hpp"
 #include "tribe/core/error.hpp"
+#include "tribe/core/stop.hpp"
 #include "tribe/core/text.hpp"
 
 namespace tribe::claims {
@@ -115,6 +116,7 @@ Calibration calibrate(const design::RunPlan& plan, const std::vector<ClaimSpec>&
   tbb::task_arena arena(threads > 0 ? static_cast<int>(threads) : tbb::task_arena::automatic);
   arena.execute([&] {
     tbb::parallel_for(std::uint64_t{0}, points, [&](std::uint64_t k) {
+      stop_point("calibrating");  // thrown out of parallel_for to the caller
       std::vector<std::uint8_t> keep(points, 0);
       keep[k] = 1;
       const CalibrationPoints one(plan, data, std::move(keep));

@@ -8,6 +8,7 @@
 
 #include "tribe/claims/sensitivity.hpp"
 #include "tribe/core/error.hpp"
+#include "tribe/core/stop.hpp"
 #include "tribe/core/text.hpp"
 #include "tribe/rng/samplers.hpp"
 #include "tribe/stats/accumulator.hpp"
@@ -1092,6 +1093,8 @@ class RederivedData final : public CellData {
   }
 
   std::vector<double> read(const std::string& column, std::uint64_t cell) const override {
+    // One setting re-reads every cell: a stop must not wait for the whole setting.
+    stop_point("re-evaluating the claims at other thresholds");
     const auto& model = *plan_.experiment().model;
     const auto derived = model.derived_columns();
     for (std::size_t d = 0; d < derived.size(); ++d) {
@@ -1179,8 +1182,10 @@ std::vector<ClaimResult> evaluate(const design::RunPlan& plan, const std::vector
                                   const CellData& data, int rank_replicates) {
   const double confidence = plan.experiment().report.confidence;
   std::vector<ClaimResult> results;
-  for (const auto& c : claims)
+  for (const auto& c : claims) {
+    stop_point("evaluating the claims");
     results.push_back(evaluate_claim(plan, data, c, confidence, rank_replicates));
+  }
   decide(results, confidence);
   return results;
 }
@@ -1207,6 +1212,7 @@ AssumptionSpace assumption_space(const design::RunPlan& plan, const std::vector<
   const std::uint64_t points = x.sampled_points();
   std::vector<int> holds;
   for (std::uint64_t p = 0; p < points; ++p) {
+    stop_point("mapping the assumption space");
     const auto& cell = plan.cells()[p];  // the first factor combination at point p
     std::vector<double> v;
     for (const auto& r : x.ranges) v.push_back(cell.values[r.parameter]);
@@ -1291,6 +1297,7 @@ Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& c
     const auto p = model::find_parameter(specs, name);
     const std::size_t points = x.report.threshold_points;
     for (std::size_t i = 0; i < points; ++i) {
+      stop_point("computing the threshold curves");
       const double value = specs[p].min + (specs[p].max - specs[p].min) * static_cast<double>(i) /
                                               static_cast<double>(points - 1);
       std::vector<model::ParameterValues> values;
@@ -1319,6 +1326,7 @@ Report build_report(const design::RunPlan& plan, const std::vector<ClaimSpec>& c
   for (std::size_t i = 0; i < rob.thresholds.size(); ++i) combos *= offsets.size();
   std::vector<std::size_t> agree(claims.size(), 0);
   for (std::size_t k = 0; k < combos; ++k) {
+    stop_point("checking the claims' robustness");
     std::vector<double> offset(rob.thresholds.size());
     std::size_t rest = k;
     for (std::size_t t = rob.thresholds.size(); t-- > 0;) {

@@ -1,6 +1,7 @@
 #include "tribe/claims/sensitivity.hpp"
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/stop.hpp"
 
 namespace tribe::claims {
 
@@ -35,6 +36,7 @@ std::vector<ColumnSensitivity> sobol_sensitivity(
   names.emplace_back(design::kSobolDummy);
   const auto columns = x.model->columns();
   for (std::size_t col = 0; col < columns.size(); ++col) {
+    stop_point("computing the Sobol indices");
     const auto s = sobol_samples(plan, [&](std::uint64_t cell) { return cell_mean(col, cell); });
     out.push_back({std::string(columns[col].name), names,
                    stats::sobol_indices(s.a, s.b, s.ab, x.report.confidence, x.seed)});

@@ -95,6 +95,9 @@ void compute_block(const design::RunPlan& plan, std::uint64_t b, Window& w, mode
     cell.bound->simulate(ctx, ws, row);
     for (std::size_t c = 0; c < columns; ++c) acc[c].add(row[c]);
   }
+  // A stop that came during the last organization may have cut it short (the models'
+  // time loops end early on a stop): the block is not kept.
+  if (stop && stop->load(std::memory_order_relaxed)) return;
   w.finished.fetch_add(1, std::memory_order_release);
 }
 

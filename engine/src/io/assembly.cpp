@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/stop.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/io/part_reader.hpp"
 
@@ -80,8 +81,10 @@ exec::RunResult assemble(const std::vector<PartInfo>& parts, const design::RunPl
   result.cells.resize(plan.cells().size());
   for (auto& c : result.cells) c.columns.resize(columns);
   for (const auto& p : parts) {
+    stop_point("assembling the result");
     check_belongs(p, plan);
     for_each_block(p, plan, [&](const exec::BlockRows& rows) {
+      stop_point("assembling the result");
       // The same ordered reduction as a single uninterrupted run: block by block.
       exec::merge_block(result.cells, rows.block, rows.accumulators);
       exec::append_segment(result.segments, rows.block);

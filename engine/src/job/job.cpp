@@ -23,6 +23,7 @@
 #include "tribe/claims/parse.hpp"
 #include "tribe/claims/sensitivity.hpp"
 #include "tribe/core/error.hpp"
+#include "tribe/core/stop.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/plan.hpp"
 #include "tribe/io/assembly.hpp"
@@ -471,6 +472,9 @@ void vote(Collective& world, const std::exception_ptr& failure, const std::strin
 }  // namespace
 
 JobResult run_job(const design::Experiment& x, const JobOptions& o) {
+  // The run's stop flag is the process's while it runs: the phases after the computing
+  // (assembly, claims, robustness, PRIM, calibration) and the models' time loops see it.
+  const StopScope stop_scope(o.run.stop);
   // Every front end (the CLI, tribe.run) gets this check here: a result written over the
   // experiment file would destroy the user's experiment (issue 27, item 12).
   {
@@ -560,11 +564,19 @@ JobResult run_job(const design::Experiment& x, const JobOptions& o) {
                                r.threads, r.seconds});
       std::error_code ec;
       fs::remove_all(parts_directory(o.output), ec);
+    } catch (const Stopped& e) {
+      r.stopped = true;
+      r.stopped_while = e.what();
     } catch (...) {
       failure = std::current_exception();
     }
   }
   vote(world, failure, other_failed);
+  // Rank 0 stopped while it assembled: every rank reports the interruption, parts kept.
+  if (!world.all(!r.stopped)) {
+    r.stopped = true;
+    return r;
+  }
   r.complete = true;
   return r;
 }
@@ -637,9 +649,15 @@ JobResult run_job_local(const design::Experiment& x,
     // Streamed, a part's worth of rows at a time, into the file (under a temporary name
     // until it is complete; it then replaces any file --overwrite allowed to replace).
     io::PartWriter single(io::PartWriter::SingleFile{o.output, first, end}, plan, o.rows_per_part);
-    for (const auto& p : all)
+    for (const auto& p : all) {
+      if (stop_requested()) {
+        r.stopped = true;
+        r.stopped_while = "interrupted while writing the shard";
+        return r;  // the shard's temporary file is removed with `single`
+      }
       if (p.round == 0 && p.first_block >= first && p.end_block <= end)
         io::for_each_block(p, plan, [&](const exec::BlockRows& rows) { single.consume(rows); });
+    }
     single.finish();
     r.peak_buffered_rows = std::max(r.peak_buffered_rows, single.peak_buffered_rows());
   } else {
@@ -648,7 +666,14 @@ JobResult run_job_local(const design::Experiment& x,
     note(o, "assembling " + o.output.string() + " from " + count(all.size()) + " parts" +
                 (claim_specs.empty() ? ""
                                      : " and evaluating " + count(claim_specs.size()) + " claims"));
-    write_result(all, plan, claim_specs, o.output, o.overwrite, info);
+    try {
+      write_result(all, plan, claim_specs, o.output, o.overwrite, info);
+    } catch (const Stopped& e) {
+      // Nothing of the result is kept (its temporary file is gone); every part is.
+      r.stopped = true;
+      r.stopped_while = e.what();
+      return r;
+    }
     char took[32];
     std::snprintf(took, sizeof took, "%.1f",
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/stop.hpp"
 
 namespace tribe::stats {
 namespace {
@@ -98,6 +99,7 @@ PrimBox prim(const std::vector<std::vector<double>>& x, const std::vector<int>& 
   // 1. Peeling.
   std::vector<PrimBox> trajectory{make_box(d, lo, hi)};
   for (;;) {
+    stop_point("finding the scenarios (PRIM)");
     double best_density = -1;
     std::size_t best_n = 0;
     std::vector<double> best_lo, best_hi;
@@ -145,6 +147,7 @@ PrimBox prim(const std::vector<std::vector<double>>& x, const std::vector<int>& 
 
   // 3. Pasting.
   for (;;) {
+    stop_point("finding the scenarios (PRIM)");
     const double current = count(d, lo, hi).density();
     double best = current;
     std::vector<double> best_lo, best_hi;
@@ -186,6 +189,7 @@ PrimBox prim(const std::vector<std::vector<double>>& x, const std::vector<int>& 
 
   // 4. Fewer inputs.
   for (;;) {
+    stop_point("finding the scenarios (PRIM)");
     const double current = count(d, lo, hi).density();
     double best_loss = o.drop_tolerance;
     std::size_t drop = dims;

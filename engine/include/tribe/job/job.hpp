@@ -47,6 +47,8 @@ struct JobOptions {
 struct JobResult {
   bool complete = false;           // the output file was written
   bool stopped = false;            // interrupted: parts are kept for a resume
+  std::string stopped_while;       // "" while computing; else the phase ("interrupted while
+                                   // evaluating the claims"), every organization saved
   std::uint64_t resumed_from = 0;  // organizations found done in existing parts
   std::uint64_t computed = 0;      // organizations computed by this attempt
   std::uint64_t total = 0;         // organizations of the whole run (or shard)

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/stop.hpp"
 #include "tribe/rng/samplers.hpp"
 
 namespace tribe::models::lazer_friedman {
@@ -293,6 +294,8 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, Scratc
   bool done = absorbed(w.land, w.net, ag);
   if (done) out.rounds_to_equilibrium = 0.0;
   for (int t = 1; t <= c.rounds; ++t) {
+    // A stop inside one long organization: partial values, its block dropped by the runner.
+    if (stop_requested()) break;
     if (!done) {
       auto s = stream(ctx, StreamPurpose::search, static_cast<std::uint64_t>(t));
       auto v = stream(ctx, StreamPurpose::imitation, static_cast<std::uint64_t>(t));

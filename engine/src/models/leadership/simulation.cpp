@@ -4,6 +4,7 @@
 #include <cmath>
 #include <span>
 
+#include "tribe/core/stop.hpp"
 #include "tribe/models/leadership/sampling.hpp"
 #include "tribe/rng/samplers.hpp"
 
@@ -169,7 +170,8 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
   };
   // Exponential gaps in continuous time; the arrival step is the integer part.
   double t = 0.0;
-  for (;;) {
+  for (std::uint64_t drawn = 1;; ++drawn) {
+    if ((drawn & 4095) == 0 && stop_requested()) break;  // see run_dynamics
     t += rng::exponential(s) / rate;
     if (t >= cfg.steps) break;
     arise(static_cast<std::int32_t>(t));
@@ -433,6 +435,9 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
 
   std::int32_t next = 0;
   for (std::int64_t t = 0; t < T; ++t) {
+    // A stop requested inside one long organization ends it here; its values are partial,
+    // and the runner drops its block (computed again by the resume).
+    if ((t & 255) == 0 && stop_requested()) break;
     // Challenges arising at step t join their holders' queues first.
     while (next < K && ch[next].arrival == t) {
       const std::int32_t c = next++;

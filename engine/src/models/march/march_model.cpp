@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/stop.hpp"
 #include "tribe/model/plugin.hpp"
 #include "tribe/rng/samplers.hpp"
 
@@ -220,6 +221,8 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, State&
 
   std::int32_t t = 0;
   while (t < c.max_periods) {
+    // A stop inside one long organization: partial values, its block dropped by the runner.
+    if (stop_requested()) break;  // one period can take tens of milliseconds
     ++t;
     const auto period = static_cast<std::uint64_t>(t);
     if (c.p3 > 0.0) {  // 1. turnover
