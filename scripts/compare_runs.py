@@ -22,14 +22,12 @@ Reads through tribe.open (PYTHONPATH=python from the source tree).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 import numpy as np
 from scipy import stats
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-import tribe  # noqa: E402
+import tribe
 
 
 def holm(p: np.ndarray) -> np.ndarray:

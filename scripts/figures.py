@@ -43,10 +43,11 @@ complete = 1, format_version major 1 or 2), a column the file does not have, or 
 that does not vary is refused with a one-line message and exit status 2, before anything
 is drawn. See docs/figures.md for how to read the figures.
 
-Results are read through the Python module's reader, tribe.open (python/tribe; found on
-PYTHONPATH or in the source tree: no build needed). Needs Debian's python3-h5py,
-python3-numpy, python3-pandas, python3-scipy and python3-matplotlib: run with
-/usr/bin/python3. The code is the package scripts/tribeplot/.
+This script is a thin wrapper over the figure package of the Python module, tribe.plot
+(`python -m tribe.plot` and the installed command `tribe-figures` are the same program).
+The package must be importable: installed (`pip install .`, docs/python.md) or from the
+build tree (PYTHONPATH=build/release/python). Needs Debian's python3-h5py, python3-numpy,
+python3-pandas, python3-scipy and python3-matplotlib: run with /usr/bin/python3.
 """
 import sys
 
@@ -59,8 +60,12 @@ except ImportError as e:  # pragma: no cover - environment problem
     print(f"figures: error: {e}; install Debian's python3-h5py, python3-numpy, python3-pandas and python3-scipy and run with "
           "/usr/bin/python3", file=sys.stderr)
     sys.exit(3)
-
-from tribeplot.cli import main  # noqa: E402
+try:
+    from tribe.plot.cli import main
+except ImportError as e:
+    print(f"figures: error: the Python package tribe is not importable ({e}): install it (pip install .) or "
+          "set PYTHONPATH=build/release/python after building", file=sys.stderr)
+    sys.exit(3)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -54,10 +54,10 @@ except ImportError as e:  # pragma: no cover
           file=sys.stderr)
     sys.exit(2)
 
-from tribeplot.frame import write  # noqa: E402  (needs h5py and numpy, checked above)
-from tribeplot.read import Result, exit_refused, open_or_exit  # noqa: E402
-from tribeplot.stats import t_value  # noqa: E402
-from tribeplot.style import OI  # noqa: E402  (Okabe-Ito palette)
+from tribe.plot.frame import write  # noqa: E402  (needs h5py and numpy, checked above)
+from tribe.plot.read import Result, exit_refused, open_or_exit  # noqa: E402
+from tribe.plot.stats import t_value  # noqa: E402
+from tribe.plot.style import OI  # noqa: E402  (Okabe-Ito palette)
 
 # Average score read from Lazer & Friedman (2007), Figure for linear vs totally connected:
 # {"linear": [(t, score), ...], "full": [...]}. Empty: not available (see the docstring).

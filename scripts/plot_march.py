@@ -21,9 +21,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from tribeplot.frame import write  # noqa: E402
-from tribeplot.read import exit_refused, open_or_exit  # noqa: E402
-from tribeplot.style import OI  # noqa: E402  (Okabe-Ito palette)
+from tribe.plot.frame import write  # noqa: E402
+from tribe.plot.read import exit_refused, open_or_exit  # noqa: E402
+from tribe.plot.style import OI  # noqa: E402  (Okabe-Ito palette)
 P2_COLOURS = {0.1: OI["orange"], 0.5: OI["blue"], 0.9: OI["green"]}
 
 P1_LEVELS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]

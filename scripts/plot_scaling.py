@@ -23,8 +23,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from tribeplot.frame import write  # noqa: E402
-from tribeplot.style import OI  # noqa: E402  (Okabe & Ito (2008), "Color Universal Design")
+from tribe.plot.frame import write  # noqa: E402
+from tribe.plot.style import OI  # noqa: E402  (Okabe & Ito (2008), "Color Universal Design")
 
 STYLE = {
     "openmp": {"color": OI["blue"], "marker": "o", "linestyle": "-", "label": "OpenMP"},

@@ -47,17 +47,14 @@ python3-h5py, python3-numpy and python3-pandas: run with /usr/bin/python3.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # analysis_report, beside it
-import tribe.result as tr  # noqa: E402
-from tribe.errors import EnvironmentFault, InputError  # noqa: E402
-from analysis_report import Refused, fmt, interval, table, write  # noqa: E402
+import tribe.result as tr
+from tribe.errors import EnvironmentFault, InputError
+from analysis_report import Refused, fmt, interval, table, write
 
 PROG = "population"
 EXPERIMENT = "population"

@@ -32,8 +32,8 @@ out="${OUT:-results/scaling/scaling-$(date -u +%Y%m%dT%H%M%SZ)-$sha.json}"
 
 "$build/bin/tribe_scaling" "${EXPERIMENT:-experiments/claims.toml}" \
   --orgs "${ORGS:-8192}" --repeats "${REPEATS:-7}" --backends "${BACKENDS:-openmp,tbb}" --mode both -o "$out" "$@"
-/usr/bin/python3 scripts/plot_scaling.py "$out"
+PYTHONPATH="$PWD/python${PYTHONPATH:+:$PYTHONPATH}" /usr/bin/python3 scripts/plot_scaling.py "$out"
 if [[ -n "${FIGURE:-}" ]]; then
-  /usr/bin/python3 scripts/plot_scaling.py "$out" --best -o "$FIGURE"
+  PYTHONPATH="$PWD/python${PYTHONPATH:+:$PYTHONPATH}" /usr/bin/python3 scripts/plot_scaling.py "$out" --best -o "$FIGURE"
 fi
 echo "scaling: wrote $out and ${out%.json}.png/.pdf" >&2

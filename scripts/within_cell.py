@@ -25,8 +25,7 @@ import sys
 import numpy as np
 from scipy import stats
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from tribe.result import Result  # noqa: E402
+from tribe.result import Result
 
 DEFAULT_COLUMNS = ["reliance_top_share", "reliance_formal_share", "reliance_evenness_vs_chance",
                    "moment_evenness_vs_chance", "leadership_centralization", "evenness_vs_chance"]

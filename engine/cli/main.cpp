@@ -128,6 +128,7 @@ int run_command(const RunArgs& a, const CLI::App& cmd, const std::string& comman
 
   job::JobOptions o;
   o.output = a.output.empty() ? std::filesystem::path(x.output) : std::filesystem::path(a.output);
+  o.create_output_directory = a.output.empty();
   o.overwrite = a.overwrite;
   o.resume = a.resume;
   o.rows_per_part = a.rows_per_part;

@@ -191,6 +191,7 @@ py::dict run(const RunRequest& q, const py::object& progress, const py::object& 
 
   job::JobOptions o;
   o.output = q.output.empty() ? std::filesystem::path(x.output) : std::filesystem::path(q.output);
+  o.create_output_directory = q.output.empty();
   o.overwrite = q.overwrite;
   o.resume = q.resume;
   if (q.rows_per_part < 1) throw InputError("rows_per_part must be at least 1");

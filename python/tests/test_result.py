@@ -155,16 +155,15 @@ def test_the_reader_works_without_the_compiled_engine(small_result, tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import tribe; r = tribe.open(sys.argv[2]); "
-            "print(len(r.cells), tribe._tribe is None)")
-    out = subprocess.run([sys.executable, "-c", code, os.path.join(ROOT, "python"), small_result],
-                         capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    code = "import sys, tribe; r = tribe.open(sys.argv[1]); print(len(r.cells), tribe._tribe is None)"
+    out = subprocess.run([sys.executable, "-c", code, small_result], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")})
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["4", "True"]
 
 
 def test_plot_draws_a_column_with_the_figure_scripts_implementation(small_result):
-    # Result.plot is scripts/figures.py's column figure (tribeplot): the means it draws are
+    # Result.plot is scripts/figures.py's column figure (tribe.plot): the means it draws are
     # the file's cell statistics.
     import matplotlib
     matplotlib.use("Agg")
@@ -268,3 +267,20 @@ def test_open_runs_the_engines_validation(small_result, tmp_path, cli):
         tribe.open(damaged)
     assert str(e.value) == engine_message(c)
     assert "digest" in str(e.value)
+
+
+def test_parameters_keep_their_types_and_cells_have_a_long_form(small_result):
+    r = tribe.open(small_result)
+    c = r.cells
+    # agents, steps and span are integer parameters (stored as doubles, with their type).
+    assert c["agents"].dtype.kind == "i" and c["span"].dtype.kind == "i" and c["control"].dtype.kind == "f"
+    with h5py.File(small_result) as f:
+        assert f["cells/parameters/agents"].attrs["type"] == "integer"
+        assert f["cells/parameters/structure"].attrs["type"] == "choice"
+    long = r.cells_long()
+    assert list(long.columns) == ["cell", "label"] + r.factors + ["column", "t", "statistic", "value"]
+    # every statistic of the wide table, once, with its value
+    stats = [k for k in c.columns if k not in ("label", "organizations") and k not in r.parameters]
+    assert len(long) == len(c) * len(stats) and not long["column"].isna().any()
+    row = long[(long.cell == 2) & (long.column == "distributed") & (long.statistic == "rate_low")]
+    assert row["value"].item() == c.loc[2, "distributed_rate_low"]

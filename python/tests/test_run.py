@@ -214,3 +214,28 @@ def test_arguments_are_checked_with_their_names(tmp_path):
             tribe.run(SMALL, progress=False, **kwargs)
         assert "\n" not in str(e.value)
     assert not (tmp_path / "x.h5").exists()
+
+
+def test_the_default_output_is_created_where_the_user_runs(tmp_path, cli, small_experiment):
+    # Outside the repository, with no results/ folder: the experiment's default output
+    # (results/NAME.h5, relative to the working directory) gets its folder created, by the
+    # CLI and by tribe.run alike; an output the user names must be in an existing folder.
+    del small_experiment["experiment"]["output"]
+    exp = tmp_path / "small.toml"
+    exp.write_text(tribe.experiment_text(small_experiment))
+    here = tmp_path / "cli"
+    here.mkdir()
+    c = cli("run", exp, "--orgs-per-cell", "5", "--quiet", cwd=here)
+    assert c.returncode == 0, c.stderr
+    assert tribe.open(here / "results" / "small.h5").n_organizations == 20
+    there = tmp_path / "py"
+    there.mkdir()
+    old = os.getcwd()
+    try:
+        os.chdir(there)
+        r = tribe.run(exp, orgs_per_cell=5, progress=False)
+    finally:
+        os.chdir(old)
+    assert os.path.abspath(os.path.join(there, r.path)) == str(there / "results" / "small.h5")
+    bad = cli("run", exp, "--orgs-per-cell", "5", "-o", tmp_path / "nosuch" / "x.h5", cwd=here)
+    assert bad.returncode == 3 and "does not exist" in bad.stderr

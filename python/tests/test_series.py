@@ -32,7 +32,7 @@ def format2(tmp_path_factory):
 
 def test_a_series_is_one_chunked_compressed_2d_dataset_with_a_time_scale(format2):
     with h5py.File(format2.path) as f:
-        assert list(f.attrs["format_version"]) == [2, 2]
+        assert list(f.attrs["format_version"]) == [2, 3]
         ds = f["organizations/mean_score"]
         assert ds.shape == (16, 101) and ds.chunks is not None and ds.chunks[1] == 101
         assert ds.compression == "gzip" and ds.shuffle
@@ -44,7 +44,7 @@ def test_a_series_is_one_chunked_compressed_2d_dataset_with_a_time_scale(format2
 
 def test_files_without_a_series_keep_format_1(small_result):
     with h5py.File(small_result) as f:
-        assert list(f.attrs["format_version"]) == [1, 2]
+        assert list(f.attrs["format_version"]) == [1, 3]
 
 
 @pytest.mark.parametrize("which", ["format1", "format2"])
@@ -131,3 +131,20 @@ def test_claims_and_targets_name_a_series_point(tmp_path, cli):
     points = [col for col in tribe.model("lazer_friedman")["columns"] if col["name"].startswith("mean_score_t")]
     assert len(points) == 101 and {p.get("series") for p in points} == {"mean_score"}
     assert [p["time"] for p in points] == list(range(101))
+
+
+def test_a_labeled_series_and_one_factor_unstacked(format2):
+    # series(labeled=True): (organization, t) with the time points and each row's cell;
+    # to_xarray(unstack=True) of a one-factor design makes the factor the dimension.
+    r = format2
+    da = r.series("mean_score", labeled=True)
+    assert da.dims == ("organization", "t") and da.name == "mean_score"
+    np.testing.assert_array_equal(da["t"].values, r.times("mean_score"))
+    np.testing.assert_array_equal(da.values, r.series("mean_score"))
+    orgs = r.read_organizations(["final_mean_score"])
+    np.testing.assert_array_equal(da["cell"].values, orgs["cell"].to_numpy())
+    assert list(da["label"].values[:1]) == [r.cells["label"][orgs["cell"][0]]]
+    ds = r.to_xarray(unstack=True)
+    assert r.factors == ["network"] and "network" in ds.dims and "cell" not in ds.dims
+    np.testing.assert_allclose(ds["mean_score_mean"].sel(network="full").values,
+                               r.to_xarray()["mean_score_mean"].values[r.cell_index(network="full")[0]])

@@ -2,78 +2,41 @@
 
 The engine parses and validates the text (with the same messages as for a file), and the
 text is what the result file stores as its `experiment` attribute, so a run from a dict
-is reproducible from the file alone. Python's tomllib reads TOML but cannot write it.
+is reproducible from the file alone. Python's tomllib reads TOML but cannot write it; the
+writing is Debian's python3-tomli-w (PyPI: tomli-w), which escapes every string as TOML
+requires (control characters, U+007F). Here the values are only checked and made plain
+(numpy scalars and arrays as Python values), with errors naming the key.
 """
 from __future__ import annotations
 
-import json
-import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+try:
+    import tomli_w
+except ImportError:  # pragma: no cover - environment problem
+    tomli_w = None
 
 
-def _key(k: Any) -> str:
-    if not isinstance(k, str):
-        raise TypeError(f"experiment keys must be strings, not {type(k).__name__} ({k!r})")
-    return k if _BARE_KEY.match(k) else json.dumps(k, ensure_ascii=False)
-
-
-def _plain(v: Any) -> Any:
-    """numpy scalars and arrays as Python values."""
+def _plain(v: Any, where: str) -> Any:
+    """v with numpy values as Python values, checked to be something TOML holds."""
     if hasattr(v, "tolist") and not isinstance(v, (str, bytes)):
-        return v.tolist()
-    return v
-
-
-def _value(v: Any, where: str) -> str:
-    v = _plain(v)
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return repr(v)  # shortest text that reads back as the same double
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)  # a TOML basic string
+        v = v.tolist()
+    if isinstance(v, (bool, int, float, str)):
+        if isinstance(v, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in v):
+            raise ValueError(f"experiment value {where} holds a lone surrogate (not text TOML can hold)")
+        return v
     if isinstance(v, Mapping):
-        return "{" + ", ".join(f"{_key(k)} = {_value(x, f'{where}.{k}')}" for k, x in v.items()) + "}"
+        out = {}
+        for k, x in v.items():
+            if not isinstance(k, str):
+                raise TypeError(f"experiment keys must be strings, not {type(k).__name__} ({k!r})")
+            out[k] = _plain(x, f"{where}.{k}" if where else k)
+        return out
     if isinstance(v, Sequence) and not isinstance(v, (bytes, bytearray)):
-        return "[" + ", ".join(_value(x, f"{where}[{i}]") for i, x in enumerate(v)) + "]"
+        return [_plain(x, f"{where}[{i}]") for i, x in enumerate(v)]
     raise TypeError(f"experiment value {where} = {v!r} has type {type(v).__name__}; "
                     "expected a bool, int, float, str, list or dict")
-
-
-def _is_table_array(v: Any) -> bool:
-    v = _plain(v)
-    return (isinstance(v, Sequence) and not isinstance(v, (str, bytes)) and len(v) > 0
-            and all(isinstance(x, Mapping) for x in v))
-
-
-def _table(lines: list[str], path: list[str], table: Mapping) -> None:
-    scalars = [(k, v) for k, v in table.items() if not isinstance(v, Mapping) and not _is_table_array(v)]
-    tables = [(k, v) for k, v in table.items() if isinstance(v, Mapping)]
-    arrays = [(k, v) for k, v in table.items() if _is_table_array(v)]
-    where = ".".join(path)
-    for k, v in scalars:
-        lines.append(f"{_key(k)} = {_value(v, f'{where}.{k}' if where else k)}")
-    for k, v in tables:
-        sub = path + [_key(k)]
-        lines.append("")
-        lines.append("[" + ".".join(sub) + "]")
-        _table(lines, sub, v)
-    for k, v in arrays:
-        sub = path + [_key(k)]
-        for item in _plain(v):
-            lines.append("")
-            lines.append("[[" + ".".join(sub) + "]]")
-            _table(lines, sub, item)
 
 
 def dumps(experiment: Mapping) -> str:
@@ -81,7 +44,8 @@ def dumps(experiment: Mapping) -> str:
     "factors": {...}, "design": {...}, "report": {...}, "claims": [{...}, ...]}."""
     if not isinstance(experiment, Mapping):
         raise TypeError(f"an experiment dict is a mapping, not {type(experiment).__name__}")
-    lines: list[str] = []
-    # Top-level scalars (none are allowed by the engine; it names them if given) first.
-    _table(lines, [], experiment)
-    return "\n".join(lines).lstrip("\n") + "\n"
+    if tomli_w is None:
+        from .errors import EnvironmentFault
+        raise EnvironmentFault("writing an experiment dict as TOML needs tomli-w "
+                               "(Debian: python3-tomli-w, installed by scripts/setup.sh; PyPI: tomli-w)")
+    return tomli_w.dumps(_plain(experiment, ""))

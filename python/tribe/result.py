@@ -1,7 +1,7 @@
 """Reading tribe result files (docs/hdf5-format.md) into pandas and xarray.
 
 Pure Python over h5py: it needs no compiled code, so scripts can use it from the source
-tree (`sys.path.insert(0, "python")`) without building the extension. Files are read
+tree (PYTHONPATH=python) without building the extension. Files are read
 lazily: opening reads the root attributes only; `.cells` reads the cell table (small
 whatever the number of organizations); `.organizations` reads the per-organization
 columns asked for, and only the rows of the cells asked for.
@@ -33,6 +33,8 @@ READABLE_MAJOR_VERSIONS = (1, 2)
 #: Verdict codes of /claims/robustness, threshold curves and the assumption space.
 _VERDICTS = np.array(["supported", "not supported", "inconclusive"])
 
+_STATISTICS = ("n", "missing", "mean", "sd", "ci_low", "ci_high", "min", "max", "successes", "rate", "rate_low",
+               "rate_high")
 _SERIES_POINT = re.compile(r"^(?P<name>.+)_t(?P<t>\d{3,})$")
 #: How a claim or a table names one point of a series: mean_score[t=100].
 _POINT_NAME = re.compile(r"^(?P<name>[^\[\]]+)\[t=(?P<t>\d+)\]$")
@@ -370,11 +372,41 @@ class Result:
         if "params" not in self._cache:
             g = self._f.get("cells/parameters")
             vals: OrderedDict = OrderedDict()
+            types = self._parameter_types()
             if g is not None:
                 for k in self.parameters:
-                    vals[k] = _strings(g[k])
+                    v = _strings(g[k])
+                    # Integers and booleans as such (stored as doubles; exact when whole).
+                    if types.get(k) == "integer" and v.dtype.kind == "f" and np.all(np.isfinite(v)) \
+                            and np.all(v == np.round(v)):
+                        v = v.astype(np.int64)
+                    elif types.get(k) == "boolean" and v.dtype.kind == "f" and np.all(np.isin(v, (0.0, 1.0))):
+                        v = v.astype(bool)
+                    vals[k] = v
             self._cache["params"] = vals
         return self._cache["params"]
+
+    def _parameter_types(self) -> dict:
+        """name -> "real", "integer", "boolean" or "choice": from the file (format 1.3 and
+        later: attribute `type` of each /cells/parameters dataset), else from the engine's
+        model of that name when the compiled engine is there, else none known."""
+        g = self._f.get("cells/parameters")
+        types = {}
+        if g is not None:
+            for k in self.parameters:
+                t = g[k].attrs.get("type") if k in g else None
+                if t is not None:
+                    types[k] = _decode(t)
+        if len(types) < len(self.parameters):
+            engine = _engine()
+            if engine is not None:
+                try:
+                    spec = engine.describe_model(self.model)
+                except Exception:  # noqa: BLE001 - a model this engine does not have
+                    spec = None
+                for p in (spec or {}).get("parameters", []):
+                    types.setdefault(p.get("name"), p.get("type"))
+        return types
 
     def _stat_columns(self) -> list[tuple[str, str, h5py.Dataset]]:
         """(column, statistic, dataset) of /cells/stats, in column then statistic order."""
@@ -559,9 +591,22 @@ class Result:
         columns and cells you need."""
         return self.read_organizations()
 
-    def series(self, name: str, cells=None) -> np.ndarray:
+    def series(self, name: str, cells=None, labeled: bool = False):
         """The values of a series as a 2-D array (organizations x time), for all
-        organizations or those of `cells`; `times(name)` gives the time axis."""
+        organizations or those of `cells`; `times(name)` gives the time axis. With
+        `labeled=True`, an xarray.DataArray with dimensions (organization, t): coordinates
+        t (the time points), organization, and the organization's cell and label."""
+        if labeled:
+            import xarray as xr
+
+            values = self.series(name, cells)
+            rows = self.read_organizations(columns=[], cells=cells)
+            labels = self.cells["label"].to_numpy()
+            return xr.DataArray(values, dims=("organization", "t"), name=self._series_name(name),
+                                coords={"t": self.times(name),
+                                        "organization": rows["organization"].to_numpy(),
+                                        "cell": ("organization", rows["cell"].to_numpy()),
+                                        "label": ("organization", labels[rows["cell"].to_numpy()])})
         name = self._series_name(name)
         times, points = self._series_layout()[name]
         g = self._f["organizations"]
@@ -785,27 +830,19 @@ class Result:
     def plot(self, column: str, **kw):
         """The figure of COLUMN (a matplotlib Figure): cell means with the stored intervals
         against the factors and the distribution over organizations beside them — the same
-        implementation as scripts/figures.py (the tribeplot package of the source tree, found
-        through TRIBE_SCRIPTS or beside this package's source). Keyword arguments: x, by,
-        facet, max_per_cell, seed, as figures.py's --x, --by, --facet, --sample, --sample-seed."""
-        import sys
-        here = os.path.dirname(os.path.abspath(__file__))
-        candidates = [os.environ.get("TRIBE_SCRIPTS", ""), os.path.join(here, "..", "..", "scripts"),  # source tree
-                      os.path.join(here, "..", "..", "..", "..", "scripts")]  # build/<preset>/python/tribe
+        implementation as `python -m tribe.plot` (scripts/figures.py). Keyword arguments: x,
+        by, facet, max_per_cell, seed, as its --x, --by, --facet, --sample, --sample-seed.
+        A column the file does not have is an InputError naming the columns it has."""
+        from . import plot as tribe_plot
+
         try:
-            import tribeplot
-        except ImportError:
-            for c in candidates:
-                if c and os.path.isfile(os.path.join(c, "tribeplot", "__init__.py")):
-                    sys.path.insert(0, os.path.abspath(c))
-                    break
-            try:
-                import tribeplot
-            except ImportError:
-                raise EnvironmentFault("the figure package tribeplot was not found: set TRIBE_SCRIPTS to the "
-                                       "repository's scripts/ folder") from None
-        with tribeplot.open_result(self.path) as res:
-            fig, _points, _footnote = tribeplot.plot(res, column, **kw)
+            with tribe_plot.open_result(self.path) as res:
+                fig, _points, _footnote = tribe_plot.plot(res, column, **kw)
+        except KeyError:
+            raise InputError(f"{self.path}: no column {column!r} to plot (columns with cell statistics: "
+                             f"{', '.join(self.stat_columns())})") from None
+        except tribe_plot.Refused as e:
+            raise InputError(str(e)) from None
         return fig
 
     def to_xarray(self, unstack: bool = False):
@@ -854,6 +891,8 @@ class Result:
                 raise InputError(f"{self.path}: unstack needs one cell per combination of the factors "
                                  f"({', '.join(self.factors)}); this design also samples points: keep the cell "
                                  "dimension")
+            if len(self.factors) == 1:  # one factor: its levels become the dimension
+                return ds.swap_dims({"cell": self.factors[0]}).drop_vars("cell")
             import warnings
             with warnings.catch_warnings():
                 # xarray casts integer statistics through float while unstacking; the grid is
@@ -861,6 +900,23 @@ class Result:
                 warnings.simplefilter("ignore", RuntimeWarning)
                 ds = ds.set_index(cell=self.factors).unstack("cell")
         return ds
+
+    def cells_long(self):
+        """The cell table in long (tidy) form: one row per cell x column x statistic, with
+        the cell's label and factors: columns cell, label, <factors...>, column, t (the
+        time point of a series' statistic, else NaN), statistic, value."""
+        pd = _pd()
+        wide = self.cells
+        keys = ["label"] + [f for f in self.factors if f in wide.columns]
+        stat_names = [c for c in wide.columns if c not in ("label", "organizations") and c not in self.parameters]
+        long = wide.reset_index().melt(id_vars=["cell"] + keys, value_vars=stat_names, var_name="name",
+                                       value_name="value")
+        parts = long["name"].str.extract(r"^(?P<column>.+?)(?:\[t=(?P<t>\d+)\])?_(?P<statistic>" +
+                                         "|".join(sorted(_STATISTICS, key=len, reverse=True)) + r")$")
+        long = pd.concat([long.drop(columns="name"), parts], axis=1)
+        long["t"] = pd.to_numeric(long["t"])
+        return long[["cell"] + keys + ["column", "t", "statistic", "value"]].sort_values(
+            ["cell", "column", "t", "statistic"], na_position="first").reset_index(drop=True)
 
 
 def _read_errors_as_damage(member):

@@ -5,7 +5,8 @@ reports it plotted (--dump), that the means and intervals are the file's cell st
 that the x positions and series are the cells' factor levels, and that the distributions
 are those of the file's organizations.
 
-    TRIBE_BUILD=build/release /usr/bin/python3 -m pytest tests/python/test_column_figures.py
+    PYTHONPATH=build/release/python TRIBE_BUILD=build/release \
+        /usr/bin/python3 -m pytest tests/python/test_column_figures.py
 
 (ctest runs it as python_column_figures.) Needs python3-pytest, python3-h5py,
 python3-numpy, python3-scipy and python3-matplotlib.
@@ -26,7 +27,6 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FIGURES = os.path.join(ROOT, "scripts", "figures.py")
-sys.path.insert(0, os.path.join(ROOT, "scripts"))  # tribeplot: figures.py's code, run in this process
 
 LEADERSHIP = """
 [experiment]
@@ -160,7 +160,7 @@ def results(tmp_path_factory):
 
 def draw(tmp_path, result, *args, formats="png", subprocess_run=False):
     """figures.py RESULT --no-paper ARGS (PNG only at low resolution, for speed, unless FORMATS
-    says otherwise); the dump and the output folder. In this process (tribeplot.cli.main, what
+    says otherwise); the dump and the output folder. In this process (tribe.plot.cli.main, what
     figures.py runs) unless SUBPROCESS_RUN."""
     outdir = tmp_path / "figures"
     dump = tmp_path / "dump.json"
@@ -170,7 +170,7 @@ def draw(tmp_path, result, *args, formats="png", subprocess_run=False):
         r = run([sys.executable, FIGURES, *argv])
         assert r.returncode == 0, r.stdout + r.stderr
     else:
-        from tribeplot.cli import main
+        from tribe.plot.cli import main
         assert main(argv) == 0
     with open(dump) as f:
         return json.load(f)["figures"], outdir
@@ -264,8 +264,8 @@ def test_pooled_interval_from_cell_statistics(results):
     """Where a figure pools cells (more factors than x, lines and panels), the pooled mean is
     the mean over the pooled organizations and its interval their Student-t interval."""
     from scipy import stats as sps
-    from tribeplot.read import Result
-    from tribeplot.stats import pooled_mean
+    from tribe.plot.read import Result
+    from tribe.plot.stats import pooled_mean
     with h5py.File(results["three"], "r") as f:
         cells = np.flatnonzero((f["cells/parameters/span"][()] == 2) & (f["cells/parameters/control"][()] == 0.2))
         v = np.concatenate([cell_values(f, "solve_rate", c) for c in cells])
@@ -361,7 +361,7 @@ def test_where_each_claim_holds(results, tmp_path):
     """Claims over an assumption space: a figure per claim and one with all of them; each
     plots the claim's stored verdict at every sampled point over two sampled parameters,
     those whose deciles explain most of the variance of its estimate."""
-    from tribeplot.cli import main
+    from tribe.plot.cli import main
     out, dump = tmp_path / "out", tmp_path / "dump.json"
     assert main([results["space"], "-o", str(out), "--columns", "queue_mean", "--dump", str(dump)]) == 0
     for name in ("tiny_space_where", "tiny_space_where_control-queues"):

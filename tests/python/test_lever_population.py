@@ -7,7 +7,8 @@ N. Also: the intervals contain the estimates, the same --seed gives the same rep
 of another experiment or a missing file is refused with one line and a non-zero status,
 and the weighted bootstrap replicates equal the statistics of explicitly resampled data.
 
-    TRIBE_BUILD=build/release /usr/bin/python3 -m pytest tests/python/test_lever_population.py
+    PYTHONPATH=build/release/python TRIBE_BUILD=build/release \
+        /usr/bin/python3 -m pytest tests/python/test_lever_population.py
 
 (ctest runs it as python_lever_population.) Needs python3-pytest, python3-h5py,
 python3-numpy, python3-pandas and python3-scipy.

@@ -474,6 +474,10 @@ void ResultWriter::write_cells(const exec::RunResult& result) {
                           ctx);
       }
       h5::write_attribute(params.get(), s.name, s.description, ctx);
+      // The parameter's type (1.3): readers give integers and booleans back as such.
+      h5::Handle ds = h5::checked(H5Dopen2(params.get(), s.name.c_str(), H5P_DEFAULT), H5Dclose,
+                                  ctx, "cannot open /cells/parameters/" + s.name);
+      h5::write_attribute(ds.get(), "type", std::string(model::to_string(s.type)), ctx);
     }
   }
 

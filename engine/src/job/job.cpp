@@ -332,6 +332,16 @@ std::vector<io::PartInfo> prepare(const design::RunPlan& plan, const JobOptions&
                                   std::uint64_t first, std::uint64_t end,
                                   std::optional<OutputLock>& lock) {
   const fs::path parts_dir = parts_directory(o.output);
+  if (o.create_output_directory && o.output.has_parent_path()) {
+    std::error_code made;
+    if (!fs::is_directory(o.output.parent_path(), made)) {
+      fs::create_directories(o.output.parent_path(), made);
+      if (made)
+        throw EnvironmentError(o.output.parent_path().string() +
+                               ": cannot create the output directory: " + made.message());
+      note(o, "created the output directory " + o.output.parent_path().string());
+    }
+  }
   io::check_output_target(o.output, true);  // the directory; the file itself once locked
   lock.emplace(o.output);
   remove_stale_parts(o.output, o);

@@ -14,12 +14,12 @@ std::string_view compiler();  // compiler id and version
 std::string_view build_flags();
 
 inline constexpr std::string_view kResultFiletype = "tribe-result";
-inline constexpr std::array<std::uint32_t, 2> kResultFormat = {1, 2};  // [major, minor]
+inline constexpr std::array<std::uint32_t, 2> kResultFormat = {1, 3};  // [major, minor]
 /// The format of a result file that stores a model's time series as two-dimensional
 /// datasets (organizations x time). A file without a series keeps kResultFormat: its
 /// layout is that of 1.x, so readers of 1.x keep reading it. Readers read both majors.
 /// Minor versions of both majors move together (2.1 = 1.1 with series).
-inline constexpr std::array<std::uint32_t, 2> kResultFormatSeries = {2, 2};
+inline constexpr std::array<std::uint32_t, 2> kResultFormatSeries = {2, 3};
 
 inline constexpr std::string_view kRngScheme =
     "Philox4x64-10 (Random123); key = (master seed, stream purpose); "

@@ -31,6 +31,10 @@ Shard parse_shard(const std::string& text);
 
 struct JobOptions {
   std::filesystem::path output;
+  /// The output is the experiment's default (`output` key, else results/NAME.h5, relative
+  /// to where the user runs): its folder is created if missing. An output named by the
+  /// user (-o, output=) must be in an existing folder (a typo is reported, not created).
+  bool create_output_directory = false;
   bool overwrite = false;  // replace an existing result and discard existing parts
   bool resume = false;     // require existing parts to continue from
   exec::RunOptions run;

@@ -10,9 +10,9 @@ Names: the figures name a point of a time series `NAME_tTTT` (how format 1.x sto
 e.g. `mean_score_t100`), the module `NAME[t=T]`; both are accepted here and the figures
 get the first, for files of either format.
 
-The module is found on the path (PYTHONPATH=build/release/python, or an installed
-package) or else in the source tree (<repository>/python): reading needs no compiled code,
-so the scripts work from a fresh clone without a build. A file that is not a complete
+This is the subpackage tribe.plot of the Python module (an installed package, or
+PYTHONPATH=build/release/python, or the source tree's python/: reading needs no compiled
+code, though with it every file is first checked by the engine). A file that is not a complete
 tribe result of a known format major version raises `Refused` (the scripts turn it into
 one line and exit status 2).
 """
@@ -29,13 +29,7 @@ except ImportError:  # pragma: no cover - Python < 3.11
 
 import numpy as np
 
-try:
-    import tribe
-    tribe.open  # noqa: B018 - a namespace package or another 'tribe' has no reader
-except (ImportError, AttributeError):
-    sys.modules.pop("tribe", None)
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-    import tribe
+import tribe
 
 SERIES_RE = re.compile(r"^(?P<base>.+)_t(?P<t>\d+)$")
 _MODULE_POINT = re.compile(r"^(?P<base>[^\[\]]+)\[t=(?P<t>\d+)\]$")

@@ -1,4 +1,5 @@
-"""The command line of scripts/figures.py: which figures for which file."""
+"""The command line of `python -m tribe.plot` (and `tribe-figures`, scripts/figures.py):
+which figures for which file."""
 from __future__ import annotations
 
 import argparse
@@ -10,12 +11,14 @@ import sys
 
 import numpy as np
 
+import tribe
+
 from . import calibration, columns, curves, layout, space
 from .design import first_binary, sampled_parameters
 from .frame import note
 from .hero import figure_hero
 from .profiles import figure_claims, figure_three_qualities
-from .read import Refused, Result, tribe
+from .read import Refused, Result
 from .structure import figure_structure
 from .style import QUALITIES, use_paper_style
 from .verdicts import figure_verdicts

@@ -1,6 +1,6 @@
 """What the column figures share: the roles of the factors (x axis, lines, panels, pooled),
 the positions of levels on an axis, series styles, titles and notes, and the distributions
-of organizations (bounded, seeded samples read through tribeplot.read)."""
+of organizations (bounded, seeded samples read through tribe.plot.read)."""
 from __future__ import annotations
 
 import re

@@ -1,12 +1,12 @@
-"""tribeplot: figures from tribe result files.
+"""tribe.plot: figures from tribe result files (`python -m tribe.plot`, `tribe-figures`).
 
 Modules: read (the figures' view of a result, read through tribe.open: python/tribe),
 style (palette, markers, labels), stats (pooled intervals), design (levels, series, profiles), frame (axis helpers, footnote,
 saving), verdicts, profiles (Figures 1-2), hero (Figure 3), structure (Figure 4), columns
 (figures of any column of any result, issue 18), curves (threshold curves, sweeps), space
-(where each claim holds over an assumption space) and cli (scripts/figures.py).
+(where each claim holds over an assumption space) and cli (`python -m tribe.plot`; scripts/figures.py runs it).
 
-    from tribeplot import open_result, plot
+    from tribe.plot import open_result, plot
     with open_result("results/span.h5") as res:
         fig, points, footnote = plot(res, "queue_mean")
 """
@@ -21,7 +21,7 @@ def __getattr__(name):  # Refused and Result on first use: style alone needs no 
 
 
 def open_result(path: str, model: str | None = None):
-    """The checked result file at PATH (a tribeplot.read.Result; raises Refused)."""
+    """The checked result file at PATH (a tribe.plot.read.Result; raises Refused)."""
     from .read import Result
     return Result(path, model)
 
