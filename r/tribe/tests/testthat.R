@@ -1,0 +1,3 @@
+library(testthat)
+library(tribe)
+test_check("tribe")
