@@ -70,3 +70,30 @@ def test_r_example_reads_what_the_python_reader_reads(tmp_path, rscript):
     assert ok.returncode == 0 and "16 cells, 800 organizations" in ok.stdout
     bad = subprocess.run([rscript, script, os.path.join(ROOT, "README.md")], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.strip().startswith("read_result.R: error: ")
+
+
+def test_readme_first_experiment_runs_and_its_claim_is_decided(tmp_path, cli):
+    text = readme_block("A first experiment", "toml")
+    (tmp_path / "span.toml").write_text(text)
+    run = cli("run", "span.toml", "--orgs-per-cell", "200", "--quiet", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    report = cli("report", "results/span.h5", cwd=tmp_path)
+    assert report.returncode == 0 and "wide-spans-queue" in report.stdout
+    assert re.search(r"verdict:\s+(supported|not supported|inconclusive)", report.stdout)
+
+
+def test_every_relative_link_of_the_readme_and_the_docs_exists():
+    # The README is a landing page that points into docs/: every link must lead somewhere.
+    broken = []
+    pages = [os.path.join(ROOT, "README.md")] + [os.path.join(ROOT, "docs", f)
+                                                 for f in os.listdir(os.path.join(ROOT, "docs")) if f.endswith(".md")]
+    for page in pages:
+        text = open(page, encoding="utf-8").read()
+        text = re.sub(r"```.*?```", "", text, flags=re.S)  # code blocks are not links
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"^(https?:|mailto:|#)", target):
+                continue
+            path = os.path.normpath(os.path.join(os.path.dirname(page), target.split("#", 1)[0]))
+            if not os.path.exists(path):
+                broken.append(f"{os.path.relpath(page, ROOT)} -> {target}")
+    assert broken == [], broken
