@@ -1,7 +1,7 @@
 #!/usr/bin/env Rscript
 # Reads a tribe result file into R data frames with hdf5r (Debian: r-cran-hdf5r).
 #
-#   Rscript examples/read_result.R [RESULT.h5]      (default: examples/data/hero_small.h5)
+#   Rscript examples/read_result.R [RESULT.h5]      (default: python/tribe/data/hero_small.h5)
 #
 # The layout is documented in docs/hdf5-format.md. This script defines
 # read_tribe_result(path), which returns a list of data frames:
@@ -125,7 +125,7 @@ read_checked <- function(path) {
 
 if (sys.nframe() == 0L) {
   args <- commandArgs(trailingOnly = TRUE)
-  path <- if (length(args) >= 1) args[1] else "examples/data/hero_small.h5"
+  path <- if (length(args) >= 1) args[1] else "python/tribe/data/hero_small.h5"
   r <- read_tribe_result(path)
   p <- r$provenance
   cat(sprintf("%s: experiment %s, model %s %s, seed %s, %d cells, %d organizations\n", path,

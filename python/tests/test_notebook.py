@@ -12,9 +12,8 @@ from conftest import ROOT
 
 def test_tutorial_notebook_runs(tmp_path, monkeypatch):
     nb = nbformat.read(os.path.join(ROOT, "examples", "tutorial.ipynb"), as_version=4)
-    # The kernel inherits this environment: the module on PYTHONPATH, and where the
-    # repository is (the notebook runs in a scratch folder, not in examples/).
-    monkeypatch.setenv("TRIBE_SOURCE_DIR", ROOT)
+    # The kernel inherits this environment: the module on PYTHONPATH. The notebook runs in
+    # a scratch folder, outside the repository: it needs nothing of it.
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # a debugger notice of ipykernel
     client = NotebookClient(nb, timeout=120, kernel_name="python3",

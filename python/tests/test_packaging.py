@@ -64,12 +64,13 @@ def test_pip_install_gives_the_module_the_program_and_the_figures(venv, tmp_path
     assert (tmp_path / "results" / "span.h5").exists()  # the default output, created here
     code = ("import tribe; r = tribe.run('span.toml', output='py.h5', progress=False); "
             "fig = r.plot('solve_rate'); fig.savefig('plot.png'); "
-            "print(tribe.__file__); print(r.n_organizations, list(r.cells['span']))")
+            "print(tribe.__file__); print(r.n_organizations, list(r.cells['span'])); "
+            "print(tribe.open(tribe.example('hero_small.h5')).name)")
     py = subprocess.run([str(venv / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True,
                         text=True, env=env)
     assert py.returncode == 0, py.stderr
-    where, counts = py.stdout.split("\n")[:2]
-    assert where.startswith(str(venv)) and counts == "60 [2, 4]"
+    where, counts, example = py.stdout.split("\n")[:3]
+    assert where.startswith(str(venv)) and counts == "60 [2, 4]" and example == "hero"
     assert (tmp_path / "plot.png").stat().st_size > 1000
     figs = subprocess.run([str(venv / "bin" / "tribe-figures"), "results/span.h5", "-o", "figs", "--no-paper",
                            "--columns", "solve_rate", "--formats", "png", "--dpi", "40"], cwd=tmp_path,

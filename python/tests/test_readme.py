@@ -42,7 +42,7 @@ def rscript():
 
 
 def test_r_example_reads_what_the_python_reader_reads(tmp_path, rscript):
-    result = os.path.join(ROOT, "examples", "data", "hero_small.h5")
+    result = os.path.join(ROOT, "python", "tribe", "data", "hero_small.h5")
     script = os.path.join(ROOT, "examples", "read_result.R")
     code = (f'source("{script}"); r <- read_tribe_result("{result}"); '
             f'write.csv(r$cells, "{tmp_path}/cells.csv", row.names = FALSE); '

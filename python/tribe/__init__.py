@@ -32,7 +32,7 @@ except ImportError as _e:  # the pure-Python reader still works
     _import_error = _e
 
 __all__ = ["run", "open", "models", "model", "Result", "Calibration", "experiment_text", "check",
-           "TribeError", "InputError", "EnvironmentFault", "Interrupted", "__version__"]
+           "TribeError", "InputError", "EnvironmentFault", "Interrupted", "__version__", "example"]
 
 
 def _engine():
@@ -62,6 +62,17 @@ def model(name: str) -> dict:
     parameters (name, type, min, max or choices, default, description), columns (name,
     kind, role, description) and derived_columns. Raises InputError for an unknown name."""
     return _engine().describe_model(name)
+
+
+def example(name: str = "hero_small.h5") -> str:
+    """The path of a result file that comes with the package (python/tribe/data/):
+    "hero_small.h5", a small run of experiments/hero.toml (50 organizations per cell)."""
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+    path = os.path.join(here, name)
+    if not os.path.isfile(path):
+        known = sorted(f for f in os.listdir(here) if f.endswith(".h5")) if os.path.isdir(here) else []
+        raise InputError(f"no example {name!r} (examples: {', '.join(known) or 'none installed'})")
+    return path
 
 
 def experiment_text(experiment) -> str:
