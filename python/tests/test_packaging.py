@@ -116,4 +116,6 @@ def test_the_versions_agree():
     assert program == version
     citation = open(os.path.join(ROOT, "CITATION.cff")).read()
     assert re.search(r"^version: \"?([0-9.]+)\"?$", citation, re.M).group(1) == version
+    import json
+    assert json.load(open(os.path.join(ROOT, "codemeta.json")))["version"] == version
     sys.stdout.write(f"version {version}\n")

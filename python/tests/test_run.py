@@ -239,3 +239,19 @@ def test_the_default_output_is_created_where_the_user_runs(tmp_path, cli, small_
     assert os.path.abspath(os.path.join(there, r.path)) == str(there / "results" / "small.h5")
     bad = cli("run", exp, "--orgs-per-cell", "5", "-o", tmp_path / "nosuch" / "x.h5", cwd=here)
     assert bad.returncode == 3 and "does not exist" in bad.stderr
+
+
+def test_experiment_text_round_trips_awkward_strings():
+    # The TOML written for a dict (tomli-w) reads back (tomllib) as the same dict, whatever
+    # the text: quotes, backslashes, control characters, U+007F, non-ASCII, newlines.
+    import tomllib
+
+    awkward = ['plain', 'a "quoted" word', "back\\slash", "tab\tand\nnewline", "\x7f delete", "\x01\x1f",
+               "ünïcödé — ✓", "'single'", "trailing space ", "", "[not a table]", "key = value"]
+    for text in awkward:
+        d = {"experiment": {"name": "x", "description": text},
+             "claims": [{"id": "c", "statement": text, "a": {"structure": "flat"}}]}
+        back = tomllib.loads(tribe.experiment_text(d))
+        assert back == d, text
+    with pytest.raises(TypeError, match="experiment value"):
+        tribe.experiment_text({"experiment": {"name": object()}})
