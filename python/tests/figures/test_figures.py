@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """End-to-end test of scripts/figures.py.
 
-    /usr/bin/python3 tests/python/test_figures.py BUILD_DIR
+    /usr/bin/python3 python/tests/figures/test_figures.py BUILD_DIR
 
 Runs BUILD_DIR/bin/tribe on the four experiments of experiments/ with 20 organizations
 per cell, draws their figures with scripts/figures.py (the paper figure, the verdicts and

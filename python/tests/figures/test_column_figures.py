@@ -6,7 +6,7 @@ that the x positions and series are the cells' factor levels, and that the distr
 are those of the file's organizations.
 
     PYTHONPATH=build/release/python TRIBE_BUILD=build/release \
-        /usr/bin/python3 -m pytest tests/python/test_column_figures.py
+        /usr/bin/python3 -m pytest python/tests/figures/test_column_figures.py
 
 (ctest runs it as python_column_figures.) Needs python3-pytest, python3-h5py,
 python3-numpy, python3-scipy and python3-matplotlib.
@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))  # python/tests/figures/
 FIGURES = os.path.join(ROOT, "scripts", "figures.py")
 
 LEADERSHIP = """

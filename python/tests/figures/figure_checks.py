@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))  # python/tests/figures/
 PYTHON = sys.executable or "/usr/bin/python3"
 SIGNATURES = (("png", b"\x89PNG\r\n\x1a\n"), ("pdf", b"%PDF"))
 

@@ -2,7 +2,7 @@
 """End-to-end test of the docking figure scripts, scripts/plot_march.py and
 scripts/plot_lazer_friedman.py.
 
-    /usr/bin/python3 tests/python/test_docking_figures.py BUILD_DIR
+    /usr/bin/python3 python/tests/figures/test_docking_figures.py BUILD_DIR
 
 Runs BUILD_DIR/bin/tribe on the nine docking experiments of experiments/ (March 1991:
 march_fig1, march_fig3, march_fig1_rules with 5 organizations per cell; Lazer & Friedman 2007: time,

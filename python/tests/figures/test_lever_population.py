@@ -8,7 +8,7 @@ of another experiment or a missing file is refused with one line and a non-zero 
 and the weighted bootstrap replicates equal the statistics of explicitly resampled data.
 
     PYTHONPATH=build/release/python TRIBE_BUILD=build/release \
-        /usr/bin/python3 -m pytest tests/python/test_lever_population.py
+        /usr/bin/python3 -m pytest python/tests/figures/test_lever_population.py
 
 (ctest runs it as python_lever_population.) Needs python3-pytest, python3-h5py,
 python3-numpy, python3-pandas and python3-scipy.
@@ -29,7 +29,7 @@ import pytest
 from scipy import stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))  # python/tests/figures/
 LEVERS = os.path.join(ROOT, "scripts", "levers.py")
 POPULATION = os.path.join(ROOT, "scripts", "population.py")
 
