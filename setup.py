@@ -30,9 +30,21 @@ class CMakeBuild(build_ext):
         build_dir = os.path.abspath(os.environ.get("TRIBE_BUILD_DIR") or os.path.join(ROOT, "build", "pip"))
         jobs = str(os.cpu_count() or 2)
         if not os.path.exists(os.path.join(build_dir, "CMakeCache.txt")):
-            subprocess.run(["cmake", "-S", ROOT, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
-                            "-DTRIBE_BUILD_TESTS=OFF", "-DTRIBE_BUILD_BENCH=OFF", "-DTRIBE_BUILD_PYTHON=ON",
-                            f"-DPython_EXECUTABLE={sys.executable}"], check=True)
+            subprocess.run(
+                [
+                    "cmake",
+                    "-S",
+                    ROOT,
+                    "-B",
+                    build_dir,
+                    "-DCMAKE_BUILD_TYPE=Release",
+                    "-DTRIBE_BUILD_TESTS=OFF",
+                    "-DTRIBE_BUILD_BENCH=OFF",
+                    "-DTRIBE_BUILD_PYTHON=ON",
+                    f"-DPython_EXECUTABLE={sys.executable}",
+                ],
+                check=True,
+            )
         subprocess.run(["cmake", "--build", build_dir, "--target", "_tribe", "tribe", "-j", jobs], check=True)
         module_dir = os.path.join(build_dir, "python", "tribe")
         built = [f for f in os.listdir(module_dir) if f.startswith("_tribe") and f.endswith(".so")]
@@ -47,8 +59,11 @@ class CMakeBuild(build_ext):
 
     def get_outputs(self):
         outputs = super().get_outputs()
-        return outputs + [os.path.join(os.path.dirname(o), "bin", "tribe") for o in outputs
-                          if os.path.basename(o).startswith("_tribe")]
+        return outputs + [
+            os.path.join(os.path.dirname(o), "bin", "tribe")
+            for o in outputs
+            if os.path.basename(o).startswith("_tribe")
+        ]
 
 
 setup(version=version(), ext_modules=[Extension("tribe._tribe", sources=[])], cmdclass={"build_ext": CMakeBuild})

@@ -41,19 +41,22 @@ def fmt(v: np.ndarray, digits: int = 3, ci: bool = True) -> str:
 def table(header: list[str], rows: list[list[str]], style: str, right_from: int) -> list[str]:
     """A Markdown table, or aligned text; columns from `right_from` on are right-aligned."""
     if style == "markdown":
-        out = ["| " + " | ".join(header) + " |",
-               "|" + "|".join("---" if i < right_from else "---:" for i in range(len(header))) + "|"]
+        out = [
+            "| " + " | ".join(header) + " |",
+            "|" + "|".join("---" if i < right_from else "---:" for i in range(len(header))) + "|",
+        ]
         return out + ["| " + " | ".join(r) + " |" for r in rows]
     widths = [max(len(x) for x in col) for col in zip(header, *rows)]
 
     def line(r):
-        return "  ".join(x.ljust(w) if i < right_from else x.rjust(w)
-                         for i, (x, w) in enumerate(zip(r, widths)))
+        return "  ".join(x.ljust(w) if i < right_from else x.rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
+
     return [line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
 
 
-def write(prog: str, text: str, output: str | None, json_path: str | None,
-          json_object: Callable[[], dict], start: float) -> int:
+def write(
+    prog: str, text: str, output: str | None, json_path: str | None, json_object: Callable[[], dict], start: float
+) -> int:
     """Writes the report to `output` (or standard output) and the JSON; the exit status."""
     try:
         if output:

@@ -88,8 +88,7 @@ def load(path: str, metric: str) -> "OrderedDict[str, list[float]]":
         print(f"bench_compare: error: cannot read {path}: {e}", file=sys.stderr)
         sys.exit(2)
     if not isinstance(doc, dict) or "benchmarks" not in doc:
-        print(f"bench_compare: error: {path} is not a Google Benchmark JSON output (no 'benchmarks')",
-              file=sys.stderr)
+        print(f"bench_compare: error: {path} is not a Google Benchmark JSON output (no 'benchmarks')", file=sys.stderr)
         sys.exit(2)
     reps: "OrderedDict[str, list[float]]" = OrderedDict()
     medians: dict[str, float] = {}
@@ -112,13 +111,18 @@ def load(path: str, metric: str) -> "OrderedDict[str, list[float]]":
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
+    )
     ap.add_argument("baseline")
     ap.add_argument("contender")
     ap.add_argument("--threshold", type=float, default=0.05, help="relative slow-down that counts (default 0.05)")
-    ap.add_argument("--metric", choices=["cpu_time", "real_time"], default="cpu_time",
-                    help="time compared (default cpu_time: less sensitive to a shared machine)")
+    ap.add_argument(
+        "--metric",
+        choices=["cpu_time", "real_time"],
+        default="cpu_time",
+        help="time compared (default cpu_time: less sensitive to a shared machine)",
+    )
     ap.add_argument("--alpha", type=float, default=0.05, help="significance of the U test (default 0.05)")
     ap.add_argument("--filter", default="", help="only benchmarks whose name matches this regex")
     args = ap.parse_args()
@@ -160,10 +164,14 @@ def main() -> int:
         print(f"only in contender: {', '.join(only_new)}")
     few = [n for n in names if len(old[n]) < 3 or len(new[n]) < 3]
     if few:
-        print(f"note: {len(few)} benchmark(s) have fewer than 3 repetitions on a side; "
-              "rerun with --benchmark_repetitions=5 or more for a significance test")
-    print(f"{len(names)} compared ({args.metric}, threshold {args.threshold:.0%}): "
-          f"{len(regressions)} regression(s), {len(noisy)} noisy slow-down(s), {len(improved)} faster")
+        print(
+            f"note: {len(few)} benchmark(s) have fewer than 3 repetitions on a side; "
+            "rerun with --benchmark_repetitions=5 or more for a significance test"
+        )
+    print(
+        f"{len(names)} compared ({args.metric}, threshold {args.threshold:.0%}): "
+        f"{len(regressions)} regression(s), {len(noisy)} noisy slow-down(s), {len(improved)} faster"
+    )
     for n in regressions:
         print(f"REGRESSION: {n}", file=sys.stderr)
     return 1 if regressions else 0

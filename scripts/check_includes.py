@@ -70,8 +70,7 @@ def read_graph(root: pathlib.Path):
     """folder -> {included folder -> [files that include it]}, and io files including evaluate."""
     graph: dict[str, dict[str, list[str]]] = {}
     io_evaluate = []
-    files = sorted((root / "engine" / "src").rglob("*")) + sorted(
-        (root / "engine" / "include" / "tribe").rglob("*"))
+    files = sorted((root / "engine" / "src").rglob("*")) + sorted((root / "engine" / "include" / "tribe").rglob("*"))
     for path in files:
         if path.suffix not in (".hpp", ".cpp", ".h", ".in") or not path.is_file():
             continue
@@ -93,8 +92,9 @@ def public_header_problems(root: pathlib.Path):
     tribe/ header which is not listed (it would be missing from an installation)."""
     listing = root / "engine" / "public_headers.txt"
     include_dir = root / "engine" / "include"
-    public = [line.strip() for line in listing.read_text(encoding="utf-8").splitlines()
-              if line.strip().startswith("tribe/")]
+    public = [
+        line.strip() for line in listing.read_text(encoding="utf-8").splitlines() if line.strip().startswith("tribe/")
+    ]
     problems = []
     for header in public:
         path = include_dir / header
@@ -104,8 +104,10 @@ def public_header_problems(root: pathlib.Path):
         text = path.read_text(encoding="utf-8", errors="replace")
         for included in re.findall(r'^\s*#\s*include\s*"(tribe/[^"]+)"', text, re.M):
             if included not in public:
-                problems.append(f"public header {header} includes {included}, which is not "
-                                "installed: add it to engine/public_headers.txt")
+                problems.append(
+                    f"public header {header} includes {included}, which is not "
+                    "installed: add it to engine/public_headers.txt"
+                )
     return problems
 
 
@@ -172,8 +174,7 @@ def main() -> int:
     failures = []
 
     # Cycles once the known exceptions are set aside.
-    pruned = {v: {w: f for w, f in e.items() if (v, w) not in KNOWN_CYCLE_EDGES}
-              for v, e in graph.items()}
+    pruned = {v: {w: f for w, f in e.items() if (v, w) not in KNOWN_CYCLE_EDGES} for v, e in graph.items()}
     for component in strongly_connected(pruned):
         cycle = find_cycle(pruned, component)
         lines = [f"include cycle between engine folders: {' -> '.join(cycle)}"]
@@ -185,29 +186,39 @@ def main() -> int:
     cyclic = {frozenset(c) for c in strongly_connected(graph)}
     for (a, b), why in sorted(KNOWN_CYCLE_EDGES.items()):
         if b not in graph.get(a, {}):
-            failures.append(f"known exception {a} -> {b} ({why}) no longer exists: "
-                            "remove it from KNOWN_CYCLE_EDGES in scripts/check_includes.py")
+            failures.append(
+                f"known exception {a} -> {b} ({why}) no longer exists: "
+                "remove it from KNOWN_CYCLE_EDGES in scripts/check_includes.py"
+            )
         elif not any(a in c and b in c for c in cyclic):
-            failures.append(f"known exception {a} -> {b} ({why}) no longer closes a cycle: "
-                            "remove it from KNOWN_CYCLE_EDGES in scripts/check_includes.py")
+            failures.append(
+                f"known exception {a} -> {b} ({why}) no longer closes a cycle: "
+                "remove it from KNOWN_CYCLE_EDGES in scripts/check_includes.py"
+            )
 
     # Every include points down the layers (or within one).
     rank = {folder: depth for depth, layer in enumerate(LAYERS) for folder in layer}
     for a in sorted(graph):
         for b in sorted(graph[a]):
             if a not in rank or b not in rank:
-                failures.append(f"engine folder {a if a not in rank else b} is in no layer: "
-                                "add it to LAYERS in scripts/check_includes.py")
+                failures.append(
+                    f"engine folder {a if a not in rank else b} is in no layer: "
+                    "add it to LAYERS in scripts/check_includes.py"
+                )
             elif rank[b] < rank[a]:
-                failures.append(f"{a} -> {b} points up the layers ({a} is below {b}): "
-                                f"{', '.join(sorted(set(graph[a][b])))}")
+                failures.append(
+                    f"{a} -> {b} points up the layers ({a} is below {b}): " f"{', '.join(sorted(set(graph[a][b])))}"
+                )
 
     for rel in sorted(set(io_evaluate) - KNOWN_IO_INCLUDES_OF_EVALUATE):
-        failures.append(f"{rel} includes tribe/claims/evaluate.hpp: io/ stores results, "
-                        "the job layer evaluates claims")
+        failures.append(
+            f"{rel} includes tribe/claims/evaluate.hpp: io/ stores results, " "the job layer evaluates claims"
+        )
     for rel in sorted(KNOWN_IO_INCLUDES_OF_EVALUATE - set(io_evaluate)):
-        failures.append(f"known exception {rel} no longer includes tribe/claims/evaluate.hpp: "
-                        "remove it from KNOWN_IO_INCLUDES_OF_EVALUATE in scripts/check_includes.py")
+        failures.append(
+            f"known exception {rel} no longer includes tribe/claims/evaluate.hpp: "
+            "remove it from KNOWN_IO_INCLUDES_OF_EVALUATE in scripts/check_includes.py"
+        )
 
     failures += public_header_problems(root)
 
@@ -217,8 +228,10 @@ def main() -> int:
         return 1
     known = ", ".join(f"{a} -> {b}" for a, b in sorted(KNOWN_CYCLE_EDGES))
     io_known = ", ".join(sorted(KNOWN_IO_INCLUDES_OF_EVALUATE)) or "none"
-    print(f"check_includes: {len(graph)} folders, no new include cycle "
-          f"(known exceptions: {known or 'none'}; io/ including claims/evaluate.hpp: {io_known})")
+    print(
+        f"check_includes: {len(graph)} folders, no new include cycle "
+        f"(known exceptions: {known or 'none'}; io/ including claims/evaluate.hpp: {io_known})"
+    )
     return 0
 
 

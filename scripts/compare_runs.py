@@ -57,8 +57,9 @@ def main() -> int:
 
     b, f = tribe.open(a.before), tribe.open(a.after)
     if b.n_cells != f.n_cells or b.parameters != f.parameters:
-        sys.exit(f"compare_runs: {a.before} and {a.after} are not runs of one design "
-                 f"({b.n_cells} vs {f.n_cells} cells)")
+        sys.exit(
+            f"compare_runs: {a.before} and {a.after} are not runs of one design " f"({b.n_cells} vs {f.n_cells} cells)"
+        )
     pb, pf = b._parameter_values(), f._parameter_values()
     for k in pb:
         if not np.array_equal(np.asarray(pb[k]).astype(str), np.asarray(pf[k]).astype(str)):
@@ -114,8 +115,10 @@ def main() -> int:
     ]
     for i in np.argsort(p_w)[: a.top]:
         r = rows[i]
-        lines.append(f"| {cell_label(pb, b.factors, r[0])} | {r[1]} | {r[4]:.5g} | {r[5]:.5g} | {d[i]:+.4f} | "
-                     f"{r[7]:.3g} | {h_w[i]:.3g} | {r[8]:.3g} |")
+        lines.append(
+            f"| {cell_label(pb, b.factors, r[0])} | {r[1]} | {r[4]:.5g} | {r[5]:.5g} | {d[i]:+.4f} | "
+            f"{r[7]:.3g} | {h_w[i]:.3g} | {r[8]:.3g} |"
+        )
     text = "\n".join(lines)
     print(text)
     if a.markdown:

@@ -57,14 +57,21 @@ try:
     import pandas  # noqa: F401
     import scipy  # noqa: F401
 except ImportError as e:  # pragma: no cover - environment problem
-    print(f"figures: error: {e}; install Debian's python3-h5py, python3-numpy, python3-pandas and python3-scipy and run with "
-          "/usr/bin/python3", file=sys.stderr)
+    print(
+        f"figures: error: {e}; install Debian's python3-h5py, python3-numpy, python3-pandas and "
+        "python3-scipy and run with "
+        "/usr/bin/python3",
+        file=sys.stderr,
+    )
     sys.exit(3)
 try:
     from tribe.plot.cli import main
 except ImportError as e:
-    print(f"figures: error: the Python package tribe is not importable ({e}): install it (pip install .) or "
-          "set PYTHONPATH=build/release/python after building", file=sys.stderr)
+    print(
+        f"figures: error: the Python package tribe is not importable ({e}): install it (pip install .) or "
+        "set PYTHONPATH=build/release/python after building",
+        file=sys.stderr,
+    )
     sys.exit(3)
 
 if __name__ == "__main__":

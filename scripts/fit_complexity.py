@@ -10,7 +10,8 @@ For BM_OrganizationByAgents (N agents, T = 200 steps) and BM_OrganizationBySteps
 log(time) = a + b * log(N*T) by least squares over N (or T) in [nmin, nmax], and prints
 the exponent b (1 means linear) and, at each size, the cost per agent-step relative to
 its median over the sizes; first it prints the ratio of one default organization
-(BM_OrganizationDefault/hero:0) to the RNG-bound floor (BM_OrganizationRngFloor). The target of issue 5 is linear within +-15%: every size's
+(BM_OrganizationDefault/hero:0) to the RNG-bound floor (BM_OrganizationRngFloor). The target of issue 5
+is linear within +-15%: every size's
 cost per agent-step within 15% of the median, i.e. time = c * N*T * (1 +- 0.15). Exit
 status 0 when the fit ran, whatever it found (this is a report, not a test).
 """
@@ -89,14 +90,25 @@ def report(doc, family, other, label, args):
     fixed = my - slope * mx
     resid = max(abs((fixed + slope * x) / y - 1.0) for x, y in zip(xs, ys))
     ok = worst <= args.tolerance
-    print(f"  fitted exponent b = {b:.3f} in time ~ (N*T)^b over sizes {sizes[0]}..{sizes[-1]}; "
-          f"cost per agent-step within {worst:.1%} of its median "
-          f"({'within' if ok else 'OUTSIDE'} +-{args.tolerance:.0%})")
-    print(f"  affine fit: time = {fixed * 1e6:.1f} us + {slope * 1e9:.3f} ns * N*T "
-          f"(largest relative residual {resid:.1%})")
-    return {"family": family, "exponent": b, "max_deviation": worst, "sizes": sizes,
-            "affine_fixed_s": fixed, "affine_s_per_agent_step": slope, "affine_max_residual": resid,
-            "ns_per_agent_step": [p * 1e9 for p in per]}
+    print(
+        f"  fitted exponent b = {b:.3f} in time ~ (N*T)^b over sizes {sizes[0]}..{sizes[-1]}; "
+        f"cost per agent-step within {worst:.1%} of its median "
+        f"({'within' if ok else 'OUTSIDE'} +-{args.tolerance:.0%})"
+    )
+    print(
+        f"  affine fit: time = {fixed * 1e6:.1f} us + {slope * 1e9:.3f} ns * N*T "
+        f"(largest relative residual {resid:.1%})"
+    )
+    return {
+        "family": family,
+        "exponent": b,
+        "max_deviation": worst,
+        "sizes": sizes,
+        "affine_fixed_s": fixed,
+        "affine_s_per_agent_step": slope,
+        "affine_max_residual": resid,
+        "ns_per_agent_step": [p * 1e9 for p in per],
+    }
 
 
 def single(doc, name, metric):
@@ -121,14 +133,17 @@ def floor_ratio(doc, metric):
         print("floor: BM_OrganizationDefault/hero:0 or BM_OrganizationRngFloor missing; skipped")
         return None
     r = org / flo
-    print(f"floor ({metric}, medians): one default organization {org * 1e6:.1f} us, RNG-bound floor "
-          f"{flo * 1e6:.1f} us, ratio {r:.2f}x ({'within' if r <= 4 else 'ABOVE'} the 4x target)")
+    print(
+        f"floor ({metric}, medians): one default organization {org * 1e6:.1f} us, RNG-bound floor "
+        f"{flo * 1e6:.1f} us, ratio {r:.2f}x ({'within' if r <= 4 else 'ABOVE'} the 4x target)"
+    )
     return {"organization_s": org, "floor_s": flo, "ratio": r}
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
+    )
     ap.add_argument("bench_json")
     ap.add_argument("--metric", choices=["cpu_time", "real_time"], default="cpu_time")
     ap.add_argument("--nmin", type=int, default=25)
@@ -143,8 +158,10 @@ def main() -> int:
         print(f"fit_complexity: error: cannot read {args.bench_json}: {e}", file=sys.stderr)
         return 2
     floor = floor_ratio(doc, args.metric)
-    fits = [report(doc, "BM_OrganizationByAgents", 200, "N agents, T = 200", args),
-            report(doc, "BM_OrganizationBySteps", 100, "N = 100, T steps", args)]
+    fits = [
+        report(doc, "BM_OrganizationByAgents", 200, "N agents, T = 200", args),
+        report(doc, "BM_OrganizationBySteps", 100, "N = 100, T steps", args),
+    ]
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"floor": floor, "fits": [x for x in fits if x]}, f, indent=1)

@@ -30,7 +30,8 @@ each lever's effect on every measure, on aligned solving and on failures_per_cha
 
 A file that is not a complete tribe result or is a result of another experiment is
 refused with a one-line message and exit status 2; a missing or unreadable file likewise,
-with status 3. --json FILE also writes every estimate and interval, unrounded. Results are read through python/tribe/result.py (no build needed). Needs Debian's
+with status 3. --json FILE also writes every estimate and interval, unrounded. Results are read
+through the package tribe (PYTHONPATH=build/release/python, or installed). Needs Debian's
 python3-h5py, python3-numpy and python3-pandas: run with /usr/bin/python3.
 """
 from __future__ import annotations
@@ -50,12 +51,9 @@ PROG = "levers"
 EXPERIMENT = "levers"
 OUTCOME = "aligned_solve_rate"
 FAILURES = "failures_per_challenge"
-MEASURES = ("reliance_formal_share", "reliance_top_share", "reliance_evenness_vs_chance",
-            "moment_evenness_vs_chance")
+MEASURES = ("reliance_formal_share", "reliance_top_share", "reliance_evenness_vs_chance", "moment_evenness_vs_chance")
 #: |c| below this: no total effect to split (the share is reported as n/a).
 MIN_TOTAL = 0.002
-
-
 
 
 # ---------------------------------------------------------------------------------- input
@@ -93,8 +91,9 @@ def load(path: str):
     res = tr.Result(path)
     try:
         if res.name != EXPERIMENT:
-            raise Refused(f"{path} is a result of experiment {res.name!r}, not {EXPERIMENT!r} "
-                          "(experiments/levers.toml)")
+            raise Refused(
+                f"{path} is a result of experiment {res.name!r}, not {EXPERIMENT!r} " "(experiments/levers.toml)"
+            )
         missing = [c for c in (OUTCOME, FAILURES) + MEASURES if c not in res.columns]
         if missing:
             raise Refused(f"{path}: no column {', '.join(missing)} (a result of an older leadership model?)")
@@ -104,24 +103,35 @@ def load(path: str):
         levels = lever_levels(res, cells)
         combos = cells[list(levels)].astype(str).apply(tuple, axis=1)
         if combos.duplicated().any() or len(combos) != 2 ** len(levels):
-            raise Refused(f"{path}: not a full two-level factorial of {', '.join(levels)} "
-                          f"({len(cells)} cells for {2 ** len(levels)} combinations)")
+            raise Refused(
+                f"{path}: not a full two-level factorial of {', '.join(levels)} "
+                f"({len(cells)} cells for {2 ** len(levels)} combinations)"
+            )
         cols = [OUTCOME, FAILURES, *MEASURES]
         orgs = res.read_organizations(cols)
         counts = orgs.groupby("cell").size().reindex(range(len(cells)), fill_value=0).to_numpy()
         n = int(counts[0])
         if n < 2 or (counts != n).any():
-            raise Refused(f"{path}: the cells have different numbers of organizations "
-                          f"({counts.min()} to {counts.max()}); the paired contrasts need the same in each")
+            raise Refused(
+                f"{path}: the cells have different numbers of organizations "
+                f"({counts.min()} to {counts.max()}); the paired contrasts need the same in each"
+            )
         orgs = orgs.sort_values(["cell", "organization"], kind="stable")
         index = orgs["organization"].to_numpy().reshape(len(cells), n)
         if not (index == np.arange(n)).all():
-            raise Refused(f"{path}: the cells do not all hold organizations 0 .. {n - 1}; "
-                          "the pairing by organization index needs them")
+            raise Refused(
+                f"{path}: the cells do not all hold organizations 0 .. {n - 1}; "
+                "the pairing by organization index needs them"
+            )
         values = {c: orgs[c].to_numpy(float).reshape(len(cells), n) for c in cols}
-        info = {"path": path, "seed": res.provenance.get("seed", "?"),
-                "crn": bool(res.provenance.get("common_random_numbers", 0)),
-                "model_version": res.provenance.get("model_version", "?"), "cells": len(cells), "n": n}
+        info = {
+            "path": path,
+            "seed": res.provenance.get("seed", "?"),
+            "crn": bool(res.provenance.get("common_random_numbers", 0)),
+            "model_version": res.provenance.get("model_version", "?"),
+            "cells": len(cells),
+            "n": n,
+        }
         return cells, levels, values, info
     finally:
         res.close()
@@ -185,9 +195,21 @@ def analyse(cells, levels, values, n: int, replicates: int, seed: int) -> list[d
             b = slopes[m]
             with np.errstate(invalid="ignore", divide="ignore"):
                 share = a * b / c
-            rows.append({"lever": lever, "low": levels[lever][0], "high": levels[lever][1], "pairs": len(hi),
-                         "measure": m, "c": c, "a": a, "b": b, "indirect": a * b, "share": share,
-                         "failures": fail})
+            rows.append(
+                {
+                    "lever": lever,
+                    "low": levels[lever][0],
+                    "high": levels[lever][1],
+                    "pairs": len(hi),
+                    "measure": m,
+                    "c": c,
+                    "a": a,
+                    "b": b,
+                    "indirect": a * b,
+                    "share": share,
+                    "failures": fail,
+                }
+            )
     return rows
 
 
@@ -199,15 +221,21 @@ def level(v) -> str:
 def report(rows: list[dict], info: dict, replicates: int, seed: int, style: str) -> str:
     levers = list(dict.fromkeys(r["lever"] for r in rows))
     npairs = rows[0]["pairs"] if rows else 0
-    boot = (f"95% intervals: percentile cluster bootstrap over the organization index, {replicates:,} "
-            f"replicates, bootstrap seed {seed}" if replicates
-            else "no bootstrap (--bootstrap 0): no intervals")
+    boot = (
+        f"95% intervals: percentile cluster bootstrap over the organization index, {replicates:,} "
+        f"replicates, bootstrap seed {seed}"
+        if replicates
+        else "no bootstrap (--bootstrap 0): no intervals"
+    )
     head = [
         f"Levers: `{info['path']}` (experiment {EXPERIMENT}, leadership model {info['model_version']}, "
         f"run seed {info['seed']}; {info['cells']} cells = 2^{len(levers)} levels of "
         f"{', '.join(levers)}; {info['n']:,} organizations per cell"
-        + (", common random numbers)." if info["crn"] else "; NOT run with common random numbers: the pairs "
-           "share only their index)."),
+        + (
+            ", common random numbers)."
+            if info["crn"]
+            else "; NOT run with common random numbers: the pairs " "share only their index)."
+        ),
         "",
         f"Estimands. For each lever, Δ is the mean over the {npairs} combinations of the other levers "
         "(equal weights) of the mean paired difference high - low, organization by organization "
@@ -224,24 +252,52 @@ def report(rows: list[dict], info: dict, replicates: int, seed: int, style: str)
         "",
     ]
     ci = " [CI]" if replicates else ""
-    header = ["lever", "levels (low → high)", "measure", f"Δ measure{ci}", f"Δ aligned solving{ci}",
-              f"within-cell slope{ci}", f"indirect a·b{ci}", f"share a·b/c{ci}"]
+    header = [
+        "lever",
+        "levels (low → high)",
+        "measure",
+        f"Δ measure{ci}",
+        f"Δ aligned solving{ci}",
+        f"within-cell slope{ci}",
+        f"indirect a·b{ci}",
+        f"share a·b/c{ci}",
+    ]
     body = []
     for r in rows:
         share = fmt(r["share"], 2) if abs(float(r["c"][0])) >= MIN_TOTAL else "n/a"
-        body.append([r["lever"], f"{level(r['low'])} → {level(r['high'])}", r["measure"], fmt(r["a"], 4),
-                     fmt(r["c"], 4), fmt(r["b"], 3), fmt(r["indirect"], 4), share])
+        body.append(
+            [
+                r["lever"],
+                f"{level(r['low'])} → {level(r['high'])}",
+                r["measure"],
+                fmt(r["a"], 4),
+                fmt(r["c"], 4),
+                fmt(r["b"], 3),
+                fmt(r["indirect"], 4),
+                share,
+            ]
+        )
     out = head + table(header, body, style, 3)
-    out += ["", "Lever table: each lever's Δ (high - low) on every measure, on aligned solving and on "
-            "failures per challenge" + (", with 95% intervals." if replicates else "."), ""]
+    out += [
+        "",
+        "Lever table: each lever's Δ (high - low) on every measure, on aligned solving and on "
+        "failures per challenge" + (", with 95% intervals." if replicates else "."),
+        "",
+    ]
     header2 = ["lever", "levels (low → high)", *(f"Δ {m}" for m in MEASURES), f"Δ {OUTCOME}", f"Δ {FAILURES}"]
     body2 = []
     for lever in levers:
         mine = {r["measure"]: r for r in rows if r["lever"] == lever}
         first = next(iter(mine.values()))
-        body2.append([lever, f"{level(first['low'])} → {level(first['high'])}",
-                      *(fmt(mine[m]["a"], 4) for m in MEASURES), fmt(first["c"], 4),
-                      fmt(first["failures"], 4)])
+        body2.append(
+            [
+                lever,
+                f"{level(first['low'])} → {level(first['high'])}",
+                *(fmt(mine[m]["a"], 4) for m in MEASURES),
+                fmt(first["c"], 4),
+                fmt(first["failures"], 4),
+            ]
+        )
     out += table(header2, body2, style, 2)
     return "\n".join(out) + "\n"
 
@@ -250,19 +306,32 @@ def dump(rows: list[dict], info: dict, replicates: int, seed: int) -> dict:
     def stat(v):
         lo, hi = interval(v)
         return {"estimate": float(v[0]), "ci_low": lo, "ci_high": hi}
-    return {"file": info["path"], "run_seed": info["seed"], "bootstrap": replicates, "bootstrap_seed": seed,
-            "organizations_per_cell": info["n"], "cells": info["cells"],
-            "rows": [{"lever": r["lever"], "low": r["low"], "high": r["high"], "pairs": int(r["pairs"]),
-                      "measure": r["measure"], **{k: stat(r[k]) for k in
-                                                  ("a", "c", "b", "indirect", "share", "failures")}}
-                     for r in rows]}
+
+    return {
+        "file": info["path"],
+        "run_seed": info["seed"],
+        "bootstrap": replicates,
+        "bootstrap_seed": seed,
+        "organizations_per_cell": info["n"],
+        "cells": info["cells"],
+        "rows": [
+            {
+                "lever": r["lever"],
+                "low": r["low"],
+                "high": r["high"],
+                "pairs": int(r["pairs"]),
+                "measure": r["measure"],
+                **{k: stat(r[k]) for k in ("a", "c", "b", "indirect", "share", "failures")},
+            }
+            for r in rows
+        ],
+    }
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
     ap.add_argument("result", help="a result of experiments/levers.toml (results/levers.h5)")
-    ap.add_argument("--bootstrap", type=int, default=1000,
-                    help="bootstrap replicates (default 1000; 0: none)")
+    ap.add_argument("--bootstrap", type=int, default=1000, help="bootstrap replicates (default 1000; 0: none)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the bootstrap (default 1)")
     ap.add_argument("--format", choices=("markdown", "text"), default="markdown")
     ap.add_argument("-o", "--output", help="write the report to this file (default: standard output)")

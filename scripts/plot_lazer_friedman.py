@@ -50,8 +50,7 @@ try:
     import h5py  # noqa: E402,F401  (tribe.open reads with h5py)
     import numpy as np  # noqa: E402
 except ImportError as e:  # pragma: no cover
-    print(f"plot_lazer_friedman: error: {e}; run with /usr/bin/python3 (python3-h5py, python3-numpy)",
-          file=sys.stderr)
+    print(f"plot_lazer_friedman: error: {e}; run with /usr/bin/python3 (python3-h5py, python3-numpy)", file=sys.stderr)
     sys.exit(2)
 
 from tribe.plot.frame import write  # noqa: E402  (needs h5py and numpy, checked above)
@@ -64,11 +63,20 @@ from tribe.plot.style import OI  # noqa: E402  (Okabe-Ito palette)
 PUBLISHED_TIME: dict[str, list[tuple[float, float]]] = {}
 PUBLISHED_TIME_LABEL = "Lazer & Friedman 2007 (read from figure)"
 
-plt.rcParams.update({
-    "font.size": 8, "axes.titlesize": 9, "axes.titleweight": "bold", "axes.titlelocation": "left",
-    "legend.frameon": False, "axes.spines.top": False, "axes.spines.right": False,
-    "savefig.dpi": 300, "pdf.fonttype": 42, "lines.linewidth": 1.3,
-})
+plt.rcParams.update(
+    {
+        "font.size": 8,
+        "axes.titlesize": 9,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "legend.frameon": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "savefig.dpi": 300,
+        "pdf.fonttype": 42,
+        "lines.linewidth": 1.3,
+    }
+)
 T_MAX = 100
 
 
@@ -97,19 +105,23 @@ def check_slot(path: str, slot: str) -> None:
     name, source = SLOTS[slot]
     values = f.param(name) if f.param(name) is not None else []
     if len(set(np.asarray(values).tolist())) < 2:
-        fail(f"{path}: given as {slot}, but its cells do not vary {name} (expected a result of "
-             f"experiments/{source})")
+        fail(
+            f"{path}: given as {slot}, but its cells do not vary {name} (expected a result of " f"experiments/{source})"
+        )
     if name == "network":
         networks = set(param(f, "network").tolist())
         if not {"linear", "full"} <= networks:
-            fail(f"{path}: given as {slot}, but it has no cells with network = linear and full "
-                 f"(has {sorted(networks)})")
+            fail(
+                f"{path}: given as {slot}, but it has no cells with network = linear and full "
+                f"(has {sorted(networks)})"
+            )
     if slot == "DENSITY" and len(set(param(f, "join_components").tolist())) > 1:
-        fail(f"{path}: given as DENSITY, but its cells also vary join_components (give it as "
-             f"--fragmented)")
+        fail(f"{path}: given as DENSITY, but its cells also vary join_components (give it as " f"--fragmented)")
     if slot == "--fragmented" and len(set(param(f, "density").tolist())) < 2:
-        fail(f"{path}: given as {slot}, but its cells do not vary density (expected a result of "
-             f"experiments/{source})")
+        fail(
+            f"{path}: given as {slot}, but its cells do not vary density (expected a result of "
+            f"experiments/{source})"
+        )
     f.close()
 
 
@@ -154,7 +166,8 @@ def time_figure(path: str, outdir: str, name: str = "lazer_friedman_time") -> No
     il, ifull = networks.index("linear"), networks.index("full")
     ol, of = np.argsort(org[cell == il]), np.argsort(org[cell == ifull])
     paired = bool(f.attr_int("common_random_numbers", 0)) and np.array_equal(
-        org[cell == il][ol], org[cell == ifull][of])
+        org[cell == il][ol], org[cell == ifull][of]
+    )
     diff_m = diff_lo = diff_hi = None
     if paired:
         d = np.stack([org_column(f, c)[cell == il][ol] - org_column(f, c)[cell == ifull][of] for c in cols])
@@ -178,21 +191,30 @@ def time_figure(path: str, outdir: str, name: str = "lazer_friedman_time") -> No
 
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.9), constrained_layout=True)
     ax = axes[0]
-    for n, colour, ls, label in (("full", OI["vermillion"], "--", "totally connected"),
-                                 ("linear", OI["blue"], "-", "linear")):
+    for n, colour, ls, label in (
+        ("full", OI["vermillion"], "--", "totally connected"),
+        ("linear", OI["blue"], "-", "linear"),
+    ):
         ax.fill_between(ts, lo[n], hi[n], color=colour, alpha=0.25, lw=0)
         ax.plot(ts, mean[n], color=colour, ls=ls, label=label)
         if PUBLISHED_TIME.get(n):
             px, py = zip(*PUBLISHED_TIME[n])
-            ax.plot(px, py, ls="none", marker="x", color=colour,
-                    label=f"{label}, {PUBLISHED_TIME_LABEL}")
+            ax.plot(px, py, ls="none", marker="x", color=colour, label=f"{label}, {PUBLISHED_TIME_LABEL}")
     if not PUBLISHED_TIME:
-        ax.text(0.99, 0.01, "tribe only: no published values available", transform=ax.transAxes,
-                fontsize=6, color="0.3", ha="right")
+        ax.text(
+            0.99,
+            0.01,
+            "tribe only: no published values available",
+            transform=ax.transAxes,
+            fontsize=6,
+            color="0.3",
+            ha="right",
+        )
     if crossing is not None:
         ax.axvline(crossing, color=OI["black"], lw=0.7, ls=":")
-        ax.annotate(f"linear ahead from t = {crossing}", (crossing, 0.93), xytext=(4, 0),
-                    textcoords="offset points", fontsize=7)
+        ax.annotate(
+            f"linear ahead from t = {crossing}", (crossing, 0.93), xytext=(4, 0), textcoords="offset points", fontsize=7
+        )
     ax.set_xlabel("round t")
     ax.set_ylabel("average score (fitness / max)$^8$")
     ax.set_title(f"Average score over time, K = {k} (95% bands)")
@@ -223,16 +245,17 @@ def density_figure(path: str, outdir: str) -> None:
     realized = stat(f, "edges", "mean")[order] / (agents * (agents - 1) / 2)
     rounds = int(param(f, "rounds")[0])
     print(f"{path}: {f.attr_int('organizations_per_cell')} landscapes per density, rounds = {rounds}")
-    series = [("final_mean_score", f"long run (t = {rounds})", OI["blue"], "-", "o"),
-              ("mean_score_t050", "t = 50", OI["green"], "-.", "^"),
-              ("mean_score_t020", "t = 20", OI["orange"], ":", "D"),
-              ("mean_score_t010", "t = 10", OI["purple"], (0, (5, 1)), "v"),
-              ("mean_score_t005", "t = 5", OI["vermillion"], "--", "s")]
+    series = [
+        ("final_mean_score", f"long run (t = {rounds})", OI["blue"], "-", "o"),
+        ("mean_score_t050", "t = 50", OI["green"], "-.", "^"),
+        ("mean_score_t020", "t = 20", OI["orange"], ":", "D"),
+        ("mean_score_t010", "t = 10", OI["purple"], (0, (5, 1)), "v"),
+        ("mean_score_t005", "t = 5", OI["vermillion"], "--", "s"),
+    ]
     fig, ax = plt.subplots(figsize=(4.2, 3.0), constrained_layout=True)
     for col, label, colour, ls, marker in series:
         m, lo, hi = (stat(f, col, k)[order] for k in ("mean", "ci_low", "ci_high"))
-        ax.errorbar(density, m, yerr=[m - lo, hi - m], color=colour, ls=ls, marker=marker, ms=4,
-                    capsize=2, label=label)
+        ax.errorbar(density, m, yerr=[m - lo, hi - m], color=colour, ls=ls, marker=marker, ms=4, capsize=2, label=label)
         print(f"  {col}: " + "  ".join(f"{d:g}:{v:.4f}" for d, v in zip(density, m)))
     print("  realized density: " + "  ".join(f"{d:g}:{r:.4f}" for d, r in zip(density, realized)))
     eq = stat(f, "rounds_to_equilibrium", "mean")[order]
@@ -254,14 +277,19 @@ def fragmented_figure(path: str, outdir: str) -> None:
     levels = np.unique(density)
     print(f"{path}: {f.attr_int('organizations_per_cell')} landscapes per cell, rounds = {rounds}")
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.9), constrained_layout=True, sharey=True)
-    for ax, col, title in ((axes[0], "mean_score_t010", "Intermediate run, t = 10"),
-                           (axes[1], "final_mean_score", f"Long run, t = {rounds}")):
-        for is_joined, colour, ls, marker, label in ((False, OI["vermillion"], "-", "o", "as drawn (fragmented)"),
-                                                     (True, OI["blue"], "--", "s", "components joined")):
+    for ax, col, title in (
+        (axes[0], "mean_score_t010", "Intermediate run, t = 10"),
+        (axes[1], "final_mean_score", f"Long run, t = {rounds}"),
+    ):
+        for is_joined, colour, ls, marker, label in (
+            (False, OI["vermillion"], "-", "o", "as drawn (fragmented)"),
+            (True, OI["blue"], "--", "s", "components joined"),
+        ):
             idx = [int(np.flatnonzero((density == d) & (joined == is_joined))[0]) for d in levels]
             m, lo, hi = (stat(f, col, k)[idx] for k in ("mean", "ci_low", "ci_high"))
-            ax.errorbar(levels, m, yerr=[m - lo, hi - m], color=colour, ls=ls, marker=marker, ms=4,
-                        capsize=2, label=label)
+            ax.errorbar(
+                levels, m, yerr=[m - lo, hi - m], color=colour, ls=ls, marker=marker, ms=4, capsize=2, label=label
+            )
             comps = stat(f, "components", "mean")[idx]
             print(f"  {col}, {label}: " + "  ".join(f"{d:g}:{v:.4f}" for d, v in zip(levels, m)))
             if not is_joined and col == "final_mean_score":
@@ -283,11 +311,12 @@ def small_world_figure(path: str, outdir: str) -> None:
     print(f"{path}: {f.attr_int('organizations_per_cell')} landscapes per cell")
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.9), constrained_layout=True)
     ax = axes[0]
-    for col, label, colour, ls, marker in (("mean_score_t010", "t = 10", OI["purple"], "--", "v"),
-                                           ("mean_score_t055", "t = 55", OI["blue"], "-", "o")):
+    for col, label, colour, ls, marker in (
+        ("mean_score_t010", "t = 10", OI["purple"], "--", "v"),
+        ("mean_score_t055", "t = 55", OI["blue"], "-", "o"),
+    ):
         m, lo, hi = (stat(f, col, k)[order] for k in ("mean", "ci_low", "ci_high"))
-        ax.errorbar(rewired, m, yerr=[m - lo, hi - m], color=colour, ls=ls, marker=marker, ms=4,
-                    capsize=2, label=label)
+        ax.errorbar(rewired, m, yerr=[m - lo, hi - m], color=colour, ls=ls, marker=marker, ms=4, capsize=2, label=label)
         print(f"  {col}: " + "  ".join(f"{r:g}:{v:.4f}" for r, v in zip(rewired, m)))
     ax.set_xscale("symlog", linthresh=1)
     ax.set_xlabel("rewired links (of 200)")
@@ -317,8 +346,9 @@ def imitation_figure(path: str, outdir: str) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.9), constrained_layout=True, sharey=True)
     palette = [OI["vermillion"], OI["orange"], OI["green"], OI["blue"], OI["purple"], OI["skyblue"]]
     for ax, vary, fixed_name, fixed_value, title in (
-            (axes[0], velocity, "copy_error", 0.0, "Velocity (perfect copying)"),
-            (axes[1], error, "velocity", 1.0, "Copying errors (velocity 1)")):
+        (axes[0], velocity, "copy_error", 0.0, "Velocity (perfect copying)"),
+        (axes[1], error, "velocity", 1.0, "Copying errors (velocity 1)"),
+    ):
         fixed = error if fixed_name == "copy_error" else velocity
         levels = sorted(set(vary[np.isclose(fixed, fixed_value)]), reverse=(vary is velocity))
         for i, level in enumerate(levels):
@@ -330,8 +360,10 @@ def imitation_figure(path: str, outdir: str) -> None:
             colour = palette[i % len(palette)]
             ax.fill_between(ts, lo, hi, color=colour, alpha=0.2, lw=0)
             ax.plot(ts, m, color=colour, label=f"{name} {level:g}")
-            print(f"  {name} {level:g} ({fixed_name} {fixed_value:g}): "
-                  + "  ".join(f"t={t}:{m[t]:.3f}" for t in (5, 10, 20, 50, 100)))
+            print(
+                f"  {name} {level:g} ({fixed_name} {fixed_value:g}): "
+                + "  ".join(f"t={t}:{m[t]:.3f}" for t in (5, 10, 20, 50, 100))
+            )
         ax.set_title(title)
         ax.set_xlabel("round t")
         ax.set_xlim(0, T_MAX)
@@ -351,8 +383,14 @@ def main() -> None:
     ap.add_argument("--imitation", help="result of experiments/lazer_friedman_imitation.toml")
     ap.add_argument("-o", "--outdir", default="results/figures")
     a = ap.parse_args()
-    slots = (("TIME", a.time), ("DENSITY", a.density), ("--fragmented", a.fragmented),
-             ("--small-world", a.small_world), ("--k0", a.k0), ("--imitation", a.imitation))
+    slots = (
+        ("TIME", a.time),
+        ("DENSITY", a.density),
+        ("--fragmented", a.fragmented),
+        ("--small-world", a.small_world),
+        ("--k0", a.k0),
+        ("--imitation", a.imitation),
+    )
     for slot, path in slots:  # every file is checked before anything is drawn
         if path:
             check_slot(path, slot)

@@ -24,6 +24,7 @@ import numpy as np  # noqa: E402
 from tribe.plot.frame import write  # noqa: E402
 from tribe.plot.read import exit_refused, open_or_exit  # noqa: E402
 from tribe.plot.style import OI  # noqa: E402  (Okabe-Ito palette)
+
 P2_COLOURS = {0.1: OI["orange"], 0.5: OI["blue"], 0.9: OI["green"]}
 
 P1_LEVELS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
@@ -70,20 +71,39 @@ def plot_fig1(res, out):
         sel = np.isclose(p2, level)
         order = np.argsort(p1[sel])
         colour = P2_COLOURS.get(level, OI["purple"])
-        errorbars(ax, p1[sel][order], mean[sel][order], lo[sel][order], hi[sel][order],
-                  color=colour, label=f"tribe, p2 = {level:g} (95% CI)")
+        errorbars(
+            ax,
+            p1[sel][order],
+            mean[sel][order],
+            lo[sel][order],
+            hi[sel][order],
+            color=colour,
+            label=f"tribe, p2 = {level:g} (95% CI)",
+        )
         if level in REFERENCE_FIG1:
-            ax.plot(P1_LEVELS, REFERENCE_FIG1[level], linestyle="--", color=colour, linewidth=1,
-                    alpha=0.8, label=f"reference, p2 = {level:g}")
+            ax.plot(
+                P1_LEVELS,
+                REFERENCE_FIG1[level],
+                linestyle="--",
+                color=colour,
+                linewidth=1,
+                alpha=0.8,
+                label=f"reference, p2 = {level:g}",
+            )
         if level in PUBLISHED_FIG1:
-            ax.plot(P1_LEVELS, PUBLISHED_FIG1[level], linestyle=":", marker="x", color=colour,
-                    label=f"March 1991 Fig. 1 (read from figure), p2 = {level:g}")
+            ax.plot(
+                P1_LEVELS,
+                PUBLISHED_FIG1[level],
+                linestyle=":",
+                marker="x",
+                color=colour,
+                label=f"March 1991 Fig. 1 (read from figure), p2 = {level:g}",
+            )
     ax.set_xlabel("socialization rate p1")
     ax.set_ylabel("equilibrium knowledge of the code")
     title = "March (1991) Figure 1: m = 30, n = 50, p3 = p4 = 0"
     ax.set_title(title, fontsize=10)
-    ax.text(0.01, 0.01, "dashed: " + REFERENCE_FIG1_LABEL, transform=ax.transAxes, fontsize=7,
-            color="0.3")
+    ax.text(0.01, 0.01, "dashed: " + REFERENCE_FIG1_LABEL, transform=ax.transAxes, fontsize=7, color="0.3")
     ax.legend(fontsize=7, ncol=2, loc="upper right")
     ax.grid(alpha=0.3)
     save(fig, out, "march_fig1")
@@ -95,27 +115,38 @@ def plot_fig3(res, out):
     share = params["fast_share"]
     order = np.argsort(share)
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
-    labels = {"knowledge_code_at_period": ("code", OI["blue"]),
-              "knowledge_individuals_at_period": ("average individual", OI["vermillion"])}
+    labels = {
+        "knowledge_code_at_period": ("code", OI["blue"]),
+        "knowledge_individuals_at_period": ("average individual", OI["vermillion"]),
+    }
     for c in cols:
         mean, lo, hi = stats[c]
         name, colour = labels[c]
-        errorbars(ax, share[order] * 50, mean[order], lo[order], hi[order], color=colour,
-                  label=f"tribe, {name} (95% CI)")
+        errorbars(
+            ax, share[order] * 50, mean[order], lo[order], hi[order], color=colour, label=f"tribe, {name} (95% CI)"
+        )
     ax.set_xlabel("number of fast learners (p1 = 0.9) among n = 50; the others p1 = 0.1")
     ax.set_ylabel("knowledge at period 20")
     ax.set_title("March (1991) Figure 3: p2 = 0.5, m = 30, period 20", fontsize=10)
-    ax.text(0.01, 0.01, "no published or reference values drawn (not available)",
-            transform=ax.transAxes, fontsize=7, color="0.3")
+    ax.text(
+        0.01,
+        0.01,
+        "no published or reference values drawn (not available)",
+        transform=ax.transAxes,
+        fontsize=7,
+        color="0.3",
+    )
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     save(fig, out, "march_fig3")
 
 
-RULES = [("actions", "adopt", "actions, adopt (issue; Christensen)", OI["blue"], "-", "o"),
-         ("actions", "step", "actions, step", OI["skyblue"], "-.", "^"),
-         ("beliefs", "adopt", "beliefs, adopt", OI["orange"], ":", "D"),
-         ("beliefs", "step", "beliefs, step (BASIC; Watts)", OI["vermillion"], "--", "s")]
+RULES = [
+    ("actions", "adopt", "actions, adopt (issue; Christensen)", OI["blue"], "-", "o"),
+    ("actions", "step", "actions, step", OI["skyblue"], "-.", "^"),
+    ("beliefs", "adopt", "beliefs, adopt", OI["orange"], ":", "D"),
+    ("beliefs", "step", "beliefs, step (BASIC; Watts)", OI["vermillion"], "--", "s"),
+]
 
 
 def text_param(res, name):
@@ -131,8 +162,7 @@ def plot_fig1_rules(res, out):
     levels = sorted(set(np.round(p2, 6)))
     fig, axes = plt.subplots(1, len(levels), figsize=(3.0 * len(levels), 3.4), sharey=True)
     axes = np.atleast_1d(axes)
-    print("equilibrium knowledge of the code, sum(c r)/m, per rule set "
-          "(superior_by, code_update):")
+    print("equilibrium knowledge of the code, sum(c r)/m, per rule set " "(superior_by, code_update):")
     for ax, level in zip(axes, levels):
         for sb, cu, label, colour, ls, marker in RULES:
             sel = np.isclose(p2, level) & (by == sb) & (update == cu)
@@ -141,19 +171,34 @@ def plot_fig1_rules(res, out):
             order = np.argsort(p1[sel])
             x = p1[sel][order]
             m, l, h = mean[sel][order], lo[sel][order], hi[sel][order]
-            ax.errorbar(x, m, yerr=np.vstack([m - l, h - m]), capsize=2, marker=marker, markersize=3.5,
-                        linewidth=1.3, linestyle=ls, color=colour, label=label)
+            ax.errorbar(
+                x,
+                m,
+                yerr=np.vstack([m - l, h - m]),
+                capsize=2,
+                marker=marker,
+                markersize=3.5,
+                linewidth=1.3,
+                linestyle=ls,
+                color=colour,
+                label=label,
+            )
             print(f"  p2 = {level:g}, {sb}/{cu}: " + "  ".join(f"{a:g}:{b:.3f}" for a, b in zip(x, m)))
         if level in REFERENCE_FIG1:
-            ax.plot(P1_LEVELS, REFERENCE_FIG1[level], linestyle=(0, (1, 1)), color=OI["black"], linewidth=1,
-                    label="Workiewicz (actions, adopt)")
+            ax.plot(
+                P1_LEVELS,
+                REFERENCE_FIG1[level],
+                linestyle=(0, (1, 1)),
+                color=OI["black"],
+                linewidth=1,
+                label="Workiewicz (actions, adopt)",
+            )
         ax.set_title(f"p2 = {level:g}", fontsize=9)
         ax.set_xlabel("socialization rate p1")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("equilibrium knowledge of the code")
     axes[0].legend(fontsize=6, loc="lower left")
-    fig.suptitle("March (1991) Figure 1 under two reconstructions of the original program (95% CIs)",
-                 fontsize=9)
+    fig.suptitle("March (1991) Figure 1 under two reconstructions of the original program (95% CIs)", fontsize=9)
     save(fig, out, "march_fig1_rules")
 
 

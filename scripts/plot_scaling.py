@@ -35,13 +35,17 @@ IDEAL = "#555555"
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
+    )
     ap.add_argument("scaling_json")
     ap.add_argument("-o", "--output", help="output path without extension (default: the JSON's stem)")
-    ap.add_argument("--best", action="store_true",
-                    help="plot each configuration's fastest repeat (the least disturbed on a shared machine) "
-                         "as the main line, the median as hollow markers")
+    ap.add_argument(
+        "--best",
+        action="store_true",
+        help="plot each configuration's fastest repeat (the least disturbed on a shared machine) "
+        "as the main line, the median as hollow markers",
+    )
     args = ap.parse_args()
     try:
         with open(args.scaling_json) as f:
@@ -64,8 +68,7 @@ def main() -> int:
         ax_s, ax_e = axes[0][col], axes[1][col]
         threads_all = sorted({r["threads"] for r in results if r["mode"] == mode})
         t0 = threads_all[0]
-        ax_s.plot(threads_all, [t / t0 for t in threads_all], color=IDEAL, linestyle="-.", linewidth=1,
-                  label="ideal")
+        ax_s.plot(threads_all, [t / t0 for t in threads_all], color=IDEAL, linestyle="-.", linewidth=1, label="ideal")
         ax_e.axhline(1.0, color=IDEAL, linestyle="-.", linewidth=1, label="ideal")
         ax_e.axhline(0.9, color=IDEAL, linestyle=":", linewidth=1, label="90% target")
         for b in backends:
@@ -81,8 +84,15 @@ def main() -> int:
             hi = [r["speedup"] * r["median_seconds"] / r["min_seconds"] for r in rows]
             yerr = [[s - l for s, l in zip(sp, lo)], [h - s for s, h in zip(sp, hi)]]
             eerr = [[e * (s - l) / s for e, s, l in zip(ef, sp, lo)], [e * (h - s) / s for e, s, h in zip(ef, sp, hi)]]
-            kw = dict(color=st["color"], marker=st["marker"], linestyle=st["linestyle"], label=st["label"],
-                      capsize=3, markersize=6, linewidth=1.8)
+            kw = dict(
+                color=st["color"],
+                marker=st["marker"],
+                linestyle=st["linestyle"],
+                label=st["label"],
+                capsize=3,
+                markersize=6,
+                linewidth=1.8,
+            )
             if args.best:
                 base = rows[0]
                 brate = base["organizations"] / base["min_seconds"]
@@ -92,8 +102,14 @@ def main() -> int:
                 kw["label"] = f"{st['label']} (fastest repeat)"
                 ax_s.plot(th, spb, **kw)
                 ax_e.plot(th, efb, **kw)
-                mk = dict(color=st["color"], marker=st["marker"], linestyle="none", markerfacecolor="none",
-                          markersize=8, label=f"{st['label']} (median)")
+                mk = dict(
+                    color=st["color"],
+                    marker=st["marker"],
+                    linestyle="none",
+                    markerfacecolor="none",
+                    markersize=8,
+                    label=f"{st['label']} (median)",
+                )
                 ax_s.plot(th, sp, **mk)
                 ax_e.plot(th, ef, **mk)
             else:
@@ -106,8 +122,9 @@ def main() -> int:
         ax_s.set_ylabel("speedup (× 1 thread)" if mode == "strong" else "scaled speedup (throughput × 1 thread)")
         ax_e.set_ylabel("parallel efficiency")
         ax_e.set_xlabel("threads")
-        ax_e.set_ylim(0, max(1.15, max((r["parallel_efficiency"] for r in results if r["mode"] == mode),
-                                       default=1) * 1.1))
+        ax_e.set_ylim(
+            0, max(1.15, max((r["parallel_efficiency"] for r in results if r["mode"] == mode), default=1) * 1.1)
+        )
         for ax in (ax_s, ax_e):
             ax.set_xticks(threads_all)
             ax.grid(True, alpha=0.3)
@@ -117,15 +134,21 @@ def main() -> int:
 
     m = doc.get("machine", {})
     x = doc.get("experiment", {})
-    loads = sorted(r["median_background_load_cores"] for r in results
-                   if r.get("median_background_load_cores") is not None)
+    loads = sorted(
+        r["median_background_load_cores"] for r in results if r.get("median_background_load_cores") is not None
+    )
     load = f", other load on the machine: median {loads[len(loads) // 2]:.2f} cores" if loads else ""
-    fig.suptitle(f"tribe_scaling: {x.get('name', '?')} ({x.get('cells', '?')} cells), "
-                 f"{m.get('cpu_model', '?')}, {m.get('cores', '?')} cores\n"
-                 f"{doc.get('compiler', '')}, git {str(doc.get('git_sha1', ''))[:12]}, {doc.get('date', '')}, " +
-                 (f"fastest of {doc.get('settings', {}).get('repeats', '?')} repeats (hollow: median){load}" if args.best else
-                  f"median of {doc.get('settings', {}).get('repeats', '?')} repeats (bars: min–max){load}"),
-                 fontsize=9)
+    fig.suptitle(
+        f"tribe_scaling: {x.get('name', '?')} ({x.get('cells', '?')} cells), "
+        f"{m.get('cpu_model', '?')}, {m.get('cores', '?')} cores\n"
+        f"{doc.get('compiler', '')}, git {str(doc.get('git_sha1', ''))[:12]}, {doc.get('date', '')}, "
+        + (
+            f"fastest of {doc.get('settings', {}).get('repeats', '?')} repeats (hollow: median){load}"
+            if args.best
+            else f"median of {doc.get('settings', {}).get('repeats', '?')} repeats (bars: min–max){load}"
+        ),
+        fontsize=9,
+    )
     fig.tight_layout()
     for path in write(fig, os.path.dirname(out) or ".", os.path.basename(out), dpi=150):
         print(f"plot_scaling: wrote {path}")

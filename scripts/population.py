@@ -41,7 +41,8 @@ structures perform worse net of communication volume.
 
 A file that is not a complete tribe result or is a result of another experiment is
 refused with a one-line message and exit status 2; a missing or unreadable file likewise,
-with status 3. --json FILE also writes every estimate and interval, unrounded. Results are read through python/tribe/result.py (no build needed). Needs Debian's
+with status 3. --json FILE also writes every estimate and interval, unrounded. Results are read
+through the package tribe (PYTHONPATH=build/release/python, or installed). Needs Debian's
 python3-h5py, python3-numpy and python3-pandas: run with /usr/bin/python3.
 """
 from __future__ import annotations
@@ -59,14 +60,19 @@ from analysis_report import Refused, fmt, interval, table, write
 PROG = "population"
 EXPERIMENT = "population"
 OUTCOME = "aligned_solve_rate"
-MEASURES = ("reliance_top_share", "reliance_formal_share", "reliance_evenness_vs_chance",
-            "moment_evenness_vs_chance", "evenness_vs_chance", "leadership_centralization",
-            "leadership_density", "manager_share")
+MEASURES = (
+    "reliance_top_share",
+    "reliance_formal_share",
+    "reliance_evenness_vs_chance",
+    "moment_evenness_vs_chance",
+    "evenness_vs_chance",
+    "leadership_centralization",
+    "leadership_density",
+    "manager_share",
+)
 VOLUME = ("reliance_events", "challenges")
 #: The column "rho volume" correlates each measure with.
 EVENTS = "reliance_events"
-
-
 
 
 # ---------------------------------------------------------------------------------- input
@@ -75,8 +81,9 @@ def load(path: str, volume: tuple[str, ...]):
     res = tr.Result(path)
     try:
         if res.name != EXPERIMENT:
-            raise Refused(f"{path} is a result of experiment {res.name!r}, not {EXPERIMENT!r} "
-                          "(experiments/population.toml)")
+            raise Refused(
+                f"{path} is a result of experiment {res.name!r}, not {EXPERIMENT!r} " "(experiments/population.toml)"
+            )
         cols = list(dict.fromkeys([OUTCOME, *MEASURES, *volume, EVENTS]))
         missing = [c for c in cols if c not in res.columns]
         if missing:
@@ -90,11 +97,16 @@ def load(path: str, volume: tuple[str, ...]):
         point = key.factorize()[0]
         orgs = res.read_organizations(cols, parameters=["agents"])
         orgs["point"] = point[orgs["cell"].to_numpy()]
-        info = {"path": path, "seed": res.provenance.get("seed", "?"), "cells": len(cells),
-                "organizations": len(orgs), "factors": res.factors,
-                "model_version": res.provenance.get("model_version", "?"),
-                "points_per_n": {float(n): int(g.nunique()) for n, g in orgs.groupby("agents")["point"]},
-                "crn": bool(res.provenance.get("common_random_numbers", 0))}
+        info = {
+            "path": path,
+            "seed": res.provenance.get("seed", "?"),
+            "cells": len(cells),
+            "organizations": len(orgs),
+            "factors": res.factors,
+            "model_version": res.provenance.get("model_version", "?"),
+            "points_per_n": {float(n): int(g.nunique()) for n, g in orgs.groupby("agents")["point"]},
+            "crn": bool(res.provenance.get("common_random_numbers", 0)),
+        }
         return orgs, info
     finally:
         res.close()
@@ -155,21 +167,29 @@ def analyse(orgs, volume, replicates: int, seed: int, chunk: int = 100) -> list[
     for n_agents, d in orgs.groupby("agents", sort=True):
         points, cluster = np.unique(d["point"].to_numpy(), return_inverse=True)
         k = len(points)
-        draws = rng.multinomial(k, np.full(k, 1.0 / k), size=replicates).astype(float) if replicates else \
-            np.zeros((0, k))
+        draws = (
+            rng.multinomial(k, np.full(k, 1.0 / k), size=replicates).astype(float) if replicates else np.zeros((0, k))
+        )
         weights = np.vstack([np.ones((1, len(d))), draws[:, cluster]])
-        keeps = {m: d[list(dict.fromkeys([m, OUTCOME, *volume, EVENTS]))].notna().all(axis=1).to_numpy()
-                 for m in MEASURES}
+        keeps = {
+            m: d[list(dict.fromkeys([m, OUTCOME, *volume, EVENTS]))].notna().all(axis=1).to_numpy() for m in MEASURES
+        }
         values = {c: d[c].to_numpy(float) for c in dict.fromkeys([*MEASURES, OUTCOME, *volume, *extra])}
-        out = {m: {"rho": np.full(len(weights), np.nan), "partial": np.full(len(weights), np.nan),
-                   "rho_volume": np.full(len(weights), np.nan)} for m in MEASURES}
+        out = {
+            m: {
+                "rho": np.full(len(weights), np.nan),
+                "partial": np.full(len(weights), np.nan),
+                "rho_volume": np.full(len(weights), np.nan),
+            }
+            for m in MEASURES
+        }
         for s in range(0, len(weights), chunk):
             cache: dict = {}
             for m in MEASURES:
                 keep = keeps[m]
                 if keep.sum() < len(volume) + 3:
                     continue
-                w = weights[s:s + chunk][:, keep]
+                w = weights[s : s + chunk][:, keep]
                 stack = []
                 for col in (m, OUTCOME, *volume, *extra):
                     key = (col, keep.tobytes())
@@ -178,13 +198,20 @@ def analyse(orgs, volume, replicates: int, seed: int, chunk: int = 100) -> list[
                     stack.append(cache[key])
                 corr, partial = correlations(stack, w, len(volume))
                 events = (2 + list(volume).index(EVENTS)) if EVENTS in volume else 2 + len(volume)
-                out[m]["rho"][s:s + chunk] = corr[:, 0, 1]
-                out[m]["partial"][s:s + chunk] = partial
-                out[m]["rho_volume"][s:s + chunk] = corr[:, 0, events]
+                out[m]["rho"][s : s + chunk] = corr[:, 0, 1]
+                out[m]["partial"][s : s + chunk] = partial
+                out[m]["rho_volume"][s : s + chunk] = corr[:, 0, events]
         for m in MEASURES:
-            rows.append({"agents": float(n_agents), "measure": m, "n": int(keeps[m].sum()),
-                         "points": int(len(np.unique(cluster[keeps[m]]))), "dropped": int((~keeps[m]).sum()),
-                         **out[m]})
+            rows.append(
+                {
+                    "agents": float(n_agents),
+                    "measure": m,
+                    "n": int(keeps[m].sum()),
+                    "points": int(len(np.unique(cluster[keeps[m]]))),
+                    "dropped": int((~keeps[m]).sum()),
+                    **out[m],
+                }
+            )
     return rows
 
 
@@ -192,8 +219,12 @@ def analyse(orgs, volume, replicates: int, seed: int, chunk: int = 100) -> list[
 def report(rows, info, volume, replicates: int, seed: int, style: str) -> str:
     ns = sorted(set(r["agents"] for r in rows))
     points = ", ".join(f"{info['points_per_n'].get(n, 0):,} for N = {n:g}" for n in ns)
-    boot = (f"95% intervals: percentile cluster bootstrap over design points, {replicates:,} replicates, "
-            f"bootstrap seed {seed}" if replicates else "no bootstrap (--bootstrap 0): no intervals")
+    boot = (
+        f"95% intervals: percentile cluster bootstrap over design points, {replicates:,} replicates, "
+        f"bootstrap seed {seed}"
+        if replicates
+        else "no bootstrap (--bootstrap 0): no intervals"
+    )
     design = " x ".join(info["factors"])
     head = [
         f"Population: `{info['path']}` (experiment {EXPERIMENT}, leadership model "
@@ -225,8 +256,11 @@ def report(rows, info, volume, replicates: int, seed: int, style: str) -> str:
         bar = "\\|" if style == "markdown" else "|"
         ci = " [CI]" if replicates else ""
         header = ["measure", f"ρ{ci}", f"partial ρ {bar} volume{ci}", f"ρ with {EVENTS}", "n"]
-        body = [[r["measure"], fmt(r["rho"]), fmt(r["partial"]), fmt(r["rho_volume"][:1]), f"{r['n']:,}"]
-                for r in rows if r["agents"] == n]
+        body = [
+            [r["measure"], fmt(r["rho"]), fmt(r["partial"]), fmt(r["rho_volume"][:1]), f"{r['n']:,}"]
+            for r in rows
+            if r["agents"] == n
+        ]
         out += table(header, body, style, 1)
     return "\n".join(out) + "\n"
 
@@ -235,24 +269,41 @@ def dump(rows, info, volume, replicates: int, seed: int) -> dict:
     def stat(v):
         lo, hi = interval(v)
         return {"estimate": float(v[0]), "ci_low": lo, "ci_high": hi}
-    return {"file": info["path"], "run_seed": info["seed"], "bootstrap": replicates, "bootstrap_seed": seed,
-            "volume": list(volume),
-            "rows": [{"agents": r["agents"], "measure": r["measure"], "n": r["n"], "points": r["points"],
-                      "dropped": r["dropped"], "rho": stat(r["rho"]), "partial": stat(r["partial"]),
-                      "rho_volume": stat(r["rho_volume"])} for r in rows]}
+
+    return {
+        "file": info["path"],
+        "run_seed": info["seed"],
+        "bootstrap": replicates,
+        "bootstrap_seed": seed,
+        "volume": list(volume),
+        "rows": [
+            {
+                "agents": r["agents"],
+                "measure": r["measure"],
+                "n": r["n"],
+                "points": r["points"],
+                "dropped": r["dropped"],
+                "rho": stat(r["rho"]),
+                "partial": stat(r["partial"]),
+                "rho_volume": stat(r["rho_volume"]),
+            }
+            for r in rows
+        ],
+    }
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
     ap.add_argument("result", help="a result of experiments/population.toml (results/population.h5)")
-    ap.add_argument("--bootstrap", type=int, default=1000,
-                    help="bootstrap replicates (default 1000; 0: none)")
+    ap.add_argument("--bootstrap", type=int, default=1000, help="bootstrap replicates (default 1000; 0: none)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the bootstrap (default 1)")
     ap.add_argument("--format", choices=("markdown", "text"), default="markdown")
     ap.add_argument("-o", "--output", help="write the report to this file (default: standard output)")
-    ap.add_argument("--volume", default=",".join(VOLUME),
-                    help=f"the volume variables of the partial correlation, comma-separated (default "
-                         f"{','.join(VOLUME)})")
+    ap.add_argument(
+        "--volume",
+        default=",".join(VOLUME),
+        help=f"the volume variables of the partial correlation, comma-separated (default " f"{','.join(VOLUME)})",
+    )
     ap.add_argument("--json", help="also write every estimate and interval, unrounded, to this JSON file")
     a = ap.parse_args(argv)
     volume = tuple(v.strip() for v in a.volume.split(",") if v.strip())

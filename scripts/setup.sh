@@ -22,7 +22,7 @@ packages=(
   python3 python3-h5py python3-numpy python3-scipy python3-matplotlib
   python3-dev pybind11-dev python3-pybind11 python3-pandas python3-xarray python3-tqdm
   python3-pytest python3-nbclient python3-ipykernel python3-tomli-w
-  python3-venv python3-pip python3-setuptools python3-wheel
+  python3-venv python3-pip python3-setuptools python3-wheel black python3-flake8
   r-base-core r-base-dev r-cran-hdf5r r-cran-testthat
   clang libclang-rt-14-dev libomp-14-dev clang-format-14
 )

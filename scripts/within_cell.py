@@ -27,8 +27,14 @@ from scipy import stats
 
 from tribe.result import Result
 
-DEFAULT_COLUMNS = ["reliance_top_share", "reliance_formal_share", "reliance_evenness_vs_chance",
-                   "moment_evenness_vs_chance", "leadership_centralization", "evenness_vs_chance"]
+DEFAULT_COLUMNS = [
+    "reliance_top_share",
+    "reliance_formal_share",
+    "reliance_evenness_vs_chance",
+    "moment_evenness_vs_chance",
+    "leadership_centralization",
+    "evenness_vs_chance",
+]
 
 
 def fail(message: str) -> None:
@@ -66,8 +72,7 @@ def main() -> None:
             fail(f"{args.result} has no column {c!r} (columns: {', '.join(sorted(available))})")
     missing = [b for b in by if b not in res.factors]
     if missing:
-        fail(f"--by {','.join(missing)}: not a factor of {args.result} "
-             f"(factors: {', '.join(res.factors)})")
+        fail(f"--by {','.join(missing)}: not a factor of {args.result} " f"(factors: {', '.join(res.factors)})")
     orgs = res.read_organizations(columns + [args.outcome], parameters=by)
     rows = []
     for key, group in orgs.groupby(by, sort=True, observed=True):
@@ -80,22 +85,29 @@ def main() -> None:
         for c in columns:
             r = np.array(per_cell[c])
             r = r[~np.isnan(r)]
-            rows.append((key, c, len(r), np.mean(r) if len(r) else np.nan,
-                         np.min(r) if len(r) else np.nan, np.max(r) if len(r) else np.nan))
-    head = (f"Within-cell Spearman correlation with `{args.outcome}` (a diagnostic of noise, "
-            f"not an estimand), {args.result}, groups by {', '.join(by)}: mean over the "
-            f"group's cells [smallest, largest].")
+            rows.append(
+                (
+                    key,
+                    c,
+                    len(r),
+                    np.mean(r) if len(r) else np.nan,
+                    np.min(r) if len(r) else np.nan,
+                    np.max(r) if len(r) else np.nan,
+                )
+            )
+    head = (
+        f"Within-cell Spearman correlation with `{args.outcome}` (a diagnostic of noise, "
+        f"not an estimand), {args.result}, groups by {', '.join(by)}: mean over the "
+        f"group's cells [smallest, largest]."
+    )
     lines = [head, ""]
     if args.format == "markdown":
-        lines += ["| " + " | ".join(by) + " | column | cells | mean ρ [min, max] |",
-                  "|" + "---|" * (len(by) + 3)]
+        lines += ["| " + " | ".join(by) + " | column | cells | mean ρ [min, max] |", "|" + "---|" * (len(by) + 3)]
         for key, c, n, m, lo, hi in rows:
-            lines.append("| " + " | ".join(str(k) for k in key) +
-                         f" | `{c}` | {n} | {m:+.3f} [{lo:+.3f}, {hi:+.3f}] |")
+            lines.append("| " + " | ".join(str(k) for k in key) + f" | `{c}` | {n} | {m:+.3f} [{lo:+.3f}, {hi:+.3f}] |")
     else:
         for key, c, n, m, lo, hi in rows:
-            lines.append(f"{' '.join(str(k) for k in key):30s} {c:32s} {n:4d} "
-                         f"{m:+.3f} [{lo:+.3f}, {hi:+.3f}]")
+            lines.append(f"{' '.join(str(k) for k in key):30s} {c:32s} {n:4d} " f"{m:+.3f} [{lo:+.3f}, {hi:+.3f}]")
     text = "\n".join(lines) + "\n"
     if args.output:
         with open(args.output, "w") as f:

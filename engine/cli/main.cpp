@@ -29,6 +29,7 @@
 #include "tribe/io/summary.hpp"
 #include "tribe/job/collective.hpp"
 #include "tribe/job/job.hpp"
+#include "tribe/job/request.hpp"
 #include "tribe/model/catalog.hpp"
 #include "tribe/model/registry.hpp"
 #include "tribe/report/format.hpp"
@@ -41,21 +42,22 @@ extern "C" void on_signal(int) {
   g_stop.store(true);
 }
 
+/// What `tribe run` was given, as parsed: every check is job::resolve's (job/request.hpp).
 struct RunArgs {
   std::string experiment;
   std::string output;
-  std::optional<std::string> seed;  // checked by hand: CLI11 would wrap -1 around to 2^64-1
-  std::optional<std::uint64_t> orgs_per_cell;
+  std::optional<std::string> seed;  // digits checked by hand: CLI11 would read -1 as 2^64-1
+  std::optional<std::int64_t> orgs_per_cell;
   std::string backend = "openmp";
-  unsigned threads = 0;
+  std::optional<std::int64_t> threads;
   bool quiet = false;
   bool overwrite = false;
   std::optional<double> ci_width;
-  std::optional<std::uint64_t> max_orgs_per_cell;
+  std::optional<std::int64_t> max_orgs_per_cell;
   std::vector<std::string> ci_columns;
   bool resume = false;
   std::optional<std::string> shard;
-  std::uint64_t rows_per_part = 65536;
+  std::int64_t rows_per_part = 65536;
 };
 
 struct MergeArgs {
@@ -88,14 +90,14 @@ void install_signal_handlers() {
 }
 
 /// --seed: digits only, at most 2^63-1 (as the experiment's seed key).
-std::uint64_t parse_seed(const std::string& text) {
+std::int64_t parse_seed(const std::string& text) {
   const std::string allowed =
       "--seed " + text + " is not allowed: expected an integer in [0, 2^63-1]";
   if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
     throw tribe::InputError(allowed);
   const std::uint64_t v = std::stoull(text);
   if (v > static_cast<std::uint64_t>(INT64_MAX)) throw tribe::InputError(allowed);
-  return v;
+  return static_cast<std::int64_t>(v);
 }
 
 /// An output given as -o must name a file.
@@ -113,53 +115,27 @@ bool same_file(const std::filesystem::path& output, const std::filesystem::path&
 int run_command(const RunArgs& a, const CLI::App& cmd, const std::string& command_line,
                 tribe::job::Collective* ranks) {
   using namespace tribe;
-  check_output_option(cmd, a.output);
-  const std::optional<std::uint64_t> seed =
-      a.seed ? std::optional(parse_seed(*a.seed)) : std::nullopt;
-  if (a.ci_width && !std::isfinite(*a.ci_width))
-    throw InputError("--ci-width " + std::to_string(*a.ci_width) +
-                     " is not allowed: expected a number in [1e-06, 0.5]");
-  if (a.max_orgs_per_cell && !a.ci_width)
-    throw InputError(
-        "--max-orgs-per-cell needs --ci-width (it caps the organizations a precision target adds)");
-  design::Experiment x = design::load_experiment(a.experiment);
-  if (seed) x.seed = *seed;
-  if (a.orgs_per_cell) x.organizations_per_cell = *a.orgs_per_cell;
-
-  job::JobOptions o;
-  o.output = a.output.empty() ? std::filesystem::path(x.output) : std::filesystem::path(a.output);
-  o.create_output_directory = a.output.empty();
-  o.overwrite = a.overwrite;
-  o.resume = a.resume;
-  o.rows_per_part = a.rows_per_part;
+  job::RunRequest q;
+  q.experiment_path = a.experiment;
+  if (cmd.count("--output") > 0) q.output = a.output;
+  if (a.seed) q.seed = parse_seed(*a.seed);
+  q.orgs_per_cell = a.orgs_per_cell;
+  q.backend = a.backend;
+  q.threads = a.threads;
+  q.overwrite = a.overwrite;
+  q.resume = a.resume;
+  q.ci_width = a.ci_width;
+  q.ci_columns = a.ci_columns;
+  q.max_orgs_per_cell = a.max_orgs_per_cell;
+  q.rows_per_part = a.rows_per_part;
+  q.shard = a.shard;
+  q.command_line = command_line;
+  job::ResolvedRun resolved = job::resolve(q, job::Spelling::command_line);
+  job::JobOptions& o = resolved.options;
+  const design::Experiment& x = resolved.experiment;
   o.ranks = ranks;
   const bool leader = !ranks || ranks->rank() == 0;
-  o.command_line = command_line;
-  o.run.backend = exec::parse_backend(a.backend);
-  o.run.threads = a.threads;
   o.run.stop = &g_stop;
-  if (a.shard) o.shard = job::parse_shard(*a.shard);
-  if (a.ci_width) {
-    const std::uint64_t cap = a.max_orgs_per_cell.value_or(10'000'000);
-    if (cap < x.organizations_per_cell)
-      throw InputError("--max-orgs-per-cell " + std::to_string(cap) +
-                       " is below the organizations per cell of the first round (" +
-                       std::to_string(x.organizations_per_cell) + ")");
-    o.precision = exec::PrecisionTarget{*a.ci_width, cap, x.report.confidence, {}};
-    const auto columns = x.model->columns();
-    for (const auto& name : a.ci_columns) {
-      const auto k = tribe::model::find_column(columns, name);
-      if (k == tribe::model::npos) {
-        std::string known;
-        for (const auto& c : columns) known += (known.empty() ? "" : ", ") + c.name;
-        throw InputError("--ci-columns: " + name + " is not a column of model " +
-                         std::string(x.model->name()) + " (columns: " + known + ")");
-      }
-      o.precision->columns.push_back(k);
-    }
-  } else if (!a.ci_columns.empty()) {
-    throw InputError("--ci-columns needs --ci-width (the half-width to reach)");
-  }
   exec::ProgressReporter progress(exec::ProgressReporter::detect(a.quiet || !leader));
   std::uint64_t offset = 0, total = 0;
   o.run.on_progress = [&](const exec::Progress& p) {
@@ -291,22 +267,16 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-o,--output", run.output,
                       "Result file (default: the experiment's output key)");
   run_cmd->add_option("--seed", run.seed, "Master seed (overrides experiment.seed)");
-  run_cmd
-      ->add_option("--orgs-per-cell", run.orgs_per_cell,
-                   "Organizations per cell (overrides experiment.organizations_per_cell)")
-      ->check(CLI::Range(std::uint64_t{1}, tribe::design::kMaxOrganizationsPerCell));
-  run_cmd->add_option("--backend", run.backend, "Parallel backend: serial, openmp or tbb")
-      ->check(CLI::IsMember({"serial", "openmp", "tbb"}));
-  run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")
-      ->check(CLI::Range(1u, 4096u));
+  run_cmd->add_option("--orgs-per-cell", run.orgs_per_cell,
+                      "Organizations per cell (overrides experiment.organizations_per_cell)");
+  run_cmd->add_option("--backend", run.backend, "Parallel backend: serial, openmp or tbb");
+  run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress output");
-  run_cmd
-      ->add_option(
-          "--ci-width", run.ci_width,
-          "Precision target: add organizations to each cell until the interval half-width of "
-          "every binary outcome (or of each --ci-columns column) is at most this (or "
-          "--max-orgs-per-cell is reached)")
-      ->check(CLI::Range(1e-6, 0.5));
+  run_cmd->add_option(
+      "--ci-width", run.ci_width,
+      "Precision target: add organizations to each cell until the interval half-width of "
+      "every binary outcome (or of each --ci-columns column) is at most this (or "
+      "--max-orgs-per-cell is reached)");
   run_cmd
       ->add_option(
           "--ci-columns", run.ci_columns,
@@ -314,10 +284,8 @@ int main(int argc, char** argv) {
           "outcome); a binary column is judged by the Wilson interval of its rate, any other "
           "by the t interval of its mean")
       ->delimiter(',');
-  run_cmd
-      ->add_option("--max-orgs-per-cell", run.max_orgs_per_cell,
-                   "Cap of the precision target (default 10,000,000)")
-      ->check(CLI::Range(std::uint64_t{1}, tribe::design::kMaxOrganizationsPerCell));
+  run_cmd->add_option("--max-orgs-per-cell", run.max_orgs_per_cell,
+                      "Cap of the precision target (default 10,000,000)");
   run_cmd->add_flag(
       "--overwrite", run.overwrite,
       "Replace an existing result file (and discard the parts of an interrupted run)");
@@ -325,11 +293,9 @@ int main(int argc, char** argv) {
       "--resume", run.resume,
       "Continue an interrupted run from its parts (OUT.h5.parts); rerunning the same command does "
       "the same, --resume also insists that there is something to resume");
-  run_cmd
-      ->add_option(
-          "--rows-per-part", run.rows_per_part,
-          "Organizations per part file: how much work a crash can lose at most (default 65536)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  run_cmd->add_option(
+      "--rows-per-part", run.rows_per_part,
+      "Organizations per part file: how much work a crash can lose at most (default 65536)");
   run_cmd->add_option(
       "--shard", run.shard,
       "Run only slice i of n (0-based, i/n) and write it as a shard file; combine the shards with "

@@ -20,11 +20,12 @@
 
 #include "tribe/core/error.hpp"
 #include "tribe/core/text.hpp"
-#include "tribe/io/result_file.hpp"
 #include "tribe/core/version.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/exec/runner.hpp"
+#include "tribe/io/result_file.hpp"
 #include "tribe/job/job.hpp"
+#include "tribe/job/request.hpp"
 #include "tribe/model/catalog.hpp"
 #include "tribe/model/registry.hpp"
 
@@ -105,7 +106,9 @@ struct PendingError {
     value = py::reinterpret_steal<py::object>(v);
     traceback = py::reinterpret_steal<py::object>(tb);
   }
-  bool is_keyboard_interrupt() const { return set() && PyErr_GivenExceptionMatches(type.ptr(), PyExc_KeyboardInterrupt); }
+  bool is_keyboard_interrupt() const {
+    return set() && PyErr_GivenExceptionMatches(type.ptr(), PyExc_KeyboardInterrupt);
+  }
   [[noreturn]] void raise() {
     PyErr_Restore(type.release().ptr(), value.release().ptr(), traceback.release().ptr());
     throw py::error_already_set();
@@ -150,77 +153,15 @@ class InterruptScope {
   struct sigaction previous_ {};
 };
 
-struct RunRequest {
-  std::string text;         // the experiment (TOML), when not read from `path`
-  std::string source_path;  // a file to read it from, or a label for messages ("<dict>")
-  bool from_file = false;
-  std::string output;       // empty: the experiment's output key
-  std::optional<std::uint64_t> seed;
-  std::optional<std::uint64_t> orgs_per_cell;
-  std::string backend = "openmp";
-  unsigned threads = 0;
-  bool overwrite = false;
-  bool resume = false;
-  std::optional<double> ci_width;
-  std::vector<std::string> ci_columns;
-  std::uint64_t max_orgs_per_cell = 10'000'000;
-  std::uint64_t rows_per_part = 65536;
-  std::string command_line;
-};
-
 /// Runs an experiment like `tribe run`. `progress(done, total, seconds)` and `note(text)`
 /// are called with the GIL held (either may be None). Returns a dict describing the run;
 /// an interruption is reported in it ("stopped": True) with the exception that caused it
 /// ("interrupt") for the Python layer to raise.
-py::dict run(const RunRequest& q, const py::object& progress, const py::object& note) {
+py::dict run(const tribe::job::RunRequest& q, const py::object& progress, const py::object& note) {
   using namespace tribe;
-  design::Experiment x = q.from_file ? design::load_experiment(q.source_path)
-                                    : design::parse_experiment(q.text, q.source_path);
-  if (q.seed) {
-    if (*q.seed > static_cast<std::uint64_t>(INT64_MAX))
-      throw InputError("seed " + std::to_string(*q.seed) + " is not allowed: expected an integer in [0, 2^63-1]");
-    x.seed = *q.seed;
-  }
-  if (q.orgs_per_cell) {
-    if (*q.orgs_per_cell < 1 || *q.orgs_per_cell > design::kMaxOrganizationsPerCell)
-      throw InputError("orgs_per_cell " + std::to_string(*q.orgs_per_cell) +
-                       " is not allowed: expected an integer in [1, 10^12]");
-    x.organizations_per_cell = *q.orgs_per_cell;
-  }
-  if (q.threads > 4096) throw InputError("threads " + std::to_string(q.threads) + " is not allowed: expected 1 .. 4096");
-
-  job::JobOptions o;
-  o.output = q.output.empty() ? std::filesystem::path(x.output) : std::filesystem::path(q.output);
-  o.create_output_directory = q.output.empty();
-  o.overwrite = q.overwrite;
-  o.resume = q.resume;
-  if (q.rows_per_part < 1) throw InputError("rows_per_part must be at least 1");
-  o.rows_per_part = q.rows_per_part;
-  o.command_line = q.command_line;
-  o.run.backend = exec::parse_backend(q.backend);
-  o.run.threads = q.threads;
-  if (q.ci_width) {
-    if (!(*q.ci_width >= 1e-6 && *q.ci_width <= 0.5))
-      throw InputError("ci_width " + std::to_string(*q.ci_width) + " is not allowed: expected 1e-06 .. 0.5");
-    if (q.max_orgs_per_cell < x.organizations_per_cell)
-      throw InputError("max_orgs_per_cell " + std::to_string(q.max_orgs_per_cell) +
-                       " is below the organizations per cell of the first round (" +
-                       std::to_string(x.organizations_per_cell) + ")");
-    o.precision = exec::PrecisionTarget{*q.ci_width, q.max_orgs_per_cell, x.report.confidence, {}};
-    const auto columns = x.model->columns();
-    for (const auto& name : q.ci_columns) {
-      const auto k = model::find_column(columns, name);
-      if (k == model::npos) {
-        std::string known;
-        for (const auto& c : columns) known += (known.empty() ? "" : ", ") + c.name;
-        throw InputError("ci_columns: " + name + " is not a column of model " + std::string(x.model->name()) +
-                         " (columns: " + known + ")");
-      }
-      o.precision->columns.push_back(k);
-    }
-  } else if (!q.ci_columns.empty()) {
-    throw InputError("ci_columns needs ci_width (the half-width to reach)");
-  }
+  job::ResolvedRun resolved = job::resolve(q, job::Spelling::python);
+  const design::Experiment& x = resolved.experiment;
+  job::JobOptions& o = resolved.options;
 
   std::atomic<bool> stop{false};
   PendingError pending;
@@ -260,8 +201,7 @@ py::dict run(const RunRequest& q, const py::object& progress, const py::object& 
 
   job::JobResult r;
   const py::module_ threading = py::module_::import("threading");
-  const bool main_thread =
-      threading.attr("current_thread")().is(threading.attr("main_thread")());
+  const bool main_thread = threading.attr("current_thread")().is(threading.attr("main_thread")());
   {
     InterruptScope interrupts(stop, main_thread);
     {
@@ -313,12 +253,15 @@ PYBIND11_MODULE(_tribe, m) {
   m.def("hardware_threads", &tribe::exec::hardware_threads);
   m.def("model_names", &tribe::model::model_names, "Names of the registered models.");
   m.def(
-      "describe_model", [](const std::string& name) { return describe_model(tribe::model::find_model(name)); },
-      py::arg("name"), "Parameters, columns and derived columns of a model (as `tribe models NAME`).");
+      "describe_model",
+      [](const std::string& name) { return describe_model(tribe::model::find_model(name)); },
+      py::arg("name"),
+      "Parameters, columns and derived columns of a model (as `tribe models NAME`).");
   m.def(
       "catalog_text",
       [](const std::string& name, bool markdown) {
-        const auto f = markdown ? tribe::model::CatalogFormat::markdown : tribe::model::CatalogFormat::text;
+        const auto f =
+            markdown ? tribe::model::CatalogFormat::markdown : tribe::model::CatalogFormat::text;
         return name.empty() ? tribe::model::describe_models(f)
                             : tribe::model::describe_model(tribe::model::find_model(name), f);
       },
@@ -351,16 +294,17 @@ PYBIND11_MODULE(_tribe, m) {
 
   m.def(
       "run",
-      [](const std::string& text, const std::string& source_path, bool from_file, const std::string& output,
-         std::optional<std::uint64_t> seed, std::optional<std::uint64_t> orgs_per_cell, const std::string& backend,
-         unsigned threads, bool overwrite, bool resume, std::optional<double> ci_width,
-         std::vector<std::string> ci_columns, std::uint64_t max_orgs_per_cell, std::uint64_t rows_per_part,
+      [](const std::string& text, const std::string& source_path, bool from_file,
+         std::optional<std::string> output, std::optional<std::int64_t> seed,
+         std::optional<std::int64_t> orgs_per_cell, const std::string& backend,
+         std::optional<std::int64_t> threads, bool overwrite, bool resume,
+         std::optional<double> ci_width, std::vector<std::string> ci_columns,
+         std::optional<std::int64_t> max_orgs_per_cell, std::int64_t rows_per_part,
          const std::string& command_line, const py::object& progress, const py::object& note) {
-        RunRequest q;
-        q.text = text;
-        q.source_path = source_path;
-        q.from_file = from_file;
-        q.output = output;
+        tribe::job::RunRequest q;
+        q.experiment_path = source_path;
+        if (!from_file) q.experiment_text = text;
+        q.output = std::move(output);
         q.seed = seed;
         q.orgs_per_cell = orgs_per_cell;
         q.backend = backend;
@@ -374,11 +318,12 @@ PYBIND11_MODULE(_tribe, m) {
         q.command_line = command_line;
         return run(q, progress, note);
       },
-      py::arg("text"), py::arg("source_path"), py::arg("from_file") = false, py::arg("output") = "", py::arg("seed") = py::none(),
-      py::arg("orgs_per_cell") = py::none(), py::arg("backend") = "openmp", py::arg("threads") = 0u,
-      py::arg("overwrite") = false, py::arg("resume") = false, py::arg("ci_width") = py::none(),
-      py::arg("ci_columns") = std::vector<std::string>{}, py::arg("max_orgs_per_cell") = 10'000'000ull,
-      py::arg("rows_per_part") = 65536ull, py::arg("command_line") = "", py::arg("progress") = py::none(),
-      py::arg("note") = py::none(),
+      py::arg("text"), py::arg("source_path"), py::arg("from_file") = false,
+      py::arg("output") = py::none(), py::arg("seed") = py::none(),
+      py::arg("orgs_per_cell") = py::none(), py::arg("backend") = "openmp",
+      py::arg("threads") = py::none(), py::arg("overwrite") = false, py::arg("resume") = false,
+      py::arg("ci_width") = py::none(), py::arg("ci_columns") = std::vector<std::string>{},
+      py::arg("max_orgs_per_cell") = py::none(), py::arg("rows_per_part") = 65536,
+      py::arg("command_line") = "", py::arg("progress") = py::none(), py::arg("note") = py::none(),
       "Runs an experiment as `tribe run` does (see tribe.run). Use tribe.run instead.");
 }

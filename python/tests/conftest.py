@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import os
 import subprocess
-import sys
 
 import pytest
 
@@ -82,17 +81,19 @@ def datasets(path) -> dict:
 
     out = {}
     with h5py.File(path, "r") as f:
+
         def visit(name, obj):
             if isinstance(obj, h5py.Dataset):
                 v = obj[()]
                 raw = repr(v.tolist()).encode() if v.dtype.kind == "O" else v.tobytes()
                 out[name] = (str(obj.dtype), obj.shape, raw)
+
         f.visititems(visit)
     return out
 
 
 def engine_message(completed) -> str:
     """The one-line message of a failed CLI run, without the `tribe: error: ` prefix."""
-    lines = [l for l in completed.stderr.splitlines() if l.startswith("tribe: error: ")]
+    lines = [line for line in completed.stderr.splitlines() if line.startswith("tribe: error: ")]
     assert len(lines) == 1, completed.stderr
-    return lines[0][len("tribe: error: "):]
+    return lines[0][len("tribe: error: ") :]

@@ -17,21 +17,54 @@ FORMAT1 = os.path.join(ROOT, "tests", "data", "format1", "lazer_friedman_small.h
 
 # A small assumption space: two factors the claims compare, two sampled assumptions.
 SPACE = {
-    "experiment": {"name": "space", "model": "leadership", "seed": 23, "organizations_per_cell": 24,
-                   "common_random_numbers": True},
+    "experiment": {
+        "name": "space",
+        "model": "leadership",
+        "seed": 23,
+        "organizations_per_cell": 24,
+        "common_random_numbers": True,
+    },
     "parameters": {"agents": 16, "steps": 40},
     "factors": {"structure": ["flat", "hierarchy"], "control": [0.1, 0.8], "collaborative": [0.3, 0.8]},
     "design": {"sampling": "lhs", "points": 12, "ranges": {"span": [2, 6], "arrival_rate": [0.02, 0.08]}},
     "claims": [
-        {"id": "control-concentrates", "statement": "control concentrates leadership", "test": "difference_above",
-         "column": "leadership_centralization", "a": {"structure": "flat", "control": 0.8},
-         "b": {"structure": "flat", "control": 0.1}, "value": 0.01, "paired": True, "assumption_space": True},
-        {"id": "even-solves", "statement": "evenness goes with solving", "test": "correlation_above",
-         "column": "evenness_vs_chance", "with": "solve_rate", "value": 0.1, "assumption_space": True},
-        {"id": "synergy", "statement": "control and collaboration interact on conflicts", "test": "interaction_above",
-         "column": "conflicts_per_challenge", "interaction": ["control", "collaborative"], "value": 0.0, "assumption_space": True},
-        {"id": "flat-distributes", "statement": "flat organizations are sometimes distributed", "test": "above",
-         "column": "distributed", "a": {"structure": "flat"}, "value": 0.05},
+        {
+            "id": "control-concentrates",
+            "statement": "control concentrates leadership",
+            "test": "difference_above",
+            "column": "leadership_centralization",
+            "a": {"structure": "flat", "control": 0.8},
+            "b": {"structure": "flat", "control": 0.1},
+            "value": 0.01,
+            "paired": True,
+            "assumption_space": True,
+        },
+        {
+            "id": "even-solves",
+            "statement": "evenness goes with solving",
+            "test": "correlation_above",
+            "column": "evenness_vs_chance",
+            "with": "solve_rate",
+            "value": 0.1,
+            "assumption_space": True,
+        },
+        {
+            "id": "synergy",
+            "statement": "control and collaboration interact on conflicts",
+            "test": "interaction_above",
+            "column": "conflicts_per_challenge",
+            "interaction": ["control", "collaborative"],
+            "value": 0.0,
+            "assumption_space": True,
+        },
+        {
+            "id": "flat-distributes",
+            "statement": "flat organizations are sometimes distributed",
+            "test": "above",
+            "column": "distributed",
+            "a": {"structure": "flat"},
+            "value": 0.05,
+        },
     ],
 }
 
@@ -57,7 +90,7 @@ def test_assumption_space_points_are_the_stored_ones(space):
     # each point's sampled values are those of its cells (cells p, p + P, ...)
     cells = space.cells
     for p in range(len(pts)):
-        assert set(cells.span[p::len(pts)]) == {pts.value_span[p]}
+        assert set(cells.span[p :: len(pts)]) == {pts.value_span[p]}
 
 
 def test_scenarios_summarize_the_points(space):
@@ -84,8 +117,9 @@ def test_a_correlation_claim_is_decided_per_point_on_that_points_cells(space):
         for c in range(p, space.n_cells, npoints):
             d = orgs[orgs.cell == c].dropna()
             if len(d) >= 10 and d.evenness_vs_chance.nunique() > 1 and d.solve_rate.nunique() > 1:
-                zs.append(np.arctanh(np.clip(stats.spearmanr(d.evenness_vs_chance, d.solve_rate)[0],
-                                             -0.999999, 0.999999)))
+                zs.append(
+                    np.arctanh(np.clip(stats.spearmanr(d.evenness_vs_chance, d.solve_rate)[0], -0.999999, 0.999999))
+                )
         expected = np.tanh(np.mean(zs)) if zs else np.nan
         got = pts["estimate_even-solves"][p]
         assert (np.isnan(expected) and np.isnan(got)) or got == pytest.approx(expected, abs=1e-9)
@@ -105,8 +139,11 @@ def test_an_interaction_claim_is_decided_per_point_on_that_points_cells(space):
         for structure in ("flat", "hierarchy"):
             contrast = 0
             for control, collaborative in ((0.1, 0.3), (0.1, 0.8), (0.8, 0.3), (0.8, 0.8)):
-                c = at[(at.structure == structure) & np.isclose(at.control, control)
-                       & np.isclose(at.collaborative, collaborative)].index
+                c = at[
+                    (at.structure == structure)
+                    & np.isclose(at.control, control)
+                    & np.isclose(at.collaborative, collaborative)
+                ].index
                 assert len(c) == 1
                 x = orgs[orgs.cell == c[0]].sort_values("organization").conflicts_per_challenge.to_numpy(float)
                 sign = (1 if control == 0.8 else -1) * (1 if collaborative == 0.8 else -1)
@@ -122,16 +159,19 @@ def test_threshold_curves_and_claims_attributes(space):
         for t, frame in curves.items():
             g = f[f"claims/threshold_curves/{t}"]
             np.testing.assert_array_equal(frame.value.to_numpy(), g["value"][()])
-            np.testing.assert_array_equal(frame["estimate_flat-distributes"].to_numpy(),
-                                          g["estimate_flat-distributes"][()])
+            np.testing.assert_array_equal(
+                frame["estimate_flat-distributes"].to_numpy(), g["estimate_flat-distributes"][()]
+            )
         assert space.claims.attrs["confidence"] == pytest.approx(float(f["claims"].attrs["confidence"]))
     assert space.sensitivity is None and space.variance_shares is None
 
 
 def test_sobol_indices(tmp_path):
-    x = {"experiment": {"name": "sobol", "model": "leadership", "seed": 5, "organizations_per_cell": 4},
-         "parameters": {"agents": 12, "steps": 20},
-         "design": {"sampling": "sobol", "points": 16, "ranges": {"control": [0.0, 1.0], "aligned": [0.2, 0.9]}}}
+    x = {
+        "experiment": {"name": "sobol", "model": "leadership", "seed": 5, "organizations_per_cell": 4},
+        "parameters": {"agents": 12, "steps": 20},
+        "design": {"sampling": "sobol", "points": 16, "ranges": {"control": [0.0, 1.0], "aligned": [0.2, 0.9]}},
+    }
     r = tribe.run(x, output=tmp_path / "sobol.h5", progress=False)
     s = r.sensitivity
     assert s is not None and r.assumption_space is None and r.scenarios is None
@@ -156,6 +196,7 @@ def test_names_of_series_points_and_stat_columns():
 
 def test_a_complete_file_without_its_cell_tables_is_refused(tmp_path, small_result):
     import shutil
+
     damaged = tmp_path / "damaged.h5"
     shutil.copyfile(small_result, damaged)
     with h5py.File(damaged, "r+") as f:

@@ -44,11 +44,13 @@ def rscript():
 def test_r_example_reads_what_the_python_reader_reads(tmp_path, rscript):
     result = os.path.join(ROOT, "python", "tribe", "data", "hero_small.h5")
     script = os.path.join(ROOT, "examples", "read_result.R")
-    code = (f'source("{script}"); r <- read_tribe_result("{result}"); '
-            f'write.csv(r$cells, "{tmp_path}/cells.csv", row.names = FALSE); '
-            f'write.csv(r$organizations, "{tmp_path}/orgs.csv", row.names = FALSE); '
-            f'write.csv(r$claims, "{tmp_path}/claims.csv", row.names = FALSE); '
-            f'cat(r$provenance$seed, r$provenance$experiment_name, "\\n")')
+    code = (
+        f'source("{script}"); r <- read_tribe_result("{result}"); '
+        f'write.csv(r$cells, "{tmp_path}/cells.csv", row.names = FALSE); '
+        f'write.csv(r$organizations, "{tmp_path}/orgs.csv", row.names = FALSE); '
+        f'write.csv(r$claims, "{tmp_path}/claims.csv", row.names = FALSE); '
+        f'cat(r$provenance$seed, r$provenance$experiment_name, "\\n")'
+    )
     out = subprocess.run([rscript, "-e", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     import pandas as pd
@@ -65,7 +67,8 @@ def test_r_example_reads_what_the_python_reader_reads(tmp_path, rscript):
         np.testing.assert_allclose(orgs[column], py_orgs[column], rtol=1e-12, equal_nan=True)
     claims = pd.read_csv(tmp_path / "claims.csv")
     assert list(claims.verdict) == list(r.claims.verdict)
-    # (CSV carries 15 significant digits.) Run as a script it prints a summary; a file that is not a result is one error line.
+    # (CSV carries 15 significant digits.) Run as a script it prints a summary; a file that is not
+    # a result is one error line.
     ok = subprocess.run([rscript, script, result], capture_output=True, text=True, cwd=ROOT)
     assert ok.returncode == 0 and "16 cells, 800 organizations" in ok.stdout
     bad = subprocess.run([rscript, script, os.path.join(ROOT, "README.md")], capture_output=True, text=True)
@@ -85,8 +88,9 @@ def test_readme_first_experiment_runs_and_its_claim_is_decided(tmp_path, cli):
 def test_every_relative_link_of_the_readme_and_the_docs_exists():
     # The README is a landing page that points into docs/: every link must lead somewhere.
     broken = []
-    pages = [os.path.join(ROOT, "README.md")] + [os.path.join(ROOT, "docs", f)
-                                                 for f in os.listdir(os.path.join(ROOT, "docs")) if f.endswith(".md")]
+    pages = [os.path.join(ROOT, "README.md")] + [
+        os.path.join(ROOT, "docs", f) for f in os.listdir(os.path.join(ROOT, "docs")) if f.endswith(".md")
+    ]
     for page in pages:
         text = open(page, encoding="utf-8").read()
         text = re.sub(r"```.*?```", "", text, flags=re.S)  # code blocks are not links

@@ -98,9 +98,16 @@ def test_sensitivity_of_a_sampled_design(tmp_path):
         "parameters": {"agents": 12, "steps": 20},
         "factors": {"structure": ["flat", "hierarchy"]},
         "design": {"sampling": "lhs", "points": 10, "ranges": {"control": [0.0, 1.0], "aligned": [0.2, 0.9]}},
-        "claims": [{"id": "structure-share", "statement": "structure explains some variance",
-                    "test": "variance_share_below", "column": "solve_rate", "factors_a": ["structure"],
-                    "value": 1.0}],
+        "claims": [
+            {
+                "id": "structure-share",
+                "statement": "structure explains some variance",
+                "test": "variance_share_below",
+                "column": "solve_rate",
+                "factors_a": ["structure"],
+                "value": 1.0,
+            }
+        ],
     }
     r = tribe.run(x, output=tmp_path / "s.h5", progress=False)
     s = r.variance_shares
@@ -128,8 +135,12 @@ def test_files_that_are_not_results_are_refused_like_the_cli(tmp_path, cli, smal
         f["x"] = [1, 2]
     # A missing file is an environment fault (exit 3); what is there but is not a result
     # is bad input (exit 2), as the CLI's one validation layer says.
-    for path, code, error in ((missing, 3, tribe.EnvironmentFault), (text, 2, tribe.InputError),
-                              (foreign, 2, tribe.InputError), (tmp_path, 2, tribe.InputError)):
+    for path, code, error in (
+        (missing, 3, tribe.EnvironmentFault),
+        (text, 2, tribe.InputError),
+        (foreign, 2, tribe.InputError),
+        (tmp_path, 2, tribe.InputError),
+    ):
         c = cli("inspect", path)
         assert c.returncode == code
         with pytest.raises(error) as e:
@@ -137,8 +148,10 @@ def test_files_that_are_not_results_are_refused_like_the_cli(tmp_path, cli, smal
         assert str(e.value) == engine_message(c)
     incomplete = tmp_path / "incomplete.h5"
     future = tmp_path / "future.h5"
-    for path, attr, value in ((incomplete, "complete", np.uint64(0)),
-                              (future, "format_version", np.array([9, 0], dtype=np.uint32))):
+    for path, attr, value in (
+        (incomplete, "complete", np.uint64(0)),
+        (future, "format_version", np.array([9, 0], dtype=np.uint32)),
+    ):
         shutil.copy(small_result, path)
         with h5py.File(path, "r+") as f:
             f.attrs[attr] = value
@@ -156,8 +169,12 @@ def test_the_reader_works_without_the_compiled_engine(small_result, tmp_path):
     import sys
 
     code = "import sys, tribe; r = tribe.open(sys.argv[1]); print(len(r.cells), tribe._tribe is None)"
-    out = subprocess.run([sys.executable, "-c", code, small_result], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")})
+    out = subprocess.run(
+        [sys.executable, "-c", code, small_result],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")},
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["4", "True"]
 
@@ -166,30 +183,44 @@ def test_plot_draws_a_column_with_the_figure_scripts_implementation(small_result
     # Result.plot is scripts/figures.py's column figure (tribe.plot): the means it draws are
     # the file's cell statistics.
     import matplotlib
+
     matplotlib.use("Agg")
     r = tribe.open(small_result)
     col = "solve_rate"
     fig = r.plot(col)
     assert isinstance(fig, matplotlib.figure.Figure)
     assert len(fig.axes) >= 2  # means and distributions
-    ys = np.concatenate([np.asarray(line.get_ydata(), float) for ax in fig.axes for line in ax.lines
-                         if len(line.get_ydata())] or [np.array([])])
+    ys = np.concatenate(
+        [np.asarray(line.get_ydata(), float) for ax in fig.axes for line in ax.lines if len(line.get_ydata())]
+        or [np.array([])]
+    )
     stat = r.cells[f"{col}_mean"].to_numpy(float)
     assert any(np.isclose(ys, m).any() for m in stat[np.isfinite(stat)])
 
 
 def test_patterns_are_a_table_of_their_own(tmp_path, cli):
     x = {
-        "experiment": {"name": "pop", "model": "leadership", "seed": 5, "organizations_per_cell": 4,
-                       "common_random_numbers": False},
+        "experiment": {
+            "name": "pop",
+            "model": "leadership",
+            "seed": 5,
+            "organizations_per_cell": 4,
+            "common_random_numbers": False,
+        },
         "parameters": {"agents": 10, "steps": 60},
         "factors": {"structure": ["flat", "hierarchy"]},
-        "design": {"sampling": "lhs", "points": 30, "ranges": {"control": [0.0, 1.0],
-                                                               "collaborative": [0.2, 0.9]}},
-        "patterns": [{"id": "P-density", "statement": "denser leadership goes with performance",
-                      "test": "rank_correlation_within", "column": "leadership_density",
-                      "with": "aligned_solve_rate", "controls": ["reliance_events"],
-                      "band": [0.18, 0.35]}],
+        "design": {"sampling": "lhs", "points": 30, "ranges": {"control": [0.0, 1.0], "collaborative": [0.2, 0.9]}},
+        "patterns": [
+            {
+                "id": "P-density",
+                "statement": "denser leadership goes with performance",
+                "test": "rank_correlation_within",
+                "column": "leadership_density",
+                "with": "aligned_solve_rate",
+                "controls": ["reliance_events"],
+                "band": [0.18, 0.35],
+            }
+        ],
     }
     r = tribe.run(x, output=tmp_path / "p.h5", progress=False)
     assert r.claims.empty
@@ -210,14 +241,25 @@ def test_calibration_reads_the_rejection_abc(tmp_path, small_result):
     # is matched near arrival_rate 0.02: Result.calibration gives every prior draw with its
     # pattern estimate, the accepted points, the marginals and the accepted region.
     x = {
-        "experiment": {"name": "cal", "model": "leadership", "seed": 11, "organizations_per_cell": 50,
-                       "common_random_numbers": False},
+        "experiment": {
+            "name": "cal",
+            "model": "leadership",
+            "seed": 11,
+            "organizations_per_cell": 50,
+            "common_random_numbers": False,
+        },
         "parameters": {"agents": 10, "steps": 50, "span": 3},
         "factors": {"structure": ["flat", "hierarchy"]},
-        "patterns": [{"id": "load", "statement": "about 10 challenges per organization",
-                      "test": "within", "column": "challenges", "band": [9.5, 10.5]}],
-        "calibration": {"points": 24, "quantile": 0.25,
-                        "ranges": {"arrival_rate": [0.005, 0.03]}},
+        "patterns": [
+            {
+                "id": "load",
+                "statement": "about 10 challenges per organization",
+                "test": "within",
+                "column": "challenges",
+                "band": [9.5, 10.5],
+            }
+        ],
+        "calibration": {"points": 24, "quantile": 0.25, "ranges": {"arrival_rate": [0.005, 0.03]}},
     }
     r = tribe.run(x, output=tmp_path / "c.h5", progress=False)
     c = r.calibration
@@ -260,7 +302,7 @@ def test_open_runs_the_engines_validation(small_result, tmp_path, cli):
     at = data.rfind(b"structure=flat")
     assert at > 0
     damaged = tmp_path / "damaged.h5"
-    damaged.write_bytes(data[:at] + b"S" + data[at + 1:])
+    damaged.write_bytes(data[:at] + b"S" + data[at + 1 :])
     c = cli("inspect", damaged)
     assert c.returncode == 2
     with pytest.raises(tribe.InputError) as e:

@@ -51,8 +51,13 @@ def test_toml_text_run(tmp_path, small_experiment):
 
 def test_progress_callback_and_notes(tmp_path, small_experiment, capsys):
     seen = []
-    tribe.run(small_experiment, output=tmp_path / "p.h5", orgs_per_cell=50, threads=1,
-              progress=lambda done, total, s: seen.append((done, total)))
+    tribe.run(
+        small_experiment,
+        output=tmp_path / "p.h5",
+        orgs_per_cell=50,
+        threads=1,
+        progress=lambda done, total, s: seen.append((done, total)),
+    )
     assert seen and seen[-1] == (200, 200)
     assert all(d <= t for d, t in seen)
     tribe.run(small_experiment, output=tmp_path / "q.h5", orgs_per_cell=50, threads=1, progress=True)
@@ -60,12 +65,15 @@ def test_progress_callback_and_notes(tmp_path, small_experiment, capsys):
     assert "[tribe] wrote" in err and "q.h5" in err
 
 
-@pytest.mark.parametrize("change, cli_args", [
-    (lambda x: x["parameters"].update(agents=0), []),
-    (lambda x: x["factors"].update(structure=["flat", "round"]), []),
-    (lambda x: x["experiment"].update(colour="red"), []),
-    (lambda x: x["experiment"].update(model="nosuchmodel"), []),
-])
+@pytest.mark.parametrize(
+    "change, cli_args",
+    [
+        (lambda x: x["parameters"].update(agents=0), []),
+        (lambda x: x["factors"].update(structure=["flat", "round"]), []),
+        (lambda x: x["experiment"].update(colour="red"), []),
+        (lambda x: x["experiment"].update(model="nosuchmodel"), []),
+    ],
+)
 def test_input_errors_carry_the_engine_message(tmp_path, cli, small_experiment, change, cli_args):
     change(small_experiment)
     text = tribe.experiment_text(small_experiment)
@@ -146,14 +154,17 @@ def test_interrupt_after_the_computing_raises_interrupted_and_the_same_call_fini
     exp = tmp_path / "late.toml"
     exp.write_text(tribe.experiment_text(small_experiment))
     out = tmp_path / "late.h5"
-    script = ("import sys, tribe\n"
-              "try:\n"
-              f"    tribe.run({str(exp)!r}, output={str(out)!r}, progress=True)\n"
-              "    print('COMPLETE')\n"
-              "except tribe.Interrupted as e:\n"
-              "    print('INTERRUPTED', e.saved, e.total, e)\n")
-    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, env=dict(os.environ))
+    script = (
+        "import sys, tribe\n"
+        "try:\n"
+        f"    tribe.run({str(exp)!r}, output={str(out)!r}, progress=True)\n"
+        "    print('COMPLETE')\n"
+        "except tribe.Interrupted as e:\n"
+        "    print('INTERRUPTED', e.saved, e.total, e)\n"
+    )
+    p = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ)
+    )
     for line in p.stderr:
         if "assembling" in line:
             break
@@ -181,8 +192,13 @@ def test_gil_is_released_while_computing(tmp_path, small_experiment):
     t.start()
     try:
         during = []
-        tribe.run(small_experiment, output=tmp_path / "g.h5", orgs_per_cell=5000, threads=1,
-                  progress=lambda d, n, s: during.append(len(ticks)))
+        tribe.run(
+            small_experiment,
+            output=tmp_path / "g.h5",
+            orgs_per_cell=5000,
+            threads=1,
+            progress=lambda d, n, s: during.append(len(ticks)),
+        )
     finally:
         stop.set()
         t.join()
@@ -204,10 +220,17 @@ def test_arguments_are_checked_with_their_names(tmp_path):
     # Issue 27, item 12: output="" was accepted; negative or oversized integers gave
     # pybind11's long TypeError; threads=1.5 and seed=True were taken as 1.
     from conftest import SMALL
-    for kwargs, name in (({"output": ""}, "output"), ({"threads": 1.5}, "threads"),
-                         ({"seed": True}, "seed"), ({"seed": -1}, "seed"),
-                         ({"orgs_per_cell": 0}, "orgs_per_cell"), ({"threads": 10**9}, "threads"),
-                         ({"rows_per_part": "many"}, "rows_per_part"), ({"ci_width": "x"}, "ci_width")):
+
+    for kwargs, name in (
+        ({"output": ""}, "output"),
+        ({"threads": 1.5}, "threads"),
+        ({"seed": True}, "seed"),
+        ({"seed": -1}, "seed"),
+        ({"orgs_per_cell": 0}, "orgs_per_cell"),
+        ({"threads": 10**9}, "threads"),
+        ({"rows_per_part": "many"}, "rows_per_part"),
+        ({"ci_width": "x"}, "ci_width"),
+    ):
         kwargs = dict(kwargs)
         kwargs.setdefault("output", tmp_path / "x.h5")
         with pytest.raises(tribe.InputError, match=f"^{name} = ") as e:
@@ -246,12 +269,88 @@ def test_experiment_text_round_trips_awkward_strings():
     # the text: quotes, backslashes, control characters, U+007F, non-ASCII, newlines.
     import tomllib
 
-    awkward = ['plain', 'a "quoted" word', "back\\slash", "tab\tand\nnewline", "\x7f delete", "\x01\x1f",
-               "ünïcödé — ✓", "'single'", "trailing space ", "", "[not a table]", "key = value"]
+    awkward = [
+        'plain',
+        'a "quoted" word',
+        "back\\slash",
+        "tab\tand\nnewline",
+        "\x7f delete",
+        "\x01\x1f",
+        "ünïcödé — ✓",
+        "'single'",
+        "trailing space ",
+        "",
+        "[not a table]",
+        "key = value",
+    ]
     for text in awkward:
-        d = {"experiment": {"name": "x", "description": text},
-             "claims": [{"id": "c", "statement": text, "a": {"structure": "flat"}}]}
+        d = {
+            "experiment": {"name": "x", "description": text},
+            "claims": [{"id": "c", "statement": text, "a": {"structure": "flat"}}],
+        }
         back = tomllib.loads(tribe.experiment_text(d))
         assert back == d, text
     with pytest.raises(TypeError, match="experiment value"):
         tribe.experiment_text({"experiment": {"name": object()}})
+
+
+# Python's spelling of an option (ci_width = 0.9, max_orgs_per_cell) as the CLI's (--ci-width 0.9).
+_OPTIONS = (
+    "seed",
+    "orgs_per_cell",
+    "threads",
+    "backend",
+    "ci_width",
+    "ci_columns",
+    "max_orgs_per_cell",
+    "rows_per_part",
+    "shard",
+    "output",
+)
+
+
+def _as_cli(message: str) -> str:
+    import re
+
+    message = re.sub(r'\boutput = ""', '-o/--output ""', message)
+    for name in _OPTIONS:
+        message = re.sub(rf"(?<![-\w]){name} = ", f"--{name.replace('_', '-')} ", message)
+        message = re.sub(rf"(?<![-\w]){name}(?![\w])", f"--{name.replace('_', '-')}", message)
+    return message
+
+
+def test_both_front_ends_refuse_the_same_requests_with_the_same_messages(tmp_path, cli, small_experiment):
+    # One request, checked once (job::resolve): the CLI and tribe.run refuse the same bad
+    # requests with the same line, up to how each spells its options (issue 29).
+    exp = tmp_path / "small.toml"
+    exp.write_text(tribe.experiment_text(small_experiment))
+    out = str(tmp_path / "out.h5")
+    cases = [
+        (["--seed", "-1"], dict(seed=-1)),
+        (["--orgs-per-cell", "0"], dict(orgs_per_cell=0)),
+        (["--threads", "5000"], dict(threads=5000)),
+        (["--backend", "cuda"], dict(backend="cuda")),
+        (["--ci-width", "0.9"], dict(ci_width=0.9)),
+        (["--ci-width", "0.1", "--ci-columns", "nosuch"], dict(ci_width=0.1, ci_columns=["nosuch"])),
+        (["--ci-columns", "solve_rate"], dict(ci_columns=["solve_rate"])),
+        (["--max-orgs-per-cell", "50"], dict(max_orgs_per_cell=50)),
+        (["--ci-width", "0.1", "--max-orgs-per-cell", "5"], dict(ci_width=0.1, max_orgs_per_cell=5)),
+        (["--rows-per-part", "0"], dict(rows_per_part=0)),
+    ]
+    for flags, kwargs in cases:
+        c = cli("run", exp, "-o", out, *flags)
+        assert c.returncode == 2, (flags, c.stderr)
+        cli_line = c.stderr.strip().removeprefix("tribe: error: ")
+        with pytest.raises(tribe.InputError) as e:
+            tribe.run(exp, output=out, progress=False, **kwargs)
+        assert _as_cli(str(e.value)) == cli_line, (flags, str(e.value), cli_line)
+    # The output over the experiment file, and an empty output: refused by both.
+    c = cli("run", exp, "-o", exp, "--overwrite")
+    with pytest.raises(tribe.InputError) as e:
+        tribe.run(exp, output=exp, overwrite=True, progress=False)
+    assert c.returncode == 2 and str(e.value) == c.stderr.strip().removeprefix("tribe: error: ")
+    assert "is the experiment file itself" in str(e.value) and exp.read_text().startswith("[")
+    c = cli("run", exp, "-o", "")
+    with pytest.raises(tribe.InputError) as e:
+        tribe.run(exp, output="", progress=False)
+    assert _as_cli(str(e.value)) == c.stderr.strip().removeprefix("tribe: error: ")

@@ -5,7 +5,6 @@ same names: a point is `mean_score[t=T]`."""
 from __future__ import annotations
 
 import os
-import re
 
 import h5py
 import numpy as np
@@ -24,8 +23,11 @@ def format2(tmp_path_factory):
     """The experiment of the committed 1.0 file, run again by this build (format 2.0), with
     a second claim that names the series point in the new syntax."""
     text = open(FORMAT1_TOML).read()
-    text += text[text.index("[[claims]]"):].replace('id = "full-faster-early"', 'id = "full-faster-early-2"') \
+    text += (
+        text[text.index("[[claims]]") :]
+        .replace('id = "full-faster-early"', 'id = "full-faster-early-2"')
         .replace('column = "mean_score_t005"', 'column = "mean_score[t=5]"')
+    )
     out = tmp_path_factory.mktemp("nk") / "nk.h5"
     return tribe.run(text, output=out, progress=False)
 
@@ -55,7 +57,7 @@ def test_series_read_alike_from_both_formats(which, format2):
     assert list(r.times("mean_score")) == list(range(101))
     s = r.series("mean_score")
     assert s.shape == (16, 101)
-    assert np.isfinite(s[:, : ROUNDS + 1]).all() and np.isnan(s[:, ROUNDS + 1:]).all()
+    assert np.isfinite(s[:, : ROUNDS + 1]).all() and np.isnan(s[:, ROUNDS + 1 :]).all()
     orgs = r.organizations
     assert "mean_score[t=5]" in orgs.columns and "mean_score_t005" not in orgs.columns
     np.testing.assert_array_equal(orgs["mean_score[t=5]"], s[:, 5])
@@ -73,9 +75,9 @@ def test_series_read_alike_from_both_formats(which, format2):
     np.testing.assert_allclose(cells["mean_score[t=5]_mean"], [v[:, 5].mean() for v in per_cell], rtol=1e-12)
     ds = r.to_xarray()
     assert ds["mean_score_mean"].dims == ("cell", "t") and ds.sizes["t"] == 101
-    np.testing.assert_allclose(ds["mean_score_mean"].values[:, : ROUNDS + 1],
-                               [v[:, : ROUNDS + 1].mean(axis=0) for v in per_cell],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        ds["mean_score_mean"].values[:, : ROUNDS + 1], [v[:, : ROUNDS + 1].mean(axis=0) for v in per_cell], rtol=1e-12
+    )
 
 
 def test_the_same_run_gives_the_same_numbers_in_both_formats(format2):
@@ -112,7 +114,10 @@ def test_inspect_and_report_read_both_formats(format2, cli):
     assert new.returncode == 0 and "mean_score[t=5]" in new.stdout and "mean_score[t=100]" in new.stdout
     old = cli("inspect", FORMAT1)
     assert old.returncode == 0 and "mean_score_t005" in old.stdout
-    line = lambda text, name: [l.split()[1:] for l in text.splitlines() if l.strip().startswith(name + " ")]
+
+    def line(text, name):
+        return [row.split()[1:] for row in text.splitlines() if row.strip().startswith(name + " ")]
+
     assert line(new.stdout, "mean_score[t=5]") == line(old.stdout, "mean_score_t005")
     assert "mean_score[t=7]" in points(format2.path)
     for path in (FORMAT1, format2.path):
@@ -146,5 +151,7 @@ def test_a_labeled_series_and_one_factor_unstacked(format2):
     assert list(da["label"].values[:1]) == [r.cells["label"][orgs["cell"][0]]]
     ds = r.to_xarray(unstack=True)
     assert r.factors == ["network"] and "network" in ds.dims and "cell" not in ds.dims
-    np.testing.assert_allclose(ds["mean_score_mean"].sel(network="full").values,
-                               r.to_xarray()["mean_score_mean"].values[r.cell_index(network="full")[0]])
+    np.testing.assert_allclose(
+        ds["mean_score_mean"].sel(network="full").values,
+        r.to_xarray()["mean_score_mean"].values[r.cell_index(network="full")[0]],
+    )

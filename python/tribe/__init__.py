@@ -31,8 +31,22 @@ except ImportError as _e:  # the pure-Python reader still works
     _tribe = None
     _import_error = _e
 
-__all__ = ["run", "open", "models", "model", "Result", "Calibration", "experiment_text", "check",
-           "TribeError", "InputError", "EnvironmentFault", "Interrupted", "__version__", "example"]
+__all__ = [
+    "run",
+    "open",
+    "models",
+    "model",
+    "Result",
+    "Calibration",
+    "experiment_text",
+    "check",
+    "TribeError",
+    "InputError",
+    "EnvironmentFault",
+    "Interrupted",
+    "__version__",
+    "example",
+]
 
 
 def _engine():
@@ -40,7 +54,8 @@ def _engine():
         raise ImportError(
             "tribe's compiled engine (tribe._tribe) is not available: build the project "
             "(bash scripts/setup.sh) and put build/release/python on PYTHONPATH; reading "
-            f"results with tribe.open works without it ({_import_error})")
+            f"results with tribe.open works without it ({_import_error})"
+        )
     return _tribe
 
 
@@ -53,8 +68,10 @@ def __getattr__(name):
 def models() -> "list[dict]":
     """Every registered model: name, version, description (as `tribe models`)."""
     e = _engine()
-    return [{k: v for k, v in e.describe_model(n).items() if k in ("name", "version", "description")}
-            for n in e.model_names()]
+    return [
+        {k: v for k, v in e.describe_model(n).items() if k in ("name", "version", "description")}
+        for n in e.model_names()
+    ]
 
 
 def model(name: str) -> dict:
@@ -127,8 +144,15 @@ class _ProgressBar:
         if self._bar is None:
             # Live on a terminal or in a notebook; a line every 10 s in a log (as the CLI).
             live = getattr(sys.stderr, "isatty", lambda: False)() or "ipykernel" in sys.modules
-            self._bar = self._tqdm(total=total, unit="org", unit_scale=True, file=sys.stderr,
-                                   desc="tribe", dynamic_ncols=True, mininterval=0.2 if live else 10.0)
+            self._bar = self._tqdm(
+                total=total,
+                unit="org",
+                unit_scale=True,
+                file=sys.stderr,
+                desc="tribe",
+                dynamic_ncols=True,
+                mininterval=0.2 if live else 10.0,
+            )
         if self._bar.total != total:
             self._bar.total = total
         self._bar.update(done - self._bar.n)
@@ -139,22 +163,35 @@ class _ProgressBar:
             self._bar = None
 
 
-def _whole(name: str, value, low: int, high: int):
-    """VALUE as an int in [LOW, HIGH] (None stays None), or InputError naming the argument."""
+def _whole(name: str, value):
+    """VALUE as an int (None stays None), or InputError naming the argument. The ranges are
+    the engine's (job::resolve, shared with the CLI, with the same messages); here only
+    what pybind11 cannot take: another type, or more than 64 bits."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise InputError(f"{name} = {value!r} is not allowed: expected an integer in [{low}, {high}]")
-    if not low <= int(value) <= high:
-        raise InputError(f"{name} = {value} is not allowed: expected an integer in [{low}, {high}]")
+        raise InputError(f"{name} = {value!r} is not allowed: expected an integer")
+    if not -(2**63) <= int(value) < 2**63:
+        raise InputError(f"{name} = {value} is not allowed: expected an integer of at most 63 bits")
     return int(value)
 
 
-def run(experiment, output: "str | os.PathLike | None" = None, *, threads: "int | None" = None,
-        backend: str = "openmp", seed: "int | None" = None, orgs_per_cell: "int | None" = None,
-        progress: "bool | Callable[[int, int, float], None]" = True, overwrite: bool = False,
-        resume: bool = False, ci_width: "float | None" = None, ci_columns: "Sequence[str] | None" = None,
-        max_orgs_per_cell: int = 10_000_000, rows_per_part: int = 65536) -> Result:
+def run(
+    experiment,
+    output: "str | os.PathLike | None" = None,
+    *,
+    threads: "int | None" = None,
+    backend: str = "openmp",
+    seed: "int | None" = None,
+    orgs_per_cell: "int | None" = None,
+    progress: "bool | Callable[[int, int, float], None]" = True,
+    overwrite: bool = False,
+    resume: bool = False,
+    ci_width: "float | None" = None,
+    ci_columns: "Sequence[str] | None" = None,
+    max_orgs_per_cell: "int | None" = None,
+    rows_per_part: int = 65536,
+) -> Result:
     """Runs an experiment on the engine, as `tribe run` does, and opens its result.
 
     experiment: a path to a TOML file, TOML text, or a dict with the same tables
@@ -175,18 +212,16 @@ def run(experiment, output: "str | os.PathLike | None" = None, *, threads: "int 
     text, source, from_file = _source(experiment)
     # The arguments, checked here with their names (pybind11 would give a 15-line TypeError,
     # or take 1.5 and True as 1).
-    threads = _whole("threads", threads, 1, 4096)
-    seed = _whole("seed", seed, 0, 2**63 - 1)
-    orgs_per_cell = _whole("orgs_per_cell", orgs_per_cell, 1, 10**12)
-    max_orgs_per_cell = _whole("max_orgs_per_cell", max_orgs_per_cell, 1, 10**12)
-    rows_per_part = _whole("rows_per_part", rows_per_part, 1, 2**32)
-    if output is not None and os.fspath(output) == "":
-        raise InputError('output = "" is not allowed: expected a file path (or None for the '
-                         "experiment's own output)")
+    threads = _whole("threads", threads)
+    seed = _whole("seed", seed)
+    orgs_per_cell = _whole("orgs_per_cell", orgs_per_cell)
+    max_orgs_per_cell = _whole("max_orgs_per_cell", max_orgs_per_cell)
+    rows_per_part = _whole("rows_per_part", rows_per_part)
     if ci_width is not None and (isinstance(ci_width, bool) or not isinstance(ci_width, (int, float))):
         raise InputError(f"ci_width = {ci_width!r} is not allowed: expected a number")
     bar = _ProgressBar() if progress is True else None
     callback = bar if bar is not None else (progress if callable(progress) else None)
+
     def note(text: str) -> None:
         if bar is not None and bar._bar is not None and bar._bar.n >= bar._bar.total:
             bar.close()  # the computation is done: end the bar's line before the next note
@@ -194,12 +229,25 @@ def run(experiment, output: "str | os.PathLike | None" = None, *, threads: "int 
 
     command = f"tribe.run({source}" + (f", output={os.fspath(output)}" if output is not None else "") + ") [Python]"
     try:
-        info = e.run(text, source, from_file=from_file, output=os.fspath(output) if output is not None else "",
-                     seed=seed, orgs_per_cell=orgs_per_cell, backend=backend,
-                     threads=0 if threads is None else threads, overwrite=overwrite, resume=resume,
-                     ci_width=ci_width, ci_columns=list(ci_columns or []),
-                     max_orgs_per_cell=max_orgs_per_cell, rows_per_part=rows_per_part,
-                     command_line=command, progress=callback, note=note if progress is True else None)
+        info = e.run(
+            text,
+            source,
+            from_file=from_file,
+            output=os.fspath(output) if output is not None else None,
+            seed=seed,
+            orgs_per_cell=orgs_per_cell,
+            backend=backend,
+            threads=threads,
+            overwrite=overwrite,
+            resume=resume,
+            ci_width=ci_width,
+            ci_columns=list(ci_columns or []),
+            max_orgs_per_cell=max_orgs_per_cell,
+            rows_per_part=rows_per_part,
+            command_line=command,
+            progress=callback,
+            note=note if progress is True else None,
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -207,19 +255,30 @@ def run(experiment, output: "str | os.PathLike | None" = None, *, threads: "int 
         saved = info["resumed_from"] + info["computed"]
         if info.get("stopped_while"):  # after the computing: every organization is saved
             saved = info["total"]
-            message = (f"{info['stopped_while']}: all {saved:,} organizations are saved in {info['parts']}; "
-                       "run the same call again (or pass resume=True) to finish the result")
+            message = (
+                f"{info['stopped_while']}: all {saved:,} organizations are saved in {info['parts']}; "
+                "run the same call again (or pass resume=True) to finish the result"
+            )
         else:
-            message = (f"interrupted: {saved:,} of {info['total']:,} organizations are saved in "
-                       f"{info['parts']}; run the same call again (or pass resume=True) to continue")
+            message = (
+                f"interrupted: {saved:,} of {info['total']:,} organizations are saved in "
+                f"{info['parts']}; run the same call again (or pass resume=True) to continue"
+            )
         raise Interrupted(message, saved=saved, total=info["total"], parts=info["parts"]) from info["interrupt"]
     if progress is True and info["computed"] == 0:
-        print(f"[tribe] wrote {info['output']} from the {info['resumed_from']:,} organizations its parts held",
-              file=sys.stderr, flush=True)
+        print(
+            f"[tribe] wrote {info['output']} from the {info['resumed_from']:,} organizations its parts held",
+            file=sys.stderr,
+            flush=True,
+        )
     elif progress is True:
         rate = info["computed"] / info["seconds"] if info["seconds"] > 0 else 0.0
-        print(f"[tribe] wrote {info['output']}: {info['computed']:,} organizations computed in "
-              f"{info['seconds']:.2f} s ({rate:,.0f} orgs/s, {info['threads']} threads)", file=sys.stderr, flush=True)
+        print(
+            f"[tribe] wrote {info['output']}: {info['computed']:,} organizations computed in "
+            f"{info['seconds']:.2f} s ({rate:,.0f} orgs/s, {info['threads']} threads)",
+            file=sys.stderr,
+            flush=True,
+        )
     result = Result(info["output"])
     result.run_info = info
     return result

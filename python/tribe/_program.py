@@ -15,8 +15,11 @@ def path() -> str:
 def main() -> int:
     program = path()
     if not os.access(program, os.X_OK):
-        print(f"tribe: error: the engine's program is not installed at {program} "
-              "(install the package with pip, or use build/release/bin/tribe)", file=sys.stderr)
+        print(
+            f"tribe: error: the engine's program is not installed at {program} "
+            "(install the package with pip, or use build/release/bin/tribe)",
+            file=sys.stderr,
+        )
         return 3
     os.execv(program, [program] + sys.argv[1:])
     return 0  # not reached

@@ -35,8 +35,10 @@ def _plain(v: Any, where: str) -> Any:
         return out
     if isinstance(v, Sequence) and not isinstance(v, (bytes, bytearray)):
         return [_plain(x, f"{where}[{i}]") for i, x in enumerate(v)]
-    raise TypeError(f"experiment value {where} = {v!r} has type {type(v).__name__}; "
-                    "expected a bool, int, float, str, list or dict")
+    raise TypeError(
+        f"experiment value {where} = {v!r} has type {type(v).__name__}; "
+        "expected a bool, int, float, str, list or dict"
+    )
 
 
 def dumps(experiment: Mapping) -> str:
@@ -46,6 +48,9 @@ def dumps(experiment: Mapping) -> str:
         raise TypeError(f"an experiment dict is a mapping, not {type(experiment).__name__}")
     if tomli_w is None:
         from .errors import EnvironmentFault
-        raise EnvironmentFault("writing an experiment dict as TOML needs tomli-w "
-                               "(Debian: python3-tomli-w, installed by scripts/setup.sh; PyPI: tomli-w)")
+
+        raise EnvironmentFault(
+            "writing an experiment dict as TOML needs tomli-w "
+            "(Debian: python3-tomli-w, installed by scripts/setup.sh; PyPI: tomli-w)"
+        )
     return tomli_w.dumps(_plain(experiment, ""))

@@ -33,8 +33,20 @@ READABLE_MAJOR_VERSIONS = (1, 2)
 #: Verdict codes of /claims/robustness, threshold curves and the assumption space.
 _VERDICTS = np.array(["supported", "not supported", "inconclusive"])
 
-_STATISTICS = ("n", "missing", "mean", "sd", "ci_low", "ci_high", "min", "max", "successes", "rate", "rate_low",
-               "rate_high")
+_STATISTICS = (
+    "n",
+    "missing",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "min",
+    "max",
+    "successes",
+    "rate",
+    "rate_low",
+    "rate_high",
+)
 _SERIES_POINT = re.compile(r"^(?P<name>.+)_t(?P<t>\d{3,})$")
 #: How a claim or a table names one point of a series: mean_score[t=100].
 _POINT_NAME = re.compile(r"^(?P<name>[^\[\]]+)\[t=(?P<t>\d+)\]$")
@@ -42,6 +54,7 @@ _POINT_NAME = re.compile(r"^(?P<name>[^\[\]]+)\[t=(?P<t>\d+)\]$")
 
 def _pd():
     import pandas as pd  # imported on first use: reading attributes needs only h5py
+
     return pd
 
 
@@ -138,14 +151,18 @@ class Result:
         if len(version) != 2 or version[0] not in READABLE_MAJOR_VERSIONS:
             self._f.close()
             major = str(version[0]) if version else "?"
-            raise InputError(f"{p}: result format version {major}.x is not supported "
-                                   f"(this reader reads {', '.join(f'{v}.x' for v in READABLE_MAJOR_VERSIONS)})")
+            raise InputError(
+                f"{p}: result format version {major}.x is not supported "
+                f"(this reader reads {', '.join(f'{v}.x' for v in READABLE_MAJOR_VERSIONS)})"
+            )
         self.format_version = tuple(version)
         self.complete = int(_decode(attrs.get("complete", 0)) or 0) == 1
         if not self.complete and not allow_incomplete:
             self._f.close()
-            raise InputError(f"{p}: incomplete result file (the run did not finish); "
-                                   "pass allow_incomplete=True to read what is there")
+            raise InputError(
+                f"{p}: incomplete result file (the run did not finish); "
+                "pass allow_incomplete=True to read what is there"
+            )
         if self.complete:
             for need in ("cells/label", "cells/parameters", "cells/organizations", "cells/stats", "organizations/cell"):
                 if need not in self._f:
@@ -172,8 +189,10 @@ class Result:
 
     def __repr__(self) -> str:
         try:
-            return (f"<tribe.Result {self.path!r}: experiment {self.name!r}, model {self.model!r}, "
-                    f"{self.n_cells} cells, {self.n_organizations} organizations>")
+            return (
+                f"<tribe.Result {self.path!r}: experiment {self.name!r}, model {self.model!r}, "
+                f"{self.n_cells} cells, {self.n_organizations} organizations>"
+            )
         except Exception:  # noqa: BLE001 - a closed file
             return f"<tribe.Result {self.path!r} (closed)>"
 
@@ -285,8 +304,9 @@ class Result:
 
     def _series_name(self, name: str) -> str:
         if name not in self._series_layout():
-            raise InputError(f"{name} is not a series of {self.path} (series: "
-                             f"{', '.join(self.series_names) or 'none'})")
+            raise InputError(
+                f"{name} is not a series of {self.path} (series: " f"{', '.join(self.series_names) or 'none'})"
+            )
         return name
 
     def _column_map(self) -> "tuple[list[tuple[str, str, int | None]], dict]":
@@ -296,8 +316,12 @@ class Result:
         if "column_map" in self._cache:
             return self._cache["column_map"]
         layout = self._series_layout()
-        point_of = {p: (name, t) for name, (times, points) in layout.items() if points is not None
-                    for t, p in zip(times.tolist(), points)}
+        point_of = {
+            p: (name, t)
+            for name, (times, points) in layout.items()
+            if points is not None
+            for t, p in zip(times.tolist(), points)
+        }
         entries: list = []
         aliases: dict = {}
         for k in self._org_datasets():
@@ -362,9 +386,15 @@ class Result:
         rows = []
         for k in self._org_datasets():
             a = g[k].attrs
-            rows.append({"column": k, "kind": _decode(a.get("kind", "")), "role": _decode(a.get("role", "")),
-                         "description": _decode(a.get("description", "")),
-                         "times": g[k].shape[1] if g[k].ndim == 2 else 0})
+            rows.append(
+                {
+                    "column": k,
+                    "kind": _decode(a.get("kind", "")),
+                    "role": _decode(a.get("role", "")),
+                    "description": _decode(a.get("description", "")),
+                    "times": g[k].shape[1] if g[k].ndim == 2 else 0,
+                }
+            )
         return pd.DataFrame(rows).set_index("column")
 
     # -- cells ----------------------------------------------------------------------------------
@@ -377,8 +407,12 @@ class Result:
                 for k in self.parameters:
                     v = _strings(g[k])
                     # Integers and booleans as such (stored as doubles; exact when whole).
-                    if types.get(k) == "integer" and v.dtype.kind == "f" and np.all(np.isfinite(v)) \
-                            and np.all(v == np.round(v)):
+                    if (
+                        types.get(k) == "integer"
+                        and v.dtype.kind == "f"
+                        and np.all(np.isfinite(v))
+                        and np.all(v == np.round(v))
+                    ):
                         v = v.astype(np.int64)
                     elif types.get(k) == "boolean" and v.dtype.kind == "f" and np.all(np.isin(v, (0.0, 1.0))):
                         v = v.astype(bool)
@@ -414,8 +448,20 @@ class Result:
         out = []
         if g is None:
             return out
-        order = ["n", "missing", "mean", "sd", "ci_low", "ci_high", "min", "max",
-                 "successes", "rate", "rate_low", "rate_high"]
+        order = [
+            "n",
+            "missing",
+            "mean",
+            "sd",
+            "ci_low",
+            "ci_high",
+            "min",
+            "max",
+            "successes",
+            "rate",
+            "rate_low",
+            "rate_high",
+        ]
         for col in self._stats_column_order(g):
             sg = g[col]
             names = list(sg.keys())
@@ -494,13 +540,13 @@ class Result:
         arr = np.atleast_1d(np.asarray(cells))
         if arr.dtype == bool:  # a mask over the cells, as numpy indexes with one
             if arr.size != self.n_cells:
-                raise InputError(f"cells: a boolean mask needs one value per cell ({self.n_cells}), "
-                                 f"not {arr.size}")
+                raise InputError(f"cells: a boolean mask needs one value per cell ({self.n_cells}), " f"not {arr.size}")
             arr = np.flatnonzero(arr)
         elif arr.size and not np.issubdtype(arr.dtype, np.integer):
             if not (np.issubdtype(arr.dtype, np.floating) and np.all(np.mod(arr, 1) == 0)):
-                raise InputError(f"cells: expected cell indices (integers) or a boolean mask, "
-                                 f"not {arr.tolist()[:3]}")
+                raise InputError(
+                    f"cells: expected cell indices (integers) or a boolean mask, " f"not {arr.tolist()[:3]}"
+                )
         wanted = set(int(c) for c in arr)
         bad = [c for c in wanted if c < 0 or c >= self.n_cells]
         if bad:
@@ -543,13 +589,16 @@ class Result:
                 m = _POINT_NAME.match(name) or _SERIES_POINT.match(name)
                 if m and m["name"] in layout:
                     times = layout[m["name"]][0]
-                    raise InputError(f"{name}: series {m['name']} has no time {int(m['t'])} "
-                                     f"(times {int(times[0])} .. {int(times[-1])})")
+                    raise InputError(
+                        f"{name}: series {m['name']} has no time {int(m['t'])} "
+                        f"(times {int(times[0])} .. {int(times[-1])})"
+                    )
                 raise InputError(f"{name} is not a column of {self.path} (columns: {', '.join(self.columns)})")
         return out
 
-    def read_organizations(self, columns: Sequence[str] | str | None = None, cells=None,
-                           parameters: bool | Sequence[str] = False):
+    def read_organizations(
+        self, columns: Sequence[str] | str | None = None, cells=None, parameters: bool | Sequence[str] = False
+    ):
         """A DataFrame with one row per organization: `cell`, `organization`, then the
         columns asked for (default: every column; a series by its name gives all its
         points, `name[t=T]` one point), only the rows of `cells` (indices) if given, and
@@ -564,7 +613,13 @@ class Result:
         data["organization"] = self._read(g["organization"], ranges)
         if parameters:
             params = self._parameter_values()
-            names = list(params) if parameters is True else [parameters] if isinstance(parameters, str) else list(parameters)
+            names = (
+                list(params)
+                if parameters is True
+                else [parameters]
+                if isinstance(parameters, str)
+                else list(parameters)
+            )
             for k in names:
                 if k not in params:
                     raise InputError(f"{k} is not a parameter of {self.path} (parameters: {', '.join(params)})")
@@ -602,11 +657,17 @@ class Result:
             values = self.series(name, cells)
             rows = self.read_organizations(columns=[], cells=cells)
             labels = self.cells["label"].to_numpy()
-            return xr.DataArray(values, dims=("organization", "t"), name=self._series_name(name),
-                                coords={"t": self.times(name),
-                                        "organization": rows["organization"].to_numpy(),
-                                        "cell": ("organization", rows["cell"].to_numpy()),
-                                        "label": ("organization", labels[rows["cell"].to_numpy()])})
+            return xr.DataArray(
+                values,
+                dims=("organization", "t"),
+                name=self._series_name(name),
+                coords={
+                    "t": self.times(name),
+                    "organization": rows["organization"].to_numpy(),
+                    "cell": ("organization", rows["cell"].to_numpy()),
+                    "label": ("organization", labels[rows["cell"].to_numpy()]),
+                },
+            )
         name = self._series_name(name)
         times, points = self._series_layout()[name]
         g = self._f["organizations"]
@@ -658,26 +719,47 @@ class Result:
                 points[f"{k}_{pid}"] = sg[k][()]
         frame = pd.DataFrame(points)
         frame.index.name = "point"
-        marginals = pd.DataFrame(OrderedDict(
-            (k, _strings(g[k])) for k in ("parameter", "prior_low", "prior_high", "median",
-                                          "credible_low", "credible_high")))
-        patterns = pd.DataFrame(OrderedDict([
-            ("pattern", ids),
-            ("used", g["uses"][()].astype(bool)),
-            ("inside_prior", g["inside_prior"][()]),
-            ("inside_accepted", g["inside_accepted"][()]),
-        ]))
+        marginals = pd.DataFrame(
+            OrderedDict(
+                (k, _strings(g[k]))
+                for k in ("parameter", "prior_low", "prior_high", "median", "credible_low", "credible_high")
+            )
+        )
+        patterns = pd.DataFrame(
+            OrderedDict(
+                [
+                    ("pattern", ids),
+                    ("used", g["uses"][()].astype(bool)),
+                    ("inside_prior", g["inside_prior"][()]),
+                    ("inside_accepted", g["inside_accepted"][()]),
+                ]
+            )
+        )
         region = self._claim_table("calibration/accepted_region")
-        return Calibration(points=frame, marginals=marginals, patterns=patterns,
-                           accepted_region=region, attrs=_attributes(g))
+        return Calibration(
+            points=frame, marginals=marginals, patterns=patterns, accepted_region=region, attrs=_attributes(g)
+        )
 
     def _claim_table(self, group: str):
         pd = _pd()
         g = self._f.get(group)
         if g is None:
             return pd.DataFrame(columns=["id", "statement", "verdict"])
-        first = ["id", "statement", "test", "column", "a", "b", "value", "value_high", "estimate",
-                 "ci_low", "ci_high", "verdict", "robustness_share"]
+        first = [
+            "id",
+            "statement",
+            "test",
+            "column",
+            "a",
+            "b",
+            "value",
+            "value_high",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "verdict",
+            "robustness_share",
+        ]
         names = [k for k in g.keys() if isinstance(g[k], h5py.Dataset) and g[k].ndim == 1]
         names.sort(key=lambda s: (first.index(s) if s in first else len(first), s))
         frame = pd.DataFrame(OrderedDict((k, _strings(g[k])) for k in names))
@@ -755,8 +837,20 @@ class Result:
             high = sg["box_high"][()].tolist() if "box_high" in sg else []
             row["box"] = {n: (lo, hi) for n, lo, hi in zip(names, low, high)}
             rows.append(row)
-        return pd.DataFrame(rows, columns=["id", "share_supported", "share_not_supported", "share_inconclusive",
-                                           "scenario", "coverage", "density", "mass", "box"])
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "id",
+                "share_supported",
+                "share_not_supported",
+                "share_inconclusive",
+                "scenario",
+                "coverage",
+                "density",
+                "mass",
+                "box",
+            ],
+        )
 
     @property
     def robustness(self):
@@ -774,7 +868,7 @@ class Result:
                 data[k] = g[k][()]
         for k in sorted(g.keys()):
             if k.startswith("verdict_"):
-                data[k[len("verdict_"):]] = verdicts[g[k][()].astype(int)]
+                data[k[len("verdict_") :]] = verdicts[g[k][()].astype(int)]
         return pd.DataFrame(data)
 
     @property
@@ -788,8 +882,18 @@ class Result:
         g = self._f.get("sensitivity")
         if g is None:
             return None
-        cols = ["column", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
-                "base_points_used", "variance"]
+        cols = [
+            "column",
+            "parameter",
+            "S1",
+            "S1_low",
+            "S1_high",
+            "ST",
+            "ST_low",
+            "ST_high",
+            "base_points_used",
+            "variance",
+        ]
         rows = []
         for col, sg in _subgroups(g):
             if "parameter" not in sg:
@@ -822,8 +926,9 @@ class Result:
             for fac, eta in zip(_strings(sg["factor"]).tolist(), sg["eta_squared"][()].tolist()):
                 rows.append({"column": col, "factor": fac, "eta_squared": eta})
             if "unexplained" in sg.attrs:
-                rows.append({"column": col, "factor": "unexplained",
-                             "eta_squared": float(_decode(sg.attrs["unexplained"]))})
+                rows.append(
+                    {"column": col, "factor": "unexplained", "eta_squared": float(_decode(sg.attrs["unexplained"]))}
+                )
         return pd.DataFrame(rows, columns=["column", "factor", "eta_squared"])
 
     # -- xarray ---------------------------------------------------------------------------------
@@ -839,8 +944,10 @@ class Result:
             with tribe_plot.open_result(self.path) as res:
                 fig, _points, _footnote = tribe_plot.plot(res, column, **kw)
         except KeyError:
-            raise InputError(f"{self.path}: no column {column!r} to plot (columns with cell statistics: "
-                             f"{', '.join(self.stat_columns())})") from None
+            raise InputError(
+                f"{self.path}: no column {column!r} to plot (columns with cell statistics: "
+                f"{', '.join(self.stat_columns())})"
+            ) from None
         except tribe_plot.Refused as e:
             raise InputError(str(e)) from None
         return fig
@@ -888,12 +995,15 @@ class Result:
         if unstack and self.factors:
             combos = list(zip(*(np.asarray(ds[k].values).tolist() for k in self.factors)))
             if len(set(combos)) != len(combos):
-                raise InputError(f"{self.path}: unstack needs one cell per combination of the factors "
-                                 f"({', '.join(self.factors)}); this design also samples points: keep the cell "
-                                 "dimension")
+                raise InputError(
+                    f"{self.path}: unstack needs one cell per combination of the factors "
+                    f"({', '.join(self.factors)}); this design also samples points: keep the cell "
+                    "dimension"
+                )
             if len(self.factors) == 1:  # one factor: its levels become the dimension
                 return ds.swap_dims({"cell": self.factors[0]}).drop_vars("cell")
             import warnings
+
             with warnings.catch_warnings():
                 # xarray casts integer statistics through float while unstacking; the grid is
                 # complete (one cell per combination), so nothing is filled in.
@@ -909,14 +1019,21 @@ class Result:
         wide = self.cells
         keys = ["label"] + [f for f in self.factors if f in wide.columns]
         stat_names = [c for c in wide.columns if c not in ("label", "organizations") and c not in self.parameters]
-        long = wide.reset_index().melt(id_vars=["cell"] + keys, value_vars=stat_names, var_name="name",
-                                       value_name="value")
-        parts = long["name"].str.extract(r"^(?P<column>.+?)(?:\[t=(?P<t>\d+)\])?_(?P<statistic>" +
-                                         "|".join(sorted(_STATISTICS, key=len, reverse=True)) + r")$")
+        long = wide.reset_index().melt(
+            id_vars=["cell"] + keys, value_vars=stat_names, var_name="name", value_name="value"
+        )
+        parts = long["name"].str.extract(
+            r"^(?P<column>.+?)(?:\[t=(?P<t>\d+)\])?_(?P<statistic>"
+            + "|".join(sorted(_STATISTICS, key=len, reverse=True))
+            + r")$"
+        )
         long = pd.concat([long.drop(columns="name"), parts], axis=1)
         long["t"] = pd.to_numeric(long["t"])
-        return long[["cell"] + keys + ["column", "t", "statistic", "value"]].sort_values(
-            ["cell", "column", "t", "statistic"], na_position="first").reset_index(drop=True)
+        return (
+            long[["cell"] + keys + ["column", "t", "statistic", "value"]]
+            .sort_values(["cell", "column", "t", "statistic"], na_position="first")
+            .reset_index(drop=True)
+        )
 
 
 def _read_errors_as_damage(member):

@@ -82,12 +82,14 @@ def datasets(path):
     """Every dataset of a file: name -> values (strings decoded)."""
     out = {}
     with h5py.File(path, "r") as f:
+
         def visit(name, obj):
             if isinstance(obj, h5py.Dataset):
                 v = obj[()]
                 if obj.dtype.kind == "O":
                     v = np.array([x.decode() if isinstance(x, bytes) else x for x in v], dtype=object)
                 out[name] = v
+
         f.visititems(visit)
     return out
 
@@ -218,7 +220,7 @@ def result_case(work, ref_result, name, how, attribute=False):
     strict = not attribute and how in ("short", "empty", "longer")
     ok = True
     # Both commands validate the whole file first; each case runs the one that reads it.
-    for cmd in ([["report", dmg]] if name.startswith("claims") else [["inspect", dmg]]):
+    for cmd in [["report", dmg]] if name.startswith("claims") else [["inspect", dmg]]:
         rc, out, err = tribe(cmd)
         if rc == 0 and not strict:
             if DENORMAL.search(out):
@@ -307,11 +309,13 @@ def chunk_ranges(path):
     """The byte ranges of every chunk of every dataset (covered by Fletcher-32)."""
     ranges = []
     with h5py.File(path, "r") as f:
+
         def visit(_, obj):
             if isinstance(obj, h5py.Dataset) and obj.chunks:
                 for i in range(obj.id.get_num_chunks()):
                     c = obj.id.get_chunk_info(i)
                     ranges.append((c.byte_offset, c.byte_offset + c.size))
+
         f.visititems(visit)
     return sorted(ranges)
 
@@ -333,14 +337,13 @@ def flip_sites(path, n_random, n_targeted, rng):
         if not in_chunk(o):
             sites.append((o, rng.randrange(8)))
     for kinds in (HEAP, CHUNK_INDEX, OBJECT_HEADER):
-        found = [m.start() for sig in kinds for m in re.finditer(re.escape(sig), data)
-                 if not in_chunk(m.start())]
+        found = [m.start() for sig in kinds for m in re.finditer(re.escape(sig), data) if not in_chunk(m.start())]
         if not found:
             continue
         for _ in range(n_targeted // 3):
             at = rng.choice(found)
-            if data[at:at + 4] == b"GCOL":  # anywhere in the collection (its size at +8)
-                size = int.from_bytes(data[at + 8:at + 16], "little")
+            if data[at : at + 4] == b"GCOL":  # anywhere in the collection (its size at +8)
+                size = int.from_bytes(data[at + 8 : at + 16], "little")
                 span = max(16, min(size, len(data) - at))
             else:
                 span = min(96, len(data) - at)
@@ -368,8 +371,7 @@ def flipped_result_case(work, ref, site, expected):
     flipped_copy(ref, os.path.join(d, "r.h5"), site)
     case = f"result bit {site[1]} of byte {site[0]} flipped"
     ok = True
-    for (rc, out, err), (_, want, _), cmd in zip(printed(d, ("inspect", "report")), expected,
-                                                 ("inspect", "report")):
+    for (rc, out, err), (_, want, _), cmd in zip(printed(d, ("inspect", "report")), expected, ("inspect", "report")):
         if rc == 0:
             if out != want:
                 counts["silent corruptions"] += 1
@@ -454,9 +456,14 @@ def python_reads(files):
     env = dict(os.environ, PYTHONPATH=os.path.join(BUILD, "python"))
     outcome, start = {}, 0
     while start < len(files):
-        p = subprocess.run(["/usr/bin/python3", "-c", PY_READER], capture_output=True, text=True,
-                           env=env, timeout=600,
-                           input="".join(f"{i} {files[i]}\n" for i in range(start, len(files))))
+        p = subprocess.run(
+            ["/usr/bin/python3", "-c", PY_READER],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+            input="".join(f"{i} {files[i]}\n" for i in range(start, len(files))),
+        )
         last = None
         for line in p.stdout.splitlines():
             w = line.split(maxsplit=3)
@@ -478,12 +485,14 @@ def r_reads(work, files, reference):
     file's summary."""
     script = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "read_result.R")
     env = dict(os.environ, TRIBE_BINARY=TRIBE)
-    want = subprocess.run(["Rscript", script, "r.h5"], capture_output=True, text=True, env=env,
-                          cwd=os.path.dirname(reference))
+    want = subprocess.run(
+        ["Rscript", script, "r.h5"], capture_output=True, text=True, env=env, cwd=os.path.dirname(reference)
+    )
     assert want.returncode == 0, want.stderr
     for f in files:
-        p = subprocess.run(["Rscript", script, "r.h5"], capture_output=True, text=True,
-                           env=env, cwd=os.path.dirname(f), timeout=120)
+        p = subprocess.run(
+            ["Rscript", script, "r.h5"], capture_output=True, text=True, env=env, cwd=os.path.dirname(f), timeout=120
+        )
         counts["flip cases: R reader"] += 1
         case = f"R reader on {f}"
         if p.returncode < 0:
@@ -493,8 +502,11 @@ def r_reads(work, files, reference):
             if p.stdout != want.stdout:
                 counts["silent corruptions"] += 1
                 fail(case, "R read other values than the undamaged file's", p.stdout[-300:])
-        elif p.returncode != 2 or len(p.stderr.strip().splitlines()) != 1 or \
-                not p.stderr.startswith("read_result.R: error: "):
+        elif (
+            p.returncode != 2
+            or len(p.stderr.strip().splitlines()) != 1
+            or not p.stderr.startswith("read_result.R: error: ")
+        ):
             fail(case, f"status {p.returncode}, expected one `read_result.R: error:` line", p.stderr)
 
 
@@ -505,18 +517,35 @@ def figure_reads(work, files):
     env = dict(os.environ, PYTHONPATH=os.path.join(BUILD, "python"), MPLBACKEND="Agg")
     for f in files:
         d = tempfile.mkdtemp(dir=work)
-        p = subprocess.run(["/usr/bin/python3", script, f, "-o", d, "--columns", "solve_rate",
-                            "--no-paper", "--formats", "png", "--dpi", "40"],
-                           capture_output=True, text=True, env=env, timeout=300)
+        p = subprocess.run(
+            [
+                "/usr/bin/python3",
+                script,
+                f,
+                "-o",
+                d,
+                "--columns",
+                "solve_rate",
+                "--no-paper",
+                "--formats",
+                "png",
+                "--dpi",
+                "40",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
         counts["flip cases: figures"] += 1
         lines = p.stderr.strip().splitlines()
         if p.returncode < 0:
             counts["crashes"] += 1
             fail(f"figures on {f}", f"killed by signal {-p.returncode}", p.stderr)
-        elif p.returncode != 0 and (p.returncode != 2 or len(lines) != 1 or
-                                    not lines[0].startswith("figures: error: ")):
-            fail(f"figures on {f}", f"status {p.returncode}, expected 0 or one `figures: error:` line",
-                 p.stderr)
+        elif p.returncode != 0 and (
+            p.returncode != 2 or len(lines) != 1 or not lines[0].startswith("figures: error: ")
+        ):
+            fail(f"figures on {f}", f"status {p.returncode}, expected 0 or one `figures: error:` line", p.stderr)
         shutil.rmtree(d)
 
 
@@ -539,8 +568,7 @@ def metadata_flips(work, ref, shards4, toml, reference):
             counts["flip cases: results"] += 1
             kept.append(os.path.join(d, "r.h5"))
         shard_sites = [(k % 4, site) for k, site in enumerate(flip_sites(shards4[1], 90, 60, rng))]
-        for ok in pool.map(lambda ws: flipped_shard_case(work, shards4, ws[0], ws[1], reference),
-                           shard_sites):
+        for ok in pool.map(lambda ws: flipped_shard_case(work, shards4, ws[0], ws[1], reference), shard_sites):
             counts["flip cases: shards"] += 1
         part_sites = flip_sites(shards4[2], 24, 15, rng)
         for ok in pool.map(lambda s: flipped_part_case(work, toml, shards4, 2, s, reference), part_sites):
@@ -594,8 +622,7 @@ def concurrent_runs(work, toml, reference_big):
         env = dict(os.environ)
         if held:
             env["TRIBE_TEST_HOLD_AFTER_FIRST_PART"] = release
-        first = subprocess.Popen([TRIBE, "run", toml, "-q", "-o", out], stderr=subprocess.PIPE,
-                                 text=True, env=env)
+        first = subprocess.Popen([TRIBE, "run", toml, "-q", "-o", out], stderr=subprocess.PIPE, text=True, env=env)
         if held:  # wait until the first run has written a part: it holds the lock now
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and first.poll() is None:
@@ -612,9 +639,12 @@ def concurrent_runs(work, toml, reference_big):
         counts["two-run cases"] += 1
         codes = sorted([rc, first.returncode])
         if codes != [0, 2] or (held and rc != 2):
-            fail(case, f"exit codes {rc} (second) and {first.returncode} (first), expected the "
-                       f"{'second' if held else 'one'} to refuse (2) and the other to complete (0)",
-                 err + err1)
+            fail(
+                case,
+                f"exit codes {rc} (second) and {first.returncode} (first), expected the "
+                f"{'second' if held else 'one'} to refuse (2) and the other to complete (0)",
+                err + err1,
+            )
             continue
         refused = err if rc == 2 else err1
         check_refusal(case, 2, refused)
@@ -651,11 +681,17 @@ def part_repairs(work, toml, shards4, shards3, reference):
     """Parts that do not tile the plan, or are damaged, are repaired by a resume."""
     scenarios = {
         "a middle part deleted": lambda d: os.remove(shard_into_part(shards4[1], d)),
-        "a part with a flipped row chunk": lambda d: flip_in(shard_into_part(shards4[2], d), "organizations/solve_rate"),
-        "a part with a flipped accumulator": lambda d: flip_in(shard_into_part(shards4[1], d), "blocks/accumulators/solve_rate/mean"),
+        "a part with a flipped row chunk": lambda d: flip_in(
+            shard_into_part(shards4[2], d), "organizations/solve_rate"
+        ),
+        "a part with a flipped accumulator": lambda d: flip_in(
+            shard_into_part(shards4[1], d), "blocks/accumulators/solve_rate/mean"
+        ),
         "an overlapping part": lambda d: shard_into_part(shards3[1], d),
         "a truncated part": lambda d: open(shard_into_part(shards4[3], d), "r+b").truncate(3000),
-        "a part that is not HDF5": lambda d: open(os.path.join(d, "part-0-000000000003-000000000005.h5"), "w").write("junk"),
+        "a part that is not HDF5": lambda d: open(os.path.join(d, "part-0-000000000003-000000000005.h5"), "w").write(
+            "junk"
+        ),
         "an empty part": lambda d: open(os.path.join(d, "part-0-000000000001-000000000002.h5"), "w").close(),
     }
     for name, damage in scenarios.items():
@@ -709,8 +745,9 @@ def signals(work, toml_big, reference_big):
     for i in range(8):
         sig = [signal.SIGINT, signal.SIGTERM, signal.SIGKILL][i % 3]
         out = os.path.join(work, f"sig-{i}.h5")
-        p = subprocess.Popen([TRIBE, "run", toml_big, "-q", "--rows-per-part", "700", "-o", out],
-                             stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen(
+            [TRIBE, "run", toml_big, "-q", "--rows-per-part", "700", "-o", out], stderr=subprocess.PIPE, text=True
+        )
         time.sleep(rng.uniform(0.05, 1.2))
         t0 = time.monotonic()
         p.send_signal(sig)
@@ -729,8 +766,10 @@ def signals(work, toml_big, reference_big):
                 fail(case, f"took {took:.2f} s to stop")
         if p.returncode != 0 and os.path.exists(out):
             fail(case, "an interrupted run left a file under the final name")
-        rc, _, err = tribe(["run", toml_big, "-q", "--rows-per-part", "700", "-o", out] +
-                           (["--overwrite"] if p.returncode == 0 else []))
+        rc, _, err = tribe(
+            ["run", toml_big, "-q", "--rows-per-part", "700", "-o", out]
+            + (["--overwrite"] if p.returncode == 0 else [])
+        )
         if rc != 0 or not same_values(datasets(out), reference_big):
             fail(case + ", then rerun", f"exit {rc}, or another result than an undisturbed run", err)
     if latencies:
@@ -769,8 +808,11 @@ def stop_after_the_computing(work, toml, shards):
     slow = os.path.join(work, "slow.toml")
     offsets = ", ".join(f"{(i - 5) / 100:.2f}" for i in range(10))  # 10^5 robustness settings
     with open(slow, "w") as f:
-        f.write(EXPERIMENT.replace("organizations_per_cell = 600", "organizations_per_cell = 10000")
-                .replace("[parameters]", f"[report]\nrobustness_offsets = [{offsets}]\n\n[parameters]"))
+        f.write(
+            EXPERIMENT.replace("organizations_per_cell = 600", "organizations_per_cell = 10000").replace(
+                "[parameters]", f"[report]\nrobustness_offsets = [{offsets}]\n\n[parameters]"
+            )
+        )
     ref = os.path.join(work, "slow-ref.h5")
     assert tribe(["run", slow, "-q", "-o", ref], timeout=600)[0] == 0
     reference = datasets(ref)
@@ -793,8 +835,10 @@ def stop_after_the_computing(work, toml, shards):
         case = f"SIGINT after the computing ({i})"
         if p.returncode == 130:
             latencies.append(took)
-            lines = [l for l in err.splitlines() if l.startswith("tribe: ")]
-            m = re.match(r"tribe: interrupted while ([^:]+): all \d+ organizations are saved", lines[-1] if lines else "")
+            lines = [line for line in err.splitlines() if line.startswith("tribe: ")]
+            m = re.match(
+                r"tribe: interrupted while ([^:]+): all \d+ organizations are saved", lines[-1] if lines else ""
+            )
             if len(lines) != 1 or not m:
                 fail(case, "not one line naming the phase", err)
             else:
@@ -805,8 +849,7 @@ def stop_after_the_computing(work, toml, shards):
                 fail(case, f"took {took:.2f} s to stop")
         elif p.returncode != 0:
             fail(case, f"exit {p.returncode}", err)
-        rc, _, err = tribe(["run", slow, "-q", "-o", out] + (["--overwrite"] if p.returncode == 0 else []),
-                           timeout=600)
+        rc, _, err = tribe(["run", slow, "-q", "-o", out] + (["--overwrite"] if p.returncode == 0 else []), timeout=600)
         if rc != 0 or not same_values(datasets(out), reference):
             fail(case + ", then rerun", f"exit {rc}, or another result than an undisturbed run", err)
     # merge: stopped, it writes nothing; rerun, the same file as the run's.
@@ -828,8 +871,9 @@ def stop_after_the_computing(work, toml, shards):
     with open(long_toml, "w") as f:
         f.write(LONG_ORGANIZATION)
     out = os.path.join(work, "long.h5")
-    p = subprocess.Popen([TRIBE, "run", long_toml, "-q", "--threads", "1", "-o", out],
-                         stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [TRIBE, "run", long_toml, "-q", "--threads", "1", "-o", out], stderr=subprocess.PIPE, text=True
+    )
     time.sleep(1.5)
     t0 = time.monotonic()
     p.send_signal(signal.SIGINT)
@@ -842,8 +886,10 @@ def stop_after_the_computing(work, toml, shards):
         fail("SIGINT inside one long organization", f"took {took:.2f} s to stop")
     latencies.append(took)
     shutil.rmtree(out + ".parts", ignore_errors=True)
-    print(f"  stop latency after the computing and inside an organization: max {max(latencies):.3f} s "
-          f"over {len(latencies)} signals; phases interrupted: {dict(phases)}")
+    print(
+        f"  stop latency after the computing and inside an organization: max {max(latencies):.3f} s "
+        f"over {len(latencies)} signals; phases interrupted: {dict(phases)}"
+    )
 
 
 def bad_input(work, toml):
@@ -854,10 +900,17 @@ def bad_input(work, toml):
         f.write(EXPERIMENT.replace('name = "faults"', 'name = "a\\u0000b"'))
     out = os.path.join(work, "bad.h5")
     cases = [
-        ["run", "/dev/zero", "-o", out], ["run", work, "-o", out], ["run", fifo, "-o", out],
-        ["run", nul, "-o", out], ["run", toml, "-o", ""], ["run", toml, "-o", out, "--ci-width", "nan"],
-        ["run", toml, "-o", out, "--max-orgs-per-cell", "5"], ["run", toml, "-o", out, "--seed", "-1"],
-        ["run", toml, "-o", out, "--threads", "x"], ["run"], ["nosuchcommand"],
+        ["run", "/dev/zero", "-o", out],
+        ["run", work, "-o", out],
+        ["run", fifo, "-o", out],
+        ["run", nul, "-o", out],
+        ["run", toml, "-o", ""],
+        ["run", toml, "-o", out, "--ci-width", "nan"],
+        ["run", toml, "-o", out, "--max-orgs-per-cell", "5"],
+        ["run", toml, "-o", out, "--seed", "-1"],
+        ["run", toml, "-o", out, "--threads", "x"],
+        ["run"],
+        ["nosuchcommand"],
         ["run", toml, "-o", toml, "--overwrite"],
         ["report", os.path.join(work, "ref.h5"), "-o", os.path.join(work, "ref.h5")],
         ["merge", os.path.join(work, "s4-0.h5"), "-o", os.path.join(work, "s4-0.h5"), "--overwrite"],
@@ -912,8 +965,10 @@ def main():
     counts.setdefault("crashes", 0)
     counts.setdefault("out-of-bounds values", 0)
     counts.setdefault("silent corruptions", 0)
-    print(f"fault injection ({t_damaged:.0f} s for the damaged files, {t_flips:.0f} s for the "
-          f"flipped bits, {WORKERS} workers):")
+    print(
+        f"fault injection ({t_damaged:.0f} s for the damaged files, {t_flips:.0f} s for the "
+        f"flipped bits, {WORKERS} workers):"
+    )
     for k in sorted(counts):
         print(f"  {k}: {counts[k]}")
     if counts["damaged-file cases"] < 500:

@@ -55,8 +55,18 @@ def tribe_from_args(prog: str, doc: str) -> str | None:
 def run_experiment(tribe: str, experiment: str, orgs_per_cell: int, outdir: str) -> str | None:
     """Runs experiments/EXPERIMENT.toml into OUTDIR/EXPERIMENT.h5; its path, or None when it failed."""
     out = os.path.join(outdir, f"{experiment}.h5")
-    r = run([tribe, "run", os.path.join(ROOT, "experiments", f"{experiment}.toml"),
-             "--orgs-per-cell", str(orgs_per_cell), "-q", "-o", out])
+    r = run(
+        [
+            tribe,
+            "run",
+            os.path.join(ROOT, "experiments", f"{experiment}.toml"),
+            "--orgs-per-cell",
+            str(orgs_per_cell),
+            "-q",
+            "-o",
+            out,
+        ]
+    )
     if check(r.returncode == 0 and os.path.isfile(out), f"tribe run {experiment}.toml"):
         return out
     print(r.stderr, file=sys.stderr)
@@ -98,8 +108,10 @@ def check_refusal(script: str, r: subprocess.CompletedProcess, what: str, outdir
     prog = os.path.splitext(os.path.basename(script))[0]
     err = r.stderr.strip()
     check(r.returncode == 2, f"{what}: refused with exit status 2 (got {r.returncode})")
-    check(len(err.splitlines()) == 1 and err.startswith(f"{prog}: error:"),
-          f"{what}: one-line message on stderr ({err!r})")
+    check(
+        len(err.splitlines()) == 1 and err.startswith(f"{prog}: error:"),
+        f"{what}: one-line message on stderr ({err!r})",
+    )
     check(listing(outdir) == before, f"{what}: nothing drawn")
 
 
@@ -112,6 +124,7 @@ def check_refused(script: str, args: list[str], what: str, outdir: str):
 def foreign_files(tmp: str) -> tuple[str, str]:
     """Writes an HDF5 file that is not a tribe result and a text file into TMP; their paths."""
     import h5py
+
     other = os.path.join(tmp, "other.h5")
     with h5py.File(other, "w") as f:
         f.attrs["filetype"] = "something-else"
@@ -125,6 +138,7 @@ def foreign_files(tmp: str) -> tuple[str, str]:
 def incomplete_copy(src: str, dst: str) -> str:
     """A copy of the result SRC at DST with its root attribute complete = 0."""
     import h5py
+
     shutil.copyfile(src, dst)
     with h5py.File(dst, "r+") as f:
         f.attrs["complete"] = 0
@@ -135,6 +149,7 @@ def future_copy(src: str, dst: str) -> str:
     """A copy of the result SRC at DST claiming result format version 3.0 (unknown: 2.x is
     the layout with time series as two-dimensional datasets)."""
     import h5py
+
     shutil.copyfile(src, dst)
     with h5py.File(dst, "r+") as f:
         f.attrs.modify("format_version", [3, 0])

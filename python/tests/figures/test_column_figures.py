@@ -43,11 +43,13 @@ structure = "hierarchy"
 """
 
 EXPERIMENTS = {
-    "one": LEADERSHIP + """
+    "one": LEADERSHIP
+    + """
 [factors]
 span = [2, 4, 8]
 """,
-    "two": LEADERSHIP + """
+    "two": LEADERSHIP
+    + """
 [factors]
 span = [2, 4, 8, 15]
 control = [0.2, 0.8]
@@ -61,13 +63,15 @@ a = {{ span = 8, control = 0.8 }}
 b = {{ span = 2, control = 0.8 }}
 value = 0.0
 """,
-    "three": LEADERSHIP + """
+    "three": LEADERSHIP
+    + """
 [factors]
 span = [2, 6]
 control = [0.2, 0.8]
 collaborative = [0.3, 0.8]
 """,
-    "lhs": LEADERSHIP + """
+    "lhs": LEADERSHIP
+    + """
 [factors]
 span = [2, 6]
 
@@ -87,7 +91,8 @@ column = "queue_mean"
 factors_a = ["control"]
 value = 0.0
 """,
-    "space": LEADERSHIP + """
+    "space": LEADERSHIP
+    + """
 [factors]
 control = [0.2, 0.8]
 
@@ -164,13 +169,25 @@ def draw(tmp_path, result, *args, formats="png", subprocess_run=False):
     figures.py runs) unless SUBPROCESS_RUN."""
     outdir = tmp_path / "figures"
     dump = tmp_path / "dump.json"
-    argv = [result, "--no-paper", "-o", str(outdir), "--dump", str(dump), "--formats", formats,
-            "--dpi", "300" if "pdf" in formats else "50", *args]
+    argv = [
+        result,
+        "--no-paper",
+        "-o",
+        str(outdir),
+        "--dump",
+        str(dump),
+        "--formats",
+        formats,
+        "--dpi",
+        "300" if "pdf" in formats else "50",
+        *args,
+    ]
     if subprocess_run:
         r = run([sys.executable, FIGURES, *argv])
         assert r.returncode == 0, r.stdout + r.stderr
     else:
         from tribe.plot.cli import main
+
         assert main(argv) == 0
     with open(dump) as f:
         return json.load(f)["figures"], outdir
@@ -181,7 +198,7 @@ def assert_files(outdir, name, formats=("png",)):
         if ext not in formats:
             continue
         p = outdir / f"{name}.{ext}"
-        assert p.is_file() and p.read_bytes()[:len(magic)] == magic, p
+        assert p.is_file() and p.read_bytes()[: len(magic)] == magic, p
 
 
 def close(a, b) -> bool:
@@ -233,8 +250,9 @@ def check_factorial(path, fig, roles):
 
 
 def test_one_factor(results, tmp_path):
-    figs, outdir = draw(tmp_path, results["one"], "--columns", "queue_mean,distributed", formats="png,pdf",
-                        subprocess_run=True)
+    figs, outdir = draw(
+        tmp_path, results["one"], "--columns", "queue_mean,distributed", formats="png,pdf", subprocess_run=True
+    )
     assert [f["figure"] for f in figs] == ["tiny_one_queue_mean", "tiny_one_distributed"]
     for fig in figs:
         assert_files(outdir, fig["figure"], ("png", "pdf"))
@@ -255,8 +273,18 @@ def test_three_factors_and_chosen_roles(results, tmp_path):
     figs, outdir = draw(tmp_path, results["three"], "--columns", "solve_rate")
     assert_files(outdir, "tiny_three_solve_rate")
     check_factorial(results["three"], figs[0], ["span", "control", "collaborative"])
-    figs, _ = draw(tmp_path, results["three"], "--columns", "solve_rate", "--x", "control", "--by",
-                   "collaborative", "--facet", "span")
+    figs, _ = draw(
+        tmp_path,
+        results["three"],
+        "--columns",
+        "solve_rate",
+        "--x",
+        "control",
+        "--by",
+        "collaborative",
+        "--facet",
+        "span",
+    )
     check_factorial(results["three"], figs[0], ["control", "collaborative", "span"])
 
 
@@ -266,6 +294,7 @@ def test_pooled_interval_from_cell_statistics(results):
     from scipy import stats as sps
     from tribe.plot.read import Result
     from tribe.plot.stats import pooled_mean
+
     with h5py.File(results["three"], "r") as f:
         cells = np.flatnonzero((f["cells/parameters/span"][()] == 2) & (f["cells/parameters/control"][()] == 0.2))
         v = np.concatenate([cell_values(f, "solve_rate", c) for c in cells])
@@ -316,8 +345,11 @@ def test_time_series(results, tmp_path):
             c = p["cells"][0]
             assert p["column"] == f"mean_score_t{p['t']:03d}"
             for got, k in (("estimate", "mean"), ("low", "ci_low"), ("high", "ci_high")):
-                stored = (f[f"cells/stats/mean_score/{k}"][c, times.index(p["t"])] if two_d
-                          else f[f"cells/stats/{p['column']}/{k}"][c])
+                stored = (
+                    f[f"cells/stats/mean_score/{k}"][c, times.index(p["t"])]
+                    if two_d
+                    else f[f"cells/stats/{p['column']}/{k}"][c]
+                )
                 assert close(p[got], float(stored))
             assert p["series"][0] == param(f, "network", c)
 
@@ -345,11 +377,14 @@ def test_bounded_seeded_sample(results, tmp_path):
     assert not full[0]["sampled"] and all(d["n"] == 12 for d in full[0]["distributions"])
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--columns", "no_such_column"], "no column no_such_column"),
-    (["--x", "structure"], "'structure' is not a factor that varies"),
-    (["--sample", "0"], "--sample must be at least 1"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--columns", "no_such_column"], "no column no_such_column"),
+        (["--x", "structure"], "'structure' is not a factor that varies"),
+        (["--sample", "0"], "--sample must be at least 1"),
+    ],
+)
 def test_refusals(results, tmp_path, args, message):
     r = run([sys.executable, FIGURES, results["two"], "-o", str(tmp_path / "out"), *args])
     err = r.stderr.strip()
@@ -362,6 +397,7 @@ def test_where_each_claim_holds(results, tmp_path):
     plots the claim's stored verdict at every sampled point over two sampled parameters,
     those whose deciles explain most of the variance of its estimate."""
     from tribe.plot.cli import main
+
     out, dump = tmp_path / "out", tmp_path / "dump.json"
     assert main([results["space"], "-o", str(out), "--columns", "queue_mean", "--dump", str(dump)]) == 0
     for name in ("tiny_space_where", "tiny_space_where_control-queues"):
@@ -375,5 +411,6 @@ def test_where_each_claim_holds(results, tmp_path):
         for code, name in enumerate(["supported", "not supported", "inconclusive"]):
             assert d["verdicts"][name] == int(np.sum(codes == code))
         assert close(d["share_supported"], float(g.attrs["share_supported"]))
-        assert d["scenario"] == (g.attrs["scenario"].decode() if isinstance(g.attrs["scenario"], bytes)
-                                 else str(g.attrs["scenario"]))
+        assert d["scenario"] == (
+            g.attrs["scenario"].decode() if isinstance(g.attrs["scenario"], bytes) else str(g.attrs["scenario"])
+        )

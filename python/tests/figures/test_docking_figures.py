@@ -23,15 +23,30 @@ import os
 import sys
 import tempfile
 
-from figure_checks import (PYTHON, ROOT, check_drawn, check_outputs, check_refusal, finish, foreign_files, future_copy,
-                           incomplete_copy, run_experiment, run_many, tribe_from_args)
+from figure_checks import (
+    PYTHON,
+    ROOT,
+    check_drawn,
+    check_outputs,
+    check_refusal,
+    finish,
+    foreign_files,
+    future_copy,
+    incomplete_copy,
+    run_experiment,
+    run_many,
+    tribe_from_args,
+)
 
 MARCH = os.path.join(ROOT, "scripts", "plot_march.py")
 LAZER_FRIEDMAN = os.path.join(ROOT, "scripts", "plot_lazer_friedman.py")
 
 MARCH_ORGS = 5  # about 1 ms an organization
-MARCH_FIGURES = {"march_fig1": "march_fig1", "march_fig3": "march_fig3",
-                 "march_fig1_rules": "march_fig1_rules"}  # experiment -> figure
+MARCH_FIGURES = {
+    "march_fig1": "march_fig1",
+    "march_fig3": "march_fig3",
+    "march_fig1_rules": "march_fig1_rules",
+}  # experiment -> figure
 
 LF_ORGS = 3  # 10-40 ms an organization (exhaustive search of 2^20 solutions); 2 or more for paired intervals
 # experiment -> (plot_lazer_friedman.py arguments before the file, figure)
@@ -50,29 +65,45 @@ def refusal_cases(march: dict, lf: dict, tmp: str) -> list[tuple[str, list[str],
     other, text = foreign_files(tmp)
     missing = os.path.join(tmp, "missing.h5")
     cases = []
-    for script, own, foreign, model in ((MARCH, march["march_fig1"], lf["lazer_friedman_time"], "Lazer & Friedman"),
-                                        (LAZER_FRIEDMAN, lf["lazer_friedman_time"], march["march_fig1"], "March")):
+    for script, own, foreign, model in (
+        (MARCH, march["march_fig1"], lf["lazer_friedman_time"], "Lazer & Friedman"),
+        (LAZER_FRIEDMAN, lf["lazer_friedman_time"], march["march_fig1"], "March"),
+    ):
         name = os.path.basename(script)
-        cases += [(script, [other], f"{name}, a non-tribe HDF5 file"),
-                  (script, [text], f"{name}, a text file"),
-                  (script, [missing], f"{name}, a missing file")]
+        cases += [
+            (script, [other], f"{name}, a non-tribe HDF5 file"),
+            (script, [text], f"{name}, a text file"),
+            (script, [missing], f"{name}, a missing file"),
+        ]
         if foreign:
             cases.append((script, [foreign], f"{name}, a result of the {model} model"))
         if own:
             stem = os.path.splitext(os.path.basename(own))[0]
             incomplete = incomplete_copy(own, os.path.join(tmp, f"{stem}-incomplete.h5"))
             future = future_copy(own, os.path.join(tmp, f"{stem}-future.h5"))
-            cases += [(script, [incomplete], f"{name}, a result with complete = 0"),
-                      (script, [future], f"{name}, a result of format version 3.0"),
-                      (script, [own, text], f"{name}, a valid result together with a text file")]
+            cases += [
+                (script, [incomplete], f"{name}, a result with complete = 0"),
+                (script, [future], f"{name}, a result of format version 3.0"),
+                (script, [own, text], f"{name}, a valid result together with a text file"),
+            ]
     # A Lazer & Friedman result of another experiment in a slot: refused, not a traceback.
     if lf["lazer_friedman_time"] and lf["lazer_friedman_density"]:
-        cases += [(LAZER_FRIEDMAN, [lf["lazer_friedman_density"]], "plot_lazer_friedman.py, a density result as TIME"),
-                  (LAZER_FRIEDMAN, [lf["lazer_friedman_time"], "--fragmented", lf["lazer_friedman_density"]],
-                   "plot_lazer_friedman.py, a density result as --fragmented")]
+        cases += [
+            (LAZER_FRIEDMAN, [lf["lazer_friedman_density"]], "plot_lazer_friedman.py, a density result as TIME"),
+            (
+                LAZER_FRIEDMAN,
+                [lf["lazer_friedman_time"], "--fragmented", lf["lazer_friedman_density"]],
+                "plot_lazer_friedman.py, a density result as --fragmented",
+            ),
+        ]
     if lf["lazer_friedman_time"] and lf["lazer_friedman_k0"]:
-        cases.append((LAZER_FRIEDMAN, [lf["lazer_friedman_time"], "--small-world", lf["lazer_friedman_k0"]],
-                      "plot_lazer_friedman.py, a K = 0 result as --small-world"))
+        cases.append(
+            (
+                LAZER_FRIEDMAN,
+                [lf["lazer_friedman_time"], "--small-world", lf["lazer_friedman_k0"]],
+                "plot_lazer_friedman.py, a K = 0 result as --small-world",
+            )
+        )
     return cases
 
 
@@ -93,13 +124,23 @@ def main() -> int:
         draws = []  # (what, command, figures)
         done = {e: p for e, p in march.items() if p}
         if done:
-            draws.append((f"plot_march.py on {len(done)} result files",
-                          [PYTHON, MARCH, *done.values(), "-o", figdir], [MARCH_FIGURES[e] for e in done]))
+            draws.append(
+                (
+                    f"plot_march.py on {len(done)} result files",
+                    [PYTHON, MARCH, *done.values(), "-o", figdir],
+                    [MARCH_FIGURES[e] for e in done],
+                )
+            )
         done = {e: p for e, p in lf.items() if p}
         if "lazer_friedman_time" in done:  # the one positional argument it needs
             args = [a for e, p in done.items() for a in (*LF_FIGURES[e][0], p)]
-            draws.append((f"plot_lazer_friedman.py on {len(done)} result files",
-                          [PYTHON, LAZER_FRIEDMAN, *args, "-o", figdir], [LF_FIGURES[e][1] for e in done]))
+            draws.append(
+                (
+                    f"plot_lazer_friedman.py on {len(done)} result files",
+                    [PYTHON, LAZER_FRIEDMAN, *args, "-o", figdir],
+                    [LF_FIGURES[e][1] for e in done],
+                )
+            )
         refusals = []  # (script, command, what, outdir)
         for i, (script, args, what) in enumerate(refusal_cases(march, lf, tmp)):
             outdir = os.path.join(tmp, f"refused-{i}")
@@ -112,7 +153,7 @@ def main() -> int:
             check_drawn(r, what)
             check_outputs(figdir, figures)
         print("refusing files the scripts cannot draw:")
-        for (script, _, what, outdir), r in zip(refusals, results[len(draws):]):
+        for (script, _, what, outdir), r in zip(refusals, results[len(draws) :]):
             check_refusal(script, r, what, outdir, set())
 
     return finish("docking figure")

@@ -21,8 +21,21 @@ import shutil
 import sys
 import tempfile
 
-from figure_checks import (PYTHON, ROOT, check, check_drawn, check_outputs, check_refused, finish,
-                           foreign_files, future_copy, incomplete_copy, run, run_experiment, tribe_from_args)
+from figure_checks import (
+    PYTHON,
+    ROOT,
+    check,
+    check_drawn,
+    check_outputs,
+    check_refused,
+    finish,
+    foreign_files,
+    future_copy,
+    incomplete_copy,
+    run,
+    run_experiment,
+    tribe_from_args,
+)
 
 FIGURES = os.path.join(ROOT, "scripts", "figures.py")
 
@@ -80,8 +93,10 @@ def main() -> int:
             gdir = os.path.join(tmp, "gone")
             r = run([PYTHON, FIGURES, gone, "-o", gdir, "--columns", "queue_mean"])
             check_drawn(r, "figures.py on a claims result without leader_share")
-            check("figures: note:" in r.stdout and "leader_share" in r.stdout,
-                  "the absent column is named in a printed note")
+            check(
+                "figures: note:" in r.stdout and "leader_share" in r.stdout,
+                "the absent column is named in a printed note",
+            )
             check_outputs(gdir, ["claims", "claims_verdicts", "claims_queue_mean"])
 
         print("refusing files that are not complete tribe results:")

@@ -33,14 +33,31 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))  # python/tests/f
 LEVERS = os.path.join(ROOT, "scripts", "levers.py")
 POPULATION = os.path.join(ROOT, "scripts", "population.py")
 
-LEVER_MEASURES = ["reliance_formal_share", "reliance_top_share", "reliance_evenness_vs_chance",
-                  "moment_evenness_vs_chance"]
-POP_MEASURES = ["reliance_top_share", "reliance_formal_share", "reliance_evenness_vs_chance",
-                "moment_evenness_vs_chance", "evenness_vs_chance", "leadership_centralization",
-                "leadership_density", "manager_share"]
+LEVER_MEASURES = [
+    "reliance_formal_share",
+    "reliance_top_share",
+    "reliance_evenness_vs_chance",
+    "moment_evenness_vs_chance",
+]
+POP_MEASURES = [
+    "reliance_top_share",
+    "reliance_formal_share",
+    "reliance_evenness_vs_chance",
+    "moment_evenness_vs_chance",
+    "evenness_vs_chance",
+    "leadership_centralization",
+    "leadership_density",
+    "manager_share",
+]
 #: lever: (low, high), as experiments/levers.toml lists them.
-LEVELS = {"structure": ("flat", "random_hierarchy"), "control": (0.1, 0.8), "proactive": (0.5, 0.8),
-          "collaborative": (0.5, 0.8), "tie_within": (0.1, 0.5), "hero_deference": (0.0, 0.5)}
+LEVELS = {
+    "structure": ("flat", "random_hierarchy"),
+    "control": (0.1, 0.8),
+    "proactive": (0.5, 0.8),
+    "collaborative": (0.5, 0.8),
+    "tie_within": (0.1, 0.5),
+    "hero_deference": (0.0, 0.5),
+}
 
 
 def tribe() -> str:
@@ -62,8 +79,20 @@ def files(tmp_path_factory):
     out = {}
     for name, orgs in (("levers", 40), ("population", 2)):
         h5 = tmp / f"{name}.h5"
-        r = run([tribe(), "run", os.path.join(ROOT, "experiments", f"{name}.toml"),
-                 "--orgs-per-cell", str(orgs), "--threads", "2", "-q", "-o", str(h5)])
+        r = run(
+            [
+                tribe(),
+                "run",
+                os.path.join(ROOT, "experiments", f"{name}.toml"),
+                "--orgs-per-cell",
+                str(orgs),
+                "--threads",
+                "2",
+                "-q",
+                "-o",
+                str(h5),
+            ]
+        )
         assert r.returncode == 0, r.stderr
         out[name] = str(h5)
     return out
@@ -122,8 +151,7 @@ def paired(d: pd.DataFrame, lever: str, column: str) -> float:
     for _, g in d.groupby(others):
         a = g[np.isclose(g[lever], high) if isinstance(high, float) else g[lever] == high]
         b = g[np.isclose(g[lever], low) if isinstance(low, float) else g[lever] == low]
-        m = a[["organization", column]].merge(b[["organization", column]], on="organization",
-                                               suffixes=("_hi", "_lo"))
+        m = a[["organization", column]].merge(b[["organization", column]], on="organization", suffixes=("_hi", "_lo"))
         diff = (m[f"{column}_hi"] - m[f"{column}_lo"]).dropna()
         means.append(diff.mean())
     assert len(means) == 32
@@ -160,8 +188,7 @@ def test_levers_effects_match_direct_computation(levers):
 def test_levers_control_in_the_report(levers):
     text, js, d = levers
     c = paired(d, "control", "aligned_solve_rate")
-    line = next(ln for ln in text.splitlines()
-                if ln.startswith("| control |") and "reliance_formal_share" in ln)
+    line = next(ln for ln in text.splitlines() if ln.startswith("| control |") and "reliance_formal_share" in ln)
     assert f"{c:+.4f}" in line.split("|")[5]
 
 
@@ -227,8 +254,7 @@ def test_levers_refuses_other_experiment(files):
 def population(files, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("population_out")
     text, js = script(POPULATION, files["population"], tmp, "--bootstrap", "100", "--seed", "2")
-    d = organizations(files["population"],
-                      ["aligned_solve_rate", "reliance_events", "challenges", *POP_MEASURES])
+    d = organizations(files["population"], ["aligned_solve_rate", "reliance_events", "challenges", *POP_MEASURES])
     return text, js, d
 
 
@@ -253,12 +279,11 @@ def test_population_rho_is_spearman(population):
         g = kept(d, n, m)
         row = find(js["rows"], agents=n, measure=m)
         assert row["n"] == len(g)
-        assert row["rho"]["estimate"] == pytest.approx(stats.spearmanr(g[m], g["aligned_solve_rate"])[0],
-                                                       abs=1e-12)
-        assert row["rho_volume"]["estimate"] == pytest.approx(stats.spearmanr(g[m], g["reliance_events"])[0],
-                                                              abs=1e-12)
+        assert row["rho"]["estimate"] == pytest.approx(stats.spearmanr(g[m], g["aligned_solve_rate"])[0], abs=1e-12)
+        assert row["rho_volume"]["estimate"] == pytest.approx(stats.spearmanr(g[m], g["reliance_events"])[0], abs=1e-12)
         assert row["partial"]["estimate"] == pytest.approx(
-            partial_rho(g, m, "aligned_solve_rate", ["reliance_events", "challenges"]), abs=1e-9)
+            partial_rho(g, m, "aligned_solve_rate", ["reliance_events", "challenges"]), abs=1e-9
+        )
         for k in ("rho", "partial"):
             s = row[k]
             assert s["ci_low"] <= s["estimate"] <= s["ci_high"], (n, m, k, s)
@@ -266,8 +291,17 @@ def test_population_rho_is_spearman(population):
 
 def test_population_clusters_are_design_points(population):
     _, js, d = population
-    sampled = ["control", "aligned", "proactive", "collaborative", "span", "tie_within", "tie_across",
-               "capacity", "arrival_rate"]
+    sampled = [
+        "control",
+        "aligned",
+        "proactive",
+        "collaborative",
+        "span",
+        "tie_within",
+        "tie_across",
+        "capacity",
+        "arrival_rate",
+    ]
     for n in (10.0, 100.0):
         g = d[d["agents"] == n]
         points = len(g.drop_duplicates(sampled))
@@ -276,8 +310,9 @@ def test_population_clusters_are_design_points(population):
 
 
 def test_population_partial_with_outcome_as_control_is_zero(files, tmp_path):
-    _, js = script(POPULATION, files["population"], tmp_path, "--bootstrap", "20", "--volume",
-                   "aligned_solve_rate", tag="self")
+    _, js = script(
+        POPULATION, files["population"], tmp_path, "--bootstrap", "20", "--volume", "aligned_solve_rate", tag="self"
+    )
     for row in js["rows"]:
         assert abs(row["partial"]["estimate"]) < 1e-9
         assert abs(row["partial"]["ci_low"]) < 1e-9 and abs(row["partial"]["ci_high"]) < 1e-9
@@ -286,12 +321,10 @@ def test_population_partial_with_outcome_as_control_is_zero(files, tmp_path):
 
 def test_population_seed_reproducible_and_text(files, tmp_path, population):
     text, _, _ = population
-    again, _ = script(POPULATION, files["population"], tmp_path, "--bootstrap", "100", "--seed", "2",
-                      tag="again")
+    again, _ = script(POPULATION, files["population"], tmp_path, "--bootstrap", "100", "--seed", "2", tag="again")
     assert again == text
     assert "N = 10 agents" in text and "N = 100 agents" in text and "Wang, Waldman & Zhang 2014" in text
-    plain, _ = script(POPULATION, files["population"], tmp_path, "--bootstrap", "0", "--format", "text",
-                      tag="text")
+    plain, _ = script(POPULATION, files["population"], tmp_path, "--bootstrap", "0", "--format", "text", tag="text")
     assert "partial ρ | volume" in plain and "[" not in plain.split("N = 10 agents")[1]
 
 

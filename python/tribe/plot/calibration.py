@@ -36,8 +36,9 @@ def figure_calibration(res, outdir: str, base: str, written: list) -> None:
     ncol = min(ncol, 8)
     rows_top = math.ceil(len(names) / ncol)
     rows_bottom = math.ceil(len(ids) / ncol)
-    fig, axes = plt.subplots(rows_top + rows_bottom, ncol,
-                             figsize=(FIG_WIDTH * 1.6, 1.45 * (rows_top + rows_bottom)), squeeze=False)
+    fig, axes = plt.subplots(
+        rows_top + rows_bottom, ncol, figsize=(FIG_WIDTH * 1.6, 1.45 * (rows_top + rows_bottom)), squeeze=False
+    )
     for ax in axes.ravel():
         ax.set_visible(False)
     for k, n in enumerate(names):
@@ -72,8 +73,10 @@ def figure_calibration(res, outdir: str, base: str, written: list) -> None:
         ax.set_xlabel(f"{best} (η² {eta[best]:.2f})", fontsize=6)
         ax.set_title(textwrap.fill(pid.replace("-", " "), 26), fontsize=6)
         ax.tick_params(labelsize=6)
-    fig.suptitle(f"{res.name}: rejection ABC, {int(acc.sum())} of {len(acc)} points accepted "
-                 f"({cal.attrs.get('rule', '')})", fontsize=7.5)
+    fig.suptitle(
+        f"{res.name}: rejection ABC, {int(acc.sum())} of {len(acc)} points accepted " f"({cal.attrs.get('rule', '')})",
+        fontsize=7.5,
+    )
     fig.tight_layout()
     save(fig, res, outdir, base, "calibration: prior draws and accepted points; patterns' bands shaded", written)
     plt.close(fig)

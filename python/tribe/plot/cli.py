@@ -27,8 +27,11 @@ PROG = "figures"
 
 
 def is_claims(res):
-    return {"structure", "control"} <= set(res.factors) and len(set(QUALITIES) & set(res.factors)) >= 2 \
+    return (
+        {"structure", "control"} <= set(res.factors)
+        and len(set(QUALITIES) & set(res.factors)) >= 2
         and res.has_stat("distributed", "rate")
+    )
 
 
 def is_three_qualities(res):
@@ -40,8 +43,11 @@ def is_hero(res):
 
 
 def is_structure(res):
-    return "structure" in res.factors and (len(sampled_parameters(res)) > 0 or bool(res.variance())) \
+    return (
+        "structure" in res.factors
+        and (len(sampled_parameters(res)) > 0 or bool(res.variance()))
         and first_binary(res) is not None
+    )
 
 
 KINDS = [  # (kind, recognizer, figure); order matters for the factor fallback
@@ -59,8 +65,11 @@ def detect(res):
     if res.name in by_name:
         if by_name[res.name][0](res):
             return res.name, by_name[res.name][1]
-        note(res, f"experiment '{res.name}' no longer has the factors or columns its paper figure needs; "
-                  "drawing the column figures only")
+        note(
+            res,
+            f"experiment '{res.name}' no longer has the factors or columns its paper figure needs; "
+            "drawing the column figures only",
+        )
         return None, None
     for k, rec, fn in KINDS:
         if rec(res):
@@ -97,27 +106,43 @@ def _clean(o):
 
 def parser():
     doc = sys.modules["__main__"].__doc__ or __doc__
-    ap = argparse.ArgumentParser(prog="figures.py", description=doc.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=doc)
+    ap = argparse.ArgumentParser(
+        prog="figures.py",
+        description=doc.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=doc,
+    )
     ap.add_argument("results", nargs="+", metavar="RESULT.h5", help="tribe result files")
-    ap.add_argument("-o", "--outdir", default=os.path.join("results", "figures"),
-                    help="output folder (default: results/figures)")
-    ap.add_argument("--columns", metavar="A,B",
-                    help="columns to draw (a time series by its name without _tNNN); default: the claims' "
-                         "columns, then the model's main outcomes")
+    ap.add_argument(
+        "-o", "--outdir", default=os.path.join("results", "figures"), help="output folder (default: results/figures)"
+    )
+    ap.add_argument(
+        "--columns",
+        metavar="A,B",
+        help="columns to draw (a time series by its name without _tNNN); default: the claims' "
+        "columns, then the model's main outcomes",
+    )
     ap.add_argument("--x", help="factor on the x axis of the column figures (default: the first factor)")
     ap.add_argument("--by", help="factor drawn as one line per level (default: the second factor)")
     ap.add_argument("--facet", help="factor drawn as one row of panels per level (default: the third factor)")
-    ap.add_argument("--sample", type=int, metavar="N",
-                    help=f"organizations per cell read for distributions, at most (default {layout.SAMPLE_PER_CELL:,},"
-                         f" and {layout.SAMPLE_TOTAL:,} over all cells)")
+    ap.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help=f"organizations per cell read for distributions, at most (default {layout.SAMPLE_PER_CELL:,},"
+        f" and {layout.SAMPLE_TOTAL:,} over all cells)",
+    )
     ap.add_argument("--sample-seed", type=int, metavar="S", help="seed of that sample (default: the file's seed)")
-    ap.add_argument("--formats", default="png,pdf", metavar="png,pdf",
-                    help="file formats of the column figures (default png,pdf)")
+    ap.add_argument(
+        "--formats", default="png,pdf", metavar="png,pdf", help="file formats of the column figures (default png,pdf)"
+    )
     ap.add_argument("--dpi", type=int, default=300, help="resolution of the PNG column figures (default 300)")
     ap.add_argument("--no-paper", action="store_true", help="only the column figures (no paper or verdict figure)")
-    ap.add_argument("--dump", metavar="FILE.json", help="write the plotted points (means, intervals, "
-                                                        "distributions per cell) of the column figures as JSON")
+    ap.add_argument(
+        "--dump",
+        metavar="FILE.json",
+        help="write the plotted points (means, intervals, " "distributions per cell) of the column figures as JSON",
+    )
     return ap
 
 
@@ -131,8 +156,11 @@ def main(argv=None) -> int:
     formats = [x.strip() for x in args.formats.split(",") if x.strip()]
     bad = [x for x in formats if x not in ("png", "pdf", "svg")]
     if bad or not formats or not 20 <= args.dpi <= 1200:
-        print(f"{PROG}: error: --formats takes png, pdf or svg (got {args.formats!r}) and --dpi 20 to 1200 "
-              f"(got {args.dpi})", file=sys.stderr)
+        print(
+            f"{PROG}: error: --formats takes png, pdf or svg (got {args.formats!r}) and --dpi 20 to 1200 "
+            f"(got {args.dpi})",
+            file=sys.stderr,
+        )
         return 2
     opened = []
     try:
@@ -142,9 +170,11 @@ def main(argv=None) -> int:
             if wanted:
                 missing = [c for c in wanted if columns.resolve(res, c) is None]
                 if missing:
-                    raise Refused(f"{res.path}: no column {', '.join(missing)} (columns with cell statistics: "
-                                  f"{', '.join(res.stat_columns())}; time series: "
-                                  f"{', '.join(layout.time_series(res)) or 'none'})")
+                    raise Refused(
+                        f"{res.path}: no column {', '.join(missing)} (columns with cell statistics: "
+                        f"{', '.join(res.stat_columns())}; time series: "
+                        f"{', '.join(layout.time_series(res)) or 'none'})"
+                    )
             try:
                 layout.roles(res, args.x, args.by, args.facet)
             except ValueError as e:
@@ -177,23 +207,33 @@ def main(argv=None) -> int:
                 if c:
                     figure_verdicts(res, c, args.outdir, unique(f"{name}_verdicts", stem), written)
                     if res.threshold_curves():
-                        curves.figure_threshold_curves(res, args.outdir, unique(f"{name}_threshold_curves", stem),
-                                                       written)
+                        curves.figure_threshold_curves(
+                            res, args.outdir, unique(f"{name}_threshold_curves", stem), written
+                        )
                     if res.sweeps():
                         curves.figure_sweeps(res, args.outdir, unique(f"{name}_sweeps", stem), written)
                     if res.assumption_space() is not None:
-                        spaces += space.figure_space(res, args.outdir, unique(f"{name}_where", stem),
-                                                     written)
+                        spaces += space.figure_space(res, args.outdir, unique(f"{name}_where", stem), written)
                 if res.calibration() is not None:
-                    calibration.figure_calibration(res, args.outdir, unique(f"{name}_calibration", stem),
-                                                   written)
+                    calibration.figure_calibration(res, args.outdir, unique(f"{name}_calibration", stem), written)
             cols = wanted or columns.default_columns(res)
             if not cols:
                 note(res, "no column with cell statistics to draw")
             for col in cols:
-                d = columns.draw(res, col, args.outdir, unique(f"{name}_{safe_name(col)}", stem), written,
-                                 x=args.x, by=args.by, facet=args.facet, max_per_cell=args.sample,
-                                 seed=args.sample_seed, formats=formats, dpi=args.dpi)
+                d = columns.draw(
+                    res,
+                    col,
+                    args.outdir,
+                    unique(f"{name}_{safe_name(col)}", stem),
+                    written,
+                    x=args.x,
+                    by=args.by,
+                    facet=args.facet,
+                    max_per_cell=args.sample,
+                    seed=args.sample_seed,
+                    formats=formats,
+                    dpi=args.dpi,
+                )
                 d["file"] = res.path
                 d["experiment"] = res.name
                 dumps.append(d)

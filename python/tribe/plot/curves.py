@@ -18,8 +18,10 @@ CODE = {0: "supported", 1: "not supported", 2: "inconclusive"}
 
 
 def _legend(fig):
-    handles = [Line2D([], [], linestyle="none", marker=st["marker"], color=st["color"], mfc=st["mfc"],
-                      label=st["label"]) for st in VERDICT_STYLE.values()]
+    handles = [
+        Line2D([], [], linestyle="none", marker=st["marker"], color=st["color"], mfc=st["mfc"], label=st["label"])
+        for st in VERDICT_STYLE.values()
+    ]
     handles.append(Line2D([], [], color="0.4", linestyle="--", label="threshold or margin of the claim"))
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), bbox_to_anchor=(0.5, 1.0), frameon=False)
 
@@ -38,8 +40,7 @@ def figure_threshold_curves(res, outdir: str, base: str, written: list) -> bool:
     if not panels:
         return False
     rows, cols = _grid(len(panels))
-    fig, axes = plt.subplots(rows, cols, figsize=(FIG_WIDTH, 1.9 * rows + 0.5), squeeze=False,
-                             constrained_layout=True)
+    fig, axes = plt.subplots(rows, cols, figsize=(FIG_WIDTH, 1.9 * rows + 0.5), squeeze=False, constrained_layout=True)
     for ax, (t, cid, d) in zip(axes.ravel(), panels):
         x = curves[t]["value"]
         ax.plot(x, d["estimate"], color="0.6", lw=0.8, zorder=1)
@@ -47,18 +48,32 @@ def figure_threshold_curves(res, outdir: str, base: str, written: list) -> bool:
             m = d["verdict"] == code
             if m.any():
                 st = VERDICT_STYLE[name]
-                ax.plot(x[m], d["estimate"][m], linestyle="none", marker=st["marker"], color=st["color"],
-                        mfc=st["mfc"], ms=3.5, zorder=2)
+                ax.plot(
+                    x[m],
+                    d["estimate"][m],
+                    linestyle="none",
+                    marker=st["marker"],
+                    color=st["color"],
+                    mfc=st["mfc"],
+                    ms=3.5,
+                    zorder=2,
+                )
         if d["test"] in ("above", "below"):
             ax.axhline(d["value"], color="0.4", ls="--", lw=0.8)
         ax.set_title(cid, fontsize=6.5)
         ax.set_xlabel(t)
         ax.set_ylabel("estimate")
-    for ax in axes.ravel()[len(panels):]:
+    for ax in axes.ravel()[len(panels) :]:
         ax.axis("off")
     _legend(fig)
-    save(fig, res, outdir, base, "Each threshold varied over its whole range, the other at its configured value.",
-         written)
+    save(
+        fig,
+        res,
+        outdir,
+        base,
+        "Each threshold varied over its whole range, the other at its configured value.",
+        written,
+    )
     return True
 
 
@@ -69,8 +84,7 @@ def figure_sweeps(res, outdir: str, base: str, written: list) -> bool:
     if not sweeps:
         return False
     rows, cols = _grid(len(sweeps))
-    fig, axes = plt.subplots(rows, cols, figsize=(FIG_WIDTH, 2.0 * rows + 0.5), squeeze=False,
-                             constrained_layout=True)
+    fig, axes = plt.subplots(rows, cols, figsize=(FIG_WIDTH, 2.0 * rows + 0.5), squeeze=False, constrained_layout=True)
     for ax, (name, s) in zip(axes.ravel(), sweeps.items()):
         try:
             x = np.array([float(v) for v in s["levels"]])
@@ -82,8 +96,16 @@ def figure_sweeps(res, outdir: str, base: str, written: list) -> bool:
         ax.vlines(x, lo, hi, color="0.3", lw=0.8, zorder=1)
         for i, v in enumerate(s["verdict"]):
             st = VERDICT_STYLE.get(v, VERDICT_STYLE["inconclusive"])
-            ax.plot([x[i]], [est[i]], linestyle="none", marker=st["marker"], color=st["color"], mfc=st["mfc"],
-                    ms=4, zorder=2)
+            ax.plot(
+                [x[i]],
+                [est[i]],
+                linestyle="none",
+                marker=st["marker"],
+                color=st["color"],
+                mfc=st["mfc"],
+                ms=4,
+                zorder=2,
+            )
         v = s["value"]
         if s["test"] == "equivalent":
             for y in (-abs(v), abs(v)):
@@ -95,9 +117,10 @@ def figure_sweeps(res, outdir: str, base: str, written: list) -> bool:
         ax.set_title(name, fontsize=6.5)
         ax.set_xlabel(s["factor"])
         ax.set_ylabel(s["column"], fontsize=6)
-    for ax in axes.ravel()[len(sweeps):]:
+    for ax in axes.ravel()[len(sweeps) :]:
         ax.axis("off")
     _legend(fig)
-    save(fig, res, outdir, base, "Each claim evaluated at every level of the swept factor (Holm over the file).",
-         written)
+    save(
+        fig, res, outdir, base, "Each claim evaluated at every level of the swept factor (Holm over the file).", written
+    )
     return True

@@ -9,8 +9,7 @@ from matplotlib.lines import Line2D
 
 from .design import level_mask, levels
 from .frame import errorbar, fit_ylim, nan_note, rate_axis
-from .layout import (Axis, distributions, level_text, missing_note, pool_values, quantiles, roles, style,
-                     suptitle)
+from .layout import Axis, distributions, level_text, missing_note, pool_values, quantiles, roles, style, suptitle
 from .stats import pooled
 from .style import FIG_WIDTH, col_label, col_title, factor_label
 
@@ -36,8 +35,11 @@ def violin(ax, pos, v, width, st):
 def robust_ylim(ax, all_values, extra):
     """y limits showing the bulk of the distributions: the 0.5-99.5% quantiles when the full
     range would squash them (then noted), else the full range. Returns a note or ''."""
-    v = np.concatenate([x for x in all_values if x.size] + [np.asarray(extra, float)]) if all_values else \
-        np.asarray(extra, float)
+    v = (
+        np.concatenate([x for x in all_values if x.size] + [np.asarray(extra, float)])
+        if all_values
+        else np.asarray(extra, float)
+    )
     v = v[np.isfinite(v)]
     if v.size == 0:
         return ""
@@ -93,25 +95,62 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
                     continue
                 e = pooled(res, col, mask)
                 est.append(e)
-                points.append({"cells": cells.tolist(), "x": xv, "by": bv, "facet": fv,
-                               "estimate": e[0], "low": e[1], "high": e[2],
-                               "interval": "stored" if cells.size == 1 else "pooled"})
+                points.append(
+                    {
+                        "cells": cells.tolist(),
+                        "x": xv,
+                        "by": bv,
+                        "facet": fv,
+                        "estimate": e[0],
+                        "low": e[1],
+                        "high": e[2],
+                        "interval": "stored" if cells.size == 1 else "pooled",
+                    }
+                )
                 if values is not None:
                     v = pool_values(values, mask)
                     dvals.append(v)
                     dmeans.append(e[0])
                     violin(dax, axis.pos[xi] + voffs[s], v, vwidth * 0.92, st)
-                    dax.plot([axis.pos[xi] + voffs[s] - vwidth * 0.3, axis.pos[xi] + voffs[s] + vwidth * 0.3],
-                             [e[0], e[0]], color=st["color"], lw=1.4, zorder=5)
-                    dists.append({"cells": cells.tolist(), "x": xv, "by": bv, "facet": fv, "n": int(v.size),
-                                  "sampled": bool(sampled), **quantiles(v)})
+                    dax.plot(
+                        [axis.pos[xi] + voffs[s] - vwidth * 0.3, axis.pos[xi] + voffs[s] + vwidth * 0.3],
+                        [e[0], e[0]],
+                        color=st["color"],
+                        lw=1.4,
+                        zorder=5,
+                    )
+                    dists.append(
+                        {
+                            "cells": cells.tolist(),
+                            "x": xv,
+                            "by": bv,
+                            "facet": fv,
+                            "n": int(v.size),
+                            "sampled": bool(sampled),
+                            **quantiles(v),
+                        }
+                    )
             y, lo, hi = (np.array(z, float) for z in zip(*est))
             label = level_text(byf, bv) if byf else None
             if not np.any(np.isfinite(y)):  # nothing defined in this series (e.g. all NaN)
                 continue
-            errorbar(ax, axis.pos + dodge[s], y, lo, hi, fmt=st["marker"], color=st["color"], mfc=st["mfc"],
-                     mec=st["color"], ls=st["ls"] if axis.numeric else "none", elinewidth=0.9, ms=4.5,
-                     capsize=2.5, label=label, lw=1.1)
+            errorbar(
+                ax,
+                axis.pos + dodge[s],
+                y,
+                lo,
+                hi,
+                fmt=st["marker"],
+                color=st["color"],
+                mfc=st["mfc"],
+                mec=st["color"],
+                ls=st["ls"] if axis.numeric else "none",
+                elinewidth=0.9,
+                ms=4.5,
+                capsize=2.5,
+                label=label,
+                lw=1.1,
+            )
             lows.extend(lo)
             highs.extend(hi)
             ys.extend(y)
@@ -128,30 +167,49 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
         ax.set_axisbelow(True)
         what = "rate" if binary else "mean"
         title = f"{what} ({100 * res.confidence:g}% {'Wilson' if binary else 't'} interval)"
-        ax.set_title(title + (f" — {level_text(facetf, fv)}" if facetf else ""), fontsize=7.5,
-                     pad=13 if (r == 0 and not binary) else 6)
+        ax.set_title(
+            title + (f" — {level_text(facetf, fv)}" if facetf else ""),
+            fontsize=7.5,
+            pad=13 if (r == 0 and not binary) else 6,
+        )
         if dax is not None:
             axis.setup(dax)
             dax.set_ylabel(col_label(res, col))
             dax.grid(axis="y", color="0.92", lw=0.5)
             dax.set_axisbelow(True)
-            dax.set_title("distribution over organizations" +
-                          (f" — {level_text(facetf, fv)}" if facetf else ""), fontsize=7.5, pad=13 if r == 0 else 6)
+            dax.set_title(
+                "distribution over organizations" + (f" — {level_text(facetf, fv)}" if facetf else ""),
+                fontsize=7.5,
+                pad=13 if r == 0 else 6,
+            )
     if binary:
         rate_axis(mean_axes[0])
     else:
         fit_ylim(mean_axes[0], all_lows, all_highs)
     cut_note = robust_ylim(dist_axes[0], all_dvals, all_dmeans) if dist_axes else ""
     if dist_axes:
-        keys = [Line2D([], [], color="0.4", lw=1.4, label="mean"),
-                Line2D([], [], ls="", marker="o", ms=2.6, mfc="white", mec="0.15", mew=0.5, label="median"),
-                Line2D([], [], color="0.15", lw=2.2, label="quartiles")]
-        dist_axes[0].legend(handles=keys, loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=6,
-                            handlelength=1.2, ncol=3, columnspacing=1.0, borderaxespad=0.1)
+        keys = [
+            Line2D([], [], color="0.4", lw=1.4, label="mean"),
+            Line2D([], [], ls="", marker="o", ms=2.6, mfc="white", mec="0.15", mew=0.5, label="median"),
+            Line2D([], [], color="0.15", lw=2.2, label="quartiles"),
+        ]
+        dist_axes[0].legend(
+            handles=keys,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            fontsize=6,
+            handlelength=1.2,
+            ncol=3,
+            columnspacing=1.0,
+            borderaxespad=0.1,
+        )
     if byf and mean_axes[0].get_legend_handles_labels()[0]:
         mean_axes[0].legend(loc="best", fontsize=6.5, title=None, handlelength=2.2)
-    sup = f"{col_title(col)} by {factor_label(xf) if xf else 'cell'}" + \
-        (f" and {factor_label(byf)}" if byf else "") + (f", per {factor_label(facetf)}" if facetf else "")
+    sup = (
+        f"{col_title(col)} by {factor_label(xf) if xf else 'cell'}"
+        + (f" and {factor_label(byf)}" if byf else "")
+        + (f", per {factor_label(facetf)}" if facetf else "")
+    )
     suptitle(fig, res, col, sup)
     extra = []
     if pooled_over:
@@ -163,7 +221,16 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
     if cut_note:
         extra.append(cut_note)
     extra.append(missing_note(res, [col]))
-    dump = {"kind": "rates" if binary else "means", "column": col, "x": xf, "by": byf, "facet": facetf,
-            "pooled_over": pooled_over, "points": points, "distributions": dists,
-            "sampled": bool(sampled), "sample_seed": seed if sampled else None}
+    dump = {
+        "kind": "rates" if binary else "means",
+        "column": col,
+        "x": xf,
+        "by": byf,
+        "facet": facetf,
+        "pooled_over": pooled_over,
+        "points": points,
+        "distributions": dists,
+        "sampled": bool(sampled),
+        "sample_seed": seed if sampled else None,
+    }
     return fig, dump, " ".join(e for e in extra if e)

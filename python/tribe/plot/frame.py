@@ -38,8 +38,9 @@ def rate_axis(ax):
 def nan_note(ax, ys):
     """Say so when a panel has nothing finite to show."""
     if not np.any(np.isfinite(np.asarray(ys, float))):
-        ax.text(0.5, 0.5, "no defined values", transform=ax.transAxes, ha="center", va="center",
-                color="0.4", fontsize=7)
+        ax.text(
+            0.5, 0.5, "no defined values", transform=ax.transAxes, ha="center", va="center", color="0.4", fontsize=7
+        )
 
 
 def errorbar(ax, x, y, lo, hi, **kw):
@@ -59,9 +60,11 @@ def footnote(res, extra: str = "", width: float = 7.2) -> str:
     dirty = sha.endswith("-dirty")
     sha = sha[:12] + ("-dirty" if dirty else "")
     conf = f"{100 * p['confidence']:g}%"
-    line1 = (f"tribe experiment '{p['experiment']}' ({p['file']}): {p['organizations']:,} organizations in "
-             f"{p['cells']:,} cells ({per}); seed {p['seed']}; git {sha}; engine "
-             f"{p['engine_version']}, model {p['model']} {p['model_version']}.")
+    line1 = (
+        f"tribe experiment '{p['experiment']}' ({p['file']}): {p['organizations']:,} organizations in "
+        f"{p['cells']:,} cells ({per}); seed {p['seed']}; git {sha}; engine "
+        f"{p['engine_version']}, model {p['model']} {p['model_version']}."
+    )
     line2 = f"Intervals: {conf} (rates: Wilson score; means: Student t). {extra}".strip()
     chars = int(175 * width / 7.2)
     return "\n".join(textwrap.wrap(line1, chars) + textwrap.wrap(line2, chars))
@@ -81,8 +84,17 @@ def write(fig, outdir: str, base: str, dpi: int = 300, formats=("png", "pdf"), *
 
 def save(fig, res, outdir: str, base: str, extra: str, written: list):
     """Adds the provenance footnote and writes the figure (written gets the paths)."""
-    fig.text(0.0, -0.005, footnote(res, extra, fig.get_figwidth()), ha="left", va="top", fontsize=5.5, color="0.3",
-             wrap=False, transform=fig.transFigure)
+    fig.text(
+        0.0,
+        -0.005,
+        footnote(res, extra, fig.get_figwidth()),
+        ha="left",
+        va="top",
+        fontsize=5.5,
+        color="0.3",
+        wrap=False,
+        transform=fig.transFigure,
+    )
     paths = write(fig, outdir, base, bbox_inches="tight", pad_inches=0.05)
     written.extend(paths)
     print(f"{PROG}: wrote {paths[0]} and .pdf ({res.path})")

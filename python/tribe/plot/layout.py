@@ -87,8 +87,14 @@ def suptitle(fig, res, col, title, shown=None, series_t=None):
         desc = re.sub(rf"\b{series_t}\b", "t", desc)
     what = f"{shown or col}: {desc}" if desc and desc != col else (shown or col)
     width = int(95 * fig.get_figwidth() / FIG_WIDTH)
-    fig.suptitle(title + "\n" + "\n".join(textwrap.wrap(what, width)[:2]), x=0.0, ha="left", fontsize=8.5,
-                 fontweight="bold", linespacing=1.35)
+    fig.suptitle(
+        title + "\n" + "\n".join(textwrap.wrap(what, width)[:2]),
+        x=0.0,
+        ha="left",
+        fontsize=8.5,
+        fontweight="bold",
+        linespacing=1.35,
+    )
 
 
 def missing_note(res, cols) -> str:
@@ -99,8 +105,13 @@ def missing_note(res, cols) -> str:
 
 def style(i: int, n: int) -> dict:
     c = PALETTE[i % len(PALETTE)]
-    return dict(color=c, marker=MARKERS[i % len(MARKERS)], ls=LINESTYLES[i % len(LINESTYLES)],
-                mfc=c if i % 2 == 0 else "white", hatch=HATCHES[i % len(HATCHES)])
+    return dict(
+        color=c,
+        marker=MARKERS[i % len(MARKERS)],
+        ls=LINESTYLES[i % len(LINESTYLES)],
+        mfc=c if i % 2 == 0 else "white",
+        hatch=HATCHES[i % len(HATCHES)],
+    )
 
 
 def level_name(name, v) -> str:
@@ -126,8 +137,10 @@ def distributions(res, col, max_per_cell, seed):
     values, sampled = res.org_sample(col, per, seed)
     values = [v[np.isfinite(v)] for v in values]
     if sampled:
-        text = (f"Distributions: a uniform sample of at most {per:,} organizations per cell (seed {seed}); "
-                "means and intervals: all organizations (cell statistics).")
+        text = (
+            f"Distributions: a uniform sample of at most {per:,} organizations per cell (seed {seed}); "
+            "means and intervals: all organizations (cell statistics)."
+        )
     else:
         text = "Distributions: every organization (violins: kernel density, cut at the smallest and largest value)."
     return values, sampled, text

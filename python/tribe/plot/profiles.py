@@ -16,6 +16,7 @@ from .stats import pooled
 from .style import FIG_WIDTH, FILLS, HATCHES, MARKERS, MINUS, PALETTE, QUALITY_LETTER, col_label, col_title
 from .verdicts import draw_verdicts
 
+
 def profile_panel(ax, res, col: str, profiles, series, styles, kind="points"):
     """col per quality profile (x) for each series; rates with Wilson, means with t intervals."""
     width = 0.8 / max(len(series), 1)
@@ -26,12 +27,34 @@ def profile_panel(ax, res, col: str, profiles, series, styles, kind="points"):
         y, lo, hi = (np.array(v, float) for v in zip(*vals)) if vals else ([], [], [])
         x = np.arange(len(profiles)) + off
         if kind == "bars":
-            ax.bar(x, np.nan_to_num(y), width=width * 0.92, color=st["color"], hatch=st["hatch"],
-                   edgecolor="white" if not st["hatch"] else "black", linewidth=0.4, label=label, alpha=0.9)
+            ax.bar(
+                x,
+                np.nan_to_num(y),
+                width=width * 0.92,
+                color=st["color"],
+                hatch=st["hatch"],
+                edgecolor="white" if not st["hatch"] else "black",
+                linewidth=0.4,
+                label=label,
+                alpha=0.9,
+            )
             errorbar(ax, x, y, lo, hi, fmt="none", ecolor="black", elinewidth=0.8, capsize=1.8)
         else:
-            errorbar(ax, x, y, lo, hi, fmt=st["marker"], color=st["color"], mfc=st["mfc"], mec=st["color"],
-                     ls="none", elinewidth=0.9, label=label, ms=4.2)
+            errorbar(
+                ax,
+                x,
+                y,
+                lo,
+                hi,
+                fmt=st["marker"],
+                color=st["color"],
+                mfc=st["mfc"],
+                mec=st["color"],
+                ls="none",
+                elinewidth=0.9,
+                label=label,
+                ms=4.2,
+            )
         lows.extend(lo)
         highs.extend(hi)
         highs.extend(y)
@@ -64,8 +87,7 @@ def stacked_profile_ticks(ax, profiles):
 
 
 def profile_xlabel(qs):
-    return ("quality profile (" + ", ".join(f"{QUALITY_LETTER[q]} = {q}" for q in qs) +
-            f"; + high, {MINUS} low)")
+    return "quality profile (" + ", ".join(f"{QUALITY_LETTER[q]} = {q}" for q in qs) + f"; + high, {MINUS} low)"
 
 
 def structure_control_styles(snames, slv, series):
@@ -78,8 +100,14 @@ def structure_control_styles(snames, slv, series):
         nctl = len(slv[snames.index("control")]) if "control" in snames else 1
         fill = FILLS[0] if ci == 0 else FILLS[1] if ci == nctl - 1 else FILLS[2 + (ci % 2)]
         col = PALETTE[si % len(PALETTE)]
-        styles.append(dict(color=col, marker=MARKERS[si % len(MARKERS)],
-                           mfc=col if fill == "full" else "white", hatch=HATCHES[(si + ci) % len(HATCHES)]))
+        styles.append(
+            dict(
+                color=col,
+                marker=MARKERS[si % len(MARKERS)],
+                mfc=col if fill == "full" else "white",
+                hatch=HATCHES[(si + ci) % len(HATCHES)],
+            )
+        )
     return styles
 
 
@@ -112,9 +140,14 @@ def figure_claims(res, outdir: str, base: str, written: list):
             stacked_profile_ticks(a2, profiles)
     if nclaims:
         draw_verdicts(fig, gs[len(rows) - 1], res, c, f"({next(letters)}) Claims H1–H2: estimate, interval, verdict")
-    save(fig, res, outdir, base,
-         "Filled markers: low upstream control; open markers: high. Profiles ordered by number of high qualities.",
-         written)
+    save(
+        fig,
+        res,
+        outdir,
+        base,
+        "Filled markers: low upstream control; open markers: high. Profiles ordered by number of high qualities.",
+        written,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -133,9 +166,15 @@ SIGNATURES = [  # column, the quality whose absence (with the other two high) th
 def figure_three_qualities(res, outdir: str, base: str, written: list):
     qs, _, profiles = quality_profiles(res)
     snames, slv, series = series_by(res, ["structure"])
-    styles = [dict(color=PALETTE[i % len(PALETTE)], marker=MARKERS[i % len(MARKERS)],
-                   mfc=PALETTE[i % len(PALETTE)] if i == 0 else "white", hatch=HATCHES[i % len(HATCHES)])
-              for i in range(len(series))]
+    styles = [
+        dict(
+            color=PALETTE[i % len(PALETTE)],
+            marker=MARKERS[i % len(MARKERS)],
+            mfc=PALETTE[i % len(PALETTE)] if i == 0 else "white",
+            hatch=HATCHES[i % len(HATCHES)],
+        )
+        for i in range(len(series))
+    ]
     have = present(res, [col for col, _ in SIGNATURES], "three-qualities figure, signature panels")
     sigs = [(col, q) for col, q in SIGNATURES if col in have]
     ncol = 3
@@ -147,11 +186,23 @@ def figure_three_qualities(res, outdir: str, base: str, written: list):
     ax.set_title("(a) Distributed leadership in the 2×2×2 table of the three qualities")
     ax.set_xlabel(profile_xlabel(qs))
     if len(series) > 1 or snames:
-        hs = [(Patch(facecolor=st["color"], hatch=st["hatch"], edgecolor="white" if not st["hatch"] else "black",
-                     lw=0.4), Line2D([], [], ls="", marker=st["marker"], color=st["color"], mfc=st["mfc"]))
-              for st in styles]
-        ax.legend(hs, [s[0] for s in series], handler_map={tuple: HandlerTuple(ndivide=None, pad=0.4)},
-                  loc="upper left", title="structure (bars; markers in (b)–(g))", handlelength=2.6)
+        hs = [
+            (
+                Patch(
+                    facecolor=st["color"], hatch=st["hatch"], edgecolor="white" if not st["hatch"] else "black", lw=0.4
+                ),
+                Line2D([], [], ls="", marker=st["marker"], color=st["color"], mfc=st["mfc"]),
+            )
+            for st in styles
+        ]
+        ax.legend(
+            hs,
+            [s[0] for s in series],
+            handler_map={tuple: HandlerTuple(ndivide=None, pad=0.4)},
+            loc="upper left",
+            title="structure (bars; markers in (b)–(g))",
+            handlelength=2.6,
+        )
     if sigs:
         sub = gs[1].subgridspec(nrow, ncol, wspace=0.06, hspace=0.08)
         for k, (col, q) in enumerate(sigs):
@@ -165,8 +216,12 @@ def figure_three_qualities(res, outdir: str, base: str, written: list):
             a2.set_title(f"({'bcdefghij'[k]}) {col_title(col)}", fontsize=8)
             stacked_profile_ticks(a2, profiles)
             a2.yaxis.label.set_size(6.8)
-    save(fig, res, outdir, base,
-         "(b)–(g): cell means of the distortion measures. Grey band: the two-of-three profile the essay "
-         "associates with that distortion.", written)
-
-
+    save(
+        fig,
+        res,
+        outdir,
+        base,
+        "(b)–(g): cell means of the distortion measures. Grey band: the two-of-three profile the essay "
+        "associates with that distortion.",
+        written,
+    )

@@ -33,8 +33,20 @@ import tribe
 
 SERIES_RE = re.compile(r"^(?P<base>.+)_t(?P<t>\d+)$")
 _MODULE_POINT = re.compile(r"^(?P<base>[^\[\]]+)\[t=(?P<t>\d+)\]$")
-STATISTICS = ("n", "missing", "mean", "sd", "ci_low", "ci_high", "min", "max",
-              "successes", "rate", "rate_low", "rate_high")
+STATISTICS = (
+    "n",
+    "missing",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "min",
+    "max",
+    "successes",
+    "rate",
+    "rate_low",
+    "rate_high",
+)
 
 
 def _figure_name(name: str) -> str:
@@ -95,12 +107,18 @@ class Result:
     def provenance(self) -> dict:
         orgs = self.cell_organizations()
         return {
-            "experiment": self.name, "file": os.path.basename(self.path), "seed": self.attr_int("seed"),
-            "git_sha1": self.attr("git_sha1", "unknown"), "engine_version": self.attr("engine_version", "?"),
-            "model": self.model, "model_version": self.attr("model_version", ""),
+            "experiment": self.name,
+            "file": os.path.basename(self.path),
+            "seed": self.attr_int("seed"),
+            "git_sha1": self.attr("git_sha1", "unknown"),
+            "engine_version": self.attr("engine_version", "?"),
+            "model": self.model,
+            "model_version": self.attr("model_version", ""),
             "organizations": self.attr_int("organizations", int(orgs.sum()) if orgs.size else 0),
-            "cells": self.ncells, "per_cell_min": int(orgs.min()) if orgs.size else 0,
-            "per_cell_max": int(orgs.max()) if orgs.size else 0, "confidence": self.confidence,
+            "cells": self.ncells,
+            "per_cell_min": int(orgs.min()) if orgs.size else 0,
+            "per_cell_max": int(orgs.max()) if orgs.size else 0,
+            "confidence": self.confidence,
         }
 
     def experiment_toml(self) -> dict:
@@ -230,7 +248,7 @@ class Result:
             cell, values = frame["cell"].to_numpy(), frame[name].to_numpy().astype(float)
             order = np.argsort(cell, kind="stable")
             bounds = np.searchsorted(cell[order], np.arange(self.ncells + 1))
-            return [values[order[bounds[c]:bounds[c + 1]]] for c in range(self.ncells)], False
+            return [values[order[bounds[c] : bounds[c + 1]]] for c in range(self.ncells)], False
         out = []
         for c, total in enumerate(counts.tolist()):
             values = self.r.read_organizations([name], cells=[c])[name].to_numpy().astype(float)
@@ -269,10 +287,20 @@ class Result:
         for i, base in enumerate(of):
             if not base:
                 continue
-            s = out.setdefault(base, {"levels": [], "factor": c["id"][i][len(base) + 1:].split("=")[0],
-                                      "estimate": [], "ci_low": [], "ci_high": [], "verdict": [],
-                                      "value": float(c["value"][i]), "test": c["test"][i],
-                                      "column": c["column"][i]})
+            s = out.setdefault(
+                base,
+                {
+                    "levels": [],
+                    "factor": c["id"][i][len(base) + 1 :].split("=")[0],
+                    "estimate": [],
+                    "ci_low": [],
+                    "ci_high": [],
+                    "verdict": [],
+                    "value": float(c["value"][i]),
+                    "test": c["test"][i],
+                    "column": c["column"][i],
+                },
+            )
             s["levels"].append(level[i])
             for k in ("estimate", "ci_low", "ci_high"):
                 s[k].append(float(c[k][i]))
@@ -297,9 +325,12 @@ class Result:
             for i, cid in enumerate(c["id"]):
                 if np.isnan(c["robustness_share"][i]) or f"verdict_{cid}" not in frame:
                     continue
-                claims[cid] = {"verdict": np.array([codes[v] for v in frame[f"verdict_{cid}"]], int),
-                               "estimate": frame[f"estimate_{cid}"].to_numpy().astype(float),
-                               "value": float(c["value"][i]), "test": c["test"][i]}
+                claims[cid] = {
+                    "verdict": np.array([codes[v] for v in frame[f"verdict_{cid}"]], int),
+                    "estimate": frame[f"estimate_{cid}"].to_numpy().astype(float),
+                    "value": float(c["value"][i]),
+                    "test": c["test"][i],
+                }
             if claims:
                 out[t] = {"value": frame["value"].to_numpy().astype(float), "claims": claims}
         return out
@@ -320,8 +351,11 @@ class Result:
         for col, g in frame.groupby("column", sort=False):
             shares = g[g.factor != "unexplained"]
             rest = g[g.factor == "unexplained"].eta_squared
-            out[col] = ([str(x) for x in shares.factor], shares.eta_squared.to_numpy().astype(float),
-                        float(rest.iloc[0]) if len(rest) else float("nan"))
+            out[col] = (
+                [str(x) for x in shares.factor],
+                shares.eta_squared.to_numpy().astype(float),
+                float(rest.iloc[0]) if len(rest) else float("nan"),
+            )
         return out
 
     def sensitivity(self, col) -> dict:

@@ -64,8 +64,17 @@ def plot_sampled(res, col, **_):
     nrow = math.ceil(max(npan, 1) / ncol)
     fig = plt.figure(figsize=(FIG_WIDTH, 0.9 + 2.1 * nrow), layout="constrained")
     gs = fig.add_gridspec(nrow, ncol)
-    points = [{"cells": [i], "params": {p: float(res.param(p)[i]) for p in sp}, "estimate": float(y[i]),
-               "low": float(lo[i]), "high": float(hi[i]), "interval": "stored"} for i in range(res.ncells)]
+    points = [
+        {
+            "cells": [i],
+            "params": {p: float(res.param(p)[i]) for p in sp},
+            "estimate": float(y[i]),
+            "low": float(lo[i]),
+            "high": float(hi[i]),
+            "interval": "stored",
+        }
+        for i in range(res.ncells)
+    ]
     for k, p in enumerate(sp):
         ax = fig.add_subplot(gs[k // ncol, k % ncol])
         xv = res.param(p)
@@ -74,8 +83,7 @@ def plot_sampled(res, col, **_):
             ax.scatter(xv[m], y[m], s=6, color=c, marker=MARKERS[g % len(MARKERS)], alpha=0.45, lw=0)
             gx, gy = kernel_trend(xv[m], y[m])
             if gx is not None:
-                ax.plot(gx, gy, color=c, ls=LINESTYLES[g % len(LINESTYLES)], lw=1.5,
-                        label=label if k == 0 else None)
+                ax.plot(gx, gy, color=c, ls=LINESTYLES[g % len(LINESTYLES)], lw=1.5, label=label if k == 0 else None)
         if binary:
             rate_axis(ax)
         else:
@@ -92,9 +100,16 @@ def plot_sampled(res, col, **_):
         h = 0.8 / len(idx)
         for j, (iname, d) in enumerate(idx.items()):
             vals = np.array([d.get(n, np.nan) for n in names], float)
-            ax.barh(np.arange(len(names)) + (j - (len(idx) - 1) / 2) * h, np.nan_to_num(vals), height=h * 0.9,
-                    color=PALETTE[j % len(PALETTE)], hatch=HATCHES[j % len(HATCHES)], label=iname,
-                    edgecolor="white" if j == 0 else "black", lw=0.4)
+            ax.barh(
+                np.arange(len(names)) + (j - (len(idx) - 1) / 2) * h,
+                np.nan_to_num(vals),
+                height=h * 0.9,
+                color=PALETTE[j % len(PALETTE)],
+                hatch=HATCHES[j % len(HATCHES)],
+                label=iname,
+                edgecolor="white" if j == 0 else "black",
+                lw=0.4,
+            )
         ax.set_yticks(range(len(names)))
         ax.set_yticklabels([factor_label(n) for n in names], fontsize=6.5)
         ax.invert_yaxis()
@@ -106,7 +121,7 @@ def plot_sampled(res, col, **_):
         handles, labels = fig.axes[0].get_legend_handles_labels()
         title = ", ".join(factor_label(f) for f in fs) + " (lines: smoothed cell values)"
         if npan % ncol:  # a free slot at the end: the legend goes there
-            lax = fig.add_subplot(gs[nrow - 1, npan % ncol:])
+            lax = fig.add_subplot(gs[nrow - 1, npan % ncol :])
             lax.axis("off")
             lax.legend(handles, labels, loc="center", fontsize=6.5, title=title, handlelength=2.6)
         else:
@@ -114,7 +129,9 @@ def plot_sampled(res, col, **_):
     if not sens:
         note(res, f"{col}: no sensitivity indices stored (/sensitivity/{col} or /variance/{col}); none drawn")
     suptitle(fig, res, col, f"{col_title(col)}: cell {'rates' if binary else 'means'} against the sampled parameters")
-    extra = (f"Sampled design ({res.sampling()}): dots are cells ({res.ncells:,}); lines: Gaussian-kernel smooth "
-             "of the cell values" + (" per factor combination." if len(groups) > 1 else "."))
+    extra = (
+        f"Sampled design ({res.sampling()}): dots are cells ({res.ncells:,}); lines: Gaussian-kernel smooth "
+        "of the cell values" + (" per factor combination." if len(groups) > 1 else ".")
+    )
     dump = {"kind": "sampled", "column": col, "sampled_parameters": sp, "points": points, "sensitivity": sdump}
     return fig, dump, extra

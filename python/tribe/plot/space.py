@@ -67,8 +67,10 @@ def is_discrete(spec) -> bool:
 
 def _axis(ax, which: str, name: str, spec, values: np.ndarray):
     set_label, set_ticks, set_labels, set_lim = (
-        (ax.set_xlabel, ax.set_xticks, ax.set_xticklabels, ax.set_xlim) if which == "x"
-        else (ax.set_ylabel, ax.set_yticks, ax.set_yticklabels, ax.set_ylim))
+        (ax.set_xlabel, ax.set_xticks, ax.set_xticklabels, ax.set_xlim)
+        if which == "x"
+        else (ax.set_ylabel, ax.set_yticks, ax.set_yticklabels, ax.set_ylim)
+    )
     set_label(name)
     if is_choice(spec):  # a choice: its index
         set_ticks(range(len(spec)))
@@ -85,8 +87,17 @@ def _axis(ax, which: str, name: str, spec, values: np.ndarray):
         set_lim(lo - pad, hi + pad)
 
 
-def draw_claim(ax, points, scenario, cid: str, names: list[str], spec: dict, jitter_seed: int = 0,
-               title: str = "{id}", fontsize: float = 6.2) -> dict:
+def draw_claim(
+    ax,
+    points,
+    scenario,
+    cid: str,
+    names: list[str],
+    spec: dict,
+    jitter_seed: int = 0,
+    title: str = "{id}",
+    fontsize: float = 6.2,
+) -> dict:
     """One claim's panel on AX: its verdict at each sampled point over its two most
     influential parameters, the PRIM box; the plotted data (for --dump)."""
     (px, py), eta = top_two(points, scenario, cid, names) if len(names) >= 2 else ((names * 2)[:2], {})
@@ -99,8 +110,17 @@ def draw_claim(ax, points, scenario, cid: str, names: list[str], spec: dict, jit
     for name, st in VERDICT_STYLE.items():
         m = verdict == name
         if m.any():
-            ax.plot(jx[m], jy[m], linestyle="none", marker=st["marker"], color=st["color"], mfc=st["mfc"],
-                    ms=2.6, mew=0.5, alpha=0.85)
+            ax.plot(
+                jx[m],
+                jy[m],
+                linestyle="none",
+                marker=st["marker"],
+                color=st["color"],
+                mfc=st["mfc"],
+                ms=2.6,
+                mew=0.5,
+                alpha=0.85,
+            )
     box = scenario["box"]
     if box and (px in box or py in box):
         xlo, xhi = box.get(px, (np.nanmin(x), np.nanmax(x)))
@@ -112,28 +132,53 @@ def draw_claim(ax, points, scenario, cid: str, names: list[str], spec: dict, jit
         ax.add_patch(Rectangle((xlo, ylo), xhi - xlo, yhi - ylo, fill=False, ec="0.15", lw=0.9, ls="--"))
     _axis(ax, "x", px, spec.get(px), x)
     _axis(ax, "y", py, spec.get(py), y)
-    shares = (f"S {scenario['share_supported']:.0%} · N {scenario['share_not_supported']:.0%} · "
-              f"I {scenario['share_inconclusive']:.0%}")
+    shares = (
+        f"S {scenario['share_supported']:.0%} · N {scenario['share_not_supported']:.0%} · "
+        f"I {scenario['share_inconclusive']:.0%}"
+    )
     ax.set_title(title.format(id=cid) + "\n" + shares, fontsize=fontsize)
-    return {"claim": cid, "x": px, "y": py, "eta_squared": eta, "box": {k: list(v) for k, v in box.items()},
-            "share_supported": scenario["share_supported"], "share_not_supported": scenario["share_not_supported"],
-            "share_inconclusive": scenario["share_inconclusive"], "scenario": scenario["scenario"],
-            "verdicts": {v: int(np.sum(verdict == v)) for v in VERDICT_STYLE}}
+    return {
+        "claim": cid,
+        "x": px,
+        "y": py,
+        "eta_squared": eta,
+        "box": {k: list(v) for k, v in box.items()},
+        "share_supported": scenario["share_supported"],
+        "share_not_supported": scenario["share_not_supported"],
+        "share_inconclusive": scenario["share_inconclusive"],
+        "scenario": scenario["scenario"],
+        "verdicts": {v: int(np.sum(verdict == v)) for v in VERDICT_STYLE},
+    }
 
 
 def _legend(fig, ncol: int = 4):
-    handles = [Line2D([], [], linestyle="none", marker=st["marker"], color=st["color"], mfc=st["mfc"],
-                      label=f"{st['label']} at the point") for st in VERDICT_STYLE.values()]
+    handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=st["marker"],
+            color=st["color"],
+            mfc=st["mfc"],
+            label=f"{st['label']} at the point",
+        )
+        for st in VERDICT_STYLE.values()
+    ]
     handles.append(Line2D([], [], color="0.15", linestyle="--", label="PRIM box where it is supported"))
     fig.legend(handles=handles, loc="lower center", ncol=ncol, bbox_to_anchor=(0.5, 1.0), frameon=False)
 
 
 def _footnote(scenario_rows, npoints: int) -> str:
-    text = (f"Each dot: one of {npoints} sampled points of the design, the claim decided there alone (no correction "
-            "across points). Axes: the two parameters whose deciles explain most of the variance of the claim's "
-            "estimate across points (η²). S/N/I: shares of points supported / not supported / inconclusive.")
-    boxes = [f"{r['id']}: {r['scenario']} (coverage {r['coverage']:.2f}, density {r['density']:.2f})"
-             for r in scenario_rows if r["scenario"]]
+    text = (
+        f"Each dot: one of {npoints} sampled points of the design, the claim decided there alone (no correction "
+        "across points). Axes: the two parameters whose deciles explain most of the variance of the claim's "
+        "estimate across points (η²). S/N/I: shares of points supported / not supported / inconclusive."
+    )
+    boxes = [
+        f"{r['id']}: {r['scenario']} (coverage {r['coverage']:.2f}, density {r['density']:.2f})"
+        for r in scenario_rows
+        if r["scenario"]
+    ]
     return text + (" Scenarios: " + "; ".join(boxes) + "." if boxes else "")
 
 
@@ -144,7 +189,7 @@ def figure_space(res, outdir: str, base: str, written: list) -> list[dict]:
     if space is None:
         return []
     points, scenarios = space
-    names = [k[len("value_"):] for k in points.columns if k.startswith("value_")]
+    names = [k[len("value_") :] for k in points.columns if k.startswith("value_")]
     spec = ranges(res)
     rows = scenarios.to_dict("records")
     if not rows or not names:
@@ -158,11 +203,12 @@ def figure_space(res, outdir: str, base: str, written: list) -> list[dict]:
         dumps.append(d)
     cols = min(3, len(rows))
     nrows = math.ceil(len(rows) / cols)
-    fig, axes = plt.subplots(nrows, cols, figsize=(FIG_WIDTH, 2.25 * nrows + 0.3), squeeze=False,
-                             constrained_layout=True)
+    fig, axes = plt.subplots(
+        nrows, cols, figsize=(FIG_WIDTH, 2.25 * nrows + 0.3), squeeze=False, constrained_layout=True
+    )
     for i, (ax, r) in enumerate(zip(axes.ravel(), rows)):
         draw_claim(ax, points, r, r["id"], names, spec, jitter_seed=i)
-    for ax in axes.ravel()[len(rows):]:
+    for ax in axes.ravel()[len(rows) :]:
         ax.axis("off")
     _legend(fig)
     save(fig, res, outdir, base, _footnote(rows, len(points)), written)

@@ -69,7 +69,7 @@ def pooled_mean(res, col: str, mask):
     if N <= 0:
         return (float("nan"),) * 3
     mean = float((n * m).sum() / N)
-    m2 = float(((n - 1) * sd ** 2 + n * (m - mean) ** 2).sum())
+    m2 = float(((n - 1) * sd**2 + n * (m - mean) ** 2).sum())
     if N < 2:
         return mean, float("nan"), float("nan")
     half = t_value(res.confidence, N - 1) * math.sqrt(m2 / (N - 1) / N)

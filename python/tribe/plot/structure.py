@@ -11,8 +11,7 @@ import numpy as np
 from .design import first_binary, sampled_parameters, series_by
 from .frame import errorbar, nan_note, rate_axis, save
 from .stats import pooled_rate
-from .style import (COLUMN_LABEL, FACTOR_LABEL, FIG_WIDTH, HATCHES, LINESTYLES, MARKERS, PALETTE, col_label,
-                    col_title)
+from .style import COLUMN_LABEL, FACTOR_LABEL, FIG_WIDTH, HATCHES, LINESTYLES, MARKERS, PALETTE, col_label, col_title
 
 FACTOR_ORDER = ["structure", "span", "tie_within", "tie_across", "control", "aligned", "proactive", "collaborative"]
 
@@ -28,16 +27,28 @@ def binned_line(ax, x, y, st, nbins=8):
     which = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, edges.size - 2)
     xm = [x[which == b].mean() for b in range(edges.size - 1) if np.any(which == b)]
     ym = [y[which == b].mean() for b in range(edges.size - 1) if np.any(which == b)]
-    ax.plot(xm, ym, color=st["color"], ls=st["ls"], lw=1.5, marker=st["marker"], ms=3.5, mfc="white",
-            mec=st["color"], zorder=5)
+    ax.plot(
+        xm,
+        ym,
+        color=st["color"],
+        ls=st["ls"],
+        lw=1.5,
+        marker=st["marker"],
+        ms=3.5,
+        mfc="white",
+        mec=st["color"],
+        zorder=5,
+    )
 
 
 def figure_structure(res, outdir: str, base: str, written: list):
     col = "distributed" if res.has_stat("distributed", "rate") else first_binary(res)
     var = res.variance()
     snames, slv, series = series_by(res, ["structure"])
-    sstyles = [dict(color=PALETTE[i % len(PALETTE)], marker=MARKERS[i % len(MARKERS)], ls=LINESTYLES[i % 4])
-               for i in range(len(series))]
+    sstyles = [
+        dict(color=PALETTE[i % len(PALETTE)], marker=MARKERS[i % len(MARKERS)], ls=LINESTYLES[i % 4])
+        for i in range(len(series))
+    ]
     fig = plt.figure(figsize=(FIG_WIDTH, 6.9), layout="constrained")
     outer = fig.add_gridspec(2, 1, height_ratios=[0.5, 6.4])
     gs = outer[1].subgridspec(2, 2)
@@ -62,9 +73,16 @@ def figure_structure(res, outdir: str, base: str, written: list):
             y = np.arange(len(names)) + (j - (ncol - 1) / 2) * h
             vals = np.array([d.get(f, np.nan) for f in names], float)
             lab = vcol + (f" (unexplained {100 * unexpl:.0f}%)" if np.isfinite(unexpl) else "")
-            ax.barh(y, np.nan_to_num(vals), height=h * 0.9, color=PALETTE[j % len(PALETTE)],
-                    hatch=HATCHES[j % len(HATCHES)], edgecolor="white" if j == 0 else "black", linewidth=0.4,
-                    label=lab)
+            ax.barh(
+                y,
+                np.nan_to_num(vals),
+                height=h * 0.9,
+                color=PALETTE[j % len(PALETTE)],
+                hatch=HATCHES[j % len(HATCHES)],
+                edgecolor="white" if j == 0 else "black",
+                linewidth=0.4,
+                label=lab,
+            )
         ax.set_yticks(range(len(names)))
         ax.set_yticklabels([FACTOR_LABEL.get(f, f) for f in names])
         ax.invert_yaxis()
@@ -77,8 +95,15 @@ def figure_structure(res, outdir: str, base: str, written: list):
         if 0 < nstruct < len(names):
             ax.axhline(nstruct - 0.5, color="0.6", lw=0.6, ls=":")
     else:
-        ax.text(0.5, 0.5, "no variance decomposition\nin this file (/variance)", transform=ax.transAxes,
-                ha="center", va="center", color="0.4")
+        ax.text(
+            0.5,
+            0.5,
+            "no variance decomposition\nin this file (/variance)",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color="0.4",
+        )
         ax.set_xticks([])
         ax.set_yticks([])
     ax.set_title("(a) What explains the outcomes: variance shares", fontsize=8)
@@ -96,27 +121,40 @@ def figure_structure(res, outdir: str, base: str, written: list):
     for (xname, x, xlabel), slot in zip(xs, slots):
         ax = fig.add_subplot(slot)
         for (label, smask, _), st in zip(series, sstyles):
-            ax.scatter(x[smask], rate[smask], s=5, color=st["color"], marker=st["marker"], alpha=0.35, lw=0,
-                       label=None)
+            ax.scatter(x[smask], rate[smask], s=5, color=st["color"], marker=st["marker"], alpha=0.35, lw=0, label=None)
             binned_line(ax, x[smask], rate[smask], st)
             ax.plot([], [], color=st["color"], ls=st["ls"], marker=st["marker"], mfc="white", label=label)
         rate_axis(ax)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(col_label(res, col))
         nan_note(ax, rate)
-        ax.set_title(f"({next(letters)}) {col_title(col)} vs {'control' if xname == 'control' else 'collaboration'}",
-                     fontsize=8)
+        ax.set_title(
+            f"({next(letters)}) {col_title(col)} vs {'control' if xname == 'control' else 'collaboration'}", fontsize=8
+        )
         ax.grid(color="0.94", lw=0.5)
         if xname == "control":
-            lax.legend(*ax.get_legend_handles_labels(), loc="center", ncol=math.ceil(len(series) / 2), fontsize=6,
-                       title="(b)–(d) structure generator (dots: cells; lines: binned means)",
-                       columnspacing=1.0, handlelength=2.2)
+            lax.legend(
+                *ax.get_legend_handles_labels(),
+                loc="center",
+                ncol=math.ceil(len(series) / 2),
+                fontsize=6,
+                title="(b)–(d) structure generator (dots: cells; lines: binned means)",
+                columnspacing=1.0,
+                handlelength=2.2,
+            )
     # (d) rate by structure, pooled over the sampled points
     ax = fig.add_subplot(gs[1, 1])
     for i, ((label, smask, _), st) in enumerate(zip(series, sstyles)):
         r, lo, hi = pooled_rate(res, col, smask)
-        ax.bar(i, 0 if not np.isfinite(r) else r, color=st["color"], hatch=HATCHES[i % len(HATCHES)],
-               edgecolor="white" if i == 0 else "black", lw=0.4, width=0.7)
+        ax.bar(
+            i,
+            0 if not np.isfinite(r) else r,
+            color=st["color"],
+            hatch=HATCHES[i % len(HATCHES)],
+            edgecolor="white" if i == 0 else "black",
+            lw=0.4,
+            width=0.7,
+        )
         errorbar(ax, [i], [r], [lo], [hi], fmt="none", ecolor="black", elinewidth=0.9, capsize=3)
         if np.isfinite(r):
             ax.text(i, (hi if np.isfinite(hi) else r) + 0.02, f"{r:.3f}", ha="center", va="bottom", fontsize=6)
@@ -128,8 +166,7 @@ def figure_structure(res, outdir: str, base: str, written: list):
     ax.set_title(f"({next(letters)}) {col_title(col)} by structure", fontsize=8)
     ax.grid(axis="y", color="0.92", lw=0.5)
     sp = sampled_parameters(res)
-    extra = (f"Latin-hypercube sample over {', '.join(sp)}; " if sp else "") + \
-        "(d) pools every cell of a structure (rate and Wilson interval over all its organizations)."
+    extra = (
+        f"Latin-hypercube sample over {', '.join(sp)}; " if sp else ""
+    ) + "(d) pools every cell of a structure (rate and Wilson interval over all its organizations)."
     save(fig, res, outdir, base, extra, written)
-
-

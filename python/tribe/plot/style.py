@@ -9,11 +9,25 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 OI = {
-    "black": "#000000", "orange": "#E69F00", "skyblue": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "black": "#000000",
+    "orange": "#E69F00",
+    "skyblue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
 }
-PALETTE = [OI["blue"], OI["vermillion"], OI["green"], OI["orange"], OI["purple"], OI["skyblue"], OI["black"],
-           OI["yellow"]]
+PALETTE = [
+    OI["blue"],
+    OI["vermillion"],
+    OI["green"],
+    OI["orange"],
+    OI["purple"],
+    OI["skyblue"],
+    OI["black"],
+    OI["yellow"],
+]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 HATCHES = ["", "///", "...", "xxx", "\\\\\\", "---", "+++", "ooo"]
 LINESTYLES = ["-", "--", ":", "-."]
@@ -23,12 +37,27 @@ FIG_WIDTH = 7.2  # inches: a two-column paper's full text width
 HALF_WIDTH = 3.5  # one column
 
 PAPER_RC = {
-    "font.size": 7.5, "axes.titlesize": 8.5, "axes.titleweight": "bold", "axes.labelsize": 7.5,
-    "xtick.labelsize": 7, "ytick.labelsize": 7, "legend.fontsize": 6.5, "legend.title_fontsize": 6.5,
-    "legend.frameon": False, "axes.spines.top": False, "axes.spines.right": False,
-    "axes.linewidth": 0.7, "lines.linewidth": 1.1, "lines.markersize": 4.5, "errorbar.capsize": 2.0,
-    "savefig.dpi": 300, "pdf.fonttype": 42, "ps.fonttype": 42, "axes.titlelocation": "left",
-    "figure.constrained_layout.h_pad": 0.04, "figure.constrained_layout.w_pad": 0.04,
+    "font.size": 7.5,
+    "axes.titlesize": 8.5,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 7.5,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 6.5,
+    "legend.title_fontsize": 6.5,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.linewidth": 0.7,
+    "lines.linewidth": 1.1,
+    "lines.markersize": 4.5,
+    "errorbar.capsize": 2.0,
+    "savefig.dpi": 300,
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "axes.titlelocation": "left",
+    "figure.constrained_layout.h_pad": 0.04,
+    "figure.constrained_layout.w_pad": 0.04,
 }
 
 
@@ -71,22 +100,38 @@ COLUMN_LABEL = {
     "mean_collaborative": "mean collaboration of members (0–1)",
 }
 COLUMN_TITLE = {
-    "distributed": "Distributed leadership", "solve_rate": "Problems solved", "queue_mean": "Bottleneck",
-    "front_line_initiative": "Front-line initiative", "blame_per_challenge": "Blame",
-    "conflicts_per_challenge": "Conflict (infighting)", "misdirected_per_challenge": "Misdirected work",
-    "escalation_rate": "Escalation", "failures_per_challenge": "Failures (crash and burn)",
-    "leader_share": "Leadership held by the top", "hero_dependence": "Hero dependence",
+    "distributed": "Distributed leadership",
+    "solve_rate": "Problems solved",
+    "queue_mean": "Bottleneck",
+    "front_line_initiative": "Front-line initiative",
+    "blame_per_challenge": "Blame",
+    "conflicts_per_challenge": "Conflict (infighting)",
+    "misdirected_per_challenge": "Misdirected work",
+    "escalation_rate": "Escalation",
+    "failures_per_challenge": "Failures (crash and burn)",
+    "leader_share": "Leadership held by the top",
+    "hero_dependence": "Hero dependence",
     "leadership_evenness": "Leadership evenness",
 }
 FACTOR_LABEL = {
-    "structure": "structure", "control": "upstream control", "aligned": "aligned", "proactive": "proactive",
-    "collaborative": "collaborative", "span": "span of control", "tie_within": "lateral ties within units",
-    "tie_across": "lateral ties across units", "hero": "hero", "hero_deference": "heroic mindset (deference)",
+    "structure": "structure",
+    "control": "upstream control",
+    "aligned": "aligned",
+    "proactive": "proactive",
+    "collaborative": "collaborative",
+    "span": "span of control",
+    "tie_within": "lateral ties within units",
+    "tie_across": "lateral ties across units",
+    "hero": "hero",
+    "hero_deference": "heroic mindset (deference)",
     "hero_managers": "hero-like managers",
 }
 STRUCTURE_LABEL = {
-    "flat": "flat", "hierarchy": "balanced hierarchy", "random_hierarchy": "hierarchy",
-    "random_tree": "random recursive tree", "preferential": "preferential attachment",
+    "flat": "flat",
+    "hierarchy": "balanced hierarchy",
+    "random_hierarchy": "hierarchy",
+    "random_tree": "random recursive tree",
+    "preferential": "preferential attachment",
 }
 QUALITY_LETTER = {"aligned": "A", "proactive": "P", "collaborative": "C"}
 QUALITIES = ["aligned", "proactive", "collaborative"]

@@ -52,13 +52,32 @@ def plot_series(res, base, x=None, by=None, facet=None, max_per_cell=None, seed=
                 ax.plot(ts[ok], est[ok, 0], color=col, ls=ls, lw=1.2, label=label)
                 qs = []
                 for (t, c), e in zip(members, est):
-                    points.append({"cells": cells.tolist(), "column": c, "t": int(t), "series": [v1, v2], "facet": v3,
-                                   "estimate": float(e[0]), "low": float(e[1]), "high": float(e[2]),
-                                   "interval": "stored" if cells.size == 1 else "pooled"})
+                    points.append(
+                        {
+                            "cells": cells.tolist(),
+                            "column": c,
+                            "t": int(t),
+                            "series": [v1, v2],
+                            "facet": v3,
+                            "estimate": float(e[0]),
+                            "low": float(e[1]),
+                            "high": float(e[2]),
+                            "interval": "stored" if cells.size == 1 else "pooled",
+                        }
+                    )
                     v = pool_values([x[np.isfinite(x)] for x in org[c]], mask)
                     qs.append(np.quantile(v, [0.1, 0.5, 0.9]) if v.size else [np.nan] * 3)
-                    dists.append({"cells": cells.tolist(), "column": c, "t": int(t), "series": [v1, v2],
-                                  "facet": v3, "n": int(v.size), **quantiles(v)})
+                    dists.append(
+                        {
+                            "cells": cells.tolist(),
+                            "column": c,
+                            "t": int(t),
+                            "series": [v1, v2],
+                            "facet": v3,
+                            "n": int(v.size),
+                            **quantiles(v),
+                        }
+                    )
                 qs = np.array(qs, float)
                 okq = np.isfinite(qs[:, 1])
                 dax.fill_between(ts[okq], qs[okq, 0], qs[okq, 2], color=col, alpha=0.18, lw=0)
@@ -77,12 +96,23 @@ def plot_series(res, base, x=None, by=None, facet=None, max_per_cell=None, seed=
             ax.legend(loc="best", fontsize=6.5, handlelength=2.4)
     t_desc, c_desc = members[1] if len(members) > 1 else members[0]
     suptitle(fig, res, c_desc, f"{col_title(base)} over time", base + "_tNNN", t_desc)
-    extra = [f"Columns {members[0][1]} … {members[-1][1]}; bands: the engine's stored intervals per column"
-             + (f", pooled over {', '.join(pooled_over)}" if pooled_over else "") + "."]
+    extra = [
+        f"Columns {members[0][1]} … {members[-1][1]}; bands: the engine's stored intervals per column"
+        + (f", pooled over {', '.join(pooled_over)}" if pooled_over else "")
+        + "."
+    ]
     extra.append(missing_note(res, [c for _, c in members]))
     if sampled_any:
         extra.append(f"Organizations: a uniform sample of at most {per:,} per cell (seed {seed}).")
-    dump = {"kind": "series", "column": base, "series_factors": [f1, f2], "facet": f3, "pooled_over": pooled_over,
-            "points": points, "distributions": dists, "sampled": bool(sampled_any),
-            "sample_seed": seed if sampled_any else None}
+    dump = {
+        "kind": "series",
+        "column": base,
+        "series_factors": [f1, f2],
+        "facet": f3,
+        "pooled_over": pooled_over,
+        "points": points,
+        "distributions": dists,
+        "sampled": bool(sampled_any),
+        "sample_seed": seed if sampled_any else None,
+    }
     return fig, dump, " ".join(e for e in extra if e)

@@ -19,8 +19,14 @@ VERDICT_STYLE = {  # marker shape carries the verdict; colour repeats it
     "not supported": dict(marker="X", color=OI["vermillion"], mfc=OI["vermillion"], label="not supported"),
     "inconclusive": dict(marker="D", color=OI["orange"], mfc="white", label="inconclusive"),
 }
-FACTOR_ABBREV = {"aligned": "A", "proactive": "P", "collaborative": "C", "control": "κ", "tie_within": "ties_in",
-                 "tie_across": "ties_out"}
+FACTOR_ABBREV = {
+    "aligned": "A",
+    "proactive": "P",
+    "collaborative": "C",
+    "control": "κ",
+    "tie_within": "ties_in",
+    "tie_across": "ties_out",
+}
 
 
 def claim_test_text(res, c: dict, i: int) -> str:
@@ -62,8 +68,9 @@ def draw_verdicts(fig, spec, res, c: dict, title: str):
     the claim's threshold (shaded: the region the claim asserts) in the middle, the numbers
     and the verdict on the right. Each row has its own x scale (claims differ in units)."""
     n = len(c["id"])
-    sub = spec.subgridspec(n + 2, 3, width_ratios=[2.3, 2.6, 1.9], height_ratios=[0.05] + [1] * n + [0.55],
-                           hspace=0.0, wspace=0.02)
+    sub = spec.subgridspec(
+        n + 2, 3, width_ratios=[2.3, 2.6, 1.9], height_ratios=[0.05] + [1] * n + [0.55], hspace=0.0, wspace=0.02
+    )
     head = fig.add_subplot(sub[0, :])
     head.axis("off")
     head.set_title(title, loc="left")
@@ -76,10 +83,20 @@ def draw_verdicts(fig, spec, res, c: dict, title: str):
         right = fig.add_subplot(sub[i + 1, 2])
         for t in (left, right):
             t.axis("off")
-        left.text(1.0, 0.62, c["id"][i], ha="right", va="center", fontsize=6.8, fontweight="bold",
-                  transform=left.transAxes)
-        left.text(1.0, 0.36, "\n".join(textwrap.wrap(claim_test_text(res, c, i), 60)), ha="right", va="top",
-                  fontsize=5.6, color="0.35", transform=left.transAxes, linespacing=1.0)
+        left.text(
+            1.0, 0.62, c["id"][i], ha="right", va="center", fontsize=6.8, fontweight="bold", transform=left.transAxes
+        )
+        left.text(
+            1.0,
+            0.36,
+            "\n".join(textwrap.wrap(claim_test_text(res, c, i), 60)),
+            ha="right",
+            va="top",
+            fontsize=5.6,
+            color="0.35",
+            transform=left.transAxes,
+            linespacing=1.0,
+        )
         est, lo, hi, v = c["estimate"][i], c["ci_low"][i], c["ci_high"][i], c["value"][i]
         verdict = c["verdict"][i]
         st = VERDICT_STYLE.get(verdict, dict(marker="s", color="0.4", mfc="0.4", label=verdict))
@@ -101,28 +118,61 @@ def draw_verdicts(fig, spec, res, c: dict, title: str):
                 ax.axvline(-v, color="0.2", lw=0.8, ls="--")
         if np.isfinite(est):
             xerr = [[max(est - lo, 0) if np.isfinite(lo) else 0], [max(hi - est, 0) if np.isfinite(hi) else 0]]
-            ax.errorbar([est], [0], xerr=xerr, fmt=st["marker"], color=st["color"], mfc=st["mfc"],
-                        mec=st["color"], ms=5.5, capsize=2.5, lw=1.3)
+            ax.errorbar(
+                [est],
+                [0],
+                xerr=xerr,
+                fmt=st["marker"],
+                color=st["color"],
+                mfc=st["mfc"],
+                mec=st["color"],
+                ms=5.5,
+                capsize=2.5,
+                lw=1.3,
+            )
         ax.set_xlim(a, b)
         ax.set_ylim(-1, 1)
         ax.set_yticks([])
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="x", labelsize=5.5, length=2, pad=1)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
-        num = (f"{est:.3g} [{lo:.3g}, {hi:.3g}]" if np.isfinite(est) else "n/a")
+        num = f"{est:.3g} [{lo:.3g}, {hi:.3g}]" if np.isfinite(est) else "n/a"
         rob = c["robustness_share"][i]
         robtxt = f"\nsame verdict at {100 * rob:.0f}% of threshold settings" if np.isfinite(rob) else ""
-        right.text(0.04, 0.62, verdict, ha="left", va="center", fontsize=6.8, fontweight="bold",
-                   color=st["color"] if verdict != "inconclusive" else "#8a5a00", transform=right.transAxes)
-        right.text(0.04, 0.36, num + robtxt, ha="left", va="top", fontsize=5.6, color="0.3",
-                   transform=right.transAxes, linespacing=1.0)
-    handles = [Line2D([], [], ls="", marker=s["marker"], color=s["color"], mfc=s["mfc"], mec=s["color"],
-                      label=s["label"]) for s in VERDICT_STYLE.values()]
-    handles += [Line2D([], [], color="0.2", ls="--", lw=0.8, label="threshold"),
-                Patch(color=OI["green"], alpha=0.13, label="region the claim asserts"),
-                Line2D([], [], color="0.3", marker="|", ls="-", label=f"estimate, {conf} interval")]
-    foot.legend(handles=handles, loc="center", ncol=6, fontsize=5.8, handlelength=1.6,
-                borderaxespad=0.0, columnspacing=1.2)
+        right.text(
+            0.04,
+            0.62,
+            verdict,
+            ha="left",
+            va="center",
+            fontsize=6.8,
+            fontweight="bold",
+            color=st["color"] if verdict != "inconclusive" else "#8a5a00",
+            transform=right.transAxes,
+        )
+        right.text(
+            0.04,
+            0.36,
+            num + robtxt,
+            ha="left",
+            va="top",
+            fontsize=5.6,
+            color="0.3",
+            transform=right.transAxes,
+            linespacing=1.0,
+        )
+    handles = [
+        Line2D([], [], ls="", marker=s["marker"], color=s["color"], mfc=s["mfc"], mec=s["color"], label=s["label"])
+        for s in VERDICT_STYLE.values()
+    ]
+    handles += [
+        Line2D([], [], color="0.2", ls="--", lw=0.8, label="threshold"),
+        Patch(color=OI["green"], alpha=0.13, label="region the claim asserts"),
+        Line2D([], [], color="0.3", marker="|", ls="-", label=f"estimate, {conf} interval"),
+    ]
+    foot.legend(
+        handles=handles, loc="center", ncol=6, fontsize=5.8, handlelength=1.6, borderaxespad=0.0, columnspacing=1.2
+    )
 
 
 def figure_verdicts(res, c: dict, outdir: str, base: str, written: list):
@@ -130,7 +180,12 @@ def figure_verdicts(res, c: dict, outdir: str, base: str, written: list):
     fig = plt.figure(figsize=(FIG_WIDTH, 0.75 + 0.42 * n), layout="constrained")
     spec = fig.add_gridspec(1, 1)[0]
     draw_verdicts(fig, spec, res, c, f"Claims of experiment '{res.name}': estimates and verdicts")
-    save(fig, res, outdir, base,
-         "Verdicts: Holm-adjusted one-sided tests over all claims; x scales differ by row. Statements: tribe report FILE.",
-         written)
-
+    save(
+        fig,
+        res,
+        outdir,
+        base,
+        "Verdicts: Holm-adjusted one-sided tests over all claims; x scales differ by row. "
+        "Statements: tribe report FILE.",
+        written,
+    )

@@ -337,7 +337,7 @@ TEST(CliFaults, InputLimitsAndCommandLineMistakesGiveOneLineAndExitTwo) {
       {"run " + x + " -o " + out + " --max-orgs-per-cell 50",
        "--max-orgs-per-cell needs --ci-width"},
       {"run " + x + " -o " + out + " --seed -1", "--seed -1 is not allowed"},
-      {"run " + x + " -o ''", "-o/--output is empty"},
+      {"run " + x + " -o ''", "-o/--output \"\" is not allowed"},
       {"run " + x + " -o " + out + " --threads many", "--threads"},
       {"run " + x + " -o " + x + " --overwrite", "is the experiment file itself"},
       {"nosuchcommand", "tribe: error: "},
