@@ -53,9 +53,13 @@ class CMakeBuild(build_ext):
         target = self.get_ext_fullpath(ext.name)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         shutil.copy2(os.path.join(module_dir, built[0]), target)
-        program_dir = os.path.join(os.path.dirname(target), "bin")
-        os.makedirs(program_dir, exist_ok=True)
-        shutil.copy2(os.path.join(build_dir, "bin", "tribe"), os.path.join(program_dir, "tribe"))
+        program_dirs = [os.path.join(os.path.dirname(target), "bin")]
+        if self.inplace or getattr(self, "editable_mode", False):
+            # An editable install runs the package from python/tribe/: the program goes there.
+            program_dirs.append(os.path.join(ROOT, "python", "tribe", "bin"))
+        for program_dir in program_dirs:
+            os.makedirs(program_dir, exist_ok=True)
+            shutil.copy2(os.path.join(build_dir, "bin", "tribe"), os.path.join(program_dir, "tribe"))
 
     def get_outputs(self):
         outputs = super().get_outputs()
