@@ -33,7 +33,8 @@ READABLE_MAJOR_VERSIONS = (1, 2)
 #: Verdict codes of /claims/robustness, threshold curves and the assumption space.
 _VERDICTS = np.array(["supported", "not supported", "inconclusive"])
 
-_STATISTICS = (
+#: The statistics of a column in /cells/stats, in the order the cell table shows them.
+STATISTICS = (
     "n",
     "missing",
     "mean",
@@ -448,20 +449,7 @@ class Result:
         out = []
         if g is None:
             return out
-        order = [
-            "n",
-            "missing",
-            "mean",
-            "sd",
-            "ci_low",
-            "ci_high",
-            "min",
-            "max",
-            "successes",
-            "rate",
-            "rate_low",
-            "rate_high",
-        ]
+        order = list(STATISTICS)
         for col in self._stats_column_order(g):
             sg = g[col]
             names = list(sg.keys())
@@ -1024,7 +1012,7 @@ class Result:
         )
         parts = long["name"].str.extract(
             r"^(?P<column>.+?)(?:\[t=(?P<t>\d+)\])?_(?P<statistic>"
-            + "|".join(sorted(_STATISTICS, key=len, reverse=True))
+            + "|".join(sorted(STATISTICS, key=len, reverse=True))
             + r")$"
         )
         long = pd.concat([long.drop(columns="name"), parts], axis=1)

@@ -33,20 +33,7 @@ import tribe
 
 SERIES_RE = re.compile(r"^(?P<base>.+)_t(?P<t>\d+)$")
 _MODULE_POINT = re.compile(r"^(?P<base>[^\[\]]+)\[t=(?P<t>\d+)\]$")
-STATISTICS = (
-    "n",
-    "missing",
-    "mean",
-    "sd",
-    "ci_low",
-    "ci_high",
-    "min",
-    "max",
-    "successes",
-    "rate",
-    "rate_low",
-    "rate_high",
-)
+STATISTICS = tribe.result.STATISTICS
 
 
 def _figure_name(name: str) -> str:
