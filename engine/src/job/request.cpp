@@ -103,7 +103,8 @@ ResolvedRun resolve(const RunRequest& q, Spelling s) {
   o.command_line = q.command_line;
   o.run.threads = q.threads ? static_cast<unsigned>(*q.threads) : 0u;
   if (q.ci_width) {
-    const auto cap = static_cast<std::uint64_t>(q.max_orgs_per_cell.value_or(kDefaultMaxOrgsPerCell));
+    const auto cap =
+        static_cast<std::uint64_t>(q.max_orgs_per_cell.value_or(kDefaultMaxOrgsPerCell));
     if (cap < x.organizations_per_cell)
       throw InputError(given("max_orgs_per_cell", std::to_string(cap), s) +
                        " is below the organizations per cell of the first round (" +
