@@ -1,23 +1,25 @@
 #!/usr/bin/python3
-"""The engine's folders must form layers: no folder may include, directly or through
-other folders, a folder that includes it back.
+"""The engine's folders must form layers, and the front ends must go through its top.
 
 Reads every `#include "tribe/<folder>/..."` line of engine/src and engine/include, builds
 the graph folder -> folders it includes (a file under engine/src/<folder>/ or
 engine/include/tribe/<folder>/ belongs to <folder>; models/<name>/ counts as `models`),
-and fails (exit 1) on any include that points up the layers (LAYERS below), on any cycle
-between folders that is not a known exception below, and
-on any known exception that has disappeared (so that the list shrinks as the code is
-fixed). It also refuses any file under io/ that includes claims/evaluate.hpp, unless that
-file is listed as a known exception. Finally, the installed API headers
-(engine/public_headers.txt) must include from tribe/ only headers that are installed too.
+and fails (exit 1) on
+  - any include that points up the layers (LAYERS below), and any cycle between folders;
+  - any file under io/ that includes claims/evaluate.hpp (io/ stores results; the job
+    layer evaluates the claims);
+  - any include of a front end (engine/cli, the command line; python/src, the Python
+    module) of a folder other than FRONT_END_FOLDERS: a front end parses its syntax and
+    calls the job, the report and the model catalog, so that a run, a report and a model's
+    description are the same whichever front end asks;
+  - any installed API header (engine/public_headers.txt) that includes a tribe/ header
+    which is not installed.
+There are no known exceptions: a new one is a failure to fix, not to list.
 
-The layers the engine aims at (docs/architecture.md):
+The layers, top to bottom (docs/architecture.md):
 
-    cli -> job -> report -> {exec, claims, io} -> design -> model -> models -> stats -> core (rng)
-
-(report/, the text of a stored report, is used by cli alone; it reads io/'s plain data
-and claims/' verdicts, and nothing below it may include it.)
+    front ends (cli, python) -> job -> report -> {exec, claims, io} -> design -> catalog
+        -> models -> model -> stats -> {core, rng}
 
 Usage: check_includes.py [REPO_ROOT]   (default: the repository this script is in)
 """
@@ -33,25 +35,16 @@ LAYERS = [
     ("report",),
     ("exec", "claims", "io"),
     ("design",),
-    ("model", "models"),
+    ("catalog",),
+    ("models",),
+    ("model",),
     ("stats",),
     ("core", "rng"),
 ]
 
-# Folder edges that close a cycle today, with the reason; each is to be removed when the
-# code is fixed. A cycle is allowed only if
-# it uses at least one of these edges; removing one from the code and not from here fails
-# the check, so the list cannot go stale.
-KNOWN_CYCLE_EDGES = {
-    # model/registry.cpp lists the built-in models (models/*), which implement model/'s
-    # plug-in API. Wanted: the models register themselves from outside model/ (as a user's
-    # own model does), so that model/ is only the interface and the registry.
-    ("model", "models"): "model/registry.cpp includes each built-in model",
-}
-
-# Files under io/ that may include claims/evaluate.hpp: none. io/ stores and prints the
-# claims report (claims/report.hpp); the job layer evaluates the claims (issue 15, item 1).
-KNOWN_IO_INCLUDES_OF_EVALUATE: set[str] = set()
+# What the front ends (engine/cli, python/src) may include.
+FRONT_ENDS = (("engine", "cli"), ("python", "src"))
+FRONT_END_FOLDERS = {"job", "report", "catalog", "core"}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*"tribe/([A-Za-z0-9_]+)/[^"]*"', re.M)
 EVALUATE = re.compile(r'^\s*#\s*include\s*"tribe/claims/evaluate\.hpp"', re.M)
@@ -108,6 +101,25 @@ def public_header_problems(root: pathlib.Path):
                     f"public header {header} includes {included}, which is not "
                     "installed: add it to engine/public_headers.txt"
                 )
+    return problems
+
+
+def front_end_problems(root: pathlib.Path):
+    """Includes of the front ends' sources outside FRONT_END_FOLDERS."""
+    problems = []
+    for parts in FRONT_ENDS:
+        folder = root.joinpath(*parts)
+        for path in sorted(folder.rglob("*")):
+            if path.suffix not in (".hpp", ".cpp", ".h") or not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for included in INCLUDE.findall(text):
+                if included not in FRONT_END_FOLDERS:
+                    problems.append(
+                        f"{path.relative_to(root)} includes tribe/{included}/: a front end includes "
+                        f"only {', '.join(sorted(FRONT_END_FOLDERS))} (parse, then call the job, "
+                        "the report or the catalog)"
+                    )
     return problems
 
 
@@ -173,28 +185,12 @@ def main() -> int:
     graph, io_evaluate = read_graph(root)
     failures = []
 
-    # Cycles once the known exceptions are set aside.
-    pruned = {v: {w: f for w, f in e.items() if (v, w) not in KNOWN_CYCLE_EDGES} for v, e in graph.items()}
-    for component in strongly_connected(pruned):
-        cycle = find_cycle(pruned, component)
+    for component in strongly_connected(graph):
+        cycle = find_cycle(graph, component)
         lines = [f"include cycle between engine folders: {' -> '.join(cycle)}"]
         for a, b in zip(cycle, cycle[1:]):
-            lines.append(f"  {a} -> {b}: {', '.join(sorted(set(pruned[a][b])))}")
+            lines.append(f"  {a} -> {b}: {', '.join(sorted(set(graph[a][b])))}")
         failures.append("\n".join(lines))
-
-    # Known exceptions that no longer exist, or no longer close a cycle, must go.
-    cyclic = {frozenset(c) for c in strongly_connected(graph)}
-    for (a, b), why in sorted(KNOWN_CYCLE_EDGES.items()):
-        if b not in graph.get(a, {}):
-            failures.append(
-                f"known exception {a} -> {b} ({why}) no longer exists: "
-                "remove it from KNOWN_CYCLE_EDGES in scripts/check_includes.py"
-            )
-        elif not any(a in c and b in c for c in cyclic):
-            failures.append(
-                f"known exception {a} -> {b} ({why}) no longer closes a cycle: "
-                "remove it from KNOWN_CYCLE_EDGES in scripts/check_includes.py"
-            )
 
     # Every include points down the layers (or within one).
     rank = {folder: depth for depth, layer in enumerate(LAYERS) for folder in layer}
@@ -210,27 +206,21 @@ def main() -> int:
                     f"{a} -> {b} points up the layers ({a} is below {b}): " f"{', '.join(sorted(set(graph[a][b])))}"
                 )
 
-    for rel in sorted(set(io_evaluate) - KNOWN_IO_INCLUDES_OF_EVALUATE):
+    for rel in sorted(io_evaluate):
         failures.append(
             f"{rel} includes tribe/claims/evaluate.hpp: io/ stores results, " "the job layer evaluates claims"
         )
-    for rel in sorted(KNOWN_IO_INCLUDES_OF_EVALUATE - set(io_evaluate)):
-        failures.append(
-            f"known exception {rel} no longer includes tribe/claims/evaluate.hpp: "
-            "remove it from KNOWN_IO_INCLUDES_OF_EVALUATE in scripts/check_includes.py"
-        )
 
     failures += public_header_problems(root)
+    failures += front_end_problems(root)
 
     for f in failures:
         print(f"check_includes: {f}", file=sys.stderr)
     if failures:
         return 1
-    known = ", ".join(f"{a} -> {b}" for a, b in sorted(KNOWN_CYCLE_EDGES))
-    io_known = ", ".join(sorted(KNOWN_IO_INCLUDES_OF_EVALUATE)) or "none"
     print(
-        f"check_includes: {len(graph)} folders, no new include cycle "
-        f"(known exceptions: {known or 'none'}; io/ including claims/evaluate.hpp: {io_known})"
+        f"check_includes: {len(graph)} engine folders in layers, no include cycle, front ends "
+        f"include only {', '.join(sorted(FRONT_END_FOLDERS))} (no known exceptions)"
     )
     return 0
 

@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <memory>
 
+#include "tribe/catalog/registry.hpp"
 #include "tribe/design/experiment.hpp"
 #include "tribe/design/plan.hpp"
 #include "tribe/exec/runner.hpp"
 #include "tribe/io/result_file.hpp"
-#include "tribe/model/registry.hpp"
 #include "tribe/models/leadership/structure.hpp"
 #include "tribe/rng/beta_table.hpp"
 #include "tribe/rng/samplers.hpp"
@@ -145,7 +145,7 @@ BENCHMARK(BM_StructureByAgents)
 
 /// The leadership model bound to its defaults with `agents` and `steps` overridden.
 struct BoundModel {
-  const model::Model& m = model::find_model("leadership");
+  const model::Model& m = catalog::find_model("leadership");
   std::unique_ptr<const model::CellModel> cell;
   std::unique_ptr<model::Workspace> ws = m.make_workspace();
   std::vector<double> row = std::vector<double>(m.columns().size());

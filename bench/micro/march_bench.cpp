@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "tribe/model/registry.hpp"
+#include "tribe/catalog/registry.hpp"
 #include "tribe/rng/stream.hpp"
 
 namespace {
@@ -15,7 +15,7 @@ namespace {
 using namespace tribe;
 
 struct BoundMarch {
-  const model::Model& m = model::find_model("march");
+  const model::Model& m = catalog::find_model("march");
   std::unique_ptr<const model::CellModel> cell;
   std::unique_ptr<model::Workspace> ws = m.make_workspace();
   std::vector<double> row = std::vector<double>(m.columns().size());

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "tribe/model/registry.hpp"
+#include "tribe/catalog/registry.hpp"
 #include "tribe/models/lazer_friedman/landscape.hpp"
 
 namespace {
@@ -59,7 +59,7 @@ BENCHMARK(BM_NkGenerate)->Unit(benchmark::kMicrosecond);
 // Whole organizations of the lazer_friedman model (defaults N = 20, K = 5, 100 agents,
 // 100 rounds): items per second = runs (landscapes) per second on one thread.
 void BM_NkOrganization(benchmark::State& state) {
-  const auto& m = model::find_model("lazer_friedman");
+  const auto& m = catalog::find_model("lazer_friedman");
   auto v = model::defaults(m.parameters());
   v[model::find_parameter(m.parameters(), "network")] = static_cast<double>(state.range(0));
   if (state.range(0) == 2) v[model::find_parameter(m.parameters(), "density")] = 0.1;

@@ -18,16 +18,14 @@
 #include <string>
 #include <vector>
 
+#include "tribe/catalog/describe.hpp"
+#include "tribe/catalog/registry.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/text.hpp"
 #include "tribe/core/version.hpp"
-#include "tribe/design/experiment.hpp"
-#include "tribe/exec/runner.hpp"
-#include "tribe/io/result_file.hpp"
 #include "tribe/job/job.hpp"
 #include "tribe/job/request.hpp"
-#include "tribe/model/catalog.hpp"
-#include "tribe/model/registry.hpp"
+#include "tribe/report/summary.hpp"
 
 namespace py = pybind11;
 
@@ -160,7 +158,6 @@ class InterruptScope {
 py::dict run(const tribe::job::RunRequest& q, const py::object& progress, const py::object& note) {
   using namespace tribe;
   job::ResolvedRun resolved = job::resolve(q, job::Spelling::python);
-  const design::Experiment& x = resolved.experiment;
   job::JobOptions& o = resolved.options;
 
   std::atomic<bool> stop{false};
@@ -169,8 +166,7 @@ py::dict run(const tribe::job::RunRequest& q, const py::object& progress, const 
   // Called by the engine on this (the calling) thread, between windows of blocks and while
   // the GIL is released: take it, let Python handle signals (a KeyboardInterrupt stops the
   // run gracefully), report progress. No Python exception may cross the engine.
-  std::uint64_t offset = 0;
-  o.run.on_progress = [&](const exec::Progress& p) {
+  o.run.on_progress = [&](const auto& p) {
     py::gil_scoped_acquire gil;
     if (pending.set()) return;
     if (PyErr_CheckSignals() != 0) {
@@ -180,7 +176,7 @@ py::dict run(const tribe::job::RunRequest& q, const py::object& progress, const 
     }
     if (progress.is_none()) return;
     try {
-      progress(offset + p.done, std::max(p.total, offset + p.done), p.elapsed_seconds);
+      progress(p.done, std::max(p.total, p.done), p.elapsed_seconds);
     } catch (py::error_already_set& e) {
       e.restore();
       pending.fetch();
@@ -206,7 +202,7 @@ py::dict run(const tribe::job::RunRequest& q, const py::object& progress, const 
     InterruptScope interrupts(stop, main_thread);
     {
       py::gil_scoped_release release;
-      r = job::run_job(x, o);
+      r = job::run_job(resolved.experiment, o);
     }
     if (interrupts.interrupted() && !pending.set()) {
       PyErr_SetNone(PyExc_KeyboardInterrupt);
@@ -250,20 +246,18 @@ PYBIND11_MODULE(_tribe, m) {
 
   m.def("engine_version", [] { return std::string(tribe::version::engine()); });
   m.def("git_sha1", [] { return std::string(tribe::version::git_sha1()); });
-  m.def("hardware_threads", &tribe::exec::hardware_threads);
-  m.def("model_names", &tribe::model::model_names, "Names of the registered models.");
+  m.def("hardware_threads", &tribe::job::hardware_threads);
+  m.def("model_names", &tribe::catalog::model_names, "Names of the registered models.");
   m.def(
       "describe_model",
-      [](const std::string& name) { return describe_model(tribe::model::find_model(name)); },
+      [](const std::string& name) { return describe_model(tribe::catalog::find_model(name)); },
       py::arg("name"),
       "Parameters, columns and derived columns of a model (as `tribe models NAME`).");
   m.def(
       "catalog_text",
       [](const std::string& name, bool markdown) {
-        const auto f =
-            markdown ? tribe::model::CatalogFormat::markdown : tribe::model::CatalogFormat::text;
-        return name.empty() ? tribe::model::describe_models(f)
-                            : tribe::model::describe_model(tribe::model::find_model(name), f);
+        const auto f = markdown ? tribe::catalog::Format::markdown : tribe::catalog::Format::text;
+        return tribe::catalog::describe(name, f);
       },
       py::arg("name") = "", py::arg("markdown") = false, "The text `tribe models [NAME]` prints.");
   m.def(
@@ -272,14 +266,14 @@ PYBIND11_MODULE(_tribe, m) {
         // The CLI's one validation layer (io/validate.hpp): every dataset and attribute a
         // reader uses, the strings' digest, the format version; throws its one-line errors.
         py::gil_scoped_release release;
-        const tribe::io::ResultReader reader(path, allow_incomplete);
+        tribe::report::check_result(path, allow_incomplete);
       },
       py::arg("path"), py::arg("allow_incomplete") = false,
       "Checks a result file as `tribe inspect` does (raises InputError or EnvironmentFault).");
   m.def(
       "check_experiment",
       [](const std::string& text, const std::string& source_path) {
-        const auto x = tribe::design::parse_experiment(text, source_path);
+        const auto x = tribe::job::check_experiment(text, source_path);
         py::dict d;
         d["name"] = x.name;
         d["model"] = std::string(x.model->name());

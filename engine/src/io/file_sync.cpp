@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include "tribe/core/error.hpp"
 
@@ -30,6 +31,32 @@ void close_file_checked(h5::Handle& file, const fs::path& path, const std::strin
                                  "the file just written cannot be read back (disk full?)");
   if (!h5::has_attribute(check.get(), "filetype"))
     throw EnvironmentError(ctx + ": the file just written cannot be read back (disk full?)");
+}
+
+void write_text_atomically(const fs::path& path, const std::string& text, const std::string& what) {
+  const fs::path tmp = path.string() + ".partial";
+  const auto fail = [&](const std::string& why) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    return EnvironmentError(path.string() + ": cannot write " + what + " (" + why + ")");
+  };
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) throw fail(std::strerror(errno));
+  }
+  try {
+    sync_path(tmp);
+  } catch (const EnvironmentError&) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw;
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) throw fail("cannot rename " + tmp.string() + ": " + ec.message());
+  sync_path(path.parent_path().empty() ? fs::path(".") : path.parent_path());
 }
 
 void refuse_symlink(const std::filesystem::path& p, const std::string& what) {

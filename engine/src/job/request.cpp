@@ -125,4 +125,29 @@ ResolvedRun resolve(const RunRequest& q, Spelling s) {
   return r;
 }
 
+design::Experiment check_experiment(const std::string& text, const std::string& source_path) {
+  return design::parse_experiment(text, source_path);
+}
+
+std::string outcome_message(const JobResult& r, const std::filesystem::path& output) {
+  char text[160];
+  const auto count = [](std::uint64_t n) { return static_cast<unsigned long long>(n); };
+  if (r.stopped && !r.stopped_while.empty())
+    return one_line(r.stopped_while) + ": all " + std::to_string(count(r.total)) +
+           " organizations are saved in " + r.parts.string() +
+           "; rerun the same command (or add --resume) to finish the result";
+  if (r.stopped)
+    return "interrupted: " + std::to_string(count(r.resumed_from + r.computed)) + " of " +
+           std::to_string(count(r.total)) + " organizations are saved in " + r.parts.string() +
+           "; rerun the same command (or add --resume) to continue";
+  if (r.computed == 0)
+    return "wrote " + output.string() + " from the " + std::to_string(count(r.resumed_from)) +
+           " organizations its parts held";
+  const double rate = r.seconds > 0 ? static_cast<double>(r.computed) / r.seconds : 0.0;
+  std::snprintf(text, sizeof text,
+                ": %llu organizations computed in %.2f s (%.0f orgs/s, %u threads)",
+                count(r.computed), r.seconds, rate, r.threads);
+  return "wrote " + output.string() + text;
+}
+
 }  // namespace tribe::job

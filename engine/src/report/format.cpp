@@ -358,56 +358,26 @@ void print_report(const StoredReport& r, std::ostream& out, Format format) {
   if (r.has_calibration) print_calibration(r.calibration, r.claims.experiment, out, format);
 }
 
-void print_study(const std::vector<StoredReport>& reports, std::ostream& out, Format format,
-                 const DecideVerdicts& decide) {
-  // One family: every claim of every file, Holm over the two one-sided tests of each.
-  std::vector<claims::ClaimResult> results;
-  std::string names;
-  const StoredClaims& front = reports.front().claims;
-  for (const auto& report : reports) {
-    const auto& c = report.claims;
-    if (!c.id.empty() && c.confidence != front.confidence && !front.id.empty())
-      throw InputError("tribe report: " + c.file + " has report confidence " +
-                       std::to_string(c.confidence) + " but " + front.file + " has " +
-                       std::to_string(front.confidence) + "; a study needs one confidence");
-    names += (names.empty() ? "" : ", ") + c.experiment + " (" +
-             std::filesystem::path(c.file).filename().string() + ")";
-    for (std::size_t i = 0; i < c.id.size(); ++i) {
-      claims::ClaimResult r;
-      r.p_claim = c.pc[i];
-      r.p_opposite = c.po[i];
-      r.reason = c.reason[i];
-      results.push_back(r);
-    }
-  }
-  double confidence = 0.95;
-  for (const auto& report : reports)
-    if (!report.claims.id.empty()) confidence = report.claims.confidence;
-  decide(results, confidence);
-  const std::string family = "study of " + std::to_string(reports.size()) + " files, " +
-                             std::to_string(results.size()) + " claims: " + names;
+void print_study(const Study& study, std::ostream& out, Format format) {
+  const std::size_t files = study.reports.size();
+  const std::string family = "study of " + std::to_string(files) + " files, " +
+                             std::to_string(study.claims) + " claims: " + study.names;
   if (format == Format::Markdown)
-    out << "# Study: " << reports.size() << " result files, " << results.size() << " claims\n\n"
+    out << "# Study: " << files << " result files, " << study.claims << " claims\n\n"
         << "Verdicts are decided together: Holm over the two one-sided tests of every claim of "
            "every file "
            "(one family: "
         << family << "). A verdict may therefore differ from the file's own report.\n\n";
   else
-    out << "Study: " << reports.size() << " result files, " << results.size()
+    out << "Study: " << files << " result files, " << study.claims
         << " claims, one family for multiple "
-        << "comparisons (Holm over the two one-sided tests of every claim of every file): " << names
-        << "\n\n";
-  std::size_t k = 0;
-  for (const auto& report : reports) {
-    auto c = report.claims;
+        << "comparisons (Holm over the two one-sided tests of every claim of every file): "
+        << study.names << "\n\n";
+  for (const auto& report : study.reports) {
+    const auto& c = report.claims;
     if (c.id.empty()) {
       out << (format == Format::Markdown ? "## " : "") << c.file << ": no claims\n\n";
       continue;
-    }
-    for (std::size_t i = 0; i < c.id.size(); ++i, ++k) {
-      c.pc_holm[i] = results[k].p_claim_holm;
-      c.po_holm[i] = results[k].p_opposite_holm;
-      c.verdict[i] = std::string(claims::to_string(results[k].verdict));
     }
     print_claims(c, out, format, family);
     // Sweeps with the study's verdicts; threshold curves as stored (the file's own family).

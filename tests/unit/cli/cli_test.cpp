@@ -10,8 +10,8 @@
 #include <iterator>
 
 #include "../support/test_support.hpp"
+#include "tribe/catalog/registry.hpp"
 #include "tribe/core/text.hpp"
-#include "tribe/model/registry.hpp"
 
 namespace {
 
@@ -40,11 +40,11 @@ TEST(Cli, RunThenInspect) {
 TEST(Cli, ModelsDescribeTheirParametersAndColumnsFromTheirOwnTables) {
   const auto all = run_tribe("models");
   ASSERT_EQ(all.exit_code, 0) << all.output;
-  for (const auto& name : tribe::model::model_names()) {
+  for (const auto& name : tribe::catalog::model_names()) {
     if (name == "test_functions")
       continue;  // registered by the sensitivity tests, not in the binary
     EXPECT_NE(all.output.find(name + " "), std::string::npos) << name;
-    const tribe::model::Model& m = tribe::model::find_model(name);
+    const tribe::model::Model& m = tribe::catalog::find_model(name);
     for (const char* format : {"text", "markdown"}) {
       const auto one = run_tribe("models " + name + " --format " + format);
       ASSERT_EQ(one.exit_code, 0) << one.output;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tribe/model/registry.hpp"
+#include "tribe/catalog/registry.hpp"
 
 namespace tribe::model {
 namespace {
@@ -82,7 +82,7 @@ TEST(Plugin, NamingMismatchSaysWhereTwoListsFirstDiffer) {
 
 TEST(Plugin, EveryRegisteredModelAgreesWithItsOwnTables) {
   // Building a model runs the checks; a disagreeing model would abort here.
-  for (const auto& name : model_names()) EXPECT_EQ(find_model(name).name(), name);
+  for (const auto& name : catalog::model_names()) EXPECT_EQ(catalog::find_model(name).name(), name);
 }
 
 }  // namespace

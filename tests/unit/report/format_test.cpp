@@ -91,8 +91,7 @@ TEST(ReportFormat, AStudyNeedsOneConfidence) {
   other.claims.file = "dir/other.h5";
   std::ostringstream out;
   try {
-    report::print_study({swept_report(), other}, out, report::Format::Text,
-                        [](std::vector<claims::ClaimResult>&, double) {});
+    report::print_study(report::decide_study({swept_report(), other}), out, report::Format::Text);
     FAIL() << "a study of two confidences was printed";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("dir/other.h5 has report confidence"), std::string::npos)

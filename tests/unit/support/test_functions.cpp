@@ -2,8 +2,8 @@
 
 #include <cmath>
 
+#include "tribe/catalog/registry.hpp"
 #include "tribe/model/plugin.hpp"
-#include "tribe/model/registry.hpp"
 #include "tribe/rng/samplers.hpp"
 
 namespace tribe::test {
@@ -130,7 +130,7 @@ class Exact final : public model::Plugin<ExactTraits> {
 
 const model::Model& exact_model() {
   static const Exact m;
-  static const bool registered = (model::register_model(m), true);
+  static const bool registered = (catalog::register_model(m), true);
   (void)registered;
   return m;
 }
@@ -144,7 +144,7 @@ std::string exact_experiment(std::uint64_t orgs_per_cell, const std::string& ext
 
 const model::Model& test_functions_model() {
   static const TestFunctions m;
-  static const bool registered = (model::register_model(m), true);
+  static const bool registered = (catalog::register_model(m), true);
   (void)registered;
   return m;
 }

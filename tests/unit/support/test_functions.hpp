@@ -1,5 +1,5 @@
 #pragma once
-// Model plug-ins for tests, registered from the tests (tribe::model::register_model) as a
+// Model plug-ins for tests, registered from the tests (tribe::catalog::register_model) as a
 // user's own model would be, not part of the engine library.
 //
 // "test_exact": outcomes known exactly, so that runner, io, job and claims tests assert

@@ -47,4 +47,17 @@ struct ResolvedRun {
 /// naming the option as `spelling` writes it and what is allowed.
 ResolvedRun resolve(const RunRequest& request, Spelling spelling);
 
+/// Reads and validates an experiment as a run would (InputError, one line, if it is not
+/// valid): for a front end that checks an experiment before running it.
+design::Experiment check_experiment(const std::string& text, const std::string& source_path);
+
+/// The threads a run uses when none are asked for (every core).
+using exec::hardware_threads;
+
+/// What a front end tells the user when a run ends: for a stopped run, where its
+/// organizations are saved and how to finish ("interrupted: 4000 of 24000 organizations are
+/// saved in OUT.h5.parts; rerun the same command ..."); for a finished one, what was
+/// written ("wrote OUT.h5: 24000 organizations computed in 2.10 s (...)").
+std::string outcome_message(const JobResult& result, const std::filesystem::path& output);
+
 }  // namespace tribe::job

@@ -1,13 +1,13 @@
 #pragma once
 // The claims report of result files as text or Markdown (`tribe report`), from the report
 // as stored (io/stored_report.hpp, read by io::read_report): formatting needs no HDF5 and
-// evaluates nothing (a study's verdicts are decided by the caller's `decide`).
-#include <functional>
+// evaluates nothing (a study's verdicts are decided by decide_study, report/study.hpp).
 #include <ostream>
 #include <vector>
 
 #include "tribe/claims/claim.hpp"
 #include "tribe/io/stored_report.hpp"
+#include "tribe/report/study.hpp"
 
 namespace tribe::report {
 
@@ -18,14 +18,8 @@ enum class Format { Text, Markdown };
 /// that have them.
 void print_report(const io::StoredReport& report, std::ostream& out, Format format);
 
-/// Decides the verdicts of one family of claims at a confidence (claims::decide).
-using DecideVerdicts = std::function<void(std::vector<claims::ClaimResult>&, double confidence)>;
-
-/// Prints the claims of several result files as one study: Holm over every claim of every
-/// file (one family, named in the report), each verdict decided anew by `decide` from the
-/// stored unadjusted p-values. Files with claims must share one report confidence (else
-/// InputError naming the files, by StoredClaims::file).
-void print_study(const std::vector<io::StoredReport>& reports, std::ostream& out, Format format,
-                 const DecideVerdicts& decide);
+/// Prints the claims of several result files as one study, with the verdicts decide_study
+/// gave them (one family, named in the report).
+void print_study(const Study& study, std::ostream& out, Format format);
 
 }  // namespace tribe::report

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "tribe/catalog/registry.hpp"
 #include "tribe/core/error.hpp"
-#include "tribe/model/registry.hpp"
 #include "tribe/models/lazer_friedman/landscape.hpp"
 #include "tribe/models/lazer_friedman/lazer_friedman_model.hpp"
 #include "tribe/models/lazer_friedman/simulation.hpp"
@@ -329,7 +329,7 @@ TEST(NkSearch, VelocityAndCopyErrorVariants) {
 namespace {
 
 const tribe::model::Model& lf() {
-  return tribe::model::find_model("lazer_friedman");
+  return tribe::catalog::find_model("lazer_friedman");
 }
 
 std::vector<double> params(std::initializer_list<std::pair<const char*, double>> set) {

@@ -4,14 +4,14 @@
 // robustness check re-evaluates claims on the same definitions.
 #include <gtest/gtest.h>
 
-#include "tribe/model/registry.hpp"
+#include "tribe/catalog/registry.hpp"
 
 namespace {
 
 using namespace tribe;
 
 TEST(LeadershipDerived, RederivingTheClassificationsReproducesTheSimulatedColumns) {
-  const auto& m = model::find_model("leadership");
+  const auto& m = catalog::find_model("leadership");
   const auto derived = m.derived_columns();
   ASSERT_EQ(derived.size(), 2u);
   EXPECT_EQ(derived[0].column, "distributed");

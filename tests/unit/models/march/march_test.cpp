@@ -7,8 +7,8 @@
 #include <cstring>
 #include <vector>
 
+#include "tribe/catalog/registry.hpp"
 #include "tribe/core/error.hpp"
-#include "tribe/model/registry.hpp"
 #include "tribe/models/march/march_model.hpp"
 #include "tribe/rng/stream.hpp"
 
@@ -385,7 +385,7 @@ TEST(MarchEquilibrium, TurbulenceRunsToMaxPeriods) {
 // ---- the plug-in -------------------------------------------------------------------------------
 
 TEST(MarchModel, RegisteredWithColumns) {
-  const auto& m = tribe::model::find_model("march");
+  const auto& m = tribe::catalog::find_model("march");
   EXPECT_EQ(m.name(), "march");
   EXPECT_EQ(m.columns().size(), 9u);
   (void)column("knowledge_code_equilibrium");

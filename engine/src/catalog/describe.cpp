@@ -1,11 +1,15 @@
-#include "tribe/model/catalog.hpp"
+#include "tribe/catalog/describe.hpp"
 
 #include <sstream>
 #include <string_view>
 
-#include "tribe/model/registry.hpp"
+#include "tribe/catalog/registry.hpp"
 
-namespace tribe::model {
+namespace tribe::catalog {
+using model::format_value;
+using model::Model;
+using model::ParameterSpec;
+using model::ParamType;
 
 namespace {
 
@@ -43,9 +47,9 @@ std::string cell(std::string_view s) {
 
 }  // namespace
 
-std::string describe_models(CatalogFormat format) {
+std::string describe_models(Format format) {
   std::ostringstream os;
-  if (format == CatalogFormat::markdown) {
+  if (format == Format::markdown) {
     os << "| model | version | description |\n|---|---|---|\n";
     for (const auto& name : model_names()) {
       const Model& m = find_model(name);
@@ -61,9 +65,9 @@ std::string describe_models(CatalogFormat format) {
   return os.str();
 }
 
-std::string describe_model(const Model& m, CatalogFormat format) {
+std::string describe_model(const Model& m, Format format) {
   std::ostringstream os;
-  const bool md = format == CatalogFormat::markdown;
+  const bool md = format == Format::markdown;
   if (md) {
     os << "## Model `" << m.name() << "` " << m.version() << "\n\n" << m.description() << "\n\n";
     os << "### Parameters (`[parameters]` and `[factors]` of an experiment)\n\n"
@@ -102,4 +106,8 @@ std::string describe_model(const Model& m, CatalogFormat format) {
   return os.str();
 }
 
-}  // namespace tribe::model
+std::string describe(const std::string& name, Format format) {
+  return name.empty() ? describe_models(format) : describe_model(find_model(name), format);
+}
+
+}  // namespace tribe::catalog

@@ -1,10 +1,10 @@
-#include "tribe/exec/progress.hpp"
+#include "tribe/report/progress.hpp"
 
 #include <unistd.h>
 
 #include <cmath>
 
-namespace tribe::exec {
+namespace tribe::report {
 namespace {
 
 std::string with_commas(std::uint64_t v) {
@@ -90,4 +90,4 @@ void ProgressReporter::finish(const Progress& p) {
   std::fflush(out_);
 }
 
-}  // namespace tribe::exec
+}  // namespace tribe::report

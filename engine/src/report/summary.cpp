@@ -1,11 +1,11 @@
-#include "tribe/io/summary.hpp"
+#include "tribe/report/summary.hpp"
 
 #include <cmath>
 #include <cstdio>
 
 #include "tribe/core/error.hpp"
 
-namespace tribe::io {
+namespace tribe::report {
 namespace {
 
 std::string num(double v) {
@@ -17,7 +17,15 @@ std::string num(double v) {
 
 }  // namespace
 
-void print_summary(const ResultReader& f, std::ostream& out, const SummaryOptions& options) {
+void check_result(const std::string& file, bool allow_incomplete) {
+  const io::ResultReader reader(file, allow_incomplete);
+}
+
+void print_summary(const std::string& file, std::ostream& out, const SummaryOptions& options) {
+  print_summary(io::ResultReader(file, options.allow_incomplete), out, options);
+}
+
+void print_summary(const io::ResultReader& f, std::ostream& out, const SummaryOptions& options) {
   const auto version = f.format_version();
   out << "tribe result file (format " << version.at(0) << "." << version.at(1) << ")"
       << (f.complete() ? "" : "  ** INCOMPLETE: the run did not finish **") << "\n";
@@ -110,4 +118,4 @@ void print_summary(const ResultReader& f, std::ostream& out, const SummaryOption
   }
 }
 
-}  // namespace tribe::io
+}  // namespace tribe::report

@@ -1,4 +1,4 @@
-#include "tribe/model/registry.hpp"
+#include "tribe/catalog/registry.hpp"
 
 #include <array>
 #include <string>
@@ -8,7 +8,8 @@
 #include "tribe/models/leadership/leadership_model.hpp"
 #include "tribe/models/march/march_model.hpp"
 
-namespace tribe::model {
+namespace tribe::catalog {
+using model::Model;
 namespace {
 
 // Every model plug-in of this build. Adding a model = adding one line here.
@@ -50,4 +51,4 @@ std::vector<std::string> model_names() {
   return names;
 }
 
-}  // namespace tribe::model
+}  // namespace tribe::catalog

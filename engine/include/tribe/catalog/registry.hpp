@@ -7,7 +7,8 @@
 
 #include "tribe/model/model.hpp"
 
-namespace tribe::model {
+namespace tribe::catalog {
+using model::Model;
 
 /// Returns the model called `name`, or throws InputError listing the known models.
 const Model& find_model(std::string_view name);
@@ -21,4 +22,4 @@ std::vector<std::string> model_names();
 /// a name already known throws InputError.
 void register_model(const Model& m);
 
-}  // namespace tribe::model
+}  // namespace tribe::catalog

@@ -7,7 +7,8 @@
 
 #include "tribe/exec/runner.hpp"
 
-namespace tribe::exec {
+namespace tribe::report {
+using exec::Progress;
 
 class ProgressReporter {
  public:
@@ -32,4 +33,4 @@ class ProgressReporter {
   double last_ = -1.0;
 };
 
-}  // namespace tribe::exec
+}  // namespace tribe::report
