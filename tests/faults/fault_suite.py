@@ -196,15 +196,24 @@ def mutate_attribute(src, dst, name, how):
 MUTATIONS = ["short", "empty", "longer", "retype", "remove", "flip"]
 
 
+# Families of datasets that are all alike and checked by the same code: the per-column
+# statistics and accumulators (most of a file) and the per-column tables (organizations'
+# columns, cells' parameters, threshold curves).
+ROTATED = ("cells/stats/", "blocks/accumulators/")
+PAIRED = ("organizations/", "cells/parameters/", "claims/threshold_curves/")
+
+
 def plan_mutations(names):
-    """All mutations of every dataset; of the per-column statistics and accumulators (most
-    of the file, all alike and checked by the same code) every other one gets one
-    mutation, in rotation."""
+    """All mutations of every dataset, except in the families above, where the mutations
+    rotate over the members: every other statistic or accumulator gets one mutation, every
+    per-column table two (so that each mutation still meets each family many times)."""
     cases = []
     for i, name in enumerate(sorted(names)):
         hows = MUTATIONS
-        if name.startswith("cells/stats/") or name.startswith("blocks/accumulators/"):
+        if name.startswith(ROTATED):
             hows = [MUTATIONS[(i // 2) % 6]] if i % 2 == 0 else []
+        elif name.startswith(PAIRED):
+            hows = [MUTATIONS[i % 6], MUTATIONS[(i + 3) % 6]]
         cases += [(name, how) for how in hows]
     return cases
 
@@ -366,12 +375,14 @@ def printed(directory, commands):
     return [tribe([c, "r.h5"], cwd=directory) for c in commands]
 
 
-def flipped_result_case(work, ref, site, expected):
+def flipped_result_case(work, ref, site, expected, commands):
+    """Both commands validate the whole file first; `commands` are those that also print it
+    (inspect: the cells; report: the claims), compared with the undamaged file's output."""
     d = tempfile.mkdtemp(dir=work)
     flipped_copy(ref, os.path.join(d, "r.h5"), site)
     case = f"result bit {site[1]} of byte {site[0]} flipped"
     ok = True
-    for (rc, out, err), (_, want, _), cmd in zip(printed(d, ("inspect", "report")), expected, ("inspect", "report")):
+    for (rc, out, err), (_, want, _), cmd in zip(printed(d, commands), expected, commands):
         if rc == 0:
             if out != want:
                 counts["silent corruptions"] += 1
@@ -549,6 +560,9 @@ def figure_reads(work, files):
         shutil.rmtree(d)
 
 
+COMMANDS = ("inspect", "report")
+
+
 def metadata_flips(work, ref, shards4, toml, reference):
     """One bit flipped outside the chunks (random, and targeted at the heap, the chunk
     indexes and the object headers) of results, shards and parts. The rule: refused with
@@ -557,20 +571,24 @@ def metadata_flips(work, ref, shards4, toml, reference):
     rng = random.Random(27)
     base = tempfile.mkdtemp(dir=work)
     shutil.copy(ref, os.path.join(base, "r.h5"))
-    expected = printed(base, ("inspect", "report"))
+    expected = printed(base, COMMANDS)
     assert all(rc == 0 for rc, _, _ in expected), expected
-    result_sites = flip_sites(ref, 270, 150, rng)
+    result_sites = flip_sites(ref, 230, 150, rng)
     kept = []
     with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
-        jobs = [pool.submit(flipped_result_case, work, ref, site, expected) for site in result_sites]
+        # Each flip is read by inspect or by report, in turn (both validate the whole file).
+        jobs = [
+            pool.submit(flipped_result_case, work, ref, site, expected[k % 2 :][:1], COMMANDS[k % 2 :][:1])
+            for k, site in enumerate(result_sites)
+        ]
         for job in jobs:
             d, _ = job.result()
             counts["flip cases: results"] += 1
             kept.append(os.path.join(d, "r.h5"))
-        shard_sites = [(k % 4, site) for k, site in enumerate(flip_sites(shards4[1], 90, 60, rng))]
+        shard_sites = [(k % 4, site) for k, site in enumerate(flip_sites(shards4[1], 60, 40, rng))]
         for ok in pool.map(lambda ws: flipped_shard_case(work, shards4, ws[0], ws[1], reference), shard_sites):
             counts["flip cases: shards"] += 1
-        part_sites = flip_sites(shards4[2], 24, 15, rng)
+        part_sites = flip_sites(shards4[2], 18, 12, rng)
         for ok in pool.map(lambda s: flipped_part_case(work, toml, shards4, 2, s, reference), part_sites):
             counts["flip cases: parts"] += 1
     # Python: the undamaged file first, then every fourth damaged result.
@@ -746,7 +764,7 @@ def signals(work, toml_big, reference_big):
         sig = [signal.SIGINT, signal.SIGTERM, signal.SIGKILL][i % 3]
         out = os.path.join(work, f"sig-{i}.h5")
         p = subprocess.Popen(
-            [TRIBE, "run", toml_big, "-q", "--rows-per-part", "700", "-o", out], stderr=subprocess.PIPE, text=True
+            [TRIBE, "run", toml_big, "-q", "--rows-per-part", "2000", "-o", out], stderr=subprocess.PIPE, text=True
         )
         time.sleep(rng.uniform(0.05, 1.2))
         t0 = time.monotonic()
@@ -767,7 +785,7 @@ def signals(work, toml_big, reference_big):
         if p.returncode != 0 and os.path.exists(out):
             fail(case, "an interrupted run left a file under the final name")
         rc, _, err = tribe(
-            ["run", toml_big, "-q", "--rows-per-part", "700", "-o", out]
+            ["run", toml_big, "-q", "--rows-per-part", "2000", "-o", out]
             + (["--overwrite"] if p.returncode == 0 else [])
         )
         if rc != 0 or not same_values(datasets(out), reference_big):
@@ -923,6 +941,7 @@ def bad_input(work, toml):
 
 def main():
     work = tempfile.mkdtemp(prefix="tribe-faults-")
+    seconds = {}
     try:
         toml = os.path.join(work, "k.toml")
         with open(toml, "w") as f:
@@ -947,18 +966,20 @@ def main():
         assert tribe(["merge"] + shards4 + ["-o", merged])[0] == 0
         assert same_values(datasets(merged), reference), "merging undamaged shards changes the result"
 
-        t0 = time.monotonic()
-        damaged_files(work, ref, shards4, reference)
-        t_damaged = time.monotonic() - t0
-        t0 = time.monotonic()
-        metadata_flips(work, ref, shards4, toml, reference)
-        t_flips = time.monotonic() - t0
-        concurrent_runs(work, toml_big, reference_big)
-        part_repairs(work, toml, shards4, shards3, reference)
-        full_disk(work, toml)
-        signals(work, toml_big, reference_big)
-        stop_after_the_computing(work, toml, shards4)
-        bad_input(work, toml)
+        phases = [
+            ("damaged files", lambda: damaged_files(work, ref, shards4, reference)),
+            ("flipped bits", lambda: metadata_flips(work, ref, shards4, toml, reference)),
+            ("two runs", lambda: concurrent_runs(work, toml_big, reference_big)),
+            ("part repairs", lambda: part_repairs(work, toml, shards4, shards3, reference)),
+            ("full disk", lambda: full_disk(work, toml)),
+            ("signals", lambda: signals(work, toml_big, reference_big)),
+            ("late signals", lambda: stop_after_the_computing(work, toml, shards4)),
+            ("bad input", lambda: bad_input(work, toml)),
+        ]
+        for name, phase in phases:
+            t0 = time.monotonic()
+            phase()
+            seconds[name] = time.monotonic() - t0
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -966,15 +987,15 @@ def main():
     counts.setdefault("out-of-bounds values", 0)
     counts.setdefault("silent corruptions", 0)
     print(
-        f"fault injection ({t_damaged:.0f} s for the damaged files, {t_flips:.0f} s for the "
-        f"flipped bits, {WORKERS} workers):"
+        f"fault injection ({WORKERS} workers; seconds: " + ", ".join(f"{k} {v:.0f}" for k, v in seconds.items()) + "):"
     )
     for k in sorted(counts):
         print(f"  {k}: {counts[k]}")
     if counts["damaged-file cases"] < 500:
         failures.append(f"only {counts['damaged-file cases']} damaged-file cases (at least 500 expected)")
-    if counts["flip cases"] < 500:
-        failures.append(f"only {counts['flip cases']} metadata and heap flips (at least 500 expected)")
+    in_files = sum(counts[f"flip cases: {k}"] for k in ("results", "shards", "parts"))
+    if in_files < 500:
+        failures.append(f"only {in_files} metadata and heap flips in results, shards and parts (at least 500 expected)")
     if failures:
         print(f"{len(failures)} FAILED:")
         for f in failures[:60]:

@@ -32,9 +32,14 @@ using tribe::test::run_tribe;
 using tribe::test::TempDir;
 using tribe::test::write_file;
 
-std::string experiment() {
-  return "[experiment]\nname = \"k\"\nmodel = \"leadership\"\nseed = 11\norganizations_per_cell = "
-         "6000\n"
+/// A 4-cell leadership experiment. 2,000 organizations a cell (8,000 in all: 40 parts of
+/// 200 rows) is enough for every test that holds its run mid-way; the kill -9 test, whose
+/// runs must be slow enough to be killed at random moments, uses 6,000.
+std::string experiment(int orgs_per_cell = 2000) {
+  return "[experiment]\nname = \"k\"\nmodel = \"leadership\"\nseed = 11\norganizations_per_cell "
+         "= " +
+         std::to_string(orgs_per_cell) +
+         "\n"
          "[parameters]\nagents = 40\nsteps = 100\n"
          "[factors]\nstructure = [\"flat\", \"hierarchy\"]\ncontrol = [0.1, 0.9]\n";
 }
@@ -88,17 +93,19 @@ std::size_t wait_for_parts(const std::string& out, std::size_t n) {
 class JobTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    write_file(dir / "k.toml", experiment());
+    write_file(dir / "k.toml", experiment(orgs_per_cell()));
     const auto r =
         run_tribe("run " + (dir / "k.toml").string() + " -q -o " + (dir / "ref.h5").string());
     ASSERT_EQ(r.exit_code, 0) << r.output;
     reference = all_datasets(dir / "ref.h5");
   }
-  /// Starts `tribe run k.toml -o OUT` (one thread, parts of 200 rows) and returns once it
+  /// Starts `tribe run k.toml -o OUT` (one thread, parts of 1,000 rows) and returns once it
   /// holds after its first part, until `release` exists: certainly in the middle of its work.
+  virtual int orgs_per_cell() const { return 2000; }
+  std::uint64_t total() const { return 4u * static_cast<std::uint64_t>(orgs_per_cell()); }
   pid_t start_held_run(const std::string& out, const std::filesystem::path& release) {
     const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads",
-                                   "1", "--rows-per-part", "200"},
+                                   "1", "--rows-per-part", "1000"},
                                   release.string());
     EXPECT_GE(wait_for_parts(out, 1), 1u);
     EXPECT_FALSE(std::filesystem::exists(out));
@@ -108,9 +115,14 @@ class JobTest : public ::testing::Test {
   std::map<std::string, std::vector<unsigned char>> reference;
 };
 
+class KillNineJobTest : public JobTest {
+ protected:
+  int orgs_per_cell() const override { return 6000; }
+};
+
 // The acceptance test of crash safety: kill -9 at several random moments, rerun the same
 // command each time, and the final datasets equal those of an uninterrupted run.
-TEST_F(JobTest, KillNineAtRandomPointsThenResumeGivesIdenticalDatasets) {
+TEST_F(KillNineJobTest, KillNineAtRandomPointsThenResumeGivesIdenticalDatasets) {
   // Kill points: after the k-th new part of an attempt appears, plus a random delay
   // (the timing is the test's own randomness; it never enters the results).
   std::mt19937 gen(20261126);
@@ -149,8 +161,7 @@ TEST_F(JobTest, SigintStopsGracefullyAndTheRunResumes) {
   EXPECT_EQ(wait_exit(pid), 130);
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_TRUE(std::filesystem::exists(out + ".parts"));
-  const auto again = run_tribe("run " + (dir / "k.toml").string() + " -o " + out +
-                               " --resume --rows-per-part 200");
+  const auto again = run_tribe("run " + (dir / "k.toml").string() + " -o " + out + " --resume");
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find("resuming"), std::string::npos) << again.output;
   EXPECT_TRUE(all_datasets(out) == reference);
@@ -166,7 +177,7 @@ TEST_F(JobTest, AnInterruptedPrecisionRunResumesToTheSameResult) {
   ASSERT_EQ(whole.exit_code, 0) << whole.output;
   const std::string out = (dir / "out.h5").string();
   const pid_t pid = spawn_tribe(
-      {"run", k, "-q", "-o", out, "--threads", "1", "--rows-per-part", "200", "--ci-width", "0.01",
+      {"run", k, "-q", "-o", out, "--threads", "1", "--rows-per-part", "1000", "--ci-width", "0.01",
        "--ci-columns", "solve_rate", "--max-orgs-per-cell", "24000"},
       (dir / "never").string());
   ASSERT_GE(wait_for_parts(out, 1), 1u);
@@ -182,12 +193,12 @@ TEST_F(JobTest, AnInterruptedPrecisionRunResumesToTheSameResult) {
 // Issue 27, item 15: a parts directory deleted mid-run was reported as damaged input
 // (exit 2, "corrupt?"); it is a fault of the environment (exit 3), with one line.
 TEST_F(JobTest, APartsDirectoryDeletedMidRunIsAnEnvironmentFault) {
-  // Deleted while parts are still to be written (200 rows a part), and after the last part
-  // (one part of all 24,000 rows: the run holds once it is written, before assembly).
-  for (const char* rows : {"200", "24000"}) {
+  // Deleted while parts are still to be written (1,000 rows a part), and after the last part
+  // (one part of all rows: the run holds once it is written, before assembly).
+  for (const std::string& rows : {std::string("1000"), std::to_string(total())}) {
     SCOPED_TRACE(rows);
-    const std::string out = (dir / (std::string("out") + rows + ".h5")).string();
-    const auto release = dir / (std::string("go") + rows);
+    const std::string out = (dir / ("out" + rows + ".h5")).string();
+    const auto release = dir / ("go" + rows);
     const pid_t pid = spawn_tribe({"run", (dir / "k.toml").string(), "-q", "-o", out, "--threads",
                                    "1", "--rows-per-part", rows},
                                   release.string());
@@ -223,7 +234,8 @@ TEST_F(JobTest, ShardsMergedInAnyOrderEqualASingleRun) {
 // no more than a part's worth of rows (plus one block) is held in memory, while it runs
 // or while its file is written, and the merged shards still equal a single run.
 TEST_F(JobTest, ShardFilesAreWrittenWithBoundedMemory) {
-  const auto x = tribe::design::parse_experiment(experiment(), (dir / "k.toml").string());
+  const auto x =
+      tribe::design::parse_experiment(experiment(orgs_per_cell()), (dir / "k.toml").string());
   std::string shards;
   for (std::uint64_t i = 0; i < 2; ++i) {
     tribe::job::JobOptions o;
@@ -232,7 +244,7 @@ TEST_F(JobTest, ShardFilesAreWrittenWithBoundedMemory) {
     o.rows_per_part = 1000;
     const auto r = tribe::job::run_job(x, o);
     ASSERT_TRUE(r.complete);
-    EXPECT_EQ(r.total, 12000u);
+    EXPECT_EQ(r.total, total() / 2);
     EXPECT_GT(r.peak_buffered_rows, 0u);
     EXPECT_LT(r.peak_buffered_rows, o.rows_per_part + tribe::design::RunPlan::kDefaultBlockSize);
     EXPECT_FALSE(std::filesystem::exists(tribe::job::parts_directory(o.output)));
