@@ -5,11 +5,7 @@
 # Rerunning after an interruption resumes the run where it stopped.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh
-mkdir -p results
-tribe=build/release/bin/tribe
-# The Python package (import tribe, tribe.plot) as built by setup.sh.
-export PYTHONPATH="$PWD/build/release/python${PYTHONPATH:+:$PYTHONPATH}"
+source scripts/lib/study_env.sh
 out=results/claims.h5
 # A finished result from an earlier run is replaced; an interrupted one is resumed.
 if [[ -e "$out" ]]; then rm -f "$out"; fi

@@ -8,11 +8,7 @@
 # that stopped.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh
-mkdir -p results
-tribe=build/release/bin/tribe
-# The Python package (import tribe, tribe.plot) as built by setup.sh.
-export PYTHONPATH="$PWD/build/release/python${PYTHONPATH:+:$PYTHONPATH}"
+source scripts/lib/study_env.sh
 run() {  # run EXPERIMENT: a finished result from an earlier run is replaced
   local out="results/$1.h5"
   if [[ -e "$out" ]]; then rm -f "$out"; fi

@@ -16,11 +16,7 @@
 # Rerunning after an interruption resumes each run where it stopped.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh
-mkdir -p results
-tribe=build/release/bin/tribe
-# The Python package (import tribe, tribe.plot) as built by setup.sh.
-export PYTHONPATH="$PWD/build/release/python${PYTHONPATH:+:$PYTHONPATH}"
+source scripts/lib/study_env.sh
 experiments=(measurement_validity claims three_qualities hero more_joes levers horizon structure
              sensitivity assumption_space assumption_space_qualities assumption_space_hero
              verification population validation)

@@ -10,11 +10,7 @@
 # calibration points x 256 cells are 102,400 cells of 2 organizations.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh
-mkdir -p results
-tribe=build/release/bin/tribe
-# The Python package (import tribe, tribe.plot) as built by setup.sh.
-export PYTHONPATH="$PWD/build/release/python${PYTHONPATH:+:$PYTHONPATH}"
+source scripts/lib/study_env.sh
 rm -f results/validation.h5 results/validation-report.md
 "$tribe" run experiments/validation.toml -o results/validation.h5 "$@"
 "$tribe" report results/validation.h5 --format markdown -o results/validation-report.md

@@ -206,66 +206,6 @@ TEST(ClaimsParse, RejectsBadClaims) {
   }
 }
 
-TEST(DesignSampling, LatinHypercubeStratifiesEveryRangeAndIsDeterministic) {
-  const std::string text =
-      "[experiment]\nname = \"s\"\nmodel = \"leadership\"\nseed = 5\norganizations_per_cell = 1\n"
-      "[factors]\nstructure = [\"flat\", \"hierarchy\"]\n"
-      "[design]\nsampling = \"lhs\"\npoints = 50\n[design.ranges]\ncontrol = [0.0, 1.0]\nspan = "
-      "[2, 10]\n";
-  const auto x = design::parse_experiment(text, "s.toml");
-  EXPECT_EQ(x.cell_count(), 100u);
-  const auto pts = design::sample_points(x);
-  ASSERT_EQ(pts.size(), 50u);
-  std::vector<int> strata(50, 0);
-  for (const auto& p : pts) {
-    ASSERT_GE(p[0], 0.0);
-    ASSERT_LT(p[0], 1.0);
-    ++strata[static_cast<std::size_t>(p[0] * 50)];
-    EXPECT_EQ(p[1], std::floor(p[1]));
-    EXPECT_GE(p[1], 2.0);
-    EXPECT_LE(p[1], 10.0);
-  }
-  for (int s : strata) EXPECT_EQ(s, 1);  // one point in each of the 50 strata
-  EXPECT_EQ(design::sample_points(x), pts);
-  const design::RunPlan plan(x, 1);
-  // Points are crossed with the factor levels: the same point in both structures.
-  EXPECT_EQ(plan.cells()[0].values, [&] {
-    auto v = plan.cells()[50].values;
-    v[model::find_parameter(x.model->parameters(), "structure")] = 0;
-    return v;
-  }());
-  auto other = x;
-  other.seed = 6;
-  EXPECT_NE(design::sample_points(other), pts);
-}
-
-TEST(DesignSampling, RejectsBadDesigns) {
-  const std::string head =
-      "[experiment]\nname = \"s\"\nmodel = \"leadership\"\nseed = 5\norganizations_per_cell = 1\n";
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"[design]\nsampling = \"quasi\"\n", "design.sampling"},
-      {"[design]\nsampling = \"lhs\"\n", "design.points"},
-      {"[design]\nsampling = \"lhs\"\npoints = 5\n", "design.ranges"},
-      {"[design]\nsampling = \"lhs\"\npoints = 5\n[design.ranges]\ncontrol = [0.5, 0.2]\n",
-       "low < high"},
-      {"[design]\nsampling = \"lhs\"\npoints = 5\n[design.ranges]\nstructure = [0, 1]\n",
-       "only real or integer"},
-      {"[parameters]\ncontrol = 0.3\n[design]\nsampling = \"lhs\"\npoints = "
-       "5\n[design.ranges]\ncontrol = [0.1, 0.2]\n",
-       "contradicts"},
-      {"[design]\npoints = 5\n", "only with design.sampling"},
-  };
-  for (const auto& [text, expect] : cases) {
-    SCOPED_TRACE(text);
-    try {
-      claims::parse_claims(design::parse_experiment(head + text, "s.toml"));
-      ADD_FAILURE() << "accepted";
-    } catch (const InputError& e) {
-      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
-    }
-  }
-}
-
 }  // namespace
 
 namespace {

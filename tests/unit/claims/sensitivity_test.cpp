@@ -21,45 +21,6 @@ namespace {
 
 using namespace tribe;
 
-TEST(SobolSequence, FirstPointsAreThoseOfTheReferenceGenerator) {
-  // Joe & Kuo's generator (Gray-code order): (0, 0), (0.5, 0.5), (0.75, 0.25), (0.25, 0.75).
-  const design::SobolSequence s(2);
-  const std::vector<std::vector<double>> expected = {
-      {0, 0}, {0.5, 0.5}, {0.75, 0.25}, {0.25, 0.75}};
-  for (std::size_t n = 0; n < expected.size(); ++n)
-    EXPECT_EQ(s.point(n), expected[n]) << "point " << n;
-}
-
-TEST(SobolSequence, EveryTwoDimensionalProjectionOfTheFirstPointsIsStratified) {
-  // The first 2^m points of a Sobol' sequence are a (t, m, 2)-net in every pair of
-  // dimensions: each dimension alone takes every value i / 2^m exactly once, and the
-  // 2^m points fill every 2^(m/2) x 2^(m/2) box of the unit square when t is small; with
-  // m = 10 each 1/32 x 1/32 box of dimensions (d, d + 1) holds one point for t = 0, and
-  // at most 2^t for larger t. Wrong direction numbers break the one-dimensional check
-  // or leave boxes far fuller.
-  const design::SobolSequence s(design::SobolSequence::kMaxDimensions);
-  const std::uint64_t n = 1024;
-  std::vector<std::vector<double>> pts;
-  for (std::uint64_t i = 0; i < n; ++i) pts.push_back(s.point(i));
-  for (std::size_t d = 0; d < s.dimensions(); ++d) {
-    std::vector<int> seen(n, 0);
-    for (const auto& p : pts) ++seen[static_cast<std::size_t>(p[d] * n)];
-    for (auto c : seen) ASSERT_EQ(c, 1) << "dimension " << d + 1;
-  }
-  for (std::size_t d = 0; d + 1 < s.dimensions(); ++d) {
-    std::vector<int> box(32 * 32, 0);
-    for (const auto& p : pts)
-      ++box[static_cast<std::size_t>(p[d] * 32) * 32 + static_cast<std::size_t>(p[d + 1] * 32)];
-    EXPECT_LE(*std::max_element(box.begin(), box.end()), 16)
-        << "dimensions " << d + 1 << ", " << d + 2;
-  }
-}
-
-TEST(SobolSequence, RefusesDimensionsItDoesNotHave) {
-  EXPECT_THROW(design::SobolSequence(0), InputError);
-  EXPECT_THROW(design::SobolSequence(design::SobolSequence::kMaxDimensions + 1), InputError);
-}
-
 std::string sobol_experiment(const std::string& function, std::uint64_t points, int inputs) {
   std::string t =
       "[experiment]\nname = \"sobol\"\nmodel = \"test_functions\"\nseed = "
