@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lists the C++ files under engine/, tests/, bench/, python/src/ and examples/ that are not formatted as the
+# Lists the C++ files under engine/, models/, tests/, bench/, python/src/ and examples/ that are not formatted as the
 # repository's .clang-format says (clang-format-14, Debian package clang-format-14), and
 # exits 1 if there is any. It changes nothing: to format a file, run
 #   clang-format-14 -i FILE
@@ -34,7 +34,7 @@ if [[ "${1:-}" == "--changed" ]]; then
   fi
   git_clang_format="git-${clang_format}"
   command -v "$git_clang_format" >/dev/null || git_clang_format="git-clang-format"
-  diff="$("$git_clang_format" --binary "$clang_format" --diff "$base" -- engine tests bench python/src examples 2>&1 || true)"
+  diff="$("$git_clang_format" --binary "$clang_format" --diff "$base" -- engine models tests bench python/src examples 2>&1 || true)"
   if [[ -z "$diff" || "$diff" == "no modified files to format" || "$diff" == *"did not modify any files"* ]]; then
     echo "check_format: the lines changed since $base are formatted as .clang-format says" >&2
     exit 0
@@ -51,7 +51,7 @@ if (($#)); then
   files=("$@")
 else
   mapfile -t files < <(git ls-files -- 'engine/*.cpp' 'engine/*.hpp' \
-                                        'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' \
+                                        'models/*.cpp' 'models/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' \
                                         'python/src/*.cpp' 'examples/*.cpp' |
                        grep -E '\.(cpp|hpp)$' | sort)
 fi

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """The engine's folders must form layers, and the front ends must go through its top.
 
-Reads every `#include "tribe/<folder>/..."` line of engine/src and engine/include, builds
-the graph folder -> folders it includes (a file under engine/src/<folder>/ or
-engine/include/tribe/<folder>/ belongs to <folder>; models/<name>/ counts as `models`),
+Reads every `#include "tribe/<folder>/..."` line of engine/src, engine/include and the
+models' folders, builds the graph folder -> folders it includes (a file under
+engine/src/<folder>/ or engine/include/tribe/<folder>/ belongs to <folder>; the built-in
+models, models/<name>/src and models/<name>/include, count as `models`),
 and fails (exit 1) on
   - any include that points up the layers (LAYERS below), and any cycle between folders;
   - any file under io/ that includes claims/evaluate.hpp (io/ stores results; the job
@@ -56,6 +57,8 @@ def folder_of(path: pathlib.Path, root: pathlib.Path) -> str:
         return rel[2]
     if rel[:3] == ("engine", "include", "tribe"):
         return rel[3]
+    if rel[0] == "models":  # models/<name>/src, models/<name>/include: the built-in models
+        return "models"
     raise ValueError(path)
 
 
@@ -64,6 +67,8 @@ def read_graph(root: pathlib.Path):
     graph: dict[str, dict[str, list[str]]] = {}
     io_evaluate = []
     files = sorted((root / "engine" / "src").rglob("*")) + sorted((root / "engine" / "include" / "tribe").rglob("*"))
+    for model in sorted((root / "models").iterdir()):
+        files += sorted((model / "src").rglob("*")) + sorted((model / "include").rglob("*"))
     for path in files:
         if path.suffix not in (".hpp", ".cpp", ".h", ".in") or not path.is_file():
             continue

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The docking runs: set up everything (Debian packages, release build), run the March
 # (1991) and Lazer & Friedman (2007) experiments at full size, print their claims and
-# draw their figures (docs/docking-march.md, docs/docking-lazer-friedman.md).
+# draw their figures (models/march/docking-march.md, models/lazer_friedman/docking-lazer-friedman.md).
 #   scripts/run-docking.sh [extra `tribe run` options, e.g. --threads 2 or --orgs-per-cell 20]
 # About 7 minutes on 2 cores at full size; `--orgs-per-cell 20` gives every figure in
 # about a minute, with wide intervals. Rerunning after an interruption resumes the run
@@ -20,9 +20,9 @@ run() {  # run EXPERIMENT: a finished result from an earlier run is replaced
 extra=("$@")
 for e in march_fig1 march_fig3 march_fig1_rules; do run "$e"; done
 for e in time density fragmented small_world k0 imitation; do run "lazer_friedman_$e"; done
-/usr/bin/python3 scripts/plot_march.py results/march_fig1.h5 results/march_fig3.h5 \
+/usr/bin/python3 models/march/plot_march.py results/march_fig1.h5 results/march_fig3.h5 \
   results/march_fig1_rules.h5 -o results/figures
-/usr/bin/python3 scripts/plot_lazer_friedman.py results/lazer_friedman_time.h5 \
+/usr/bin/python3 models/lazer_friedman/plot_lazer_friedman.py results/lazer_friedman_time.h5 \
   results/lazer_friedman_density.h5 --fragmented results/lazer_friedman_fragmented.h5 \
   --small-world results/lazer_friedman_small_world.h5 --k0 results/lazer_friedman_k0.h5 \
   --imitation results/lazer_friedman_imitation.h5 -o results/figures

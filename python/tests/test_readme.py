@@ -2,6 +2,7 @@
 module on PYTHONPATH), and its R example's data frames agree with the Python reader."""
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
@@ -86,11 +87,14 @@ def test_readme_first_experiment_runs_and_its_claim_is_decided(tmp_path, cli):
 
 
 def test_every_relative_link_of_the_readme_and_the_docs_exists():
-    # The README is a landing page that points into docs/: every link must lead somewhere.
+    # The README is a landing page that points into docs/ and the models' folders (their
+    # docking documents): every link must lead somewhere.
     broken = []
-    pages = [os.path.join(ROOT, "README.md")] + [
-        os.path.join(ROOT, "docs", f) for f in os.listdir(os.path.join(ROOT, "docs")) if f.endswith(".md")
-    ]
+    pages = (
+        [os.path.join(ROOT, "README.md")]
+        + glob.glob(os.path.join(ROOT, "docs", "*.md"))
+        + glob.glob(os.path.join(ROOT, "models", "*", "*.md"))
+    )
     for page in pages:
         text = open(page, encoding="utf-8").read()
         text = re.sub(r"```.*?```", "", text, flags=re.S)  # code blocks are not links

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""End-to-end test of the docking figure scripts, scripts/plot_march.py and
-scripts/plot_lazer_friedman.py.
+"""End-to-end test of the docking figure scripts, models/march/plot_march.py and
+models/lazer_friedman/plot_lazer_friedman.py.
 
     /usr/bin/python3 python/tests/figures/test_docking_figures.py BUILD_DIR
 
@@ -38,8 +38,8 @@ from figure_checks import (
     tribe_from_args,
 )
 
-MARCH = os.path.join(ROOT, "scripts", "plot_march.py")
-LAZER_FRIEDMAN = os.path.join(ROOT, "scripts", "plot_lazer_friedman.py")
+MARCH = os.path.join(ROOT, "models", "march", "plot_march.py")
+LAZER_FRIEDMAN = os.path.join(ROOT, "models", "lazer_friedman", "plot_lazer_friedman.py")
 
 MARCH_ORGS = 5  # about 1 ms an organization
 MARCH_FIGURES = {

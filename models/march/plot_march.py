@@ -1,14 +1,14 @@
 #!/usr/bin/python3
 """Plots the March (1991) reproductions next to the reference curves.
 
-Usage: /usr/bin/python3 scripts/plot_march.py RESULT.h5 [RESULT.h5 ...] [-o OUTDIR]
+Usage: /usr/bin/python3 models/march/plot_march.py RESULT.h5 [RESULT.h5 ...] [-o OUTDIR]
 
 Each file is recognised by its factors (p1 and superior_by or code_update vary: Figure 1
 under the two reconstructions of the original program, march_fig1_rules.toml; p1 varies:
 Figure 1; otherwise Figure 3). Every
 point is the cell mean with its 95% interval (`tribe.open(FILE).cells`: <column>_mean,
 _ci_low, _ci_high), drawn against the cell's parameters. Reference curves are drawn dashed
-and labelled with their source (see REFERENCE below and docs/docking-march.md).
+and labelled with their source (see REFERENCE below and models/march/docking-march.md).
 Writes <OUTDIR>/<experiment>.png and .pdf (default OUTDIR: results/figures).
 A file that is not a complete tribe result of the march model, or not of Figure 1 or 3, is
 refused with a one-line message and exit status 2, before anything is drawn.
@@ -38,7 +38,7 @@ P1_LEVELS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 # per point, same rules and the same knowledge measure sum(code x reality) / m), whose
 # author reports that it reproduces March's Figure 1. It is NOT the published curve. Put
 # values digitized from the paper's figure into PUBLISHED_FIG1 (drawn dotted, labelled
-# "read from figure") when a copy is at hand (docs/docking-march.md, "Published results").
+# "read from figure") when a copy is at hand (models/march/docking-march.md, "Published results").
 REFERENCE_FIG1_LABEL = "Workiewicz re-implementation (10,000 runs), not read from the paper"
 REFERENCE_FIG1 = {
     0.1: [0.8633, 0.8171, 0.8051, 0.8021, 0.7994, 0.8032, 0.8060, 0.8090, 0.8132],

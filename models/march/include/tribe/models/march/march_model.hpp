@@ -1,7 +1,7 @@
 #pragma once
 // March (1991), "Exploration and exploitation in organizational learning",
 // Organization Science 2(1): 71-87 -- the mutual-learning model of an organizational
-// code and its members (docs/docking-march.md).
+// code and its members (models/march/docking-march.md).
 //
 // Reality has m dimensions (+1/-1); n individuals hold beliefs in {-1, 0, +1} per
 // dimension; the organizational code starts neutral (0). Each period: turnover (p3),

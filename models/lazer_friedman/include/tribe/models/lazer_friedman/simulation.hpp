@@ -1,7 +1,7 @@
 #pragma once
 // The Lazer & Friedman (2007) dynamics: agents on a network search an NK landscape,
 // copying the best neighbour when it scores higher and otherwise trying one random
-// bit flip (kept only if it improves). See docs/docking-lazer-friedman.md.
+// bit flip (kept only if it improves). See models/lazer_friedman/docking-lazer-friedman.md.
 #include <cstdint>
 #include <vector>
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Figures of the Lazer & Friedman (2007) docking (PNG at 300 dpi and PDF).
 
-    /usr/bin/python3 scripts/plot_lazer_friedman.py TIME.h5 [DENSITY.h5]
+    /usr/bin/python3 models/lazer_friedman/plot_lazer_friedman.py TIME.h5 [DENSITY.h5]
         [--fragmented F.h5] [--small-world S.h5] [--k0 K.h5] [--imitation I.h5] [-o OUTDIR]
 
 TIME.h5     result of experiments/lazer_friedman_time.toml (network = linear, full):
@@ -31,7 +31,7 @@ Needs Debian's python3-h5py, python3-numpy and python3-matplotlib.
 
 No published values are drawn: Lazer & Friedman (2007) report their results as figures, and
 the stored copies of the paper that could be searched gave only its abstract, so no number
-could be read from the paper (docs/docking-lazer-friedman.md, "Published results"). Values
+could be read from the paper (models/lazer_friedman/docking-lazer-friedman.md, "Published results"). Values
 digitized from the paper's figures belong in PUBLISHED_TIME (labelled with their source);
 never fill it from memory.
 """

@@ -1,5 +1,5 @@
 // March (1991) mutual-learning model: rules, simulation and the model plug-in.
-// See engine/include/tribe/models/march/march_model.hpp and docs/docking-march.md.
+// See models/march/include/tribe/models/march/march_model.hpp and models/march/docking-march.md.
 #include "tribe/models/march/march_model.hpp"
 
 #include <cmath>
