@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "tribe/catalog/registry.hpp"
+#include "tribe/core/text.hpp"
 
 namespace tribe::catalog {
 using model::format_value;
@@ -96,11 +97,8 @@ std::string describe_model(const Model& m, Format format) {
     os << (md ? "\n### Derived columns (re-computed for the robustness check)\n\n"
               : "\nderived columns (re-computed for the robustness check):\n");
     for (const auto& d : derived) {
-      std::string inputs, thresholds;
-      for (const auto& i : d.inputs) inputs += (inputs.empty() ? "" : ", ") + i;
-      for (const auto& t : d.thresholds) thresholds += (thresholds.empty() ? "" : ", ") + t;
-      os << (md ? "- `" : "  ") << d.column << (md ? "` from " : " from ") << inputs
-         << " with thresholds " << thresholds << "\n";
+      os << (md ? "- `" : "  ") << d.column << (md ? "` from " : " from ") << join(d.inputs, ", ")
+         << " with thresholds " << join(d.thresholds, ", ") << "\n";
     }
   }
   return os.str();

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
 #include "tribe/models/lazer_friedman/lazer_friedman_model.hpp"
 #include "tribe/models/leadership/leadership_model.hpp"
 #include "tribe/models/march/march_model.hpp"
@@ -38,10 +39,8 @@ const Model& find_model(std::string_view name) {
     if (f().name() == name) return f();
   for (const Model* m : external_models())
     if (m->name() == name) return *m;
-  std::string known;
-  for (const auto& n : model_names()) known += (known.empty() ? "" : ", ") + n;
-  throw InputError("model = \"" + std::string(name) + "\" is not a known model (known: " + known +
-                   ")");
+  throw InputError("model = \"" + std::string(name) +
+                   "\" is not a known model (known: " + join(model_names(), ", ") + ")");
 }
 
 std::vector<std::string> model_names() {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
 
 namespace tribe::design {
 namespace toml_input {
@@ -101,11 +102,9 @@ void reject_unknown_keys(const toml::table& t, const std::string& prefix,
     const std::string key(k.str());
     bool found = false;
     for (const auto& name : known) found = found || name == key;
-    if (!found) {
-      std::string list;
-      for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
-      throw InputError("unknown key " + prefix + key + where(v) + "; allowed keys: " + list);
-    }
+    if (!found)
+      throw InputError("unknown key " + prefix + key + where(v) +
+                       "; allowed keys: " + join(known, ", "));
   }
 }
 

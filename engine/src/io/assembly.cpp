@@ -60,20 +60,6 @@ void check_coverage(const std::vector<PartInfo>& parts, const design::RunPlan& p
                      " are in none of the files");
 }
 
-std::uint64_t completed_prefix(const std::vector<PartInfo>& parts, std::uint64_t first) {
-  std::uint64_t next = first;
-  bool advanced = true;
-  while (advanced) {
-    advanced = false;
-    for (const auto& p : parts)
-      if (p.round == 0 && p.first_block == next && p.end_block > next) {
-        next = p.end_block;
-        advanced = true;
-      }
-  }
-  return next;
-}
-
 exec::RunResult assemble(const std::vector<PartInfo>& parts, const design::RunPlan& plan,
                          ResultWriter& writer) {
   const std::size_t columns = plan.experiment().model->columns().size();

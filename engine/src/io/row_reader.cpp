@@ -67,16 +67,6 @@ std::vector<double> FileCellData::read(const std::string& column, std::uint64_t 
   return v;
 }
 
-std::vector<design::Segment> read_segments(const ResultReader& f) {
-  const auto cell = f.column("cells/segments/cell"), first = f.column("cells/segments/first"),
-             count = f.column("cells/segments/count");
-  std::vector<design::Segment> s;
-  for (std::size_t i = 0; i < cell.size(); ++i)
-    s.push_back({static_cast<std::uint64_t>(cell[i]), static_cast<std::uint64_t>(first[i]),
-                 static_cast<std::uint64_t>(count[i])});
-  return s;
-}
-
 FileCellData read_back(const ResultWriter& writer, const std::vector<design::Segment>& segments) {
   return FileCellData(writer.file(), segments, writer.target().string(),
                       writer.plan().experiment().model->columns());

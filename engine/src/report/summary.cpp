@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
 
 namespace tribe::report {
 namespace {
@@ -62,11 +63,8 @@ void print_summary(const io::ResultReader& f, std::ostream& out, const SummaryOp
     for (const auto& c : columns) {
       bool found = false;
       for (const auto& a : all) found = found || a == c;
-      if (!found) {
-        std::string list;
-        for (const auto& a : all) list += (list.empty() ? "" : ", ") + a;
-        throw InputError("--columns: no column named " + c + " (columns: " + list + ")");
-      }
+      if (!found)
+        throw InputError("--columns: no column named " + c + " (columns: " + join(all, ", ") + ")");
     }
   }
 

@@ -20,10 +20,6 @@ void check_belongs(const PartInfo& part, const design::RunPlan& plan);
 /// a missing range or an overlap is an InputError naming the blocks and the files.
 void check_coverage(const std::vector<PartInfo>& parts, const design::RunPlan& plan);
 
-/// The number of leading blocks of round 0 that the parts hold contiguously from `first`
-/// (the point where a resumed run continues).
-std::uint64_t completed_prefix(const std::vector<PartInfo>& parts, std::uint64_t first);
-
 /// Feeds the blocks of the parts (each checked to belong to the run of `plan`, in the
 /// given order) into `writer`, and returns the run's result: the cell statistics merged
 /// block by block (the same ordered reduction as one uninterrupted run) and the segments

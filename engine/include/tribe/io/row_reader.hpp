@@ -33,9 +33,6 @@ class FileCellData final : public claims::CellData {
   std::string ctx_;
 };
 
-/// The segments of a result file (/cells/segments), in row order.
-std::vector<design::Segment> read_segments(const ResultReader& file);
-
 /// The rows a writer has written, read back cell by cell (once its cell table is written).
 FileCellData read_back(const ResultWriter& writer, const std::vector<design::Segment>& segments);
 
