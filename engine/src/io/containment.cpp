@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/fork_close.hpp"
 #include "tribe/io/hdf5.hpp"
 #include "tribe/io/validate.hpp"
 
@@ -44,6 +45,8 @@ std::string read_all(int fd) {
 }
 
 [[noreturn]] void run_child(int fd, const std::function<void()>& check) {
+  // Not the run's lock: a child still checking when its parent is killed must not hold it.
+  close_registered_in_child();
   // Only async-signal-safe exits from here: _exit skips the atexit handlers (HDF5's own
   // shutdown can crash on what a damaged file left open, and the parent's buffers are not
   // the child's to flush).

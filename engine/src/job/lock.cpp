@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/fork_close.hpp"
 #include "tribe/io/file_sync.hpp"
 #include "tribe/job/job.hpp"
 
@@ -67,6 +68,7 @@ OutputLock::OutputLock(const fs::path& output) : path_(output) {
                              std::strerror(err) + ")");
     }
     fd_ = fd;
+    close_in_forked_children(fd_);
     return;
   }
   throw EnvironmentError(path_.string() +
@@ -75,6 +77,7 @@ OutputLock::OutputLock(const fs::path& output) : path_(output) {
 
 OutputLock::~OutputLock() {
   if (fd_ < 0) return;
+  keep_in_forked_children(fd_);
   ::unlink(
       path_.c_str());  // before the flock is released: a waiter then finds no file or a new one
   ::close(fd_);

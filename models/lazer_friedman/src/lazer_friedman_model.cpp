@@ -18,111 +18,42 @@ using model::ColumnSpec;
 using model::ParameterSpec;
 using model::ParamType;
 
-// Parameter indices (the order of parameters()).
-enum P : std::size_t {
-  kBits,
-  kK,
-  kAgents,
-  kRounds,
-  kNetwork,
-  kDensity,
-  kRewired,
-  kJoinComponents,
-  kExponent,
-  kVelocity,
-  kCopyError,
-  kParameterCount
-};
-
-// The name of each index: Plugin refuses the model unless parameters() lists exactly these
-// names in this order, so an index cannot silently read another parameter.
-constexpr auto kParameterNames = model::index_names<kParameterCount>({
-    {kBits, "bits"},
-    {kK, "k"},
-    {kAgents, "agents"},
-    {kRounds, "rounds"},
-    {kNetwork, "network"},
-    {kDensity, "density"},
-    {kRewired, "rewired"},
-    {kJoinComponents, "join_components"},
-    {kExponent, "exponent"},
-    {kVelocity, "velocity"},
-    {kCopyError, "copy_error"},
-});
-
 constexpr int kMaxAgents = 2000;
 
-std::vector<ParameterSpec> make_parameters() {
-  std::vector<ParameterSpec> p;
-  p.push_back({"bits",
-               ParamType::Integer,
-               1,
-               kMaxBits,
-               20,
-               {},
-               "N: bits of a solution (the global maximum is found by exhaustive search of the "
-               "2^N solutions)"});
-  p.push_back({"k",
-               ParamType::Integer,
-               0,
-               kMaxK,
-               5,
-               {},
-               "K: random interaction partners per bit (at most bits - 1); each bit's "
-               "contribution depends on itself and its K partners"});
-  p.push_back({"agents", ParamType::Integer, 2, kMaxAgents, 100, {}, "number of agents"});
-  p.push_back({"rounds",
-               ParamType::Integer,
-               0,
-               100000,
-               100,
-               {},
-               "synchronous rounds simulated (scores are recorded for t = 0 ... 100)"});
-  p.push_back({"network",
-               ParamType::Choice,
-               0,
-               3,
-               0,
-               {"linear", "full", "random", "small_world"},
-               "communication network: linear (a chain), full (totally connected), random "
-               "(each pair linked with probability density; components joined unless "
-               "join_components = false), "
-               "small_world (ring lattice of degree 4 with `rewired` links rewired, kept "
-               "connected)"});
-  p.push_back({"density",
-               ParamType::Real,
-               0,
-               1,
-               0.1,
-               {},
-               "random network: probability that a pair of agents is linked"});
-  p.push_back({"rewired",
-               ParamType::Integer,
-               0,
-               2 * kMaxAgents,
-               0,
-               {},
-               "small_world network: number of lattice links rewired (at most 2 * agents)"});
-  p.push_back({"join_components",
-               ParamType::Boolean,
-               0,
-               1,
-               1,
-               {},
-               "random network: join its components into one (true), or search it as drawn, "
-               "possibly fragmented, with agents of different components never in contact "
-               "(false)"});
-  p.push_back(
-      {"exponent", ParamType::Real, 0, 64, 8, {}, "score = (fitness / global maximum)^exponent"});
-  p.push_back(model::real_parameter(
-      "velocity", 0, 1, 1,
-      "probability that an agent looks at its neighbours in a round (else it explores); the "
-      "paper's velocity of information"));
-  p.push_back(model::real_parameter(
-      "copy_error", 0, 1, 0,
-      "probability that each bit of a copied solution comes out flipped (imperfect imitation; "
-      "the copy is adopted whatever its fitness)"));
-  return p;
+std::vector<model::Parameter<Config>> make_parameters() {
+  return {
+      model::integer("bits", &Config::bits, 1, kMaxBits, 20,
+                     "N: bits of a solution (the global maximum is found by exhaustive search "
+                     "of the 2^N solutions)"),
+      model::integer("k", &Config::k, 0, kMaxK, 5,
+                     "K: random interaction partners per bit (at most bits - 1); each bit's "
+                     "contribution depends on itself and its K partners"),
+      model::integer("agents", &Config::agents, 2, kMaxAgents, 100, "number of agents"),
+      model::integer("rounds", &Config::rounds, 0, 100000, 100,
+                     "synchronous rounds simulated (scores are recorded for t = 0 ... 100)"),
+      model::choice("network", &Config::network, {"linear", "full", "random", "small_world"}, 0,
+                    "communication network: linear (a chain), full (totally connected), random "
+                    "(each pair linked with probability density; components joined unless "
+                    "join_components = false), "
+                    "small_world (ring lattice of degree 4 with `rewired` links rewired, kept "
+                    "connected)"),
+      model::real("density", &Config::density, 0, 1, 0.1,
+                  "random network: probability that a pair of agents is linked"),
+      model::integer("rewired", &Config::rewired, 0, 2 * kMaxAgents, 0,
+                     "small_world network: number of lattice links rewired (at most 2 * agents)"),
+      model::boolean("join_components", &Config::join_components, true,
+                     "random network: join its components into one (true), or search it as "
+                     "drawn, possibly fragmented, with agents of different components never in "
+                     "contact (false)"),
+      model::real("exponent", &Config::exponent, 0, 64, 8,
+                  "score = (fitness / global maximum)^exponent"),
+      model::real("velocity", &Config::imitation, &Imitation::velocity, 0, 1, 1,
+                  "probability that an agent looks at its neighbours in a round (else it "
+                  "explores); the paper's velocity of information"),
+      model::real("copy_error", &Config::imitation, &Imitation::copy_error, 0, 1, 0,
+                  "probability that each bit of a copied solution comes out flipped (imperfect "
+                  "imitation; the copy is adopted whatever its fitness)"),
+  };
 }
 
 std::string score_column(int t) {
@@ -174,21 +105,6 @@ struct LazerFriedmanTraits {
     lazer_friedman::Scratch scratch;
     OrgResult result;
   };
-  static Config configure(const model::ParameterValues& v) {
-    Config c;
-    c.bits = static_cast<int>(v[kBits]);
-    c.k = static_cast<int>(v[kK]);
-    c.agents = static_cast<int>(v[kAgents]);
-    c.rounds = static_cast<int>(v[kRounds]);
-    c.network = static_cast<NetworkKind>(static_cast<int>(v[kNetwork]));
-    c.density = v[kDensity];
-    c.rewired = static_cast<int>(v[kRewired]);
-    c.join_components = v[kJoinComponents] != 0.0;
-    c.exponent = v[kExponent];
-    c.imitation = Imitation{v[kVelocity], v[kCopyError]};
-    return c;
-  }
-  static constexpr auto parameter_names = kParameterNames;
   static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
     simulate_organization(c, ctx, w.scratch, w.result);
   }
@@ -219,19 +135,18 @@ class LazerFriedmanModel final : public model::Plugin<LazerFriedmanTraits> {
                make_parameters(), make_columns()) {}
 
  protected:
-  void check(const model::ParameterValues& v) const override {
-    if (v[kK] > v[kBits] - 1)
-      throw InputError("k = " + model::format_number(v[kK]) +
-                       " must be at most bits - 1 = " + model::format_number(v[kBits] - 1));
-    const auto network = static_cast<NetworkKind>(static_cast<int>(v[kNetwork]));
-    if (network == NetworkKind::small_world) {
-      if (v[kAgents] < 5)
-        throw InputError("agents = " + model::format_number(v[kAgents]) +
+  void check(const Config& c) const override {
+    if (c.k > c.bits - 1)
+      throw InputError("k = " + model::format_number(c.k) +
+                       " must be at most bits - 1 = " + model::format_number(c.bits - 1));
+    if (c.network == NetworkKind::small_world) {
+      if (c.agents < 5)
+        throw InputError("agents = " + model::format_number(c.agents) +
                          " must be at least 5 for network = \"small_world\" (ring lattice of "
                          "degree 4)");
-      if (v[kRewired] > 2 * v[kAgents])
-        throw InputError("rewired = " + model::format_number(v[kRewired]) +
-                         " must be at most 2 * agents = " + model::format_number(2 * v[kAgents]) +
+      if (c.rewired > 2 * c.agents)
+        throw InputError("rewired = " + model::format_number(c.rewired) +
+                         " must be at most 2 * agents = " + model::format_number(2 * c.agents) +
                          " (the links of the ring lattice)");
     }
   }

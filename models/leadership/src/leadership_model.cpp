@@ -22,191 +22,91 @@ using model::ColumnSpec;
 using model::ParameterSpec;
 using model::ParamType;
 
-// Parameter indices (the order of parameters()).
-enum P : std::size_t {
-  kAgents,
-  kSteps,
-  kStructure,
-  kSpan,
-  kSpanSpread,
-  kTieWithin,
-  kTieAcross,
-  kControl,
-  kAligned,
-  kProactive,
-  kCollaborative,
-  kConcentration,
-  kCapacity,
-  kHero,
-  kHeroCapacity,
-  kHeroBoost,
-  kHeroQuality,
-  kHeroDeference,
-  kHeroManagers,
-  kArrivalRate,
-  kFrontLineShare,
-  kDifficultyMean,
-  kDifficultyConcentration,
-  kDeadlineMean,
-  kInsightBias,
-  kInsightAlignment,
-  kInsightCollaboration,
-  kInsightDifficulty,
-  kConflictScale,
-  kDlBreadth,
-  kDlCentralization,
-  kDlTopShare,
-  kDlFormalShare,
-  kDlRelianceEvenness,
-  kParameterCount
-};
-
-// The name of each index: Plugin refuses the model unless parameters() lists exactly these
-// names in this order, so an index cannot silently read another parameter.
-constexpr auto kParameterNames = model::index_names<kParameterCount>({
-    {kAgents, "agents"},
-    {kSteps, "steps"},
-    {kStructure, "structure"},
-    {kSpan, "span"},
-    {kSpanSpread, "span_spread"},
-    {kTieWithin, "tie_within"},
-    {kTieAcross, "tie_across"},
-    {kControl, "control"},
-    {kAligned, "aligned"},
-    {kProactive, "proactive"},
-    {kCollaborative, "collaborative"},
-    {kConcentration, "concentration"},
-    {kCapacity, "capacity"},
-    {kHero, "hero"},
-    {kHeroCapacity, "hero_capacity"},
-    {kHeroBoost, "hero_boost"},
-    {kHeroQuality, "hero_quality"},
-    {kHeroDeference, "hero_deference"},
-    {kHeroManagers, "hero_managers"},
-    {kArrivalRate, "arrival_rate"},
-    {kFrontLineShare, "front_line_share"},
-    {kDifficultyMean, "difficulty_mean"},
-    {kDifficultyConcentration, "difficulty_concentration"},
-    {kDeadlineMean, "deadline_mean"},
-    {kInsightBias, "insight_bias"},
-    {kInsightAlignment, "insight_alignment"},
-    {kInsightCollaboration, "insight_collaboration"},
-    {kInsightDifficulty, "insight_difficulty"},
-    {kConflictScale, "conflict_scale"},
-    {kDlBreadth, "dl_breadth"},
-    {kDlCentralization, "dl_centralization"},
-    {kDlTopShare, "dl_top_share"},
-    {kDlFormalShare, "dl_formal_share"},
-    {kDlRelianceEvenness, "dl_reliance_evenness"},
-});
-
-std::vector<ParameterSpec> make_parameters() {
-  std::vector<ParameterSpec> p;
+std::vector<model::Parameter<Config>> make_parameters() {
+  std::vector<model::Parameter<Config>> p;
   p.push_back(
-      model::integer_parameter("agents", 2, 100000, 100, "number of agents N in the organization"));
+      model::integer("agents", &Config::agents, 2, 100000, 100, "number of agents N in the organization"));
   p.push_back(
-      model::integer_parameter("steps", 1, 100000, 200, "number of time steps T simulated"));
-  p.push_back(ParameterSpec{
-      "structure",
-      ParamType::Choice,
-      0,
-      4,
-      1,
-      {"flat", "hierarchy", "random_hierarchy", "random_tree", "preferential"},
+      model::integer("steps", &Config::steps, 1, 100000, 200, "number of time steps T simulated"));
+  p.push_back(model::choice(
+      "structure", &Config::structure,
+      {"flat", "hierarchy", "random_hierarchy", "random_tree", "preferential"}, 1,
       "reporting tree: flat (one leader, everyone reports to it), hierarchy (balanced, "
       "span s, breadth-first fill), random_hierarchy (spans uniform around s), "
-      "random_tree (uniform attachment), preferential (preferential attachment)"});
-  p.push_back(model::integer_parameter(
-      "span", 1, 100000, 5,
+      "random_tree (uniform attachment), preferential (preferential attachment)"));
+  p.push_back(model::integer("span", &Config::span, 1, 100000, 5,
       "span of control s of hierarchy and random_hierarchy (at most agents - 1)"));
-  p.push_back(model::real_parameter(
-      "span_spread", 0, 1, 0.5,
+  p.push_back(model::real("span_spread", &Config::span_spread, 0, 1, 0.5,
       "random_hierarchy: each manager's span is uniform on s - w .. s + w with "
       "w = min(round(s * spread), s - 1), so the mean span is s"));
-  p.push_back(model::real_parameter(
-      "tie_within", 0, 1, 0.3, "probability of a lateral tie between two siblings (same manager)"));
-  p.push_back(model::real_parameter(
-      "tie_across", 0, 1, 0.01,
+  p.push_back(model::real("tie_within", &Config::tie_within, 0, 1, 0.3, "probability of a lateral tie between two siblings (same manager)"));
+  p.push_back(model::real("tie_across", &Config::tie_across, 0, 1, 0.01,
       "probability of a lateral tie between two agents that are neither siblings nor "
       "manager and report"));
-  p.push_back(model::real_parameter(
-      "control", 0, 1, 0.2,
+  p.push_back(model::real("control", &Config::control, 0, 1, 0.2,
       "upstream control kappa: probability that a lateral interaction must route "
       "through (wait for, be "
       "approved and joined by) the holder's manager, using that manager's capacity"));
   p.push_back(
-      model::real_parameter("aligned", 0, 1, 0.5, "mean alignment A of the agents (Beta mean)"));
-  p.push_back(model::real_parameter("proactive", 0, 1, 0.5,
+      model::real("aligned", &Config::aligned, 0, 1, 0.5, "mean alignment A of the agents (Beta mean)"));
+  p.push_back(model::real("proactive", &Config::proactive, 0, 1, 0.5,
                                     "mean proactivity P of the agents (Beta mean)"));
-  p.push_back(model::real_parameter("collaborative", 0, 1, 0.5,
+  p.push_back(model::real("collaborative", &Config::collaborative, 0, 1, 0.5,
                                     "mean collaboration C of the agents (Beta mean)"));
-  p.push_back(model::real_parameter(
-      "concentration", 0.5, 10000, 10,
+  p.push_back(model::real("concentration", &Config::concentration, 0.5, 10000, 10,
       "Beta concentration phi of the agent qualities (variance m(1-m)/(phi+1)); "
       "qualities independent"));
-  p.push_back(model::integer_parameter(
-      "capacity", 1, 1000, 2,
+  p.push_back(model::integer("capacity", &Config::capacity, 1, 1000, 2,
       "queue items (decisions, joined interactions) an agent processes per step"));
-  p.push_back(ParameterSpec{"hero", ParamType::Boolean, 0, 1, 0, {}, "the top leader is a hero"});
-  p.push_back(model::real_parameter("hero_capacity", 1, 1000, 5,
+  p.push_back(model::boolean("hero", &Config::hero, false, "the top leader is a hero"));
+  p.push_back(model::real("hero_capacity", &Config::hero_capacity, 1, 1000, 5,
                                     "a hero's capacity is floor(capacity * hero_capacity)"));
-  p.push_back(model::real_parameter(
-      "hero_boost", 0, 1, 0.5,
+  p.push_back(model::real("hero_boost", &Config::hero_boost, 0, 1, 0.5,
       "an interaction a hero joins has insight probability p + hero_boost * (1 - p)"));
-  p.push_back(model::real_parameter("hero_quality", 0, 1, 0.9,
+  p.push_back(model::real("hero_quality", &Config::hero_quality, 0, 1, 0.9,
                                     "a hero's alignment, proactivity and collaboration"));
-  p.push_back(model::real_parameter(
-      "hero_deference", 0, 1, 0,
+  p.push_back(model::real("hero_deference", &Config::hero_deference, 0, 1, 0,
       "heroic mindset: while a hero is present the others' initiative is P * (1 - "
       "hero_deference)"));
-  p.push_back(model::integer_parameter(
-      "hero_managers", 0, 100000, 0,
+  p.push_back(model::integer("hero_managers", &Config::hero_managers, 0, 100000, 0,
       "number of further hero-like managers, drawn uniformly among the leaders below the top "
       "(\"finding more Joes\"); at most agents - 1"));
   p.push_back(
-      model::real_parameter("arrival_rate", 0, 10, 0.01,
+      model::real("arrival_rate", &Config::arrival_rate, 0, 10, 0.01,
                             "challenges per agent per step (Poisson over the organization)"));
-  p.push_back(model::real_parameter(
-      "front_line_share", 0, 1, 0.8,
+  p.push_back(model::real("front_line_share", &Config::front_line_share, 0, 1, 0.8,
       "probability a challenge arises at a uniformly drawn front-line agent (no "
       "reports) rather than a "
       "uniformly drawn agent"));
-  p.push_back(model::real_parameter("difficulty_mean", 0, 1, 0.5,
+  p.push_back(model::real("difficulty_mean", &Config::difficulty_mean, 0, 1, 0.5,
                                     "mean difficulty of a challenge (Beta mean)"));
-  p.push_back(model::real_parameter("difficulty_concentration", 0.5, 10000, 4,
+  p.push_back(model::real("difficulty_concentration", &Config::difficulty_concentration, 0.5, 10000, 4,
                                     "Beta concentration of the difficulty"));
-  p.push_back(model::real_parameter(
-      "deadline_mean", 1, 100000, 10,
+  p.push_back(model::real("deadline_mean", &Config::deadline_mean, 1, 100000, 10,
       "mean number of steps a challenge may be worked on (1 + geometric with mean deadline_mean)"));
-  p.push_back(model::real_parameter("insight_bias", -20, 20, 0,
+  p.push_back(model::real("insight_bias", &Config::insight_bias, -20, 20, 0,
                                     "insight log-odds of average participants (A = C = d = 0.5)"));
   p.push_back(
-      model::real_parameter("insight_alignment", 0, 50, 4,
+      model::real("insight_alignment", &Config::insight_alignment, 0, 50, 4,
                             "insight log-odds per unit of the participants' mean alignment"));
   p.push_back(
-      model::real_parameter("insight_collaboration", 0, 50, 4,
+      model::real("insight_collaboration", &Config::insight_collaboration, 0, 50, 4,
                             "insight log-odds per unit of the participants' mean collaboration"));
-  p.push_back(model::real_parameter("insight_difficulty", 0, 50, 4,
+  p.push_back(model::real("insight_difficulty", &Config::insight_difficulty, 0, 50, 4,
                                     "insight log-odds lost per unit of difficulty"));
-  p.push_back(model::real_parameter(
-      "conflict_scale", 0, 1, 1,
+  p.push_back(model::real("conflict_scale", &Config::conflict_scale, 0, 1, 1,
       "conflict probability = conflict_scale * mean P * (1 - mean C) of the participants"));
-  p.push_back(model::real_parameter(
-      "dl_breadth", 0, 1, 0.5,
+  p.push_back(model::real("dl_breadth", &Config::dl_breadth, 0, 1, 0.5,
       "distributed_network (the classification of models 2-4, kept for history): minimum "
       "leadership breadth"));
-  p.push_back(model::real_parameter(
-      "dl_centralization", 0, 1, 0.5,
+  p.push_back(model::real("dl_centralization", &Config::dl_centralization, 0, 1, 0.5,
       "distributed_network (the classification of models 2-4, kept for history): maximum "
       "leadership-network centralization"));
-  p.push_back(model::real_parameter(
-      "dl_top_share", 0, 1, DistributedThresholds{}.top_share,
+  p.push_back(model::real("dl_top_share", &Config::thresholds, &DistributedThresholds::top_share, 0, 1, DistributedThresholds{}.top_share,
       "distributed (a classification of spread): maximum reliance_top_share"));
-  p.push_back(model::real_parameter(
-      "dl_formal_share", 0, 1, DistributedThresholds{}.formal_share,
+  p.push_back(model::real("dl_formal_share", &Config::thresholds, &DistributedThresholds::formal_share, 0, 1, DistributedThresholds{}.formal_share,
       "distributed (a classification of spread): maximum reliance_formal_share"));
-  p.push_back(model::real_parameter(
-      "dl_reliance_evenness", 0, 1, DistributedThresholds{}.reliance_evenness,
+  p.push_back(model::real("dl_reliance_evenness", &Config::thresholds, &DistributedThresholds::reliance_evenness, 0, 1, DistributedThresholds{}.reliance_evenness,
       "distributed (a classification of spread): minimum reliance_evenness_vs_chance"));
   return p;
 }
@@ -320,51 +220,12 @@ std::string num(double v) {
   return model::format_number(v);
 }
 
-Config to_config(const model::ParameterValues& v) {
-  Config c;
-  c.agents = static_cast<std::int32_t>(v[kAgents]);
-  c.steps = static_cast<std::int32_t>(v[kSteps]);
-  c.structure = static_cast<StructureKind>(static_cast<int>(v[kStructure]));
-  c.span = static_cast<std::int32_t>(v[kSpan]);
-  c.span_spread = v[kSpanSpread];
-  c.tie_within = v[kTieWithin];
-  c.tie_across = v[kTieAcross];
-  c.control = v[kControl];
-  c.aligned = v[kAligned];
-  c.proactive = v[kProactive];
-  c.collaborative = v[kCollaborative];
-  c.concentration = v[kConcentration];
-  c.capacity = static_cast<std::int32_t>(v[kCapacity]);
-  c.hero = v[kHero] != 0.0;
-  c.hero_capacity = v[kHeroCapacity];
-  c.hero_boost = v[kHeroBoost];
-  c.hero_quality = v[kHeroQuality];
-  c.hero_deference = v[kHeroDeference];
-  c.hero_managers = static_cast<std::int32_t>(v[kHeroManagers]);
-  c.arrival_rate = v[kArrivalRate];
-  c.front_line_share = v[kFrontLineShare];
-  c.difficulty_mean = v[kDifficultyMean];
-  c.difficulty_concentration = v[kDifficultyConcentration];
-  c.deadline_mean = v[kDeadlineMean];
-  c.insight_bias = v[kInsightBias];
-  c.insight_alignment = v[kInsightAlignment];
-  c.insight_collaboration = v[kInsightCollaboration];
-  c.insight_difficulty = v[kInsightDifficulty];
-  c.conflict_scale = v[kConflictScale];
-  c.thresholds = DistributedThresholds{v[kDlTopShare], v[kDlFormalShare], v[kDlRelianceEvenness]};
-  c.dl_breadth = v[kDlBreadth];
-  c.dl_centralization = v[kDlCentralization];
-  return c;
-}
-
 struct LeadershipTraits {
   using Config = leadership::Config;
   struct Scratch {
     leadership::Scratch scratch;
     OrgResult result;
   };
-  static constexpr auto parameter_names = kParameterNames;
-  static Config configure(const model::ParameterValues& v) { return to_config(v); }
   static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
     simulate_organization(c, ctx, w.scratch, w.result);
   }
@@ -384,28 +245,60 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
                "participant of an insight gets a leadership event.",
                make_parameters(), make_columns()) {}
 
+  // "distributed" and "distributed_network" classify two other outcomes each by two
+  // thresholds that change nothing in the simulation: the engine re-derives them under
+  // other thresholds (threshold curves).
+  std::span<const model::DerivedColumn> derived_columns() const override { return derived_; }
+  double derive(std::size_t d, std::span<const double> in,
+                const model::ParameterValues& v) const override {
+    TRIBE_CHECK(d < 2 && in.size() == (d == 0 ? 3u : 2u),
+                "leadership derives distributed from three inputs, distributed_network from two");
+    if (d == 0)
+      return is_distributed(
+                 DistributedThresholds{v[dl_top_share_], v[dl_formal_share_],
+                                       v[dl_reliance_evenness_]},
+                 in[0], in[1], in[2])
+                 ? 1.0
+                 : 0.0;
+    return is_distributed_network(v[dl_breadth_], v[dl_centralization_], in[0], in[1]) ? 1.0
+                                                                                      : 0.0;
+  }
+
+ protected:
+  void check(const Config& c) const override {
+    const double agents = c.agents;
+    if (c.span > agents - 1)
+      throw InputError("span = " + num(c.span) + " must be at most agents - 1 = " + num(agents - 1));
+    if (c.hero_managers > agents - 1)
+      throw InputError("hero_managers = " + num(c.hero_managers) +
+                       " must be at most agents - 1 = " + num(agents - 1));
+    if (std::floor(c.capacity * c.hero_capacity) > 2.0e9)
+      throw InputError("capacity * hero_capacity = " + num(c.capacity * c.hero_capacity) +
+                       " must be at most 2e9");
+  }
+
   // What one organization holds while it runs, per worker thread: lateral ties (they grow
   // with agents^2: with a flat structure every pair of the leader's reports may be tied),
   // the challenges of the horizon (they grow with arrival_rate x agents x steps) with their
   // open items and leadership-network links, and the per-step calendar.
-  void check_memory(const model::ParameterValues& v, double bytes_per_worker) const override {
+  void check_memory(const Config& c, double bytes_per_worker) const override {
     auto ties_of = [&](double n) {
-      const auto kind = static_cast<StructureKind>(static_cast<int>(v[kStructure]));
+      const auto kind = c.structure;
       const double all_pairs = n * (n - 1) / 2;
       const bool wide =
           kind == StructureKind::flat || kind == StructureKind::random_tree ||
           kind == StructureKind::preferential;  // a manager may have nearly all agents as reports
-      const double widest_span = std::max(1.0, std::round(v[kSpan] * (1 + v[kSpanSpread])));
+      const double widest_span = std::max(1.0, std::round(static_cast<double>(c.span) * (1 + c.span_spread)));
       const double sibling_pairs =
           wide ? all_pairs : std::min(all_pairs, n * (widest_span - 1) / 2);
       // Expected ties, with room for the spread of the draws.
-      const double expected = v[kTieWithin] * sibling_pairs + v[kTieAcross] * all_pairs;
+      const double expected = c.tie_within * sibling_pairs + c.tie_across * all_pairs;
       return 1.05 * expected + 64;
     };
     // Challenges of the horizon: Poisson with mean arrival_rate x agents x steps, with room
     // for its spread (sd = sqrt(mean)).
     auto challenges_of = [&](double n, double steps) {
-      const double mean = v[kArrivalRate] * n * steps;
+      const double mean = c.arrival_rate * n * steps;
       return mean + 6 * std::sqrt(mean) + 64;
     };
     // Per tie: two endpoint arrays that grow by doubling (up to 2 x 8 bytes) and the
@@ -425,7 +318,7 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
       return ties_of(n) <= kMaxTies && challenges_of(n, steps) <= kMaxChallenges &&
              bytes(n, steps) <= bytes_per_worker;
     };
-    const double agents = v[kAgents], steps = v[kSteps];
+    const double agents = c.agents, steps = c.steps;
     if (fits(agents, steps)) return;
     // The largest value of one parameter that fits, the others as given.
     auto largest = [&](double lo, double hi, auto&& ok) {  // ok(lo) or lo is returned
@@ -443,7 +336,7 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
       const double most = largest(2, agents, [&](double n) { return fits(n, steps); });
       throw InputError(
           "agents = " + num(agents) + " with structure = " +
-          std::string(kStructureNames[static_cast<int>(v[kStructure])]) + " needs about " + need +
+          std::string(kStructureNames[static_cast<int>(c.structure)]) + " needs about " + need +
           " per worker thread, mostly for its lateral ties (they grow with agents^2)" +
           (ties_of(agents) > kMaxTies ? ", more than the 1e9 ties an organization may hold" : "") +
           "; at most agents = " + num(most) +
@@ -451,10 +344,10 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
     }
     const double most = largest(1, steps, [&](double t) { return fits(agents, t); });
     char expected[32];
-    std::snprintf(expected, sizeof expected, "%.3g", v[kArrivalRate] * agents * steps);
+    std::snprintf(expected, sizeof expected, "%.3g", c.arrival_rate * agents * steps);
     throw InputError(
         "agents = " + num(agents) + ", steps = " + num(steps) +
-        " and arrival_rate = " + num(v[kArrivalRate]) + " give about " + expected +
+        " and arrival_rate = " + num(c.arrival_rate) + " give about " + expected +
         " challenges per organization, which need about " + need + " per worker thread" +
         (challenges_of(agents, steps) > kMaxChallenges
              ? ", more than the 2e9 challenges an organization may hold"
@@ -464,38 +357,13 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
         "lower arrival_rate allow more)");
   }
 
-  // "distributed" and "distributed_network" classify two other outcomes each by two
-  // thresholds that change nothing in the simulation: the engine re-derives them under
-  // other thresholds (threshold curves).
-  std::span<const model::DerivedColumn> derived_columns() const override { return derived_; }
-  double derive(std::size_t d, std::span<const double> in,
-                const model::ParameterValues& v) const override {
-    TRIBE_CHECK(d < 2 && in.size() == (d == 0 ? 3u : 2u),
-                "leadership derives distributed from three inputs, distributed_network from two");
-    if (d == 0)
-      return is_distributed(
-                 DistributedThresholds{v[kDlTopShare], v[kDlFormalShare], v[kDlRelianceEvenness]},
-                 in[0], in[1], in[2])
-                 ? 1.0
-                 : 0.0;
-    return is_distributed_network(v[kDlBreadth], v[kDlCentralization], in[0], in[1]) ? 1.0 : 0.0;
-  }
-
- protected:
-  void check(const model::ParameterValues& v) const override {
-    const double agents = v[kAgents];
-    if (v[kSpan] > agents - 1)
-      throw InputError("span = " + num(v[kSpan]) +
-                       " must be at most agents - 1 = " + num(agents - 1));
-    if (v[kHeroManagers] > agents - 1)
-      throw InputError("hero_managers = " + num(v[kHeroManagers]) +
-                       " must be at most agents - 1 = " + num(agents - 1));
-    if (std::floor(v[kCapacity] * v[kHeroCapacity]) > 2.0e9)
-      throw InputError("capacity * hero_capacity = " + num(v[kCapacity] * v[kHeroCapacity]) +
-                       " must be at most 2e9");
-  }
-
  private:
+  // The thresholds' places among the parameter values derive() receives.
+  const std::size_t dl_top_share_ = index_of("dl_top_share"),
+                    dl_formal_share_ = index_of("dl_formal_share"),
+                    dl_reliance_evenness_ = index_of("dl_reliance_evenness"),
+                    dl_breadth_ = index_of("dl_breadth"),
+                    dl_centralization_ = index_of("dl_centralization");
   std::vector<model::DerivedColumn> derived_ = {
       {"distributed",
        {"reliance_top_share", "reliance_formal_share", "reliance_evenness_vs_chance"},

@@ -265,85 +265,38 @@ using model::ColumnSpec;
 using model::ParameterSpec;
 using model::ParamType;
 
-enum P : std::size_t {
-  kDimensions,
-  kIndividuals,
-  kP1,
-  kP2,
-  kP3,
-  kP4,
-  kFastShare,
-  kP1Fast,
-  kMaxPeriods,
-  kObservePeriod,
-  kSuperiorBy,
-  kCodeUpdate,
-  kParameterCount
-};
-
-// The name of each index: Plugin refuses the model unless parameters() lists exactly these
-// names in this order, so an index cannot silently read another parameter.
-constexpr auto kParameterNames = model::index_names<kParameterCount>({
-    {kDimensions, "dimensions"},
-    {kIndividuals, "individuals"},
-    {kP1, "p1"},
-    {kP2, "p2"},
-    {kP3, "p3"},
-    {kP4, "p4"},
-    {kFastShare, "fast_share"},
-    {kP1Fast, "p1_fast"},
-    {kMaxPeriods, "max_periods"},
-    {kObservePeriod, "observe_period"},
-    {kSuperiorBy, "superior_by"},
-    {kCodeUpdate, "code_update"},
-});
-
-std::vector<ParameterSpec> make_parameters() {
+std::vector<model::Parameter<Config>> make_parameters() {
   return {
-      model::integer_parameter("dimensions", 1, 100000, 30,
+      model::integer("dimensions", &Config::dimensions, 1, 100000, 30,
                                "m: dimensions of reality (each +1 or -1)"),
-      model::integer_parameter("individuals", 1, 100000, 50, "n: individuals in the organization"),
-      model::real_parameter(
-          "p1", 0, 1, 0.1,
+      model::integer("individuals", &Config::individuals, 1, 100000, 50, "n: individuals in the organization"),
+      model::real("p1", &Config::p1, 0, 1, 0.1,
           "socialization rate: per period and dimension, probability that a belief differing "
           "from a non-zero code moves one step toward it"),
-      model::real_parameter(
-          "p2", 0, 1, 0.5,
+      model::real("p2", &Config::p2, 0, 1, 0.5,
           "code learning rate: the code adopts the superior group's majority on a dimension "
           "with probability 1 - (1 - p2)^k, k = majority - minority"),
-      model::real_parameter("p3", 0, 1, 0,
+      model::real("p3", &Config::p3, 0, 1, 0,
                             "turnover: per period, probability an individual is replaced"),
-      model::real_parameter("p4", 0, 1, 0,
+      model::real("p4", &Config::p4, 0, 1, 0,
                             "turbulence: per period, probability a dimension of reality flips"),
-      model::real_parameter(
-          "fast_share", 0, 1, 0,
+      model::real("fast_share", &Config::fast_share, 0, 1, 0,
           "share of individuals (round(fast_share * n)) socialized at p1_fast instead of p1"),
-      model::real_parameter("p1_fast", 0, 1, 0.9, "socialization rate of the fast learners"),
-      model::integer_parameter("max_periods", 1, 10000000, 5000,
+      model::real("p1_fast", &Config::p1_fast, 0, 1, 0.9, "socialization rate of the fast learners"),
+      model::integer("max_periods", &Config::max_periods, 1, 10000000, 5000,
                                "periods simulated at most (all of them when p3 or p4 > 0)"),
-      model::integer_parameter(
-          "observe_period", 0, 10000000, 20,
+      model::integer("observe_period", &Config::observe_period, 0, 10000000, 20,
           "period after which the *_at_period columns are recorded (0: initial state)"),
-      ParameterSpec{
-          "superior_by",
-          ParamType::Choice,
-          0,
-          1,
-          0,
-          {"actions", "beliefs"},
+      model::choice(
+          "superior_by", &Config::superior_by, {"actions", "beliefs"}, 0,
           "superior group and code learning: by action scores and actions (a 0 belief acts by "
           "a fair coin; the specification followed by default) or by belief scores and "
-          "non-zero beliefs (March's BASIC program as translated by Watts 2014)"},
-      ParameterSpec{
-          "code_update",
-          ParamType::Choice,
-          0,
-          1,
-          0,
-          {"adopt", "step"},
+          "non-zero beliefs (March's BASIC program as translated by Watts 2014)"),
+      model::choice(
+          "code_update", &Config::code_update, {"adopt", "step"}, 0,
           "a code that differs from the superior group's majority takes the majority's value "
           "at once (adopt) or moves one step toward it, -1 -> 0 -> +1 (step, as in the BASIC "
-          "program)"},
+          "program)"),
   };
 }
 
@@ -383,23 +336,6 @@ struct MarchTraits {
     State state;
     Result result;
   };
-  static Config configure(const model::ParameterValues& v) {
-    Config c;
-    c.dimensions = static_cast<std::int32_t>(v[kDimensions]);
-    c.individuals = static_cast<std::int32_t>(v[kIndividuals]);
-    c.p1 = v[kP1];
-    c.p2 = v[kP2];
-    c.p3 = v[kP3];
-    c.p4 = v[kP4];
-    c.fast_share = v[kFastShare];
-    c.p1_fast = v[kP1Fast];
-    c.max_periods = static_cast<std::int32_t>(v[kMaxPeriods]);
-    c.observe_period = static_cast<std::int32_t>(v[kObservePeriod]);
-    c.superior_by = static_cast<SuperiorBy>(static_cast<int>(v[kSuperiorBy]));
-    c.code_update = static_cast<CodeUpdate>(static_cast<int>(v[kCodeUpdate]));
-    return c;
-  }
-  static constexpr auto parameter_names = kParameterNames;
   static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
     simulate_organization(c, ctx, w.state, w.result);
   }
@@ -429,14 +365,14 @@ class MarchModel final : public model::Plugin<MarchTraits> {
                make_parameters(), make_columns()) {}
 
  protected:
-  void check(const model::ParameterValues& v) const override {
-    if (v[kObservePeriod] > v[kMaxPeriods])
-      throw InputError("observe_period = " + model::format_number(v[kObservePeriod]) +
-                       " must be at most max_periods = " + model::format_number(v[kMaxPeriods]));
-    if (v[kDimensions] * v[kIndividuals] > 1.0e8)
-      throw InputError(
-          "dimensions * individuals = " + model::format_number(v[kDimensions] * v[kIndividuals]) +
-          " must be at most 1e8");
+  void check(const Config& c) const override {
+    if (c.observe_period > c.max_periods)
+      throw InputError("observe_period = " + model::format_number(c.observe_period) +
+                       " must be at most max_periods = " + model::format_number(c.max_periods));
+    const double cells = static_cast<double>(c.dimensions) * c.individuals;
+    if (cells > 1.0e8)
+      throw InputError("dimensions * individuals = " + model::format_number(cells) +
+                       " must be at most 1e8");
   }
 };
 

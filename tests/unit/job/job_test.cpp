@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -22,6 +23,7 @@
 #include "tribe/design/plan.hpp"
 #include "tribe/io/part_file.hpp"
 #include "tribe/io/part_reader.hpp"
+#include "tribe/io/validate.hpp"
 
 extern char** environ;
 
@@ -391,6 +393,37 @@ TEST(JobLock, HeldOnceReleasedOnExitAndStaleLocksAreTakenOver) {
   write_file(dir / "x.h5.lock", "host elsewhere, PID 1\n");
   tribe::job::OutputLock taken(out);
   EXPECT_TRUE(std::filesystem::exists(dir / "x.h5.lock"));
+}
+
+// A run killed while a child process checks one of its files (io::contained_check forks
+// one per part) leaves no lock behind: the child closes its copy of the lock first, so the
+// rerun is not refused as "being written by another tribe run" (found by the fault suite).
+TEST(JobLock, AChildCheckingAFileDoesNotKeepTheLockOfAKilledRun) {
+  TempDir dir;
+  const auto out = dir / "x.h5";
+  const auto checking = dir / "checking";
+  const pid_t run = fork();
+  if (run == 0) {
+    const tribe::job::OutputLock lock(out);
+    tribe::io::contained_check("x", [&] {
+      write_file(checking, std::to_string(getpid()));
+      std::this_thread::sleep_for(std::chrono::seconds(20));
+    });
+    _exit(0);
+  }
+  ASSERT_GT(run, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!std::filesystem::exists(checking) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(std::filesystem::exists(checking));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the pid is written
+  kill(run, SIGKILL);
+  EXPECT_EQ(wait_exit(run), 128 + SIGKILL);
+  // The checking child is still alive (it sleeps): the lock must be free all the same.
+  EXPECT_NO_THROW(tribe::job::OutputLock again(out));
+  std::ifstream pid_file(checking);
+  pid_t child = 0;
+  if (pid_file >> child && child > 0) kill(child, SIGKILL);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// A model plug-in cannot read a parameter or write a column in the wrong slot silently:
-// Plugin refuses a model whose index table or row writer disagrees with its own tables.
+// A model plug-in declares each parameter once (its spec and the Config member it sets), and
+// cannot write a column in the wrong slot silently: Plugin refuses a model whose row writer
+// disagrees with its columns, or that declares a parameter twice.
 #include "tribe/model/plugin.hpp"
 
 #include <gtest/gtest.h>
@@ -20,9 +21,6 @@ struct SumTraits {
   struct Scratch {
     double sum = 0.0;
   };
-  enum P : std::size_t { kA, kB, kCount };
-  static constexpr auto parameter_names = index_names<kCount>({{kA, "a"}, {kB, "b"}});
-  static Config configure(const ParameterValues& v) { return {v[kA], v[kB]}; }
   static void simulate(const Config& c, const OrgContext&, Scratch& s) { s.sum = c.a + c.b; }
   static void write_row(const Config& c, const Scratch& s, RowWriter& out) {
     out("a", c.a);
@@ -30,8 +28,11 @@ struct SumTraits {
   }
 };
 
-std::vector<ParameterSpec> parameters(const char* first, const char* second) {
-  return {real_parameter(first, 0, 10, 1, "first"), real_parameter(second, 0, 10, 2, "second")};
+using SumConfig = SumTraits::Config;
+
+std::vector<Parameter<SumConfig>> parameters(const char* first, const char* second) {
+  return {real(first, &SumConfig::a, 0, 10, 1, "first"),
+          real(second, &SumConfig::b, 0, 10, 2, "second")};
 }
 
 std::vector<ColumnSpec> columns(const char* first, const char* second) {
@@ -48,12 +49,25 @@ TEST(Plugin, AModelWhoseTablesAgreeWritesEachValueIntoItsColumn) {
   EXPECT_EQ(row, (std::vector<double>{3.0, 7.0}));
 }
 
-TEST(PluginDeathTest, AModelWhoseIndexTableNamesAnotherParameterIsRefused) {
+TEST(Plugin, EachParameterSetsTheConfigMemberItIsDeclaredWith) {
+  // Declared b first: parameters() lists b first, and each value lands in its own member
+  // whatever the order of the members in Config.
+  const Plugin<SumTraits> model("sum", "1.0.0", "a + b",
+                                {real("b", &SumConfig::b, 0, 10, 2, "second"),
+                                 real("a", &SumConfig::a, 0, 10, 1, "first")},
+                                columns("a", "sum"));
+  EXPECT_EQ(model.parameters()[0].name, "b");
+  EXPECT_EQ(model.parameters()[0].default_value, 2.0);
+  const SumConfig c = model.configure({3.0, 4.0});
+  EXPECT_EQ(c.b, 3.0);
+  EXPECT_EQ(c.a, 4.0);
+}
+
+TEST(PluginDeathTest, AModelThatDeclaresAParameterTwiceIsRefused) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  // parameters() lists b before a: index kA would read b.
   EXPECT_DEATH(
-      Plugin<SumTraits>("sum", "1.0.0", "a + b", parameters("b", "a"), columns("a", "sum")),
-      "sum: parameter 0 is \"a\" in parameter_names but \"b\" in parameters\\(\\)");
+      Plugin<SumTraits>("sum", "1.0.0", "a + b", parameters("a", "a"), columns("a", "sum")),
+      "sum: parameter \"a\" is declared twice");
 }
 
 TEST(PluginDeathTest, AModelWhoseRowWriterWritesColumnsInAnotherOrderIsRefused) {

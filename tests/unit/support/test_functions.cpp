@@ -19,22 +19,6 @@ struct Traits {
   struct Scratch {
     double y = 0, y_noisy = 0;
   };
-  static constexpr std::array<std::string_view, 9> parameter_names =
-      model::index_names<9>({{0, "function"},
-                             {1, "x1"},
-                             {2, "x2"},
-                             {3, "x3"},
-                             {4, "x4"},
-                             {5, "x5"},
-                             {6, "x6"},
-                             {7, "x7"},
-                             {8, "x8"}});
-  static Config configure(const model::ParameterValues& v) {
-    Config c;
-    c.ishigami = v[0] == 0.0;
-    for (std::size_t i = 0; i < 8; ++i) c.x[i] = v[1 + i];
-    return c;
-  }
   static double value(const Config& c) {
     if (c.ishigami) {
       const double pi = std::numbers::pi;
@@ -70,18 +54,21 @@ class TestFunctions final : public model::Plugin<Traits> {
                  "y plus a standard normal draw"}}) {}
 
  private:
-  static std::vector<model::ParameterSpec> specs() {
-    std::vector<model::ParameterSpec> p;
-    p.push_back({"function",
-                 ParamType::Choice,
-                 0,
-                 1,
-                 0,
-                 {"ishigami", "g_function"},
-                 "which test function"});
-    for (int i = 1; i <= 8; ++i)
-      p.push_back(
-          {"x" + std::to_string(i), ParamType::Real, 0, 1, 0.5, {}, "input " + std::to_string(i)});
+  using Config = Traits::Config;
+  static std::vector<model::Parameter<Config>> specs() {
+    std::vector<model::Parameter<Config>> p;
+    p.push_back({{"function",
+                  ParamType::Choice,
+                  0,
+                  1,
+                  0,
+                  {"ishigami", "g_function"},
+                  "which test function"},
+                 [](Config& c, double v) { c.ishigami = v == 0.0; }});
+    for (std::size_t i = 0; i < 8; ++i)
+      p.push_back({{"x" + std::to_string(i + 1), ParamType::Real, 0, 1, 0.5, {},
+                    "input " + std::to_string(i + 1)},
+                   [i](Config& c, double v) { c.x[i] = v; }});
     return p;
   }
 };
@@ -95,9 +82,6 @@ struct ExactTraits {
   struct Scratch {
     double k = 0, draw = 0;
   };
-  static constexpr std::array<std::string_view, 2> parameter_names =
-      model::index_names<2>({{0, "level"}, {1, "step"}});
-  static Config configure(const model::ParameterValues& v) { return {v[0], v[1]}; }
   static void simulate(const Config&, const model::OrgContext& ctx, Scratch& out) {
     out.k = static_cast<double>(ctx.organization);
     rng::Stream s(ctx.seed, 1, ctx.organization, 0, ctx.domain);
@@ -116,8 +100,10 @@ class Exact final : public model::Plugin<ExactTraits> {
   Exact()
       : Plugin("test_exact", "1",
                "outcomes known exactly from the organization's index (tests only)",
-               {{"level", ParamType::Real, -1000, 1000, 0, {}, "value of organization 0"},
-                {"step", ParamType::Integer, 0, 1000, 1, {}, "value added per organization"}},
+               {model::real("level", &ExactTraits::Config::level, -1000, 1000, 0,
+                            "value of organization 0"),
+                model::integer("step", &ExactTraits::Config::step, 0, 1000, 1,
+                               "value added per organization")},
                {{"k", model::ColumnKind::Count, model::ColumnRole::Outcome,
                  "the organization's index in its cell"},
                 {"value", model::ColumnKind::Real, model::ColumnRole::Outcome, "level + step * k"},
