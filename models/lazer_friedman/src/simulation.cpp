@@ -12,11 +12,6 @@ namespace tribe::models::lazer_friedman {
 
 namespace {
 
-rng::Stream stream(const model::OrgContext& ctx, StreamPurpose purpose, std::uint64_t sub = 0) {
-  return rng::Stream(ctx.seed, static_cast<std::uint64_t>(purpose), ctx.organization, sub,
-                     ctx.domain);
-}
-
 void from_matrix(int n, const std::vector<std::uint8_t>& m, Network& net) {
   net.n = n;
   net.offset.assign(static_cast<std::size_t>(n) + 1, 0);
@@ -259,12 +254,12 @@ bool absorbed(const Landscape& land, const Network& net, const Agents& ag) {
 void simulate_organization(const Config& c, const model::OrgContext& ctx, Scratch& w,
                            OrgResult& out) {
   {
-    auto s = stream(ctx, StreamPurpose::landscape);
+    auto s = ctx.stream(StreamPurpose::landscape);
     generate(w.land, c.bits, c.k, s, w.partners);
   }
   const GlobalMax g = global_max(w.land, w.search);
   {
-    auto s = stream(ctx, StreamPurpose::network);
+    auto s = ctx.stream(StreamPurpose::network);
     out.joined = make_network(c.network, c.agents, c.density, c.rewired, s, w.net, w.net_scratch,
                               c.join_components);
   }
@@ -279,7 +274,7 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, Scratc
   ag.fitness.resize(n);
   ag.next_fitness.resize(n);
   {
-    auto s = stream(ctx, StreamPurpose::starts);
+    auto s = ctx.stream(StreamPurpose::starts);
     for (std::size_t a = 0; a < n; ++a) {
       ag.solution[a] = static_cast<std::uint32_t>(s.next_u64() >> (64 - c.bits));
       ag.fitness[a] = w.land.fitness(ag.solution[a]);
@@ -297,8 +292,8 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, Scratc
     // A stop inside one long organization: partial values, its block dropped by the runner.
     if (stop_requested()) break;
     if (!done) {
-      auto s = stream(ctx, StreamPurpose::search, static_cast<std::uint64_t>(t));
-      auto v = stream(ctx, StreamPurpose::imitation, static_cast<std::uint64_t>(t));
+      auto s = ctx.stream(StreamPurpose::search, static_cast<std::uint64_t>(t));
+      auto v = ctx.stream(StreamPurpose::imitation, static_cast<std::uint64_t>(t));
       const int changed = search_round(w.land, w.net, ag, s, c.imitation, &v);
       if (changed > 0) sc = scores(ag, g.fitness, c.exponent);
       if (absorbed(w.land, w.net, ag)) {  // absorbing: every later round repeats this one

@@ -24,8 +24,8 @@ using model::ParamType;
 
 std::vector<model::Parameter<Config>> make_parameters() {
   std::vector<model::Parameter<Config>> p;
-  p.push_back(
-      model::integer("agents", &Config::agents, 2, 100000, 100, "number of agents N in the organization"));
+  p.push_back(model::integer("agents", &Config::agents, 2, 100000, 100,
+                             "number of agents N in the organization"));
   p.push_back(
       model::integer("steps", &Config::steps, 1, 100000, 200, "number of time steps T simulated"));
   p.push_back(model::choice(
@@ -34,79 +34,95 @@ std::vector<model::Parameter<Config>> make_parameters() {
       "reporting tree: flat (one leader, everyone reports to it), hierarchy (balanced, "
       "span s, breadth-first fill), random_hierarchy (spans uniform around s), "
       "random_tree (uniform attachment), preferential (preferential attachment)"));
-  p.push_back(model::integer("span", &Config::span, 1, 100000, 5,
-      "span of control s of hierarchy and random_hierarchy (at most agents - 1)"));
-  p.push_back(model::real("span_spread", &Config::span_spread, 0, 1, 0.5,
-      "random_hierarchy: each manager's span is uniform on s - w .. s + w with "
-      "w = min(round(s * spread), s - 1), so the mean span is s"));
-  p.push_back(model::real("tie_within", &Config::tie_within, 0, 1, 0.3, "probability of a lateral tie between two siblings (same manager)"));
-  p.push_back(model::real("tie_across", &Config::tie_across, 0, 1, 0.01,
-      "probability of a lateral tie between two agents that are neither siblings nor "
-      "manager and report"));
-  p.push_back(model::real("control", &Config::control, 0, 1, 0.2,
-      "upstream control kappa: probability that a lateral interaction must route "
-      "through (wait for, be "
-      "approved and joined by) the holder's manager, using that manager's capacity"));
   p.push_back(
-      model::real("aligned", &Config::aligned, 0, 1, 0.5, "mean alignment A of the agents (Beta mean)"));
+      model::integer("span", &Config::span, 1, 100000, 5,
+                     "span of control s of hierarchy and random_hierarchy (at most agents - 1)"));
+  p.push_back(model::real("span_spread", &Config::span_spread, 0, 1, 0.5,
+                          "random_hierarchy: each manager's span is uniform on s - w .. s + w with "
+                          "w = min(round(s * spread), s - 1), so the mean span is s"));
+  p.push_back(model::real("tie_within", &Config::tie_within, 0, 1, 0.3,
+                          "probability of a lateral tie between two siblings (same manager)"));
+  p.push_back(
+      model::real("tie_across", &Config::tie_across, 0, 1, 0.01,
+                  "probability of a lateral tie between two agents that are neither siblings nor "
+                  "manager and report"));
+  p.push_back(
+      model::real("control", &Config::control, 0, 1, 0.2,
+                  "upstream control kappa: probability that a lateral interaction must route "
+                  "through (wait for, be "
+                  "approved and joined by) the holder's manager, using that manager's capacity"));
+  p.push_back(model::real("aligned", &Config::aligned, 0, 1, 0.5,
+                          "mean alignment A of the agents (Beta mean)"));
   p.push_back(model::real("proactive", &Config::proactive, 0, 1, 0.5,
-                                    "mean proactivity P of the agents (Beta mean)"));
+                          "mean proactivity P of the agents (Beta mean)"));
   p.push_back(model::real("collaborative", &Config::collaborative, 0, 1, 0.5,
-                                    "mean collaboration C of the agents (Beta mean)"));
-  p.push_back(model::real("concentration", &Config::concentration, 0.5, 10000, 10,
-      "Beta concentration phi of the agent qualities (variance m(1-m)/(phi+1)); "
-      "qualities independent"));
-  p.push_back(model::integer("capacity", &Config::capacity, 1, 1000, 2,
-      "queue items (decisions, joined interactions) an agent processes per step"));
+                          "mean collaboration C of the agents (Beta mean)"));
+  p.push_back(
+      model::real("concentration", &Config::concentration, 0.5, 10000, 10,
+                  "Beta concentration phi of the agent qualities (variance m(1-m)/(phi+1)); "
+                  "qualities independent"));
+  p.push_back(
+      model::integer("capacity", &Config::capacity, 1, 1000, 2,
+                     "queue items (decisions, joined interactions) an agent processes per step"));
   p.push_back(model::boolean("hero", &Config::hero, false, "the top leader is a hero"));
   p.push_back(model::real("hero_capacity", &Config::hero_capacity, 1, 1000, 5,
-                                    "a hero's capacity is floor(capacity * hero_capacity)"));
-  p.push_back(model::real("hero_boost", &Config::hero_boost, 0, 1, 0.5,
-      "an interaction a hero joins has insight probability p + hero_boost * (1 - p)"));
+                          "a hero's capacity is floor(capacity * hero_capacity)"));
+  p.push_back(
+      model::real("hero_boost", &Config::hero_boost, 0, 1, 0.5,
+                  "an interaction a hero joins has insight probability p + hero_boost * (1 - p)"));
   p.push_back(model::real("hero_quality", &Config::hero_quality, 0, 1, 0.9,
-                                    "a hero's alignment, proactivity and collaboration"));
-  p.push_back(model::real("hero_deference", &Config::hero_deference, 0, 1, 0,
-      "heroic mindset: while a hero is present the others' initiative is P * (1 - "
-      "hero_deference)"));
-  p.push_back(model::integer("hero_managers", &Config::hero_managers, 0, 100000, 0,
+                          "a hero's alignment, proactivity and collaboration"));
+  p.push_back(
+      model::real("hero_deference", &Config::hero_deference, 0, 1, 0,
+                  "heroic mindset: while a hero is present the others' initiative is P * (1 - "
+                  "hero_deference)"));
+  p.push_back(model::integer(
+      "hero_managers", &Config::hero_managers, 0, 100000, 0,
       "number of further hero-like managers, drawn uniformly among the leaders below the top "
       "(\"finding more Joes\"); at most agents - 1"));
+  p.push_back(model::real("arrival_rate", &Config::arrival_rate, 0, 10, 0.01,
+                          "challenges per agent per step (Poisson over the organization)"));
   p.push_back(
-      model::real("arrival_rate", &Config::arrival_rate, 0, 10, 0.01,
-                            "challenges per agent per step (Poisson over the organization)"));
-  p.push_back(model::real("front_line_share", &Config::front_line_share, 0, 1, 0.8,
-      "probability a challenge arises at a uniformly drawn front-line agent (no "
-      "reports) rather than a "
-      "uniformly drawn agent"));
+      model::real("front_line_share", &Config::front_line_share, 0, 1, 0.8,
+                  "probability a challenge arises at a uniformly drawn front-line agent (no "
+                  "reports) rather than a "
+                  "uniformly drawn agent"));
   p.push_back(model::real("difficulty_mean", &Config::difficulty_mean, 0, 1, 0.5,
-                                    "mean difficulty of a challenge (Beta mean)"));
-  p.push_back(model::real("difficulty_concentration", &Config::difficulty_concentration, 0.5, 10000, 4,
-                                    "Beta concentration of the difficulty"));
-  p.push_back(model::real("deadline_mean", &Config::deadline_mean, 1, 100000, 10,
+                          "mean difficulty of a challenge (Beta mean)"));
+  p.push_back(model::real("difficulty_concentration", &Config::difficulty_concentration, 0.5, 10000,
+                          4, "Beta concentration of the difficulty"));
+  p.push_back(model::real(
+      "deadline_mean", &Config::deadline_mean, 1, 100000, 10,
       "mean number of steps a challenge may be worked on (1 + geometric with mean deadline_mean)"));
   p.push_back(model::real("insight_bias", &Config::insight_bias, -20, 20, 0,
-                                    "insight log-odds of average participants (A = C = d = 0.5)"));
-  p.push_back(
-      model::real("insight_alignment", &Config::insight_alignment, 0, 50, 4,
-                            "insight log-odds per unit of the participants' mean alignment"));
-  p.push_back(
-      model::real("insight_collaboration", &Config::insight_collaboration, 0, 50, 4,
-                            "insight log-odds per unit of the participants' mean collaboration"));
+                          "insight log-odds of average participants (A = C = d = 0.5)"));
+  p.push_back(model::real("insight_alignment", &Config::insight_alignment, 0, 50, 4,
+                          "insight log-odds per unit of the participants' mean alignment"));
+  p.push_back(model::real("insight_collaboration", &Config::insight_collaboration, 0, 50, 4,
+                          "insight log-odds per unit of the participants' mean collaboration"));
   p.push_back(model::real("insight_difficulty", &Config::insight_difficulty, 0, 50, 4,
-                                    "insight log-odds lost per unit of difficulty"));
-  p.push_back(model::real("conflict_scale", &Config::conflict_scale, 0, 1, 1,
+                          "insight log-odds lost per unit of difficulty"));
+  p.push_back(model::real(
+      "conflict_scale", &Config::conflict_scale, 0, 1, 1,
       "conflict probability = conflict_scale * mean P * (1 - mean C) of the participants"));
-  p.push_back(model::real("dl_breadth", &Config::dl_breadth, 0, 1, 0.5,
+  p.push_back(model::real(
+      "dl_breadth", &Config::dl_breadth, 0, 1, 0.5,
       "distributed_network (the classification of models 2-4, kept for history): minimum "
       "leadership breadth"));
-  p.push_back(model::real("dl_centralization", &Config::dl_centralization, 0, 1, 0.5,
+  p.push_back(model::real(
+      "dl_centralization", &Config::dl_centralization, 0, 1, 0.5,
       "distributed_network (the classification of models 2-4, kept for history): maximum "
       "leadership-network centralization"));
-  p.push_back(model::real("dl_top_share", &Config::thresholds, &DistributedThresholds::top_share, 0, 1, DistributedThresholds{}.top_share,
-      "distributed (a classification of spread): maximum reliance_top_share"));
-  p.push_back(model::real("dl_formal_share", &Config::thresholds, &DistributedThresholds::formal_share, 0, 1, DistributedThresholds{}.formal_share,
-      "distributed (a classification of spread): maximum reliance_formal_share"));
-  p.push_back(model::real("dl_reliance_evenness", &Config::thresholds, &DistributedThresholds::reliance_evenness, 0, 1, DistributedThresholds{}.reliance_evenness,
+  p.push_back(model::real("dl_top_share", &Config::thresholds, &DistributedThresholds::top_share, 0,
+                          1, DistributedThresholds{}.top_share,
+                          "distributed (a classification of spread): maximum reliance_top_share"));
+  p.push_back(
+      model::real("dl_formal_share", &Config::thresholds, &DistributedThresholds::formal_share, 0,
+                  1, DistributedThresholds{}.formal_share,
+                  "distributed (a classification of spread): maximum reliance_formal_share"));
+  p.push_back(model::real(
+      "dl_reliance_evenness", &Config::thresholds, &DistributedThresholds::reliance_evenness, 0, 1,
+      DistributedThresholds{}.reliance_evenness,
       "distributed (a classification of spread): minimum reliance_evenness_vs_chance"));
   return p;
 }
@@ -254,21 +270,20 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
     TRIBE_CHECK(d < 2 && in.size() == (d == 0 ? 3u : 2u),
                 "leadership derives distributed from three inputs, distributed_network from two");
     if (d == 0)
-      return is_distributed(
-                 DistributedThresholds{v[dl_top_share_], v[dl_formal_share_],
-                                       v[dl_reliance_evenness_]},
-                 in[0], in[1], in[2])
+      return is_distributed(DistributedThresholds{v[dl_top_share_], v[dl_formal_share_],
+                                                  v[dl_reliance_evenness_]},
+                            in[0], in[1], in[2])
                  ? 1.0
                  : 0.0;
-    return is_distributed_network(v[dl_breadth_], v[dl_centralization_], in[0], in[1]) ? 1.0
-                                                                                      : 0.0;
+    return is_distributed_network(v[dl_breadth_], v[dl_centralization_], in[0], in[1]) ? 1.0 : 0.0;
   }
 
  protected:
   void check(const Config& c) const override {
     const double agents = c.agents;
     if (c.span > agents - 1)
-      throw InputError("span = " + num(c.span) + " must be at most agents - 1 = " + num(agents - 1));
+      throw InputError("span = " + num(c.span) +
+                       " must be at most agents - 1 = " + num(agents - 1));
     if (c.hero_managers > agents - 1)
       throw InputError("hero_managers = " + num(c.hero_managers) +
                        " must be at most agents - 1 = " + num(agents - 1));
@@ -288,7 +303,8 @@ class LeadershipModel final : public model::Plugin<LeadershipTraits> {
       const bool wide =
           kind == StructureKind::flat || kind == StructureKind::random_tree ||
           kind == StructureKind::preferential;  // a manager may have nearly all agents as reports
-      const double widest_span = std::max(1.0, std::round(static_cast<double>(c.span) * (1 + c.span_spread)));
+      const double widest_span =
+          std::max(1.0, std::round(static_cast<double>(c.span) * (1 + c.span_spread)));
       const double sibling_pairs =
           wide ? all_pairs : std::min(all_pairs, n * (widest_span - 1) / 2);
       // Expected ties, with room for the spread of the draws.

@@ -14,12 +14,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-rng::Stream stream(const model::OrgContext& ctx, StreamPurpose purpose,
-                   std::uint64_t substream = 0) {
-  return rng::Stream(ctx.seed, static_cast<std::uint64_t>(purpose), ctx.organization, substream,
-                     ctx.domain);
-}
-
 std::uint64_t attempt_key(std::int32_t challenge, std::int32_t attempt) {
   return (static_cast<std::uint64_t>(challenge) << 32) | static_cast<std::uint32_t>(attempt);
 }
@@ -96,7 +90,7 @@ void draw_qualities(const Config& cfg, const model::OrgContext& ctx, Scratch& ws
   const double means[3] = {cfg.aligned, cfg.proactive, cfg.collaborative};
   std::vector<double>* dest[3] = {&ws.aligned, &ws.proactive, &ws.collaborative};
   for (int q = 0; q < 3; ++q) {
-    auto s = stream(ctx, StreamPurpose::qualities, static_cast<std::uint64_t>(q));
+    auto s = ctx.stream(StreamPurpose::qualities, static_cast<std::uint64_t>(q));
     const BetaMean& draw = ws.quality_beta[q].get(means[q], cfg.concentration);
     dest[q]->resize(n);
     double* const out = dest[q]->data();
@@ -115,7 +109,7 @@ void choose_heroes(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
   pool.clear();
   for (std::int32_t i = 1; i < n; ++i)
     if (ws.tree.reports(i) > 0) pool.push_back(i);
-  auto s = stream(ctx, StreamPurpose::heroes);
+  auto s = ctx.stream(StreamPurpose::heroes);
   const auto k = std::min<std::size_t>(static_cast<std::size_t>(cfg.hero_managers), pool.size());
   for (std::size_t j = 0; j < k; ++j) {
     const auto r = j + rng::uniform_index(s, pool.size() - j);
@@ -141,7 +135,7 @@ void draw_arrivals(const Config& cfg, const model::OrgContext& ctx, Scratch& ws)
   ws.challenges.clear();
   const double rate = cfg.arrival_rate * cfg.agents;
   if (rate <= 0.0) return;
-  auto s = stream(ctx, StreamPurpose::arrivals);
+  auto s = ctx.stream(StreamPurpose::arrivals);
   // Extra workable steps G ~ Geometric(1 / deadline_mean) as floor(E / -log(1 - p)),
   // E ~ Exp(1), as in rng::geometric, with log(1 - p) computed once.
   const double p_deadline = 1.0 / cfg.deadline_mean;
@@ -473,13 +467,13 @@ void simulate_organization(const Config& cfg, const model::OrgContext& ctx, Scra
                            OrgResult& out) {
   out = OrgResult{};
   {
-    auto s = stream(ctx, StreamPurpose::structure);
+    auto s = ctx.stream(StreamPurpose::structure);
     generate_parents(cfg.structure, cfg.agents, cfg.span, cfg.span_spread, s, ws.tree.parent,
                      ws.tmp_i32);
     finish_tree(ws.tree, ws.tmp_i32);
   }
   {
-    auto s = stream(ctx, StreamPurpose::ties);
+    auto s = ctx.stream(StreamPurpose::ties);
     generate_ties(ws.tree, cfg.tie_within, cfg.tie_across, s, ws.ties);
   }
   draw_qualities(cfg, ctx, ws);

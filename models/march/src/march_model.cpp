@@ -38,11 +38,6 @@ class Coins {
   int left_ = 0;
 };
 
-rng::Stream stream(const model::OrgContext& ctx, StreamPurpose p, std::uint64_t substream = 0) {
-  return rng::Stream(ctx.seed, static_cast<std::uint64_t>(p), ctx.organization, substream,
-                     ctx.domain);
-}
-
 void fresh_beliefs(State& s, std::int32_t i, rng::Stream& draws) {
   std::int8_t* b = &s.beliefs[static_cast<std::size_t>(i) * s.m];
   for (std::int32_t j = 0; j < s.m; ++j)
@@ -202,10 +197,10 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, State&
   }
 
   {
-    auto rs = stream(ctx, StreamPurpose::reality);
+    auto rs = ctx.stream(StreamPurpose::reality);
     Coins coins(rs);
     for (std::int32_t j = 0; j < s.m; ++j) s.reality[j] = coins.sign();
-    auto bs = stream(ctx, StreamPurpose::beliefs);
+    auto bs = ctx.stream(StreamPurpose::beliefs);
     for (std::int32_t i = 0; i < s.n; ++i) fresh_beliefs(s, i, bs);
   }
   r = Result{};
@@ -226,20 +221,20 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, State&
     ++t;
     const auto period = static_cast<std::uint64_t>(t);
     if (c.p3 > 0.0) {  // 1. turnover
-      auto ts = stream(ctx, StreamPurpose::turnover, period);
+      auto ts = ctx.stream(StreamPurpose::turnover, period);
       for (std::int32_t i = 0; i < s.n; ++i)
         if (rng::bernoulli(ts, c.p3)) fresh_beliefs(s, i, ts);
     }
     if (c.p4 > 0.0) {  // 2. turbulence
-      auto ts = stream(ctx, StreamPurpose::turbulence, period);
+      auto ts = ctx.stream(StreamPurpose::turbulence, period);
       for (std::int32_t j = 0; j < s.m; ++j)
         if (rng::bernoulli(ts, c.p4)) s.reality[j] = static_cast<std::int8_t>(-s.reality[j]);
     }
-    auto as = stream(ctx, StreamPurpose::actions, period);
+    auto as = ctx.stream(StreamPurpose::actions, period);
     act(s, as, c.superior_by);  // 3. actions and scores from the beliefs at the start of the step
-    auto ss = stream(ctx, StreamPurpose::socialization, period);
+    auto ss = ctx.stream(StreamPurpose::socialization, period);
     socialize(s, ss);  // 4. uses the code at the start of the step
-    auto cs = stream(ctx, StreamPurpose::code, period);
+    auto cs = ctx.stream(StreamPurpose::code, period);
     learn_code(s, cs, c.code_update);  // 5. uses the actions of step 3 (beliefs at the start)
     if (t == c.observe_period) observe();
     if (closed && at_equilibrium(s, c.superior_by)) {
@@ -268,25 +263,30 @@ using model::ParamType;
 std::vector<model::Parameter<Config>> make_parameters() {
   return {
       model::integer("dimensions", &Config::dimensions, 1, 100000, 30,
-                               "m: dimensions of reality (each +1 or -1)"),
-      model::integer("individuals", &Config::individuals, 1, 100000, 50, "n: individuals in the organization"),
-      model::real("p1", &Config::p1, 0, 1, 0.1,
+                     "m: dimensions of reality (each +1 or -1)"),
+      model::integer("individuals", &Config::individuals, 1, 100000, 50,
+                     "n: individuals in the organization"),
+      model::real(
+          "p1", &Config::p1, 0, 1, 0.1,
           "socialization rate: per period and dimension, probability that a belief differing "
           "from a non-zero code moves one step toward it"),
-      model::real("p2", &Config::p2, 0, 1, 0.5,
+      model::real(
+          "p2", &Config::p2, 0, 1, 0.5,
           "code learning rate: the code adopts the superior group's majority on a dimension "
           "with probability 1 - (1 - p2)^k, k = majority - minority"),
       model::real("p3", &Config::p3, 0, 1, 0,
-                            "turnover: per period, probability an individual is replaced"),
+                  "turnover: per period, probability an individual is replaced"),
       model::real("p4", &Config::p4, 0, 1, 0,
-                            "turbulence: per period, probability a dimension of reality flips"),
-      model::real("fast_share", &Config::fast_share, 0, 1, 0,
+                  "turbulence: per period, probability a dimension of reality flips"),
+      model::real(
+          "fast_share", &Config::fast_share, 0, 1, 0,
           "share of individuals (round(fast_share * n)) socialized at p1_fast instead of p1"),
-      model::real("p1_fast", &Config::p1_fast, 0, 1, 0.9, "socialization rate of the fast learners"),
+      model::real("p1_fast", &Config::p1_fast, 0, 1, 0.9,
+                  "socialization rate of the fast learners"),
       model::integer("max_periods", &Config::max_periods, 1, 10000000, 5000,
-                               "periods simulated at most (all of them when p3 or p4 > 0)"),
+                     "periods simulated at most (all of them when p3 or p4 > 0)"),
       model::integer("observe_period", &Config::observe_period, 0, 10000000, 20,
-          "period after which the *_at_period columns are recorded (0: initial state)"),
+                     "period after which the *_at_period columns are recorded (0: initial state)"),
       model::choice(
           "superior_by", &Config::superior_by, {"actions", "beliefs"}, 0,
           "superior group and code learning: by action scores and actions (a 0 belief acts by "

@@ -52,10 +52,10 @@ TEST(Plugin, AModelWhoseTablesAgreeWritesEachValueIntoItsColumn) {
 TEST(Plugin, EachParameterSetsTheConfigMemberItIsDeclaredWith) {
   // Declared b first: parameters() lists b first, and each value lands in its own member
   // whatever the order of the members in Config.
-  const Plugin<SumTraits> model("sum", "1.0.0", "a + b",
-                                {real("b", &SumConfig::b, 0, 10, 2, "second"),
-                                 real("a", &SumConfig::a, 0, 10, 1, "first")},
-                                columns("a", "sum"));
+  const Plugin<SumTraits> model(
+      "sum", "1.0.0", "a + b",
+      {real("b", &SumConfig::b, 0, 10, 2, "second"), real("a", &SumConfig::a, 0, 10, 1, "first")},
+      columns("a", "sum"));
   EXPECT_EQ(model.parameters()[0].name, "b");
   EXPECT_EQ(model.parameters()[0].default_value, 2.0);
   const SumConfig c = model.configure({3.0, 4.0});

@@ -66,7 +66,12 @@ class TestFunctions final : public model::Plugin<Traits> {
                   "which test function"},
                  [](Config& c, double v) { c.ishigami = v == 0.0; }});
     for (std::size_t i = 0; i < 8; ++i)
-      p.push_back({{"x" + std::to_string(i + 1), ParamType::Real, 0, 1, 0.5, {},
+      p.push_back({{"x" + std::to_string(i + 1),
+                    ParamType::Real,
+                    0,
+                    1,
+                    0.5,
+                    {},
                     "input " + std::to_string(i + 1)},
                    [i](Config& c, double v) { c.x[i] = v; }});
     return p;

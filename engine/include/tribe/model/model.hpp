@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tribe/model/parameters.hpp"
+#include "tribe/rng/stream.hpp"
 
 namespace tribe::model {
 
@@ -30,6 +31,14 @@ struct OrgContext {
   std::uint64_t seed = 0;          // master seed of the experiment
   std::uint64_t organization = 0;  // index of the organization within its cell
   std::uint64_t domain = 0;        // 0 with common random numbers across cells, else cell + 1
+
+  /// The random stream of one mechanism (`purpose`, a value of the model's own enum) of
+  /// this organization, at `substream` (a period, a round): keyed by (seed, purpose),
+  /// counting (organization, draw block, substream, domain) (rng/stream.hpp).
+  template <class Purpose>
+  rng::Stream stream(Purpose purpose, std::uint64_t substream = 0) const {
+    return rng::Stream(seed, static_cast<std::uint64_t>(purpose), organization, substream, domain);
+  }
 };
 
 struct DerivedColumn {

@@ -74,7 +74,12 @@ Parameter<Config> real(std::string name, Group Config::*group, double Group::*me
 template <class Config>
 Parameter<Config> boolean(std::string name, bool Config::*member, bool default_value,
                           std::string description) {
-  return {ParameterSpec{std::move(name), ParamType::Boolean, 0, 1, default_value ? 1.0 : 0.0, {},
+  return {ParameterSpec{std::move(name),
+                        ParamType::Boolean,
+                        0,
+                        1,
+                        default_value ? 1.0 : 0.0,
+                        {},
                         std::move(description)},
           [member](Config& c, double v) { c.*member = v != 0.0; }};
 }
@@ -85,10 +90,10 @@ template <class Config, class E>
 Parameter<Config> choice(std::string name, E Config::*member, std::vector<std::string> choices,
                          std::size_t default_index, std::string description) {
   const double last = static_cast<double>(choices.size()) - 1;
-  return {ParameterSpec{std::move(name), ParamType::Choice, 0, last,
-                        static_cast<double>(default_index), std::move(choices),
-                        std::move(description)},
-          [member](Config& c, double v) { c.*member = static_cast<E>(static_cast<int>(v)); }};
+  return {
+      ParameterSpec{std::move(name), ParamType::Choice, 0, last, static_cast<double>(default_index),
+                    std::move(choices), std::move(description)},
+      [member](Config& c, double v) { c.*member = static_cast<E>(static_cast<int>(v)); }};
 }
 
 /// Empty when `declared` lists exactly the names `listed`, in order; else one line saying
