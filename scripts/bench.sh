@@ -19,17 +19,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
-build="${BUILD_DIR:-build/release}"
+source scripts/lib/bench_env.sh
 reps="${REPS:-5}"
 min_time="${MIN_TIME:-0.2}"
-if [[ ! -f "$build/CMakeCache.txt" ]]; then
-  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >&2
-fi
-cmake --build "$build" -j "$(nproc)" --target tribe_bench >&2
-
-mkdir -p results/bench
-sha="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-out="${OUT:-results/bench/bench-$(date -u +%Y%m%dT%H%M%SZ)-$sha.json}"
+build_target tribe_bench
+out="$(output_file bench)"
 
 echo "bench: $build/bin/tribe_bench x $reps repetitions -> $out" >&2
 "$build/bin/tribe_bench" \

@@ -20,15 +20,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
-build="${BUILD_DIR:-build/release}"
-if [[ ! -f "$build/CMakeCache.txt" ]]; then
-  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >&2
-fi
-cmake --build "$build" -j "$(nproc)" --target tribe_scaling >&2
-
-mkdir -p results/scaling
-sha="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-out="${OUT:-results/scaling/scaling-$(date -u +%Y%m%dT%H%M%SZ)-$sha.json}"
+source scripts/lib/bench_env.sh
+build_target tribe_scaling
+out="$(output_file scaling)"
 
 "$build/bin/tribe_scaling" "${EXPERIMENT:-experiments/claims.toml}" \
   --orgs "${ORGS:-8192}" --repeats "${REPEATS:-7}" --backends "${BACKENDS:-openmp,tbb}" --mode both -o "$out" "$@"

@@ -25,15 +25,7 @@ std::string_view to_string(Test t) {
 }
 
 std::string_view to_string(Verdict v) {
-  switch (v) {
-    case Verdict::Supported:
-      return "supported";
-    case Verdict::NotSupported:
-      return "not supported";
-    case Verdict::Inconclusive:
-      return "inconclusive";
-  }
-  return "?";
+  return enum_name(std::array<std::string_view, 3>{"supported", "not supported", "inconclusive"}, v);
 }
 
 using namespace detail;

@@ -9,6 +9,7 @@
 
 #include "tribe/catalog/registry.hpp"
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
 #include "tribe/design/toml_input.hpp"
 
 namespace tribe::design {
@@ -380,19 +381,7 @@ void parse_report(const toml::table& root, Experiment& x) {
 }  // namespace
 
 std::string_view to_string(Sampling s) {
-  switch (s) {
-    case Sampling::Factorial:
-      return "factorial";
-    case Sampling::Random:
-      return "random";
-    case Sampling::LatinHypercube:
-      return "lhs";
-    case Sampling::Sobol:
-      return "sobol";
-    case Sampling::List:
-      return "list";
-  }
-  return "?";
+  return enum_name(std::array<std::string_view, 5>{"factorial", "random", "lhs", "sobol", "list"}, s);
 }
 
 std::uint64_t Experiment::factorial_count() const {

@@ -14,20 +14,13 @@
 #include <thread>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
 #include "tribe/stats/intervals.hpp"
 
 namespace tribe::exec {
 
 std::string_view to_string(Backend b) {
-  switch (b) {
-    case Backend::Serial:
-      return "serial";
-    case Backend::OpenMP:
-      return "openmp";
-    case Backend::TBB:
-      return "tbb";
-  }
-  return "?";
+  return enum_name(std::array<std::string_view, 3>{"serial", "openmp", "tbb"}, b);
 }
 
 Backend parse_backend(std::string_view name) {

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include "tribe/claims/describe.hpp"
 #include "tribe/core/error.hpp"
@@ -451,16 +453,19 @@ StoredClaims read_claims(const ResultReader& f, const std::string& file,
   // Files of format 1.0 have no reasons.
   c.reason = f.exists(group + "/reason") ? f.strings(group + "/reason")
                                          : std::vector<std::string>(c.id.size());
-  c.est = f.column(group + "/estimate");
-  c.lo = f.column(group + "/ci_low");
-  c.hi = f.column(group + "/ci_high");
-  c.pc = f.column(group + "/p_claim");
-  c.po = f.column(group + "/p_opposite");
-  c.pc_holm = f.column(group + "/p_claim_holm");
-  c.po_holm = f.column(group + "/p_opposite_holm");
-  c.rob = f.column(group + "/robustness_share");
-  c.na = f.column(group + "/n_a");
-  c.nb = f.column(group + "/n_b");
+  using Numbers = std::vector<double> StoredClaims::*;
+  for (const auto& [numbers, dataset] : std::initializer_list<std::pair<Numbers, const char*>>{
+           {&StoredClaims::est, "estimate"},
+           {&StoredClaims::lo, "ci_low"},
+           {&StoredClaims::hi, "ci_high"},
+           {&StoredClaims::pc, "p_claim"},
+           {&StoredClaims::po, "p_opposite"},
+           {&StoredClaims::pc_holm, "p_claim_holm"},
+           {&StoredClaims::po_holm, "p_opposite_holm"},
+           {&StoredClaims::rob, "robustness_share"},
+           {&StoredClaims::na, "n_a"},
+           {&StoredClaims::nb, "n_b"}})
+    c.*numbers = f.column(group + "/" + dataset);
   c.thresholds = f.exists(group + "/robustness")
                      ? f.group_strings_attribute(group + "/robustness", "thresholds")
                      : std::vector<std::string>{};
@@ -481,12 +486,15 @@ StoredSensitivity read_sensitivity(const ResultReader& f) {
     StoredSensitivity::Column c;
     c.name = column;
     c.parameter = f.strings(g + "parameter");
-    c.s1 = f.column(g + "S1");
-    c.s1_low = f.column(g + "S1_low");
-    c.s1_high = f.column(g + "S1_high");
-    c.st = f.column(g + "ST");
-    c.st_low = f.column(g + "ST_low");
-    c.st_high = f.column(g + "ST_high");
+    using Numbers = std::vector<double> StoredSensitivity::Column::*;
+    for (const auto& [numbers, dataset] : std::initializer_list<std::pair<Numbers, const char*>>{
+             {&StoredSensitivity::Column::s1, "S1"},
+             {&StoredSensitivity::Column::s1_low, "S1_low"},
+             {&StoredSensitivity::Column::s1_high, "S1_high"},
+             {&StoredSensitivity::Column::st, "ST"},
+             {&StoredSensitivity::Column::st_low, "ST_low"},
+             {&StoredSensitivity::Column::st_high, "ST_high"}})
+      c.*numbers = f.column(g + dataset);
     s.columns.push_back(std::move(c));
   }
   return s;

@@ -4,42 +4,19 @@
 #include <cstdio>
 #include <sstream>
 
+#include "tribe/core/text.hpp"
 namespace tribe::model {
 
 std::string_view to_string(ParamType t) {
-  switch (t) {
-    case ParamType::Real:
-      return "real";
-    case ParamType::Integer:
-      return "integer";
-    case ParamType::Boolean:
-      return "boolean";
-    case ParamType::Choice:
-      return "choice";
-  }
-  return "?";
+  return enum_name(std::array<std::string_view, 4>{"real", "integer", "boolean", "choice"}, t);
 }
 
 std::string_view to_string(ColumnKind k) {
-  switch (k) {
-    case ColumnKind::Binary:
-      return "binary";
-    case ColumnKind::Count:
-      return "count";
-    case ColumnKind::Real:
-      return "real";
-  }
-  return "?";
+  return enum_name(std::array<std::string_view, 3>{"binary", "count", "real"}, k);
 }
 
 std::string_view to_string(ColumnRole r) {
-  switch (r) {
-    case ColumnRole::Drawn:
-      return "drawn";
-    case ColumnRole::Outcome:
-      return "outcome";
-  }
-  return "?";
+  return enum_name(std::array<std::string_view, 2>{"drawn", "outcome"}, r);
 }
 
 std::size_t find_parameter(std::span<const ParameterSpec> specs, std::string_view name) {

@@ -12,11 +12,7 @@ namespace tribe::models::lazer_friedman {
 
 namespace {
 
-using model::ColumnKind;
-using model::ColumnRole;
 using model::ColumnSpec;
-using model::ParameterSpec;
-using model::ParamType;
 
 constexpr int kMaxAgents = 2000;
 
@@ -63,10 +59,7 @@ std::string score_column(int t) {
 }
 
 std::vector<ColumnSpec> make_columns() {
-  const auto D = ColumnRole::Drawn;
-  const auto O = ColumnRole::Outcome;
-  const auto N = ColumnKind::Count;
-  const auto R = ColumnKind::Real;
+  using namespace model::column_shorthands;
   std::vector<ColumnSpec> c;
   c.push_back(model::column("global_max_fitness", R, D,
                             "fitness of the landscape's global maximum (exhaustive search)"));

@@ -16,11 +16,7 @@ namespace tribe::models::leadership {
 
 namespace {
 
-using model::ColumnKind;
-using model::ColumnRole;
 using model::ColumnSpec;
-using model::ParameterSpec;
-using model::ParamType;
 
 std::vector<model::Parameter<Config>> make_parameters() {
   std::vector<model::Parameter<Config>> p;
@@ -128,11 +124,7 @@ std::vector<model::Parameter<Config>> make_parameters() {
 }
 
 std::vector<ColumnSpec> make_columns() {
-  const auto D = ColumnRole::Drawn;
-  const auto O = ColumnRole::Outcome;
-  const auto B = ColumnKind::Binary;
-  const auto N = ColumnKind::Count;
-  const auto R = ColumnKind::Real;
+  using namespace model::column_shorthands;
   return {
       model::column("depth", N, D, "depth of the reporting tree (levels below the top leader)"),
       model::column("max_span", N, D, "largest number of direct reports of one agent"),

@@ -292,24 +292,18 @@ void run_dynamics(const Config& cfg, const model::OrgContext& ctx, Scratch& ws, 
     double a = xh.a, pr = xh.p, co = xh.c;
     bool hero_in = xh.hero != 0, top_in = h == 0;
     int k = 1;
-    if (p >= 0) {
-      const Scratch::Agent& xp = ag[p];
-      a += xp.a;
-      pr += xp.p;
-      co += xp.c;
-      hero_in = hero_in || xp.hero != 0;
-      top_in = top_in || p == 0;
+    // The partner, then the manager (the order of the sums is the results' own).
+    const auto join = [&](std::int32_t who) {
+      const Scratch::Agent& x = ag[who];
+      a += x.a;
+      pr += x.p;
+      co += x.c;
+      hero_in = hero_in || x.hero != 0;
+      top_in = top_in || who == 0;
       ++k;
-    }
-    if (m >= 0) {
-      const Scratch::Agent& xm = ag[m];
-      a += xm.a;
-      pr += xm.p;
-      co += xm.c;
-      hero_in = hero_in || xm.hero != 0;
-      top_in = top_in || m == 0;
-      ++k;
-    }
+    };
+    if (p >= 0) join(p);
+    if (m >= 0) join(m);
     // The participants' means. x / 2 and x * 0.5 are the same double, and the product
     // spares the conflict and insight tests a division's latency in the common case of
     // two participants (an interaction has a partner, a manager or both: k is 2 or 3).

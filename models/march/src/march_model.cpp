@@ -254,11 +254,7 @@ void simulate_organization(const Config& c, const model::OrgContext& ctx, State&
 
 namespace {
 
-using model::ColumnKind;
-using model::ColumnRole;
 using model::ColumnSpec;
-using model::ParameterSpec;
-using model::ParamType;
 
 std::vector<model::Parameter<Config>> make_parameters() {
   return {
@@ -301,9 +297,7 @@ std::vector<model::Parameter<Config>> make_parameters() {
 }
 
 std::vector<ColumnSpec> make_columns() {
-  const auto D = ColumnRole::Drawn;
-  const auto O = ColumnRole::Outcome;
-  const auto R = ColumnKind::Real;
+  using namespace model::column_shorthands;
   return {
       model::column("initial_knowledge_individuals", R, D,
                     "mean over individuals of beliefs x reality / m as drawn (0 beliefs count 0)"),
@@ -316,9 +310,9 @@ std::vector<ColumnSpec> make_columns() {
           "equilibrium_period", R, O,
           "periods until equilibrium (every belief equals the code, and no individual can beat "
           "it any more); NaN if not reached"),
-      model::column("reached_equilibrium", ColumnKind::Binary, O,
+      model::column("reached_equilibrium", B, O,
                     "the equilibrium was reached within max_periods (never when p3 or p4 > 0)"),
-      model::column("periods", ColumnKind::Count, O, "periods simulated"),
+      model::column("periods", N, O, "periods simulated"),
       model::column("knowledge_code_at_period", R, O,
                     "code x reality / m after observe_period periods"),
       model::column("knowledge_individuals_at_period", R, O,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from .design import sampled_parameters
 from .factorial import plot_factorial
-from .frame import footnote, note, write
+from .frame import add_footnote, note, write
 from .layout import time_series
 from .sampled import plot_sampled
 from .timeseries import plot_series
@@ -93,16 +93,7 @@ def draw(res, column, outdir, base, written, formats=("png", "pdf"), dpi=300, **
     """Draws COLUMN's figure into OUTDIR/BASE.{png,pdf} with the provenance footnote; the
     plotted points (for --dump)."""
     fig, dump, extra = plot(res, column, **kw)
-    fig.text(
-        0.0,
-        -0.005,
-        footnote(res, extra, fig.get_figwidth()),
-        ha="left",
-        va="top",
-        fontsize=5.5,
-        color="0.3",
-        transform=fig.transFigure,
-    )
+    add_footnote(fig, res, extra)
     paths = write(fig, outdir, base, dpi=dpi, formats=formats, bbox_inches="tight", pad_inches=0.05)
     written.extend(paths)
     print(f"figures: wrote {', '.join(paths)} ({res.path})")

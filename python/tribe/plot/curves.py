@@ -12,16 +12,13 @@ from matplotlib.lines import Line2D
 
 from .frame import save
 from .style import FIG_WIDTH
-from .verdicts import VERDICT_STYLE
+from .verdicts import VERDICT_STYLE, verdict_points
 
 CODE = {0: "supported", 1: "not supported", 2: "inconclusive"}
 
 
 def _legend(fig):
-    handles = [
-        Line2D([], [], linestyle="none", marker=st["marker"], color=st["color"], mfc=st["mfc"], label=st["label"])
-        for st in VERDICT_STYLE.values()
-    ]
+    handles = [Line2D([], [], **verdict_points(st), label=st["label"]) for st in VERDICT_STYLE.values()]
     handles.append(Line2D([], [], color="0.4", linestyle="--", label="threshold or margin of the claim"))
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), bbox_to_anchor=(0.5, 1.0), frameon=False)
 
@@ -51,10 +48,7 @@ def figure_threshold_curves(res, outdir: str, base: str, written: list) -> bool:
                 ax.plot(
                     x[m],
                     d["estimate"][m],
-                    linestyle="none",
-                    marker=st["marker"],
-                    color=st["color"],
-                    mfc=st["mfc"],
+                    **verdict_points(st),
                     ms=3.5,
                     zorder=2,
                 )
@@ -99,10 +93,7 @@ def figure_sweeps(res, outdir: str, base: str, written: list) -> bool:
             ax.plot(
                 [x[i]],
                 [est[i]],
-                linestyle="none",
-                marker=st["marker"],
-                color=st["color"],
-                mfc=st["mfc"],
+                **verdict_points(st),
                 ms=4,
                 zorder=2,
             )

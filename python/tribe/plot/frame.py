@@ -82,8 +82,8 @@ def write(fig, outdir: str, base: str, dpi: int = 300, formats=("png", "pdf"), *
     return paths
 
 
-def save(fig, res, outdir: str, base: str, extra: str, written: list):
-    """Adds the provenance footnote and writes the figure (written gets the paths)."""
+def add_footnote(fig, res, extra: str) -> None:
+    """The provenance footnote under the figure (file, engine, seed, organizations, EXTRA)."""
     fig.text(
         0.0,
         -0.005,
@@ -95,6 +95,11 @@ def save(fig, res, outdir: str, base: str, extra: str, written: list):
         wrap=False,
         transform=fig.transFigure,
     )
+
+
+def save(fig, res, outdir: str, base: str, extra: str, written: list):
+    """Adds the provenance footnote and writes the figure (written gets the paths)."""
+    add_footnote(fig, res, extra)
     paths = write(fig, outdir, base, bbox_inches="tight", pad_inches=0.05)
     written.extend(paths)
     print(f"{PROG}: wrote {paths[0]} and .pdf ({res.path})")

@@ -21,7 +21,7 @@ from matplotlib.patches import Rectangle
 
 from .frame import save
 from .style import FIG_WIDTH, HALF_WIDTH
-from .verdicts import VERDICT_STYLE
+from .verdicts import VERDICT_STYLE, verdict_points
 
 BINS = 10
 
@@ -113,10 +113,7 @@ def draw_claim(
             ax.plot(
                 jx[m],
                 jy[m],
-                linestyle="none",
-                marker=st["marker"],
-                color=st["color"],
-                mfc=st["mfc"],
+                **verdict_points(st),
                 ms=2.6,
                 mew=0.5,
                 alpha=0.85,
@@ -156,10 +153,7 @@ def _legend(fig, ncol: int = 4):
         Line2D(
             [],
             [],
-            linestyle="none",
-            marker=st["marker"],
-            color=st["color"],
-            mfc=st["mfc"],
+            **verdict_points(st),
             label=f"{st['label']} at the point",
         )
         for st in VERDICT_STYLE.values()

@@ -19,6 +19,13 @@ VERDICT_STYLE = {  # marker shape carries the verdict; colour repeats it
     "not supported": dict(marker="X", color=OI["vermillion"], mfc=OI["vermillion"], label="not supported"),
     "inconclusive": dict(marker="D", color=OI["orange"], mfc="white", label="inconclusive"),
 }
+
+
+def verdict_points(st: dict) -> dict:
+    """A verdict's points as ax.plot and Line2D draw them: no line; its marker, colour, face."""
+    return dict(linestyle="none", marker=st["marker"], color=st["color"], mfc=st["mfc"])
+
+
 FACTOR_ABBREV = {
     "aligned": "A",
     "proactive": "P",

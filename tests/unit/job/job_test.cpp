@@ -31,6 +31,7 @@ namespace {
 
 using tribe::test::all_datasets;
 using tribe::test::run_tribe;
+using tribe::test::shard_as_part;
 using tribe::test::TempDir;
 using tribe::test::write_file;
 
@@ -312,24 +313,6 @@ TEST_F(JobTest, PartsOfAnotherRunAreNotMixedIn) {
   EXPECT_EQ(run_tribe("run " + (dir / "k.toml").string() + " -q --seed 99 --overwrite -o " + out)
                 .exit_code,
             0);
-}
-
-}  // namespace
-
-namespace {
-
-/// Copies a shard file into a parts directory under the name a part of its blocks has.
-std::filesystem::path shard_as_part(const std::filesystem::path& shard,
-                                    const std::filesystem::path& parts) {
-  const auto info = tribe::io::read_part_info(shard);
-  char name[80];
-  std::snprintf(name, sizeof name, "part-0-%012llu-%012llu.h5",
-                static_cast<unsigned long long>(info.first_block),
-                static_cast<unsigned long long>(info.end_block));
-  std::filesystem::create_directories(parts);
-  std::filesystem::copy_file(shard, parts / name,
-                             std::filesystem::copy_options::overwrite_existing);
-  return parts / name;
 }
 
 // Parts that do not tile the plan (one missing, one overlapping another, one truncated)

@@ -64,13 +64,7 @@ TEST(JobMpi, ResumeWithAnotherRankCountAndAFailedRankStopsEveryRank) {
     const auto shard = dir / "shard.h5";
     std::filesystem::remove(shard);
     ASSERT_EQ(run_tribe("run " + k + " -q " + shard_args + " -o " + shard.string()).exit_code, 0);
-    const auto info = tribe::io::read_part_info(shard);
-    char name[80];
-    std::snprintf(name, sizeof name, "part-0-%012llu-%012llu.h5",
-                  static_cast<unsigned long long>(info.first_block),
-                  static_cast<unsigned long long>(info.end_block));
-    std::filesystem::create_directories(parts);
-    std::filesystem::copy_file(shard, parts / name);
+    tribe::test::shard_as_part(shard, parts);
   };
   const std::string mpirun =
       "timeout 300 " + std::string(TRIBE_MPIEXEC) + " --allow-run-as-root --oversubscribe -n ";

@@ -84,6 +84,8 @@ CommandResult run_tribe(const std::string& args) {
 
 #include <hdf5.h>
 
+#include "tribe/io/part_reader.hpp"
+
 namespace tribe::test {
 namespace {
 
@@ -126,6 +128,19 @@ std::map<std::string, std::vector<unsigned char>> all_datasets(const std::filesy
   H5Ovisit(f, H5_INDEX_NAME, H5_ITER_INC, visit, &out);
   H5Fclose(f);
   return out;
+}
+
+std::filesystem::path shard_as_part(const std::filesystem::path& shard,
+                                    const std::filesystem::path& parts) {
+  const auto info = io::read_part_info(shard);
+  char name[80];
+  std::snprintf(name, sizeof name, "part-0-%012llu-%012llu.h5",
+                static_cast<unsigned long long>(info.first_block),
+                static_cast<unsigned long long>(info.end_block));
+  std::filesystem::create_directories(parts);
+  std::filesystem::copy_file(shard, parts / name,
+                             std::filesystem::copy_options::overwrite_existing);
+  return parts / name;
 }
 
 }  // namespace tribe::test

@@ -48,4 +48,9 @@ namespace tribe::test {
 /// as their concatenated text): two files are "identical in their datasets" when
 /// these maps are equal. Attributes (provenance, timing) are not included.
 std::map<std::string, std::vector<unsigned char>> all_datasets(const std::filesystem::path& file);
+
+/// Copies a shard file into a parts directory under the name a part of its blocks has
+/// (part-0-FIRST-END.h5), replacing a file of that name; returns the part's path.
+std::filesystem::path shard_as_part(const std::filesystem::path& shard,
+                                    const std::filesystem::path& parts);
 }  // namespace tribe::test

@@ -1,10 +1,20 @@
 #pragma once
 // Small text helpers shared by the layers that write text (stored descriptions, reports).
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tribe {
+
+/// The name of an enum value, from names listed in the enum's order:
+/// `enum_name(std::array<std::string_view, 3>{"serial", "openmp", "tbb"}, Backend::TBB)` is
+/// "tbb". A value beyond the table (read from a damaged file, say) gives "?".
+template <class E, std::size_t N>
+constexpr std::string_view enum_name(const std::array<std::string_view, N>& names, E value) {
+  const auto i = static_cast<std::size_t>(value);
+  return i < N ? names[i] : std::string_view("?");
+}
 
 /// The items separated by `sep`: join({"a", "b"}, ", ") is "a, b"; no items give "".
 inline std::string join(const std::vector<std::string>& items, std::string_view sep) {

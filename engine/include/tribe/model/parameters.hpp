@@ -77,6 +77,14 @@ ParameterSpec real_parameter(std::string name, double min, double max, double de
 ParameterSpec integer_parameter(std::string name, double min, double max, double default_value,
                                 std::string description);
 ColumnSpec column(std::string name, ColumnKind kind, ColumnRole role, std::string description);
+/// Shorthands for a model's column table, `column("solve_rate", R, O, "...")`: kinds B
+/// (binary), N (count), R (real); roles D (drawn), O (outcome). A model's source says
+/// `using namespace model::column_shorthands;` where it lists its columns.
+namespace column_shorthands {
+inline constexpr ColumnKind B = ColumnKind::Binary, N = ColumnKind::Count, R = ColumnKind::Real;
+inline constexpr ColumnRole D = ColumnRole::Drawn, O = ColumnRole::Outcome;
+}  // namespace column_shorthands
+
 /// The name `series[t=T]` of a point of a series.
 std::string series_point_name(std::string_view series, std::uint32_t time);
 
