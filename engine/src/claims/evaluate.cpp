@@ -25,7 +25,8 @@ std::string_view to_string(Test t) {
 }
 
 std::string_view to_string(Verdict v) {
-  return enum_name(std::array<std::string_view, 3>{"supported", "not supported", "inconclusive"}, v);
+  return enum_name(std::array<std::string_view, 3>{"supported", "not supported", "inconclusive"},
+                   v);
 }
 
 using namespace detail;

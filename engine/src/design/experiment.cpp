@@ -381,7 +381,8 @@ void parse_report(const toml::table& root, Experiment& x) {
 }  // namespace
 
 std::string_view to_string(Sampling s) {
-  return enum_name(std::array<std::string_view, 5>{"factorial", "random", "lhs", "sobol", "list"}, s);
+  return enum_name(std::array<std::string_view, 5>{"factorial", "random", "lhs", "sobol", "list"},
+                   s);
 }
 
 std::uint64_t Experiment::factorial_count() const {
