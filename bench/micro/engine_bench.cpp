@@ -23,59 +23,52 @@ using namespace tribe;
 
 // ---- random numbers -------------------------------------------------------------------------
 
-void BM_RngRawU64(benchmark::State& state) {
+/// One sampler's draw per iteration, from one stream (a Philox call serves 4 words).
+template <class Draw>
+void draw_each_iteration(benchmark::State& state, Draw draw) {
   rng::Stream s(1, 1, 0);
-  for (auto _ : state) benchmark::DoNotOptimize(s.next_u64());
+  for (auto _ : state) benchmark::DoNotOptimize(draw(s));
   state.SetItemsProcessed(state.iterations());
+}
+
+void BM_RngRawU64(benchmark::State& state) {
+  draw_each_iteration(state, [](rng::Stream& s) { return s.next_u64(); });
 }
 BENCHMARK(BM_RngRawU64);
 
 void BM_RngUniform(benchmark::State& state) {
-  rng::Stream s(1, 1, 0);
-  for (auto _ : state) benchmark::DoNotOptimize(rng::uniform(s));
-  state.SetItemsProcessed(state.iterations());
+  draw_each_iteration(state, [](rng::Stream& s) { return rng::uniform(s); });
 }
 BENCHMARK(BM_RngUniform);
 
 void BM_RngBernoulli(benchmark::State& state) {
-  rng::Stream s(1, 1, 0);
-  for (auto _ : state) benchmark::DoNotOptimize(rng::bernoulli(s, 0.3));
-  state.SetItemsProcessed(state.iterations());
+  draw_each_iteration(state, [](rng::Stream& s) { return rng::bernoulli(s, 0.3); });
 }
 BENCHMARK(BM_RngBernoulli);
 
 void BM_RngUniformIndex(benchmark::State& state) {
-  rng::Stream s(1, 1, 0);
-  for (auto _ : state) benchmark::DoNotOptimize(rng::uniform_index(s, 99));
-  state.SetItemsProcessed(state.iterations());
+  draw_each_iteration(state, [](rng::Stream& s) { return rng::uniform_index(s, 99); });
 }
 BENCHMARK(BM_RngUniformIndex);
 
 void BM_RngExponential(benchmark::State& state) {
-  rng::Stream s(1, 1, 0);
-  for (auto _ : state) benchmark::DoNotOptimize(rng::exponential(s));
-  state.SetItemsProcessed(state.iterations());
+  draw_each_iteration(state, [](rng::Stream& s) { return rng::exponential(s); });
 }
 BENCHMARK(BM_RngExponential);
 
 void BM_RngGeometric(benchmark::State& state) {
-  rng::Stream s(1, 1, 0);
-  for (auto _ : state) benchmark::DoNotOptimize(rng::geometric(s, 0.1));
-  state.SetItemsProcessed(state.iterations());
+  draw_each_iteration(state, [](rng::Stream& s) { return rng::geometric(s, 0.1); });
 }
 BENCHMARK(BM_RngGeometric);
 
 void BM_RngNormal(benchmark::State& state) {
-  rng::Stream s(1, 1, 0);
-  for (auto _ : state) benchmark::DoNotOptimize(rng::normal(s));
-  state.SetItemsProcessed(state.iterations());
+  draw_each_iteration(state, [](rng::Stream& s) { return rng::normal(s); });
 }
 BENCHMARK(BM_RngNormal);
 
 void BM_RngBeta(benchmark::State& state) {
-  rng::Stream s(1, 1, 0);
-  for (auto _ : state) benchmark::DoNotOptimize(rng::beta_mean_concentration(s, 0.6, 10.0));
-  state.SetItemsProcessed(state.iterations());
+  draw_each_iteration(state,
+                      [](rng::Stream& s) { return rng::beta_mean_concentration(s, 0.6, 10.0); });
 }
 BENCHMARK(BM_RngBeta);
 

@@ -14,6 +14,32 @@
 
 namespace tribe::claims::detail {
 
+namespace {
+
+/// The interval of a difference between two samples whose variance is cluster-robust by
+/// organization index (they share organizations), and its method in words in `r`.
+/// `paired`: a and b are several pairs of cells compared pair by pair.
+IntervalAt clustered_difference(const stats::ClusterSums& a, const stats::ClusterSums& b,
+                                bool binary, bool paired, ClaimResult& r) {
+  r.n_a = a.n();
+  r.n_b = b.n();
+  if (binary) {
+    r.method = std::string(paired ? "paired " : "") + "difference of proportions" +
+               (paired ? " over several pairs of cells" : "") +
+               " (square and add of Wilson intervals at the effective sample sizes, with their "
+               "correlation: Zou & Donner 2008)" +
+               kClusterNote;
+    return [a, b](double conf) { return stats::clustered_proportion_difference(a, b, conf); };
+  }
+  r.method = std::string(paired ? "paired t interval of the mean difference over several pairs "
+                                  "of cells"
+                                : "t interval of the difference of means") +
+             kClusterNote;
+  return [a, b](double conf) { return stats::clustered_mean_difference(a, b, conf); };
+}
+
+}  // namespace
+
 ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, const ClaimSpec& c,
                             double confidence, const std::uint64_t* point) {
   ClaimResult r;
@@ -86,22 +112,7 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
       vb.insert(vb.end(), xb.begin(), xb.begin() + static_cast<std::ptrdiff_t>(m));
     }
     if (clustered) {
-      r.n_a = ca.n();
-      r.n_b = cb.n();
-      if (binary) {
-        f = [ca, cb](double conf) { return stats::clustered_proportion_difference(ca, cb, conf); };
-        r.method = std::string(
-                       "paired difference of proportions over several pairs of cells (square "
-                       "and add of Wilson intervals at the effective sample sizes, with their "
-                       "correlation: Zou & Donner 2008)") +
-                   kClusterNote;
-      } else {
-        f = [ca, cb](double conf) { return stats::clustered_mean_difference(ca, cb, conf); };
-        r.method = std::string(
-                       "paired t interval of the mean difference over several pairs of "
-                       "cells") +
-                   kClusterNote;
-      }
+      f = clustered_difference(ca, cb, binary, true, r);
     } else if (binary) {
       const auto counts = stats::count_pairs(va, vb);
       r.n_a = r.n_b = counts.n();
@@ -117,20 +128,8 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
       r.method = "paired t interval of the mean difference";
     }
   } else if (shares_organizations(plan, cells_a.size() + cells_b.size())) {
-    auto a = cluster_pool(data, c.column, cells_a), b = cluster_pool(data, c.column, cells_b);
-    r.n_a = a.n();
-    r.n_b = b.n();
-    if (binary) {
-      f = [a, b](double conf) { return stats::clustered_proportion_difference(a, b, conf); };
-      r.method = std::string(
-                     "difference of proportions (square and add of Wilson intervals at the "
-                     "effective sample "
-                     "sizes, with their correlation: Zou & Donner 2008)") +
-                 kClusterNote;
-    } else {
-      f = [a, b](double conf) { return stats::clustered_mean_difference(a, b, conf); };
-      r.method = std::string("t interval of the difference of means") + kClusterNote;
-    }
+    f = clustered_difference(cluster_pool(data, c.column, cells_a),
+                             cluster_pool(data, c.column, cells_b), binary, false, r);
   } else {
     const Pooled a = pool(data, c.column, cells_a), b = pool(data, c.column, cells_b);
     r.n_a = a.n;

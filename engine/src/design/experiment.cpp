@@ -274,20 +274,17 @@ void parse_calibration(const toml::table& root, Experiment& x, const toml::table
                        : "missing key calibration.quantile or calibration.tolerance: ") +
         rule);
   if (qn) {
-    const double q = number("calibration.quantile", *qn, "expected a number in (0, 1]");
-    if (!(q > 0.0 && q <= 1.0)) fail("calibration.quantile", *qn, "expected a number in (0, 1]");
-    x.calibration.quantile = q;
+    x.calibration.quantile =
+        number_where("calibration.quantile", *qn, "expected a number in (0, 1]",
+                     [](double q) { return q > 0.0 && q <= 1.0; });
   } else {
-    const double t = number("calibration.tolerance", *tn, "expected a finite number >= 0");
-    if (!(t >= 0.0 && std::isfinite(t)))
-      fail("calibration.tolerance", *tn, "expected a finite number >= 0");
-    x.calibration.tolerance = t;
+    x.calibration.tolerance =
+        number_where("calibration.tolerance", *tn, "expected a finite number >= 0",
+                     [](double t) { return t >= 0.0; });
   }
-  if (const toml::node* n = c.get("credible")) {
-    const double v = number("calibration.credible", *n, "expected a number in (0, 1)");
-    if (!(v > 0.0 && v < 1.0)) fail("calibration.credible", *n, "expected a number in (0, 1)");
-    x.calibration.credible = v;
-  }
+  if (const toml::node* n = c.get("credible"))
+    x.calibration.credible = number_where("calibration.credible", *n, "expected a number in (0, 1)",
+                                          [](double v) { return v > 0.0 && v < 1.0; });
   if (const toml::node* n = c.get("patterns")) {
     const auto* arr = n->as_array();
     const std::string allowed = "expected a non-empty list of pattern ids (of [[patterns]])";
@@ -338,9 +335,8 @@ void parse_report(const toml::table& root, Experiment& x) {
     x.report.threshold_points = static_cast<std::size_t>(i->get());
   }
   if (const toml::node* n = r.get("confidence")) {
-    const double c = number("report.confidence", *n, "expected a number in (0.5, 1)");
-    if (!(c > 0.5 && c < 1.0)) fail("report.confidence", *n, "expected a number in (0.5, 1)");
-    x.report.confidence = c;
+    x.report.confidence = number_where("report.confidence", *n, "expected a number in (0.5, 1)",
+                                       [](double c) { return c > 0.5 && c < 1.0; });
   }
   if (const toml::node* n = r.get("robustness_offsets")) {
     const auto* arr = n->as_array();
@@ -349,8 +345,8 @@ void parse_report(const toml::table& root, Experiment& x) {
     x.report.robustness_offsets.clear();
     bool zero = false;
     for (const auto& e : *arr) {
-      const double o = number("report.robustness_offsets", e, allowed);
-      if (o < -1 || o > 1) fail("report.robustness_offsets", e, allowed);
+      const double o = number_where("report.robustness_offsets", e, allowed,
+                                    [](double v) { return v >= -1 && v <= 1; });
       zero = zero || o == 0.0;
       x.report.robustness_offsets.push_back(o);
     }

@@ -75,28 +75,7 @@ Handle checked(hid_t id, Handle::Closer closer, const std::string& context, std:
 }
 
 void close_checked(Handle& h, const std::string& context, std::string_view what) {
-  const H5I_type_t type = H5Iget_type(h.get());
-  const hid_t id = h.release();
-  if (id < 0) return;
-  herr_t status = 0;
-  switch (type) {
-    case H5I_FILE:
-      status = H5Fclose(id);
-      break;
-    case H5I_DATASET:
-      status = H5Dclose(id);
-      break;
-    case H5I_GROUP:
-      status = H5Gclose(id);
-      break;
-    case H5I_ATTR:
-      status = H5Aclose(id);
-      break;
-    default:
-      status = H5Oclose(id);
-      break;
-  }
-  if (status < 0) throw EnvironmentError(failure(context, what));
+  if (h.close() < 0) throw EnvironmentError(failure(context, what));
 }
 
 void check(herr_t status, const std::string& context, std::string_view what) {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
 #include <system_error>
+#include <utility>
 
 #include "tribe/core/error.hpp"
 #include "tribe/core/version.hpp"
@@ -22,18 +24,23 @@ PartInfo read_part_header(const fs::path& path) {
   verify_string_digest(root, ctx);
   PartInfo p;
   p.path = path;
-  p.round = h5::read_u64_attribute(root, "round", ctx);
-  p.first_block = h5::read_u64_attribute(root, "first_block", ctx);
-  p.end_block = h5::read_u64_attribute(root, "end_block", ctx);
-  p.rows = h5::read_u64_attribute(root, "rows", ctx);
-  p.experiment = h5::read_string_attribute(root, "experiment", ctx);
-  p.seed = h5::read_u64_attribute(root, "seed", ctx);
-  p.organizations_per_cell = h5::read_u64_attribute(root, "organizations_per_cell", ctx);
-  p.block_size = h5::read_u64_attribute(root, "block_size", ctx);
-  p.cells = h5::read_u64_attribute(root, "cells", ctx);
-  p.engine_version = h5::read_string_attribute(root, "engine_version", ctx);
-  p.model = h5::read_string_attribute(root, "model", ctx);
-  p.model_version = h5::read_string_attribute(root, "model_version", ctx);
+  // The header's attributes, as PartWriter and write_run_header write them.
+  static constexpr std::pair<const char*, std::uint64_t PartInfo::*> kNumbers[] = {
+      {"round", &PartInfo::round},
+      {"first_block", &PartInfo::first_block},
+      {"end_block", &PartInfo::end_block},
+      {"rows", &PartInfo::rows},
+      {"seed", &PartInfo::seed},
+      {"organizations_per_cell", &PartInfo::organizations_per_cell},
+      {"block_size", &PartInfo::block_size},
+      {"cells", &PartInfo::cells}};
+  static constexpr std::pair<const char*, std::string PartInfo::*> kTexts[] = {
+      {"experiment", &PartInfo::experiment},
+      {"engine_version", &PartInfo::engine_version},
+      {"model", &PartInfo::model},
+      {"model_version", &PartInfo::model_version}};
+  for (const auto& [name, field] : kNumbers) p.*field = h5::read_u64_attribute(root, name, ctx);
+  for (const auto& [name, field] : kTexts) p.*field = h5::read_string_attribute(root, name, ctx);
   if (p.end_block <= p.first_block)
     damaged(ctx, "attributes first_block = " + std::to_string(p.first_block) +
                      " and end_block = " + std::to_string(p.end_block) + " hold no blocks");

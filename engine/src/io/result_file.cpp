@@ -35,31 +35,34 @@ struct Converted {
   const void* data = nullptr;
 };
 
+/// Copies `values` into `out` as T, checking each with `fits` (integers and 0/1 pass
+/// through doubles exactly).
+template <class T, class Fits>
+const void* narrow(std::span<const double> values, std::vector<T>& out, Fits fits,
+                   const char* what) {
+  out.resize(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    TRIBE_CHECK(fits(values[i]), what);
+    out[i] = static_cast<T>(values[i]);
+  }
+  return out.data();
+}
+
 Converted convert(ColumnKind kind, std::span<const double> values) {
-  // Integers and 0/1 pass through doubles exactly.
   Converted c;
-  const std::size_t n = values.size();
   switch (kind) {
     case ColumnKind::Binary:
-      c.u8.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        TRIBE_CHECK(values[i] == 0.0 || values[i] == 1.0,
-                    "binary column holds a value other than 0/1");
-        c.u8[i] = static_cast<std::uint8_t>(values[i]);
-      }
       c.mem_type = H5T_NATIVE_UINT8;
-      c.data = c.u8.data();
+      c.data = narrow(
+          values, c.u8, [](double v) { return v == 0.0 || v == 1.0; },
+          "binary column holds a value other than 0/1");
       break;
     case ColumnKind::Count:
-      c.u32.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        TRIBE_CHECK(
-            values[i] >= 0.0 && values[i] <= 4294967295.0 && values[i] == std::floor(values[i]),
-            "count column holds a value that is not a 32-bit count");
-        c.u32[i] = static_cast<std::uint32_t>(values[i]);
-      }
       c.mem_type = H5T_NATIVE_UINT32;
-      c.data = c.u32.data();
+      c.data = narrow(
+          values, c.u32,
+          [](double v) { return v >= 0.0 && v <= 4294967295.0 && v == std::floor(v); },
+          "count column holds a value that is not a 32-bit count");
       break;
     case ColumnKind::Real:
       c.data = values.data();

@@ -92,15 +92,9 @@ std::vector<ColumnSpec> make_columns() {
   return c;
 }
 
-struct LazerFriedmanTraits {
-  using Config = lazer_friedman::Config;
-  struct Scratch {
-    lazer_friedman::Scratch scratch;
-    OrgResult result;
-  };
-  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
-    simulate_organization(c, ctx, w.scratch, w.result);
-  }
+struct LazerFriedmanTraits
+    : model::SimulationTraits<lazer_friedman::Config, lazer_friedman::Scratch, OrgResult,
+                              simulate_organization> {
   static void write_row(const Config& /*c*/, const Scratch& w, model::RowWriter& out) {
     const OrgResult& r = w.result;
     out("global_max_fitness", r.global_max_fitness);

@@ -228,15 +228,8 @@ std::string num(double v) {
   return model::format_number(v);
 }
 
-struct LeadershipTraits {
-  using Config = leadership::Config;
-  struct Scratch {
-    leadership::Scratch scratch;
-    OrgResult result;
-  };
-  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
-    simulate_organization(c, ctx, w.scratch, w.result);
-  }
+struct LeadershipTraits : model::SimulationTraits<leadership::Config, leadership::Scratch,
+                                                  OrgResult, simulate_organization> {
   static void write_row(const Config& c, const Scratch& w, model::RowWriter& out) {
     leadership::write_row(c, w.result, out);
   }

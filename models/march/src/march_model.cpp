@@ -324,15 +324,7 @@ std::vector<ColumnSpec> make_columns() {
   };
 }
 
-struct MarchTraits {
-  using Config = march::Config;
-  struct Scratch {
-    State state;
-    Result result;
-  };
-  static void simulate(const Config& c, const model::OrgContext& ctx, Scratch& w) {
-    simulate_organization(c, ctx, w.state, w.result);
-  }
+struct MarchTraits : model::SimulationTraits<march::Config, State, Result, simulate_organization> {
   static void write_row(const Config& /*c*/, const Scratch& w, model::RowWriter& out) {
     const Result& r = w.result;
     out("initial_knowledge_individuals", r.initial_knowledge_individuals);

@@ -24,6 +24,16 @@ std::string where(const toml::node& n);
 /// A finite number (integer or float), or fail().
 double number(const std::string& key, const toml::node& n, const std::string& allowed);
 
+/// A finite number for which `accept(value)` holds, or fail() with `allowed` (which says
+/// the range in words, as the user reads it).
+template <class Accept>
+double number_where(const std::string& key, const toml::node& n, const std::string& allowed,
+                    Accept accept) {
+  const double v = number(key, n, allowed);
+  if (!accept(v)) fail(key, n, allowed);
+  return v;
+}
+
 /// Converts one TOML value into the encoded value of parameter `s`, or throws.
 double parameter_value(const std::string& key, const model::ParameterSpec& s, const toml::node& n);
 

@@ -44,9 +44,11 @@ class Handle {
   /// Gives up ownership (the caller closes the id and checks the result).
   hid_t release() { return std::exchange(id_, H5I_INVALID_HID); }
   explicit operator bool() const { return id_ >= 0; }
-  void reset() {
-    if (id_ >= 0 && closer_) closer_(id_);
-    id_ = H5I_INVALID_HID;
+  void reset() { close(); }
+  /// Closes the id with its own closer now; returns the closer's status (0 when empty).
+  herr_t close() {
+    const hid_t id = release();
+    return id >= 0 && closer_ ? closer_(id) : 0;
   }
 
  private:

@@ -108,6 +108,25 @@ std::string naming_mismatch(std::string_view what, std::span<const std::string_v
 std::vector<std::string> names_of(std::span<const ParameterSpec> specs);
 std::vector<std::string> names_of(std::span<const ColumnSpec> specs);
 
+/// The usual first half of a Traits: a model whose simulation is one function
+/// `simulate(config, ctx, state, result)` over a per-thread state and result,
+///
+///   struct MyTraits : model::SimulationTraits<Config, State, Result, simulate_organization> {
+///     static void write_row(const Config&, const Scratch& w, RowWriter& out);  // w.result
+///   };
+template <class ConfigT, class StateT, class ResultT,
+          void (*Simulate)(const ConfigT&, const OrgContext&, StateT&, ResultT&)>
+struct SimulationTraits {
+  using Config = ConfigT;
+  struct Scratch {
+    StateT state;
+    ResultT result;
+  };
+  static void simulate(const Config& c, const OrgContext& ctx, Scratch& w) {
+    Simulate(c, ctx, w.state, w.result);
+  }
+};
+
 template <class Traits>
 class Plugin : public Model {
  public:
