@@ -24,12 +24,12 @@ does not ship it) does a similar U test; this script needs nothing but the stand
 """
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import re
 import sys
 from collections import OrderedDict
+
+from json_input import arguments, read_json
 
 _UNIT = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
@@ -81,11 +81,8 @@ def mann_whitney_greater(a: list[float], b: list[float]) -> float:
 
 def load(path: str, metric: str) -> "OrderedDict[str, list[float]]":
     """run_name -> list of times in seconds (one per repetition)."""
-    try:
-        with open(path) as f:
-            doc = json.load(f)
-    except (OSError, ValueError) as e:
-        print(f"bench_compare: error: cannot read {path}: {e}", file=sys.stderr)
+    doc = read_json("bench_compare", path)
+    if doc is None:
         sys.exit(2)
     if not isinstance(doc, dict) or "benchmarks" not in doc:
         print(f"bench_compare: error: {path} is not a Google Benchmark JSON output (no 'benchmarks')", file=sys.stderr)
@@ -111,9 +108,7 @@ def load(path: str, metric: str) -> "OrderedDict[str, list[float]]":
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
-    )
+    ap = arguments(__doc__)
     ap.add_argument("baseline")
     ap.add_argument("contender")
     ap.add_argument("--threshold", type=float, default=0.05, help="relative slow-down that counts (default 0.05)")

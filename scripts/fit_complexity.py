@@ -17,11 +17,12 @@ status 0 when the fit ran, whatever it found (this is a report, not a test).
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import re
 import sys
+
+from json_input import arguments, read_json
 
 _UNIT = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
@@ -141,9 +142,7 @@ def floor_ratio(doc, metric):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
-    )
+    ap = arguments(__doc__)
     ap.add_argument("bench_json")
     ap.add_argument("--metric", choices=["cpu_time", "real_time"], default="cpu_time")
     ap.add_argument("--nmin", type=int, default=25)
@@ -151,11 +150,8 @@ def main() -> int:
     ap.add_argument("--tolerance", type=float, default=0.15)
     ap.add_argument("--json", help="also write the fits to this JSON file")
     args = ap.parse_args()
-    try:
-        with open(args.bench_json) as f:
-            doc = json.load(f)
-    except (OSError, ValueError) as e:
-        print(f"fit_complexity: error: cannot read {args.bench_json}: {e}", file=sys.stderr)
+    doc = read_json("fit_complexity", args.bench_json)
+    if doc is None:
         return 2
     floor = floor_ratio(doc, args.metric)
     fits = [

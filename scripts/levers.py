@@ -28,24 +28,18 @@ indices with replacement and keeps every cell's row of each drawn index, so the 
 common random numbers is kept), --bootstrap replicates from --seed. A second table gives
 each lever's effect on every measure, on aligned solving and on failures_per_challenge.
 
-A file that is not a complete tribe result or is a result of another experiment is
-refused with a one-line message and exit status 2; a missing or unreadable file likewise,
-with status 3. --json FILE also writes every estimate and interval, unrounded. Results are read
-through the package tribe (PYTHONPATH=build/release/python, or installed). Needs Debian's
-python3-h5py, python3-numpy and python3-pandas: run with /usr/bin/python3.
+Refusals and exit statuses, --json, and what it needs: as every analysis of
+scripts/analysis_report.py (run with /usr/bin/python3).
 """
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 import tomllib
 
 import numpy as np
 
 import tribe.result as tr
-from tribe.errors import EnvironmentFault, InputError
-from analysis_report import Refused, fmt, interval, table, write
+from analysis_report import Refused, analysis_main, experiment_result, fmt, provenance, stat, table
 
 PROG = "levers"
 EXPERIMENT = "levers"
@@ -88,12 +82,7 @@ def _same(a, b) -> bool:
 
 def load(path: str):
     """The design and the per-organization values as arrays [cell x organization]."""
-    res = tr.Result(path)
-    try:
-        if res.name != EXPERIMENT:
-            raise Refused(
-                f"{path} is a result of experiment {res.name!r}, not {EXPERIMENT!r} " "(experiments/levers.toml)"
-            )
+    with experiment_result(path, EXPERIMENT) as res:
         missing = [c for c in (OUTCOME, FAILURES) + MEASURES if c not in res.columns]
         if missing:
             raise Refused(f"{path}: no column {', '.join(missing)} (a result of an older leadership model?)")
@@ -124,17 +113,8 @@ def load(path: str):
                 "the pairing by organization index needs them"
             )
         values = {c: orgs[c].to_numpy(float).reshape(len(cells), n) for c in cols}
-        info = {
-            "path": path,
-            "seed": res.provenance.get("seed", "?"),
-            "crn": bool(res.provenance.get("common_random_numbers", 0)),
-            "model_version": res.provenance.get("model_version", "?"),
-            "cells": len(cells),
-            "n": n,
-        }
+        info = {**provenance(res, path), "cells": len(cells), "n": n}
         return cells, levels, values, info
-    finally:
-        res.close()
 
 
 def pairs(cells, levels: dict, lever: str) -> tuple[np.ndarray, np.ndarray]:
@@ -303,10 +283,6 @@ def report(rows: list[dict], info: dict, replicates: int, seed: int, style: str)
 
 
 def dump(rows: list[dict], info: dict, replicates: int, seed: int) -> dict:
-    def stat(v):
-        lo, hi = interval(v)
-        return {"estimate": float(v[0]), "ci_low": lo, "ci_high": hi}
-
     return {
         "file": info["path"],
         "run_seed": info["seed"],
@@ -329,29 +305,12 @@ def dump(rows: list[dict], info: dict, replicates: int, seed: int) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
-    ap.add_argument("result", help="a result of experiments/levers.toml (results/levers.h5)")
-    ap.add_argument("--bootstrap", type=int, default=1000, help="bootstrap replicates (default 1000; 0: none)")
-    ap.add_argument("--seed", type=int, default=1, help="seed of the bootstrap (default 1)")
-    ap.add_argument("--format", choices=("markdown", "text"), default="markdown")
-    ap.add_argument("-o", "--output", help="write the report to this file (default: standard output)")
-    ap.add_argument("--json", help="also write every estimate and interval, unrounded, to this JSON file")
-    a = ap.parse_args(argv)
-    if a.bootstrap < 0:
-        print(f"{PROG}: error: --bootstrap must be 0 or more (got {a.bootstrap})", file=sys.stderr)
-        return 2
-    start = time.monotonic()
-    try:
-        cells, levels, values, info = load(a.result)
-    except (Refused, InputError) as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
-        return 2
-    except (EnvironmentFault, OSError) as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
-        return 3
-    rows = analyse(cells, levels, values, info["n"], a.bootstrap, a.seed)
-    text = report(rows, info, a.bootstrap, a.seed, a.format)
-    return write(PROG, text, a.output, a.json, lambda: dump(rows, info, a.bootstrap, a.seed), start)
+    def finish(a, loaded):
+        cells, levels, values, info = loaded
+        rows = analyse(cells, levels, values, info["n"], a.bootstrap, a.seed)
+        return report(rows, info, a.bootstrap, a.seed, a.format), lambda: dump(rows, info, a.bootstrap, a.seed)
+
+    return analysis_main(PROG, __doc__, EXPERIMENT, argv, lambda a: load(a.result), finish)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,11 @@ Needs Debian's python3-matplotlib: run with /usr/bin/python3.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 
 import matplotlib
+from json_input import arguments, read_json
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -35,9 +34,7 @@ IDEAL = "#555555"
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
-    )
+    ap = arguments(__doc__)
     ap.add_argument("scaling_json")
     ap.add_argument("-o", "--output", help="output path without extension (default: the JSON's stem)")
     ap.add_argument(
@@ -47,11 +44,8 @@ def main() -> int:
         "as the main line, the median as hollow markers",
     )
     args = ap.parse_args()
-    try:
-        with open(args.scaling_json) as f:
-            doc = json.load(f)
-    except (OSError, ValueError) as e:
-        print(f"plot_scaling: error: cannot read {args.scaling_json}: {e}", file=sys.stderr)
+    doc = read_json("plot_scaling", args.scaling_json)
+    if doc is None:
         return 2
     out = args.output or os.path.splitext(args.scaling_json)[0]
 

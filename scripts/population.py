@@ -39,23 +39,16 @@ Kukenberger 2016 (J. Manage. 42:1964-1991), the sign and size depend on the meas
 (density vs centralization); Cummings & Cross 2003 (Social Networks 25:197-210), centralized
 structures perform worse net of communication volume.
 
-A file that is not a complete tribe result or is a result of another experiment is
-refused with a one-line message and exit status 2; a missing or unreadable file likewise,
-with status 3. --json FILE also writes every estimate and interval, unrounded. Results are read
-through the package tribe (PYTHONPATH=build/release/python, or installed). Needs Debian's
-python3-h5py, python3-numpy and python3-pandas: run with /usr/bin/python3.
+Refusals and exit statuses, --json, and what it needs: as every analysis of
+scripts/analysis_report.py (run with /usr/bin/python3).
 """
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 
 import numpy as np
 
-import tribe.result as tr
-from tribe.errors import EnvironmentFault, InputError
-from analysis_report import Refused, fmt, interval, table, write
+from analysis_report import Refused, analysis_main, experiment_result, fmt, provenance, stat, table
 
 PROG = "population"
 EXPERIMENT = "population"
@@ -78,12 +71,7 @@ EVENTS = "reliance_events"
 # ---------------------------------------------------------------------------------- input
 def load(path: str, volume: tuple[str, ...]):
     """The organizations (DataFrame with `agents`, `point` and the columns) and a summary."""
-    res = tr.Result(path)
-    try:
-        if res.name != EXPERIMENT:
-            raise Refused(
-                f"{path} is a result of experiment {res.name!r}, not {EXPERIMENT!r} " "(experiments/population.toml)"
-            )
+    with experiment_result(path, EXPERIMENT) as res:
         cols = list(dict.fromkeys([OUTCOME, *MEASURES, *volume, EVENTS]))
         missing = [c for c in cols if c not in res.columns]
         if missing:
@@ -98,18 +86,13 @@ def load(path: str, volume: tuple[str, ...]):
         orgs = res.read_organizations(cols, parameters=["agents"])
         orgs["point"] = point[orgs["cell"].to_numpy()]
         info = {
-            "path": path,
-            "seed": res.provenance.get("seed", "?"),
+            **provenance(res, path),
             "cells": len(cells),
             "organizations": len(orgs),
             "factors": res.factors,
-            "model_version": res.provenance.get("model_version", "?"),
             "points_per_n": {float(n): int(g.nunique()) for n, g in orgs.groupby("agents")["point"]},
-            "crn": bool(res.provenance.get("common_random_numbers", 0)),
         }
         return orgs, info
-    finally:
-        res.close()
 
 
 # ---------------------------------------------------------------------------------- estimates
@@ -266,10 +249,6 @@ def report(rows, info, volume, replicates: int, seed: int, style: str) -> str:
 
 
 def dump(rows, info, volume, replicates: int, seed: int) -> dict:
-    def stat(v):
-        lo, hi = interval(v)
-        return {"estimate": float(v[0]), "ci_low": lo, "ci_high": hi}
-
     return {
         "file": info["path"],
         "run_seed": info["seed"],
@@ -292,39 +271,35 @@ def dump(rows, info, volume, replicates: int, seed: int) -> dict:
     }
 
 
+def volume_of(a) -> tuple[str, ...]:
+    """The volume variables --volume names."""
+    return tuple(v.strip() for v in a.volume.split(",") if v.strip())
+
+
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
-    ap.add_argument("result", help="a result of experiments/population.toml (results/population.h5)")
-    ap.add_argument("--bootstrap", type=int, default=1000, help="bootstrap replicates (default 1000; 0: none)")
-    ap.add_argument("--seed", type=int, default=1, help="seed of the bootstrap (default 1)")
-    ap.add_argument("--format", choices=("markdown", "text"), default="markdown")
-    ap.add_argument("-o", "--output", help="write the report to this file (default: standard output)")
-    ap.add_argument(
-        "--volume",
-        default=",".join(VOLUME),
-        help=f"the volume variables of the partial correlation, comma-separated (default " f"{','.join(VOLUME)})",
+    def options(ap):
+        ap.add_argument(
+            "--volume",
+            default=",".join(VOLUME),
+            help=f"the volume variables of the partial correlation, comma-separated (default " f"{','.join(VOLUME)})",
+        )
+
+    def finish(a, loaded):
+        (orgs, info), volume = loaded, volume_of(a)
+        rows = analyse(orgs, volume, a.bootstrap, a.seed)
+        text = report(rows, info, volume, a.bootstrap, a.seed, a.format)
+        return text, lambda: dump(rows, info, volume, a.bootstrap, a.seed)
+
+    return analysis_main(
+        PROG,
+        __doc__,
+        EXPERIMENT,
+        argv,
+        lambda a: load(a.result, volume_of(a)),
+        finish,
+        options,
+        lambda a: None if volume_of(a) else "--volume names no column",
     )
-    ap.add_argument("--json", help="also write every estimate and interval, unrounded, to this JSON file")
-    a = ap.parse_args(argv)
-    volume = tuple(v.strip() for v in a.volume.split(",") if v.strip())
-    if a.bootstrap < 0:
-        print(f"{PROG}: error: --bootstrap must be 0 or more (got {a.bootstrap})", file=sys.stderr)
-        return 2
-    if not volume:
-        print(f"{PROG}: error: --volume names no column", file=sys.stderr)
-        return 2
-    start = time.monotonic()
-    try:
-        orgs, info = load(a.result, volume)
-    except (Refused, InputError) as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
-        return 2
-    except (EnvironmentFault, OSError) as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
-        return 3
-    rows = analyse(orgs, volume, a.bootstrap, a.seed)
-    text = report(rows, info, volume, a.bootstrap, a.seed, a.format)
-    return write(PROG, text, a.output, a.json, lambda: dump(rows, info, volume, a.bootstrap, a.seed), start)
 
 
 if __name__ == "__main__":
