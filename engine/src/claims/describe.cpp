@@ -25,45 +25,49 @@ std::string describe(const ClaimSpec& c, const design::Experiment& x) {
     return index + "(" + c.column + ": " + a + ")" +
            (b.empty() ? "" : " - " + index + "(" + c.column + ": " + b + ")");
   };
-  switch (c.test) {
-    case Test::Above:
-    case Test::Below:
-      return of_a + than;
-    case Test::DifferenceAbove:
-    case Test::DifferenceBelow:
-      return difference + than;
-    case Test::Equivalent:
-      return "|" + difference + "| < " + value;
-    case Test::VarianceShareAbove:
-    case Test::VarianceShareBelow:
-      return groups("eta2") + than;
-    case Test::SobolFirstAbove:
-    case Test::SobolFirstBelow:
-      return groups("S1") + than;
-    case Test::SobolTotalAbove:
-    case Test::SobolTotalBelow:
-      return groups("ST") + than;
-    case Test::InteractionAbove:
-    case Test::InteractionBelow: {
+  std::string statistic;
+  switch (c.test.statistic) {
+    case Statistic::Mean:
+      statistic = of_a;
+      break;
+    case Statistic::Difference:
+      statistic = difference;
+      break;
+    case Statistic::VarianceShare:
+      statistic = groups("eta2");
+      break;
+    case Statistic::SobolFirst:
+      statistic = groups("S1");
+      break;
+    case Statistic::SobolTotal:
+      statistic = groups("ST");
+      break;
+    case Statistic::Interaction: {
       std::vector<std::string> names;
       for (auto f : c.interaction) names.push_back(x.factors[f].name);
-      return "interaction(" + join(names, " x ") + ") of mean(" + c.column + " | " + c.a.text +
-             ") [paired]" + than;
+      statistic = "interaction(" + join(names, " x ") + ") of mean(" + c.column + " | " + c.a.text +
+                  ") [paired]";
+      break;
     }
-    case Test::CorrelationAbove:
-    case Test::CorrelationBelow:
-      return "spearman(" + c.column + ", " + c.with + " | " + c.a.text + ", within cells)" + than;
-    case Test::Within:
-    case Test::RankCorrelationWithin: {
+    case Statistic::Correlation:
+      statistic = "spearman(" + c.column + ", " + c.with + " | " + c.a.text + ", within cells)";
+      break;
+    case Statistic::RankCorrelation:
+      statistic = "spearman(" + c.column + ", " + c.with + " | " + c.a.text +
+                  ", between organizations" +
+                  (c.controls.empty() ? "" : ", net of " + join(c.controls, ", ")) + ")";
+      break;
+  }
+  switch (c.test.direction) {
+    case Direction::Above:
+    case Direction::Below:
+      return statistic + than;
+    case Direction::Equivalent:
+      return "|" + statistic + "| < " + value;
+    case Direction::Within: {
       char low[32], high[32];
       std::snprintf(low, sizeof low, "%g", c.value);
       std::snprintf(high, sizeof high, "%g", c.value_high);
-      const std::string statistic =
-          c.test == Test::Within
-              ? of_a
-              : "spearman(" + c.column + ", " + c.with + " | " + c.a.text +
-                    ", between organizations" +
-                    (c.controls.empty() ? "" : ", net of " + join(c.controls, ", ")) + ")";
       return std::string(low) + " < " + statistic + " < " + high;
     }
   }

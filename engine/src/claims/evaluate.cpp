@@ -21,7 +21,10 @@
 namespace tribe::claims {
 
 std::string_view to_string(Test t) {
-  return kTestNames[static_cast<std::size_t>(t)];
+  for (const auto& named : kTests)
+    if (named.test == t) return named.name;
+  TRIBE_CHECK(false, "claims::to_string: a test without a name");
+  return {};
 }
 
 std::string_view to_string(Verdict v) {

@@ -4,8 +4,10 @@
 #include <cctype>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "tribe/core/error.hpp"
+#include "tribe/core/text.hpp"
 #include "tribe/design/toml_input.hpp"
 
 namespace tribe::claims {
@@ -129,18 +131,14 @@ std::vector<ClaimSpec> parse_table(const toml::table& root, const Experiment& x,
       throw InputError(where + ".id = \"" + c.id + "\" is used twice: ids must be unique");
     c.statement = str("statement", true);
     const std::string test = str("test", true);
-    bool found = false;
-    for (std::size_t k = 0; k < std::size(kTestNames); ++k) {
-      if (kTestNames[k] == test) {
-        c.test = static_cast<Test>(k);
-        found = true;
-      }
+    const auto named = std::find_if(std::begin(kTests), std::end(kTests),
+                                    [&](const NamedTest& n) { return n.name == test; });
+    if (named == std::end(kTests)) {
+      std::vector<std::string> names;
+      for (const auto& n : kTests) names.emplace_back(n.name);
+      fail(at + ".test", *t.get("test"), "expected one of " + join(names, ", "));
     }
-    if (!found) {
-      std::string list;
-      for (auto name : kTestNames) list += (list.empty() ? "" : ", ") + std::string(name);
-      fail(at + ".test", *t.get("test"), "expected one of " + list);
-    }
+    c.test = named->test;
     c.column = str("column", true);
     if (model::find_column(columns, c.column) == model::npos) {
       std::string list;
@@ -172,7 +170,7 @@ std::vector<ClaimSpec> parse_table(const toml::table& root, const Experiment& x,
       if (!value)
         throw InputError("missing key " + at + ".value (the threshold or margin of the claim)");
       c.value = number(at + ".value", *value, "expected a number");
-      if (c.test == Test::Equivalent && !(c.value > 0))
+      if (c.test.direction == Direction::Equivalent && !(c.value > 0))
         fail(at + ".value", *value, "an equivalence margin must be > 0");
     }
     if (const toml::node* p = t.get("paired")) {

@@ -144,10 +144,10 @@ ClaimResult evaluate_sample(const design::RunPlan& plan, const CellData& data, c
       r.method = "Welch t interval of the difference of means";
     }
   }
-  if (c.test == Test::Equivalent)
+  if (c.test.direction == Direction::Equivalent)
     equivalence(r, f, c.value, confidence);
   else
-    one_sided(r, f, c.value, c.test == Test::DifferenceAbove, confidence);
+    one_sided(r, f, c.value, c.is_greater(), confidence);
   return r;
 }
 

@@ -165,7 +165,7 @@ inline void one_sample(ClaimResult& r, const IntervalAt& f, const ClaimSpec& c, 
   if (c.is_band())
     band(r, f, c.value, c.value_high, confidence);
   else
-    one_sided(r, f, c.value, c.test == Test::Above, confidence);
+    one_sided(r, f, c.value, c.is_greater(), confidence);
 }
 
 inline bool is_binary(const design::RunPlan& plan, const std::string& column) {

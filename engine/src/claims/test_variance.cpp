@@ -298,7 +298,7 @@ ClaimResult evaluate_variance(const design::RunPlan& plan, const CellData& data,
     const double z = stats::normal_quantile(0.5 + conf / 2);
     return stats::Interval{estimate, estimate - z * se, estimate + z * se};
   };
-  one_sided(r, f, c.value, c.test == Test::VarianceShareAbove, confidence);
+  one_sided(r, f, c.value, c.is_greater(), confidence);
   return r;
 }
 
@@ -309,7 +309,7 @@ ClaimResult evaluate_sensitivity(const design::RunPlan& plan, const CellData& da
                                  const ClaimSpec& c, double confidence) {
   const auto& x = plan.experiment();
   ClaimResult r;
-  const bool total = c.test == Test::SobolTotalAbove || c.test == Test::SobolTotalBelow;
+  const bool total = c.test.statistic == Statistic::SobolTotal;
   r.method =
       std::string(total ? "total-order (Jansen 1999)" : "first-order (Saltelli 2010)") +
       " Sobol indices of cell means; normal interval, bootstrap standard error over base points";
@@ -348,8 +348,7 @@ ClaimResult evaluate_sensitivity(const design::RunPlan& plan, const CellData& da
     const double z = stats::normal_quantile(0.5 + conf / 2);
     return stats::Interval{e, e - z * se, e + z * se};
   };
-  one_sided(r, f, c.value, c.test == Test::SobolFirstAbove || c.test == Test::SobolTotalAbove,
-            confidence);
+  one_sided(r, f, c.value, c.is_greater(), confidence);
   return r;
 }
 

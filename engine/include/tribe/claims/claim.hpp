@@ -11,46 +11,60 @@
 
 namespace tribe::claims {
 
-enum class Test {
-  Above,               // statistic(a) > value
-  Below,               // statistic(a) < value
-  DifferenceAbove,     // statistic(a) - statistic(b) > value
-  DifferenceBelow,     // statistic(a) - statistic(b) < value
-  Equivalent,          // |statistic(a) - statistic(b)| < value
-  VarianceShareAbove,  // eta²(factors_a) - eta²(factors_b) > value  (eta²(factors_b) = 0 if none)
-  VarianceShareBelow,  // eta²(factors_a) - eta²(factors_b) < value
-  InteractionAbove,    // interaction contrast of the 2^k cells of `interaction` factors > value
-  InteractionBelow,    // ... < value
-  CorrelationAbove,    // cells' mean within-cell Spearman correlation of column and `with` > value
-  CorrelationBelow,    // ... < value
-  // Sobol designs: sums of Sobol indices of ranges (or the dummy) of the design
-  SobolFirstAbove,  // sum S1(factors_a) - sum S1(factors_b) > value
-  SobolFirstBelow,  // sum S1(factors_a) - sum S1(factors_b) < value
-  SobolTotalAbove,  // sum ST(factors_a) - sum ST(factors_b) > value
-  SobolTotalBelow,  // sum ST(factors_a) - sum ST(factors_b) < value
-  // Bands (patterns, and claims that state an interval): value < statistic < value_high
-  Within,                 // mean (or rate) of column over the cells of a
-  RankCorrelationWithin,  // Spearman rho between organizations of a (net of `controls`)
+/// What a claim's test computes from the data.
+enum class Statistic {
+  Mean,             // mean (or rate) of column over the cells of a
+  Difference,       // statistic(a) - statistic(b)
+  VarianceShare,    // eta²(factors_a) - eta²(factors_b)  (eta²(factors_b) = 0 if none)
+  Interaction,      // interaction contrast of the 2^k cells of the `interaction` factors
+  Correlation,      // cells' mean within-cell Spearman correlation of column and `with`
+  SobolFirst,       // sum S1(factors_a) - sum S1(factors_b)  (Sobol designs)
+  SobolTotal,       // sum ST(factors_a) - sum ST(factors_b)  (Sobol designs)
+  RankCorrelation,  // Spearman rho between organizations of a (net of `controls`)
 };
+
+/// How the statistic is held against the claim's value.
+enum class Direction {
+  Above,       // statistic > value
+  Below,       // statistic < value
+  Equivalent,  // |statistic| < value  (a margin of equivalence)
+  Within,      // value < statistic < value_high  (a band: patterns, claims on an interval)
+};
+
+/// A claim's test: a statistic and a direction. Experiment files name the combinations
+/// of kTests.
+struct Test {
+  Statistic statistic = Statistic::Mean;
+  Direction direction = Direction::Above;
+  friend bool operator==(const Test&, const Test&) = default;
+};
+
+struct NamedTest {
+  std::string_view name;
+  Test test;
+};
+/// The tests an experiment file may name.
+inline constexpr NamedTest kTests[] = {
+    {"above", {Statistic::Mean, Direction::Above}},
+    {"below", {Statistic::Mean, Direction::Below}},
+    {"difference_above", {Statistic::Difference, Direction::Above}},
+    {"difference_below", {Statistic::Difference, Direction::Below}},
+    {"equivalent", {Statistic::Difference, Direction::Equivalent}},
+    {"variance_share_above", {Statistic::VarianceShare, Direction::Above}},
+    {"variance_share_below", {Statistic::VarianceShare, Direction::Below}},
+    {"interaction_above", {Statistic::Interaction, Direction::Above}},
+    {"interaction_below", {Statistic::Interaction, Direction::Below}},
+    {"correlation_above", {Statistic::Correlation, Direction::Above}},
+    {"correlation_below", {Statistic::Correlation, Direction::Below}},
+    {"sobol_first_above", {Statistic::SobolFirst, Direction::Above}},
+    {"sobol_first_below", {Statistic::SobolFirst, Direction::Below}},
+    {"sobol_total_above", {Statistic::SobolTotal, Direction::Above}},
+    {"sobol_total_below", {Statistic::SobolTotal, Direction::Below}},
+    {"within", {Statistic::Mean, Direction::Within}},
+    {"rank_correlation_within", {Statistic::RankCorrelation, Direction::Within}},
+};
+/// The name of a test in kTests.
 std::string_view to_string(Test t);
-/// Names accepted in experiment files, in the order of the enum.
-inline constexpr std::string_view kTestNames[] = {"above",
-                                                  "below",
-                                                  "difference_above",
-                                                  "difference_below",
-                                                  "equivalent",
-                                                  "variance_share_above",
-                                                  "variance_share_below",
-                                                  "interaction_above",
-                                                  "interaction_below",
-                                                  "correlation_above",
-                                                  "correlation_below",
-                                                  "sobol_first_above",
-                                                  "sobol_first_below",
-                                                  "sobol_total_above",
-                                                  "sobol_total_below",
-                                                  "within",
-                                                  "rank_correlation_within"};
 
 /// Cells whose factor levels are among the given ones, for every factor named
 /// (factors not named are unrestricted: their cells are pooled).
@@ -66,7 +80,7 @@ struct Selection {
 struct ClaimSpec {
   std::string id;
   std::string statement;  // the claim in words
-  Test test = Test::Above;
+  Test test;
   std::string column;  // model column; binary -> rate, otherwise mean
   Selection a, b;
   double value = 0.0;       // threshold (above/below) or margin; a band's lower end
@@ -90,35 +104,20 @@ struct ClaimSpec {
   /// "assumption space"): the share of points where it holds, and a PRIM scenario.
   bool assumption_space = false;
 
-  bool is_variance_share() const {
-    return test == Test::VarianceShareAbove || test == Test::VarianceShareBelow;
-  }
-  bool is_interaction() const {
-    return test == Test::InteractionAbove || test == Test::InteractionBelow;
-  }
-  bool is_correlation() const {
-    return test == Test::CorrelationAbove || test == Test::CorrelationBelow;
-  }
+  bool is_variance_share() const { return test.statistic == Statistic::VarianceShare; }
+  bool is_interaction() const { return test.statistic == Statistic::Interaction; }
+  bool is_correlation() const { return test.statistic == Statistic::Correlation; }
   /// A band: value < statistic < value_high.
-  bool is_band() const { return test == Test::Within || test == Test::RankCorrelationWithin; }
-  bool is_rank_correlation() const { return test == Test::RankCorrelationWithin; }
+  bool is_band() const { return test.direction == Direction::Within; }
+  bool is_rank_correlation() const { return test.statistic == Statistic::RankCorrelation; }
   bool is_sensitivity() const {
-    return test == Test::SobolFirstAbove || test == Test::SobolFirstBelow ||
-           test == Test::SobolTotalAbove || test == Test::SobolTotalBelow;
+    return test.statistic == Statistic::SobolFirst || test.statistic == Statistic::SobolTotal;
   }
   /// Tests on groups of factors or ranges (factors_a, factors_b) rather than on cells (a, b).
   bool uses_factor_groups() const { return is_variance_share() || is_sensitivity(); }
   /// The claim holds when its statistic is above the value (else below, or equivalence).
-  bool is_greater() const {
-    return test == Test::Above || test == Test::DifferenceAbove ||
-           test == Test::VarianceShareAbove || test == Test::InteractionAbove ||
-           test == Test::CorrelationAbove || test == Test::SobolFirstAbove ||
-           test == Test::SobolTotalAbove;
-  }
-  bool is_two_sample() const {
-    return test == Test::DifferenceAbove || test == Test::DifferenceBelow ||
-           test == Test::Equivalent;
-  }
+  bool is_greater() const { return test.direction == Direction::Above; }
+  bool is_two_sample() const { return test.statistic == Statistic::Difference; }
 };
 
 enum class Verdict { Supported, NotSupported, Inconclusive };
