@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
 #include "tribe/core/error.hpp"
 
@@ -40,19 +39,25 @@ void write_text_atomically(const fs::path& path, const std::string& text, const 
     fs::remove(tmp, ignored);
     return EnvironmentError(path.string() + ": cannot write " + what + " (" + why + ")");
   };
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw fail(std::strerror(errno));
+  // POSIX calls rather than a stream: each failure comes with its own errno (ENOSPC, EDQUOT,
+  // EACCES...), and the data reach the disk (fsync) before the rename makes them visible.
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw fail(std::strerror(errno));
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw fail(std::strerror(err));
+    }
+    written += static_cast<std::size_t>(n);
   }
-  try {
-    sync_path(tmp);
-  } catch (const EnvironmentError&) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw;
-  }
+  const int sync_error = ::fsync(fd) == 0 ? 0 : errno;
+  const int close_error = ::close(fd) == 0 ? 0 : errno;
+  if (sync_error != 0 || close_error != 0)
+    throw fail(std::strerror(sync_error != 0 ? sync_error : close_error));
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) throw fail("cannot rename " + tmp.string() + ": " + ec.message());
