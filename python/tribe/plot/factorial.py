@@ -8,8 +8,8 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from .design import level_mask, levels
-from .frame import errorbar, fit_ylim, nan_note, rate_axis
-from .layout import Axis, distributions, level_text, missing_note, pool_values, quantiles, roles, style, suptitle
+from .frame import estimates, fit_ylim, nan_note, rate_axis
+from .layout import Axis, distributions, drawn, level_text, missing_note, pool_values, quantiles, roles, style, suptitle
 from .stats import pooled
 from .style import FIG_WIDTH, col_label, col_title, factor_label
 
@@ -134,18 +134,14 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
             label = level_text(byf, bv) if byf else None
             if not np.any(np.isfinite(y)):  # nothing defined in this series (e.g. all NaN)
                 continue
-            errorbar(
+            estimates(
                 ax,
                 axis.pos + dodge[s],
                 y,
                 lo,
                 hi,
-                fmt=st["marker"],
-                color=st["color"],
-                mfc=st["mfc"],
-                mec=st["color"],
+                st,
                 ls=st["ls"] if axis.numeric else "none",
-                elinewidth=0.9,
                 ms=4.5,
                 capsize=2.5,
                 label=label,
@@ -221,16 +217,7 @@ def plot_factorial(res, col, x=None, by=None, facet=None, max_per_cell=None, see
     if cut_note:
         extra.append(cut_note)
     extra.append(missing_note(res, [col]))
-    dump = {
-        "kind": "rates" if binary else "means",
-        "column": col,
-        "x": xf,
-        "by": byf,
-        "facet": facetf,
-        "pooled_over": pooled_over,
-        "points": points,
-        "distributions": dists,
-        "sampled": bool(sampled),
-        "sample_seed": seed if sampled else None,
-    }
-    return fig, dump, " ".join(e for e in extra if e)
+    roles_drawn = {"x": xf, "by": byf, "facet": facetf}
+    return drawn(
+        fig, extra, "rates" if binary else "means", col, roles_drawn, pooled_over, points, dists, sampled, seed
+    )

@@ -8,6 +8,8 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .style import errorbar_marker
+
 PROG = "figures"
 
 
@@ -48,6 +50,12 @@ def errorbar(ax, x, y, lo, hi, **kw):
     yerr = np.vstack([np.clip(y - lo, 0, None), np.clip(hi - y, 0, None)])
     yerr = np.where(np.isfinite(yerr), yerr, 0)
     return ax.errorbar(x, y, yerr=yerr, **kw)
+
+
+def estimates(ax, x, y, lo, hi, st, **kw):
+    """Estimates with their intervals in the look of the style ST (marker, colour, face, thin
+    error lines), as the factorial and quality-profile figures draw their series."""
+    return errorbar(ax, x, y, lo, hi, **errorbar_marker(st), elinewidth=0.9, **kw)
 
 
 def footnote(res, extra: str = "", width: float = 7.2) -> str:

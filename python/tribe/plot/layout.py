@@ -103,6 +103,23 @@ def missing_note(res, cols) -> str:
     return f"{n:,} undefined values (NaN) left out of means and distributions." if n else ""
 
 
+def drawn(fig, extra, kind, column, roles: dict, pooled_over, points, dists, sampled, seed):
+    """What a column figure's plot returns: the figure; its --dump record (KIND, COLUMN, the
+    factors in their ROLES, the pooled factors, the points, the distributions and whether they
+    are a seeded sample); and the footnote sentences of EXTRA that are not empty."""
+    dump = {
+        "kind": kind,
+        "column": column,
+        **roles,
+        "pooled_over": pooled_over,
+        "points": points,
+        "distributions": dists,
+        "sampled": bool(sampled),
+        "sample_seed": seed if sampled else None,
+    }
+    return fig, dump, " ".join(e for e in extra if e)
+
+
 def style(i: int, n: int) -> dict:
     c = PALETTE[i % len(PALETTE)]
     return dict(

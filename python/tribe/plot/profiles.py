@@ -11,9 +11,19 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .design import quality_profiles, series_by
-from .frame import dodge, errorbar, fit_ylim, nan_note, present, rate_axis, save
+from .frame import dodge, errorbar, estimates, fit_ylim, nan_note, present, rate_axis, save
 from .stats import pooled
-from .style import FIG_WIDTH, FILLS, HATCHES, MARKERS, MINUS, PALETTE, QUALITY_LETTER, col_label, col_title
+from .style import (
+    FIG_WIDTH,
+    FILLS,
+    HATCHES,
+    MARKERS,
+    MINUS,
+    PALETTE,
+    QUALITY_LETTER,
+    col_label,
+    col_title,
+)
 from .verdicts import draw_verdicts
 
 
@@ -40,21 +50,7 @@ def profile_panel(ax, res, col: str, profiles, series, styles, kind="points"):
             )
             errorbar(ax, x, y, lo, hi, fmt="none", ecolor="black", elinewidth=0.8, capsize=1.8)
         else:
-            errorbar(
-                ax,
-                x,
-                y,
-                lo,
-                hi,
-                fmt=st["marker"],
-                color=st["color"],
-                mfc=st["mfc"],
-                mec=st["color"],
-                ls="none",
-                elinewidth=0.9,
-                label=label,
-                ms=4.2,
-            )
+            estimates(ax, x, y, lo, hi, st, ls="none", label=label, ms=4.2)
         lows.extend(lo)
         highs.extend(hi)
         highs.extend(y)

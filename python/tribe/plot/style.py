@@ -78,6 +78,12 @@ def linestyle(i: int):
     return LINESTYLES[i % len(LINESTYLES)]
 
 
+def errorbar_marker(st: dict) -> dict:
+    """A style's points as ax.errorbar draws them: its marker and colour, its face (mfc),
+    edged in its colour (the same look in every figure that plots estimates with intervals)."""
+    return dict(fmt=st["marker"], color=st["color"], mfc=st["mfc"], mec=st["color"])
+
+
 # Axis labels (with units) of the leadership model's columns; other columns use their
 # HDF5 `description` attribute.
 COLUMN_LABEL = {

@@ -7,7 +7,7 @@ import numpy as np
 
 from .design import level_mask, levels
 from .frame import rate_axis
-from .layout import level_text, missing_note, pool_values, quantiles, roles, sample_bound, suptitle, time_series
+from .layout import drawn, level_text, missing_note, pool_values, quantiles, roles, sample_bound, suptitle, time_series
 from .stats import pooled
 from .style import COLUMN_LABEL, FIG_WIDTH, LINESTYLES, PALETTE, col_title
 
@@ -104,15 +104,5 @@ def plot_series(res, base, x=None, by=None, facet=None, max_per_cell=None, seed=
     extra.append(missing_note(res, [c for _, c in members]))
     if sampled_any:
         extra.append(f"Organizations: a uniform sample of at most {per:,} per cell (seed {seed}).")
-    dump = {
-        "kind": "series",
-        "column": base,
-        "series_factors": [f1, f2],
-        "facet": f3,
-        "pooled_over": pooled_over,
-        "points": points,
-        "distributions": dists,
-        "sampled": bool(sampled_any),
-        "sample_seed": seed if sampled_any else None,
-    }
-    return fig, dump, " ".join(e for e in extra if e)
+    roles_drawn = {"series_factors": [f1, f2], "facet": f3}
+    return drawn(fig, extra, "series", base, roles_drawn, pooled_over, points, dists, sampled_any, seed)

@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .frame import save
-from .style import FIG_WIDTH, OI
+from .style import FIG_WIDTH, OI, errorbar_marker
 
 VERDICT_STYLE = {  # marker shape carries the verdict; colour repeats it
     "supported": dict(marker="o", color=OI["green"], mfc=OI["green"], label="supported"),
@@ -24,6 +24,14 @@ VERDICT_STYLE = {  # marker shape carries the verdict; colour repeats it
 def verdict_points(st: dict) -> dict:
     """A verdict's points as ax.plot and Line2D draw them: no line; its marker, colour, face."""
     return dict(linestyle="none", marker=st["marker"], color=st["color"], mfc=st["mfc"])
+
+
+def row_text(ax, x: float, ha: str, title: str, detail: str, detail_color: str, title_color=None) -> None:
+    """The two lines of text beside a claim's row (its id and test on the left, its verdict
+    and estimate on the right): TITLE in bold over DETAIL in small grey, aligned at X."""
+    colored = {} if title_color is None else {"color": title_color}
+    ax.text(x, 0.62, title, ha=ha, va="center", fontsize=6.8, fontweight="bold", transform=ax.transAxes, **colored)
+    ax.text(x, 0.36, detail, ha=ha, va="top", fontsize=5.6, color=detail_color, transform=ax.transAxes, linespacing=1.0)
 
 
 FACTOR_ABBREV = {
@@ -90,20 +98,7 @@ def draw_verdicts(fig, spec, res, c: dict, title: str):
         right = fig.add_subplot(sub[i + 1, 2])
         for t in (left, right):
             t.axis("off")
-        left.text(
-            1.0, 0.62, c["id"][i], ha="right", va="center", fontsize=6.8, fontweight="bold", transform=left.transAxes
-        )
-        left.text(
-            1.0,
-            0.36,
-            "\n".join(textwrap.wrap(claim_test_text(res, c, i), 60)),
-            ha="right",
-            va="top",
-            fontsize=5.6,
-            color="0.35",
-            transform=left.transAxes,
-            linespacing=1.0,
-        )
+        row_text(left, 1.0, "right", c["id"][i], "\n".join(textwrap.wrap(claim_test_text(res, c, i), 60)), "0.35")
         est, lo, hi, v = c["estimate"][i], c["ci_low"][i], c["ci_high"][i], c["value"][i]
         verdict = c["verdict"][i]
         st = VERDICT_STYLE.get(verdict, dict(marker="s", color="0.4", mfc="0.4", label=verdict))
@@ -129,10 +124,7 @@ def draw_verdicts(fig, spec, res, c: dict, title: str):
                 [est],
                 [0],
                 xerr=xerr,
-                fmt=st["marker"],
-                color=st["color"],
-                mfc=st["mfc"],
-                mec=st["color"],
+                **errorbar_marker(st),
                 ms=5.5,
                 capsize=2.5,
                 lw=1.3,
@@ -146,27 +138,8 @@ def draw_verdicts(fig, spec, res, c: dict, title: str):
         num = f"{est:.3g} [{lo:.3g}, {hi:.3g}]" if np.isfinite(est) else "n/a"
         rob = c["robustness_share"][i]
         robtxt = f"\nsame verdict at {100 * rob:.0f}% of threshold settings" if np.isfinite(rob) else ""
-        right.text(
-            0.04,
-            0.62,
-            verdict,
-            ha="left",
-            va="center",
-            fontsize=6.8,
-            fontweight="bold",
-            color=st["color"] if verdict != "inconclusive" else "#8a5a00",
-            transform=right.transAxes,
-        )
-        right.text(
-            0.04,
-            0.36,
-            num + robtxt,
-            ha="left",
-            va="top",
-            fontsize=5.6,
-            color="0.3",
-            transform=right.transAxes,
-            linespacing=1.0,
+        row_text(
+            right, 0.04, "left", verdict, num + robtxt, "0.3", st["color"] if verdict != "inconclusive" else "#8a5a00"
         )
     handles = [
         Line2D([], [], ls="", marker=s["marker"], color=s["color"], mfc=s["mfc"], mec=s["color"], label=s["label"])
