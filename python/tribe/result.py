@@ -82,6 +82,12 @@ def _subgroups(g: h5py.Group) -> list[tuple[str, h5py.Group]]:
     return [(k, g[k]) for k in g.keys() if isinstance(g[k], h5py.Group)]
 
 
+def _sampled_values(g: h5py.Group) -> OrderedDict:
+    """The `value_<name>` datasets of a group of sampled points (the calibration's prior draws,
+    the assumption space's points), in the group's order: the first columns of its table."""
+    return OrderedDict((k, g[k][()]) for k in g.keys() if k.startswith("value_") and isinstance(g[k], h5py.Dataset))
+
+
 def _strings(ds: h5py.Dataset) -> np.ndarray:
     return ds.asstr()[()] if ds.dtype.kind in "SO" else ds[()]
 
@@ -694,10 +700,7 @@ class Result:
         g = self._f.get("calibration")
         if g is None:
             return None
-        points: OrderedDict = OrderedDict()
-        for k in g.keys():
-            if k.startswith("value_") and isinstance(g[k], h5py.Dataset):
-                points[k] = g[k][()]
+        points = _sampled_values(g)
         points["distance"] = g["distance"][()]
         points["accepted"] = g["accepted"][()].astype(bool)
         ids = _strings(g["pattern"])
@@ -788,10 +791,7 @@ class Result:
         g = self._f.get("claims/assumption_space")
         if g is None:
             return None
-        data: OrderedDict = OrderedDict()
-        for k in g.keys():
-            if k.startswith("value_") and isinstance(g[k], h5py.Dataset):
-                data[k] = g[k][()]
+        data = _sampled_values(g)
         for cid, sg in _subgroups(g):
             data[f"verdict_{cid}"] = _VERDICTS[sg["verdict"][()].astype(int)]
             data[f"estimate_{cid}"] = sg["estimate"][()]
