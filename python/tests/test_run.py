@@ -49,18 +49,18 @@ def test_toml_text_run(tmp_path, small_experiment):
     assert r.run_info["computed"] == 40
 
 
+def run_one_thread(experiment, output, orgs_per_cell, progress):
+    """EXPERIMENT run on one thread (the progress tests: reports in the order of the work, and
+    the engine computing while another Python thread runs)."""
+    return tribe.run(experiment, output=output, orgs_per_cell=orgs_per_cell, threads=1, progress=progress)
+
+
 def test_progress_callback_and_notes(tmp_path, small_experiment, capsys):
     seen = []
-    tribe.run(
-        small_experiment,
-        output=tmp_path / "p.h5",
-        orgs_per_cell=50,
-        threads=1,
-        progress=lambda done, total, s: seen.append((done, total)),
-    )
+    run_one_thread(small_experiment, tmp_path / "p.h5", 50, lambda done, total, s: seen.append((done, total)))
     assert seen and seen[-1] == (200, 200)
     assert all(d <= t for d, t in seen)
-    tribe.run(small_experiment, output=tmp_path / "q.h5", orgs_per_cell=50, threads=1, progress=True)
+    run_one_thread(small_experiment, tmp_path / "q.h5", 50, True)
     err = capsys.readouterr().err
     assert "[tribe] wrote" in err and "q.h5" in err
 
@@ -192,13 +192,7 @@ def test_gil_is_released_while_computing(tmp_path, small_experiment):
     t.start()
     try:
         during = []
-        tribe.run(
-            small_experiment,
-            output=tmp_path / "g.h5",
-            orgs_per_cell=5000,
-            threads=1,
-            progress=lambda d, n, s: during.append(len(ticks)),
-        )
+        run_one_thread(small_experiment, tmp_path / "g.h5", 5000, lambda d, n, s: during.append(len(ticks)))
     finally:
         stop.set()
         t.join()
