@@ -13,6 +13,7 @@
 
 #include "../support/claims_support.hpp"
 #include "../support/test_support.hpp"
+#include "claim_builders.hpp"
 #include "tribe/claims/parse.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/design/experiment.hpp"
@@ -23,14 +24,8 @@ namespace {
 
 using namespace tribe;
 
-const std::string kPattern = R"T(
-[[patterns]]
-id = "load"
-statement = "about 10 challenges arise per organization"
-test = "within"
-column = "challenges"
-band = [9.5, 10.5]
-)T";
+const std::string kPattern = test::pattern("load", "about 10 challenges arise per organization",
+                                           "within", "challenges", {"band = [9.5, 10.5]"});
 
 std::string experiment(const std::string& calibration, const std::string& extra = kPattern) {
   return "[experiment]\nname = \"cal\"\nmodel = \"leadership\"\nseed = 11\n"

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "../support/claims_support.hpp"
+#include "claim_builders.hpp"
 #include "tribe/claims/evaluate.hpp"
 #include "tribe/claims/parse.hpp"
 #include "tribe/core/error.hpp"
@@ -18,6 +19,8 @@ namespace {
 using namespace tribe;
 using claims::Verdict;
 
+using test::claim;
+using test::claim_x;
 using test::SyntheticData;
 
 std::string experiment(const std::string& claims, std::uint64_t per_cell = 1000) {
@@ -39,63 +42,30 @@ double pattern(const std::string& column, std::uint64_t cell, std::uint64_t j) {
 }
 
 TEST(ClaimsEvaluate, VerdictsSupportedNotSupportedAndInconclusive) {
-  const auto x = design::parse_experiment(experiment(R"T(
-[[claims]]
-id = "flat-controlled-low"
-statement = "flat with high control rarely distributes"
-test = "below"
-column = "distributed"
-a = { structure = "flat", control = 0.9 }
-value = 0.5
-
-[[claims]]
-id = "fails"
-statement = "flat with low control rarely distributes (false in this data)"
-test = "below"
-column = "distributed"
-a = { structure = "flat", control = 0.1 }
-value = 0.5
-
-[[claims]]
-id = "close-call"
-statement = "hierarchy with low control distributes more than 58% of the time (exactly 58%: undecidable)"
-test = "above"
-column = "distributed"
-a = { structure = "hierarchy", control = 0.1 }
-value = 0.58
-
-[[claims]]
-id = "control-lowers"
-statement = "control lowers the rate in flat organizations"
-test = "difference_above"
-column = "distributed"
-a = { structure = "flat", control = 0.1 }
-b = { structure = "flat", control = 0.9 }
-value = 0.2
-
-[[claims]]
-id = "near"
-statement = "hierarchy is near flat at low control"
-test = "equivalent"
-column = "distributed"
-a = { structure = "hierarchy", control = 0.1 }
-b = { structure = "flat", control = 0.1 }
-value = 0.1
-paired = true
-
-[[claims]]
-id = "means"
-statement = "solve rate higher in hierarchies (all cells pooled)"
-test = "difference_above"
-column = "solve_rate"
-a = { structure = "hierarchy" }
-b = { structure = "flat" }
-value = 0.0
-)T"),
-                                          "c.toml");
-  const design::RunPlan plan(x, x.organizations_per_cell);
-  const SyntheticData data(1000, pattern);
-  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
+  const std::string flat_low = R"(a = { structure = "flat", control = 0.1 })";
+  const test::PlannedExperiment e(
+      experiment(
+          claim("flat-controlled-low", "flat with high control rarely distributes", "below",
+                "distributed", {R"(a = { structure = "flat", control = 0.9 })", "value = 0.5"}) +
+          claim("fails", "flat with low control rarely distributes (false in this data)", "below",
+                "distributed", {flat_low, "value = 0.5"}) +
+          claim("close-call",
+                "hierarchy with low control distributes more than 58% of the time (exactly 58%: "
+                "undecidable)",
+                "above", "distributed",
+                {R"(a = { structure = "hierarchy", control = 0.1 })", "value = 0.58"}) +
+          claim("control-lowers", "control lowers the rate in flat organizations",
+                "difference_above", "distributed",
+                {flat_low, R"(b = { structure = "flat", control = 0.9 })", "value = 0.2"}) +
+          claim("near", "hierarchy is near flat at low control", "equivalent", "distributed",
+                {R"(a = { structure = "hierarchy", control = 0.1 })",
+                 R"(b = { structure = "flat", control = 0.1 })", "value = 0.1", "paired = true"}) +
+          claim("means", "solve rate higher in hierarchies (all cells pooled)", "difference_above",
+                "solve_rate",
+                {R"(a = { structure = "hierarchy" })", R"(b = { structure = "flat" })",
+                 "value = 0.0"})),
+      "c.toml");
+  const auto r = e.evaluate(SyntheticData(1000, pattern));
   ASSERT_EQ(r.size(), 6u);
   EXPECT_EQ(r[0].verdict, Verdict::Supported);
   EXPECT_DOUBLE_EQ(r[0].estimate, 0.10);
@@ -128,33 +98,22 @@ value = 0.0
 
 TEST(ClaimsEvaluate, VarianceShareSeparatesFactorsFromNoise) {
   // solve_rate depends strongly on control and weakly on structure.
-  const auto x = design::parse_experiment(experiment(R"T(
-[[claims]]
-id = "structure-smaller"
-statement = "structure explains less variance than control"
-test = "variance_share_below"
-column = "solve_rate"
-factors_a = ["structure"]
-factors_b = ["control"]
-value = 0.0
-
-[[claims]]
-id = "structure-dominates"
-statement = "structure explains more variance than control (false here)"
-test = "variance_share_above"
-column = "solve_rate"
-factors_a = ["structure"]
-factors_b = ["control"]
-value = 0.0
-)T",
-                                                     200),
-                                          "c.toml");
-  const design::RunPlan plan(x, x.organizations_per_cell);
+  const std::initializer_list<std::string> structure_vs_control = {
+      R"(factors_a = ["structure"])", R"(factors_b = ["control"])", "value = 0.0"};
+  const test::PlannedExperiment e(
+      experiment(claim("structure-smaller", "structure explains less variance than control",
+                       "variance_share_below", "solve_rate", structure_vs_control) +
+                     claim("structure-dominates",
+                           "structure explains more variance than control (false here)",
+                           "variance_share_above", "solve_rate", structure_vs_control),
+                 200),
+      "c.toml");
+  const auto& plan = e.plan;
   const SyntheticData data(200, [](const std::string&, std::uint64_t cell, std::uint64_t j) {
     const double control = cell >= 2 ? 1.0 : 0.0, hierarchy = cell % 2;
     return 0.5 * control + 0.05 * hierarchy + 0.1 * std::sin(static_cast<double>(j) * 12.9898);
   });
-  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
+  const auto r = e.evaluate(data);
   EXPECT_EQ(r[0].verdict, Verdict::Supported);
   EXPECT_EQ(r[1].verdict, Verdict::NotSupported);
   EXPECT_LT(r[0].estimate, -0.5);
@@ -166,33 +125,19 @@ value = 0.0
 
 TEST(ClaimsParse, RejectsBadClaims) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"bigger\"\ncolumn=\"distributed\"\nvalue=0."
-       "5\n",
-       "claims.x.test"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"nope\"\nvalue=0.5\n",
-       "claims.x.column"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\n",
-       "claims.x.value"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0."
-       "5\na={ structure=\"matrix\" }\n",
+      {claim_x("bigger", "distributed", {"value=0.5"}), "claims.x.test"},
+      {claim_x("above", "nope", {"value=0.5"}), "claims.x.column"},
+      {claim_x("above", "distributed", {}), "claims.x.value"},
+      {claim_x("above", "distributed", {"value=0.5", R"(a={ structure="matrix" })"}),
        "claims.x.a.structure"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0."
-       "5\na={ colour=1 }\n",
-       "claims.x.a.colour"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"difference_above\"\ncolumn="
-       "\"distributed\"\nvalue=0.5\n",
-       "claims.x.b"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"equivalent\"\ncolumn=\"distributed\"\nvalue="
-       "0\nb={}\n",
-       "margin"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0."
-       "5\nsize=3\n",
-       "unknown key claims[0].size"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\n"
-       "[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"distributed\"\nvalue=0.5\n",
+      {claim_x("above", "distributed", {"value=0.5", "a={ colour=1 }"}), "claims.x.a.colour"},
+      {claim_x("difference_above", "distributed", {"value=0.5"}), "claims.x.b"},
+      {claim_x("equivalent", "distributed", {"value=0", "b={}"}), "margin"},
+      {claim_x("above", "distributed", {"value=0.5", "size=3"}), "unknown key claims[0].size"},
+      {claim_x("above", "distributed", {"value=0.5"}) +
+           claim_x("above", "distributed", {"value=0.5"}),
        "used twice"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"variance_share_above\"\ncolumn="
-       "\"distributed\"\nvalue=0\nfactors_a=[\"span\"]\n",
+      {claim_x("variance_share_above", "distributed", {"value=0", R"(factors_a=["span"])"}),
        "claims.x.factors_a"},
   };
   for (const auto& [text, expect] : cases) {
@@ -223,31 +168,19 @@ double noise(std::uint64_t cell, std::uint64_t j) {
 // Cells (control, structure): 0 = (0.1, flat), 1 = (0.1, hierarchy), 2 = (0.9, flat),
 // 3 = (0.9, hierarchy). Signs of the control x structure contrast: + - - +.
 TEST(ClaimsInteraction, TwoWayContrastEstimatesTheInteraction) {
-  const auto x = design::parse_experiment(crn_experiment(R"T(
-[[claims]]
-id = "synergy"
-statement = "control and structure interact"
-test = "interaction_above"
-interaction = ["control", "structure"]
-column = "solve_rate"
-value = 0.1
-
-[[claims]]
-id = "no-synergy"
-statement = "additive effects have no interaction"
-test = "interaction_above"
-interaction = ["control", "structure"]
-column = "queue_mean"
-value = 0.05
-)T"),
-                                          "c.toml");
-  const design::RunPlan plan(x, x.organizations_per_cell);
+  const std::string both = R"(interaction = ["control", "structure"])";
+  const test::PlannedExperiment e(
+      crn_experiment(claim("synergy", "control and structure interact", "interaction_above",
+                           "solve_rate", {both, "value = 0.1"}) +
+                     claim("no-synergy", "additive effects have no interaction",
+                           "interaction_above", "queue_mean", {both, "value = 0.05"})),
+      "c.toml");
   const std::array<double, 4> interacting{0.2, 0.3, 0.4, 0.9}, additive{0.2, 0.3, 0.4, 0.5};
   const SyntheticData data(
       1000, [&](const std::string& column, std::uint64_t cell, std::uint64_t j) {
         return (column == "solve_rate" ? interacting : additive)[cell] + noise(cell, j);
       });
-  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
+  const auto r = e.evaluate(data);
   ASSERT_EQ(r.size(), 2u);
   // (0.2 - 0.3 - 0.4 + 0.9) / 2 = 0.2, plus the mean of the organizations' noise contrasts.
   double expected = 0;
@@ -261,25 +194,13 @@ value = 0.05
 }
 
 TEST(ClaimsCorrelation, WithinCellRankCorrelation) {
-  const auto x = design::parse_experiment(crn_experiment(R"T(
-[[claims]]
-id = "together"
-statement = "queues go with solving"
-test = "correlation_above"
-column = "solve_rate"
-with = "queue_mean"
-value = 0.5
-
-[[claims]]
-id = "unrelated"
-statement = "blame goes with solving (it does not here)"
-test = "correlation_above"
-column = "solve_rate"
-with = "blame_per_challenge"
-value = 0.1
-)T"),
-                                          "c.toml");
-  const design::RunPlan plan(x, x.organizations_per_cell);
+  const test::PlannedExperiment e(
+      crn_experiment(claim("together", "queues go with solving", "correlation_above", "solve_rate",
+                           {R"(with = "queue_mean")", "value = 0.5"}) +
+                     claim("unrelated", "blame goes with solving (it does not here)",
+                           "correlation_above", "solve_rate",
+                           {R"(with = "blame_per_challenge")", "value = 0.1"})),
+      "c.toml");
   const SyntheticData data(1000, [](const std::string& column, std::uint64_t cell,
                                     std::uint64_t j) {
     const double base = std::sin(static_cast<double>(j) * 7.31);  // the organization's own level
@@ -288,7 +209,7 @@ value = 0.1
       return base + 0.01 * std::sin(static_cast<double>(j) * 3.7) - static_cast<double>(cell);
     return std::sin(static_cast<double>(j) * 1.618 * 1.618 + 0.5);
   });
-  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
+  const auto r = e.evaluate(data);
   EXPECT_GT(r[0].estimate, 0.95);  // monotone within every cell, whatever the cells' levels
   EXPECT_EQ(r[0].verdict, Verdict::Supported);
   EXPECT_EQ(r[0].n_b, 4u);
@@ -297,29 +218,19 @@ value = 0.1
 }
 
 TEST(ClaimsSweep, ASweptClaimIsOneClaimPerLevel) {
-  const auto x = design::parse_experiment(crn_experiment(R"T(
-[[claims]]
-id = "flat-lower"
-statement = "flat lower"
-test = "difference_below"
-column = "solve_rate"
-a = { structure = "flat" }
-b = { structure = "hierarchy" }
-value = -0.05
-paired = true
-sweep = "control"
-)T"),
-                                          "c.toml");
-  const auto specs = claims::parse_claims(x);
+  const test::PlannedExperiment e(
+      crn_experiment(claim("flat-lower", "flat lower", "difference_below", "solve_rate",
+                           {R"(a = { structure = "flat" })", R"(b = { structure = "hierarchy" })",
+                            "value = -0.05", "paired = true", R"(sweep = "control")"})),
+      "c.toml");
+  const auto specs = claims::parse_claims(e.x);
   ASSERT_EQ(specs.size(), 2u);
   EXPECT_EQ(specs[0].id, "flat-lower@control=0.1");
   EXPECT_EQ(specs[1].id, "flat-lower@control=0.9");
   EXPECT_EQ(specs[1].sweep_of, "flat-lower");
   EXPECT_EQ(specs[1].sweep_level, "0.9");
   EXPECT_EQ(specs[1].a.text, "structure=flat control=0.9");
-  const design::RunPlan plan(x, x.organizations_per_cell);
-  const SyntheticData data(1000, pattern);
-  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
+  const auto r = e.evaluate(SyntheticData(1000, pattern));
   // solve_rate = 0.5 + 0.1 cell + ...: flat - hierarchy = -0.1 at both control levels.
   EXPECT_NEAR(r[0].estimate, -0.1, 1e-12);
   EXPECT_NEAR(r[1].estimate, -0.1, 1e-12);
@@ -327,30 +238,18 @@ sweep = "control"
 }
 
 TEST(ClaimsParse, NewTestKindsRefuseWhatTheyCannotUse) {
+  const std::string interaction = "interaction_above";
   const std::pair<std::string, std::string> cases[] = {
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_"
-       "rate\"\nvalue=0.1\n",
-       "claims.x.interaction"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_"
-       "rate\"\nvalue=0.1\n"
-       "interaction=[\"control\"]\n",
-       "2 or 3"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"interaction_above\"\ncolumn=\"solve_"
-       "rate\"\nvalue=0.1\n"
-       "interaction=[\"control\",\"structure\"]\na={control=0.1}\n",
+      {claim_x(interaction, "solve_rate", {"value=0.1"}), "claims.x.interaction"},
+      {claim_x(interaction, "solve_rate", {"value=0.1", R"(interaction=["control"])"}), "2 or 3"},
+      {claim_x(interaction, "solve_rate",
+               {"value=0.1", R"(interaction=["control","structure"])", "a={control=0.1}"}),
        "must not restrict"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"correlation_above\"\ncolumn=\"solve_"
-       "rate\"\nvalue=0.1\n",
-       "claims[0].with"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0."
-       "1\nwith=\"queue_mean\"\n",
+      {claim_x("correlation_above", "solve_rate", {"value=0.1"}), "claims[0].with"},
+      {claim_x("above", "solve_rate", {"value=0.1", R"(with="queue_mean")"}),
        "only used by correlation"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0."
-       "1\nsweep=\"colour\"\n",
-       "claims.x.sweep"},
-      {"[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn=\"solve_rate\"\nvalue=0."
-       "1\nsweep=\"control\"\n"
-       "a={control=0.1}\n",
+      {claim_x("above", "solve_rate", {"value=0.1", R"(sweep="colour")"}), "claims.x.sweep"},
+      {claim_x("above", "solve_rate", {"value=0.1", R"(sweep="control")", "a={control=0.1}"}),
        "must not restrict the swept factor"},
   };
   for (const auto& [claims_text, expected] : cases) {

@@ -9,6 +9,7 @@
 
 #include "../support/claims_support.hpp"
 #include "../support/test_support.hpp"
+#include "claim_builders.hpp"
 #include "tribe/claims/evaluate.hpp"
 #include "tribe/claims/parse.hpp"
 #include "tribe/core/error.hpp"
@@ -20,6 +21,8 @@ namespace {
 using namespace tribe;
 using claims::Verdict;
 
+using test::claim;
+using test::claim_x;
 using test::noise;
 using test::SyntheticData;
 
@@ -27,51 +30,31 @@ std::string factorial(const std::string& claims, std::uint64_t per_cell) {
   return test::leadership_factorial("e", claims, per_cell);
 }
 
+// Cell selectors: all flat or hierarchical organizations, and both at low control.
+const std::string kFlat = R"(a = { structure = "flat" })",
+                  kHierarchy = R"(b = { structure = "hierarchy" })",
+                  kFlatLow = R"(a = { structure = "flat", control = 0.1 })",
+                  kHierarchyLow = R"(b = { structure = "hierarchy", control = 0.1 })";
+
 TEST(ClaimsEvidence, NoVerdictWithoutData) {
-  const auto x = design::parse_experiment(factorial(R"T(
-[[claims]]
-id = "all-nan"
-statement = "a column that is NaN everywhere"
-test = "above"
-column = "solve_rate"
-a = { structure = "flat" }
-value = 0.5
-
-[[claims]]
-id = "nan-difference"
-statement = "a difference on a NaN column"
-test = "difference_above"
-column = "solve_rate"
-a = { structure = "flat" }
-b = { structure = "hierarchy" }
-value = 0.0
-
-[[claims]]
-id = "constant-equivalent"
-statement = "two constant columns 0.02 apart are within 0.05"
-test = "equivalent"
-column = "mean_time_to_solve"
-a = { structure = "flat", control = 0.1 }
-b = { structure = "hierarchy", control = 0.1 }
-value = 0.05
-
-[[claims]]
-id = "constant-equivalent-unpaired-independent"
-statement = "the same, by a Welch interval"
-test = "difference_below"
-column = "mean_time_to_solve"
-a = { structure = "flat", control = 0.1 }
-b = { structure = "hierarchy", control = 0.1 }
-value = 0.05
-)T",
-                                                    50),
-                                          "e.toml");
-  const design::RunPlan plan(x, x.organizations_per_cell);
+  const test::PlannedExperiment e(
+      factorial(
+          claim("all-nan", "a column that is NaN everywhere", "above", "solve_rate",
+                {kFlat, "value = 0.5"}) +
+              claim("nan-difference", "a difference on a NaN column", "difference_above",
+                    "solve_rate", {kFlat, kHierarchy, "value = 0.0"}) +
+              claim("constant-equivalent", "two constant columns 0.02 apart are within 0.05",
+                    "equivalent", "mean_time_to_solve", {kFlatLow, kHierarchyLow, "value = 0.05"}) +
+              claim("constant-equivalent-unpaired-independent", "the same, by a Welch interval",
+                    "difference_below", "mean_time_to_solve",
+                    {kFlatLow, kHierarchyLow, "value = 0.05"}),
+          50),
+      "e.toml");
   const SyntheticData data(50, [](const std::string& column, std::uint64_t cell, std::uint64_t) {
     if (column == "solve_rate") return std::numeric_limits<double>::quiet_NaN();
     return cell % 2 == 0 ? 3.02 : 3.0;  // mean_time_to_solve: flat 3.02, hierarchy 3.0
   });
-  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
+  const auto r = e.evaluate(data);
   EXPECT_EQ(r[0].verdict, Verdict::Inconclusive);
   EXPECT_NE(r[0].reason.find("no data"), std::string::npos) << r[0].reason;
   EXPECT_EQ(r[0].n_a, 0u);
@@ -89,24 +72,15 @@ value = 0.05
 
 TEST(ClaimsEvidence, WelchIntervalOfTwoConstantSamplesIsExact) {
   // Without common random numbers the unpaired interval is Welch's: exact for constants.
-  auto text = factorial(R"T(
-[[claims]]
-id = "c"
-statement = "constant columns"
-test = "difference_above"
-column = "mean_time_to_solve"
-a = { structure = "flat", control = 0.1 }
-b = { structure = "hierarchy", control = 0.1 }
-value = 0.0
-)T",
+  auto text = factorial(claim("c", "constant columns", "difference_above", "mean_time_to_solve",
+                              {kFlatLow, kHierarchyLow, "value = 0.0"}),
                         20);
   text.insert(text.find("[parameters]"), "common_random_numbers = false\n");
-  const auto x = design::parse_experiment(text, "e.toml");
-  const design::RunPlan plan(x, x.organizations_per_cell);
-  const SyntheticData data(20, [](const std::string&, std::uint64_t cell, std::uint64_t) {
-    return cell % 2 == 0 ? 2.0 : 1.0;
-  });
-  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
+  const test::PlannedExperiment e(text, "e.toml");
+  const auto r =
+      e.evaluate(SyntheticData(20, [](const std::string&, std::uint64_t cell, std::uint64_t) {
+        return cell % 2 == 0 ? 2.0 : 1.0;
+      }));
   EXPECT_NE(r[0].method.find("Welch"), std::string::npos);
   EXPECT_EQ(r[0].low, 1.0);
   EXPECT_EQ(r[0].high, 1.0);
@@ -115,21 +89,13 @@ value = 0.0
 
 TEST(ClaimsEvidence, VarianceShareWithoutReplicationIsInconclusive) {
   // One organization per cell of a 2 x 2 factorial: nothing to estimate uncertainty from.
-  const auto x = design::parse_experiment(factorial(R"T(
-[[claims]]
-id = "share"
-statement = "structure explains variance"
-test = "variance_share_above"
-column = "solve_rate"
-factors_a = ["structure"]
-value = 0.0
-)T",
-                                                    1),
-                                          "e.toml");
-  const design::RunPlan plan(x, 1);
-  const SyntheticData data(
-      1, [](const std::string&, std::uint64_t cell, std::uint64_t) { return 0.1 * cell; });
-  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
+  const test::PlannedExperiment e(
+      factorial(claim("share", "structure explains variance", "variance_share_above", "solve_rate",
+                      {R"(factors_a = ["structure"])", "value = 0.0"}),
+                1),
+      "e.toml");
+  const auto r = e.evaluate(SyntheticData(
+      1, [](const std::string&, std::uint64_t cell, std::uint64_t) { return 0.1 * cell; }));
   EXPECT_EQ(r[0].verdict, Verdict::Inconclusive);
   EXPECT_FALSE(r[0].reason.empty());
 }
@@ -148,26 +114,16 @@ std::string lhs(const std::string& claims, std::uint64_t points, std::uint64_t p
 TEST(ClaimsEvidence, AnInertParameterDoesNotComeOutSupported) {
   // solve_rate depends on control (strongly) and structure (a little), not on hero_boost
   // or aligned; organization noise shared across cells (common random numbers).
-  const auto x = design::parse_experiment(lhs(R"T(
-[[claims]]
-id = "hero-boost-matters"
-statement = "hero_boost explains some variance (it is inert here)"
-test = "variance_share_above"
-column = "solve_rate"
-factors_a = ["hero_boost"]
-value = 0.0
-
-[[claims]]
-id = "control-matters"
-statement = "control explains more than 30% of the variance"
-test = "variance_share_above"
-column = "solve_rate"
-factors_a = ["control"]
-value = 0.3
-)T",
-                                              200, 20),
-                                          "l.toml");
-  const design::RunPlan plan(x, x.organizations_per_cell);
+  const test::PlannedExperiment e(
+      lhs(claim("hero-boost-matters", "hero_boost explains some variance (it is inert here)",
+                "variance_share_above", "solve_rate",
+                {R"(factors_a = ["hero_boost"])", "value = 0.0"}) +
+              claim("control-matters", "control explains more than 30% of the variance",
+                    "variance_share_above", "solve_rate",
+                    {R"(factors_a = ["control"])", "value = 0.3"}),
+          200, 20),
+      "l.toml");
+  const auto& [x, plan] = e;
   const auto specs = x.model->parameters();
   const auto control = model::find_parameter(specs, "control");
   const auto structure = model::find_parameter(specs, "structure");
@@ -175,7 +131,7 @@ value = 0.3
     const auto& v = plan.cells()[cell].values;
     return v[control] + 0.1 * v[structure] + 0.5 * noise(j, 1) + 0.3 * noise(cell, j);
   });
-  const auto r = claims::evaluate(plan, claims::parse_claims(x), data);
+  const auto r = e.evaluate(data);
   EXPECT_NE(r[0].verdict, Verdict::Supported)
       << r[0].estimate << " [" << r[0].low << ", " << r[0].high << "]";
   EXPECT_LT(std::abs(r[0].estimate), 0.01);
@@ -188,19 +144,12 @@ TEST(ClaimsEvidence, VarianceShareIntervalsHoldTheDesignUncertainty) {
   // overlap (a design-point bootstrap), unlike intervals from organizations alone.
   std::vector<claims::ClaimResult> results;
   for (int seed : {3003, 3004, 3005}) {
-    auto text = lhs(R"T(
-[[claims]]
-id = "control"
-statement = "control's share"
-test = "variance_share_above"
-column = "solve_rate"
-factors_a = ["control"]
-value = 0.0
-)T",
+    auto text = lhs(claim("control", "control's share", "variance_share_above", "solve_rate",
+                          {R"(factors_a = ["control"])", "value = 0.0"}),
                     40, 20);
     text.replace(text.find("seed = 9"), 8, "seed = " + std::to_string(seed));
-    const auto x = design::parse_experiment(text, "l.toml");
-    const design::RunPlan plan(x, x.organizations_per_cell);
+    const test::PlannedExperiment e(text, "l.toml");
+    const auto& [x, plan] = e;
     const auto specs = x.model->parameters();
     const auto control = model::find_parameter(specs, "control"),
                aligned = model::find_parameter(specs, "aligned");
@@ -208,7 +157,7 @@ value = 0.0
       const auto& v = plan.cells()[cell].values;
       return v[control] * v[aligned] * 2 + 0.3 * noise(j, 1) + 0.3 * noise(cell, j);
     });
-    results.push_back(claims::evaluate(plan, claims::parse_claims(x), data)[0]);
+    results.push_back(e.evaluate(data)[0]);
   }
   double max_low = -1, min_high = 2;
   for (const auto& r : results) {
@@ -222,19 +171,12 @@ TEST(ClaimsAssumptionSpace, ShareOfPointsAndScenario) {
   // At each point, flat organizations' solve rate is control + noise: the claim "above
   // 0.5" holds where control is well above 0.5, fails well below, and the others (aligned,
   // hero_boost) do not matter.
-  const auto x = design::parse_experiment(lhs(R"T(
-[[claims]]
-id = "high"
-statement = "flat organizations solve more than half"
-test = "above"
-column = "solve_rate"
-a = { structure = "flat" }
-value = 0.5
-assumption_space = true
-)T",
-                                              300, 100),
-                                          "l.toml");
-  const design::RunPlan plan(x, x.organizations_per_cell);
+  const test::PlannedExperiment e(
+      lhs(claim("high", "flat organizations solve more than half", "above", "solve_rate",
+                {kFlat, "value = 0.5", "assumption_space = true"}),
+          300, 100),
+      "l.toml");
+  const auto& [x, plan] = e;
   const auto control = model::find_parameter(x.model->parameters(), "control");
   const SyntheticData data(100, [&](const std::string&, std::uint64_t cell, std::uint64_t j) {
     return plan.cells()[cell].values[control] + 0.2 * (noise(j, 7) - 0.5) +
@@ -258,41 +200,25 @@ assumption_space = true
 }
 
 TEST(ClaimsAssumptionSpace, NeedsASampledDesignAndASampleClaim) {
-  EXPECT_THROW(claims::parse_claims(design::parse_experiment(
-                   factorial("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"above\"\ncolumn="
-                             "\"solve_rate\"\nvalue=0.5\nassumption_space=true\n",
-                             10),
-                   "e.toml")),
-               InputError);
   EXPECT_THROW(
       claims::parse_claims(design::parse_experiment(
-          lhs("[[claims]]\nid=\"x\"\nstatement=\"s\"\ntest=\"variance_share_above\"\n"
-              "column=\"solve_rate\"\nvalue=0\nfactors_a=[\"control\"]\nassumption_space=true\n",
-              10, 10),
-          "l.toml")),
+          factorial(claim_x("above", "solve_rate", {"value=0.5", "assumption_space=true"}), 10),
+          "e.toml")),
       InputError);
+  EXPECT_THROW(claims::parse_claims(design::parse_experiment(
+                   lhs(claim_x("variance_share_above", "solve_rate",
+                               {"value=0", R"(factors_a=["control"])", "assumption_space=true"}),
+                       10, 10),
+                   "l.toml")),
+               InputError);
 }
 
 TEST(ClaimsStudy, SeveralFilesFormOneHolmFamily) {
   test::TempDir dir;
-  const std::string claims = R"T(
-[[claims]]
-id = "solves"
-statement = "organizations solve something"
-test = "above"
-column = "solve_rate"
-value = 0.0
-
-[[claims]]
-id = "close"
-statement = "solve rate of flat and hierarchy within 0.5"
-test = "equivalent"
-column = "solve_rate"
-a = { structure = "flat" }
-b = { structure = "hierarchy" }
-value = 0.5
-paired = true
-)T";
+  const std::string claims =
+      claim("solves", "organizations solve something", "above", "solve_rate", {"value = 0.0"}) +
+      claim("close", "solve rate of flat and hierarchy within 0.5", "equivalent", "solve_rate",
+            {kFlat, kHierarchy, "value = 0.5", "paired = true"});
   for (const char* name : {"a", "b"}) {
     test::write_file(dir / (std::string(name) + ".toml"), test::small_experiment("", 30) + claims);
     const auto r = test::run_tribe("run " + (dir / (std::string(name) + ".toml")).string() +
@@ -329,14 +255,9 @@ TEST(ClaimsEvidence, TheReportSaysWhyAClaimIsInconclusive) {
   // No challenges arrive: solve_rate is NaN in every organization.
   tribe::test::TempDir dir;
   tribe::test::write_file(dir / "e.toml",
-                          tribe::test::small_experiment("arrival_rate = 0.0\n", 10) + R"T(
-[[claims]]
-id = "solves"
-statement = "organizations solve most challenges"
-test = "above"
-column = "solve_rate"
-value = 0.5
-)T");
+                          tribe::test::small_experiment("arrival_rate = 0.0\n", 10) +
+                              claim("solves", "organizations solve most challenges", "above",
+                                    "solve_rate", {"value = 0.5"}));
   const auto run = tribe::test::run_tribe("run " + (dir / "e.toml").string() + " -o " +
                                           (dir / "e.h5").string() + " --quiet");
   ASSERT_EQ(run.exit_code, 0) << run.output;
@@ -369,28 +290,16 @@ SyntheticData uniform_leadership() {
 }  // namespace
 
 TEST(ClaimsRobustness, CurvesFollowTheThresholdsAndDoNotDependOnTheCacheBudget) {
-  const auto x = design::parse_experiment(factorial(R"T(
-[report]
-robustness_offsets = [-0.1, 0.0, 0.1]
-threshold_points = 11
-[[claims]]
-id = "some-distributed"
-statement = "more than a fifth of flat organizations are distributed"
-test = "above"
-column = "distributed_network"
-a = { structure = "flat" }
-value = 0.2
-[[claims]]
-id = "not-threshold-dependent"
-statement = "solve rate above 0.4"
-test = "above"
-column = "solve_rate"
-a = { structure = "flat" }
-value = 0.4
-)T",
-                                                    2000),
-                                          "e.toml");
-  const design::RunPlan plan(x, x.organizations_per_cell);
+  const test::PlannedExperiment e(
+      factorial(
+          "[report]\nrobustness_offsets = [-0.1, 0.0, 0.1]\nthreshold_points = 11\n" +
+              claim("some-distributed", "more than a fifth of flat organizations are distributed",
+                    "above", "distributed_network", {kFlat, "value = 0.2"}) +
+              claim("not-threshold-dependent", "solve rate above 0.4", "above", "solve_rate",
+                    {kFlat, "value = 0.4"}),
+          2000),
+      "e.toml");
+  const auto& [x, plan] = e;
   const auto specs = claims::parse_claims(x);
   const auto data = uniform_leadership();
   // The default budget keeps everything; a budget of 0 keeps nothing and reads (and

@@ -8,6 +8,7 @@
 
 #include "../support/claims_support.hpp"
 #include "../support/test_support.hpp"
+#include "claim_builders.hpp"
 #include "tribe/claims/evaluate.hpp"
 #include "tribe/claims/parse.hpp"
 #include "tribe/core/error.hpp"
@@ -18,7 +19,9 @@ namespace {
 
 using namespace tribe;
 using claims::Verdict;
+using test::claim;
 using test::noise;
+using test::pattern;
 using test::SyntheticData;
 
 std::string factorial(const std::string& tables, std::uint64_t per_cell) {
@@ -81,42 +84,21 @@ TEST(Patterns, ParseRefusesWhatIsNotABand) {
 // rank correlation is high and the partial one, net of z, about 0; z and x are strongly
 // associated; an independent column is not.
 TEST(Patterns, RankCorrelationBetweenOrganizationsHasTheKnownAnswer) {
-  const auto x = design::parse_experiment(factorial(R"T(
-[[patterns]]
-id = "strong"
-statement = "z and x go together between organizations"
-test = "rank_correlation_within"
-column = "challenges"
-with = "leadership_density"
-band = [0.8, 1.0]
-
-[[patterns]]
-id = "weak"
-statement = "z and x are unrelated (they are not)"
-test = "rank_correlation_within"
-column = "challenges"
-with = "leadership_density"
-band = [-0.1, 0.1]
-
-[[patterns]]
-id = "partial"
-statement = "net of z, x tells nothing about y"
-test = "rank_correlation_within"
-column = "leadership_density"
-with = "aligned_solve_rate"
-controls = ["challenges"]
-band = [-0.15, 0.15]
-
-[[patterns]]
-id = "mean"
-statement = "the mean of a uniform column is near 0.5"
-test = "within"
-column = "solve_rate"
-band = [0.45, 0.55]
-)T",
-                                                    500),
-                                          "e.toml");
-  const design::RunPlan plan(x, x.organizations_per_cell);
+  const std::string rank = "rank_correlation_within", z_with_x = R"(with = "leadership_density")";
+  const test::PlannedExperiment e(
+      factorial(
+          pattern("strong", "z and x go together between organizations", rank, "challenges",
+                  {z_with_x, "band = [0.8, 1.0]"}) +
+              pattern("weak", "z and x are unrelated (they are not)", rank, "challenges",
+                      {z_with_x, "band = [-0.1, 0.1]"}) +
+              pattern("partial", "net of z, x tells nothing about y", rank, "leadership_density",
+                      {R"(with = "aligned_solve_rate")", R"(controls = ["challenges"])",
+                       "band = [-0.15, 0.15]"}) +
+              pattern("mean", "the mean of a uniform column is near 0.5", "within", "solve_rate",
+                      {"band = [0.45, 0.55]"}),
+          500),
+      "e.toml");
+  const auto& [x, plan] = e;
   const auto patterns = claims::parse_patterns(x);
   ASSERT_EQ(patterns.size(), 4u);
   EXPECT_TRUE(patterns[0].pattern);
@@ -149,22 +131,13 @@ band = [0.45, 0.55]
 
 TEST(Patterns, ARunWritesThemAndTheReportPrintsThemApart) {
   test::TempDir dir;
-  test::write_file(dir / "e.toml", factorial(R"T(
-[[claims]]
-id = "solves"
-statement = "most challenges are solved"
-test = "above"
-column = "solve_rate"
-value = 0.1
-
-[[patterns]]
-id = "top-share-band"
-statement = "one agent draws between 10% and 90% of all reliance"
-test = "within"
-column = "reliance_top_share"
-band = [0.1, 0.9]
-)T",
-                                             50));
+  test::write_file(
+      dir / "e.toml",
+      factorial(
+          claim("solves", "most challenges are solved", "above", "solve_rate", {"value = 0.1"}) +
+              pattern("top-share-band", "one agent draws between 10% and 90% of all reliance",
+                      "within", "reliance_top_share", {"band = [0.1, 0.9]"}),
+          50));
   const auto run = test::run_tribe("run " + (dir / "e.toml").string() + " -o " +
                                    (dir / "e.h5").string() + " --quiet");
   ASSERT_EQ(run.exit_code, 0) << run.output;

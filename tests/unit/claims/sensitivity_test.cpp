@@ -9,6 +9,7 @@
 
 #include "../support/test_functions.hpp"
 #include "../support/test_support.hpp"
+#include "claim_builders.hpp"
 #include "tribe/claims/evaluate.hpp"
 #include "tribe/claims/parse.hpp"
 #include "tribe/core/error.hpp"
@@ -178,42 +179,20 @@ class ModelData : public claims::CellData {
 
 TEST(Sensitivity, ClaimsOnSobolIndicesCompareWithTheDummy) {
   test::test_functions_model();
-  const auto x = design::parse_experiment(sobol_experiment("g_function", 1 << 11, 8) + R"T(
-[[claims]]
-id = "x1-matters"
-statement = "x1 has a total effect beyond the noise floor"
-test = "sobol_total_above"
-column = "y_noisy"
-factors_a = ["x1"]
-factors_b = ["(dummy)"]
-value = 0.0
-
-[[claims]]
-id = "x8-matters"
-statement = "x8 (a = 99: nearly inert) has a total effect beyond the noise floor"
-test = "sobol_total_above"
-column = "y_noisy"
-factors_a = ["x8"]
-factors_b = ["(dummy)"]
-value = 0.0
-
-[[claims]]
-id = "dummy-matters"
-statement = "the dummy has a total effect on a deterministic output"
-test = "sobol_total_above"
-column = "y"
-factors_a = ["(dummy)"]
-value = 0.0
-
-[[claims]]
-id = "x1-first-order"
-statement = "x1's first-order index exceeds 0.5 (it is 0.72)"
-test = "sobol_first_above"
-column = "y"
-factors_a = ["x1"]
-value = 0.5
-)T",
-                                          "g.toml");
+  const std::string x1 = R"(factors_a = ["x1"])", versus_dummy = "factors_b = [\"(dummy)\"]";
+  const auto x = design::parse_experiment(
+      sobol_experiment("g_function", 1 << 11, 8) +
+          test::claim("x1-matters", "x1 has a total effect beyond the noise floor",
+                      "sobol_total_above", "y_noisy", {x1, versus_dummy, "value = 0.0"}) +
+          test::claim("x8-matters",
+                      "x8 (a = 99: nearly inert) has a total effect beyond the noise floor",
+                      "sobol_total_above", "y_noisy",
+                      {R"(factors_a = ["x8"])", versus_dummy, "value = 0.0"}) +
+          test::claim("dummy-matters", "the dummy has a total effect on a deterministic output",
+                      "sobol_total_above", "y", {"factors_a = [\"(dummy)\"]", "value = 0.0"}) +
+          test::claim("x1-first-order", "x1's first-order index exceeds 0.5 (it is 0.72)",
+                      "sobol_first_above", "y", {x1, "value = 0.5"}),
+      "g.toml");
   // 16 organizations per cell: the noise of a cell mean has variance 1/16, so the dummy's
   // total index (the noise floor) is about 0.1, far below x1's (0.79) and far above x8's.
   const design::RunPlan plan(x, 16);
@@ -231,18 +210,16 @@ value = 0.5
                    "[experiment]\nname = \"s\"\nmodel = \"test_functions\"\nseed = "
                    "1\norganizations_per_cell = 1\n"
                    "[design]\nsampling = \"lhs\"\npoints = 4\n[design.ranges]\nx1 = [0.0, "
-                   "1.0]\n[[claims]]\nid = \"c\"\n"
-                   "statement = \"s\"\ntest = \"sobol_total_above\"\ncolumn = \"y\"\nfactors_a = "
-                   "[\"x1\"]\nvalue = 0.0\n",
+                   "1.0]\n" +
+                       test::claim("c", "s", "sobol_total_above", "y", {x1, "value = 0.0"}),
                    "s.toml")),
                InputError);
-  EXPECT_THROW(
-      claims::parse_claims(design::parse_experiment(
-          sobol_experiment("g_function", 8, 2) +
-              "[[claims]]\nid = \"c\"\nstatement = \"s\"\ntest = \"variance_share_above\"\n"
-              "column = \"y\"\nfactors_a = [\"(dummy)\"]\nvalue = 0.0\n",
-          "s.toml")),
-      InputError);
+  EXPECT_THROW(claims::parse_claims(design::parse_experiment(
+                   sobol_experiment("g_function", 8, 2) +
+                       test::claim("c", "s", "variance_share_above", "y",
+                                   {"factors_a = [\"(dummy)\"]", "value = 0.0"}),
+                   "s.toml")),
+               InputError);
 }
 
 TEST(Sensitivity, ASobolRunStoresAndReportsItsIndices) {
