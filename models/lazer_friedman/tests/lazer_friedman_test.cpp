@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../../../tests/unit/support/model_probe.hpp"
 #include "tribe/catalog/registry.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/models/lazer_friedman/landscape.hpp"
@@ -50,6 +51,15 @@ nk::Landscape counting_landscape(int n) {
   land.table.assign(static_cast<std::size_t>(2 * n), 0.0);
   for (int i = 0; i < n; ++i) land.table[2 * i + 1] = 1.0;
   return land;
+}
+
+/// A line of n agents, 0 - 1 - ... - n-1 (a linear network draws no random number).
+nk::Network line_of(int n) {
+  nk::Network net;
+  nk::NetworkScratch w;
+  tribe::rng::Stream unused(1, 1, 0);
+  nk::make_network(nk::NetworkKind::linear, n, 0, 0, unused, net, w);
+  return net;
 }
 
 }  // namespace
@@ -232,10 +242,7 @@ TEST(NkNetwork, ShapesOfTheFourNetworks) {
 
 TEST(NkSearch, AgentsCopyTheBestBetterNeighbourElseExplore) {
   const auto land = counting_landscape(3);  // fitness = popcount / 3
-  nk::Network net;
-  nk::NetworkScratch w;
-  tribe::rng::Stream unused(1, 1, 0);
-  nk::make_network(nk::NetworkKind::linear, 3, 0, 0, unused, net, w);  // 0 - 1 - 2
+  const auto net = line_of(3);              // 0 - 1 - 2
   nk::Agents ag;
   ag.solution = {0b000, 0b011, 0b111};
   ag.next.resize(3);
@@ -273,10 +280,7 @@ TEST(NkSearch, AgentsCopyTheBestBetterNeighbourElseExplore) {
 
 TEST(NkSearch, VelocityAndCopyErrorVariants) {
   const auto land = counting_landscape(3);  // fitness = popcount / 3
-  nk::Network net;
-  nk::NetworkScratch w;
-  tribe::rng::Stream unused(1, 1, 0);
-  nk::make_network(nk::NetworkKind::linear, 3, 0, 0, unused, net, w);  // 0 - 1 - 2
+  const auto net = line_of(3);              // 0 - 1 - 2
   const auto reset = [&](nk::Agents& ag) {
     ag.solution = {0b000, 0b011, 0b111};
     ag.fitness.clear();
@@ -302,8 +306,7 @@ TEST(NkSearch, VelocityAndCopyErrorVariants) {
   EXPECT_EQ(v2.draws(), 6u) << "three bits for each of the two copies";
   // Copy error e: each bit flips with probability e.
   const auto big = counting_landscape(20);
-  nk::Network pair;
-  nk::make_network(nk::NetworkKind::linear, 2, 0, 0, unused, pair, w);
+  const auto pair = line_of(2);
   int flipped = 0;
   const int trials = 4000;
   for (int t = 0; t < trials; ++t) {
@@ -332,20 +335,12 @@ const tribe::model::Model& lf() {
   return tribe::catalog::find_model("lazer_friedman");
 }
 
-std::vector<double> params(std::initializer_list<std::pair<const char*, double>> set) {
-  auto v = tribe::model::defaults(lf().parameters());
-  for (const auto& [name, value] : set) {
-    const auto i = tribe::model::find_parameter(lf().parameters(), name);
-    EXPECT_NE(i, tribe::model::npos) << name;
-    v[i] = value;
-  }
-  return v;
+std::vector<double> params(std::initializer_list<std::pair<std::string_view, double>> set) {
+  return tribe::test::parameters_with(lf(), set);
 }
 
 double column(const std::vector<double>& row, const char* name) {
-  const auto i = tribe::model::find_column(lf().columns(), name);
-  EXPECT_NE(i, tribe::model::npos) << name;
-  return row[i];
+  return row[tribe::test::column_index(lf(), name)];
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "../../../tests/unit/support/model_probe.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/models/leadership/leadership_model.hpp"
 #include "tribe/models/leadership/metrics.hpp"
@@ -52,40 +53,33 @@ void expect_consistent_tree(const lm::Tree& t) {
 }
 
 std::size_t column(std::string_view name) {
-  const auto cols = lm::model().columns();
-  for (std::size_t i = 0; i < cols.size(); ++i)
-    if (cols[i].name == name) return i;
-  ADD_FAILURE() << "no column " << name;
-  return 0;
+  return tribe::test::column_index(lm::model(), name);
 }
 
 std::size_t parameter(std::string_view name) {
-  const auto ps = lm::model().parameters();
-  for (std::size_t i = 0; i < ps.size(); ++i)
-    if (ps[i].name == name) return i;
-  ADD_FAILURE() << "no parameter " << name;
-  return 0;
+  return tribe::test::parameter_index(lm::model(), name);
 }
 
 std::vector<double> defaults() {
-  std::vector<double> v;
-  for (const auto& p : lm::model().parameters()) v.push_back(p.default_value);
-  return v;
+  return tribe::model::defaults(lm::model().parameters());
+}
+
+/// The default parameters with the named ones set.
+std::vector<double> with(std::initializer_list<std::pair<std::string_view, double>> set) {
+  return tribe::test::parameters_with(lm::model(), set);
 }
 
 std::vector<double> run_row(const std::vector<double>& values, OrgContext ctx,
                             tribe::model::Workspace* ws = nullptr) {
-  const auto& m = lm::model();
-  m.validate(values);
-  const auto cell = m.bind(values);
-  std::unique_ptr<tribe::model::Workspace> own;
-  if (!ws) {
-    own = m.make_workspace();
-    ws = own.get();
-  }
-  std::vector<double> row(m.columns().size(), -12345.0);
-  cell->simulate(ctx, *ws, row);
-  return row;
+  return tribe::test::run_row(lm::model(), values, ctx, ws);
+}
+
+/// The rows of organizations 0, ..., orgs - 1 at `values` (seed `seed`, domain 0).
+std::vector<std::vector<double>> rows(const std::vector<double>& values, std::uint64_t seed,
+                                      std::uint64_t orgs) {
+  std::vector<std::vector<double>> out;
+  for (std::uint64_t o = 0; o < orgs; ++o) out.push_back(run_row(values, OrgContext{seed, o, 0}));
+  return out;
 }
 
 bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
@@ -803,16 +797,14 @@ TEST(LeadershipModel, DescribesItsParametersAndColumns) {
 TEST(LeadershipModel, EveryColumnIsWritten) {
   const auto row = run_row(defaults(), OrgContext{1, 0, 0});
   for (std::size_t i = 0; i < row.size(); ++i)
-    EXPECT_NE(row[i], -12345.0) << lm::model().columns()[i].name;
+    EXPECT_NE(row[i], tribe::test::kUnwritten) << lm::model().columns()[i].name;
   EXPECT_TRUE(std::isnan(row[column("hero_dependence")]));
   EXPECT_EQ(row[column("depth")], 3.0);
   EXPECT_EQ(row[column("max_span")], 5.0);
 }
 
 TEST(LeadershipModel, ValidationNamesTheKeys) {
-  auto v = defaults();
-  v[parameter("agents")] = 100;
-  v[parameter("span")] = 150;
+  auto v = with({{"agents", 100}, {"span", 150}});
   try {
     lm::model().validate(v);
     FAIL() << "span > agents - 1 accepted";
@@ -829,8 +821,7 @@ TEST(LeadershipModel, ValidationNamesTheKeys) {
 }
 
 TEST(LeadershipModel, SameContextGivesIdenticalRow) {
-  auto v = defaults();
-  v[parameter("hero")] = 1;
+  auto v = with({{"hero", 1}});
   for (const char* s : {"flat", "hierarchy", "random_hierarchy", "random_tree", "preferential"}) {
     const auto& choices = lm::model().parameters()[parameter("structure")].choices;
     v[parameter("structure")] =
@@ -885,8 +876,7 @@ TEST(LeadershipModel, WorkspaceDoesNotReallocateOnceGrown) {
 // ---------------------------------------------------------------- mechanisms at extremes
 
 TEST(LeadershipMechanism, NoProactivityMeansEveryDecisionEscalates) {
-  auto v = defaults();
-  v[parameter("proactive")] = 0;
+  auto v = with({{"proactive", 0}});
   const auto row = run_row(v, OrgContext{1, 0, 0});
   EXPECT_EQ(row[column("escalation_rate")], 1.0);
   // Only the top leader acts, so only challenges that arose at the top are solved where they arose.
@@ -897,8 +887,7 @@ TEST(LeadershipMechanism, NoProactivityMeansEveryDecisionEscalates) {
 }
 
 TEST(LeadershipMechanism, FullProactivityMeansNoEscalation) {
-  auto v = defaults();
-  v[parameter("proactive")] = 1;
+  auto v = with({{"proactive", 1}});
   EXPECT_EQ(run_row(v, OrgContext{1, 0, 0})[column("escalation_rate")], 0.0);
 }
 
@@ -929,8 +918,7 @@ TEST(LeadershipMechanism, ProactiveWithoutCollaborationFightsEveryTime) {
 }
 
 TEST(LeadershipMechanism, NoAlignmentMeansNoAlignedSolutions) {
-  auto v = defaults();
-  v[parameter("aligned")] = 0;
+  auto v = with({{"aligned", 0}});
   const auto row = run_row(v, OrgContext{1, 0, 0});
   EXPECT_EQ(row[column("aligned_solve_rate")], 0.0);
   EXPECT_GT(row[column("misdirected_per_challenge")], 0.0);
@@ -942,10 +930,9 @@ TEST(LeadershipMechanism, NoAlignmentMeansNoAlignedSolutions) {
 }
 
 TEST(LeadershipMechanism, LowCapacityFlatUnderControlQueuesAtTheTop) {
-  auto v = defaults();
-  v[parameter("structure")] = 0;  // flat
-  v[parameter("control")] = 1;
-  v[parameter("capacity")] = 1;
+  auto v = with({{"structure", 0},  // flat
+                 {"control", 1},
+                 {"capacity", 1}});
   double flat_q = 0, hier_q = 0;
   for (std::uint64_t o = 0; o < 10; ++o)
     flat_q += run_row(v, OrgContext{1, o, 0})[column("queue_mean")];
@@ -989,8 +976,7 @@ TEST(LeadershipMechanism, AlignedLogitIsTheEmpiricalLogOddsOfTheRate) {
 // the engine's code.
 
 TEST(LeadershipSpecialCase, NoArrivalsGiveUndefinedRates) {
-  auto v = defaults();
-  v[parameter("arrival_rate")] = 0;
+  auto v = with({{"arrival_rate", 0}});
   const auto row = run_row(v, OrgContext{1, 0, 0});
   EXPECT_EQ(row[column("challenges")], 0.0);
   EXPECT_TRUE(std::isnan(row[column("solve_rate")]));
@@ -1007,11 +993,8 @@ TEST(LeadershipSpecialCase, NoArrivalsGiveUndefinedRates) {
 TEST(LeadershipSpecialCase, OneStepLeavesEveryChallengeCensored) {
   // T = 1: a challenge arising at step 0 is workable at least at step 0, so its deadline
   // (last + 1 >= 1 = T) is never inside the horizon: nothing is resolvable.
-  auto v = defaults();
-  v[parameter("steps")] = 1;
-  v[parameter("arrival_rate")] = 0.5;
-  for (std::uint64_t o = 0; o < 5; ++o) {
-    const auto row = run_row(v, OrgContext{1, o, 0});
+  auto v = with({{"steps", 1}, {"arrival_rate", 0.5}});
+  for (const auto& row : rows(v, 1, 5)) {
     EXPECT_GT(row[column("challenges")], 0.0);
     EXPECT_EQ(row[column("censored")], row[column("challenges")]);
     for (const char* rate : {"solve_rate", "aligned_solve_rate", "conflicts_per_challenge",
@@ -1024,11 +1007,8 @@ TEST(LeadershipSpecialCase, OneStepLeavesEveryChallengeCensored) {
 TEST(LeadershipSpecialCase, ProactiveWithoutCollaborationEveryInteractionIsAConflict) {
   // P = 1, C = 0: conflict probability = conflict_scale * 1 * (1 - 0) = 1. No insight ever,
   // so no leadership event, and every resolvable challenge fails at its deadline.
-  auto v = defaults();
-  v[parameter("proactive")] = 1;
-  v[parameter("collaborative")] = 0;
-  for (std::uint64_t o = 0; o < 5; ++o) {
-    const auto row = run_row(v, OrgContext{2, o, 0});
+  auto v = with({{"proactive", 1}, {"collaborative", 0}});
+  for (const auto& row : rows(v, 2, 5)) {
     EXPECT_EQ(row[column("solve_rate")], 0.0);
     EXPECT_EQ(row[column("failures_per_challenge")], 1.0);
     EXPECT_GT(row[column("conflicts_per_challenge")], 0.0);
@@ -1043,12 +1023,10 @@ TEST(LeadershipSpecialCase, FlatWithoutInitiativeInvolvesTheTopInEveryInsight) {
   // Flat, P = 0: every holder below the top escalates; the top leader holds every
   // challenge and works it with one of its reports, so every insight involves the top
   // leader (the only manager) and the leadership network is a star around it.
-  auto v = defaults();
-  v[parameter("structure")] = 0;  // flat
-  v[parameter("control")] = 1;
-  v[parameter("proactive")] = 0;
-  for (std::uint64_t o = 0; o < 5; ++o) {
-    const auto row = run_row(v, OrgContext{3, o, 0});
+  auto v = with({{"structure", 0},  // flat
+                 {"control", 1},
+                 {"proactive", 0}});
+  for (const auto& row : rows(v, 3, 5)) {
     ASSERT_FALSE(std::isnan(row[column("manager_share")]));
     EXPECT_EQ(row[column("manager_share")], 1.0);
     EXPECT_EQ(row[column("leader_share")], 1.0);
@@ -1061,19 +1039,25 @@ TEST(LeadershipSpecialCase, FlatWithoutInitiativeInvolvesTheTopInEveryInsight) {
   }
 }
 
+// Flat, all siblings tied, kappa = 0, A = P = C = 1, every challenge at the front line
+// (two tests below).
+std::vector<double> flat_fully_tied_free_and_capable() {
+  return with({{"structure", 0},
+               {"tie_within", 1},
+               {"control", 0},
+               {"aligned", 1},
+               {"proactive", 1},
+               {"collaborative", 1},
+               {"front_line_share", 1}});
+}
+
 TEST(LeadershipSpecialCase, FlatFullyTiedFreeAndCapableNeverInvolvesAManager) {
   // Flat, all siblings tied, kappa = 0, A = P = C = 1, every challenge at the front line:
   // holders never escalate (P = 1), always pick a lateral partner (C = 1, ties), are never
   // routed (kappa = 0) and never fight (P (1 - C) = 0). No insight involves the top leader
   // or any manager, and leadership spreads over the peers: centralization near 0.
-  auto v = defaults();
-  v[parameter("structure")] = 0;
-  v[parameter("tie_within")] = 1;
-  v[parameter("control")] = 0;
-  v[parameter("aligned")] = v[parameter("proactive")] = v[parameter("collaborative")] = 1;
-  v[parameter("front_line_share")] = 1;
-  for (std::uint64_t o = 0; o < 5; ++o) {
-    const auto row = run_row(v, OrgContext{4, o, 0});
+  const auto v = flat_fully_tied_free_and_capable();
+  for (const auto& row : rows(v, 4, 5)) {
     EXPECT_EQ(row[column("manager_share")], 0.0);
     EXPECT_EQ(row[column("leader_share")], 0.0);
     EXPECT_EQ(row[column("conflicts_per_challenge")], 0.0);
@@ -1088,13 +1072,9 @@ TEST(LeadershipReliance, FlatWithoutInitiativeReliesOnlyOnTheFounder) {
   // Flat, P = 0: every decision below the top escalates to the founder, and the founder's
   // own decisions pull reports in (direction, not reliance): every reliance event goes to
   // the founder, whatever becomes of the challenge. Concentration, never "distributed".
-  auto v = defaults();
-  v[parameter("structure")] = 0;
-  v[parameter("proactive")] = 0;
-  v[parameter("capacity")] = 1;
-  v[parameter("arrival_rate")] = 0.05;  // an overloaded founder: most challenges die in the queue
-  for (std::uint64_t o = 0; o < 5; ++o) {
-    const auto row = run_row(v, OrgContext{5, o, 0});
+  // arrival_rate 0.05: an overloaded founder, most challenges die in the queue.
+  auto v = with({{"structure", 0}, {"proactive", 0}, {"capacity", 1}, {"arrival_rate", 0.05}});
+  for (const auto& row : rows(v, 5, 5)) {
     EXPECT_GT(row[column("failures_per_challenge")], 0.5);
     EXPECT_GT(row[column("reliance_events")], 0.0);
     EXPECT_EQ(row[column("reliance_top_share")], 1.0);
@@ -1108,14 +1088,8 @@ TEST(LeadershipReliance, FlatFullyTiedFreeAndCapableReliesOnPeers) {
   // As FlatFullyTiedFreeAndCapableNeverInvolvesAManager: every decision turns to a lateral
   // partner drawn uniformly among the holder's tied siblings, so no reliance reaches the
   // founder and the in-weights are those of near-uniform targeting: distributed.
-  auto v = defaults();
-  v[parameter("structure")] = 0;
-  v[parameter("tie_within")] = 1;
-  v[parameter("control")] = 0;
-  v[parameter("aligned")] = v[parameter("proactive")] = v[parameter("collaborative")] = 1;
-  v[parameter("front_line_share")] = 1;
-  for (std::uint64_t o = 0; o < 5; ++o) {
-    const auto row = run_row(v, OrgContext{4, o, 0});
+  const auto v = flat_fully_tied_free_and_capable();
+  for (const auto& row : rows(v, 4, 5)) {
     EXPECT_EQ(row[column("reliance_formal_share")], 0.0);
     EXPECT_LT(row[column("reliance_top_share")], 0.1);
     EXPECT_GT(row[column("reliance_evenness_vs_chance")], 0.9);
@@ -1147,13 +1121,14 @@ TEST(LeadershipHero, AHeroIdenticalToAnOrdinaryAgentChangesNothing) {
   // Qualities fixed at the means (huge concentration), hero with ordinary
   // capacity, no boost and the mean quality: common random numbers make the
   // two runs identical, so hero dependence is exactly 0.
-  auto v = defaults();
-  v[parameter("concentration")] = 10000;
-  v[parameter("aligned")] = v[parameter("proactive")] = v[parameter("collaborative")] = 0.5;
-  v[parameter("hero")] = 1;
-  v[parameter("hero_capacity")] = 1;
-  v[parameter("hero_boost")] = 0;
-  v[parameter("hero_quality")] = 0.5;
+  auto v = with({{"concentration", 10000},
+                 {"aligned", 0.5},
+                 {"proactive", 0.5},
+                 {"collaborative", 0.5},
+                 {"hero", 1},
+                 {"hero_capacity", 1},
+                 {"hero_boost", 0},
+                 {"hero_quality", 0.5}});
   for (std::uint64_t o = 0; o < 5; ++o) {
     lm::Config c;
     c.concentration = 1e9;  // exact means
@@ -1215,10 +1190,7 @@ std::string memory_refusal(const std::vector<double>& v, double bytes) {
 // range) crashed. Now refused before work, naming the largest horizon that fits, and that
 // horizon fits.
 TEST(LeadershipMemory, ChallengesOfTheHorizonAreEstimatedAndRefusedWithTheLargestThatFits) {
-  auto v = defaults();
-  v[parameter("agents")] = 100;
-  v[parameter("steps")] = 100000;
-  v[parameter("arrival_rate")] = 10;
+  auto v = with({{"agents", 100}, {"steps", 100000}, {"arrival_rate", 10}});
   const double budget = 4.0 * (1u << 30);  // 4 GiB per worker
   const auto msg = memory_refusal(v, budget);
   ASSERT_NE(msg.find("challenges per organization"), std::string::npos) << msg;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "../../../tests/unit/support/model_probe.hpp"
 #include "tribe/catalog/registry.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/models/march/march_model.hpp"
@@ -56,28 +57,15 @@ void set_actions(mm::State& s, const std::vector<std::vector<int>>& actions) {
 }
 
 std::size_t column(std::string_view name) {
-  const auto cols = mm::model().columns();
-  for (std::size_t i = 0; i < cols.size(); ++i)
-    if (cols[i].name == name) return i;
-  ADD_FAILURE() << "no column " << name;
-  return 0;
+  return tribe::test::column_index(mm::model(), name);
 }
 
 std::size_t parameter(std::string_view name) {
-  const auto ps = mm::model().parameters();
-  for (std::size_t i = 0; i < ps.size(); ++i)
-    if (ps[i].name == name) return i;
-  ADD_FAILURE() << "no parameter " << name;
-  return 0;
+  return tribe::test::parameter_index(mm::model(), name);
 }
 
 std::vector<double> run_one(const tribe::model::ParameterValues& v, OrgContext ctx) {
-  const auto& model = mm::model();
-  auto cell = model.bind(v);
-  auto ws = model.make_workspace();
-  std::vector<double> row(model.columns().size());
-  cell->simulate(ctx, *ws, row);
-  return row;
+  return tribe::test::run_row(mm::model(), v, ctx);
 }
 
 bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
@@ -418,20 +406,15 @@ TEST(MarchModel, DeterministicAndSeedSensitive) {
 }
 
 TEST(MarchModel, NaNPeriodWithoutEquilibrium) {
-  const auto& model = mm::model();
-  auto v = tribe::model::defaults(model.parameters());
-  v[parameter("p3")] = 0.1;
-  v[parameter("max_periods")] = 30;
-  const auto a = run_one(v, {1, 0, 0});
+  const auto a = run_one(
+      tribe::test::parameters_with(mm::model(), {{"p3", 0.1}, {"max_periods", 30}}), {1, 0, 0});
   EXPECT_EQ(a[column("reached_equilibrium")], 0.0);
   EXPECT_TRUE(std::isnan(a[column("equilibrium_period")]));
   EXPECT_EQ(a[column("periods")], 30.0);
 }
 
 TEST(MarchModel, RejectsObservationAfterHorizon) {
-  const auto& model = mm::model();
-  auto v = tribe::model::defaults(model.parameters());
-  v[parameter("max_periods")] = 10;
-  v[parameter("observe_period")] = 20;
-  EXPECT_THROW(model.validate(v), tribe::InputError);
+  EXPECT_THROW(mm::model().validate(tribe::test::parameters_with(
+                   mm::model(), {{"max_periods", 10}, {"observe_period", 20}})),
+               tribe::InputError);
 }
