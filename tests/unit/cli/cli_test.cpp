@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "../support/test_support.hpp"
 #include "tribe/catalog/registry.hpp"
@@ -22,6 +23,29 @@ using tribe::test::write_file;
 
 std::size_t lines(const std::string& s) {
   return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
+
+/// A command line that tribe must refuse, and what its one line of output must say.
+struct Refusal {
+  std::string args, expect;
+};
+
+/// Runs each refusal: it exits with `exit_code` (any non-zero code when none is given), says
+/// why in one line naming its `expect`, and none of the files `absent` exists after it.
+void expect_refused(const std::vector<Refusal>& cases, std::optional<int> exit_code,
+                    const std::vector<std::string>& absent) {
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.args);
+    const auto r = run_tribe(c.args);
+    if (exit_code) {
+      EXPECT_EQ(r.exit_code, *exit_code);
+    } else {
+      EXPECT_NE(r.exit_code, 0);
+    }
+    EXPECT_EQ(lines(r.output), 1u) << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << r.output;
+    for (const auto& f : absent) EXPECT_FALSE(std::filesystem::exists(f)) << f;
+  }
 }
 
 TEST(Cli, RunThenInspect) {
@@ -158,11 +182,8 @@ TEST(Cli, BadInputGivesOneLineNonZeroExitAndNoFile) {
   write_file(dir / "unknown.toml", tribe::test::small_experiment("colour = 3\n"));
   write_file(dir / "range.toml", tribe::test::small_experiment("control = 7\n"));
   write_file(dir / "good.toml", tribe::test::small_experiment());
-  struct Case {
-    std::string args, expect;
-  };
   const std::string out = (dir / "out.h5").string();
-  const std::vector<Case> cases = {
+  const std::vector<Refusal> cases = {
       {"run " + (dir / "malformed.toml").string() + " -o " + out, "malformed TOML"},
       {"run " + (dir / "unknown.toml").string() + " -o " + out, "unknown key parameters.colour"},
       {"run " + (dir / "range.toml").string() + " -o " + out, "parameters.control = 7"},
@@ -177,15 +198,7 @@ TEST(Cli, BadInputGivesOneLineNonZeroExitAndNoFile) {
       {"run " + (dir / "good.toml").string() + " -o " + out + " --ci-columns solve_rate",
        "--ci-columns needs --ci-width"},
   };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.args);
-    const auto r = run_tribe(c.args);
-    EXPECT_NE(r.exit_code, 0);
-    EXPECT_EQ(lines(r.output), 1u) << r.output;
-    EXPECT_NE(r.output.find(c.expect), std::string::npos) << r.output;
-    EXPECT_FALSE(std::filesystem::exists(out));
-    EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
-  }
+  expect_refused(cases, std::nullopt, {out, out + ".partial"});
 }
 
 TEST(Cli, RefusesToOverwriteUnlessAsked) {
@@ -325,10 +338,7 @@ TEST(CliFaults, InputLimitsAndCommandLineMistakesGiveOneLineAndExitTwo) {
              "1\norganizations_per_cell = 10\n"
              "[parameters]\nagents = 100000\nstructure = \"flat\"\n");
   const std::string x = (dir / "x.toml").string(), out = (dir / "out.h5").string();
-  struct Case {
-    std::string args, expect;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<Refusal> cases = {
       {"run " + (dir / "huge.toml").string() + " -o " + out, "fits here"},
       {"run /dev/zero -o " + out, "not a regular file"},
       {"run " + dir.path().string() + " -o " + out, "is a directory"},
@@ -342,14 +352,7 @@ TEST(CliFaults, InputLimitsAndCommandLineMistakesGiveOneLineAndExitTwo) {
       {"run " + x + " -o " + x + " --overwrite", "is the experiment file itself"},
       {"nosuchcommand", "tribe: error: "},
   };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.args);
-    const auto r = run_tribe(c.args);
-    EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(lines(r.output), 1u) << r.output;
-    EXPECT_NE(r.output.find(c.expect), std::string::npos) << r.output;
-    EXPECT_FALSE(std::filesystem::exists(out));
-  }
+  expect_refused(cases, 2, {out});
 }
 
 // `report -o` never replaces its input, nor another file without --overwrite.
