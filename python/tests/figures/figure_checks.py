@@ -1,6 +1,7 @@
 """Helpers shared by the end-to-end tests of the figure scripts (test_figures.py,
 test_docking_figures.py): running tribe and the scripts, checking the figures they write
-and the files they refuse, and the final summary.
+and the files they refuse, and the final summary. The pytest files beside them
+(test_column_figures.py, test_lever_population.py) share ROOT, run() and tribe_binary().
 
 Every check() counts: the test's exit status is finish()'s, 1 when any check failed.
 """
@@ -33,6 +34,18 @@ def check(ok: bool, what: str) -> bool:
 def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
     env = dict(os.environ, HDF5_USE_FILE_LOCKING="FALSE", MPLBACKEND="Agg")
     return subprocess.run(cmd, capture_output=True, text=True, env=env, **kw)
+
+
+def tribe_binary() -> str:
+    """TRIBE_BUILD/bin/tribe (default build/release) for the pytest files; fails the test
+    when it is not an executable."""
+    build = os.environ.get("TRIBE_BUILD", os.path.join(ROOT, "build", "release"))
+    path = os.path.join(os.path.abspath(build), "bin", "tribe")
+    if not os.access(path, os.X_OK):
+        import pytest  # only the pytest files call this
+
+        pytest.fail(f"{path} is not an executable: build tribe and set TRIBE_BUILD to the build folder")
+    return path
 
 
 def tribe_from_args(prog: str, doc: str) -> str | None:

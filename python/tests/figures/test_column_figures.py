@@ -16,16 +16,14 @@ from __future__ import annotations
 import json
 import math
 import os
-import subprocess
 import sys
 import textwrap
 
 import h5py
 import numpy as np
 import pytest
+from figure_checks import ROOT, run, tribe_binary
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))  # python/tests/figures/
 FIGURES = os.path.join(ROOT, "scripts", "figures.py")
 
 LEADERSHIP = """
@@ -135,19 +133,6 @@ network = ["linear", "full"]
 }
 
 
-def tribe() -> str:
-    build = os.environ.get("TRIBE_BUILD", os.path.join(ROOT, "build", "release"))
-    path = os.path.join(os.path.abspath(build), "bin", "tribe")
-    if not os.access(path, os.X_OK):
-        pytest.fail(f"{path} is not an executable: build tribe and set TRIBE_BUILD to the build folder")
-    return path
-
-
-def run(cmd):
-    env = dict(os.environ, HDF5_USE_FILE_LOCKING="FALSE", MPLBACKEND="Agg")
-    return subprocess.run(cmd, capture_output=True, text=True, env=env)
-
-
 @pytest.fixture(scope="session")
 def results(tmp_path_factory):
     """Every experiment of EXPERIMENTS run once at a tiny size: {kind: result path}."""
@@ -157,7 +142,7 @@ def results(tmp_path_factory):
         toml = tmp / f"{kind}.toml"
         toml.write_text(textwrap.dedent(text.format(name=f"tiny_{kind}", n=6 if kind == "lhs" else 12)))
         h5 = tmp / f"{kind}.h5"
-        r = run([tribe(), "run", str(toml), "-q", "-o", str(h5)])
+        r = run([tribe_binary(), "run", str(toml), "-q", "-o", str(h5)])
         assert r.returncode == 0, r.stderr
         out[kind] = str(h5)
     return out

@@ -19,17 +19,15 @@ import importlib.util
 import itertools
 import json
 import os
-import subprocess
 import sys
 
 import h5py
 import numpy as np
 import pandas as pd
 import pytest
+from figure_checks import ROOT, run, tribe_binary
 from scipy import stats
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))  # python/tests/figures/
 LEVERS = os.path.join(ROOT, "scripts", "levers.py")
 POPULATION = os.path.join(ROOT, "scripts", "population.py")
 
@@ -60,19 +58,6 @@ LEVELS = {
 }
 
 
-def tribe() -> str:
-    build = os.environ.get("TRIBE_BUILD", os.path.join(ROOT, "build", "release"))
-    path = os.path.join(os.path.abspath(build), "bin", "tribe")
-    if not os.access(path, os.X_OK):
-        pytest.fail(f"{path} is not an executable: build tribe and set TRIBE_BUILD to the build folder")
-    return path
-
-
-def run(cmd):
-    env = dict(os.environ, HDF5_USE_FILE_LOCKING="FALSE")
-    return subprocess.run(cmd, capture_output=True, text=True, env=env)
-
-
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("levers_population")
@@ -81,7 +66,7 @@ def files(tmp_path_factory):
         h5 = tmp / f"{name}.h5"
         r = run(
             [
-                tribe(),
+                tribe_binary(),
                 "run",
                 os.path.join(ROOT, "experiments", f"{name}.toml"),
                 "--orgs-per-cell",
@@ -239,12 +224,19 @@ def test_levers_bootstrap_weights_are_a_resample(levers):
     assert mod.within_slope(y, x, w)[0] == pytest.approx(b_direct, rel=1e-9)
 
 
-def test_levers_refuses_other_experiment(files):
-    r = run([sys.executable, LEVERS, files["population"], "--bootstrap", "10"])
+def assert_refuses_other_experiment(path, other):
+    """The script at PATH refuses the result OTHER of the other experiment: exit status 2, one
+    line `<script>: error: ...` that names that experiment, nothing on standard output."""
+    prog, experiment = (os.path.splitext(os.path.basename(p))[0] for p in (path, other))
+    r = run([sys.executable, path, other, "--bootstrap", "10"])
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("levers: error:") and "population" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith(f"{prog}: error:") and experiment in lines[0]
     assert r.stdout == ""
+
+
+def test_levers_refuses_other_experiment(files):
+    assert_refuses_other_experiment(LEVERS, files["population"])
     r = run([sys.executable, LEVERS, os.path.join(os.path.dirname(files["levers"]), "nope.h5")])
     assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1 and "no such file" in r.stderr
 
@@ -346,8 +338,4 @@ def test_population_weighted_ranks_are_a_resample(population):
 
 
 def test_population_refuses_other_experiment(files):
-    r = run([sys.executable, POPULATION, files["levers"], "--bootstrap", "10"])
-    assert r.returncode == 2
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("population: error:") and "levers" in lines[0]
-    assert r.stdout == ""
+    assert_refuses_other_experiment(POPULATION, files["levers"])
