@@ -62,6 +62,13 @@ def errorbars(ax, x, mean, lo, hi, **kw):
     ax.errorbar(x, mean, yerr=yerr, capsize=2.5, marker="o", markersize=4, linewidth=1.5, **kw)
 
 
+def curve_at(ax, curves, level, **kw):
+    """The curve of CURVES ({p2: knowledge at each of P1_LEVELS}) for p2 = LEVEL, where it has
+    one (the reference and the published curves of Figure 1)."""
+    if level in curves:
+        ax.plot(P1_LEVELS, curves[level], **kw)
+
+
 def plot_fig1(res, out):
     params, stats = cell_table(res, ["knowledge_code_equilibrium"])
     mean, lo, hi = stats["knowledge_code_equilibrium"]
@@ -80,25 +87,25 @@ def plot_fig1(res, out):
             color=colour,
             label=f"tribe, p2 = {level:g} (95% CI)",
         )
-        if level in REFERENCE_FIG1:
-            ax.plot(
-                P1_LEVELS,
-                REFERENCE_FIG1[level],
-                linestyle="--",
-                color=colour,
-                linewidth=1,
-                alpha=0.8,
-                label=f"reference, p2 = {level:g}",
-            )
-        if level in PUBLISHED_FIG1:
-            ax.plot(
-                P1_LEVELS,
-                PUBLISHED_FIG1[level],
-                linestyle=":",
-                marker="x",
-                color=colour,
-                label=f"March 1991 Fig. 1 (read from figure), p2 = {level:g}",
-            )
+        curve_at(
+            ax,
+            REFERENCE_FIG1,
+            level,
+            linestyle="--",
+            color=colour,
+            linewidth=1,
+            alpha=0.8,
+            label=f"reference, p2 = {level:g}",
+        )
+        curve_at(
+            ax,
+            PUBLISHED_FIG1,
+            level,
+            linestyle=":",
+            marker="x",
+            color=colour,
+            label=f"March 1991 Fig. 1 (read from figure), p2 = {level:g}",
+        )
     ax.set_xlabel("socialization rate p1")
     ax.set_ylabel("equilibrium knowledge of the code")
     title = "March (1991) Figure 1: m = 30, n = 50, p3 = p4 = 0"
@@ -184,15 +191,15 @@ def plot_fig1_rules(res, out):
                 label=label,
             )
             print(f"  p2 = {level:g}, {sb}/{cu}: " + "  ".join(f"{a:g}:{b:.3f}" for a, b in zip(x, m)))
-        if level in REFERENCE_FIG1:
-            ax.plot(
-                P1_LEVELS,
-                REFERENCE_FIG1[level],
-                linestyle=(0, (1, 1)),
-                color=OI["black"],
-                linewidth=1,
-                label="Workiewicz (actions, adopt)",
-            )
+        curve_at(
+            ax,
+            REFERENCE_FIG1,
+            level,
+            linestyle=(0, (1, 1)),
+            color=OI["black"],
+            linewidth=1,
+            label="Workiewicz (actions, adopt)",
+        )
         ax.set_title(f"p2 = {level:g}", fontsize=9)
         ax.set_xlabel("socialization rate p1")
         ax.grid(alpha=0.3)
