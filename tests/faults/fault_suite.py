@@ -254,19 +254,26 @@ def shard_case(work, shards, which, reference, name, how, attribute=False):
     if not applies:
         shutil.rmtree(d)
         return None
+    # Accepted: only when what merge uses was untouched, so the result is exact.
+    must_refuse = not attribute and how != "flip" and not name.startswith("organizations/")
+    return merge_damaged_shard(case, d, shards, which, dmg, reference, "a damaged shard", must_refuse)
+
+
+def merge_damaged_shard(case, d, shards, which, dmg, reference, what, must_refuse=False):
+    """Merges SHARDS with shard WHICH replaced by its damaged copy DMG into folder D (removed
+    after): a refusal, or a result with the undamaged values (and only where MUST_REFUSE is
+    false). WHAT names the shard in the failure messages. True when it passed."""
     out = os.path.join(d, "m.h5")
-    args = ["merge"] + [dmg if i == which else s for i, s in enumerate(shards)] + ["-o", out]
-    rc, _, err = tribe(args)
+    rc, _, err = tribe(["merge"] + [dmg if i == which else s for i, s in enumerate(shards)] + ["-o", out])
     ok = True
     if rc == 0:
-        # Accepted: only when what merge uses was untouched, so the result is exact.
         if not same_values(datasets(out), reference):
             ok = False
             counts["silent corruptions"] += 1
-            fail(case, "merge accepted a damaged shard and wrote other values")
-        elif not attribute and how != "flip" and not name.startswith("organizations/"):
+            fail(case, f"merge accepted {what} and wrote other values")
+        elif must_refuse:
             ok = False
-            fail(case, "merge accepted a damaged shard")
+            fail(case, f"merge accepted {what}")
     else:
         ok = check_refusal(case, rc, err, output=out)
     shutil.rmtree(d)
@@ -397,19 +404,8 @@ def flipped_shard_case(work, shards, which, site, reference):
     d = tempfile.mkdtemp(dir=work)
     dmg = os.path.join(d, "s.h5")
     flipped_copy(shards[which], dmg, site)
-    out = os.path.join(d, "m.h5")
-    rc, _, err = tribe(["merge"] + [dmg if i == which else s for i, s in enumerate(shards)] + ["-o", out])
     case = f"shard {which} bit {site[1]} of byte {site[0]} flipped, merged"
-    ok = True
-    if rc == 0:
-        if not same_values(datasets(out), reference):
-            counts["silent corruptions"] += 1
-            ok = False
-            fail(case, "merge accepted the shard and wrote other values")
-    else:
-        ok = check_refusal(case, rc, err, output=out)
-    shutil.rmtree(d)
-    return ok
+    return merge_damaged_shard(case, d, shards, which, dmg, reference, "the shard")
 
 
 def flipped_part_case(work, toml, shards4, which, site, reference):
