@@ -23,11 +23,11 @@ for stage in $stages; do
       cmake --preset asan >&2
       cmake --build --preset asan -j "$jobs" --target tribe tribe_tests >&2
       # The style checks (include graph, clang-format) read sources, not the build: they
-      # run in the release stage. So do the packaging tests (cpp_consumer links a program
+      # run in the release stage. So do the packaging tests (cpp_consumer and model_plugin link code
       # of its own, unsanitized, against the installed library; r_package reads files):
       # they test how the project installs, not its memory.
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        ctest --preset asan -j "$jobs" -E 'python_|bench_smoke|JobMpi|fault_injection|cpp_consumer|r_package' \
+        ctest --preset asan -j "$jobs" -E 'python_|bench_smoke|JobMpi|fault_injection|cpp_consumer|model_plugin|r_package' \
         -LE style
       ;;
     tsan)

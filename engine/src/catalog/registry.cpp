@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "tribe/catalog/library.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/text.hpp"
 #include "tribe/models/lazer_friedman/lazer_friedman_model.hpp"
@@ -29,21 +30,35 @@ std::vector<const Model*>& external_models() {
 }  // namespace
 
 void register_model(const Model& m) {
-  for (const auto& n : model_names())
-    if (n == m.name()) throw InputError("model \"" + n + "\" is registered twice");
+  if (is_registered(m.name()))
+    throw InputError("model \"" + std::string(m.name()) + "\" is registered twice");
   external_models().push_back(&m);
 }
 
+bool is_registered(std::string_view name) {
+  for (Factory f : kModels)
+    if (f().name() == name) return true;
+  for (const Model* m : external_models())
+    if (m->name() == name) return true;
+  return false;
+}
+
 const Model& find_model(std::string_view name) {
+  // A model neither built in nor loaded yet may be a library on TRIBE_MODEL_PATH.
+  if (!is_registered(name)) load_from_search_path(std::string(name));
   for (Factory f : kModels)
     if (f().name() == name) return f();
   for (const Model* m : external_models())
     if (m->name() == name) return *m;
   throw InputError("model = \"" + std::string(name) +
-                   "\" is not a known model (known: " + join(model_names(), ", ") + ")");
+                   "\" is not a known model (known: " + join(model_names(), ", ") +
+                   "; a model built as a library is named by experiment.model_library, or found "
+                   "as " +
+                   library_file_name(std::string(name)) + " in a folder of TRIBE_MODEL_PATH)");
 }
 
 std::vector<std::string> model_names() {
+  load_search_path();
   std::vector<std::string> names;
   for (Factory f : kModels) names.emplace_back(f().name());
   for (const Model* m : external_models()) names.emplace_back(m->name());

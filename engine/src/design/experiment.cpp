@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
 
+#include "tribe/catalog/library.hpp"
 #include "tribe/catalog/registry.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/text.hpp"
@@ -455,13 +457,21 @@ Experiment parse_experiment(std::string_view text, std::string source_path) {
 
   const toml::table& meta = require_table(root, "experiment", true);
   reject_unknown_keys(meta, "experiment.",
-                      {"name", "description", "model", "seed", "organizations_per_cell", "output",
-                       "common_random_numbers"});
+                      {"name", "description", "model", "model_library", "seed",
+                       "organizations_per_cell", "output", "common_random_numbers"});
   x.name = require_string(meta, "name", true, "");
   if (x.name.empty())
     throw InputError("experiment.name = \"\" is not allowed: expected a non-empty string");
   x.description = require_string(meta, "description", false, "");
-  x.model = &catalog::find_model(require_string(meta, "model", true, ""));
+  const std::string model_name = require_string(meta, "model", true, "");
+  const std::string library = require_string(meta, "model_library", false, "");
+  if (meta.contains("model_library") && library.empty())
+    throw InputError(
+        "experiment.model_library = \"\" is not allowed: expected the path of a model library");
+  x.model = library.empty()
+                ? &catalog::find_model(model_name)
+                : &catalog::load_named_model_library(
+                      model_name, library, std::filesystem::path(x.source_path).parent_path());
   x.seed = require_uint(meta, "seed", 0, static_cast<std::uint64_t>(INT64_MAX), true, 0);
   x.organizations_per_cell =
       require_uint(meta, "organizations_per_cell", 1, kMaxOrganizationsPerCell, true, 0);

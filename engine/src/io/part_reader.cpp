@@ -41,6 +41,8 @@ PartInfo read_part_header(const fs::path& path) {
       {"model_version", &PartInfo::model_version}};
   for (const auto& [name, field] : kNumbers) p.*field = h5::read_u64_attribute(root, name, ctx);
   for (const auto& [name, field] : kTexts) p.*field = h5::read_string_attribute(root, name, ctx);
+  if (h5::has_attribute(root, "model_library"))
+    p.model_library = h5::read_string_attribute(root, "model_library", ctx);
   if (p.end_block <= p.first_block)
     damaged(ctx, "attributes first_block = " + std::to_string(p.first_block) +
                      " and end_block = " + std::to_string(p.end_block) + " hold no blocks");

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "tribe/catalog/library.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/provenance.hpp"
 #include "tribe/core/version.hpp"
@@ -275,6 +276,12 @@ void write_run_header(hid_t root, std::string_view filetype,
   h5::write_attribute(root, "experiment_path", x.source_path, ctx);
   h5::write_attribute(root, "model", x.model->name(), ctx);
   h5::write_attribute(root, "model_version", x.model->version(), ctx);
+  // A model loaded at run time: which library, which bytes, built against which engine.
+  if (const catalog::ModelLibrary* library = catalog::library_of(*x.model)) {
+    h5::write_attribute(root, "model_library", library->path, ctx);
+    h5::write_attribute(root, "model_library_checksum", library->checksum, ctx);
+    h5::write_attribute(root, "model_library_engine_version", library->engine_version, ctx);
+  }
   h5::write_attribute(root, "organizations_per_cell", plan.organizations_per_cell(), ctx);
   h5::write_attribute(root, "cells", static_cast<std::uint64_t>(plan.cells().size()), ctx);
   h5::write_attribute(root, "block_size", plan.block_size(), ctx);

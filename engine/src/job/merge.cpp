@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "internal.hpp"
+#include "tribe/catalog/library.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/io/assembly.hpp"
 #include "tribe/io/part_reader.hpp"
@@ -24,7 +25,10 @@ void merge_shards(const std::vector<fs::path>& shards, const fs::path& output, b
   io::check_output_target(output, overwrite);
   std::vector<io::PartInfo> parts;
   for (const auto& s : shards) parts.push_back(io::read_part_info(s));
-  // The run is described by the shards themselves: the experiment text they carry.
+  // The run is described by the shards themselves: the experiment text they carry, and
+  // the library their model was loaded from, if it was (where the shards' run found it).
+  if (!parts[0].model_library.empty() && fs::exists(parts[0].model_library))
+    catalog::load_model_library(parts[0].model_library);
   const design::Experiment x =
       design::parse_experiment(parts[0].experiment, parts[0].path.string());
   design::Experiment sized = x;

@@ -255,3 +255,50 @@ TEST(DesignExperiment, RobustnessGridIsCapped) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string with_library(const std::string& model, const std::string& library) {
+  std::string text = tribe::test::small_experiment();
+  const std::string line = "model = \"leadership\"";
+  text.replace(text.find(line), line.size(),
+               "model = \"" + model + "\"\nmodel_library = \"" + library + "\"");
+  return text;
+}
+
+std::string refusal(const std::string& text, const std::string& source) {
+  try {
+    parse_experiment(text, source);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+}  // namespace
+
+TEST(DesignExperiment, AModelLibraryThatIsNotThereIsRefusedNamingWhereItWasLookedFor) {
+  const std::string said =
+      refusal(with_library("mine", "libs/tribe_model_mine.so"), "/studies/one/experiment.toml");
+  EXPECT_NE(said.find("experiment.model_library = \"libs/tribe_model_mine.so\": no such file"),
+            std::string::npos)
+      << said;
+  // Relative to the experiment's folder, then on the search path.
+  EXPECT_NE(said.find("/studies/one/libs/tribe_model_mine.so"), std::string::npos) << said;
+  EXPECT_NE(said.find("TRIBE_MODEL_PATH"), std::string::npos) << said;
+}
+
+TEST(DesignExperiment, AFileThatIsNotALibraryIsRefusedAsOne) {
+  const auto dir = std::filesystem::temp_directory_path() / "tribe_model_library_test";
+  std::filesystem::create_directories(dir);
+  tribe::test::write_file(dir / "tribe_model_text.so", "not a shared object\n");
+  const std::string said =
+      refusal(with_library("text", "tribe_model_text.so"), (dir / "e.toml").string());
+  EXPECT_NE(said.find("tribe_model_text.so: cannot be loaded"), std::string::npos) << said;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DesignExperiment, AnEmptyModelLibraryIsRefused) {
+  EXPECT_NE(refusal(with_library("leadership", ""), "e.toml").find("model_library = \"\""),
+            std::string::npos);
+}

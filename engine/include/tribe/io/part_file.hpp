@@ -41,6 +41,7 @@ struct PartInfo {
   std::string experiment;  // the full experiment text of the run
   std::uint64_t seed = 0, organizations_per_cell = 0, block_size = 0, cells = 0;
   std::string engine_version, model, model_version;
+  std::string model_library;  // the library the model was loaded from ("" when built in)
 };
 
 /// Writes the blocks it receives (in block order) into part files, holding at most
