@@ -430,14 +430,7 @@ int main(int argc, char** argv) {
   }
   try {
     return run_study(a, command_line);
-  } catch (const tribe::InputError& e) {
-    std::fprintf(stderr, "tribe_scaling: error: %s\n", e.what());
-    return 2;
-  } catch (const tribe::EnvironmentError& e) {
-    std::fprintf(stderr, "tribe_scaling: error: %s\n", e.what());
-    return 3;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "tribe_scaling: error: %s\n", e.what());
-    return 1;
+  } catch (...) {
+    return tribe::report_exception("tribe_scaling");
   }
 }

@@ -27,11 +27,7 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(result.attribute_u64("cells")),
                 result.attribute("model").c_str());
     return 0;
-  } catch (const tribe::InputError& e) {
-    std::fprintf(stderr, "run_and_read: error: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "run_and_read: error: %s\n", e.what());
-    return 3;
+  } catch (...) {
+    return tribe::report_exception("run_and_read");  // 2 bad input, 3 environment, 1 else
   }
 }

@@ -299,11 +299,10 @@ TEST(MarchBasicRules, EquilibriumMayKeepZerosInTheCodeAndIsAbsorbing) {
   // Not frozen: a belief differs from a non-zero code (socialization still acts).
   EXPECT_FALSE(
       mm::at_equilibrium(make_state({1, -1}, {1, 0}, {{0, 0}, {1, 0}}), mm::SuperiorBy::beliefs));
-  mm::Config c;
-  c.p1 = 0.5;
-  c.p2 = 0.5;
-  c.superior_by = mm::SuperiorBy::beliefs;
-  c.code_update = mm::CodeUpdate::step;
+  const mm::Config c{.p1 = 0.5,
+                     .p2 = 0.5,
+                     .superior_by = mm::SuperiorBy::beliefs,
+                     .code_update = mm::CodeUpdate::step};
   mm::Result r;
   for (std::uint64_t k = 0; k < 20; ++k) {
     mm::simulate_organization(c, {7, k, 0}, s, r);
@@ -332,9 +331,7 @@ TEST(MarchEquilibrium, Detection) {
 }
 
 TEST(MarchEquilibrium, RunStopsAtEquilibrium) {
-  mm::Config c;
-  c.p1 = 0.5;
-  c.p2 = 0.5;
+  const mm::Config c{.p1 = 0.5, .p2 = 0.5};
   mm::State s;
   mm::Result r;
   for (std::uint64_t k = 0; k < 20; ++k) {
@@ -360,9 +357,7 @@ TEST(MarchEquilibrium, RunStopsAtEquilibrium) {
 }
 
 TEST(MarchEquilibrium, TurbulenceRunsToMaxPeriods) {
-  mm::Config c;
-  c.p4 = 0.02;
-  c.max_periods = 60;
+  const mm::Config c{.p4 = 0.02, .max_periods = 60};
   mm::State s;
   mm::Result r;
   mm::simulate_organization(c, {7, 1, 0}, s, r);

@@ -31,6 +31,11 @@ class EnvironmentError : public std::runtime_error {
 [[noreturn]] void check_failed(const char* expr, const char* file, int line,
                                const std::string& msg);
 
+/// For a program's `catch (...)`: prints "PROGRAM: error: WHAT" as one line on stderr and
+/// returns tribe's exit code for the exception in flight: 2 bad input (InputError), 3 the
+/// environment (EnvironmentError: a full disk, a missing tool), 1 anything else.
+int report_exception(const char* program) noexcept;
+
 }  // namespace tribe
 
 #define TRIBE_CHECK(cond, msg)                                 \
