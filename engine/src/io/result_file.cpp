@@ -559,6 +559,7 @@ void ResultWriter::finish(const RunInfo& info) {
   h5::write_attribute(root, "backend", info.backend, ctx_);
   h5::write_attribute(root, "threads", std::uint64_t{info.threads}, ctx_);
   h5::write_attribute(root, "wall_seconds", info.wall_seconds, ctx_);
+  for (const auto& [name, text] : info.sources) h5::write_attribute(root, name, text, ctx_);
   // Every string is written: their digest, then the mark that the file is complete (both
   // integers, in the root's checksummed object header).
   std::uint64_t digest = 0;

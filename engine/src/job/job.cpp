@@ -241,7 +241,7 @@ JobResult run_job_local(const design::Experiment& x,
   require_parts_directory(parts_dir);
   auto all = io::list_parts(parts_dir);
   io::RunInfo info{o.command_line, std::string(exec::to_string(o.run.backend)), r.threads,
-                   r.seconds};
+                   r.seconds, o.sources};
   std::error_code ec;
   if (o.shard) {
     // Streamed, a part's worth of rows at a time, into the file (under a temporary name

@@ -113,7 +113,7 @@ JobResult run_job_ranks(const design::Experiment& x,
                    io::RunInfo{o.command_line,
                                std::string(exec::to_string(o.run.backend)) + " x " +
                                    std::to_string(world.size()) + " MPI ranks",
-                               r.threads, r.seconds});
+                               r.threads, r.seconds, o.sources});
       std::error_code ec;
       fs::remove_all(parts_directory(o.output), ec);
     } catch (const Stopped& e) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tribe/design/plan.hpp"
@@ -24,6 +25,9 @@ struct RunInfo {
   std::string backend;
   unsigned threads = 0;
   double wall_seconds = 0.0;
+  /// More provenance of the rows, as (name, text) root attributes: where a result made
+  /// from another tool's table came from (`tribe import`: imported_from, ...).
+  std::vector<std::pair<std::string, std::string>> sources;
 };
 
 /// The storage type of a column of per-organization values: uint8 for binary, uint32 for

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tribe/design/experiment.hpp"
@@ -42,6 +43,9 @@ struct JobOptions {
   std::optional<Shard> shard;
   std::uint64_t rows_per_part = 65536;
   std::string command_line;
+  /// Root attributes naming where the rows came from (io::RunInfo::sources): set by
+  /// `tribe import`, empty for a run.
+  std::vector<std::pair<std::string, std::string>> sources;
   std::function<void(const std::string&)> note;  // progress notes for the user
   /// Ranks of a multi-process run: each computes its slice of the blocks into the
   /// shared parts directory; rank 0 assembles. Null for a single process.
