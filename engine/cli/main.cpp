@@ -10,6 +10,7 @@
 #include <optional>
 #include <string_view>
 
+#include "import_command.hpp"
 #include "tribe/catalog/describe.hpp"
 #include "tribe/core/error.hpp"
 #include "tribe/core/stop.hpp"
@@ -169,6 +170,9 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("-o,--output", merge_output, "Result file")->required();
   merge_cmd->add_flag("--overwrite", merge_overwrite, "Replace an existing result file");
 
+  tribe::cli::ImportCommand import;
+  tribe::cli::add_import_command(app, import);
+
   std::string model_name, models_format = "text";
   auto* models_cmd =
       app.add_subcommand("models", "List the models, or one model's parameters and output columns");
@@ -206,6 +210,7 @@ int main(int argc, char** argv) {
       std::fputs(tribe::catalog::describe(model_name, format).c_str(), stdout);
       return 0;
     }
+    if (*import.command) return tribe::cli::run_import_command(import, command_line);
     if (*merge_cmd) {
       std::vector<std::filesystem::path> shards(merge_inputs.begin(), merge_inputs.end());
       tribe::job::merge_shards(shards, merge_output, merge_overwrite, command_line);
