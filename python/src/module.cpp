@@ -10,14 +10,19 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "tribe/catalog/defined.hpp"
 #include "tribe/catalog/describe.hpp"
 #include "tribe/catalog/registry.hpp"
 #include "tribe/core/error.hpp"
@@ -151,6 +156,94 @@ class InterruptScope {
   struct sigaction previous_ {};
 };
 
+/// Where a model written in Python reports its first exception during a run: the run's
+/// pending error (raised when the engine returns) and its stop flag. Set by run() for its
+/// duration; read by the models' callbacks with the GIL held.
+struct ModelErrorSink {
+  PendingError* pending = nullptr;
+  std::atomic<bool>* stop = nullptr;
+};
+ModelErrorSink g_model_errors;
+
+/// A model written in Python (python/tribe/model.py): its tables, and `simulate(values,
+/// seed, organization, domain) -> list of floats` (one per column), called from the
+/// engine's worker threads with the GIL taken. An exception stops the run (the engine's
+/// stop flag) and is raised by run(); the organization's row is zeros meanwhile.
+const tribe::model::Model& define_python_model(const std::string& name, const std::string& version,
+                                               const std::string& description,
+                                               const py::list& parameters, const py::list& columns,
+                                               py::object simulate, py::object check) {
+  using namespace tribe;
+  catalog::ModelDefinition d;
+  d.name = name;
+  d.version = version;
+  d.description = description;
+  for (const auto& item : parameters) {
+    const auto p = item.cast<py::dict>();
+    model::ParameterSpec spec;
+    spec.name = p["name"].cast<std::string>();
+    const auto type = p["type"].cast<std::string>();
+    const std::vector<std::string> types = {"real", "integer", "boolean", "choice"};
+    const auto t = std::find(types.begin(), types.end(), type);
+    if (t == types.end())
+      throw InputError("parameter " + spec.name + ": type \"" + type +
+                       "\" is not allowed (real, integer, boolean or choice)");
+    spec.type = static_cast<model::ParamType>(t - types.begin());
+    spec.min = p["min"].cast<double>();
+    spec.max = p["max"].cast<double>();
+    spec.default_value = p["default"].cast<double>();
+    spec.choices = p["choices"].cast<std::vector<std::string>>();
+    spec.description = p["description"].cast<std::string>();
+    d.parameters.push_back(std::move(spec));
+  }
+  for (const auto& item : columns) {
+    const auto c = item.cast<py::dict>();
+    const auto kind = c["kind"].cast<std::string>(), role = c["role"].cast<std::string>();
+    const std::vector<std::string> kinds = {"binary", "count", "real"};
+    const auto k = std::find(kinds.begin(), kinds.end(), kind);
+    if (k == kinds.end())
+      throw InputError("column " + c["name"].cast<std::string>() + ": kind \"" + kind +
+                       "\" is not allowed (binary, count or real)");
+    d.columns.push_back(model::column(
+        c["name"].cast<std::string>(), static_cast<model::ColumnKind>(k - kinds.begin()),
+        role == "drawn" ? model::ColumnRole::Drawn : model::ColumnRole::Outcome,
+        c["description"].cast<std::string>()));
+  }
+  // The callables live as long as the program: the catalog keeps its models until static
+  // destruction, after Python has finalized, when a py::object may no longer be released.
+  const auto* shared_simulate = new py::object(std::move(simulate));
+  d.simulate = [shared_simulate](const model::ParameterValues& values, const model::OrgContext& ctx,
+                                 std::span<double> row) {
+    py::gil_scoped_acquire gil;
+    std::fill(row.begin(), row.end(), 0.0);
+    if (g_model_errors.pending && g_model_errors.pending->set()) return;  // stopping already
+    try {
+      const auto out = (*shared_simulate)(values, ctx.seed, ctx.organization, ctx.domain)
+                           .cast<std::vector<double>>();
+      TRIBE_CHECK(out.size() == row.size(), "a Python model returned a row of another size");
+      std::copy(out.begin(), out.end(), row.begin());
+    } catch (py::error_already_set& e) {
+      if (!g_model_errors.pending) throw;  // not inside run(): cannot happen
+      e.restore();
+      g_model_errors.pending->fetch();
+      g_model_errors.stop->store(true);
+    }
+  };
+  if (!check.is_none()) {
+    const auto* shared_check = new py::object(std::move(check));
+    d.check = [shared_check](const model::ParameterValues& values) {
+      py::gil_scoped_acquire gil;
+      try {
+        (*shared_check)(values);
+      } catch (py::error_already_set& e) {
+        // A rule across parameters the model refuses: bad input, like an engine model's.
+        throw InputError(one_line(py::str(e.value()).cast<std::string>()));
+      }
+    };
+  }
+  return catalog::define_model(std::move(d));
+}
+
 /// Runs an experiment like `tribe run`. `progress(done, total, seconds)` and `note(text)`
 /// are called with the GIL held (either may be None). Returns a dict describing the run;
 /// an interruption is reported in it ("stopped": True) with the exception that caused it
@@ -196,6 +289,10 @@ py::dict run(const tribe::job::RunRequest& q, const py::object& progress, const 
   };
 
   job::JobResult r;
+  g_model_errors = {&pending, &stop};
+  struct ClearSink {
+    ~ClearSink() { g_model_errors = {}; }
+  } clear_sink;
   const py::module_ threading = py::module_::import("threading");
   const bool main_thread = threading.attr("current_thread")().is(threading.attr("main_thread")());
   {
@@ -270,6 +367,17 @@ PYBIND11_MODULE(_tribe, m) {
       },
       py::arg("path"), py::arg("allow_incomplete") = false,
       "Checks a result file as `tribe inspect` does (raises InputError or EnvironmentFault).");
+  m.def(
+      "define_model",
+      [](const std::string& name, const std::string& version, const std::string& description,
+         const py::list& parameters, const py::list& columns, py::object simulate,
+         py::object check) {
+        return describe_model(define_python_model(name, version, description, parameters, columns,
+                                                  std::move(simulate), std::move(check)));
+      },
+      py::arg("name"), py::arg("version"), py::arg("description"), py::arg("parameters"),
+      py::arg("columns"), py::arg("simulate"), py::arg("check") = py::none(),
+      "Registers (or redefines) a model written in Python; use tribe.Model.");
   m.def(
       "check_experiment",
       [](const std::string& text, const std::string& source_path) {

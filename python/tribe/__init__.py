@@ -23,6 +23,7 @@ import numpy as np
 
 from . import _toml
 from .errors import EnvironmentFault, InputError, Interrupted, TribeError
+from .python_model import Model, ModelError, Rng, Stream, boolean, choice, column, integer, real
 from .result import Calibration, Result, open  # noqa: A004 - tribe.open is the module's reader
 
 try:
@@ -46,6 +47,15 @@ __all__ = [
     "Interrupted",
     "__version__",
     "example",
+    "Model",
+    "ModelError",
+    "Rng",
+    "Stream",
+    "real",
+    "integer",
+    "boolean",
+    "choice",
+    "column",
 ]
 
 
@@ -191,6 +201,7 @@ def run(
     ci_columns: "Sequence[str] | None" = None,
     max_orgs_per_cell: "int | None" = None,
     rows_per_part: int = 65536,
+    model: "Model | None" = None,
 ) -> Result:
     """Runs an experiment on the engine, as `tribe run` does, and opens its result.
 
@@ -202,6 +213,8 @@ def run(
         `tribe run` (results never depend on threads or backend).
     progress: True for a progress bar and the engine's notes on stderr, False for
         silence, or a function called with (done, total, seconds).
+    model: a model written in Python (a tribe.Model), run as the experiment's model: its
+        name must be the experiment's `model`. See docs/writing-a-model.md, "A model in Python".
 
     The GIL is released while the engine computes. Ctrl-C (a notebook's interrupt) stops
     the run as it stops the CLI: the finished parts are kept in OUTPUT.parts/ and
@@ -219,6 +232,13 @@ def run(
     rows_per_part = _whole("rows_per_part", rows_per_part)
     if ci_width is not None and (isinstance(ci_width, bool) or not isinstance(ci_width, (int, float))):
         raise InputError(f"ci_width = {ci_width!r} is not allowed: expected a number")
+    if model is not None:
+        if not isinstance(model, Model):
+            raise InputError(f"model = {model!r} is not allowed: expected a tribe.Model")
+        model.define()
+        named = check(experiment)["model"]
+        if named != model.name:
+            raise InputError(f"the experiment's model is {named!r}, but model= is {model.name!r}")
     bar = _ProgressBar() if progress is True else None
     callback = bar if bar is not None else (progress if callable(progress) else None)
 
@@ -248,6 +268,13 @@ def run(
             progress=callback,
             note=note if progress is True else None,
         )
+    except ModelError:
+        # Rows computed while the model failed are not trusted: nothing is kept to resume.
+        parts = os.fspath(output if output is not None else check(experiment)["output"]) + ".parts"
+        import shutil
+
+        shutil.rmtree(parts, ignore_errors=True)
+        raise
     finally:
         if bar is not None:
             bar.close()

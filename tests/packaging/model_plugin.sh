@@ -3,7 +3,8 @@
 # build into a fresh prefix, examples/model_plugin built with find_package(tribe) and
 # tribe_add_model, then loaded by the installed tribe and by the Python module:
 #   - `tribe models` lists it (TRIBE_MODEL_PATH); the experiment's model_library finds it too;
-#   - its datasets are identical across backends, thread counts, shards + merge, and tribe.run;
+#   - its datasets are identical across backends, thread counts, shards + merge, and tribe.run,
+#     and to those of the same model written in Python (condorcet.py, a tribe.Model);
 #   - the result records the library (path, checksum, engine) and `tribe report` decides the
 #     example's claims; the spread-0 rate matches Condorcet's binomial answer;
 #   - a library of another plug-in ABI, and a library that is not a model, are refused.
@@ -54,6 +55,11 @@ assert "condorcet" in [m["name"] for m in tribe.models()]
 assert "members" in str(tribe.model("condorcet"))
 PY
 diff "$tmp/ref.txt" <(digests "$tmp/py.h5")
+# The same model written in Python (examples/model_plugin/condorcet.py, a tribe.Model on the
+# engine's streams): byte-identical datasets.
+env -u TRIBE_MODEL_PATH PYTHONPATH="$build/python" "$py" "$src/examples/model_plugin/condorcet.py" \
+  "$experiment" "$tmp/python_model.h5" --orgs-per-cell 300
+diff "$tmp/ref.txt" <(digests "$tmp/python_model.h5")
 
 # experiment.model_library, relative to the experiment's folder, without the search path.
 mkdir "$tmp/study"
@@ -137,4 +143,4 @@ for bad in old plain; do
 done
 grep -q "plug-in ABI 999" <<< "$(env -u TRIBE_MODEL_PATH "$tribe" run "$tmp/old.toml" -q -o "$tmp/x.h5" 2>&1 || true)"
 grep -q "not a tribe model library" <<< "$(env -u TRIBE_MODEL_PATH "$tribe" run "$tmp/plain.toml" -q -o "$tmp/x.h5" 2>&1 || true)"
-echo "model_plugin: built out of tree, loaded at run time, identical across backends, threads, shards and Python"
+echo "model_plugin: built out of tree, loaded at run time, identical across backends, threads, shards, tribe.run and its Python twin"
