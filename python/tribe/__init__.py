@@ -25,6 +25,7 @@ from . import _toml
 from .errors import EnvironmentFault, InputError, Interrupted, TribeError
 from .python_model import Model, ModelError, Rng, Stream, boolean, choice, column, integer, real
 from .result import Calibration, Result, open  # noqa: A004 - tribe.open is the module's reader
+from .table import from_table
 
 try:
     from . import _tribe
@@ -56,6 +57,7 @@ __all__ = [
     "boolean",
     "choice",
     "column",
+    "from_table",
 ]
 
 
