@@ -3,13 +3,9 @@
     import tribe
 
     class Condorcet(tribe.Model):
-        name = "condorcet"
-        version = "1.0.0"
-        description = "a team votes; the majority decides"
-        parameters = [
-            tribe.integer("members", 1, 10001, 5, "members of the team"),
-            tribe.real("competence", 0, 1, 0.6, "probability a member votes right"),
-        ]
+        name, version = "condorcet", "1.0.0"
+        parameters = [tribe.integer("members", 1, 10001, 5, "members of the team"),
+                      tribe.real("competence", 0, 1, 0.6, "probability a member votes right")]
         columns = [tribe.column("right", "binary", "the majority is right")]
 
         def simulate(self, params, rng):

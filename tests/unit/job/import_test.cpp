@@ -67,24 +67,28 @@ TEST(ImportTable, MesaBatchRunBecomesAResultWithClaims) {
   EXPECT_TRUE(f.exists("claims"));
 }
 
+/// Imports one committed sample with its claims; checks the format recognized and the
+/// design (cells x organizations) inferred; returns the result to read.
+io::ResultReader imported(const test::TempDir& dir, const std::string& table,
+                          const std::string& claims, const std::string& format, std::uint64_t cells,
+                          std::uint64_t per_cell) {
+  const fs::path out = dir.path() / (table + ".h5");
+  const auto r = job::import_table(request(kTables / table, out, claims));
+  EXPECT_TRUE(r.job.complete);
+  io::ResultReader f(out);
+  EXPECT_EQ(f.attribute("imported_format"), format);
+  EXPECT_EQ(f.attribute_u64("cells"), cells);
+  EXPECT_EQ(f.attribute_u64("organizations_per_cell"), per_cell);
+  return f;
+}
+
 TEST(ImportTable, BehaviorSpaceTableAndSpreadsheet) {
   test::TempDir dir;
-  const auto t = job::import_table(request(kTables / "netlogo_wolf_sheep_table.csv",
-                                           dir.path() / "ws.h5", "netlogo_wolf_sheep_claims.toml"));
-  ASSERT_TRUE(t.job.complete);
-  io::ResultReader ws(dir.path() / "ws.h5");
-  EXPECT_EQ(ws.attribute("imported_format"), "netlogo-table");
-  EXPECT_EQ(ws.attribute_u64("cells"), 4u);
-  EXPECT_EQ(ws.attribute_u64("organizations_per_cell"), 4u);
+  const auto ws = imported(dir, "netlogo_wolf_sheep_table.csv", "netlogo_wolf_sheep_claims.toml",
+                           "netlogo-table", 4, 4);
   EXPECT_TRUE(ws.exists("organizations/any_wolves"));
-
-  const auto s = job::import_table(request(kTables / "netlogo_fire_spreadsheet.csv",
-                                           dir.path() / "fire.h5", "netlogo_fire_claims.toml"));
-  ASSERT_TRUE(s.job.complete);
-  io::ResultReader fire(dir.path() / "fire.h5");
-  EXPECT_EQ(fire.attribute("imported_format"), "netlogo-spreadsheet");
-  EXPECT_EQ(fire.attribute_u64("cells"), 3u);
-  EXPECT_EQ(fire.attribute_u64("organizations_per_cell"), 3u);
+  const auto fire = imported(dir, "netlogo_fire_spreadsheet.csv", "netlogo_fire_claims.toml",
+                             "netlogo-spreadsheet", 3, 3);
   const auto burned = fire.column("organizations/burned-trees");
   ASSERT_EQ(burned.size(), 9u);
   EXPECT_EQ(burned[0], 666);  // run 1's [final] value
