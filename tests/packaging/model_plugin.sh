@@ -61,6 +61,12 @@ env -u TRIBE_MODEL_PATH PYTHONPATH="$build/python" "$py" "$src/examples/model_pl
   "$experiment" "$tmp/python_model.h5" --orgs-per-cell 300
 diff "$tmp/ref.txt" <(digests "$tmp/python_model.h5")
 
+# A precision target on the plug-in's binary column, as on a built-in model's.
+"$tribe" run "$experiment" -q -o "$tmp/precise.h5" --orgs-per-cell 200 --ci-width 0.03 \
+  --ci-columns right --max-orgs-per-cell 20000
+organizations=$("$tribe" inspect "$tmp/precise.h5" | sed -n 's/^  organizations: //p')
+(( organizations > 800 ))  # more rounds than the first (4 cells x 200)
+
 # experiment.model_library, relative to the experiment's folder, without the search path.
 mkdir "$tmp/study"
 cp "$lib" "$tmp/study/"
