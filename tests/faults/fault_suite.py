@@ -752,6 +752,23 @@ def full_disk(work, toml):
                 fail(case, "HDF5's own messages reached the user", p.stderr)
 
 
+def catching(p, sig=signal.SIGINT, timeout=30.0):
+    """Waits until process p has installed its handler of `sig` (the bit of /proc/PID/status
+    SigCgt): a signal before that, while the loader is still starting the program, kills
+    any program, and says nothing about tribe. Returns False if p ended or never did."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and p.poll() is None:
+        try:
+            with open(f"/proc/{p.pid}/status") as f:
+                caught = next(int(line.split()[1], 16) for line in f if line.startswith("SigCgt:"))
+        except (OSError, StopIteration):
+            return False
+        if caught & (1 << (sig - 1)):
+            return True
+        time.sleep(0.002)
+    return False
+
+
 def signals(work, toml_big, reference_big):
     """SIGINT, SIGTERM and SIGKILL at random points; the rerun completes the same file."""
     rng = random.Random(14)
@@ -762,6 +779,7 @@ def signals(work, toml_big, reference_big):
         p = subprocess.Popen(
             [TRIBE, "run", toml_big, "-q", "--rows-per-part", "2000", "-o", out], stderr=subprocess.PIPE, text=True
         )
+        catching(p)  # SIGKILL needs no handler; waiting keeps the random points alike
         time.sleep(rng.uniform(0.05, 1.2))
         t0 = time.monotonic()
         p.send_signal(sig)
@@ -870,6 +888,7 @@ def stop_after_the_computing(work, toml, shards):
     for i in range(2):
         out = os.path.join(work, f"merge-stop-{i}.h5")
         p = subprocess.Popen([TRIBE, "merge"] + shards + ["-o", out], stderr=subprocess.PIPE, text=True)
+        catching(p)
         time.sleep(rng.uniform(0.0, 0.1))
         p.send_signal(signal.SIGINT)
         _, err = p.communicate(timeout=120)
