@@ -3,7 +3,8 @@
 # build into a fresh prefix, examples/model_plugin built with find_package(tribe) and
 # tribe_add_model, then loaded by the installed tribe and by the Python module:
 #   - `tribe models` lists it (TRIBE_MODEL_PATH); the experiment's model_library finds it too;
-#   - its datasets are identical across backends, thread counts, shards + merge, and tribe.run,
+#   - its datasets are identical across backends, thread counts, shards + merge, MPI ranks and
+#     tribe.run,
 #     and to those of the same model written in Python (condorcet.py, a tribe.Model);
 #   - the result records the library (path, checksum, engine) and `tribe report` decides the
 #     example's claims; the spread-0 rate matches Condorcet's binomial answer;
@@ -29,6 +30,7 @@ export TRIBE_MODEL_PATH="$tmp/plugin"
 
 # Listed and described like a built-in model.
 "$tribe" models | grep -q "^condorcet 1.0.0"
+"$tribe" models | grep -q "(loaded from $lib, fnv1a64:"
 "$tribe" models condorcet | grep -q "members (integer"
 
 # One result, the same datasets whatever the backend, the threads, or the shards.
@@ -47,6 +49,12 @@ done
 # The merge finds the library its shards recorded, without TRIBE_MODEL_PATH.
 env -u TRIBE_MODEL_PATH "$tribe" merge "$tmp/s0.h5" "$tmp/s1.h5" -o "$tmp/merged.h5"
 diff "$tmp/ref.txt" <(digests "$tmp/merged.h5")
+# Two MPI ranks, each loading the library (the search path reaches every rank).
+if command -v mpiexec > /dev/null && ldd "$tribe" | grep -q libmpi; then  # a build with MPI
+  timeout 300 mpiexec --allow-run-as-root --oversubscribe -n 2 "$tribe" run "$experiment" -q \
+    --threads 1 -o "$tmp/mpi.h5" --orgs-per-cell 300
+  diff "$tmp/ref.txt" <(digests "$tmp/mpi.h5")
+fi
 PYTHONPATH="$build/python" "$py" - "$experiment" "$tmp/py.h5" <<'PY'
 import sys
 import tribe

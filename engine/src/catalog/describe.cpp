@@ -3,6 +3,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "tribe/catalog/library.hpp"
 #include "tribe/catalog/registry.hpp"
 #include "tribe/core/text.hpp"
 
@@ -60,6 +61,8 @@ std::string describe_models(Format format) {
     for (const auto& name : model_names()) {
       const Model& m = find_model(name);
       os << m.name() << " " << m.version() << "\n  " << m.description() << "\n";
+      if (const ModelLibrary* library = library_of(m))
+        os << "  (loaded from " << library->path << ", " << library->checksum << ")\n";
     }
     os << "\n`tribe models NAME` lists a model's parameters and output columns.\n";
   }
